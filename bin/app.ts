@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The example platform that `npx cdk synth` writes to cdk.out: no AWS account, no lookups.
+import { App } from 'aws-cdk-lib';
+import { EXAMPLE_ENV } from '../examples/env';
+import { ExamplePlatformStack } from '../examples/platform-stack';
+import { printSummary } from '../scripts/summary';
+
+const app = new App();
+new ExamplePlatformStack(app, 'ExamplePlatform', {
+  env: EXAMPLE_ENV,
+  description: 'cdk-container-platform example: a shared ALB and two blue/green services with pipelines',
+});
+printSummary(app.synth());

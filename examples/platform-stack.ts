@@ -1,0 +1,33 @@
+import * as path from 'node:path';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ContainerPlatform, Deployment, Routing, Source, TrafficShift } from '../lib';
+
+/**
+ * The example platform: a VPC, cluster and shared load balancer, with two services
+ * delivered blue/green by their own pipelines: Orders on a path, Catalog on a host.
+ */
+export class ExamplePlatformStack extends Stack {
+  public readonly platform: ContainerPlatform;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.platform = new ContainerPlatform(this, 'Platform');
+    const app = path.join(__dirname, 'app');
+
+    this.platform.addService('Orders', {
+      routing: Routing.path('/orders/*'),
+      container: { port: 8080, cpu: 512, memoryMiB: 1024, healthCheckPath: '/health', environment: { SERVICE_NAME: 'orders' } },
+      deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(5)) }),
+      source: Source.codeCommit({ initialCode: app }),
+      scaling: { minTasks: 2, maxTasks: 10, cpuPercent: 60, requestsPerTarget: 1000 },
+    });
+
+    this.platform.addService('Catalog', {
+      routing: Routing.host('catalog.example.com'),
+      container: { port: 8080, healthCheckPath: '/health', environment: { SERVICE_NAME: 'catalog' } },
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit({ initialCode: app }),
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { ArnFormat, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
+import { SmokeTest } from './smoke-test';
+import { TrafficShift, TrafficShiftKind } from './traffic-shift';
+import type { Microservice } from '../service/microservice';
+import { DEFAULTS } from '../private/defaults';
+
+/** Properties of {@link BlueGreenDeployment}. */
+export interface BlueGreenDeploymentProps {
+  readonly microservice: Microservice;
+  readonly options: BlueGreenOptions;
+  /** The platform's custom-resource function. */
+  readonly handler: lambda.Function;
+}
+
+const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
+  'CANARY/10/5': codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+  'CANARY/10/15': codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_15MINUTES,
+  'LINEAR/10/1': codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTES,
+  'LINEAR/10/3': codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_3MINUTES,
+};
+
+/** The hooks of a blue/green deployment, by CodeDeploy event, in the appspec's order. */
+export interface HookBinding {
+  readonly event: HookEvent;
+  readonly functionArn: string;
+}
+
+/** The CodeDeploy application of a platform, created with its first blue/green service. */
+export function platformApplication(platform: Construct): codedeploy.EcsApplication {
+  return (platform.node.tryFindChild('DeploymentApplication') as codedeploy.EcsApplication | undefined)
+    ?? new codedeploy.EcsApplication(platform, 'DeploymentApplication');
+}
+
+/**
+ * CodeDeploy blue/green for one service: the deployment group on the platform's
+ * application (blue and green target groups, production and test listeners, the traffic
+ * shift, automatic rollback on failure, stop and the service's alarms), the smoke test and
+ * your hooks, and the rollout of task definitions that `cdk deploy` registers.
+ */
+export class BlueGreenDeployment extends Construct {
+  public readonly application: codedeploy.IEcsApplication;
+  public readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
+  public readonly deploymentConfig: codedeploy.IEcsDeploymentConfig;
+  /** The built-in smoke test, unless disabled. */
+  public readonly smokeTest?: SmokeTest;
+  /** Every hook the appspec names: the smoke test and yours. */
+  public readonly hooks: HookBinding[];
+  /** The task definition CloudFormation created the service with; CodeDeploy owns later ones. */
+  public readonly serviceTaskDefinitionArn: string;
+
+  constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
+    super(scope, id);
+    const svc = props.microservice;
+    const o = props.options;
+    this.application = platformApplication(svc.platform);
+    this.deploymentConfig = deploymentConfig(this, o.traffic ?? TrafficShift.allAtOnce());
+    this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, 'DeploymentGroup', {
+      application: this.application,
+      deploymentGroupName: svc.serviceName,
+      service: svc.service,
+      deploymentConfig: this.deploymentConfig,
+      blueGreenDeploymentConfig: {
+        blueTargetGroup: svc.targetGroup,
+        greenTargetGroup: svc.greenTargetGroup!,
+        listener: svc.platform.productionListener,
+        testListener: svc.platform.testListener,
+        terminationWaitTime: o.terminationWait ?? DEFAULTS.terminationWait,
+      },
+      alarms: svc.alarms.deploymentAlarms,
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+
+    const userHooks: DeploymentHook[] = o.hooks ?? [];
+    if (o.smokeTest?.enabled ?? true) {
+      this.smokeTest = new SmokeTest(this, 'SmokeTest', { microservice: svc, options: o.smokeTest ?? {} });
+      userHooks.unshift({ event: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });
+    }
+    // The group's ARN is built from names, not taken from the group: the group depends on the
+    // service, which depends (through the rollout below) on these functions and their policies.
+    const stack = Stack.of(this);
+    const groupArn = stack.formatArn({
+      service: 'codedeploy',
+      resource: 'deploymentgroup',
+      resourceName: `${this.application.applicationName}/${svc.serviceName}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.hooks = userHooks.map((h) => ({ event: h.event, functionArn: h.function.functionArn }));
+    for (const hook of userHooks) {
+      hook.function.grantInvoke(this.deploymentGroup.role);
+      hook.function.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+        resources: [groupArn],
+      }));
+    }
+
+    // CloudFormation may never change the task definition of a CODE_DEPLOY service: it keeps
+    // the one it was created with, and each new revision goes out as a blue/green deployment.
+    props.handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:CreateDeployment'],
+      resources: [groupArn],
+    }));
+    props.handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeploymentConfig'],
+      resources: [stack.formatArn({ service: 'codedeploy', resource: 'deploymentconfig', resourceName: this.deploymentConfig.deploymentConfigName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
+    props.handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+      resources: [this.application.applicationArn],
+    }));
+    const rollout = new CustomResource(this, 'Rollout', {
+      serviceToken: props.handler.functionArn,
+      resourceType: 'Custom::BlueGreenRollout',
+      properties: {
+        TaskDefinitionArn: svc.taskDefinition.taskDefinitionArn,
+        ClusterName: svc.platform.cluster.clusterName,
+        ServiceName: svc.serviceName,
+        ApplicationName: this.application.applicationName,
+        // By name: the group depends on the service, which depends on this resource.
+        DeploymentGroupName: svc.serviceName,
+        ContainerName: svc.container.containerName,
+        ContainerPort: svc.containerPort,
+        CapacityProviderStrategy: svc.capacityStrategies.map((s) => ({ CapacityProvider: s.capacityProvider, Base: s.base ?? 0, Weight: s.weight ?? 0 })),
+        Hooks: this.hooks.map((h) => ({ Event: h.event, FunctionArn: h.functionArn })),
+      },
+    });
+    rollout.node.addDependency(props.handler);
+    this.serviceTaskDefinitionArn = rollout.getAttString('ServiceTaskDefinition');
+    const cfnService = svc.service.node.defaultChild as ecs.CfnService;
+    cfnService.taskDefinition = this.serviceTaskDefinitionArn;
+  }
+}
+
+function deploymentConfig(scope: Construct, traffic: TrafficShift): codedeploy.IEcsDeploymentConfig {
+  if (traffic.kind === TrafficShiftKind.ALL_AT_ONCE) return codedeploy.EcsDeploymentConfig.ALL_AT_ONCE;
+  const minutes = traffic.interval.toMinutes();
+  const predefined = PREDEFINED[`${traffic.kind}/${traffic.percent}/${minutes}`];
+  if (predefined) return predefined;
+  const trafficRouting = traffic.kind === TrafficShiftKind.CANARY
+    ? codedeploy.TrafficRouting.timeBasedCanary({ percentage: traffic.percent, interval: Duration.minutes(minutes) })
+    : codedeploy.TrafficRouting.timeBasedLinear({ percentage: traffic.percent, interval: Duration.minutes(minutes) });
+  return new codedeploy.EcsDeploymentConfig(scope, 'DeploymentConfig', { trafficRouting });
+}

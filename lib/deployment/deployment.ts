@@ -1,0 +1,144 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { TrafficShift } from './traffic-shift';
+
+/** The deployment policies of the platform. */
+export enum DeploymentKind {
+  /** Replace every task at once (minimum healthy 0 %, maximum 100 %). */
+  ALL_AT_ONCE = 'ALL_AT_ONCE',
+  /** Replace half the tasks at a time (minimum healthy 50 %, maximum 100 %). */
+  ROLLING = 'ROLLING',
+  /** Start a batch of new tasks before stopping old ones (minimum healthy 100 %, maximum 150 %). */
+  ROLLING_WITH_ADDITIONAL_BATCH = 'ROLLING_WITH_ADDITIONAL_BATCH',
+  /** Start a full set of new tasks beside the old ones (minimum healthy 100 %, maximum 200 %). */
+  IMMUTABLE = 'IMMUTABLE',
+  /** CodeDeploy blue/green with a test listener, hooks and a traffic shift. */
+  BLUE_GREEN = 'BLUE_GREEN',
+  /** The ECS deployment controller's own blue/green, canary or linear strategy. */
+  ECS_BLUE_GREEN = 'ECS_BLUE_GREEN',
+}
+
+/** The ECS lifecycle events of a CodeDeploy blue/green deployment that can run a hook. */
+export enum HookEvent {
+  BEFORE_INSTALL = 'BeforeInstall',
+  AFTER_INSTALL = 'AfterInstall',
+  AFTER_ALLOW_TEST_TRAFFIC = 'AfterAllowTestTraffic',
+  BEFORE_ALLOW_TRAFFIC = 'BeforeAllowTraffic',
+  AFTER_ALLOW_TRAFFIC = 'AfterAllowTraffic',
+}
+
+/** A Lambda function that a blue/green deployment runs at one lifecycle event. */
+export interface DeploymentHook {
+  /** When the hook runs. */
+  readonly event: HookEvent;
+  /**
+   * The function. For CodeDeploy it must report its result with
+   * `PutLifecycleEventHookExecutionStatus`; the platform grants it that.
+   */
+  readonly function: lambda.IFunction;
+}
+
+/** The built-in smoke test that blue/green deployments run against the test listener. */
+export interface SmokeTestOptions {
+  /**
+   * Set to false to skip the smoke test.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * The path requested through the test listener.
+   * @default - the service's health-check path
+   */
+  readonly path?: string;
+  /**
+   * HTTP status codes that pass.
+   * @default [200]
+   */
+  readonly expectedStatusCodes?: number[];
+  /**
+   * Attempts before the smoke test fails the deployment (5 s apart).
+   * @default 5
+   */
+  readonly attempts?: number;
+}
+
+/** Options of {@link Deployment.blueGreen} and {@link Deployment.ecsBlueGreen}. */
+export interface BlueGreenOptions {
+  /**
+   * How production traffic moves to green.
+   * @default TrafficShift.allAtOnce()
+   */
+  readonly traffic?: TrafficShift;
+  /**
+   * How long blue keeps running after the shift, ready for a rollback.
+   * CodeDeploy allows at most 2880 minutes (48 hours).
+   * @default Duration.minutes(5)
+   */
+  readonly terminationWait?: Duration;
+  /**
+   * The built-in smoke test after test traffic reaches green.
+   * @default - enabled, requesting the health-check path and expecting 200
+   */
+  readonly smokeTest?: SmokeTestOptions;
+  /**
+   * Your own Lambda hooks.
+   * @default - none
+   */
+  readonly hooks?: DeploymentHook[];
+}
+
+/**
+ * A deployment policy: the rolling kinds of the ECS controller (each with the deployment
+ * circuit breaker and rollback), CodeDeploy blue/green, or ECS-native blue/green.
+ */
+export class Deployment {
+  /** Stop every old task, then start the new ones: fastest, with downtime. */
+  public static allAtOnce(): Deployment {
+    return new Deployment(DeploymentKind.ALL_AT_ONCE, 0, 100);
+  }
+
+  /** Replace tasks in batches of half the service. */
+  public static rolling(): Deployment {
+    return new Deployment(DeploymentKind.ROLLING, 50, 100);
+  }
+
+  /** Replace tasks in batches without ever running fewer than the desired count. */
+  public static rollingWithAdditionalBatch(): Deployment {
+    return new Deployment(DeploymentKind.ROLLING_WITH_ADDITIONAL_BATCH, 100, 150);
+  }
+
+  /** Start a complete new set of tasks beside the old one, then stop the old. */
+  public static immutable(): Deployment {
+    return new Deployment(DeploymentKind.IMMUTABLE, 100, 200);
+  }
+
+  /** Blue/green through CodeDeploy, with a test listener, lifecycle hooks and traffic shifting. */
+  public static blueGreen(options: BlueGreenOptions = {}): Deployment {
+    return new Deployment(DeploymentKind.BLUE_GREEN, 100, 200, options);
+  }
+
+  /**
+   * Blue/green through the ECS deployment controller (no CodeDeploy): the only blue/green
+   * that services using Service Connect can have. Canary and linear shifts map to the
+   * CANARY and LINEAR strategies; `hooks` run as ECS lifecycle hooks.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html
+   */
+  public static ecsBlueGreen(options: BlueGreenOptions = {}): Deployment {
+    return new Deployment(DeploymentKind.ECS_BLUE_GREEN, 100, 200, options);
+  }
+
+  private constructor(
+    public readonly kind: DeploymentKind,
+    /** Minimum healthy percent of the ECS deployment configuration. */
+    public readonly minHealthyPercent: number,
+    /** Maximum percent of the ECS deployment configuration. */
+    public readonly maxHealthyPercent: number,
+    /** The blue/green options, for the blue/green kinds. */
+    public readonly blueGreenOptions?: BlueGreenOptions,
+  ) {}
+
+  /** Whether the policy runs two target groups (blue and green). */
+  public get isBlueGreen(): boolean {
+    return this.kind === DeploymentKind.BLUE_GREEN || this.kind === DeploymentKind.ECS_BLUE_GREEN;
+  }
+}

@@ -1,0 +1,90 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { AlarmOptions } from '../service/options';
+import { DEFAULTS } from '../private/defaults';
+
+/** Properties of {@link ServiceAlarms}. */
+export interface ServiceAlarmsProps {
+  readonly service: ecs.FargateService;
+  /** The service's target groups: blue, and green for blue/green services. */
+  readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /**
+   * Thresholds.
+   * @default - the defaults of each threshold
+   */
+  readonly options?: AlarmOptions;
+}
+
+/**
+ * The alarms of a service: target 5xx, unhealthy hosts and p99 latency on every target
+ * group (blue and green swap roles on every deployment, so both are watched), CPU and
+ * memory high on the service.
+ */
+export class ServiceAlarms extends Construct {
+  /** 5xx responses of the targets, one alarm per target group. */
+  public readonly http5xx: cloudwatch.Alarm[] = [];
+  /** Unhealthy targets, one alarm per target group. */
+  public readonly unhealthyHosts: cloudwatch.Alarm[] = [];
+  /** p99 target response time, one alarm per target group. */
+  public readonly p99Latency: cloudwatch.Alarm[] = [];
+  public readonly cpuHigh: cloudwatch.Alarm;
+  public readonly memoryHigh: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    const o = props.options ?? {};
+    const evaluationPeriods = o.evaluationPeriods ?? DEFAULTS.alarmEvaluationPeriods;
+    const period = DEFAULTS.alarmPeriod;
+    const common = { evaluationPeriods, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    const names = props.targetGroups.length > 1 ? ['Blue', 'Green'] : [''];
+    const latency = o.p99Latency ?? DEFAULTS.p99LatencyThreshold;
+    props.targetGroups.forEach((tg, i) => {
+      const suffix = names[i];
+      this.http5xx.push(tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM })
+        .createAlarm(this, `Http5xx${suffix}`, {
+          ...common,
+          threshold: o.http5xxPerMinute ?? DEFAULTS.http5xxThreshold,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          alarmDescription: `Targets of ${tg.node.path} answer 5xx`,
+        }));
+      this.unhealthyHosts.push(tg.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM })
+        .createAlarm(this, `UnhealthyHosts${suffix}`, {
+          ...common,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          alarmDescription: `Targets of ${tg.node.path} fail health checks`,
+        }));
+      this.p99Latency.push(tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) })
+        .createAlarm(this, `P99Latency${suffix}`, {
+          ...common,
+          threshold: latency.toMilliseconds() / 1000,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          alarmDescription: `p99 response time of ${tg.node.path} above ${latency.toHumanString()}`,
+        }));
+    });
+    this.cpuHigh = props.service.metricCpuUtilization({ period }).createAlarm(this, 'CpuHigh', {
+      ...common,
+      threshold: o.cpuPercent ?? DEFAULTS.cpuAlarmPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `CPU of ${props.service.node.path} high`,
+    });
+    this.memoryHigh = props.service.metricMemoryUtilization({ period }).createAlarm(this, 'MemoryHigh', {
+      ...common,
+      threshold: o.memoryPercent ?? DEFAULTS.memoryAlarmPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `Memory of ${props.service.node.path} high`,
+    });
+  }
+
+  /** The alarms a deployment rolls back on: 5xx, unhealthy hosts and latency on every target group. */
+  public get deploymentAlarms(): cloudwatch.IAlarm[] {
+    return [...this.http5xx, ...this.unhealthyHosts, ...this.p99Latency];
+  }
+
+  /** Every alarm of the service. */
+  public get all(): cloudwatch.IAlarm[] {
+    return [...this.deploymentAlarms, this.cpuHigh, this.memoryHigh];
+  }
+}

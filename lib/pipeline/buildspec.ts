@@ -1,0 +1,71 @@
+import { BOOTSTRAP_TAG } from '../service/constants';
+
+/** What the generated buildspec needs to know about its service. */
+export interface BuildSpecInput {
+  /** Commands run before the image is built, such as unit tests. */
+  readonly testCommands: string[];
+  readonly dockerfile: string;
+  readonly buildContext: string;
+  /** CodeDeploy blue/green (writes taskdef.json and appspec.yaml) or ECS (writes imagedefinitions.json). */
+  readonly codeDeploy: boolean;
+}
+
+/**
+ * The buildspec of a service's image build. It reads its service's coordinates from the
+ * project's environment variables (REPOSITORY_URI, TASK_FAMILY, CONTAINER_NAME, CLUSTER,
+ * SERVICE, MIN_TASKS, APPSPEC_YAML), so that the document itself is the same for every
+ * service with the same options.
+ * @see https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html
+ */
+export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> {
+  const image = '$REPOSITORY_URI:$IMAGE_TAG';
+  const exists = (tag: string) => `aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag=${tag} > /dev/null 2>&1`;
+  const deployFiles = input.codeDeploy
+    ? [
+      // The newest revision of the family carries the settings of the last `cdk deploy`.
+      'aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current-taskdef.json',
+      `jq --arg name "$CONTAINER_NAME" '{family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage} | with_entries(select(.value != null)) | .containerDefinitions |= map(if .name == $name then .image = "<IMAGE1_NAME>" else . end)' current-taskdef.json > taskdef.json`,
+      `printf '{"ImageURI":"%s"}' "${image}" > imageDetail.json`,
+      'printf "%s" "$APPSPEC_YAML" > appspec.yaml',
+    ]
+    : [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`];
+  return {
+    version: '0.2',
+    env: { shell: 'bash' },
+    phases: {
+      pre_build: {
+        commands: [
+          'set -o pipefail',
+          'REGISTRY="${REPOSITORY_URI%%/*}"',
+          'REPOSITORY_NAME="${REPOSITORY_URI#*/}"',
+          'aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin "$REGISTRY"',
+          'IMAGE_TAG="$(echo "${CODEBUILD_RESOLVED_SOURCE_VERSION:-manual}" | cut -c1-12)"',
+          // The image deployed last seeds the layer cache.
+          'PREVIOUS="$(aws ecr describe-images --repository-name "$REPOSITORY_NAME" --query "sort_by(imageDetails,&imagePushedAt)[-1].imageTags[0]" --output text 2>/dev/null || true)"',
+          'if [ -n "$PREVIOUS" ] && [ "$PREVIOUS" != "None" ]; then docker pull "$REPOSITORY_URI:$PREVIOUS" || true; CACHE_FROM="--cache-from $REPOSITORY_URI:$PREVIOUS"; else CACHE_FROM=""; fi',
+          ...input.testCommands,
+        ],
+      },
+      build: {
+        commands: [
+          `DOCKER_BUILDKIT=1 docker build --build-arg BUILDKIT_INLINE_CACHE=1 $CACHE_FROM -f "${input.dockerfile}" -t "${image}" "${input.buildContext}"`,
+        ],
+      },
+      post_build: {
+        commands: [
+          // Tags are immutable: a rebuilt commit keeps the image pushed first.
+          `${exists('"$IMAGE_TAG"')} || docker push "${image}"`,
+          // The task definition the service was created with runs the bootstrap tag.
+          `if ! ${exists(BOOTSTRAP_TAG)}; then docker tag "${image}" "$REPOSITORY_URI:${BOOTSTRAP_TAG}" && docker push "$REPOSITORY_URI:${BOOTSTRAP_TAG}"; fi`,
+          ...deployFiles,
+          // A service created before its first image starts with no tasks: scale it to its minimum.
+          'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
+          'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
+        ],
+      },
+    },
+    artifacts: {
+      files: input.codeDeploy ? ['imageDetail.json', 'taskdef.json', 'appspec.yaml'] : ['imagedefinitions.json'],
+    },
+  };
+}

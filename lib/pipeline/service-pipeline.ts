@@ -1,0 +1,221 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { renderBuildSpec } from './buildspec';
+import { Source } from './source';
+import type { Microservice } from '../service/microservice';
+import { renderAppSpec } from '../private/appspec';
+import { DEFAULTS } from '../private/defaults';
+import { notificationsKey } from '../private/notifications-key';
+
+/** A manual approval before production. */
+export interface ApprovalOptions {
+  /**
+   * Email addresses told that an approval is waiting.
+   * @default - none (then `topic` is required)
+   */
+  readonly emails?: string[];
+  /**
+   * A topic told that an approval is waiting.
+   * @default - none (then `emails` is required)
+   */
+  readonly topic?: sns.ITopic;
+}
+
+/** The build, approval and notifications of a service's pipeline. */
+export interface PipelineOptions {
+  /**
+   * Commands run in the build container before the image is built, such as unit tests.
+   * @default - none
+   */
+  readonly testCommands?: string[];
+  /**
+   * The Dockerfile, relative to the build context.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfile?: string;
+  /**
+   * The directory of the source the image is built from.
+   * @default '.'
+   */
+  readonly buildContext?: string;
+  /**
+   * A manual approval between the build and production.
+   * @default - no approval
+   */
+  readonly approval?: ApprovalOptions;
+  /**
+   * Where failed and succeeded executions are announced.
+   * @default - a new encrypted topic (`pipeline.notificationTopic`) to subscribe to
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+/** Properties of a {@link ServicePipeline}. */
+export interface ServicePipelineProps {
+  readonly microservice: Microservice;
+  readonly source: Source;
+  /**
+   * Build, approval and notifications.
+   * @default - the defaults of each option
+   */
+  readonly options?: PipelineOptions;
+}
+
+/**
+ * The delivery pipeline of one service: source, image build (tests, docker build with layer
+ * cache, push tagged with the commit, deployment files), optional approval, and deployment
+ * with the service's policy (CodeDeploy blue/green, or the ECS deploy action).
+ */
+export class ServicePipeline extends Construct {
+  public readonly pipeline: codepipeline.Pipeline;
+  public readonly project: codebuild.PipelineProject;
+  public readonly artifactBucket: s3.Bucket;
+  public readonly notificationTopic: sns.ITopic;
+  /** The CodeCommit repository, for a CodeCommit source. */
+  public readonly sourceRepository?: codecommit.IRepository;
+
+  constructor(scope: Construct, id: string, props: ServicePipelineProps) {
+    super(scope, id);
+    const svc = props.microservice;
+    const o = props.options ?? {};
+    const codeDeploy = svc.blueGreen !== undefined;
+    const removalPolicy = svc.platform.removalPolicy;
+
+    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{
+        expiration: Duration.days(DEFAULTS.artifactExpirationDays),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      removalPolicy,
+    });
+
+    const sourceOutput = new codepipeline.Artifact('Source');
+    const buildOutput = new codepipeline.Artifact('Build');
+    const bound = props.source._bind(this, sourceOutput, svc.serviceName);
+    this.sourceRepository = bound.codeCommitRepository;
+
+    this.project = this.buildProject(svc, o, codeDeploy, removalPolicy);
+
+    const deploy = codeDeploy
+      ? new actions.CodeDeployEcsDeployAction({
+        actionName: 'BlueGreen',
+        deploymentGroup: svc.blueGreen!.deploymentGroup,
+        appSpecTemplateInput: buildOutput,
+        taskDefinitionTemplateInput: buildOutput,
+        containerImageInputs: [{ input: buildOutput, taskDefinitionPlaceholder: 'IMAGE1_NAME' }],
+      })
+      : new actions.EcsDeployAction({ actionName: 'Deploy', service: svc.service, input: buildOutput });
+
+    const stages: codepipeline.StageProps[] = [
+      { stageName: 'Source', actions: [bound.action] },
+      { stageName: 'Build', actions: [new actions.CodeBuildAction({ actionName: 'Image', project: this.project, input: sourceOutput, outputs: [buildOutput] })] },
+    ];
+    if (o.approval) {
+      stages.push({
+        stageName: 'Approve',
+        actions: [new actions.ManualApprovalAction({
+          actionName: 'Approve',
+          notificationTopic: o.approval.topic,
+          notifyEmails: o.approval.emails,
+          additionalInformation: `Approve to deploy ${svc.serviceName} to production.`,
+        })],
+      });
+    }
+    stages.push({ stageName: 'Deploy', actions: [deploy] });
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: this.artifactBucket,
+      restartExecutionOnUpdate: false,
+      crossAccountKeys: false,
+      stages,
+    });
+
+    this.notificationTopic = o.notificationTopic ?? new sns.Topic(this, 'Notifications', {
+      displayName: `${svc.serviceName} pipeline`,
+      enforceSSL: true,
+      masterKey: notificationsKey(svc.platform),
+    });
+    this.pipeline.notifyOn('Notifications', this.notificationTopic, {
+      events: [
+        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
+        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
+        codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
+      ],
+    });
+  }
+
+  private buildProject(svc: Microservice, o: PipelineOptions, codeDeploy: boolean, removalPolicy: RemovalPolicy): codebuild.PipelineProject {
+    const arm = svc.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
+    const logGroup = new logs.LogGroup(this, 'BuildLogs', {
+      retention: DEFAULTS.logRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
+    const hooks = svc.blueGreen?.hooks ?? [];
+    const project = new codebuild.PipelineProject(this, 'Build', {
+      description: `Builds the image of ${svc.serviceName}`,
+      buildSpec: codebuild.BuildSpec.fromObject(renderBuildSpec({
+        testCommands: o.testCommands ?? [],
+        dockerfile: o.dockerfile ?? 'Dockerfile',
+        buildContext: o.buildContext ?? '.',
+        codeDeploy,
+      })),
+      environment: {
+        buildImage: arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: codebuild.ComputeType.SMALL,
+        privileged: true,
+      },
+      cache: codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER),
+      timeout: DEFAULTS.buildTimeout,
+      logging: { cloudWatch: { logGroup } },
+      environmentVariables: {
+        REPOSITORY_URI: { value: svc.repository.repositoryUri },
+        TASK_FAMILY: { value: svc.taskDefinition.family },
+        CONTAINER_NAME: { value: svc.container.containerName },
+        CLUSTER: { value: svc.platform.cluster.clusterName },
+        SERVICE: { value: svc.serviceName },
+        MIN_TASKS: { value: String(svc.minTasks) },
+        APPSPEC_YAML: {
+          value: renderAppSpec({
+            taskDefinition: '<TASK_DEFINITION>',
+            containerName: svc.container.containerName,
+            containerPort: svc.containerPort,
+            capacity: svc.capacityStrategies.map((s) => ({ capacityProvider: s.capacityProvider, base: s.base ?? 0, weight: s.weight ?? 0 })),
+            hooks,
+          }),
+        },
+      },
+    });
+    svc.repository.grantPullPush(project);
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecr:DescribeImages'],
+      resources: [svc.repository.repositoryArn],
+    }));
+    project.addToRolePolicy(new iam.PolicyStatement({
+      // DescribeTaskDefinition supports no resource-level permissions.
+      actions: ['ecs:DescribeTaskDefinition'],
+      resources: ['*'],
+    }));
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${svc.platform.cluster.clusterName}/${svc.serviceName}` })],
+    }));
+    return project;
+  }
+}

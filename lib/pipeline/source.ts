@@ -1,0 +1,134 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../private/defaults';
+
+/** Options of {@link Source.codeCommit}. */
+export interface CodeCommitSourceOptions {
+  /**
+   * An existing repository.
+   * @default - a new repository, retained when the stack is deleted
+   */
+  readonly repository?: codecommit.IRepository;
+  /**
+   * A directory whose contents become the first commit of the new repository, so that
+   * the pipeline's first run has something to build (needs no `repository`).
+   * @default - the new repository starts empty
+   */
+  readonly initialCode?: string;
+  /**
+   * The branch that triggers the pipeline.
+   * @default 'main'
+   */
+  readonly branch?: string;
+}
+
+/** Options of {@link Source.connection}. */
+export interface ConnectionSourceOptions {
+  /** The ARN of a CodeConnections (CodeStar Connections) connection to GitHub, GitHub Enterprise, GitLab or Bitbucket. */
+  readonly connectionArn: string;
+  /** The owner (user or organization) of the repository. */
+  readonly owner: string;
+  /** The repository's name. */
+  readonly repo: string;
+  /**
+   * The branch that triggers the pipeline.
+   * @default 'main'
+   */
+  readonly branch?: string;
+}
+
+/** Options of {@link Source.s3}. */
+export interface S3SourceOptions {
+  /** A versioned bucket. */
+  readonly bucket: s3.IBucket;
+  /** The key of the zip file with the source. */
+  readonly key: string;
+}
+
+/** @internal what a bound source gives the pipeline. */
+export interface BoundSource {
+  readonly action: codepipeline.IAction;
+  readonly codeCommitRepository?: codecommit.IRepository;
+  /** A string identifying the source location, to refuse two pipelines on it. */
+  readonly identity: string;
+}
+
+type Binder = (scope: Construct, output: codepipeline.Artifact, name: string) => BoundSource;
+
+/** Where a service's pipeline gets its code. */
+export class Source {
+  /** A CodeCommit repository: a new one by default. */
+  public static codeCommit(options: CodeCommitSourceOptions = {}): Source {
+    return new Source('CodeCommit', (scope, output, name) => {
+      const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
+        repositoryName: name,
+        description: `Source of ${name}, built and deployed by its pipeline`,
+        code: options.initialCode ? codecommit.Code.fromDirectory(options.initialCode, options.branch ?? DEFAULTS.branch) : undefined,
+      });
+      if (!options.repository) (repository as codecommit.Repository).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      return {
+        codeCommitRepository: repository,
+        identity: options.repository ? `codecommit:${options.repository.repositoryArn}` : `codecommit:${scope.node.path}`,
+        action: new actions.CodeCommitSourceAction({
+          actionName: 'CodeCommit',
+          repository,
+          branch: options.branch ?? DEFAULTS.branch,
+          output,
+          trigger: actions.CodeCommitTrigger.EVENTS,
+        }),
+      };
+    });
+  }
+
+  /** A GitHub, GitLab or Bitbucket repository through a CodeConnections connection. */
+  public static connection(options: ConnectionSourceOptions): Source {
+    return new Source('Connection', (_scope, output, _name) => ({
+      identity: `connection:${options.owner}/${options.repo}@${options.branch ?? DEFAULTS.branch}`,
+      action: new actions.CodeStarConnectionsSourceAction({
+        actionName: 'Source',
+        connectionArn: options.connectionArn,
+        owner: options.owner,
+        repo: options.repo,
+        branch: options.branch ?? DEFAULTS.branch,
+        output,
+        triggerOnPush: true,
+      }),
+    }));
+  }
+
+  /** A zip file in an S3 bucket; a new version of the object starts the pipeline. */
+  public static s3(options: S3SourceOptions): Source {
+    return new Source('S3', (_scope, output, _name) => ({
+      identity: `s3:${options.bucket.node.path}/${options.key}`,
+      action: new actions.S3SourceAction({
+        actionName: 'S3',
+        bucket: options.bucket,
+        bucketKey: options.key,
+        output,
+        trigger: actions.S3Trigger.EVENTS,
+      }),
+    }));
+  }
+
+  private constructor(
+    /** The kind of source: CodeCommit, Connection or S3. */
+    public readonly kind: string,
+    binder: Binder,
+  ) {
+    this.binder = binder;
+  }
+
+  private readonly binder: Binder;
+
+  /**
+   * @internal
+   * @param name the name of a repository the source creates
+   */
+  public _bind(scope: Construct, output: codepipeline.Artifact, name: string): BoundSource {
+    return this.binder(scope, output, name);
+  }
+}

@@ -1,0 +1,77 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** One rejected input: where it came from, what was received, what is allowed and the fix. */
+interface Problem {
+  readonly prop: string;
+  readonly received: unknown;
+  readonly allowed: string;
+  readonly fix: string;
+}
+
+/** Thrown at synth (construction) time when the props of a construct are invalid. */
+export class ContainerPlatformValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerPlatformValidationError';
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Collects every problem of one construct's props, then throws them all at once.
+ * Unresolved tokens are never judged: use the `check*` helpers, which skip them.
+ */
+export class Problems {
+  private readonly problems: Problem[] = [];
+
+  constructor(private readonly scope: IConstruct) {}
+
+  /** Records a problem unconditionally. */
+  public add(prop: string, received: unknown, allowed: string, fix: string): void {
+    this.problems.push({ prop, received, allowed, fix });
+  }
+
+  /** Records a problem when `ok` is false. */
+  public require(ok: boolean, prop: string, received: unknown, allowed: string, fix: string): void {
+    if (!ok) this.add(prop, received, allowed, fix);
+  }
+
+  /** An integer in [min, max]; tokens and undefined pass. */
+  public intRange(prop: string, value: number | undefined, min: number, max: number, fix?: string): void {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    this.require(Number.isInteger(value) && value >= min && value <= max, prop, value,
+      `an integer from ${min} to ${max}`, fix ?? `set ${prop} to a whole number between ${min} and ${max}`);
+  }
+
+  public get count(): number {
+    return this.problems.length;
+  }
+
+  /** Throws one error that lists every recorded problem, or does nothing. */
+  public throwIfAny(): void {
+    if (this.problems.length === 0) return;
+    const path = this.scope.node.path || '(root)';
+    const lines = this.problems.map((p) =>
+      `  - ${p.prop}: received ${show(p.received)}; allowed: ${p.allowed}. Fix: ${p.fix}.`);
+    const n = this.problems.length;
+    throw new ContainerPlatformValidationError(
+      `[${path}] ${n} invalid prop${n === 1 ? '' : 's'}:\n${lines.join('\n')}`);
+  }
+}
+
+/** True when a value can be judged at synth (not a token, not undefined). */
+export function isKnown<T>(value: T | undefined): value is T {
+  if (value === undefined) return false;
+  if (typeof value === 'string' || typeof value === 'number') return !Token.isUnresolved(value);
+  return !Token.isUnresolved(value as unknown as object);
+}

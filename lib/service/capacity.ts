@@ -1,0 +1,46 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { DEFAULTS } from '../private/defaults';
+
+/** Options of {@link Capacity.spot}. */
+export interface SpotCapacityOptions {
+  /**
+   * Tasks that always run on on-demand Fargate before any weight applies.
+   * @default 1
+   */
+  readonly onDemandBase?: number;
+  /**
+   * Relative share of tasks beyond the base on on-demand Fargate.
+   * @default 1
+   */
+  readonly onDemandWeight?: number;
+  /**
+   * Relative share of tasks beyond the base on Fargate Spot.
+   * @default 3
+   */
+  readonly spotWeight?: number;
+}
+
+/** Where a service's tasks run: on-demand Fargate, or a mix with Fargate Spot. */
+export class Capacity {
+  /** Every task on on-demand Fargate. */
+  public static onDemand(): Capacity {
+    return new Capacity([{ capacityProvider: 'FARGATE', base: 0, weight: 1 }]);
+  }
+
+  /**
+   * An on-demand base, the rest shared between on-demand and Spot by weight.
+   * Spot tasks can be stopped with two minutes' notice; keep the base at your minimum.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+   */
+  public static spot(options: SpotCapacityOptions = {}): Capacity {
+    return new Capacity([
+      { capacityProvider: 'FARGATE', base: options.onDemandBase ?? DEFAULTS.onDemandBase, weight: options.onDemandWeight ?? DEFAULTS.onDemandWeight },
+      { capacityProvider: 'FARGATE_SPOT', base: 0, weight: options.spotWeight ?? 3 },
+    ]);
+  }
+
+  private constructor(
+    /** The capacity provider strategy. */
+    public readonly strategies: ecs.CapacityProviderStrategy[],
+  ) {}
+}

@@ -1,0 +1,388 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Capacity } from './capacity';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
+import { AlarmOptions, ContainerOptions, HealthOptions, RepositoryOptions, ScalingOptions } from './options';
+import { configureScaling } from './scaling';
+import { buildTaskDefinition, validateContainer } from './task';
+import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
+import { Deployment, DeploymentKind } from '../deployment/deployment';
+import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
+import { addEcsHooks, ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';
+import { SmokeTest } from '../deployment/smoke-test';
+import { ServiceAlarms } from '../observability/service-alarms';
+import { ServiceDashboard } from '../observability/service-dashboard';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { validateRouting } from '../platform/route-registry';
+import { Routing } from '../platform/routing';
+import { ServicePipeline, PipelineOptions } from '../pipeline/service-pipeline';
+import { Source } from '../pipeline/source';
+import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+import { SecureRepository } from '../registry/secure-repository';
+
+
+const SERVICE_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
+const MAX_SERVICE_ID_LENGTH = 32;
+
+/** What a service on a {@link ContainerPlatform} is made of. */
+export interface ServiceOptions {
+  /**
+   * How the shared load balancer routes requests to the service.
+   */
+  readonly routing: Routing;
+  /**
+   * The container and its task size.
+   * @default - port 8080, 256 CPU units, 512 MiB, X86_64
+   */
+  readonly container?: ContainerOptions;
+  /**
+   * The deployment policy.
+   * @default Deployment.rolling()
+   */
+  readonly deployment?: Deployment;
+  /**
+   * Where the service's pipeline gets its code. With a source the service gets a
+   * pipeline that builds the image and deploys it with the service's deployment policy.
+   * @default - no pipeline: set `container.image`, or push images with your own CI
+   */
+  readonly source?: Source;
+  /**
+   * The pipeline's build, approval and notifications (needs `source`).
+   * @default - build the Dockerfile at the repository root, no tests, no approval
+   */
+  readonly pipeline?: PipelineOptions;
+  /**
+   * The service's ECR repository.
+   * @default - a new repository with secure defaults
+   */
+  readonly repository?: RepositoryOptions;
+  /**
+   * Auto scaling.
+   * @default - 2 to 10 tasks, tracking 70 % CPU
+   */
+  readonly scaling?: ScalingOptions;
+  /**
+   * The number of tasks the service starts with; auto scaling moves it within min..max afterwards.
+   * @default - the minimum of `scaling`
+   */
+  readonly desiredCount?: number;
+  /**
+   * On-demand Fargate or a mix with Fargate Spot.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Target-group health checks and draining.
+   * @default - 10 s interval, 2 healthy, 3 unhealthy, 15 s deregistration delay
+   */
+  readonly health?: HealthOptions;
+  /**
+   * Alarm thresholds.
+   * @default - the defaults of each threshold
+   */
+  readonly alarms?: AlarmOptions;
+}
+
+/** Properties of a {@link Microservice}. */
+export interface MicroserviceProps extends ServiceOptions {
+  /** The platform the service runs on. */
+  readonly platform: ContainerPlatform;
+}
+
+/**
+ * A production-grade Fargate service on a {@link ContainerPlatform}: ECR repository, task
+ * definition, service in private subnets, routing on the shared load balancer (with a
+ * test-listener rule and a second target group for blue/green), auto scaling, alarms on
+ * every target group, a dashboard, and optionally its delivery pipeline.
+ */
+export class Microservice extends Construct {
+  /** The service's name in the cluster. */
+  public readonly serviceName: string;
+  public readonly repository: ecr.IRepository;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly container: ecs.ContainerDefinition;
+  public readonly logGroup: logs.ILogGroup;
+  public readonly service: ecs.FargateService;
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The target group that receives production traffic first (blue). */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The second target group of a blue/green service (green). */
+  public readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** Every target group of the service: blue, then green. */
+  public readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  public readonly productionRule: elbv2.ApplicationListenerRule;
+  /** The rule on the test listener (blue/green only). */
+  public readonly testRule?: elbv2.ApplicationListenerRule;
+  /** The listener-rule priority of the service. */
+  public readonly rulePriority: number;
+  public readonly scaling: ecs.ScalableTaskCount;
+  public readonly alarms: ServiceAlarms;
+  public readonly dashboard: ServiceDashboard;
+  public readonly deployment: Deployment;
+  /** The CodeDeploy side of a BLUE_GREEN service. */
+  public readonly blueGreen?: BlueGreenDeployment;
+  /** The delivery pipeline, when the service has a `source`. */
+  public readonly pipeline?: ServicePipeline;
+  /** The smoke test of a blue/green service, unless disabled. */
+  public readonly smokeTest?: SmokeTest;
+  public readonly containerPort: number;
+  /** The fewest tasks auto scaling keeps. */
+  public readonly minTasks: number;
+  public readonly platform: ContainerPlatform;
+  public readonly routing: Routing;
+  /** The path the load balancer checks. */
+  public readonly healthCheckPath: string;
+  /** Where the tasks run: on-demand Fargate and/or Fargate Spot. */
+  public readonly capacityStrategies: ecs.CapacityProviderStrategy[];
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, id);
+    const { platform } = props;
+    this.platform = platform;
+    this.routing = props.routing;
+    const container = props.container ?? {};
+    this.healthCheckPath = container.healthCheckPath ?? DEFAULTS.healthCheckPath;
+    this.capacityStrategies = (props.capacity ?? Capacity.onDemand()).strategies;
+    this.deployment = props.deployment ?? Deployment.rolling();
+    this.containerPort = container.port ?? DEFAULTS.containerPort;
+    const minTasks = props.scaling?.minTasks ?? DEFAULTS.minTasks;
+    this.minTasks = minTasks;
+    const maxTasks = props.scaling?.maxTasks ?? DEFAULTS.maxTasks;
+
+    const p = new Problems(this);
+    validateService(p, id, props, this.containerPort, minTasks, maxTasks);
+    validateRouting(p, 'routing', props.routing);
+    this.rulePriority = p.count === 0 ? platform._routes.register(p, this, 'routing', props.routing) : 0;
+    if (props.source && props.repository?.repository) {
+      const other = platform._claimRepository(props.repository.repository, this);
+      p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
+        'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each service with a source its own repository`);
+    }
+    p.throwIfAny();
+
+    this.serviceName = `${Stack.of(this).stackName}-${id}`.slice(0, 255);
+    this.repository = props.repository?.repository ?? new SecureRepository(this, 'Repository', {
+      keepImages: props.repository?.keepImages,
+      encryptionKey: props.repository?.encryptionKey,
+    }).repository;
+
+    // Who owns the image: with `container.image` the stack does; otherwise whatever the
+    // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
+    const handler = serviceStateFunction(platform, platform.cluster);
+    const state = new DeployedState(this, 'DeployedState', {
+      handler,
+      cluster: platform.cluster,
+      serviceName: this.serviceName,
+      containerName: CONTAINER_NAME,
+      bootstrapImage: container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`,
+      initialDesiredCount: container.image ? (props.desiredCount ?? minTasks) : 0,
+    });
+    const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
+    const task = buildTaskDefinition(this, container, image, CONTAINER_NAME, this.containerPort, platform.removalPolicy);
+    this.taskDefinition = task.taskDefinition;
+    this.container = task.container;
+    this.logGroup = task.logGroup;
+    if (!container.image) this.repository.grantPull(this.taskDefinition.obtainExecutionRole());
+    state.watch(this.taskDefinition);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: platform.vpc,
+      description: `Tasks of ${this.node.path}`,
+      allowAllOutbound: true,
+    });
+    this.securityGroup.addIngressRule(platform.loadBalancerSecurityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
+    platform.loadBalancerSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(this.containerPort), `to ${id}`);
+
+    const kind = this.deployment.kind;
+    const codeDeploy = kind === DeploymentKind.BLUE_GREEN;
+    const ecsBlueGreen = kind === DeploymentKind.ECS_BLUE_GREEN;
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: platform.cluster,
+      serviceName: this.serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: state.desiredCount,
+      vpcSubnets: platform.serviceSubnets,
+      securityGroups: [this.securityGroup],
+      assignPublicIp: false,
+      capacityProviderStrategies: this.capacityStrategies,
+      healthCheckGracePeriod: props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod,
+      deploymentController: { type: codeDeploy ? ecs.DeploymentControllerType.CODE_DEPLOY : ecs.DeploymentControllerType.ECS },
+      ...(ecsBlueGreen ? ecsBlueGreenServiceProps(this.deployment.blueGreenOptions ?? {}) : {}),
+      circuitBreaker: codeDeploy ? undefined : { enable: true, rollback: true },
+      minHealthyPercent: this.deployment.minHealthyPercent,
+      maxHealthyPercent: this.deployment.maxHealthyPercent,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+    });
+    this.service.node.addDependency(state);
+
+    // Routing: blue on the production listener; green (blue/green only) on the test listener.
+    this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
+    const blueGreen = this.deployment.isBlueGreen;
+    this.greenTargetGroup = blueGreen ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
+    this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
+    const conditions = routingConditions(props.routing);
+    this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+      listener: platform.productionListener,
+      priority: this.rulePriority,
+      conditions,
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+    if (this.greenTargetGroup) {
+      this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+        listener: platform.testListener,
+        priority: this.rulePriority,
+        conditions,
+        action: elbv2.ListenerAction.forward([this.greenTargetGroup]),
+      });
+    }
+    this.attachLoadBalancer(ecsBlueGreen);
+
+    this.scaling = configureScaling(this, props.scaling, minTasks, maxTasks);
+    this.alarms = new ServiceAlarms(this, 'Alarms', { service: this.service, targetGroups: this.targetGroups, options: props.alarms });
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', { microservice: this });
+
+    if (codeDeploy) {
+      this.blueGreen = new BlueGreenDeployment(this, 'BlueGreen', { microservice: this, handler, options: this.deployment.blueGreenOptions ?? {} });
+      this.smokeTest = this.blueGreen.smokeTest;
+    } else {
+      this.service.enableDeploymentAlarms(this.alarms.deploymentAlarms.map((a) => a.alarmName), {
+        behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+      });
+      if (ecsBlueGreen) this.smokeTest = addEcsHooks(this, this.deployment.blueGreenOptions ?? {});
+    }
+    if (props.source) {
+      this.pipeline = new ServicePipeline(this, 'Pipeline', { microservice: this, source: props.source, options: props.pipeline ?? {} });
+    }
+  }
+
+  /** Lets the task read or write your resources: pass it to `grant*` methods (e.g. `bucket.grantRead(service.taskRole)`). */
+  public get taskRole(): iam.IRole {
+    return this.taskDefinition.taskRole;
+  }
+
+  /** The execution role that pulls the image and reads the secrets. */
+  public get executionRole(): iam.IRole {
+    return this.taskDefinition.obtainExecutionRole();
+  }
+
+  private newTargetGroup(id: string, container: ContainerOptions, health: HealthOptions | undefined): elbv2.ApplicationTargetGroup {
+    return new elbv2.ApplicationTargetGroup(this, id, {
+      vpc: this.platform.vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: this.containerPort,
+      deregistrationDelay: health?.deregistrationDelay ?? DEFAULTS.deregistrationDelay,
+      healthCheck: {
+        path: container.healthCheckPath ?? DEFAULTS.healthCheckPath,
+        interval: health?.interval ?? DEFAULTS.healthCheckInterval,
+        timeout: health?.timeout ?? DEFAULTS.healthCheckTimeout,
+        healthyThresholdCount: health?.healthyThresholdCount ?? DEFAULTS.healthyThresholdCount,
+        unhealthyThresholdCount: health?.unhealthyThresholdCount ?? DEFAULTS.unhealthyThresholdCount,
+        healthyHttpCodes: '200-399',
+      },
+    });
+  }
+
+  private attachLoadBalancer(ecsBlueGreen: boolean): void {
+    if (ecsBlueGreen && this.greenTargetGroup && this.testRule) {
+      const target = this.service.loadBalancerTarget({
+        containerName: CONTAINER_NAME,
+        containerPort: this.containerPort,
+        alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+          alternateTargetGroup: this.greenTargetGroup,
+          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.productionRule),
+          testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.testRule),
+        }),
+      });
+      this.targetGroup.addTarget(target);
+      return;
+    }
+    this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: this.containerPort }));
+  }
+}
+
+function routingConditions(routing: Routing): elbv2.ListenerCondition[] {
+  const conditions: elbv2.ListenerCondition[] = [];
+  if (routing.hosts.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(routing.hosts));
+  if (routing.paths.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(routing.paths));
+  return conditions;
+}
+
+function validateService(p: Problems, id: string, props: MicroserviceProps, port: number, minTasks: number, maxTasks: number): void {
+  p.require(SERVICE_ID.test(id) && id.length <= MAX_SERVICE_ID_LENGTH, 'id', id,
+    `1 to ${MAX_SERVICE_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the service, and target groups allow 32 characters)`,
+    "use a short name such as 'Orders'");
+  validateContainer(p, props.container ?? {});
+  p.intRange('container.port', port, 1, 65535);
+  if (!Token.isUnresolved(port) && !Token.isUnresolved(props.platform.testListenerPort)) {
+    p.require(port !== props.platform.testListenerPort, 'container.port', port,
+      `a port other than the platform's test listener port ${props.platform.testListenerPort}`,
+      'change the container port, or the platform\'s `testListenerPort`');
+  }
+  const s = props.scaling ?? {};
+  p.intRange('scaling.minTasks', s.minTasks, 0, 5000);
+  p.intRange('scaling.maxTasks', s.maxTasks, 1, 5000);
+  if (!Token.isUnresolved(minTasks) && !Token.isUnresolved(maxTasks)) {
+    p.require(minTasks <= maxTasks, 'scaling.minTasks', minTasks, `at most scaling.maxTasks (${maxTasks})`, 'lower minTasks or raise maxTasks');
+    if (props.desiredCount !== undefined && !Token.isUnresolved(props.desiredCount)) {
+      p.require(props.desiredCount >= minTasks && props.desiredCount <= maxTasks, 'desiredCount', props.desiredCount,
+        `a count from scaling.minTasks (${minTasks}) to scaling.maxTasks (${maxTasks})`, 'move desiredCount inside the scaling range, or omit it');
+    }
+  }
+  for (const key of ['cpuPercent', 'memoryPercent'] as const) p.intRange(`scaling.${key}`, s[key], 1, 100);
+  p.intRange('scaling.requestsPerTarget', s.requestsPerTarget, 1, 1_000_000);
+  const a = props.alarms ?? {};
+  for (const key of ['cpuPercent', 'memoryPercent'] as const) p.intRange(`alarms.${key}`, a[key], 1, 100);
+  p.intRange('alarms.evaluationPeriods', a.evaluationPeriods, 1, 60);
+  const h = props.health ?? {};
+  p.intRange('health.healthyThresholdCount', h.healthyThresholdCount, 2, 10);
+  p.intRange('health.unhealthyThresholdCount', h.unhealthyThresholdCount, 2, 10);
+  checkSeconds(p, 'health.interval', h.interval, 5, 300);
+  checkSeconds(p, 'health.timeout', h.timeout, 2, 120);
+  checkSeconds(p, 'health.deregistrationDelay', h.deregistrationDelay, 0, 3600);
+  checkSeconds(p, 'health.gracePeriod', h.gracePeriod, 0, 2147483647);
+  if (h.interval && h.timeout && !h.interval.isUnresolved() && !h.timeout.isUnresolved()) {
+    p.require(h.timeout.toSeconds() < h.interval.toSeconds(), 'health.timeout', `${h.timeout.toSeconds()} seconds`,
+      `less than health.interval (${h.interval.toSeconds()} seconds)`, 'shorten the timeout or lengthen the interval');
+  }
+  p.require(!(props.pipeline && !props.source), 'pipeline', 'set', 'pipeline options only together with `source`',
+    'add `source` (for example Source.codeCommit()) or remove `pipeline`');
+  p.require(!(props.source && props.container?.image), 'container.image', 'set', 'no fixed image when the service has a `source` (the pipeline builds the image)',
+    'remove `container.image`, or remove `source` to run the fixed image');
+  const deployment = props.deployment;
+  if (deployment?.isBlueGreen) {
+    const traffic = deployment.blueGreenOptions?.traffic;
+    if (traffic && traffic.kind !== 'ALL_AT_ONCE') {
+      p.intRange('deployment.traffic.percent', traffic.percent, 1, 99, 'shift between 1 and 99 percent per step');
+      if (!traffic.interval.isUnresolved()) {
+        const minutes = traffic.interval.toSeconds() / 60;
+        p.require(Number.isInteger(minutes) && minutes >= 1, 'deployment.traffic.interval', `${traffic.interval.toSeconds()} seconds`,
+          'a whole number of minutes, at least 1', 'use Duration.minutes(n) with n >= 1');
+      }
+    }
+    const wait = deployment.blueGreenOptions?.terminationWait;
+    if (wait && !wait.isUnresolved()) {
+      const max = DEFAULTS.maxTerminationWait.toMinutes();
+      const minutes = wait.toSeconds() / 60;
+      p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= max, 'deployment.terminationWait', `${wait.toSeconds()} seconds`,
+        `whole minutes from 0 to ${max} (CodeDeploy's maximum, 48 hours)`, 'use Duration.minutes(n) within that range');
+    }
+    const validEvents = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'];
+    (deployment.blueGreenOptions?.hooks ?? []).forEach((hook, i) => p.require(validEvents.includes(hook.event),
+      `deployment.hooks[${i}].event`, hook.event, validEvents.join(', '), 'use a HookEvent value'));
+  }
+}
+
+function checkSeconds(p: Problems, prop: string, value: Duration | undefined, min: number, max: number): void {
+  if (!value || value.isUnresolved()) return;
+  const s = value.toSeconds();
+  p.require(Number.isInteger(s) && s >= min && s <= max, prop, `${s} seconds`, `whole seconds from ${min} to ${max}`, `use Duration.seconds(n) within that range`);
+}

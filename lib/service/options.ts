@@ -1,0 +1,240 @@
+import { Duration } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/** The container a service runs, and its Fargate task size. */
+export interface ContainerOptions {
+  /**
+   * The port the container listens on.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * CPU units of the task: 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   * @default 256
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+   */
+  readonly cpu?: number;
+  /**
+   * Memory of the task in MiB; the valid sizes depend on `cpu`.
+   * @default 512
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+   */
+  readonly memoryMiB?: number;
+  /**
+   * The CPU architecture of the image.
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+  /**
+   * Ephemeral storage of the task in GiB, from 21 to 200.
+   * @default - 20 GiB, the Fargate default
+   */
+  readonly ephemeralStorageGiB?: number;
+  /**
+   * The image to run. When omitted, the service runs the image that its pipeline (or
+   * your own CI) pushed to the service's ECR repository, and `cdk deploy` never changes it.
+   * @default - the image deployed from the service's repository
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+  /**
+   * Secrets from Secrets Manager or SSM Parameter Store, injected as environment
+   * variables. The execution role may read exactly these.
+   * @default - none
+   */
+  readonly secrets?: { [key: string]: ecs.Secret };
+  /**
+   * The path the load balancer checks; it must answer 200-399.
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * A health check run inside the container (its image must have the command).
+   * @default - none: the load balancer's health check decides
+   */
+  readonly containerHealthCheck?: ecs.HealthCheck;
+  /**
+   * Mount the root filesystem read-only.
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
+  /**
+   * The user (name, uid or uid:gid) the container runs as; set a non-root user here.
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * The command, overriding the image's CMD.
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+  /**
+   * How long the container's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The service's ECR repository. */
+export interface RepositoryOptions {
+  /**
+   * Use this repository instead of creating one.
+   * @default - a new repository with scan on push, immutable tags, encryption and a lifecycle policy
+   */
+  readonly repository?: ecr.IRepository;
+  /**
+   * How many images the repository keeps; older ones expire.
+   * @default 30
+   */
+  readonly keepImages?: number;
+  /**
+   * A KMS key to encrypt images with.
+   * @default - AES256 (Amazon S3-managed keys)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Target-group health checks and draining. The defaults favour fast deployments. */
+export interface HealthOptions {
+  /**
+   * Time between health checks.
+   * @default Duration.seconds(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * Time a health check may take.
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Consecutive successes before a target is healthy.
+   * @default 2
+   */
+  readonly healthyThresholdCount?: number;
+  /**
+   * Consecutive failures before a target is unhealthy.
+   * @default 3
+   */
+  readonly unhealthyThresholdCount?: number;
+  /**
+   * How long a deregistering target finishes in-flight requests.
+   * @default Duration.seconds(15)
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay
+   */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * How long ECS ignores failing load-balancer health checks of a new task.
+   * @default Duration.seconds(60)
+   */
+  readonly gracePeriod?: Duration;
+}
+
+/** A scheduled change of the service's task limits. */
+export interface ScheduledScalingOptions {
+  /** An ID for the scheduled action, unique within the service. */
+  readonly id: string;
+  /** When to apply the limits. */
+  readonly schedule: appscaling.Schedule;
+  /**
+   * The minimum number of tasks from then on.
+   * @default - unchanged
+   */
+  readonly minTasks?: number;
+  /**
+   * The maximum number of tasks from then on.
+   * @default - unchanged
+   */
+  readonly maxTasks?: number;
+}
+
+/** Step scaling on any metric, such as a queue's depth. */
+export interface StepScalingOptions {
+  /** An ID for the policy, unique within the service. */
+  readonly id: string;
+  /** The metric to scale on. */
+  readonly metric: cloudwatch.IMetric;
+  /** The steps: metric intervals and the change in tasks for each. */
+  readonly steps: appscaling.ScalingInterval[];
+  /**
+   * How the steps' `change` is read.
+   * @default appscaling.AdjustmentType.CHANGE_IN_CAPACITY
+   */
+  readonly adjustmentType?: appscaling.AdjustmentType;
+}
+
+/** Auto scaling of a service. */
+export interface ScalingOptions {
+  /**
+   * The fewest tasks.
+   * @default 2
+   */
+  readonly minTasks?: number;
+  /**
+   * The most tasks.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+  /**
+   * Target average CPU utilization (1 to 100).
+   * @default 70
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Target average memory utilization (1 to 100).
+   * @default - no memory target
+   */
+  readonly memoryPercent?: number;
+  /**
+   * Target requests per task per minute, counted over both target groups during a blue/green deployment.
+   * @default - no request target
+   */
+  readonly requestsPerTarget?: number;
+  /**
+   * Scheduled changes of the limits.
+   * @default - none
+   */
+  readonly schedules?: ScheduledScalingOptions[];
+  /**
+   * Step scaling policies on metrics of your choice.
+   * @default - none
+   */
+  readonly steps?: StepScalingOptions[];
+}
+
+/** Thresholds of the service's alarms. */
+export interface AlarmOptions {
+  /**
+   * Target 5xx responses per minute that raise the alarm.
+   * @default 10
+   */
+  readonly http5xxPerMinute?: number;
+  /**
+   * p99 target response time that raises the alarm.
+   * @default Duration.seconds(2)
+   */
+  readonly p99Latency?: Duration;
+  /**
+   * Average CPU utilization (percent) that raises the alarm.
+   * @default 90
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Average memory utilization (percent) that raises the alarm.
+   * @default 90
+   */
+  readonly memoryPercent?: number;
+  /**
+   * Consecutive one-minute periods over the threshold before an alarm fires.
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+}

@@ -1,0 +1,86 @@
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type { Microservice } from './microservice';
+import { ScalingOptions } from './options';
+import { DEFAULTS } from '../private/defaults';
+
+/**
+ * Target tracking on CPU (and on memory and requests when asked), scheduled actions and
+ * step policies. Request tracking counts both target groups of a blue/green service,
+ * since traffic is split over them during a deployment.
+ */
+export function configureScaling(service: Microservice, options: ScalingOptions | undefined, minTasks: number, maxTasks: number): ecs.ScalableTaskCount {
+  const o = options ?? {};
+  const scaling = service.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+  const cooldowns = { scaleInCooldown: DEFAULTS.scaleInCooldown, scaleOutCooldown: DEFAULTS.scaleOutCooldown };
+  scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: o.cpuPercent ?? DEFAULTS.cpuPercent, ...cooldowns });
+  if (o.memoryPercent !== undefined) {
+    scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: o.memoryPercent, ...cooldowns });
+  }
+  if (o.requestsPerTarget !== undefined) addRequestScaling(service, scaling, o.requestsPerTarget);
+  for (const s of o.schedules ?? []) {
+    scaling.scaleOnSchedule(s.id, { schedule: s.schedule, minCapacity: s.minTasks, maxCapacity: s.maxTasks });
+  }
+  for (const s of o.steps ?? []) {
+    scaling.scaleOnMetric(s.id, { metric: s.metric, scalingSteps: s.steps, adjustmentType: s.adjustmentType ?? appscaling.AdjustmentType.CHANGE_IN_CAPACITY });
+  }
+  return scaling;
+}
+
+function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount, target: number): void {
+  const [blue, green] = service.targetGroups;
+  if (!green) {
+    scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: target, targetGroup: blue, ...{ scaleInCooldown: DEFAULTS.scaleInCooldown, scaleOutCooldown: DEFAULTS.scaleOutCooldown } });
+    return;
+  }
+  // Requests over both target groups per running task; target tracking accepts metric math
+  // only through the L1 CustomizedMetricSpecification.Metrics.
+  scaling.scaleToTrackCustomMetric('RequestScaling', {
+    metric: blue.metrics.requestCount({ statistic: cloudwatch.Stats.SUM }),
+    targetValue: target,
+    scaleInCooldown: DEFAULTS.scaleInCooldown,
+    scaleOutCooldown: DEFAULTS.scaleOutCooldown,
+  });
+  const requests = (id: string, tg: typeof blue) => ({
+    Id: id,
+    ReturnData: false,
+    MetricStat: {
+      Metric: {
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'RequestCount',
+        Dimensions: [
+          { Name: 'LoadBalancer', Value: service.platform.loadBalancer.loadBalancerFullName },
+          { Name: 'TargetGroup', Value: tg.targetGroupFullName },
+        ],
+      },
+      Stat: 'Sum',
+    },
+  });
+  const policy = scaling.node.findAll().find((c) => c instanceof appscaling.TargetTrackingScalingPolicy && c.node.id === 'RequestScaling');
+  const cfn = policy!.node.defaultChild as appscaling.CfnScalingPolicy;
+  cfn.addPropertyDeletionOverride('TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.MetricName');
+  cfn.addPropertyDeletionOverride('TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Namespace');
+  cfn.addPropertyDeletionOverride('TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Dimensions');
+  cfn.addPropertyDeletionOverride('TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Statistic');
+  cfn.addPropertyOverride('TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics', [
+    requests('blue', blue),
+    requests('green', green),
+    {
+      Id: 'tasks',
+      ReturnData: false,
+      MetricStat: {
+        Metric: {
+          Namespace: 'ECS/ContainerInsights',
+          MetricName: 'RunningTaskCount',
+          Dimensions: [
+            { Name: 'ClusterName', Value: service.platform.cluster.clusterName },
+            { Name: 'ServiceName', Value: service.service.serviceName },
+          ],
+        },
+        Stat: 'Average',
+      },
+    },
+    { Id: 'perTask', Expression: 'SUM([blue, green]) / tasks', Label: 'Requests per task (blue + green)', ReturnData: true },
+  ]);
+}

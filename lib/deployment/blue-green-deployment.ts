@@ -27,7 +27,7 @@ const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
 
 /** The hooks of a blue/green deployment, by CodeDeploy event, in the appspec's order. */
 export interface HookBinding {
-  readonly event: HookEvent;
+  readonly lifecycleEvent: HookEvent;
   readonly functionArn: string;
 }
 
@@ -79,7 +79,7 @@ export class BlueGreenDeployment extends Construct {
     const userHooks: DeploymentHook[] = o.hooks ?? [];
     if (o.smokeTest?.enabled ?? true) {
       this.smokeTest = new SmokeTest(this, 'SmokeTest', { microservice: svc, options: o.smokeTest ?? {} });
-      userHooks.unshift({ event: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });
+      userHooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });
     }
     // The group's ARN is built from names, not taken from the group: the group depends on the
     // service, which depends (through the rollout below) on these functions and their policies.
@@ -90,7 +90,7 @@ export class BlueGreenDeployment extends Construct {
       resourceName: `${this.application.applicationName}/${svc.serviceName}`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.hooks = userHooks.map((h) => ({ event: h.event, functionArn: h.function.functionArn }));
+    this.hooks = userHooks.map((h) => ({ lifecycleEvent: h.lifecycleEvent, functionArn: h.function.functionArn }));
     for (const hook of userHooks) {
       hook.function.grantInvoke(this.deploymentGroup.role);
       hook.function.addToRolePolicy(new iam.PolicyStatement({
@@ -126,7 +126,7 @@ export class BlueGreenDeployment extends Construct {
         ContainerName: svc.container.containerName,
         ContainerPort: svc.containerPort,
         CapacityProviderStrategy: svc.capacityStrategies.map((s) => ({ CapacityProvider: s.capacityProvider, Base: s.base ?? 0, Weight: s.weight ?? 0 })),
-        Hooks: this.hooks.map((h) => ({ Event: h.event, FunctionArn: h.functionArn })),
+        Hooks: this.hooks.map((h) => ({ Event: h.lifecycleEvent, FunctionArn: h.functionArn })),
       },
     });
     rollout.node.addDependency(props.handler);

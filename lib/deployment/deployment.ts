@@ -30,7 +30,7 @@ export enum HookEvent {
 /** A Lambda function that a blue/green deployment runs at one lifecycle event. */
 export interface DeploymentHook {
   /** When the hook runs. */
-  readonly event: HookEvent;
+  readonly lifecycleEvent: HookEvent;
   /**
    * The function. For CodeDeploy it must report its result with
    * `PutLifecycleEventHookExecutionStatus`; the platform grants it that.

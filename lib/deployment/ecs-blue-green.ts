@@ -37,11 +37,11 @@ export function addEcsHooks(svc: Microservice, options: BlueGreenOptions): Smoke
   const hooks = [...(options.hooks ?? [])];
   if (options.smokeTest?.enabled ?? true) {
     smokeTest = new SmokeTest(svc, 'SmokeTest', { microservice: svc, options: options.smokeTest ?? {} });
-    hooks.unshift({ event: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: smokeTest.function });
+    hooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: smokeTest.function });
   }
   hooks.forEach((hook, i) => {
     svc.service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(hook.function, `Hook${i}`, {
-      lifecycleStages: [ECS_STAGE[hook.event]],
+      lifecycleStages: [ECS_STAGE[hook.lifecycleEvent]],
     }));
   });
   return smokeTest;

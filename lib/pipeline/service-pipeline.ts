@@ -197,7 +197,7 @@ export class ServicePipeline extends Construct {
             containerName: svc.container.containerName,
             containerPort: svc.containerPort,
             capacity: svc.capacityStrategies.map((s) => ({ capacityProvider: s.capacityProvider, base: s.base ?? 0, weight: s.weight ?? 0 })),
-            hooks,
+            hooks: hooks.map((h) => ({ event: h.lifecycleEvent, functionArn: h.functionArn })),
           }),
         },
       },

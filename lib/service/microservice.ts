@@ -376,8 +376,8 @@ function validateService(p: Problems, id: string, props: MicroserviceProps, port
         `whole minutes from 0 to ${max} (CodeDeploy's maximum, 48 hours)`, 'use Duration.minutes(n) within that range');
     }
     const validEvents = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'];
-    (deployment.blueGreenOptions?.hooks ?? []).forEach((hook, i) => p.require(validEvents.includes(hook.event),
-      `deployment.hooks[${i}].event`, hook.event, validEvents.join(', '), 'use a HookEvent value'));
+    (deployment.blueGreenOptions?.hooks ?? []).forEach((hook, i) => p.require(validEvents.includes(hook.lifecycleEvent),
+      `deployment.hooks[${i}].lifecycleEvent`, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value'));
   }
 }
 

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EXAMPLE_ENV } from '../examples/env';
+import { ContainerPlatform, ContainerPlatformProps } from '../lib';
+
+/** The context `cdk synth` passes: cdk.json's feature flags and the example region's AZs. */
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
+
+/**
+ * An App like the CLI's. The built-in CloudFormation validator (about 1.8 s a synth) is off
+ * in unit tests; the example tests run with it on.
+ */
+export function newApp(props: AppProps = {}): App {
+  return new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false, ...props });
+}
+
+/** A stack in the example account and region. */
+export function newStack(app: App = newApp(), id = 'Test'): Stack {
+  return new Stack(app, id, { env: EXAMPLE_ENV });
+}
+
+/** A stack with a platform in it. */
+export function newPlatform(props: ContainerPlatformProps = {}, stack: Stack = newStack()): { stack: Stack; platform: ContainerPlatform } {
+  return { stack, platform: new ContainerPlatform(stack, 'Platform', props) };
+}
+
+export function templateOf(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** The message of the error `fn` throws (fails the test when it throws none). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  throw new Error('expected an error, but none was thrown');
+}

@@ -8,6 +8,7 @@ import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
 import { SmokeTest } from './smoke-test';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
 import type { Microservice } from '../service/microservice';
+import { acknowledge } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 
 /** Properties of {@link BlueGreenDeployment}. */
@@ -76,7 +77,9 @@ export class BlueGreenDeployment extends Construct {
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
 
-    const userHooks: DeploymentHook[] = o.hooks ?? [];
+    acknowledge(this.deploymentGroup.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]',
+      'AWSCodeDeployRoleForECS is the service-role policy AWS maintains for ECS blue/green deployments; it changes with the features CodeDeploy uses.');
+    const userHooks: DeploymentHook[] = [...(o.hooks ?? [])];
     if (o.smokeTest?.enabled ?? true) {
       this.smokeTest = new SmokeTest(this, 'SmokeTest', { microservice: svc, options: o.smokeTest ?? {} });
       userHooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });

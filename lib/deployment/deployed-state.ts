@@ -1,25 +1,24 @@
-import { CustomResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { functionRole } from '../private/function-role';
 import { handlerAsset } from '../private/assets';
-import { DEFAULTS } from '../private/defaults';
 import { shortDigest } from '../private/hash';
 
 /**
  * The one function per platform that answers the platform's custom resources
  * (Custom::DeployedState and Custom::BlueGreenRollout).
  */
-export function serviceStateFunction(platform: Construct, cluster: ecs.ICluster): lambda.Function {
+export function serviceStateFunction(platform: ContainerPlatform, cluster: ecs.ICluster): lambda.Function {
   const existing = platform.node.tryFindChild('ServiceStateFunction');
   if (existing) return existing as lambda.Function;
-  const logGroup = new logs.LogGroup(platform, 'ServiceStateFunctionLogs', {
-    retention: DEFAULTS.logRetentionDays as logs.RetentionDays,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const logGroup = platform._newLogGroup(platform, 'ServiceStateFunctionLogs');
   const fn = new lambda.Function(platform, 'ServiceStateFunction', {
+    role: functionRole(platform, 'ServiceStateFunctionRole', logGroup, false),
     description: 'cdk-container-platform: reads the deployed image of services and starts blue/green rollouts of new task definitions',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
@@ -39,7 +38,18 @@ export function serviceStateFunction(platform: Construct, cluster: ecs.ICluster)
     actions: ['ecs:DescribeTaskDefinition'],
     resources: ['*'],
   }));
+  acknowledgeFunction(fn);
+  acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
+    'It calls only the ECS and CodeDeploy APIs; outside a VPC it needs no NAT gateway or endpoints.');
   return fn;
+}
+
+/** Why the platform's functions need no reserved concurrency and no dead-letter queue. */
+export function acknowledgeFunction(fn: lambda.Function): void {
+  acknowledge(fn, 'NIST.800.53.R5-LambdaConcurrency',
+    'Invoked only by CloudFormation or a deployment, a few times per deployment; reserving concurrency fails in accounts with the default limit of 10.');
+  acknowledge(fn, 'NIST.800.53.R5-LambdaDLQ',
+    'Invoked synchronously by CloudFormation or a deployment, which record the failure; an asynchronous dead-letter queue would never receive anything.');
 }
 
 /** Properties of {@link DeployedState}. */

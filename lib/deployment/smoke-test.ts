@@ -1,14 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { SmokeTestOptions } from './deployment';
 import type { Microservice } from '../service/microservice';
 import { handlerAsset } from '../private/assets';
-import { DEFAULTS } from '../private/defaults';
+import { acknowledgeFunction } from './deployed-state';
+import { functionRole } from '../private/function-role';
 
 /** Properties of {@link SmokeTest}. */
 export interface SmokeTestProps {
@@ -43,11 +43,9 @@ export class SmokeTest extends Construct {
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy and EC2 APIs');
     platform.loadBalancerSecurityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(platform.testListenerPort), `smoke test of ${svc.node.id}`);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: DEFAULTS.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = platform._newLogGroup(this, 'Logs');
     this.function = new lambda.Function(this, 'Function', {
+      role: functionRole(this, 'Role', logGroup, true),
       description: `Smoke test of ${svc.node.path} through the test listener`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -74,5 +72,6 @@ export class SmokeTest extends Construct {
       actions: ['ec2:DescribeNetworkInterfaces'],
       resources: ['*'],
     }));
+    acknowledgeFunction(this.function);
   }
 }

@@ -1,6 +1,8 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmOptions } from '../service/options';
 import { DEFAULTS } from '../private/defaults';
@@ -10,6 +12,8 @@ export interface ServiceAlarmsProps {
   readonly service: ecs.FargateService;
   /** The service's target groups: blue, and green for blue/green services. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /** The topic every alarm notifies. */
+  readonly topic: sns.ITopic;
   /**
    * Thresholds.
    * @default - the defaults of each threshold
@@ -76,6 +80,8 @@ export class ServiceAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: `Memory of ${props.service.node.path} high`,
     });
+    const action = new cloudwatchActions.SnsAction(props.topic);
+    for (const alarm of this.all) (alarm as cloudwatch.Alarm).addAlarmAction(action);
   }
 
   /** The alarms a deployment rolls back on: 5xx, unhealthy hosts and latency on every target group. */

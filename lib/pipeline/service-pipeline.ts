@@ -1,11 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -14,7 +13,8 @@ import { Source } from './source';
 import type { Microservice } from '../service/microservice';
 import { renderAppSpec } from '../private/appspec';
 import { DEFAULTS } from '../private/defaults';
-import { notificationsKey } from '../private/notifications-key';
+import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { acknowledgeLogBucket } from '../platform/container-platform';
 
 /** A manual approval before production. */
 export interface ApprovalOptions {
@@ -102,15 +102,20 @@ export class ServicePipeline extends Construct {
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
+      serverAccessLogsBucket: svc.platform.accessLogsBucket,
+      serverAccessLogsPrefix: `s3/${svc.node.id}-artifacts/`,
       removalPolicy,
     });
+    acknowledgeAll(this.artifactBucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
+      'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
+    acknowledgeLogBucket(this.artifactBucket);
 
     const sourceOutput = new codepipeline.Artifact('Source');
     const buildOutput = new codepipeline.Artifact('Build');
     const bound = props.source._bind(this, sourceOutput, svc.serviceName);
     this.sourceRepository = bound.codeCommitRepository;
 
-    this.project = this.buildProject(svc, o, codeDeploy, removalPolicy);
+    this.project = this.buildProject(svc, o, codeDeploy);
 
     const deploy = codeDeploy
       ? new actions.CodeDeployEcsDeployAction({
@@ -150,7 +155,7 @@ export class ServicePipeline extends Construct {
     this.notificationTopic = o.notificationTopic ?? new sns.Topic(this, 'Notifications', {
       displayName: `${svc.serviceName} pipeline`,
       enforceSSL: true,
-      masterKey: notificationsKey(svc.platform),
+      masterKey: svc.platform.encryptionKey,
     });
     this.pipeline.notifyOn('Notifications', this.notificationTopic, {
       events: [
@@ -161,12 +166,9 @@ export class ServicePipeline extends Construct {
     });
   }
 
-  private buildProject(svc: Microservice, o: PipelineOptions, codeDeploy: boolean, removalPolicy: RemovalPolicy): codebuild.PipelineProject {
+  private buildProject(svc: Microservice, o: PipelineOptions, codeDeploy: boolean): codebuild.PipelineProject {
     const arm = svc.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
-    const logGroup = new logs.LogGroup(this, 'BuildLogs', {
-      retention: DEFAULTS.logRetentionDays as logs.RetentionDays,
-      removalPolicy,
-    });
+    const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
     const hooks = svc.blueGreen?.hooks ?? [];
     const project = new codebuild.PipelineProject(this, 'Build', {
       description: `Builds the image of ${svc.serviceName}`,
@@ -202,6 +204,8 @@ export class ServicePipeline extends Construct {
         },
       },
     });
+    acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
+    acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');
     svc.repository.grantPullPush(project);
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecr:DescribeImages'],

@@ -1,15 +1,20 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { isCidr, isIpv4Cidr } from './cidr';
 import { RouteRegistry } from './route-registry';
 import { DEFAULTS } from '../private/defaults';
+import { acknowledge, acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { Microservice, ServiceOptions } from '../service/microservice';
 
@@ -104,6 +109,26 @@ export interface ContainerPlatformProps {
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
+   * The ARN of an AWS WAF web ACL to protect the load balancer with.
+   * @default - no web ACL
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Protect the load balancer from deletion. It holds no data, and protection makes
+   * `cdk destroy` fail until it is turned off again.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The KMS key that encrypts the platform's log groups and notification topics.
+   * @default - a new key with rotation, retained on delete
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
    * What happens to the platform's stateful resources (access-log bucket, flow-log
    * group) when they are removed from the stack or the stack is deleted.
    * @default RemovalPolicy.RETAIN
@@ -138,6 +163,10 @@ export class ContainerPlatform extends Construct {
   /** The log group of the VPC flow logs (undefined when the VPC was passed in). */
   public readonly flowLogGroup?: logs.ILogGroup;
   public readonly removalPolicy: RemovalPolicy;
+  /** The key of the platform's log groups and topics. */
+  public readonly encryptionKey: kms.IKey;
+  /** Every alarm of the platform's services notifies this topic: subscribe to it. */
+  public readonly alarmTopic: sns.Topic;
 
   /** @internal */
   public readonly _routes: RouteRegistry;
@@ -155,6 +184,13 @@ export class ContainerPlatform extends Construct {
     this.testListenerPort = testListenerPort;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this._routes = new RouteRegistry(this);
+    this.encryptionKey = props.encryptionKey ?? platformKey(this);
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Alarms of ${this.node.path}`,
+      enforceSSL: true,
+      masterKey: this.encryptionKey,
+    });
+    Aspects.of(this).add(new ExplicitActions());
 
     const natGateways = props.natGateways ?? DEFAULTS.natGateways;
     if (props.vpc) {
@@ -172,15 +208,13 @@ export class ContainerPlatform extends Construct {
           { name: 'Private', subnetType: privateType, cidrMask: 20 },
         ],
       });
-      this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-        retention: DEFAULTS.flowLogRetentionDays as logs.RetentionDays,
-        removalPolicy: this.removalPolicy,
-      });
+      this.flowLogGroup = this._newLogGroup(this, 'FlowLogs');
       vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       if (isolated) addFargateEndpoints(vpc);
+      acknowledgeVpc(vpc);
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
     }
@@ -202,11 +236,21 @@ export class ContainerPlatform extends Construct {
       internetFacing,
       securityGroup: this.loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
       idleTimeout: Duration.seconds(DEFAULTS.idleTimeoutSeconds),
       vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : this.serviceSubnets.subnetType },
     });
     this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket();
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    } else {
+      acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled', 'No web ACL was given (webAclArn); WAF rules are specific to each application and billed per rule.');
+    }
+    if (!(props.deletionProtection ?? false)) {
+      acknowledgeAll(this.loadBalancer, ['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'elbv2_deletion_protection_enabled_check'],
+        'The load balancer holds no data and is recreated by the stack; protection would block cdk destroy. Opt in with deletionProtection: true.');
+    }
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'text/plain',
@@ -243,6 +287,27 @@ export class ContainerPlatform extends Construct {
       for (const cidr of allowed) this.allowIngress(cidr, DEFAULTS.httpPort, 'redirect to HTTPS');
     }
     for (const cidr of props.testListenerAllowedCidrs ?? []) this.allowIngress(cidr, testListenerPort, 'test listener');
+    if (allowed.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
+      acknowledge(this.loadBalancerSecurityGroup, 'AwsSolutions-EC23',
+        'The production listener of an internet-facing load balancer is public by design; restrict it with allowedCidrs.');
+    }
+    if (protocol === elbv2.ApplicationProtocol.HTTP) {
+      for (const listener of [this.productionListener, this.testListener]) {
+        acknowledgeAll(listener, ['NIST.800.53.R5-ALBHttpToHttpsRedirection', 'NIST.800.53.R5-ELBv2ACMCertificateRequired', 'alb_http_to_https_redirection_check'],
+          'No certificate was given, so the platform serves HTTP; pass `certificate` for HTTPS with a redirect from port 80.');
+      }
+    }
+  }
+
+  /**
+   * @internal a log group encrypted with the platform's key, with the platform's retention and removal policy.
+   */
+  public _newLogGroup(scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
+    return new logs.LogGroup(scope, id, {
+      retention: retention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
+      encryptionKey: this.encryptionKey,
+      removalPolicy: this.removalPolicy,
+    });
   }
 
   /**
@@ -284,7 +349,7 @@ export class ContainerPlatform extends Construct {
   }
 
   private createAccessLogsBucket(): s3.Bucket {
-    return new s3.Bucket(this, 'AccessLogs', {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
       // ALB access logs support only S3-managed encryption (SSE-S3).
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -298,6 +363,12 @@ export class ContainerPlatform extends Construct {
       }],
       removalPolicy: this.removalPolicy,
     });
+    acknowledgeAll(bucket, ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 's3_bucket_logging_enabled_check'],
+      'This bucket is where the platform\'s access logs go; logging its own access would log into itself.');
+    acknowledgeAll(bucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
+      'Load balancer access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3).');
+    acknowledgeLogBucket(bucket);
+    return bucket;
   }
 
   private validate(props: ContainerPlatformProps, protocol: elbv2.ApplicationProtocol, productionPort: number, testPort: number): void {
@@ -337,6 +408,56 @@ export class ContainerPlatform extends Construct {
     }
     p.throwIfAny();
   }
+}
+
+/** The findings every log or artifact bucket of the platform shares, and why they do not apply. */
+export function acknowledgeLogBucket(bucket: s3.Bucket): void {
+  acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Logs and build artifacts are not replicated to a second region: they are regenerated or expire.');
+  acknowledge(bucket, 's3_event_notifications_enabled_check', 'Nothing consumes events of objects written by AWS services here.');
+  acknowledge(bucket, 's3_bucket_object_lock_enabled_check', 'Object lock would keep objects past their lifecycle expiry; versioning protects against overwrites.');
+}
+
+/** The VPC's public subnets route to the internet gateway by design (load balancer, NAT). */
+function acknowledgeVpc(vpc: ec2.Vpc): void {
+  for (const subnet of vpc.publicSubnets) {
+    acknowledge(subnet, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'A public subnet: it holds the internet-facing load balancer and the NAT gateway.');
+  }
+  const provider = Stack.of(vpc).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  if (provider) {
+    acknowledge(provider, 'lambda_inside_vpc_check', 'aws-cdk-lib\'s provider that removes the rules of the default security group; it only calls the EC2 API.');
+  }
+}
+
+/** The platform's KMS key: rotated, retained, usable by CloudWatch Logs and by the services that publish to its topics. */
+function platformKey(platform: Construct): kms.Key {
+  const stack = Stack.of(platform);
+  const key = new kms.Key(platform, 'Key', {
+    description: `Encrypts the log groups and topics of ${platform.node.path}`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+  }));
+  for (const service of ['codestar-notifications.amazonaws.com', 'events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+    }));
+  }
+  // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
 }
 
 function addFargateEndpoints(vpc: ec2.Vpc): void {

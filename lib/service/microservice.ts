@@ -185,7 +185,7 @@ export class Microservice extends Construct {
       initialDesiredCount: container.image ? (props.desiredCount ?? minTasks) : 0,
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
-    const task = buildTaskDefinition(this, container, image, CONTAINER_NAME, this.containerPort, platform.removalPolicy);
+    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;
@@ -246,7 +246,7 @@ export class Microservice extends Construct {
     this.attachLoadBalancer(ecsBlueGreen);
 
     this.scaling = configureScaling(this, props.scaling, minTasks, maxTasks);
-    this.alarms = new ServiceAlarms(this, 'Alarms', { service: this.service, targetGroups: this.targetGroups, options: props.alarms });
+    this.alarms = new ServiceAlarms(this, 'Alarms', { service: this.service, targetGroups: this.targetGroups, options: props.alarms, topic: platform.alarmTopic });
     this.dashboard = new ServiceDashboard(this, 'Dashboard', { microservice: this });
 
     if (codeDeploy) {

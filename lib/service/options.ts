@@ -63,8 +63,8 @@ export interface ContainerOptions {
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
   /**
-   * Mount the root filesystem read-only.
-   * @default false
+   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`.
+   * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
   /**

@@ -1,6 +1,7 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ContainerPlatform } from '../platform/container-platform';
 import { Construct } from 'constructs';
 import { ContainerOptions } from './options';
 import { DEFAULTS } from '../private/defaults';
@@ -44,7 +45,7 @@ export interface BuiltTask {
   readonly logGroup: logs.LogGroup;
 }
 
-export function buildTaskDefinition(scope: Construct, c: ContainerOptions, image: ecs.ContainerImage, name: string, port: number, removalPolicy: RemovalPolicy): BuiltTask {
+export function buildTaskDefinition(scope: Construct, platform: ContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port: number): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
@@ -54,10 +55,8 @@ export function buildTaskDefinition(scope: Construct, c: ContainerOptions, image
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
     },
   });
-  const logGroup = new logs.LogGroup(scope, 'Logs', {
-    retention: c.logRetention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
-    removalPolicy,
-  });
+  const logGroup = platform._newLogGroup(scope, 'Logs', c.logRetention);
+  const readonlyRootFilesystem = c.readonlyRootFilesystem ?? true;
   const container = taskDefinition.addContainer(name, {
     image,
     essential: true,
@@ -65,10 +64,16 @@ export function buildTaskDefinition(scope: Construct, c: ContainerOptions, image
     environment: c.environment,
     secrets: c.secrets,
     healthCheck: c.containerHealthCheck,
-    readonlyRootFilesystem: c.readonlyRootFilesystem ?? false,
+    readonlyRootFilesystem,
+    memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
     user: c.user,
     command: c.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
+  if (readonlyRootFilesystem) {
+    // A read-only root still leaves the task a writable, ephemeral /tmp.
+    taskDefinition.addVolume({ name: 'tmp' });
+    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+  }
   return { taskDefinition, container, logGroup };
 }

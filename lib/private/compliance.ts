@@ -1,0 +1,91 @@
+import { IAspect, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+
+/**
+ * Records why a finding of a policy-validation plugin (cdk-nag's AwsSolutions or NIST 800-53
+ * R5 pack, or the Control Tower rules of cdk-validator-cfnguard) does not apply to one
+ * construct. The acknowledgement shows in the validation report with its reason.
+ *
+ * @param ruleId the rule as its plugin names it: 'AwsSolutions-S1', 'NIST.800.53.R5-…', or a cfn-guard rule such as 's3_bucket_logging_enabled_check'
+ */
+export function acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
+  const plugin = ruleId.startsWith('AwsSolutions-') ? 'AwsSolutions'
+    : ruleId.startsWith('NIST.800.53.R5-') ? 'NIST.800.53.R5'
+      : 'cdk-validator-cfnguard';
+  Validations.of(scope).acknowledge({ id: `${plugin}::${ruleId}`, reason });
+}
+
+/** The same reason for several rules on one construct. */
+export function acknowledgeAll(scope: IConstruct, ruleIds: string[], reason: string): void {
+  for (const id of ruleIds) acknowledge(scope, id, reason);
+}
+
+/**
+ * The actions that the wildcard actions of aws-cdk-lib's grants stand for, in the uses this
+ * library makes of them (pipeline artifacts, KMS data keys). Roles get the explicit actions.
+ */
+const EXPANSIONS: Record<string, string[]> = {
+  's3:GetObject*': ['s3:GetObject', 's3:GetObjectVersion'],
+  's3:GetBucket*': ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'],
+  's3:List*': ['s3:ListBucket'],
+  's3:DeleteObject*': ['s3:DeleteObject'],
+  's3:Abort*': ['s3:AbortMultipartUpload'],
+  'kms:GenerateDataKey*': ['kms:GenerateDataKey'],
+  'kms:ReEncrypt*': ['kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+};
+
+function expandStatement(statement: any): any {
+  if (statement.Effect !== 'Allow' || statement.Action === undefined) return statement;
+  const actions: string[] = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+  const expanded = [...new Set(actions.flatMap((a) => EXPANSIONS[a] ?? [a]))].sort();
+  return { ...statement, Action: expanded.length === 1 ? expanded[0] : expanded };
+}
+
+/** A resource as cdk-nag prints it in a finding ID: references become `<LogicalId>` or `<LogicalId.Attribute>`. */
+export function flattenReference(node: unknown): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const o = node as Record<string, any>;
+  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(flattenReference).join(o['Fn::Join'][0]);
+  if (o['Fn::Sub']) return flattenReference(o['Fn::Sub']);
+  if (o['Fn::GetAtt']) return `<${flattenReference(o['Fn::GetAtt'][0])}.${flattenReference(o['Fn::GetAtt'][1])}>`;
+  if (o['Fn::ImportValue']) return flattenReference(o['Fn::ImportValue']);
+  if (o.Ref) return `<${flattenReference(o.Ref)}>`;
+  return JSON.stringify(node);
+}
+
+/**
+ * Acknowledges, one by one, the resource wildcards of an Allow statement, each with the reason
+ * it is as narrow as the action allows.
+ */
+function acknowledgeResourceWildcards(policy: IConstruct, statement: any): void {
+  if (statement.Effect !== 'Allow') return;
+  const actions: string[] = [statement.Action ?? []].flat();
+  for (const resource of [statement.Resource ?? []].flat()) {
+    const flat = flattenReference(resource);
+    if (!flat.includes('*')) continue;
+    const reason = flat === '*'
+      ? `${actions.join(', ')} support${actions.length === 1 ? 's' : ''} no resource-level permissions.`
+      : `Scoped to what this role's own resource contains (${flat}): the names of objects, log streams or reports are not known in advance.`;
+    acknowledge(policy, `AwsSolutions-IAM5[Resource::${flat}]`, reason);
+  }
+}
+
+/** Replaces the wildcard actions of identity policies by explicit ones, at synthesis. */
+export class ExplicitActions implements IAspect {
+  public visit(node: IConstruct): void {
+    if (!(node instanceof iam.CfnPolicy) || (node as any).__explicitActions) return;
+    (node as any).__explicitActions = true;
+    const original = node.policyDocument;
+    for (const statement of Stack.of(node).resolve(original).Statement ?? []) acknowledgeResourceWildcards(node, statement);
+    acknowledge(node, 'NIST.800.53.R5-IAMNoInlinePolicy',
+      'The policy belongs to exactly one role, created and deleted with it; a managed policy would add a second resource with the same content.');
+    node.policyDocument = Lazy.any({
+      produce: () => {
+        const doc = Stack.of(node).resolve(original);
+        return { ...doc, Statement: (doc.Statement ?? []).map(expandStatement) };
+      },
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct } from 'constructs';
+import { WorkloadProps } from './workload-options';
+import { Problems } from '../private/errors';
+import { SecureRepository } from '../registry/secure-repository';
+import { validateContainer } from '../service/task';
+
+const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
+const MAX_WORKLOAD_ID_LENGTH = 32;
+
+/** The checks every workload shares: its ID, container, and pipeline options. */
+export function validateWorkload(p: Problems, owner: Construct, id: string, props: WorkloadProps): void {
+  p.require(WORKLOAD_ID.test(id) && id.length <= MAX_WORKLOAD_ID_LENGTH, 'id', id,
+    `1 to ${MAX_WORKLOAD_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the workload's resources)`,
+    "use a short name such as 'Thumbnails'");
+  const c = props.container ?? {};
+  validateContainer(p, c);
+  p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
+    'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
+  p.require(!(props.pipeline && !props.source), 'pipeline', 'set', 'pipeline options only together with `source`',
+    'add `source` (for example Source.codeCommit()) or remove `pipeline`');
+  p.require(!(props.source && c.image), 'container.image', 'set', 'no fixed image when the workload has a `source` (the pipeline builds the image)',
+    'remove `container.image`, or remove `source` to run the fixed image');
+  if (props.source && props.repository?.repository) {
+    const other = props.platform._claimRepository(props.repository.repository, owner);
+    p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
+      'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each workload with a source its own repository`);
+  }
+}
+
+/** Refuses environment variables that the platform sets itself. */
+export function validateReserved(p: Problems, props: WorkloadProps, reserved: string[]): void {
+  const env = props.container?.environment ?? {};
+  const clash = reserved.filter((name) => name in env || name in (props.container?.secrets ?? {}));
+  p.require(clash.length === 0, 'container.environment', clash, `names other than ${reserved.join(', ')} (the platform sets them)`,
+    'rename your variables');
+}
+
+/** The workload's repository: the user's, or a new secure one. */
+export function workloadRepository(scope: Construct, props: WorkloadProps): ecr.IRepository {
+  return props.repository?.repository ?? new SecureRepository(scope, 'Repository', {
+    keepImages: props.repository?.keepImages,
+    encryptionKey: props.repository?.encryptionKey,
+  }).repository;
+}
+
+/** A security group for tasks that nothing connects to: egress only. */
+export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc,
+    description: `Tasks of ${scope.node.path} (no inbound traffic)`,
+    allowAllOutbound: true,
+  });
+}
+
+/** A name unique in the account and region: the stack's name and the construct ID. */
+export function workloadName(scope: Construct, id: string): string {
+  return `${Stack.of(scope).stackName}-${id}`.slice(0, 64);
+}

@@ -1,0 +1,93 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { WORKER_DEFAULTS } from './defaults';
+import type { WorkerScalingOptions } from './queue-worker';
+import { Problems } from '../private/errors';
+
+export function validateQueueScaling(p: Problems, s: WorkerScalingOptions | undefined, minTasks: number, maxTasks: number): void {
+  const o = s ?? {};
+  p.intRange('scaling.minTasks', o.minTasks, 0, 5000);
+  p.intRange('scaling.maxTasks', o.maxTasks, 1, 5000);
+  if (!Token.isUnresolved(minTasks) && !Token.isUnresolved(maxTasks)) {
+    p.require(minTasks <= maxTasks, 'scaling.minTasks', minTasks, `at most scaling.maxTasks (${maxTasks})`, 'lower minTasks or raise maxTasks');
+  }
+  if (o.messagesPerTask !== undefined) {
+    p.intRange('scaling.messagesPerTask', o.messagesPerTask, 1, 1_000_000);
+    p.require(Token.isUnresolved(minTasks) || minTasks >= 1, 'scaling.minTasks', minTasks,
+      'at least 1 with `messagesPerTask` (backlog per task is undefined with no task running, so target tracking cannot start from zero)',
+      'raise minTasks to 1, or remove `messagesPerTask` to scale from zero on the visible messages');
+  }
+}
+
+/**
+ * Scaling on the backlog. Step scaling on the visible messages scales out (from zero too),
+ * and scales in to the minimum only when nothing is waiting or in flight, so that no busy
+ * task is stopped. With `messagesPerTask`, target tracking on visible messages per running task.
+ */
+export function configureQueueScaling(scaling: ecs.ScalableTaskCount, queue: sqs.IQueue, service: ecs.FargateService,
+  cluster: ecs.ICluster, s: WorkerScalingOptions | undefined): appscaling.StepScalingPolicy | undefined {
+  const o = s ?? {};
+  const stat = { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) };
+  const visible = queue.metricApproximateNumberOfMessagesVisible(stat);
+  if (o.messagesPerTask !== undefined) {
+    addBacklogPerTask(scaling, queue, service, cluster, o.messagesPerTask);
+    return undefined;
+  }
+  const inFlight = queue.metricApproximateNumberOfMessagesNotVisible(stat);
+  const idle = new cloudwatch.MathExpression({ expression: 'visible + inFlight', usingMetrics: { visible, inFlight }, label: 'messages waiting or in flight' });
+  scaling.scaleOnMetric('ScaleInWhenIdle', {
+    metric: idle,
+    scalingSteps: [{ upper: 0, change: -100 }, { lower: 1, change: 0 }],
+    adjustmentType: appscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+    cooldown: WORKER_DEFAULTS.scaleInCooldown,
+    evaluationPeriods: 5,
+  });
+  const steps = o.steps ?? WORKER_DEFAULTS.scaleOutSteps.map((step) => ({ ...step }));
+  scaling.scaleOnMetric('ScaleOnBacklog', {
+    metric: visible,
+    scalingSteps: [{ upper: 0, change: 0 }, ...steps],
+    adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+    cooldown: WORKER_DEFAULTS.scaleOutCooldown,
+  });
+  return scaling.node.findChild('ScaleOnBacklog') as appscaling.StepScalingPolicy;
+}
+
+function addBacklogPerTask(scaling: ecs.ScalableTaskCount, queue: sqs.IQueue, service: ecs.FargateService, cluster: ecs.ICluster, target: number): void {
+  scaling.scaleToTrackCustomMetric('BacklogPerTask', {
+    metric: queue.metricApproximateNumberOfMessagesVisible(),
+    targetValue: target,
+    scaleInCooldown: WORKER_DEFAULTS.scaleInCooldown,
+    scaleOutCooldown: WORKER_DEFAULTS.scaleOutCooldown,
+  });
+  // Target tracking takes metric math only through the L1 CustomizedMetricSpecification.Metrics.
+  const policy = scaling.node.findChild('BacklogPerTask');
+  const cfn = policy.node.defaultChild as appscaling.CfnScalingPolicy;
+  const spec = 'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification';
+  for (const key of ['MetricName', 'Namespace', 'Dimensions', 'Statistic']) cfn.addPropertyDeletionOverride(`${spec}.${key}`);
+  cfn.addPropertyOverride(`${spec}.Metrics`, [
+    {
+      Id: 'visible',
+      ReturnData: false,
+      MetricStat: {
+        Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: queue.queueName }] },
+        Stat: 'Sum',
+      },
+    },
+    {
+      Id: 'tasks',
+      ReturnData: false,
+      MetricStat: {
+        Metric: {
+          Namespace: 'ECS/ContainerInsights',
+          MetricName: 'RunningTaskCount',
+          Dimensions: [{ Name: 'ClusterName', Value: cluster.clusterName }, { Name: 'ServiceName', Value: service.serviceName }],
+        },
+        Stat: 'Average',
+      },
+    },
+    { Id: 'backlogPerTask', Expression: 'visible / tasks', Label: 'Visible messages per running task', ReturnData: true },
+  ]);
+}

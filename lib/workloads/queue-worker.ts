@@ -1,0 +1,216 @@
+import { Duration } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { egressOnlySecurityGroup, validateReserved, validateWorkload, workloadName, workloadRepository } from './private';
+import { WORKER_DEFAULTS } from './defaults';
+import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
+import { WorkloadPipeline } from './workload-pipeline';
+import { WorkloadProps } from './workload-options';
+import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
+import { Deployment } from '../deployment/deployment';
+import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+import { Capacity } from '../service/capacity';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
+import { buildTaskDefinition } from '../service/task';
+
+/** The queue a {@link QueueWorker} creates. */
+export interface WorkerQueueOptions {
+  /**
+   * Receives before a message moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long a received message stays invisible to other tasks: longer than your slowest message takes.
+   * @default Duration.minutes(5)
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+   */
+  readonly visibilityTimeout?: Duration;
+  /**
+   * A KMS key to encrypt both queues with.
+   * @default - SQS-managed encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Scaling of a {@link QueueWorker} on its queue's backlog. */
+export interface WorkerScalingOptions {
+  /**
+   * The fewest tasks; 0 lets the worker scale to zero when the queue is empty.
+   * @default 1
+   */
+  readonly minTasks?: number;
+  /**
+   * The most tasks.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+  /**
+   * Target tracking on visible messages per running task instead of step scaling
+   * (needs `minTasks` of at least 1).
+   * @default - step scaling on the visible messages
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html
+   */
+  readonly messagesPerTask?: number;
+  /**
+   * The scale-out steps on the visible messages (`lower` bounds and task changes).
+   * The worker always scales in to `minTasks` once nothing is waiting or in flight.
+   * @default - +1 task from 1 visible message, +2 from 100, +5 from 500
+   */
+  readonly steps?: appscaling.ScalingInterval[];
+}
+
+/** Properties of a {@link QueueWorker}. */
+export interface QueueWorkerProps extends WorkloadProps {
+  /**
+   * The queue to consume.
+   * @default - a new queue with a dead-letter queue, encrypted and SSL-only
+   */
+  readonly queue?: sqs.IQueue;
+  /**
+   * Options of the queue the worker creates (not with `queue`).
+   * @default - the defaults of each option
+   */
+  readonly queueOptions?: WorkerQueueOptions;
+  /**
+   * Scaling on the queue's backlog.
+   * @default - 1 to 10 tasks, step scaling on the visible messages
+   */
+  readonly scaling?: WorkerScalingOptions;
+  /**
+   * The deployment policy: a rolling kind (a worker takes no traffic to shift blue/green).
+   * @default Deployment.rolling()
+   */
+  readonly deployment?: Deployment;
+  /**
+   * On-demand Fargate or a mix with Fargate Spot.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+}
+
+/**
+ * A Fargate service without a load balancer that consumes an SQS queue: the queue (with its
+ * dead-letter queue) or yours, a task role that can consume exactly that queue, scaling on
+ * the backlog (down to zero when asked), a rolling deployment with the circuit breaker,
+ * and optionally its delivery pipeline. The container gets QUEUE_URL and QUEUE_NAME.
+ */
+export class QueueWorker extends Construct {
+  public readonly serviceName: string;
+  public readonly queue: sqs.IQueue;
+  /** The dead-letter queue the worker created (undefined with your `queue`). */
+  public readonly deadLetterQueue?: sqs.Queue;
+  public readonly repository: ecr.IRepository;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly container: ecs.ContainerDefinition;
+  public readonly logGroup: logs.ILogGroup;
+  public readonly service: ecs.FargateService;
+  public readonly scaling: ecs.ScalableTaskCount;
+  /** The step policy on the backlog (undefined with `messagesPerTask`). */
+  public readonly backlogPolicy?: appscaling.StepScalingPolicy;
+  public readonly deployment: Deployment;
+  public readonly pipeline?: WorkloadPipeline;
+
+  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+    super(scope, id);
+    const { platform } = props;
+    this.deployment = props.deployment ?? Deployment.rolling();
+    const minTasks = props.scaling?.minTasks ?? WORKER_DEFAULTS.minTasks;
+    const maxTasks = props.scaling?.maxTasks ?? WORKER_DEFAULTS.maxTasks;
+    const p = new Problems(this);
+    validateWorkload(p, this, id, props);
+    validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
+    validateQueueScaling(p, props.scaling, minTasks, maxTasks);
+    p.require(!this.deployment.isBlueGreen, 'deployment', this.deployment.kind,
+      'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
+      'use Deployment.rolling() or Deployment.immutable()');
+    p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
+      'remove `queueOptions`, or remove `queue` to let the worker create one');
+    const q = props.queueOptions ?? {};
+    p.intRange('queueOptions.maxReceiveCount', q.maxReceiveCount, 1, 1000);
+    if (q.visibilityTimeout && !q.visibilityTimeout.isUnresolved()) {
+      const s = q.visibilityTimeout.toSeconds();
+      p.require(Number.isInteger(s) && s >= 0 && s <= 43200, 'queueOptions.visibilityTimeout', `${s} seconds`,
+        'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
+    }
+    p.throwIfAny();
+
+    this.serviceName = workloadName(this, id);
+    if (props.queue) {
+      this.queue = props.queue;
+    } else {
+      const encryption = q.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED;
+      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+        encryption, encryptionMasterKey: q.encryptionKey, enforceSSL: true, retentionPeriod: Duration.days(14),
+      });
+      this.queue = new sqs.Queue(this, 'Queue', {
+        encryption,
+        encryptionMasterKey: q.encryptionKey,
+        enforceSSL: true,
+        visibilityTimeout: q.visibilityTimeout ?? WORKER_DEFAULTS.visibilityTimeout,
+        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: q.maxReceiveCount ?? WORKER_DEFAULTS.maxReceiveCount },
+      });
+    }
+
+    const container = props.container ?? {};
+    this.repository = workloadRepository(this, props);
+    const handler = serviceStateFunction(platform, platform.cluster);
+    const state = new DeployedState(this, 'DeployedState', {
+      handler,
+      cluster: platform.cluster,
+      serviceName: this.serviceName,
+      containerName: CONTAINER_NAME,
+      bootstrapImage: container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`,
+      initialDesiredCount: container.image ? minTasks : 0,
+    });
+    const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
+    const env = { ...container.environment, QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName };
+    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME, DEFAULTS.containerPort);
+    this.taskDefinition = task.taskDefinition;
+    this.container = task.container;
+    this.logGroup = task.logGroup;
+    if (!container.image) this.repository.grantPull(this.taskDefinition.obtainExecutionRole());
+    this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
+    state.watch(this.taskDefinition);
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: platform.cluster,
+      serviceName: this.serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: state.desiredCount,
+      vpcSubnets: platform.serviceSubnets,
+      securityGroups: [egressOnlySecurityGroup(this, platform.vpc)],
+      assignPublicIp: false,
+      capacityProviderStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: this.deployment.minHealthyPercent,
+      maxHealthyPercent: this.deployment.maxHealthyPercent,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+    });
+    this.service.node.addDependency(state);
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+    this.backlogPolicy = configureQueueScaling(this.scaling, this.queue, this.service, platform.cluster, props.scaling);
+
+    if (props.source) {
+      this.pipeline = new WorkloadPipeline(this, 'Pipeline', {
+        platform,
+        workloadName: this.serviceName,
+        repository: this.repository,
+        taskDefinition: this.taskDefinition,
+        container: this.container,
+        source: props.source,
+        options: props.pipeline,
+        service: this.service,
+        minTasks,
+      });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { ContainerPlatform } from '../platform/container-platform';
+import { PipelineOptions } from '../pipeline/service-pipeline';
+import { Source } from '../pipeline/source';
+import { ContainerOptions, RepositoryOptions } from '../service/options';
+
+/**
+ * What every workload that is not a web service shares: the platform it runs on, its
+ * container, its ECR repository and, optionally, its delivery pipeline.
+ */
+export interface WorkloadProps {
+  /** The platform whose cluster, VPC and subnets the workload runs in. */
+  readonly platform: ContainerPlatform;
+  /**
+   * The container and its task size. `port` and `healthCheckPath` do not apply: nothing
+   * connects to a worker or a task (use `containerHealthCheck`).
+   * @default - 256 CPU units, 512 MiB, X86_64
+   */
+  readonly container?: ContainerOptions;
+  /**
+   * The workload's ECR repository.
+   * @default - a new repository with secure defaults
+   */
+  readonly repository?: RepositoryOptions;
+  /**
+   * Where the workload's pipeline gets its code. With a source, a pipeline builds the
+   * image and deploys it (a worker) or makes the next run use it (a scheduled job or an
+   * event task).
+   * @default - no pipeline: set `container.image`, or push images with your own CI
+   */
+  readonly source?: Source;
+  /**
+   * The pipeline's build, approval and notifications (needs `source`).
+   * @default - build the Dockerfile at the repository root, no tests, no approval
+   */
+  readonly pipeline?: PipelineOptions;
+}

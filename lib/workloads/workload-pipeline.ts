@@ -1,0 +1,205 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { renderBuildSpec } from '../pipeline/buildspec';
+import { PipelineOptions } from '../pipeline/service-pipeline';
+import { Source } from '../pipeline/source';
+import { DEFAULTS } from '../private/defaults';
+import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { acknowledgeLogBucket } from '../platform/container-platform';
+
+/** Properties of a {@link WorkloadPipeline}. */
+export interface WorkloadPipelineProps {
+  readonly platform: ContainerPlatform;
+  /** The workload's name (names the CodeCommit repository a CodeCommit source creates). */
+  readonly workloadName: string;
+  readonly repository: ecr.IRepository;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly source: Source;
+  /**
+   * Build, approval and notifications.
+   * @default - the defaults of each option
+   */
+  readonly options?: PipelineOptions;
+  /**
+   * The service the pipeline deploys to with the ECS deploy action (a worker).
+   * @default - no service: the pipeline releases a task (needs `imageParameter`)
+   */
+  readonly service?: ecs.FargateService;
+  /**
+   * The fewest tasks of `service`; a service created before its first image is scaled to it.
+   * @default 0
+   */
+  readonly minTasks?: number;
+  /**
+   * The SSM parameter the task definition reads its image from (a task that no service runs).
+   * @default - none (needs `service`)
+   */
+  readonly imageParameter?: ssm.IStringParameter;
+}
+
+/**
+ * The delivery pipeline of a worker, a scheduled job or an event task: source, image build,
+ * optional approval, then either the ECS deploy action (a worker's rolling deployment) or a
+ * release step that registers a task definition revision with the new image, which the
+ * schedule or rule runs next, and records the image so that `cdk deploy` keeps it.
+ */
+export class WorkloadPipeline extends Construct {
+  public readonly pipeline: codepipeline.Pipeline;
+  /** The image build. */
+  public readonly project: codebuild.PipelineProject;
+  /** The release step of a task (undefined for a worker). */
+  public readonly releaseProject?: codebuild.PipelineProject;
+  public readonly artifactBucket: s3.Bucket;
+  public readonly notificationTopic: sns.ITopic;
+  /** The CodeCommit repository, for a CodeCommit source. */
+  public readonly sourceRepository?: codecommit.IRepository;
+
+  constructor(scope: Construct, id: string, props: WorkloadPipelineProps) {
+    super(scope, id);
+    const o = props.options ?? {};
+    const removalPolicy = props.platform.removalPolicy;
+    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{
+        expiration: Duration.days(DEFAULTS.artifactExpirationDays),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      serverAccessLogsBucket: props.platform.accessLogsBucket,
+      serverAccessLogsPrefix: `s3/${scope.node.id}-artifacts/`,
+      removalPolicy,
+    });
+    acknowledgeAll(this.artifactBucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
+      'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
+    acknowledgeLogBucket(this.artifactBucket);
+    const sourceOutput = new codepipeline.Artifact('Source');
+    const buildOutput = new codepipeline.Artifact('Build');
+    const bound = props.source._bind(this, sourceOutput, props.workloadName);
+    this.sourceRepository = bound.codeCommitRepository;
+
+    const build = {
+      testCommands: o.testCommands ?? [],
+      dockerfile: o.dockerfile ?? 'Dockerfile',
+      buildContext: o.buildContext ?? '.',
+    };
+    const svc = props.service;
+    const spec = svc ? renderBuildSpec({ ...build, codeDeploy: false }) : renderTaskBuildSpec(build);
+    this.project = this.newProject('Build', `Builds the image of ${props.workloadName}`, spec, props, true);
+    props.repository.grantPullPush(this.project);
+    this.project.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeImages'], resources: [props.repository.repositoryArn] }));
+    if (svc) {
+      this.project.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${props.platform.cluster.clusterName}/${svc.serviceName}` })],
+      }));
+    }
+
+    let deploy: codepipeline.IAction;
+    if (svc) {
+      deploy = new actions.EcsDeployAction({ actionName: 'Deploy', service: svc, input: buildOutput });
+    } else {
+      this.releaseProject = this.newProject('Release', `Releases the new image of ${props.workloadName} to its next runs`, renderTaskReleaseSpec(), props, false);
+      this.grantRelease(this.releaseProject, props);
+      deploy = new actions.CodeBuildAction({ actionName: 'Release', project: this.releaseProject, input: buildOutput });
+    }
+
+    const stages: codepipeline.StageProps[] = [
+      { stageName: 'Source', actions: [bound.action] },
+      { stageName: 'Build', actions: [new actions.CodeBuildAction({ actionName: 'Image', project: this.project, input: sourceOutput, outputs: [buildOutput] })] },
+    ];
+    if (o.approval) {
+      stages.push({
+        stageName: 'Approve',
+        actions: [new actions.ManualApprovalAction({
+          actionName: 'Approve',
+          notificationTopic: o.approval.topic,
+          notifyEmails: o.approval.emails,
+          additionalInformation: `Approve to release ${props.workloadName} to production.`,
+        })],
+      });
+    }
+    stages.push({ stageName: 'Deploy', actions: [deploy] });
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: this.artifactBucket,
+      restartExecutionOnUpdate: false,
+      crossAccountKeys: false,
+      stages,
+    });
+    this.notificationTopic = o.notificationTopic ?? new sns.Topic(this, 'Notifications', {
+      displayName: `${props.workloadName} pipeline`,
+      enforceSSL: true,
+      masterKey: props.platform.encryptionKey,
+    });
+    this.pipeline.notifyOn('Notifications', this.notificationTopic, {
+      events: [
+        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
+        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
+        codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
+      ],
+    });
+  }
+
+  private newProject(id: string, description: string, spec: Record<string, unknown>, props: WorkloadPipelineProps, docker: boolean): codebuild.PipelineProject {
+    const arm = props.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
+    const logGroup = props.platform._newLogGroup(this, `${id}Logs`);
+    const project = new codebuild.PipelineProject(this, id, {
+      description,
+      buildSpec: codebuild.BuildSpec.fromObject(spec),
+      environment: {
+        buildImage: docker && arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: codebuild.ComputeType.SMALL,
+        privileged: docker,
+      },
+      cache: docker ? codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER) : undefined,
+      timeout: DEFAULTS.buildTimeout,
+      logging: { cloudWatch: { logGroup } },
+      environmentVariables: {
+        REPOSITORY_URI: { value: props.repository.repositoryUri },
+        TASK_FAMILY: { value: props.taskDefinition.family },
+        CONTAINER_NAME: { value: props.container.containerName },
+        CLUSTER: { value: props.platform.cluster.clusterName },
+        SERVICE: { value: props.service?.serviceName ?? '' },
+        MIN_TASKS: { value: String(props.minTasks ?? 0) },
+        IMAGE_PARAMETER: { value: props.imageParameter?.parameterName ?? '' },
+      },
+    });
+    acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
+    if (docker) acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');
+    return project;
+  }
+
+  /** Least privilege of the release step: its parameter, its family, and passing exactly the task's roles to ECS. */
+  private grantRelease(project: codebuild.PipelineProject, props: WorkloadPipelineProps): void {
+    props.imageParameter?.grantWrite(project);
+    project.addToRolePolicy(new iam.PolicyStatement({
+      // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
+      actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      resources: ['*'],
+    }));
+    const td = props.taskDefinition;
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [td.taskRole.roleArn, td.obtainExecutionRole().roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }));
+  }
+}

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -321,6 +322,18 @@ export class ContainerPlatform extends Construct {
     const service = new Microservice(this, id, { ...options, platform: this });
     this.services.push(service);
     return service;
+  }
+
+  /**
+   * @internal the cluster's Service Connect namespace, created for the first service that joins.
+   */
+  public _serviceConnectNamespace(): void {
+    if (this.cluster.defaultCloudMapNamespace) return;
+    this.cluster.addDefaultCloudMapNamespace({
+      name: `${this.node.id}.${Stack.of(this).stackName}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-'),
+      type: servicediscovery.NamespaceType.HTTP,
+      useForServiceConnect: true,
+    });
   }
 
   /**

@@ -88,6 +88,14 @@ export interface ServiceOptions {
    * @default - the defaults of each threshold
    */
   readonly alarms?: AlarmOptions;
+  /**
+   * Join the platform's Service Connect namespace, so that other services reach this one at
+   * `http://<id in lower case>:<port>`. Service Connect works with the ECS deployment
+   * controller only: use it with the rolling policies or `Deployment.ecsBlueGreen()`.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html
+   */
+  readonly serviceConnect?: boolean;
 }
 
 /** Properties of a {@link Microservice}. */
@@ -158,7 +166,7 @@ export class Microservice extends Construct {
 
     const p = new Problems(this);
     validateService(p, id, props, this.containerPort, minTasks, maxTasks);
-    validateRouting(p, 'routing', props.routing);
+    if (props.routing) validateRouting(p, 'routing', props.routing);
     this.rulePriority = p.count === 0 ? platform._routes.register(p, this, 'routing', props.routing) : 0;
     if (props.source && props.repository?.repository) {
       const other = platform._claimRepository(props.repository.repository, this);
@@ -244,6 +252,12 @@ export class Microservice extends Construct {
       });
     }
     this.attachLoadBalancer(ecsBlueGreen);
+    if (props.serviceConnect) {
+      platform._serviceConnectNamespace();
+      this.service.enableServiceConnect({
+        services: [{ portMappingName: CONTAINER_NAME, dnsName: id.toLowerCase(), discoveryName: id.toLowerCase(), port: this.containerPort }],
+      });
+    }
 
     this.scaling = configureScaling(this, props.scaling, minTasks, maxTasks);
     this.alarms = new ServiceAlarms(this, 'Alarms', { service: this.service, targetGroups: this.targetGroups, options: props.alarms, topic: platform.alarmTopic });
@@ -317,6 +331,18 @@ function routingConditions(routing: Routing): elbv2.ListenerCondition[] {
 }
 
 function validateService(p: Problems, id: string, props: MicroserviceProps, port: number, minTasks: number, maxTasks: number): void {
+  p.require(props.routing !== undefined, 'routing', props.routing,
+    'a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift',
+    "add routing: Routing.path('/orders/*'); for a service without a load balancer use a QueueWorker");
+  if (props.serviceConnect && props.deployment?.kind === DeploymentKind.BLUE_GREEN) {
+    p.add('deployment', 'Deployment.blueGreen()', 'the ECS deployment controller for a service using Service Connect (CodeDeploy cannot deploy it)',
+      'use Deployment.ecsBlueGreen() with the same options, or turn serviceConnect off');
+  }
+  const approval = props.pipeline?.approval;
+  if (approval) {
+    p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, 'pipeline.approval', approval,
+      'emails or a topic that tells someone an approval is waiting', 'add approval.emails (addresses) or approval.topic (an SNS topic)');
+  }
   p.require(SERVICE_ID.test(id) && id.length <= MAX_SERVICE_ID_LENGTH, 'id', id,
     `1 to ${MAX_SERVICE_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the service, and target groups allow 32 characters)`,
     "use a short name such as 'Orders'");

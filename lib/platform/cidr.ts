@@ -18,11 +18,13 @@ export function isIpv6Cidr(value: string): boolean {
   const m = IPV6_CIDR.exec(value);
   if (!m || Number(m[1]) > 128) return false;
   const address = value.split('/')[0];
-  const doubleColons = address.split('::').length - 1;
-  if (doubleColons > 1) return false;
-  const groups = address.split(':').filter((g) => g !== '');
-  if (groups.some((g) => g.length > 4)) return false;
-  return doubleColons === 1 ? groups.length < 8 : groups.length === 8;
+  // At most one '::'; on each side of it, groups of 1 to 4 hex digits separated by single
+  // colons (so ':::', a leading or trailing single colon and empty groups are rejected).
+  const halves = address.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
+  if (groups.some((g) => g.length < 1 || g.length > 4)) return false;
+  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
 }
 
 export function isCidr(value: string): boolean {

@@ -15,6 +15,21 @@ export interface CfnResource {
   readonly UpdateReplacePolicy?: string;
 }
 
+/**
+ * Platform props that keep every service in the platform's own stack, so that one template
+ * holds the service and the platform resources it references. (`nestedServiceStacks` is set
+ * through a cast so that these helpers compile whether or not the prop exists.)
+ */
+export function flatProps(props: ContainerPlatformProps = {}): ContainerPlatformProps {
+  const flat: Record<string, unknown> = { nestedServiceStacks: false, ...props };
+  return flat as ContainerPlatformProps;
+}
+
+/** A platform whose services stay in its stack (see {@link flatProps}). */
+export function flatPlatform(props: ContainerPlatformProps = {}): { stack: Stack; platform: ContainerPlatform } {
+  return newPlatform(flatProps(props));
+}
+
 /** A platform with one service `Orders` on `/orders/*`, plus the synthesized template. */
 export interface ServiceFixture {
   readonly stack: Stack;
@@ -32,10 +47,10 @@ export function serviceFixture(
   id = 'Orders',
   platformProps: ContainerPlatformProps = {},
 ): ServiceFixture {
-  const { stack, platform } = newPlatform(platformProps);
+  const { stack, platform } = flatPlatform(platformProps);
   const resolved = typeof options === 'function' ? options(stack) : options;
   const service = platform.addService(id, { routing: Routing.path('/orders/*'), ...resolved });
-  return { stack, platform, service, template: templateOf(stack) };
+  return { stack, platform, service, template: templateOf(Stack.of(service)) };
 }
 
 /** Every resource of `type`, by logical ID. */

@@ -1,0 +1,332 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Capacity, Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
+import { templateOf } from '../util';
+import {
+  actionsOf, CfnResource, flatPlatform, flatten, hookFunction, logicalId, parseYaml, resource, resourcesOfType, serviceFixture, statementsOfRole,
+} from './helpers';
+
+const GROUP = 'AWS::CodeDeploy::DeploymentGroup';
+const ROLLOUT = 'Custom::BlueGreenRollout';
+
+/** The DeploymentConfigName of the Orders deployment group for `traffic`. */
+function configNameFor(traffic: TrafficShift): { template: Template; name: unknown } {
+  const { template } = serviceFixture({ deployment: Deployment.blueGreen({ traffic }) });
+  return { template, name: resource(template, GROUP).resource.Properties!.DeploymentConfigName };
+}
+
+/** The appspec the rollout renders for the hooks of its resource, with ARNs as `{Logical.Arn}`. */
+function hooksOfRollout(rollout: CfnResource): Array<{ event: string; arn: string }> {
+  return (rollout.Properties!.Hooks as any[]).map((h) => ({ event: h.Event, arn: flatten(h.FunctionArn) }));
+}
+
+describe('CodeDeploy blue/green with the defaults', () => {
+  let template: Template;
+  let group: CfnResource;
+  beforeAll(() => {
+    template = serviceFixture({ deployment: Deployment.blueGreen() }).template;
+    group = resource(template, GROUP).resource;
+  });
+
+  test('creates one ECS application on the platform', () => {
+    template.resourceCountIs('AWS::CodeDeploy::Application', 1);
+    template.hasResourceProperties('AWS::CodeDeploy::Application', { ComputePlatform: 'ECS' });
+    expect(logicalId(template, 'AWS::CodeDeploy::Application')).toMatch(/^PlatformDeploymentApplication/);
+  });
+
+  test('names the deployment group after the service and puts it on that application', () => {
+    expect(group.Properties).toMatchObject({
+      DeploymentGroupName: 'Test-Orders',
+      ApplicationName: { Ref: logicalId(template, 'AWS::CodeDeploy::Application') },
+      DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL', DeploymentType: 'BLUE_GREEN' },
+      ECSServices: [{ ClusterName: { Ref: logicalId(template, 'AWS::ECS::Cluster') }, ServiceName: { 'Fn::GetAtt': [logicalId(template, 'AWS::ECS::Service'), 'Name'] } }],
+    });
+  });
+
+  test('pairs the blue and green target groups with the production and the test listener', () => {
+    const blue = logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersTargetGroup');
+    const green = logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersGreenTargetGroup');
+    expect(group.Properties!.LoadBalancerInfo).toEqual({
+      TargetGroupPairInfoList: [{
+        TargetGroups: [{ Name: { 'Fn::GetAtt': [blue, 'TargetGroupName'] } }, { Name: { 'Fn::GetAtt': [green, 'TargetGroupName'] } }],
+        ProdTrafficRoute: { ListenerArns: [{ Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::Listener', 'PlatformLoadBalancerProductionListener') }] },
+        TestTrafficRoute: { ListenerArns: [{ Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::Listener', 'PlatformLoadBalancerTestListener') }] },
+      }],
+    });
+  });
+
+  test('keeps blue for 5 minutes after the shift', () => {
+    expect(group.Properties!.BlueGreenDeploymentConfiguration.TerminateBlueInstancesOnDeploymentSuccess).toEqual({
+      Action: 'TERMINATE', TerminationWaitTimeInMinutes: 5,
+    });
+  });
+
+  test('rolls back automatically on failure, on stop and on alarm', () => {
+    expect(group.Properties!.AutoRollbackConfiguration).toEqual({
+      Enabled: true,
+      Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+    });
+  });
+
+  test('watches 5xx, unhealthy hosts and p99 latency on both target groups', () => {
+    // THEN the six alarms, in this order
+    const alarm = (name: string) => ({ Name: { Ref: logicalId(template, 'AWS::CloudWatch::Alarm', `PlatformOrdersAlarms${name}`) } });
+    expect(group.Properties!.AlarmConfiguration).toEqual({
+      Enabled: true,
+      Alarms: ['Http5xxBlue', 'Http5xxGreen', 'UnhealthyHostsBlue', 'UnhealthyHostsGreen', 'P99LatencyBlue', 'P99LatencyGreen'].map(alarm),
+    });
+  });
+
+  test('uses CodeDeployDefault.ECSAllAtOnce', () => {
+    expect(group.Properties!.DeploymentConfigName).toBe('CodeDeployDefault.ECSAllAtOnce');
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentConfig', 0);
+  });
+
+  test('watches the green target group\'s 5xx alarm on the green target group', () => {
+    const green = logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersGreenTargetGroup');
+    const alarm = resource(template, 'AWS::CloudWatch::Alarm', 'PlatformOrdersAlarmsHttp5xxGreen').resource;
+    expect(alarm.Properties!.Dimensions).toContainEqual({ Name: 'TargetGroup', Value: { 'Fn::GetAtt': [green, 'TargetGroupFullName'] } });
+  });
+});
+
+describe('the application is shared', () => {
+  test('two blue/green services of one platform share one application and get a group each', () => {
+    // GIVEN
+    const { stack, platform } = flatPlatform();
+    // WHEN
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+    platform.addService('Catalog', { routing: Routing.path('/catalog/*'), deployment: Deployment.blueGreen() });
+    // THEN
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::CodeDeploy::Application', 1);
+    const groups = Object.values(resourcesOfType(template, GROUP)).map((g) => g.Properties!.DeploymentGroupName).sort();
+    expect(groups).toEqual(['Test-Catalog', 'Test-Orders']);
+  });
+});
+
+describe('termination wait', () => {
+  test('is the terminationWait option', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ deployment: Deployment.blueGreen({ terminationWait: Duration.minutes(60) }) });
+    // THEN
+    template.hasResourceProperties(GROUP, {
+      BlueGreenDeploymentConfiguration: { TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: 60 } },
+    });
+  });
+});
+
+describe('traffic shift', () => {
+  test('allAtOnce uses CodeDeployDefault.ECSAllAtOnce', () => {
+    expect(configNameFor(TrafficShift.allAtOnce()).name).toBe('CodeDeployDefault.ECSAllAtOnce');
+  });
+
+  test.each([
+    [TrafficShift.canary(10, Duration.minutes(5)), 'CodeDeployDefault.ECSCanary10Percent5Minutes'],
+    [TrafficShift.canary(10, Duration.minutes(15)), 'CodeDeployDefault.ECSCanary10Percent15Minutes'],
+    [TrafficShift.linear(10, Duration.minutes(1)), 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes'],
+    [TrafficShift.linear(10, Duration.minutes(3)), 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes'],
+  ])('%# a predefined shift uses %s and no custom configuration', (traffic, expected) => {
+    // GIVEN / WHEN
+    const { template, name } = configNameFor(traffic);
+    // THEN
+    expect(name).toBe(expected);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentConfig', 0);
+  });
+
+  test('canary(25, 7 minutes) creates a TimeBasedCanary configuration 25 % / 7 minutes', () => {
+    // GIVEN / WHEN
+    const { template, name } = configNameFor(TrafficShift.canary(25, Duration.minutes(7)));
+    // THEN
+    const config = resource(template, 'AWS::CodeDeploy::DeploymentConfig');
+    expect(config.resource.Properties).toMatchObject({
+      ComputePlatform: 'ECS',
+      TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 25, CanaryInterval: 7 } },
+    });
+    expect(name).toEqual({ Ref: config.id });
+  });
+
+  test('linear(20, 2 minutes) creates a TimeBasedLinear configuration 20 % every 2 minutes', () => {
+    // GIVEN / WHEN
+    const { template, name } = configNameFor(TrafficShift.linear(20, Duration.minutes(2)));
+    // THEN
+    const config = resource(template, 'AWS::CodeDeploy::DeploymentConfig');
+    expect(config.resource.Properties).toMatchObject({
+      ComputePlatform: 'ECS',
+      TrafficRoutingConfig: { Type: 'TimeBasedLinear', TimeBasedLinear: { LinearPercentage: 20, LinearInterval: 2 } },
+    });
+    expect(name).toEqual({ Ref: config.id });
+  });
+
+  test('an interval given in seconds that is whole minutes maps to the predefined configuration', () => {
+    expect(configNameFor(TrafficShift.canary(10, Duration.seconds(300))).name).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
+  });
+});
+
+describe('the built-in smoke test', () => {
+  let template: Template;
+  let fnId: string;
+  let fn: CfnResource;
+  beforeAll(() => {
+    template = serviceFixture({ deployment: Deployment.blueGreen(), container: { healthCheckPath: '/health' } }, 'Orders').template;
+    ({ id: fnId, resource: fn } = resource(template, 'AWS::Lambda::Function', 'PlatformOrdersBlueGreenSmokeTestFunction'));
+  });
+
+  test('runs in the VPC\'s service subnets with its own security group', () => {
+    expect(fn.Properties!.VpcConfig).toEqual({
+      SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformOrdersBlueGreenSmokeTestSecurityGroup'), 'GroupId'] }],
+      SubnetIds: [{ Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet1') }, { Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet2') }],
+    });
+  });
+
+  test('may reach the load balancer on the test port, and the load balancer lets it in', () => {
+    const sg = logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformOrdersBlueGreenSmokeTestSecurityGroup');
+    const alb = logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformLoadBalancerSecurityGroup');
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, DestinationSecurityGroupId: { 'Fn::GetAtt': [alb, 'GroupId'] }, IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [alb, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000,
+    });
+  });
+
+  test('is told the load balancer, test port, protocol, host, path and expected status', () => {
+    // THEN with path routing: the path prefix, any status below 500
+    expect(fn.Properties!.Environment.Variables).toEqual({
+      LOAD_BALANCER_NAME: { 'Fn::GetAtt': [logicalId(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer'), 'LoadBalancerFullName'] },
+      PORT: '9000',
+      PROTOCOL: 'http',
+      HOST: '',
+      PATH: '/orders/',
+      EXPECTED_STATUS: '',
+      ATTEMPTS: '5',
+    });
+  });
+
+  test('may report its result to exactly this deployment group and describe network interfaces', () => {
+    const role = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersBlueGreenSmokeTestRole');
+    const statements = statementsOfRole(template, role);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Effect: 'Allow',
+      Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+      Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-Orders']] },
+    }));
+    expect(statements.some((s) => actionsOf(s).includes('ec2:DescribeNetworkInterfaces') && s.Resource === '*')).toBe(true);
+    expect(fn.Properties!.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+  });
+
+  test('is the AfterAllowTestTraffic hook of the rollout\'s appspec', () => {
+    const rollout = resource(template, ROLLOUT).resource;
+    expect(hooksOfRollout(rollout)).toEqual([{ event: 'AfterAllowTestTraffic', arn: `{${fnId}.Arn}` }]);
+  });
+
+  test('may be invoked by the deployment group\'s role', () => {
+    const role = (resource(template, GROUP).resource.Properties!.ServiceRoleArn as any)['Fn::GetAtt'][0];
+    expect(statementsOfRole(template, role)).toContainEqual(expect.objectContaining({
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: expect.arrayContaining([{ 'Fn::GetAtt': [fnId, 'Arn'] }]),
+    }));
+  });
+});
+
+describe('the smoke test of a host-routed service', () => {
+  test('requests the health-check path with the service\'s host and expects 200', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ routing: Routing.host('*.example.com'), deployment: Deployment.blueGreen(), container: { healthCheckPath: '/health' } });
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ HOST: 'smoke.example.com', PATH: '/health', EXPECTED_STATUS: '200' }) },
+    });
+  });
+
+  test('uses the smokeTest path, expected codes and attempts when given', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.blueGreen({ smokeTest: { path: '/ready', expectedStatusCodes: [200, 204], attempts: 3 } }),
+    });
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PATH: '/ready', EXPECTED_STATUS: '200,204', ATTEMPTS: '3' }) },
+    });
+  });
+});
+
+describe('user hooks', () => {
+  const events = [HookEvent.BEFORE_INSTALL, HookEvent.AFTER_INSTALL, HookEvent.AFTER_ALLOW_TEST_TRAFFIC, HookEvent.BEFORE_ALLOW_TRAFFIC, HookEvent.AFTER_ALLOW_TRAFFIC];
+  let template: Template;
+  beforeAll(() => {
+    template = serviceFixture((stack) => ({
+      deployment: Deployment.blueGreen({
+        hooks: events.map((lifecycleEvent, i) => ({ lifecycleEvent, function: hookFunction(stack, `Hook${i}`) })),
+      }),
+    })).template;
+  });
+
+  test('appear in the rollout\'s hooks in order, after the smoke test', () => {
+    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformOrdersBlueGreenSmokeTestFunction');
+    expect(hooksOfRollout(resource(template, ROLLOUT).resource)).toEqual([
+      { event: 'AfterAllowTestTraffic', arn: `{${smoke}.Arn}` },
+      ...events.map((event, i) => ({ event, arn: `{${logicalId(template, 'AWS::Lambda::Function', `Hook${i}`)}.Arn}` })),
+    ]);
+  });
+
+  test('appear in the appspec the build writes, in order', () => {
+    // GIVEN the APPSPEC_YAML of the service's build (the service needs a source for a build)
+    const t = serviceFixture((stack) => ({
+      deployment: Deployment.blueGreen({
+        smokeTest: { enabled: false },
+        hooks: events.map((lifecycleEvent, i) => ({ lifecycleEvent, function: hookFunction(stack, `Hook${i}`) })),
+      }),
+      source: Source.codeCommit(),
+    })).template;
+    const project = resource(t, 'AWS::CodeBuild::Project').resource;
+    const yaml = (project.Properties!.Environment.EnvironmentVariables as any[]).find((v) => v.Name === 'APPSPEC_YAML').Value;
+    // THEN
+    const appspec = parseYaml(flatten(yaml));
+    expect(appspec.Hooks).toEqual(events.map((event, i) => ({ [event]: `{${logicalId(t, 'AWS::Lambda::Function', `Hook${i}`)}.Arn}` })));
+  });
+
+  test('may each be invoked by the deployment group\'s role', () => {
+    const role = (resource(template, GROUP).resource.Properties!.ServiceRoleArn as any)['Fn::GetAtt'][0];
+    const invocable = statementsOfRole(template, role)
+      .filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('lambda:InvokeFunction'))
+      .flatMap((s) => [s.Resource].flat().map(flatten));
+    for (let i = 0; i < events.length; i++) {
+      expect(invocable).toContain(`{${logicalId(template, 'AWS::Lambda::Function', `Hook${i}`)}.Arn}`);
+    }
+  });
+
+  test('may each report their status to the deployment group', () => {
+    for (let i = 0; i < events.length; i++) {
+      const fn = resource(template, 'AWS::Lambda::Function', `Hook${i}`).resource;
+      const role = (fn.Properties!.Role as any)['Fn::GetAtt'][0];
+      expect(statementsOfRole(template, role)).toContainEqual(expect.objectContaining({
+        Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+        Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-Orders']] },
+      }));
+    }
+  });
+});
+
+describe('smokeTest.enabled false', () => {
+  test('removes the smoke test function and its hook', () => {
+    // GIVEN / WHEN
+    const { template, service } = serviceFixture({ deployment: Deployment.blueGreen({ smokeTest: { enabled: false } }) });
+    // THEN
+    expect(service.smokeTest).toBeUndefined();
+    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) => id.includes('SmokeTest'))).toEqual([]);
+    expect(resource(template, ROLLOUT).resource.Properties!.Hooks).toEqual([]);
+  });
+});
+
+describe('Fargate Spot', () => {
+  test('the rollout repeats the service\'s capacity provider strategy', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ deployment: Deployment.blueGreen(), capacity: Capacity.spot({ onDemandBase: 2, spotWeight: 4 }) });
+    // THEN
+    expect(resource(template, ROLLOUT).resource.Properties!.CapacityProviderStrategy).toEqual([
+      { CapacityProvider: 'FARGATE', Base: 2, Weight: 1 },
+      { CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 4 },
+    ]);
+  });
+});

@@ -1,8 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WorkloadProps } from './workload-options';
+import { Deployment } from '../deployment/deployment';
+import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { SecureRepository } from '../registry/secure-repository';
 import { validateContainer } from '../service/task';
@@ -58,4 +61,24 @@ export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.Se
 /** A name unique in the account and region: the stack's name and the construct ID. */
 export function workloadName(scope: Construct, id: string): string {
   return `${Stack.of(scope).stackName}-${id}`.slice(0, 64);
+}
+
+/** A blue/green policy where there is no traffic fails; a rolling one is meaningless but harmless, and refused too. */
+export function validateNoDeployment(p: Problems, deployment: Deployment | undefined, what: string): void {
+  if (!deployment) return;
+  p.add('deployment', deployment.kind,
+    deployment.isBlueGreen
+      ? `nothing: ${what} serves no traffic, so there is nothing to shift blue/green`
+      : `nothing: ${what} is one task per run; each run starts the latest released revision`,
+    'remove `deployment`');
+}
+
+/** The platform's least-privilege treatment of identity policies, for a workload outside the platform's scope. */
+export function explicitActions(scope: Construct): void {
+  Aspects.of(scope).add(new ExplicitActions());
+}
+
+/** A dead-letter queue has no dead-letter queue of its own. */
+export function acknowledgeDeadLetterQueue(queue: sqs.Queue): void {
+  acknowledgeAll(queue, ['AwsSolutions-SQS3', 'sqs_dlq_check'], 'This queue is itself the dead-letter queue: messages that land here stay for inspection.');
 }

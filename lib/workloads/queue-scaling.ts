@@ -37,7 +37,7 @@ export function configureQueueScaling(scaling: ecs.ScalableTaskCount, queue: sqs
     return undefined;
   }
   const inFlight = queue.metricApproximateNumberOfMessagesNotVisible(stat);
-  const idle = new cloudwatch.MathExpression({ expression: 'visible + inFlight', usingMetrics: { visible, inFlight }, label: 'messages waiting or in flight' });
+  const idle = new cloudwatch.MathExpression({ expression: 'visible + inFlight', usingMetrics: { visible, inFlight }, label: 'messages waiting or in flight', period: Duration.minutes(1) });
   scaling.scaleOnMetric('ScaleInWhenIdle', {
     metric: idle,
     scalingSteps: [{ upper: 0, change: -100 }, { lower: 1, change: 0 }],
@@ -52,7 +52,7 @@ export function configureQueueScaling(scaling: ecs.ScalableTaskCount, queue: sqs
     adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
     cooldown: WORKER_DEFAULTS.scaleOutCooldown,
   });
-  return scaling.node.findChild('ScaleOnBacklog') as appscaling.StepScalingPolicy;
+  return scaling.node.findAll().find((c) => c instanceof appscaling.StepScalingPolicy && c.node.id === 'ScaleOnBacklog') as appscaling.StepScalingPolicy;
 }
 
 function addBacklogPerTask(scaling: ecs.ScalableTaskCount, queue: sqs.IQueue, service: ecs.FargateService, cluster: ecs.ICluster, target: number): void {
@@ -63,7 +63,7 @@ function addBacklogPerTask(scaling: ecs.ScalableTaskCount, queue: sqs.IQueue, se
     scaleOutCooldown: WORKER_DEFAULTS.scaleOutCooldown,
   });
   // Target tracking takes metric math only through the L1 CustomizedMetricSpecification.Metrics.
-  const policy = scaling.node.findChild('BacklogPerTask');
+  const policy = scaling.node.findAll().find((c) => c instanceof appscaling.TargetTrackingScalingPolicy && c.node.id === 'BacklogPerTask')!;
   const cfn = policy.node.defaultChild as appscaling.CfnScalingPolicy;
   const spec = 'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification';
   for (const key of ['MetricName', 'Namespace', 'Dimensions', 'Statistic']) cfn.addPropertyDeletionOverride(`${spec}.${key}`);

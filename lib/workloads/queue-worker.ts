@@ -6,13 +6,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { egressOnlySecurityGroup, validateReserved, validateWorkload, workloadName, workloadRepository } from './private';
+import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, validateReserved, validateWorkload, workloadName, workloadRepository } from './private';
 import { WORKER_DEFAULTS } from './defaults';
 import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
 import { WorkloadPipeline } from './workload-pipeline';
 import { WorkloadProps } from './workload-options';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Deployment } from '../deployment/deployment';
+import { acknowledge } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { Capacity } from '../service/capacity';
@@ -149,6 +150,7 @@ export class QueueWorker extends Construct {
       this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
         encryption, encryptionMasterKey: q.encryptionKey, enforceSSL: true, retentionPeriod: Duration.days(14),
       });
+      acknowledgeDeadLetterQueue(this.deadLetterQueue);
       this.queue = new sqs.Queue(this, 'Queue', {
         encryption,
         encryptionMasterKey: q.encryptionKey,
@@ -177,6 +179,9 @@ export class QueueWorker extends Construct {
     this.logGroup = task.logGroup;
     if (!container.image) this.repository.grantPull(this.taskDefinition.obtainExecutionRole());
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
+    acknowledge(this.taskDefinition, 'AwsSolutions-ECS2',
+      'The environment holds the queue\'s URL and name, which are not secret; secrets go in `container.secrets`.');
+    explicitActions(this);
     state.watch(this.taskDefinition);
 
     this.service = new ecs.FargateService(this, 'Service', {

@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
@@ -33,4 +35,23 @@ export interface WorkloadProps {
    * @default - build the Dockerfile at the repository root, no tests, no approval
    */
   readonly pipeline?: PipelineOptions;
+}
+
+/** How a scheduled job or an event task retries a run that could not be started. */
+export interface RunRetryOptions {
+  /**
+   * Retries of a run that could not be started (RunTask failed), from 0 to 185.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long a run is retried before it goes to the dead-letter queue (1 minute to 24 hours).
+   * @default Duration.hours(1)
+   */
+  readonly maxEventAge?: Duration;
+  /**
+   * Where runs that could not be started go.
+   * @default - a new SQS-encrypted, SSL-only queue that keeps them 14 days
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }

@@ -1,0 +1,105 @@
+import { Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { ContainerPlatform } from '../platform/container-platform';
+
+/** Properties of {@link PlatformAlerts}. */
+export interface PlatformAlertsProps {
+  /** The platform whose cluster, deployments and pipelines are watched. */
+  readonly platform: ContainerPlatform;
+  /**
+   * Where the alerts go.
+   * @default - the platform's alarm topic (encrypted with the platform key, SSL only)
+   */
+  readonly topic?: sns.ITopic;
+}
+
+/**
+ * Operational alerts of a whole platform, as readable messages on one SNS topic: tasks of
+ * the cluster that stopped unexpectedly (an essential container exited non-zero, or the
+ * task stopped for a reason other than a scale-in or a deployment), failed ECS and
+ * CodeDeploy deployments, and failed pipeline executions.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
+ */
+export class PlatformAlerts extends Construct {
+  public readonly topic: sns.ITopic;
+  /** Tasks that stopped unexpectedly. */
+  public readonly stoppedTaskRule: events.Rule;
+  /** ECS deployments that failed (circuit breaker or alarms). */
+  public readonly ecsDeploymentRule: events.Rule;
+  /** CodeDeploy blue/green deployments that failed. */
+  public readonly codeDeployRule: events.Rule;
+  /** Pipeline executions that failed. */
+  public readonly pipelineRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
+    super(scope, id);
+    const cluster = props.platform.cluster;
+    this.topic = props.topic ?? props.platform.alarmTopic;
+    const target = (message: string) => new targets.SnsTopic(this.topic, { message: events.RuleTargetInput.fromText(message) });
+
+    // Two rules: a non-zero exit of an essential container, and a stop code that no routine
+    // operation produces (ServiceSchedulerInitiated covers scale-in and deployments;
+    // UserInitiated a person's StopTask).
+    const stopped = {
+      source: ['aws.ecs'],
+      detailType: ['ECS Task State Change'],
+    };
+    const taskMessage = (why: string) => `ECS task stopped ${why} on cluster ${events.EventField.fromPath('$.detail.clusterArn')}: group ${events.EventField.fromPath('$.detail.group')}, task ${events.EventField.fromPath('$.detail.taskArn')}, stop code ${events.EventField.fromPath('$.detail.stopCode')}, reason: ${events.EventField.fromPath('$.detail.stoppedReason')}, exit code ${events.EventField.fromPath('$.detail.containers[0].exitCode')} (container ${events.EventField.fromPath('$.detail.containers[0].name')}).`;
+    this.stoppedTaskRule = new events.Rule(this, 'TaskFailed', {
+      description: `Tasks of ${cluster.node.path} whose essential container exited with a non-zero code`,
+      eventPattern: {
+        ...stopped,
+        detail: {
+          clusterArn: [cluster.clusterArn],
+          lastStatus: ['STOPPED'],
+          containers: { exitCode: [{ 'anything-but': 0 }] },
+        },
+      },
+      targets: [target(taskMessage('with a failed container'))],
+    });
+    new events.Rule(this, 'TaskStoppedUnexpectedly', {
+      description: `Tasks of ${cluster.node.path} stopped by something other than a scale-in, a deployment or a person`,
+      eventPattern: {
+        ...stopped,
+        detail: {
+          clusterArn: [cluster.clusterArn],
+          lastStatus: ['STOPPED'],
+          stopCode: [{ 'anything-but': ['ServiceSchedulerInitiated', 'UserInitiated', 'EssentialContainerExited'] }],
+        },
+      },
+      targets: [target(taskMessage('unexpectedly'))],
+    });
+
+    this.ecsDeploymentRule = new events.Rule(this, 'EcsDeploymentFailed', {
+      description: `Failed ECS deployments of the services of ${cluster.node.path}`,
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Deployment State Change'],
+        resources: [{ prefix: Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster.clusterName}/` }) }] as unknown as string[],
+        detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+      },
+      targets: [target(`ECS deployment ${events.EventField.fromPath('$.detail.deploymentId')} of ${events.EventField.fromPath('$.resources[0]')} failed: ${events.EventField.fromPath('$.detail.reason')}`)],
+    });
+    this.codeDeployRule = new events.Rule(this, 'CodeDeployFailed', {
+      description: 'Failed CodeDeploy deployments of the account and region (blue/green services)',
+      eventPattern: {
+        source: ['aws.codedeploy'],
+        detailType: ['CodeDeploy Deployment State-change Notification'],
+        detail: { state: ['FAILURE'] },
+      },
+      targets: [target(`CodeDeploy deployment ${events.EventField.fromPath('$.detail.deploymentId')} of application ${events.EventField.fromPath('$.detail.application')}, group ${events.EventField.fromPath('$.detail.deploymentGroup')} failed.`)],
+    });
+    this.pipelineRule = new events.Rule(this, 'PipelineFailed', {
+      description: 'Failed pipeline executions of the account and region',
+      eventPattern: {
+        source: ['aws.codepipeline'],
+        detailType: ['CodePipeline Pipeline Execution State Change'],
+        detail: { state: ['FAILED'] },
+      },
+      targets: [target(`Pipeline ${events.EventField.fromPath('$.detail.pipeline')} execution ${events.EventField.fromPath('$.detail.execution-id')} failed.`)],
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PlatformAlerts } from './platform-alerts';
+import type { ContainerPlatform } from '../platform/container-platform';
+
+/** Properties of {@link PlatformDashboard}. */
+export interface PlatformDashboardProps {
+  readonly platform: ContainerPlatform;
+  /**
+   * Queues whose depth the dashboard shows, such as those of the platform's workers (`worker.queue`).
+   * @default - none
+   */
+  readonly queues?: sqs.IQueue[];
+  /**
+   * The platform's alerts: their rules' matched events give the failed deployments and
+   * pipeline executions per hour.
+   * @default - no deployment widget
+   */
+  readonly alerts?: PlatformAlerts;
+}
+
+/**
+ * One CloudWatch dashboard for the whole platform: the golden signals of every service side
+ * by side (each line sums blue and green), the queue depths of the workers, and the
+ * deployments started and failed per hour.
+ */
+export class PlatformDashboard extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
+    super(scope, id);
+    const period = Duration.minutes(1);
+    const services = props.platform.serviceList;
+    const sum = (label: string, metrics: cloudwatch.IMetric[], stat: string) => {
+      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+      metrics.forEach((m, i) => { usingMetrics[`m${i}`] = m; });
+      return new cloudwatch.MathExpression({ expression: `${stat}([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label, period });
+    };
+    const perService = (f: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, stat: string) =>
+      services.map((s) => sum(s.node.id, s.targetGroups.map(f), stat));
+    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
+    if (services.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Traffic (requests/min)', width: 12,
+          left: perService((tg) => tg.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM }), 'SUM') }),
+        new cloudwatch.GraphWidget({ title: 'Errors (target 5xx/min)', width: 12,
+          left: perService((tg) => tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM }), 'SUM') }),
+        new cloudwatch.GraphWidget({ title: 'Latency (p99, s)', width: 12,
+          left: perService((tg) => tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) }), 'MAX') }),
+        new cloudwatch.GraphWidget({ title: 'Saturation (CPU %)', width: 12, leftYAxis: { min: 0, max: 100 },
+          left: services.map((s) => s.service.metricCpuUtilization({ period, label: s.node.id })) }),
+      );
+    }
+    const queues = props.queues ?? [];
+    if (queues.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Queue depth (visible messages)', width: 12,
+          left: queues.map((q) => q.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM, label: q.node.path })) }),
+        new cloudwatch.GraphWidget({ title: 'Oldest message (s)', width: 12,
+          left: queues.map((q) => q.metricApproximateAgeOfOldestMessage({ period, statistic: cloudwatch.Stats.MAXIMUM, label: q.node.path })) }),
+      );
+    }
+    // Deployment markers: CloudWatch annotations are static, so the deployments of the
+    // platform's services show as counts of the ECS deployment events EventBridge matched.
+    const deployments = (rule: string, label: string) => new cloudwatch.Metric({
+      namespace: 'AWS/Events', metricName: 'MatchedEvents', dimensionsMap: { RuleName: rule }, statistic: cloudwatch.Stats.SUM, period: Duration.hours(1), label,
+    });
+    const a = props.alerts;
+    if (a) {
+      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Failed deployments and pipeline runs per hour', width: 24,
+        left: [
+          deployments(a.ecsDeploymentRule.ruleName, 'failed ECS deployments'),
+          deployments(a.codeDeployRule.ruleName, 'failed CodeDeploy deployments'),
+          deployments(a.pipelineRule.ruleName, 'failed pipeline executions'),
+          deployments(a.stoppedTaskRule.ruleName, 'failed tasks'),
+        ] }));
+    }
+  }
+}

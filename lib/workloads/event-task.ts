@@ -1,0 +1,126 @@
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Annotations, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { JOB_DEFAULTS } from './defaults';
+import { EventTrigger } from './event-trigger';
+import { validateEventPattern } from './event-pattern';
+import { validateNoDeployment, validateReserved, validateWorkload } from './private';
+import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
+import { WorkloadPipeline } from './workload-pipeline';
+import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { Deployment } from '../deployment/deployment';
+import { Problems } from '../private/errors';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Properties of an {@link EventTask}. */
+export interface EventTaskProps extends WorkloadProps, RunRetryOptions {
+  /** The events that start a task, and the event fields the container gets. */
+  readonly trigger: EventTrigger;
+  /**
+   * Not accepted: each event starts one task, with no traffic to shift. Present so that a
+   * blue/green policy passed by mistake fails at synth with an explanation.
+   * @default - each event starts the latest released revision
+   */
+  readonly deployment?: Deployment;
+}
+
+/**
+ * A Fargate task that an EventBridge rule starts for each matching event, such as an
+ * object uploaded to a bucket, with the event's fields as environment variables, retries
+ * and a dead-letter queue. With a `source`, its pipeline releases new images to the next runs.
+ */
+export class EventTask extends Construct {
+  public readonly taskName: string;
+  public readonly rule: events.Rule;
+  /** The role EventBridge starts the task with. */
+  public readonly eventsRole: iam.Role;
+  public readonly repository: ecr.IRepository;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly container: ecs.ContainerDefinition;
+  public readonly logGroup: logs.ILogGroup;
+  public readonly deadLetterQueue: sqs.IQueue;
+  public readonly pipeline?: WorkloadPipeline;
+
+  constructor(scope: Construct, id: string, props: EventTaskProps) {
+    super(scope, id);
+    const trigger = props.trigger;
+    const p = new Problems(this);
+    validateWorkload(p, this, id, props);
+    validateRetry(p, props);
+    validateNoDeployment(p, props.deployment, 'an event task');
+    const pattern = validateEventPattern(p, 'trigger.pattern', trigger.patternJson);
+    for (const [name, path] of Object.entries(trigger.environment)) {
+      p.require(ENV_NAME.test(name), 'trigger.environment', name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
+      p.require(Token.isUnresolved(path) || /^\$(\.[A-Za-z0-9_-]+)+$/.test(path), `trigger.environment.${name}`, path,
+        "a JSON path into the event such as '$.detail.object.key'", "start the path with '$.'");
+    }
+    validateReserved(p, props, Object.keys(trigger.environment));
+    p.throwIfAny();
+
+    const { platform } = props;
+    const built = buildRunTask(this, id, props, {});
+    this.taskName = built.name;
+    this.repository = built.repository;
+    this.taskDefinition = built.taskDefinition;
+    this.container = built.container;
+    this.logGroup = built.logGroup;
+    this.deadLetterQueue = built.deadLetterQueue;
+    if (trigger.bucket) this.readFrom(trigger.bucket, trigger.prefix);
+
+    this.eventsRole = new iam.Role(this, 'EventsRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: `Starts the task of ${this.node.path}`,
+    });
+    this.rule = new events.Rule(this, 'Rule', {
+      description: `Starts ${this.node.path}`,
+      eventPattern: pattern as events.EventPattern,
+    });
+    this.rule.addTarget(new targets.EcsTask({
+      cluster: platform.cluster,
+      taskDefinition: this.taskDefinition,
+      role: this.eventsRole,
+      launchType: ecs.LaunchType.FARGATE,
+      subnetSelection: platform.serviceSubnets,
+      securityGroups: [built.securityGroup],
+      assignPublicIp: false,
+      propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION,
+      containerOverrides: [{
+        containerName: this.container.containerName,
+        environment: Object.entries(trigger.environment).map(([name, path]) => ({ name, value: events.EventField.fromPath(path) })),
+      }],
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: props.retryAttempts ?? JOB_DEFAULTS.retryAttempts,
+      maxEventAge: props.maxEventAge ?? JOB_DEFAULTS.maxEventAge,
+    }));
+    if (built.imageParameter) {
+      // The image is released by the pipeline: every event starts the family's latest revision.
+      (this.rule.node.defaultChild as events.CfnRule).addPropertyOverride('Targets.0.EcsParameters.TaskDefinitionArn', built.familyArn);
+      allowFamily(this.eventsRole, built, platform.cluster);
+    }
+    this.pipeline = runTaskPipeline(this, props, built);
+  }
+
+  /** Lets the task read or write your resources: pass it to `grant*` methods. */
+  public get taskRole(): iam.IRole {
+    return this.taskDefinition.taskRole;
+  }
+
+  private readFrom(bucket: s3.IBucket, prefix: string | undefined): void {
+    bucket.grantRead(this.taskDefinition.taskRole, prefix ? `${prefix}*` : '*');
+    const cfn = bucket.node.defaultChild;
+    if (cfn instanceof s3.CfnBucket) {
+      cfn.addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
+    } else {
+      Annotations.of(this).addWarningV2('cdk-container-platform:bucket-eventbridge',
+        `Turn on Amazon EventBridge notifications of bucket ${bucket.bucketName} (imported here), or no object starts ${this.node.path}.`);
+    }
+  }
+}

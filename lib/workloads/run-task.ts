@@ -1,0 +1,102 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, workloadName, workloadRepository } from './private';
+import { WorkloadPipeline } from './workload-pipeline';
+import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
+import { buildTaskDefinition } from '../service/task';
+
+/** The parts of a task that something other than a service runs. */
+export interface BuiltRunTask {
+  readonly name: string;
+  readonly repository: ecr.IRepository;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly logGroup: logs.ILogGroup;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The parameter that holds the image the pipeline released (pipeline only). */
+  readonly imageParameter?: ssm.StringParameter;
+  /** The family's ARN without a revision: what a pipeline-fed trigger runs (its latest revision). */
+  readonly familyArn: string;
+}
+
+export function validateRetry(p: Problems, r: RunRetryOptions): void {
+  p.intRange('retryAttempts', r.retryAttempts, 0, 185);
+  if (r.maxEventAge && !r.maxEventAge.isUnresolved()) {
+    const s = r.maxEventAge.toSeconds();
+    p.require(Number.isInteger(s) && s >= 60 && s <= 86400, 'maxEventAge', `${s} seconds`,
+      'whole seconds from 60 (1 minute) to 86400 (24 hours)', 'use Duration.minutes(n) or Duration.hours(n) within that range');
+  }
+}
+
+/**
+ * The task definition, repository, security group and dead-letter queue of a task. With a
+ * `source` the image comes from an SSM parameter that the pipeline's release step writes,
+ * resolved whenever CloudFormation registers a revision, so `cdk deploy` never reverts it.
+ */
+export function buildRunTask(scope: Construct, id: string, props: WorkloadProps & RunRetryOptions, environment: Record<string, string>): BuiltRunTask {
+  const { platform } = props;
+  const name = workloadName(scope, id);
+  const container = props.container ?? {};
+  const repository = workloadRepository(scope, props);
+  let imageParameter: ssm.StringParameter | undefined;
+  let image = container.image;
+  if (!image) {
+    const parameterName = `/cdk-container-platform/${name}/image`;
+    imageParameter = new ssm.StringParameter(scope, 'ImageParameter', {
+      parameterName,
+      description: `The image the next runs of ${scope.node.path} use; written by its pipeline`,
+      stringValue: `${repository.repositoryUri}:${BOOTSTRAP_TAG}`,
+    });
+    image = ecs.ContainerImage.fromRegistry(`{{resolve:ssm:${parameterName}}}`);
+  }
+  const env = { ...container.environment, ...environment };
+  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME, DEFAULTS.containerPort);
+  if (imageParameter) {
+    task.taskDefinition.node.addDependency(imageParameter);
+    repository.grantPull(task.taskDefinition.obtainExecutionRole());
+  }
+  let deadLetterQueue = props.deadLetterQueue;
+  if (!deadLetterQueue) {
+    const queue = new sqs.Queue(scope, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    acknowledgeDeadLetterQueue(queue);
+    deadLetterQueue = queue;
+  }
+  explicitActions(scope);
+  const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: task.taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  return { name, repository, ...task, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, imageParameter, familyArn };
+}
+
+/** Lets the trigger's role start any revision of the family (a pipeline-fed trigger runs the latest). */
+export function allowFamily(role: iam.IRole, built: BuiltRunTask, cluster: ecs.ICluster): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ecs:RunTask'],
+    resources: [`${built.familyArn}:*`],
+    conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+  }));
+}
+
+/** The pipeline of a task: it releases new images to the family the trigger runs. */
+export function runTaskPipeline(scope: Construct, props: WorkloadProps, built: BuiltRunTask): WorkloadPipeline | undefined {
+  if (!props.source) return undefined;
+  return new WorkloadPipeline(scope, 'Pipeline', {
+    platform: props.platform,
+    workloadName: built.name,
+    repository: built.repository,
+    taskDefinition: built.taskDefinition,
+    container: built.container,
+    source: props.source,
+    options: props.pipeline,
+    imageParameter: built.imageParameter,
+  });
+}

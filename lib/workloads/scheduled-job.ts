@@ -1,0 +1,112 @@
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { JOB_DEFAULTS } from './defaults';
+import { validateNoDeployment, validateWorkload } from './private';
+import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
+import { validateScheduleExpression } from './schedule-expression';
+import { WorkloadPipeline } from './workload-pipeline';
+import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { Deployment } from '../deployment/deployment';
+import { Problems } from '../private/errors';
+import { Capacity } from '../service/capacity';
+
+/** Properties of a {@link ScheduledJob}. */
+export interface ScheduledJobProps extends WorkloadProps, RunRetryOptions {
+  /**
+   * When the job runs: a rate (at least a minute), a cron expression, or once at a date.
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+   */
+  readonly schedule: scheduler.ScheduleExpression;
+  /**
+   * Whether the schedule starts enabled.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * On-demand Fargate or a mix with Fargate Spot.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Not accepted: a job is one task per run, with no traffic to shift. Present so that a
+   * blue/green policy passed by mistake fails at synth with an explanation.
+   * @default - each run starts the latest released revision
+   */
+  readonly deployment?: Deployment;
+}
+
+/**
+ * A Fargate task that EventBridge Scheduler runs on a rate or cron schedule, with retries
+ * and a dead-letter queue for runs that could not be started. With a `source`, its
+ * pipeline builds the image and releases it to the next run.
+ */
+export class ScheduledJob extends Construct {
+  public readonly jobName: string;
+  public readonly schedule: scheduler.Schedule;
+  /** The role EventBridge Scheduler starts the task with. */
+  public readonly schedulerRole: iam.Role;
+  public readonly repository: ecr.IRepository;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly container: ecs.ContainerDefinition;
+  public readonly logGroup: logs.ILogGroup;
+  public readonly deadLetterQueue: sqs.IQueue;
+  public readonly pipeline?: WorkloadPipeline;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    const p = new Problems(this);
+    validateWorkload(p, this, id, props);
+    validateRetry(p, props);
+    validateScheduleExpression(p, 'schedule', props.schedule.expressionString);
+    validateNoDeployment(p, props.deployment, 'a scheduled job');
+    p.throwIfAny();
+
+    const { platform } = props;
+    const built = buildRunTask(this, id, props, {});
+    this.jobName = built.name;
+    this.repository = built.repository;
+    this.taskDefinition = built.taskDefinition;
+    this.container = built.container;
+    this.logGroup = built.logGroup;
+    this.deadLetterQueue = built.deadLetterQueue;
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: `Starts the task of ${this.node.path}`,
+    });
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: props.schedule,
+      description: `Runs ${this.node.path}`,
+      enabled: props.enabled ?? true,
+      target: new targets.EcsRunFargateTask(platform.cluster, {
+        taskDefinition: this.taskDefinition,
+        role: this.schedulerRole,
+        vpcSubnets: platform.serviceSubnets,
+        securityGroups: [built.securityGroup],
+        assignPublicIp: false,
+        capacityProviderStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
+        enableEcsManagedTags: true,
+        propagateTags: true,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: props.retryAttempts ?? JOB_DEFAULTS.retryAttempts,
+        maxEventAge: props.maxEventAge ?? JOB_DEFAULTS.maxEventAge,
+      }),
+    });
+    if (built.imageParameter) {
+      // The image is released by the pipeline: every run starts the family's latest revision.
+      (this.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride('Target.EcsParameters.TaskDefinitionArn', built.familyArn);
+      allowFamily(this.schedulerRole, built, platform.cluster);
+    }
+    this.pipeline = runTaskPipeline(this, props, built);
+  }
+
+  /** Lets the task read or write your resources: pass it to `grant*` methods. */
+  public get taskRole(): iam.IRole {
+    return this.taskDefinition.taskRole;
+  }
+}

@@ -1,0 +1,132 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { SecureRepository } from '../../lib';
+import { DEFAULTS } from '../../lib/private/defaults';
+import { onlyProperties, refTo, serviceTemplate } from '../service/helpers';
+import { errorOf, newStack, templateOf } from '../util';
+
+function lifecycleRules(template: Template): any[] {
+  return JSON.parse(onlyProperties(template, 'AWS::ECR::Repository').LifecyclePolicy.LifecyclePolicyText).rules;
+}
+
+describe('the repository of a service, by default', () => {
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN a platform / WHEN a service is added without repository options
+    template = serviceTemplate().template;
+  });
+
+  test('scans images on push', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ECR::Repository', { ImageScanningConfiguration: { ScanOnPush: true } });
+  });
+
+  test('makes tags immutable', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'IMMUTABLE' });
+  });
+
+  test('encrypts with AES256 (no KMS key)', () => {
+    // THEN
+    const props = onlyProperties(template, 'AWS::ECR::Repository');
+    expect(props.EncryptionConfiguration ?? { EncryptionType: 'AES256' }).toEqual({ EncryptionType: 'AES256' });
+    expect(JSON.stringify(props)).not.toContain('KMS');
+  });
+
+  test('expires untagged images after 1 day, then keeps the last 30 images', () => {
+    // THEN
+    expect(lifecycleRules(template)).toEqual([
+      {
+        rulePriority: 1,
+        description: 'Expire untagged images after 1 day',
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: DEFAULTS.untaggedImageExpiryDays, countUnit: 'days' },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: 'Keep the last 30 images',
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: DEFAULTS.keepImages },
+        action: { type: 'expire' },
+      },
+    ]);
+  });
+
+  test('is retained when the stack is deleted or the repository replaced', () => {
+    // THEN
+    template.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('the execution role may pull from exactly this repository', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Effect: 'Allow',
+          Resource: refTo('OrdersRepository', 'Arn'),
+        }]),
+      },
+      Roles: [refTo('OrdersTaskDefinitionExecutionRole')],
+    });
+  });
+});
+
+describe('repository options of a service', () => {
+  test('keepImages: keeps that many images', () => {
+    // GIVEN / WHEN
+    const { template } = serviceTemplate({ repository: { keepImages: 5 } });
+    // THEN
+    expect(lifecycleRules(template)[1]).toEqual({
+      rulePriority: 2,
+      description: 'Keep the last 5 images',
+      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 },
+      action: { type: 'expire' },
+    });
+  });
+
+  test('encryptionKey: encrypts with the KMS key', () => {
+    // GIVEN
+    const stack = newStack();
+    const key = new kms.Key(stack, 'ImagesKey', { enableKeyRotation: true });
+    // WHEN
+    const { template } = serviceTemplate({ repository: { encryptionKey: key } }, {}, stack);
+    // THEN
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: refTo('ImagesKey', 'Arn') },
+    });
+  });
+
+  test('repository: uses the given repository and creates none', () => {
+    // GIVEN
+    const stack = newStack();
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Existing', 'team/orders');
+    // WHEN
+    const { service, template } = serviceTemplate({ repository: { repository } }, {}, stack);
+    // THEN
+    expect(service.repository).toBe(repository);
+    template.resourceCountIs('AWS::ECR::Repository', 0);
+  });
+});
+
+describe('SecureRepository', () => {
+  test('removalPolicy: DESTROY deletes the repository with the stack', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new SecureRepository(stack, 'Repo', { removalPolicy: RemovalPolicy.DESTROY });
+    // THEN
+    templateOf(stack).hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Delete' });
+  });
+
+  test('keepImages outside 1..10000 fails with the path, prop, value and fix', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const message = errorOf(() => new SecureRepository(stack, 'Repo', { keepImages: 0 }));
+    // THEN
+    expect(message).toBe('[Test/Repo] 1 invalid prop:\n'
+      + '  - keepImages: received 0; allowed: an integer from 1 to 10000. Fix: set keepImages to a whole number between 1 and 10000.');
+  });
+});

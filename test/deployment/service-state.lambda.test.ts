@@ -1,0 +1,340 @@
+import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { parse } from 'yaml';
+import { handler } from '../../lib/deployment/service-state.lambda';
+
+/** The custom-resource handler of Custom::DeployedState and Custom::BlueGreenRollout, with the SDK clients mocked. */
+
+const mockEcsSend = jest.fn();
+const mockCodeDeploySend = jest.fn();
+jest.mock('@aws-sdk/client-ecs', () => ({
+  ...jest.requireActual('@aws-sdk/client-ecs'),
+  ECSClient: jest.fn(() => ({ send: (command: unknown) => mockEcsSend(command) })),
+}));
+jest.mock('@aws-sdk/client-codedeploy', () => ({
+  ...jest.requireActual('@aws-sdk/client-codedeploy'),
+  CodeDeployClient: jest.fn(() => ({ send: (command: unknown) => mockCodeDeploySend(command) })),
+}));
+
+const fetchMock = jest.fn();
+const realFetch = global.fetch;
+const TD_V1 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:1';
+const TD_V2 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:2';
+const SMOKE = 'arn:aws:lambda:eu-west-1:111111111111:function:smoke';
+const HOOK = 'arn:aws:lambda:eu-west-1:111111111111:function:before';
+
+interface Response {
+  Status: string;
+  Reason: string;
+  PhysicalResourceId: string;
+  Data: Record<string, unknown>;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+}
+
+/** The response the handler PUT to CloudFormation. */
+function response(): Response {
+  expect(fetchMock).toHaveBeenCalledTimes(1);
+  const [url, init] = fetchMock.mock.calls[0];
+  expect(url).toBe('https://cloudformation-custom-resource-response.example/response');
+  expect(init.method).toBe('PUT');
+  return JSON.parse(init.body);
+}
+
+function event(resourceType: string, requestType: 'Create' | 'Update' | 'Delete', properties: Record<string, unknown>, extra: Record<string, unknown> = {}): any {
+  return {
+    RequestType: requestType,
+    ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
+    StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/1',
+    RequestId: 'request-1',
+    LogicalResourceId: 'OrdersState',
+    ResourceType: resourceType,
+    ResourceProperties: { ServiceToken: 'arn:fn', ...properties },
+    ...extra,
+  };
+}
+
+// CloudFormation passes every scalar property as a string.
+const STATE_PROPS = {
+  ClusterName: 'cluster-1',
+  ServiceName: 'Test-Orders',
+  ContainerName: 'app',
+  BootstrapImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders:bootstrap',
+  InitialDesiredCount: '0',
+  Settings: 'abc',
+};
+
+const ROLLOUT_PROPS = {
+  TaskDefinitionArn: TD_V2,
+  ClusterName: 'cluster-1',
+  ServiceName: 'Test-Orders',
+  ApplicationName: 'app-1',
+  DeploymentGroupName: 'Test-Orders',
+  ContainerName: 'app',
+  ContainerPort: '8080',
+  CapacityProviderStrategy: [
+    { CapacityProvider: 'FARGATE', Base: '1', Weight: '1' },
+    { CapacityProvider: 'FARGATE_SPOT', Base: '0', Weight: '3' },
+  ],
+  Hooks: [
+    { Event: 'AfterAllowTestTraffic', FunctionArn: SMOKE },
+    { Event: 'BeforeInstall', FunctionArn: HOOK },
+  ],
+};
+
+beforeEach(() => {
+  mockEcsSend.mockReset();
+  mockCodeDeploySend.mockReset();
+  fetchMock.mockReset().mockResolvedValue({ ok: true, status: 200 });
+  global.fetch = fetchMock as unknown as typeof fetch;
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+
+afterAll(() => {
+  global.fetch = realFetch;
+});
+
+describe('Custom::DeployedState', () => {
+  test('before the service exists, answers the bootstrap image and the initial count', async () => {
+    // GIVEN no service yet
+    mockEcsSend.mockResolvedValueOnce({ services: [] });
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Create', STATE_PROPS));
+    // THEN
+    const command = mockEcsSend.mock.calls[0][0];
+    expect(command).toBeInstanceOf(DescribeServicesCommand);
+    expect(command.input).toEqual({ cluster: 'cluster-1', services: ['Test-Orders'] });
+    expect(mockEcsSend).toHaveBeenCalledTimes(1);
+    expect(response()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'cluster-1/Test-Orders',
+      StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/1',
+      RequestId: 'request-1',
+      LogicalResourceId: 'OrdersState',
+      Data: { Image: STATE_PROPS.BootstrapImage, DesiredCount: 0, Deployed: 'false' },
+    });
+  });
+
+  test('treats an INACTIVE (deleted) service like a missing one', async () => {
+    // GIVEN a deleted service of the same name
+    mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'INACTIVE', desiredCount: 5, taskDefinition: TD_V1 }] });
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Create', { ...STATE_PROPS, InitialDesiredCount: '2' }));
+    // THEN
+    expect(response().Data).toEqual({ Image: STATE_PROPS.BootstrapImage, DesiredCount: 2, Deployed: 'false' });
+  });
+
+  test('after a CodeDeploy deployment, answers the image of the PRIMARY task set and the desired count', async () => {
+    // GIVEN a CODE_DEPLOY service whose primary task set runs revision 2
+    mockEcsSend
+      .mockResolvedValueOnce({
+        services: [{
+          status: 'ACTIVE',
+          desiredCount: 4,
+          taskDefinition: TD_V1,
+          taskSets: [{ status: 'ACTIVE', taskDefinition: TD_V1 }, { status: 'PRIMARY', taskDefinition: TD_V2 }],
+        }],
+      })
+      .mockResolvedValueOnce({
+        taskDefinition: {
+          containerDefinitions: [
+            { name: 'sidecar', image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest' },
+            { name: 'app', image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders:4f2a9c1d7e3b' },
+          ],
+        },
+      });
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Update', STATE_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    // THEN
+    const describe = mockEcsSend.mock.calls[1][0];
+    expect(describe).toBeInstanceOf(DescribeTaskDefinitionCommand);
+    expect(describe.input).toEqual({ taskDefinition: TD_V2 });
+    expect(response()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'cluster-1/Test-Orders',
+      Data: { Image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders:4f2a9c1d7e3b', DesiredCount: 4, Deployed: 'true' },
+    });
+  });
+
+  test('for an ECS-controller service, answers the image of the PRIMARY deployment', async () => {
+    // GIVEN a rolling deployment in progress from revision 1 to 2
+    mockEcsSend
+      .mockResolvedValueOnce({
+        services: [{
+          status: 'ACTIVE',
+          desiredCount: 3,
+          taskDefinition: TD_V2,
+          deployments: [{ status: 'ACTIVE', taskDefinition: TD_V1 }, { status: 'PRIMARY', taskDefinition: TD_V2 }],
+        }],
+      })
+      .mockResolvedValueOnce({ taskDefinition: { containerDefinitions: [{ name: 'app', image: 'repo/orders:v2' }] } });
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Update', STATE_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    // THEN
+    expect(mockEcsSend.mock.calls[1][0].input).toEqual({ taskDefinition: TD_V2 });
+    expect(response().Data).toEqual({ Image: 'repo/orders:v2', DesiredCount: 3, Deployed: 'true' });
+  });
+
+  test('reports FAILED with the SDK\'s message when ECS cannot be read', async () => {
+    // GIVEN
+    mockEcsSend.mockRejectedValueOnce(new Error('User is not authorized to perform: ecs:DescribeServices'));
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Create', STATE_PROPS));
+    // THEN
+    expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'User is not authorized to perform: ecs:DescribeServices' });
+  });
+});
+
+describe('Custom::BlueGreenRollout', () => {
+  test('Create pins the task definition as the physical ID and calls nothing', async () => {
+    // WHEN
+    await handler(event('Custom::BlueGreenRollout', 'Create', { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 }));
+    // THEN
+    expect(mockEcsSend).not.toHaveBeenCalled();
+    expect(mockCodeDeploySend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: TD_V1,
+      Data: { ServiceTaskDefinition: TD_V1, DeploymentId: '' },
+    });
+  });
+
+  describe('Update with a new task definition', () => {
+    let input: any;
+    beforeEach(async () => {
+      // GIVEN the service exists and CodeDeploy accepts the deployment
+      mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'ACTIVE', desiredCount: 2 }] });
+      mockCodeDeploySend.mockResolvedValueOnce({ deploymentId: 'd-ABCDEF123' });
+      // WHEN cdk deploy registered revision 2
+      await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
+        PhysicalResourceId: TD_V1,
+        OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
+      }));
+      const command = mockCodeDeploySend.mock.calls[0][0];
+      expect(command).toBeInstanceOf(CreateDeploymentCommand);
+      input = command.input;
+    });
+
+    test('starts a CodeDeploy deployment in the service\'s group', () => {
+      expect(mockCodeDeploySend).toHaveBeenCalledTimes(1);
+      expect(input).toMatchObject({
+        applicationName: 'app-1',
+        deploymentGroupName: 'Test-Orders',
+        description: `cdk deploy: ${TD_V2}`,
+        revision: { revisionType: 'AppSpecContent' },
+      });
+    });
+
+    test('with an appspec of version "0.0" for the new task definition, container and port', () => {
+      const content: string = input.revision.appSpecContent.content;
+      // The version is written `0.0` as CodeDeploy documents it (JSON would turn it into 0);
+      // read as text (the failsafe schema keeps every scalar a string), it is '0.0'.
+      expect(content.split('\n')[0]).toBe('version: 0.0');
+      expect(parse(content, { schema: 'failsafe' }).version).toBe('0.0');
+      const appspec = parse(content);
+      expect(appspec.Resources).toEqual([{
+        TargetService: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            TaskDefinition: TD_V2,
+            LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 8080 },
+            CapacityProviderStrategy: [
+              { CapacityProvider: 'FARGATE', Base: 1, Weight: 1 },
+              { CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 3 },
+            ],
+          },
+        },
+      }]);
+    });
+
+    test('with the hooks in order', () => {
+      const appspec = parse(input.revision.appSpecContent.content);
+      expect(appspec.Hooks).toEqual([{ AfterAllowTestTraffic: SMOKE }, { BeforeInstall: HOOK }]);
+    });
+
+    test('keeps the pinned task definition for CloudFormation and returns the deployment ID', () => {
+      expect(response()).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: TD_V1,
+        Data: { ServiceTaskDefinition: TD_V1, DeploymentId: 'd-ABCDEF123' },
+      });
+    });
+  });
+
+  test('Update without a new task definition deploys nothing', async () => {
+    // GIVEN only the hooks changed
+    // WHEN
+    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
+      PhysicalResourceId: TD_V1,
+      OldResourceProperties: { ...ROLLOUT_PROPS, Hooks: [] },
+    }));
+    // THEN
+    expect(mockEcsSend).not.toHaveBeenCalled();
+    expect(mockCodeDeploySend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TD_V1, Data: { ServiceTaskDefinition: TD_V1, DeploymentId: '' } });
+  });
+
+  test('Update of a service that does not exist (any more) deploys nothing', async () => {
+    // GIVEN
+    mockEcsSend.mockResolvedValueOnce({ services: [] });
+    // WHEN
+    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
+      PhysicalResourceId: TD_V1,
+      OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
+    }));
+    // THEN
+    expect(mockCodeDeploySend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({ Status: 'SUCCESS', Data: { ServiceTaskDefinition: TD_V1 } });
+  });
+
+  test('a deployment already in progress fails the update with a clear message', async () => {
+    // GIVEN CodeDeploy refuses a second deployment
+    mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'ACTIVE' }] });
+    const busy = new Error('The Deployment Group Test-Orders already has an active Deployment d-XYZ');
+    busy.name = 'DeploymentLimitExceededException';
+    mockCodeDeploySend.mockRejectedValueOnce(busy);
+    // WHEN
+    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
+      PhysicalResourceId: TD_V1,
+      OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
+    }));
+    // THEN
+    expect(response()).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: TD_V1,
+      Reason: 'A CodeDeploy deployment of Test-Orders is in progress; wait for it to finish (or stop it) and run cdk deploy again.',
+    });
+  });
+
+  test('another CodeDeploy error fails the update with its own message', async () => {
+    // GIVEN
+    mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'ACTIVE' }] });
+    mockCodeDeploySend.mockRejectedValueOnce(new Error('Deployment group does not exist'));
+    // WHEN
+    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
+      PhysicalResourceId: TD_V1,
+      OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
+    }));
+    // THEN
+    expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'Deployment group does not exist' });
+  });
+});
+
+describe('Delete and unknown types', () => {
+  test.each(['Custom::DeployedState', 'Custom::BlueGreenRollout'])('Delete of %s succeeds without calls and keeps the physical ID', async (type) => {
+    // WHEN
+    await handler(event(type, 'Delete', ROLLOUT_PROPS, { PhysicalResourceId: TD_V1 }));
+    // THEN
+    expect(mockEcsSend).not.toHaveBeenCalled();
+    expect(mockCodeDeploySend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TD_V1, Data: {} });
+  });
+
+  test('an unknown resource type fails', async () => {
+    // WHEN
+    await handler(event('Custom::Other', 'Create', {}));
+    // THEN
+    expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'unknown resource type Custom::Other', PhysicalResourceId: 'OrdersState' });
+  });
+});

@@ -17,7 +17,7 @@ import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
-import { acknowledgeLogBucket } from '../platform/container-platform';
+import { acknowledgeLogBucket } from '../platform/platform-resources';
 
 /** Properties of a {@link WorkloadPipeline}. */
 export interface WorkloadPipelineProps {

@@ -1,0 +1,100 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { EventTask, EventTrigger } from '../../lib';
+import { errorOf, newPlatform, templateOf } from '../util';
+
+const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
+
+test('an object created in the bucket starts the task with the bucket and key as environment overrides', () => {
+  // GIVEN a bucket
+  const { stack, platform } = newPlatform();
+  const bucket = new s3.Bucket(stack, 'Uploads');
+  // WHEN an S3-triggered task is added
+  new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated(bucket), container: { image } });
+  // THEN a rule matches Object Created in that bucket and passes the fields to the container
+  templateOf(stack).hasResourceProperties('AWS::Events::Rule', {
+    EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: [{ Ref: Match.stringLikeRegexp('^Uploads') }] } } },
+    Targets: [Match.objectLike({
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ThumbnailDeadLetterQueue'), 'Arn'] } },
+      InputTransformer: {
+        InputPathsMap: { 'detail-bucket-name': '$.detail.bucket.name', 'detail-object-key': '$.detail.object.key' },
+        InputTemplate: '{"containerOverrides":[{"name":"app","environment":[{"name":"BUCKET_NAME","value":<detail-bucket-name>},{"name":"OBJECT_KEY","value":<detail-object-key>}]}]}',
+      },
+    })],
+  });
+});
+
+test('the bucket sends its events to EventBridge', () => {
+  // GIVEN a bucket created in the app
+  const { stack, platform } = newPlatform();
+  const bucket = new s3.Bucket(stack, 'Uploads');
+  // WHEN it triggers a task
+  new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated(bucket), container: { image } });
+  // THEN its EventBridge notifications are on
+  templateOf(stack).hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+});
+
+test('the task role may read exactly the trigger bucket\'s prefix', () => {
+  // GIVEN a trigger on a prefix
+  const { stack, platform } = newPlatform();
+  const bucket = new s3.Bucket(stack, 'Uploads');
+  new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated(bucket, { prefix: 'incoming/' }), container: { image } });
+  // THEN the task role reads the bucket and the objects under the prefix only
+  templateOf(stack).hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('^ThumbnailTaskDefinitionTaskRole') }],
+    PolicyDocument: { Statement: [{
+      Effect: 'Allow',
+      Action: ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
+      Resource: [
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^Uploads'), 'Arn'] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Uploads'), 'Arn'] }, '/incoming/*']] },
+      ],
+    }] },
+  });
+});
+
+test('a pattern that is not JSON fails', () => {
+  // GIVEN a platform
+  const { stack, platform } = newPlatform();
+  // WHEN the pattern is not JSON
+  const message = errorOf(() => new EventTask(stack, 'Importer', { platform, trigger: EventTrigger.fromJson('source: aws.s3'), container: { image } }));
+  // THEN the error names the prop, the value and the fix
+  expect(message).toContain('[Test/Importer] 1 invalid prop:');
+  expect(message).toContain('trigger.pattern: received "source: aws.s3"; allowed: JSON text');
+  expect(message).toContain("Fix: write a JSON object such as");
+});
+
+test('an empty pattern fails', () => {
+  // GIVEN a platform
+  const { stack, platform } = newPlatform();
+  // WHEN the pattern is an empty object
+  const message = errorOf(() => new EventTask(stack, 'Importer', { platform, trigger: EventTrigger.fromJson('{}'), container: { image } }));
+  // THEN the error asks for a field
+  expect(message).toContain('[Test/Importer]');
+  expect(message).toContain('trigger.pattern: received {}; allowed: a JSON object with at least one field. Fix: write a JSON object');
+});
+
+test('a pattern value that is not an array fails', () => {
+  // GIVEN a platform
+  const { stack, platform } = newPlatform();
+  // WHEN source is a string instead of an array
+  const message = errorOf(() => new EventTask(stack, 'Importer', { platform, trigger: EventTrigger.fromJson('{"source":"aws.s3"}'), container: { image } }));
+  // THEN the error names the field and the fix
+  expect(message).toContain('[Test/Importer]');
+  expect(message).toContain('trigger.pattern: received {"source":"aws.s3"}; allowed: values that are non-empty arrays of matchers, or objects of them (source is "aws.s3", not an array). Fix: wrap each value in an array');
+});
+
+test('an environment path that is not a JSON path fails', () => {
+  // GIVEN a platform
+  const { stack, platform } = newPlatform();
+  // WHEN an environment variable is filled from 'detail.id'
+  const message = errorOf(() => new EventTask(stack, 'Importer', {
+    platform, container: { image },
+    trigger: EventTrigger.fromJson('{"source":["my.app"]}', { ORDER_ID: 'detail.id' }),
+  }));
+  // THEN the error asks for '$.'
+  expect(message).toContain('[Test/Importer]');
+  expect(message).toContain("trigger.environment.ORDER_ID: received \"detail.id\"; allowed: a JSON path into the event such as '$.detail.object.key'. Fix: start the path with '$.'.");
+});

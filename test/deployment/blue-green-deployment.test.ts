@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
 import { templateOf } from '../util';
 import {
-  actionsOf, CfnResource, flatPlatform, flatten, hookFunction, logicalId, parseYaml, resource, resourcesOfType, serviceFixture, statementsOfRole,
+  actionsOf, CfnResource, flatPlatform, flatten, hookFunction, listenerId, loadBalancerSecurityGroupId, logicalId, parseYaml, resource, resourcesOfType, serviceFixture, statementsOfRole,
 } from './helpers';
 
 const GROUP = 'AWS::CodeDeploy::DeploymentGroup';
@@ -49,8 +49,8 @@ describe('CodeDeploy blue/green with the defaults', () => {
     expect(group.Properties!.LoadBalancerInfo).toEqual({
       TargetGroupPairInfoList: [{
         TargetGroups: [{ Name: { 'Fn::GetAtt': [blue, 'TargetGroupName'] } }, { Name: { 'Fn::GetAtt': [green, 'TargetGroupName'] } }],
-        ProdTrafficRoute: { ListenerArns: [{ Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::Listener', 'PlatformLoadBalancerProductionListener') }] },
-        TestTrafficRoute: { ListenerArns: [{ Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::Listener', 'PlatformLoadBalancerTestListener') }] },
+        ProdTrafficRoute: { ListenerArns: [{ Ref: listenerId(template, 80) }] },
+        TestTrafficRoute: { ListenerArns: [{ Ref: listenerId(template, 9000) }] },
       }],
     });
   });
@@ -180,7 +180,7 @@ describe('the built-in smoke test', () => {
 
   test('may reach the load balancer on the test port, and the load balancer lets it in', () => {
     const sg = logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformOrdersBlueGreenSmokeTestSecurityGroup');
-    const alb = logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformLoadBalancerSecurityGroup');
+    const alb = loadBalancerSecurityGroupId(template);
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, DestinationSecurityGroupId: { 'Fn::GetAtt': [alb, 'GroupId'] }, IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000,
     });

@@ -143,3 +143,18 @@ export function hookFunction(scope: Construct, id: string): lambda.Function {
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),
   });
 }
+
+/** The logical ID of the security group of the (one) load balancer. */
+export function loadBalancerSecurityGroupId(template: Template): string {
+  const lb = Object.values(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer'));
+  if (lb.length !== 1) throw new Error(`expected one load balancer, found ${lb.length}`);
+  return lb[0].Properties!.SecurityGroups[0]['Fn::GetAtt'][0];
+}
+
+/** The logical ID of the listener on `port`. */
+export function listenerId(template: Template, port: number): string {
+  const ids = Object.entries(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::Listener'))
+    .filter(([, r]) => r.Properties!.Port === port).map(([id]) => id);
+  if (ids.length !== 1) throw new Error(`expected one listener on port ${port}, found ${ids.join(', ') || 'none'}`);
+  return ids[0];
+}

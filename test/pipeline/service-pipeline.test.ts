@@ -1,0 +1,283 @@
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Deployment, Source } from '../../lib';
+import { CfnResource, logicalId, resource, serviceFixture } from '../deployment/helpers';
+
+/** The delivery pipeline of a service: stages, actions, source repository, notifications, artifacts. */
+
+const PIPELINE = 'AWS::CodePipeline::Pipeline';
+const APP_DIR = path.join(__dirname, '..', '..', 'examples', 'app');
+
+function pipelineOf(template: Template): CfnResource {
+  return resource(template, PIPELINE).resource;
+}
+
+function stage(pipeline: CfnResource, name: string): any {
+  const found = (pipeline.Properties!.Stages as any[]).find((s) => s.Name === name);
+  if (!found) throw new Error(`no stage ${name}`);
+  return found;
+}
+
+describe('the pipeline of a CodeDeploy blue/green service with a CodeCommit source', () => {
+  let template: Template;
+  let pipeline: CfnResource;
+  beforeAll(() => {
+    template = serviceFixture({ deployment: Deployment.blueGreen(), source: Source.codeCommit({ initialCode: APP_DIR }) }).template;
+    pipeline = pipelineOf(template);
+  });
+
+  test('has the stages Source, Build and Deploy, in that order', () => {
+    expect((pipeline.Properties!.Stages as any[]).map((s) => s.Name)).toEqual(['Source', 'Build', 'Deploy']);
+    expect(pipeline.Properties).toMatchObject({ PipelineType: 'V2', RestartExecutionOnUpdate: false });
+  });
+
+  test('reads branch main of the CodeCommit repository, started by EventBridge instead of polling', () => {
+    const repository = logicalId(template, 'AWS::CodeCommit::Repository');
+    expect(stage(pipeline, 'Source').Actions).toEqual([expect.objectContaining({
+      Name: 'CodeCommit',
+      ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeCommit', Version: '1' },
+      Configuration: { RepositoryName: { 'Fn::GetAtt': [repository, 'Name'] }, BranchName: 'main', PollForSourceChanges: false },
+      OutputArtifacts: [{ Name: 'Source' }],
+    })]);
+  });
+
+  test('starts on a push to main through an EventBridge rule', () => {
+    const repository = logicalId(template, 'AWS::CodeCommit::Repository');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.codecommit'],
+        'resources': [{ 'Fn::GetAtt': [repository, 'Arn'] }],
+        'detail-type': ['CodeCommit Repository State Change'],
+        'detail': { event: ['referenceCreated', 'referenceUpdated'], referenceName: ['main'] },
+      },
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:aws:codepipeline:eu-west-1:111111111111:', { Ref: logicalId(template, PIPELINE) }]] } })],
+    });
+  });
+
+  test('builds with the service\'s CodeBuild project from Source into Build', () => {
+    expect(stage(pipeline, 'Build').Actions).toEqual([expect.objectContaining({
+      Name: 'Image',
+      ActionTypeId: { Category: 'Build', Owner: 'AWS', Provider: 'CodeBuild', Version: '1' },
+      Configuration: { ProjectName: { Ref: logicalId(template, 'AWS::CodeBuild::Project') } },
+      InputArtifacts: [{ Name: 'Source' }],
+      OutputArtifacts: [{ Name: 'Build' }],
+    })]);
+  });
+
+  test('deploys blue/green with CodeDeployToECS from the Build artifact\'s taskdef.json, appspec.yaml and image', () => {
+    expect(stage(pipeline, 'Deploy').Actions).toEqual([expect.objectContaining({
+      Name: 'BlueGreen',
+      ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'CodeDeployToECS', Version: '1' },
+      Configuration: {
+        ApplicationName: { Ref: logicalId(template, 'AWS::CodeDeploy::Application') },
+        DeploymentGroupName: { Ref: logicalId(template, 'AWS::CodeDeploy::DeploymentGroup') },
+        TaskDefinitionTemplateArtifact: 'Build',
+        TaskDefinitionTemplatePath: 'taskdef.json',
+        AppSpecTemplateArtifact: 'Build',
+        AppSpecTemplatePath: 'appspec.yaml',
+        Image1ArtifactName: 'Build',
+        Image1ContainerName: 'IMAGE1_NAME',
+      },
+      InputArtifacts: [{ Name: 'Build' }],
+    })]);
+  });
+
+  test('creates the CodeCommit repository named after the service, retained on delete', () => {
+    const repository = resource(template, 'AWS::CodeCommit::Repository').resource;
+    expect(repository.DeletionPolicy).toBe('Retain');
+    expect(repository.UpdateReplacePolicy).toBe('Retain');
+    expect(repository.Properties!.RepositoryName).toBe('Test-Orders');
+  });
+
+  test('seeds the repository with initialCode as the first commit on main', () => {
+    const code = resource(template, 'AWS::CodeCommit::Repository').resource.Properties!.Code;
+    expect(code).toEqual({
+      BranchName: 'main',
+      S3: { Bucket: 'cdk-hnb659fds-assets-111111111111-eu-west-1', Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) },
+    });
+  });
+
+  test('notifies failed and succeeded executions and waiting approvals on a topic encrypted with the platform key', () => {
+    const topic = logicalId(template, 'AWS::SNS::Topic', 'PlatformOrdersPipelineNotifications');
+    template.hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+      DetailType: 'FULL',
+      EventTypeIds: [
+        'codepipeline-pipeline-pipeline-execution-failed',
+        'codepipeline-pipeline-pipeline-execution-succeeded',
+        'codepipeline-pipeline-manual-approval-needed',
+      ],
+      Resource: { 'Fn::Join': ['', ['arn:aws:codepipeline:eu-west-1:111111111111:', { Ref: logicalId(template, PIPELINE) }]] },
+      Targets: [{ TargetAddress: { Ref: topic }, TargetType: 'SNS' }],
+    });
+    expect(resource(template, 'AWS::SNS::Topic', 'PlatformOrdersPipelineNotifications').resource.Properties!.KmsMasterKeyId)
+      .toEqual({ 'Fn::GetAtt': [logicalId(template, 'AWS::KMS::Key'), 'Arn'] });
+  });
+
+  describe('the artifacts bucket', () => {
+    let bucketId: string;
+    let bucket: CfnResource;
+    beforeAll(() => {
+      bucketId = (pipeline.Properties!.ArtifactStore.Location as any).Ref;
+      bucket = resourcesOf(template, 'AWS::S3::Bucket')[bucketId];
+    });
+
+    test('is encrypted and blocks public access', () => {
+      expect(bucket.Properties!.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+      expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      });
+    });
+
+    test('denies every request without SSL', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          })]),
+        },
+      });
+    });
+
+    test('expires artifacts after 30 days', () => {
+      expect(bucket.Properties!.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 30, Status: 'Enabled' })]);
+    });
+
+    test('logs server access to the platform\'s access-log bucket', () => {
+      const accessLogs = Object.keys(resourcesOf(template, 'AWS::S3::Bucket')).filter((id) => id !== bucketId && id.startsWith('PlatformAccessLogs'));
+      expect(accessLogs).toHaveLength(1);
+      expect(bucket.Properties!.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: accessLogs[0] },
+        LogFilePrefix: expect.stringContaining('Orders-artifacts/'),
+      });
+    });
+
+    test('is retained on delete', () => {
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    });
+  });
+});
+
+function resourcesOf(template: Template, type: string): Record<string, CfnResource> {
+  return template.findResources(type) as Record<string, CfnResource>;
+}
+
+describe('the pipeline of a rolling service', () => {
+  test('deploys with the ECS deploy action and imagedefinitions.json', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ deployment: Deployment.rolling(), source: Source.codeCommit() });
+    // THEN
+    const deploy = stage(pipelineOf(template), 'Deploy').Actions;
+    expect(deploy).toEqual([expect.objectContaining({
+      Name: 'Deploy',
+      ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'ECS', Version: '1' },
+      Configuration: {
+        ClusterName: { Ref: logicalId(template, 'AWS::ECS::Cluster') },
+        ServiceName: { 'Fn::GetAtt': [logicalId(template, 'AWS::ECS::Service'), 'Name'] },
+      },
+      InputArtifacts: [{ Name: 'Build' }],
+    })]);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+  });
+});
+
+describe('sources', () => {
+  test('a CodeCommit source without initialCode creates an empty repository', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ deployment: Deployment.blueGreen(), source: Source.codeCommit({ branch: 'release' }) });
+    // THEN
+    const repository = resource(template, 'AWS::CodeCommit::Repository').resource;
+    expect(repository.Properties!.Code).toBeUndefined();
+    expect(stage(pipelineOf(template), 'Source').Actions[0].Configuration.BranchName).toBe('release');
+  });
+
+  test('Source.connection reads a GitHub repository through a CodeConnections connection', () => {
+    // GIVEN
+    const connectionArn = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+    // WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.blueGreen(),
+      source: Source.connection({ connectionArn, owner: 'acme', repo: 'orders', branch: 'trunk' }),
+    });
+    // THEN
+    expect(stage(pipelineOf(template), 'Source').Actions).toEqual([expect.objectContaining({
+      Name: 'Source',
+      ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeStarSourceConnection', Version: '1' },
+      Configuration: expect.objectContaining({ ConnectionArn: connectionArn, FullRepositoryId: 'acme/orders', BranchName: 'trunk' }),
+      OutputArtifacts: [{ Name: 'Source' }],
+    })]);
+    template.resourceCountIs('AWS::CodeCommit::Repository', 0);
+  });
+
+  test('Source.s3 reads a zip file from a bucket, started by EventBridge', () => {
+    // GIVEN / WHEN
+    const fixture = serviceFixture((stack) => ({
+      deployment: Deployment.blueGreen(),
+      source: Source.s3({ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-source'), key: 'orders/source.zip' }),
+    }));
+    // THEN
+    expect(stage(pipelineOf(fixture.template), 'Source').Actions).toEqual([expect.objectContaining({
+      Name: 'S3',
+      ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'S3', Version: '1' },
+      Configuration: { S3Bucket: 'orders-source', S3ObjectKey: 'orders/source.zip', PollForSourceChanges: false },
+    })]);
+  });
+});
+
+describe('manual approval', () => {
+  test('adds an Approve stage between Build and Deploy that emails the approvers', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com', 'ops@example.com'] } },
+    });
+    // THEN
+    const pipeline = pipelineOf(template);
+    expect((pipeline.Properties!.Stages as any[]).map((s) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
+    const action = stage(pipeline, 'Approve').Actions[0];
+    expect(action).toMatchObject({
+      Name: 'Approve',
+      ActionTypeId: { Category: 'Approval', Owner: 'AWS', Provider: 'Manual', Version: '1' },
+      Configuration: { CustomData: 'Approve to deploy Test-Orders to production.' },
+    });
+    const topic = action.Configuration.NotificationArn.Ref;
+    for (const email of ['lead@example.com', 'ops@example.com']) {
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: { Ref: topic } });
+    }
+  });
+
+  test('notifies the given topic', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture((stack) => ({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { topic: new sns.Topic(stack, 'Approvers') } },
+    }));
+    // THEN
+    expect(stage(pipelineOf(template), 'Approve').Actions[0].Configuration.NotificationArn).toEqual({ Ref: logicalId(template, 'AWS::SNS::Topic', 'Approvers') });
+  });
+});
+
+describe('notification topic option', () => {
+  test('notifies the given topic instead of creating one', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture((stack) => ({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { notificationTopic: new sns.Topic(stack, 'Team') },
+    }));
+    // THEN
+    template.hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+      Targets: [{ TargetAddress: { Ref: logicalId(template, 'AWS::SNS::Topic', 'Team') }, TargetType: 'SNS' }],
+    });
+    expect(Object.keys(resourcesOf(template, 'AWS::SNS::Topic')).filter((id) => id.startsWith('PlatformOrdersPipelineNotifications'))).toEqual([]);
+  });
+});

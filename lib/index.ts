@@ -1,5 +1,6 @@
 export * from './platform/container-platform';
 export * from './platform/routing';
+export * from './platform/shared-load-balancer';
 export * from './service/microservice';
 export * from './service/options';
 export * from './service/capacity';

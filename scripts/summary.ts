@@ -1,13 +1,27 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
-/** Prints, per stack, how many resources of each kind the synthesized template holds. */
+function countByType(template: any): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const r of Object.values(template.Resources ?? {}) as Array<{ Type: string }>) counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/**
+ * Prints what the synthesized app creates: per stack (nested stacks included) its resource
+ * count, and the resource types over all templates.
+ */
 export function printSummary(assembly: CloudAssembly): void {
-  for (const stack of assembly.stacks) {
-    const resources = Object.values(stack.template.Resources ?? {}) as Array<{ Type: string }>;
-    const counts = new Map<string, number>();
-    for (const r of resources) counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    const lines = top.map(([type, n]) => `  ${String(n).padStart(4)}  ${type}`);
-    process.stderr.write(`${stack.stackName}: ${resources.length} resources (${assembly.directory}/${stack.templateFile})\n${lines.join('\n')}\n`);
+  const templates: Array<[string, any]> = [];
+  for (const stack of assembly.stacks) templates.push([stack.stackName, stack.template]);
+  for (const file of fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.nested.template.json')).sort()) {
+    templates.push([`  nested ${file.replace('.nested.template.json', '')}`, JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'))]);
   }
+  const all = { Resources: Object.assign({}, ...templates.map(([name, t]) => Object.fromEntries(Object.entries(t.Resources ?? {}).map(([k, v]) => [`${name}/${k}`, v])))) };
+  const lines = [`Synthesized to ${assembly.directory}:`];
+  for (const [name, t] of templates) lines.push(`${name}: ${Object.keys(t.Resources ?? {}).length} resources`);
+  lines.push(`${Object.keys(all.Resources).length} resources in all:`);
+  for (const [type, n] of countByType(all)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+  process.stderr.write(lines.join('\n') + '\n');
 }

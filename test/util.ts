@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, AppProps, Stack } from 'aws-cdk-lib';
+import { App, AppProps, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ContainerPlatform, ContainerPlatformProps } from '../lib';
@@ -26,8 +26,20 @@ export function newPlatform(props: ContainerPlatformProps = {}, stack: Stack = n
   return { stack, platform: new ContainerPlatform(stack, 'Platform', props) };
 }
 
+/**
+ * The template of a stack with the resources of its nested stacks merged in (services live
+ * in nested stacks by default), so that assertions need not know where a resource lives.
+ * References from a nested stack to the parent appear as the nested stack's parameters.
+ */
 export function templateOf(stack: Stack): Template {
-  return Template.fromStack(stack);
+  const merged = Template.fromStack(stack).toJSON();
+  for (const nested of stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack && c.nestedStackParent === stack)) {
+    const inner = templateOf(nested).toJSON();
+    merged.Resources = { ...merged.Resources, ...inner.Resources };
+    merged.Parameters = { ...merged.Parameters, ...inner.Parameters };
+    merged.Outputs = { ...merged.Outputs, ...inner.Outputs };
+  }
+  return Template.fromJSON(merged);
 }
 
 /** The message of the error `fn` throws (fails the test when it throws none). */

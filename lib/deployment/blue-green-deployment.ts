@@ -69,8 +69,8 @@ export class BlueGreenDeployment extends Construct {
       blueGreenDeploymentConfig: {
         blueTargetGroup: svc.targetGroup,
         greenTargetGroup: svc.greenTargetGroup!,
-        listener: svc.platform.productionListener,
-        testListener: svc.platform.testListener,
+        listener: svc.sharedLoadBalancer.productionListener,
+        testListener: svc.sharedLoadBalancer.testListener,
         terminationWaitTime: o.terminationWait ?? DEFAULTS.terminationWait,
       },
       alarms: svc.alarms.deploymentAlarms,

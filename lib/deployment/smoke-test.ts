@@ -29,6 +29,7 @@ export class SmokeTest extends Construct {
     super(scope, id);
     const svc = props.microservice;
     const platform = svc.platform;
+    const lb = svc.sharedLoadBalancer;
     const routing = svc.routing;
     const prefixPath = routing.paths[0]?.replace(/[*?].*$/, '');
     const path = props.options.path ?? prefixPath ?? svc.healthCheckPath;
@@ -39,9 +40,16 @@ export class SmokeTest extends Construct {
       description: `Smoke test of ${svc.node.path}`,
       allowAllOutbound: false,
     });
-    this.securityGroup.addEgressRule(platform.loadBalancerSecurityGroup, ec2.Port.tcp(platform.testListenerPort), 'to the test listener');
+    this.securityGroup.addEgressRule(lb.securityGroup, ec2.Port.tcp(lb.testListenerPort), 'to the test listener');
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy and EC2 APIs');
-    platform.loadBalancerSecurityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(platform.testListenerPort), `smoke test of ${svc.node.id}`);
+    new ec2.CfnSecurityGroupIngress(this, 'LoadBalancerIngress', {
+      groupId: lb.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: lb.testListenerPort,
+      toPort: lb.testListenerPort,
+      sourceSecurityGroupId: this.securityGroup.securityGroupId,
+      description: `smoke test of ${svc.node.id}`,
+    });
 
     const logGroup = platform._newLogGroup(this, 'Logs');
     this.function = new lambda.Function(this, 'Function', {
@@ -58,9 +66,9 @@ export class SmokeTest extends Construct {
       securityGroups: [this.securityGroup],
       logGroup,
       environment: {
-        LOAD_BALANCER_NAME: platform.loadBalancer.loadBalancerFullName,
-        PORT: String(platform.testListenerPort),
-        PROTOCOL: platform.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
+        LOAD_BALANCER_NAME: lb.loadBalancer.loadBalancerFullName,
+        PORT: String(lb.testListenerPort),
+        PROTOCOL: lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
         HOST: routing.hosts[0]?.replace(/^\*\./, 'smoke.').replace(/[*?]/g, 'x') ?? '',
         PATH: path,
         EXPECTED_STATUS: expected.join(','),

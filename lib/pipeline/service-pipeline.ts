@@ -14,7 +14,7 @@ import type { Microservice } from '../service/microservice';
 import { renderAppSpec } from '../private/appspec';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
-import { acknowledgeLogBucket } from '../platform/container-platform';
+import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
 
 /** A manual approval before production. */
 export interface ApprovalOptions {
@@ -102,10 +102,14 @@ export class ServicePipeline extends Construct {
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
-      serverAccessLogsBucket: svc.platform.accessLogsBucket,
-      serverAccessLogsPrefix: `s3/${svc.node.id}-artifacts/`,
       removalPolicy,
     });
+    // Server access logs go to the platform's access-log bucket, whose policy admits them
+    // account-wide (a per-bucket statement there would not scale to many services).
+    (this.artifactBucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: svc.platform.accessLogsBucket.bucketName,
+      logFilePrefix: `${SERVER_ACCESS_LOGS_PREFIX}${svc.node.id}-artifacts/`,
+    };
     acknowledgeAll(this.artifactBucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
       'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
     acknowledgeLogBucket(this.artifactBucket);

@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -10,12 +10,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { isCidr, isIpv4Cidr } from './cidr';
-import { RouteRegistry } from './route-registry';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
 import { DEFAULTS } from '../private/defaults';
-import { acknowledge, acknowledgeAll, ExplicitActions } from '../private/compliance';
+import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { Microservice, ServiceOptions } from '../service/microservice';
 
@@ -130,6 +130,16 @@ export interface ContainerPlatformProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
+   * Put each service added with `addService` in a nested stack of its own. A service with a
+   * pipeline is about 65 resources; a CloudFormation stack holds 500, so without nested stacks
+   * a platform stops at a handful of services. Nested stacks take their references to the
+   * platform as parameters (no exports that would block later updates). Decide before the
+   * first deployment: changing it later replaces every service.
+   * @default true
+   */
+  readonly nestedServiceStacks?: boolean;
+
+  /**
    * What happens to the platform's stateful resources (access-log bucket, flow-log
    * group) when they are removed from the stack or the stack is deleted.
    * @default RemovalPolicy.RETAIN
@@ -147,13 +157,8 @@ export interface ContainerPlatformProps {
 export class ContainerPlatform extends Construct {
   public readonly vpc: ec2.IVpc;
   public readonly cluster: ecs.Cluster;
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The security group of the load balancer. */
-  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
-  /** The production listener (HTTP 80, or HTTPS 443 with a certificate). */
-  public readonly productionListener: elbv2.ApplicationListener;
-  /** The listener that blue/green deployments route test traffic through. */
-  public readonly testListener: elbv2.ApplicationListener;
+  /** The load balancer services use unless they name another. */
+  public readonly defaultLoadBalancer: SharedLoadBalancer;
   public readonly testListenerPort: number;
   /** The listener protocol of both the production and the test listener. */
   public readonly protocol: elbv2.ApplicationProtocol;
@@ -164,13 +169,15 @@ export class ContainerPlatform extends Construct {
   /** The log group of the VPC flow logs (undefined when the VPC was passed in). */
   public readonly flowLogGroup?: logs.ILogGroup;
   public readonly removalPolicy: RemovalPolicy;
+  /** Whether `addService` puts each service in a nested stack of its own. */
+  public readonly nestedServiceStacks: boolean;
   /** The key of the platform's log groups and topics. */
   public readonly encryptionKey: kms.IKey;
   /** Every alarm of the platform's services notifies this topic: subscribe to it. */
   public readonly alarmTopic: sns.Topic;
 
-  /** @internal */
-  public readonly _routes: RouteRegistry;
+  private readonly loadBalancerSettings: SharedLoadBalancerProps;
+  private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
   private readonly pipelineRepositories = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
 
@@ -184,7 +191,7 @@ export class ContainerPlatform extends Construct {
     this.protocol = protocol;
     this.testListenerPort = testListenerPort;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this._routes = new RouteRegistry(this);
+    this.nestedServiceStacks = props.nestedServiceStacks ?? true;
     this.encryptionKey = props.encryptionKey ?? platformKey(this);
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: `Alarms of ${this.node.path}`,
@@ -227,77 +234,59 @@ export class ContainerPlatform extends Construct {
     });
 
     const internetFacing = props.internetFacing ?? true;
-    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: this.vpc,
-      description: `Load balancer of ${this.node.path}`,
-      allowAllOutbound: false,
-    });
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket();
+    this.loadBalancerSettings = {
       vpc: this.vpc,
       internetFacing,
-      securityGroup: this.loadBalancerSecurityGroup,
-      dropInvalidHeaderFields: true,
+      subnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : this.serviceSubnets.subnetType },
+      protocol,
+      certificate: props.certificate,
+      sslPolicy: props.sslPolicy,
+      allowedCidrs: props.allowedCidrs ?? (internetFacing ? ['0.0.0.0/0', '::/0'] : [this.vpc.vpcCidrBlock]),
+      testListenerPort,
+      testListenerAllowedCidrs: props.testListenerAllowedCidrs ?? [],
+      accessLogsBucket: this.accessLogsBucket,
+      webAclArn: props.webAclArn,
       deletionProtection: props.deletionProtection ?? false,
-      idleTimeout: Duration.seconds(DEFAULTS.idleTimeoutSeconds),
-      vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : this.serviceSubnets.subnetType },
-    });
-    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket();
-    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    if (props.webAclArn) {
-      new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
-    } else {
-      acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled', 'No web ACL was given (webAclArn); WAF rules are specific to each application and billed per rule.');
-    }
-    if (!(props.deletionProtection ?? false)) {
-      acknowledgeAll(this.loadBalancer, ['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'elbv2_deletion_protection_enabled_check'],
-        'The load balancer holds no data and is recreated by the stack; protection would block cdk destroy. Opt in with deletionProtection: true.');
-    }
+    };
+    this.defaultLoadBalancer = this.addLoadBalancer('LoadBalancer');
+  }
 
-    const notFound = elbv2.ListenerAction.fixedResponse(404, {
-      contentType: 'text/plain',
-      messageBody: 'No service on this platform matches the request.',
-    });
-    const certificates = props.certificate ? [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)] : undefined;
-    const sslPolicy = protocol === elbv2.ApplicationProtocol.HTTPS ? (props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined;
-    this.productionListener = this.loadBalancer.addListener('ProductionListener', {
-      protocol,
-      port: productionPort,
-      certificates,
-      sslPolicy,
-      open: false,
-      defaultAction: notFound,
-    });
-    this.testListener = this.loadBalancer.addListener('TestListener', {
-      protocol,
-      port: testListenerPort,
-      certificates,
-      sslPolicy,
-      open: false,
-      defaultAction: notFound,
-    });
+  /** The first load balancer's ALB, where services go unless they name another. */
+  public get loadBalancer(): elbv2.ApplicationLoadBalancer {
+    return this.defaultLoadBalancer.loadBalancer;
+  }
 
-    const allowed = props.allowedCidrs ?? (internetFacing ? ['0.0.0.0/0', '::/0'] : [this.vpc.vpcCidrBlock]);
-    for (const cidr of allowed) this.allowIngress(cidr, productionPort, 'production listener');
-    if (protocol === elbv2.ApplicationProtocol.HTTPS) {
-      this.loadBalancer.addListener('HttpRedirectListener', {
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        port: DEFAULTS.httpPort,
-        open: false,
-        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(DEFAULTS.httpsPort), permanent: true }),
-      });
-      for (const cidr of allowed) this.allowIngress(cidr, DEFAULTS.httpPort, 'redirect to HTTPS');
-    }
-    for (const cidr of props.testListenerAllowedCidrs ?? []) this.allowIngress(cidr, testListenerPort, 'test listener');
-    if (allowed.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
-      acknowledge(this.loadBalancerSecurityGroup, 'AwsSolutions-EC23',
-        'The production listener of an internet-facing load balancer is public by design; restrict it with allowedCidrs.');
-    }
-    if (protocol === elbv2.ApplicationProtocol.HTTP) {
-      for (const listener of [this.productionListener, this.testListener]) {
-        acknowledgeAll(listener, ['NIST.800.53.R5-ALBHttpToHttpsRedirection', 'NIST.800.53.R5-ELBv2ACMCertificateRequired', 'alb_http_to_https_redirection_check'],
-          'No certificate was given, so the platform serves HTTP; pass `certificate` for HTTPS with a redirect from port 80.');
-      }
-    }
+  /** The security group of the first load balancer. */
+  public get loadBalancerSecurityGroup(): ec2.SecurityGroup {
+    return this.defaultLoadBalancer.securityGroup;
+  }
+
+  /** The production listener of the first load balancer (HTTP 80, or HTTPS 443 with a certificate). */
+  public get productionListener(): elbv2.ApplicationListener {
+    return this.defaultLoadBalancer.productionListener;
+  }
+
+  /** The test listener of the first load balancer, where blue/green deployments send test traffic. */
+  public get testListener(): elbv2.ApplicationListener {
+    return this.defaultLoadBalancer.testListener;
+  }
+
+  /** Every load balancer of the platform, the first one first. */
+  public get loadBalancers(): SharedLoadBalancer[] {
+    return [...this.sharedLoadBalancers];
+  }
+
+  /**
+   * Adds another shared load balancer with the platform's settings, for services that do not
+   * fit on the others (an ALB has at most 100 target groups and 100 rules per listener, so
+   * about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * @param id a construct ID such as 'LoadBalancer2' (a public contract)
+   */
+  public addLoadBalancer(id: string): SharedLoadBalancer {
+    const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
+    this.sharedLoadBalancers.push(lb);
+    return lb;
   }
 
   /**
@@ -316,10 +305,14 @@ export class ContainerPlatform extends Construct {
    * service, routing on the shared load balancer, scaling, alarms, dashboard and, with
    * a `source`, its delivery pipeline.
    *
-   * @param id the service's name, also its construct ID (a public contract: changing it replaces the service)
+   * @param id the service's name, also its construct ID (a public contract: changing it replaces the service).
+   *   With `nestedServiceStacks` the service lives in the nested stack `<id>Stack`.
    */
   public addService(id: string, options: ServiceOptions): Microservice {
-    const service = new Microservice(this, id, { ...options, platform: this });
+    const scope = this.nestedServiceStacks
+      ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform service ${id} of ${this.node.path}` })
+      : this;
+    const service = new Microservice(scope, id, { ...options, platform: this });
     this.services.push(service);
     return service;
   }
@@ -351,14 +344,9 @@ export class ContainerPlatform extends Construct {
     return [...this.services];
   }
 
-  /** The port of the production listener. */
+  /** The port of the production listeners. */
   public get productionPort(): number {
-    return this.protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
-  }
-
-  private allowIngress(cidr: string, port: number, what: string): void {
-    const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
-    this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${what} from ${cidr}`);
+    return this.defaultLoadBalancer.productionPort;
   }
 
   private createAccessLogsBucket(): s3.Bucket {
@@ -376,6 +364,15 @@ export class ContainerPlatform extends Construct {
       }],
       removalPolicy: this.removalPolicy,
     });
+    // One statement lets S3 deliver the server access logs of every bucket of this account
+    // under s3/, however many services the platform has (one statement per bucket would
+    // outgrow the 20 KB bucket-policy limit).
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${SERVER_ACCESS_LOGS_PREFIX}*`)],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
     acknowledgeAll(bucket, ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 's3_bucket_logging_enabled_check'],
       'This bucket is where the platform\'s access logs go; logging its own access would log into itself.');
     acknowledgeAll(bucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
@@ -423,67 +420,3 @@ export class ContainerPlatform extends Construct {
   }
 }
 
-/** The findings every log or artifact bucket of the platform shares, and why they do not apply. */
-export function acknowledgeLogBucket(bucket: s3.Bucket): void {
-  acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Logs and build artifacts are not replicated to a second region: they are regenerated or expire.');
-  acknowledge(bucket, 's3_event_notifications_enabled_check', 'Nothing consumes events of objects written by AWS services here.');
-  acknowledge(bucket, 's3_bucket_object_lock_enabled_check', 'Object lock would keep objects past their lifecycle expiry; versioning protects against overwrites.');
-}
-
-/** The VPC's public subnets route to the internet gateway by design (load balancer, NAT). */
-function acknowledgeVpc(vpc: ec2.Vpc): void {
-  for (const subnet of vpc.publicSubnets) {
-    acknowledge(subnet, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'A public subnet: it holds the internet-facing load balancer and the NAT gateway.');
-  }
-  const provider = Stack.of(vpc).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-  if (provider) {
-    acknowledge(provider, 'lambda_inside_vpc_check', 'aws-cdk-lib\'s provider that removes the rules of the default security group; it only calls the EC2 API.');
-  }
-}
-
-/** The platform's KMS key: rotated, retained, usable by CloudWatch Logs and by the services that publish to its topics. */
-function platformKey(platform: Construct): kms.Key {
-  const stack = Stack.of(platform);
-  const key = new kms.Key(platform, 'Key', {
-    description: `Encrypts the log groups and topics of ${platform.node.path}`,
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-    resources: ['*'],
-    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-  }));
-  for (const service of ['codestar-notifications.amazonaws.com', 'events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(service)],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-    }));
-  }
-  // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3).
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
-  return key;
-}
-
-function addFargateEndpoints(vpc: ec2.Vpc): void {
-  const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
-  const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
-    EcrApiEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR,
-    EcrDockerEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
-    LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-    SecretsManagerEndpoint: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-    SsmEndpoint: ec2.InterfaceVpcEndpointAwsService.SSM,
-  };
-  for (const [id, service] of Object.entries(endpoints)) {
-    vpc.addInterfaceEndpoint(id, { service, subnets, privateDnsEnabled: true });
-  }
-}

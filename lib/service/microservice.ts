@@ -23,6 +23,7 @@ import { validateRouting } from '../platform/route-registry';
 import { Routing } from '../platform/routing';
 import { ServicePipeline, PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
+import { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { SecureRepository } from '../registry/secure-repository';
@@ -37,6 +38,11 @@ export interface ServiceOptions {
    * How the shared load balancer routes requests to the service.
    */
   readonly routing: Routing;
+  /**
+   * The shared load balancer that routes to the service.
+   * @default - the platform's first load balancer
+   */
+  readonly loadBalancer?: SharedLoadBalancer;
   /**
    * The container and its task size.
    * @default - port 8080, 256 CPU units, 512 MiB, X86_64
@@ -144,6 +150,8 @@ export class Microservice extends Construct {
   /** The fewest tasks auto scaling keeps. */
   public readonly minTasks: number;
   public readonly platform: ContainerPlatform;
+  /** The load balancer the service is routed through. */
+  public readonly sharedLoadBalancer: SharedLoadBalancer;
   public readonly routing: Routing;
   /** The path the load balancer checks. */
   public readonly healthCheckPath: string;
@@ -154,6 +162,8 @@ export class Microservice extends Construct {
     super(scope, id);
     const { platform } = props;
     this.platform = platform;
+    this.sharedLoadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;
+    const lb = this.sharedLoadBalancer;
     this.routing = props.routing;
     const container = props.container ?? {};
     this.healthCheckPath = container.healthCheckPath ?? DEFAULTS.healthCheckPath;
@@ -167,7 +177,8 @@ export class Microservice extends Construct {
     const p = new Problems(this);
     validateService(p, id, props, this.containerPort, minTasks, maxTasks);
     if (props.routing) validateRouting(p, 'routing', props.routing);
-    this.rulePriority = p.count === 0 ? platform._routes.register(p, this, 'routing', props.routing) : 0;
+    this.rulePriority = p.count === 0 ? lb._routes.register(p, this, 'routing', props.routing) : 0;
+    if (p.count === 0) lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
     if (props.source && props.repository?.repository) {
       const other = platform._claimRepository(props.repository.repository, this);
       p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
@@ -175,7 +186,7 @@ export class Microservice extends Construct {
     }
     p.throwIfAny();
 
-    this.serviceName = `${Stack.of(this).stackName}-${id}`.slice(0, 255);
+    this.serviceName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);
     this.repository = props.repository?.repository ?? new SecureRepository(this, 'Repository', {
       keepImages: props.repository?.keepImages,
       encryptionKey: props.repository?.encryptionKey,
@@ -205,8 +216,17 @@ export class Microservice extends Construct {
       description: `Tasks of ${this.node.path}`,
       allowAllOutbound: true,
     });
-    this.securityGroup.addIngressRule(platform.loadBalancerSecurityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
-    platform.loadBalancerSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(this.containerPort), `to ${id}`);
+    this.securityGroup.addIngressRule(lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
+    // The load balancer's side of the rule lives with the service (in its nested stack), so
+    // that the platform's stack does not grow with every service.
+    new ec2.CfnSecurityGroupEgress(this, 'LoadBalancerEgress', {
+      groupId: lb.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: this.containerPort,
+      toPort: this.containerPort,
+      destinationSecurityGroupId: this.securityGroup.securityGroupId,
+      description: `to ${id}`,
+    });
 
     const kind = this.deployment.kind;
     const codeDeploy = kind === DeploymentKind.BLUE_GREEN;
@@ -238,14 +258,14 @@ export class Microservice extends Construct {
     this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
     const conditions = routingConditions(props.routing);
     this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
-      listener: platform.productionListener,
+      listener: lb.productionListener,
       priority: this.rulePriority,
       conditions,
       action: elbv2.ListenerAction.forward([this.targetGroup]),
     });
     if (this.greenTargetGroup) {
       this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
-        listener: platform.testListener,
+        listener: lb.testListener,
         priority: this.rulePriority,
         conditions,
         action: elbv2.ListenerAction.forward([this.greenTargetGroup]),
@@ -348,9 +368,10 @@ function validateService(p: Problems, id: string, props: MicroserviceProps, port
     "use a short name such as 'Orders'");
   validateContainer(p, props.container ?? {});
   p.intRange('container.port', port, 1, 65535);
-  if (!Token.isUnresolved(port) && !Token.isUnresolved(props.platform.testListenerPort)) {
-    p.require(port !== props.platform.testListenerPort, 'container.port', port,
-      `a port other than the platform's test listener port ${props.platform.testListenerPort}`,
+  const testPort = (props.loadBalancer ?? props.platform.defaultLoadBalancer).testListenerPort;
+  if (!Token.isUnresolved(port) && !Token.isUnresolved(testPort)) {
+    p.require(port !== testPort, 'container.port', port,
+      `a port other than the platform's test listener port ${testPort}`,
       'change the container port, or the platform\'s `testListenerPort`');
   }
   const s = props.scaling ?? {};

@@ -50,7 +50,7 @@ function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'RequestCount',
         Dimensions: [
-          { Name: 'LoadBalancer', Value: service.platform.loadBalancer.loadBalancerFullName },
+          { Name: 'LoadBalancer', Value: service.sharedLoadBalancer.loadBalancer.loadBalancerFullName },
           { Name: 'TargetGroup', Value: tg.targetGroupFullName },
         ],
       },

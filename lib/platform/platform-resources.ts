@@ -1,0 +1,75 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from '../private/compliance';
+
+/** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */
+export const SERVER_ACCESS_LOGS_PREFIX = 's3/';
+
+/** The findings every log or artifact bucket of the platform shares, and why they do not apply. */
+export function acknowledgeLogBucket(bucket: s3.Bucket): void {
+  acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Logs and build artifacts are not replicated to a second region: they are regenerated or expire.');
+  acknowledge(bucket, 's3_event_notifications_enabled_check', 'Nothing consumes events of objects written by AWS services here.');
+  acknowledge(bucket, 's3_bucket_object_lock_enabled_check', 'Object lock would keep objects past their lifecycle expiry; versioning protects against overwrites.');
+}
+
+/** The VPC's public subnets route to the internet gateway by design (load balancer, NAT). */
+export function acknowledgeVpc(vpc: ec2.Vpc): void {
+  for (const subnet of vpc.publicSubnets) {
+    acknowledge(subnet, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'A public subnet: it holds the internet-facing load balancer and the NAT gateway.');
+  }
+  const provider = Stack.of(vpc).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  if (provider) {
+    acknowledge(provider, 'lambda_inside_vpc_check', 'aws-cdk-lib\'s provider that removes the rules of the default security group; it only calls the EC2 API.');
+  }
+}
+
+/** The platform's KMS key: rotated, retained, usable by CloudWatch Logs and by the services that publish to its topics. */
+export function platformKey(platform: Construct): kms.Key {
+  const stack = Stack.of(platform);
+  const key = new kms.Key(platform, 'Key', {
+    description: `Encrypts the log groups and topics of ${platform.node.path}`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+  }));
+  for (const service of ['codestar-notifications.amazonaws.com', 'events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+    }));
+  }
+  // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
+}
+
+export function addFargateEndpoints(vpc: ec2.Vpc): void {
+  const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
+  const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+    EcrApiEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR,
+    EcrDockerEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+    LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+    SecretsManagerEndpoint: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    SsmEndpoint: ec2.InterfaceVpcEndpointAwsService.SSM,
+  };
+  for (const [id, service] of Object.entries(endpoints)) {
+    vpc.addInterfaceEndpoint(id, { service, subnets, privateDnsEnabled: true });
+  }
+}

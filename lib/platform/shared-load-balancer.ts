@@ -1,0 +1,161 @@
+import { CfnOutput, Duration, Lazy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct, IConstruct } from 'constructs';
+import { RouteRegistry } from './route-registry';
+import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+
+/** Default quotas of one Application Load Balancer. */
+export const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
+export const MAX_RULES_PER_LISTENER = 100;
+
+/** Properties of a {@link SharedLoadBalancer}; the platform passes its own settings. */
+export interface SharedLoadBalancerProps {
+  readonly vpc: ec2.IVpc;
+  readonly internetFacing: boolean;
+  /** Subnets of the load balancer. */
+  readonly subnets: ec2.SubnetSelection;
+  readonly protocol: elbv2.ApplicationProtocol;
+  /**
+   * @default - none (HTTP)
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  readonly allowedCidrs: string[];
+  readonly testListenerPort: number;
+  readonly testListenerAllowedCidrs: string[];
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * One Application Load Balancer that several services share: a production listener, a test
+ * listener for blue/green, a 404 default, access logs. It counts the target groups and rules
+ * its services use against the load balancer's quotas, so that a full one fails at synth.
+ */
+export class SharedLoadBalancer extends Construct {
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly productionListener: elbv2.ApplicationListener;
+  public readonly testListener: elbv2.ApplicationListener;
+  public readonly protocol: elbv2.ApplicationProtocol;
+  public readonly productionPort: number;
+  public readonly testListenerPort: number;
+  /** The services routed through this load balancer, in the order they were added. */
+  public readonly serviceNames: string[] = [];
+
+  /** @internal */
+  public readonly _routes: RouteRegistry;
+  private targetGroups = 0;
+  private productionRules = 0;
+  private testRules = 0;
+
+  constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
+    super(scope, id);
+    const https = props.protocol === elbv2.ApplicationProtocol.HTTPS;
+    this.protocol = props.protocol;
+    this.productionPort = https ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
+    this.testListenerPort = props.testListenerPort;
+    this._routes = new RouteRegistry(this);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Load balancer ${this.node.path}`,
+      allowAllOutbound: false,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+      vpc: props.vpc,
+      internetFacing: props.internetFacing,
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection,
+      idleTimeout: Duration.seconds(DEFAULTS.idleTimeoutSeconds),
+      vpcSubnets: props.subnets,
+    });
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket, `alb/${id}`);
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    } else {
+      acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled', 'No web ACL was given (webAclArn); WAF rules are specific to each application and billed per rule.');
+    }
+    if (!props.deletionProtection) {
+      acknowledgeAll(this.loadBalancer, ['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'elbv2_deletion_protection_enabled_check'],
+        'The load balancer holds no data and is recreated by the stack; protection would block cdk destroy. Opt in with deletionProtection: true.');
+    }
+
+    const notFound = elbv2.ListenerAction.fixedResponse(404, {
+      contentType: 'text/plain',
+      messageBody: 'No service on this platform matches the request.',
+    });
+    const certificates = props.certificate ? [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)] : undefined;
+    const sslPolicy = https ? (props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined;
+    const listener = (listenerId: string, port: number) => this.loadBalancer.addListener(listenerId, {
+      protocol: props.protocol, port, certificates, sslPolicy, open: false, defaultAction: notFound,
+    });
+    this.productionListener = listener('ProductionListener', this.productionPort);
+    this.testListener = listener('TestListener', props.testListenerPort);
+
+    for (const cidr of props.allowedCidrs) this.allowIngress(cidr, this.productionPort, 'production listener');
+    if (https) {
+      this.loadBalancer.addListener('HttpRedirectListener', {
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        port: DEFAULTS.httpPort,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(DEFAULTS.httpsPort), permanent: true }),
+      });
+      for (const cidr of props.allowedCidrs) this.allowIngress(cidr, DEFAULTS.httpPort, 'redirect to HTTPS');
+    } else {
+      for (const l of [this.productionListener, this.testListener]) {
+        acknowledgeAll(l, ['NIST.800.53.R5-ALBHttpToHttpsRedirection', 'NIST.800.53.R5-ELBv2ACMCertificateRequired', 'alb_http_to_https_redirection_check'],
+          'No certificate was given, so the platform serves HTTP; pass `certificate` for HTTPS with a redirect from port 80.');
+      }
+    }
+    for (const cidr of props.testListenerAllowedCidrs) this.allowIngress(cidr, props.testListenerPort, 'test listener');
+    if (props.allowedCidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
+      acknowledge(this.securityGroup, 'AwsSolutions-EC23',
+        'The production listener of an internet-facing load balancer is public by design; restrict it with allowedCidrs.');
+    }
+    new CfnOutput(this, 'DnsName', {
+      value: this.loadBalancer.loadBalancerDnsName,
+      description: Lazy.string({ produce: () => `Load balancer ${this.node.path}; services: ${this.serviceNames.join(', ') || 'none'}` }),
+    });
+  }
+
+  /**
+   * @internal reserves target groups and listener rules for a service; records a problem when
+   * the load balancer is full.
+   */
+  public _reserve(p: Problems, owner: IConstruct, targetGroups: number, testRule: boolean): void {
+    const full = this.targetGroups + targetGroups > MAX_TARGET_GROUPS_PER_LOAD_BALANCER
+      || this.productionRules + 1 > MAX_RULES_PER_LISTENER
+      || (testRule && this.testRules + 1 > MAX_RULES_PER_LISTENER);
+    if (full) {
+      p.add('loadBalancer', this.node.path,
+        `a load balancer with room for ${targetGroups} more target group(s) (it uses ${this.targetGroups} of ${MAX_TARGET_GROUPS_PER_LOAD_BALANCER}) ` +
+        `and one more rule per listener (${this.productionRules} of ${MAX_RULES_PER_LISTENER} used)`,
+        `add a load balancer with platform.addLoadBalancer('LoadBalancer2') and pass it as the \`loadBalancer\` of ${owner.node.id} and the services after it`);
+      return;
+    }
+    this.targetGroups += targetGroups;
+    this.productionRules += 1;
+    if (testRule) this.testRules += 1;
+    this.serviceNames.push(owner.node.id);
+  }
+
+  private allowIngress(cidr: string, port: number, what: string): void {
+    const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
+    this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${what} from ${cidr}`);
+  }
+}

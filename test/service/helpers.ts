@@ -44,9 +44,12 @@ export function onlyProperties(template: Template, type: string): any {
   return (resources[0] as any).Properties;
 }
 
-/** The logical ID of the only resource of `type` whose logical ID starts with `prefix`. */
-export function logicalIdOf(template: Template, type: string, prefix: string): string {
-  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+/**
+ * The logical ID of the only resource of `type` whose logical ID contains `name` (services
+ * in nested stacks have IDs like `OrdersLogs…`, in the platform's stack `PlatformOrdersLogs…`).
+ */
+export function logicalIdOf(template: Template, type: string, name: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.includes(name));
   expect(ids).toHaveLength(1);
   return ids[0];
 }

@@ -1,9 +1,8 @@
-import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { acknowledge } from '../lib/private/compliance';
 import { ContainerPlatform, EventTask, EventTrigger, PlatformAlerts, PlatformDashboard, QueueWorker, ScheduledJob } from '../lib';
 
 /**
@@ -21,14 +20,12 @@ export class ExampleWorkloadsStack extends Stack {
     this.platform = new ContainerPlatform(this, 'Platform');
     const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 
-    this.worker = new QueueWorker(this, 'Resizer', {
-      platform: this.platform,
+    this.worker = this.platform.addWorker('Resizer', {
       container: { image, command: ['sh', '-c', 'echo consuming "$QUEUE_URL"; sleep 3600'], user: '1000' },
       scaling: { minTasks: 0, maxTasks: 5 },
     });
 
-    this.job = new ScheduledJob(this, 'NightlyReport', {
-      platform: this.platform,
+    this.job = this.platform.addScheduledJob('NightlyReport', {
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
       container: { image, command: ['sh', '-c', 'echo nightly report'], user: '1000' },
       maxEventAge: Duration.minutes(30),
@@ -46,10 +43,15 @@ export class ExampleWorkloadsStack extends Stack {
       serverAccessLogsPrefix: 's3/uploads/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(uploads, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Uploads are inputs of a batch task that expire after 30 days; a second region adds nothing.');
-    acknowledge(uploads, 's3_bucket_object_lock_enabled_check', 'Uploads expire after 30 days; object lock would keep them past that, and versioning protects against overwrites.');
-    this.onUpload = new EventTask(this, 'Thumbnail', {
-      platform: this.platform,
+    Validations.of(uploads).acknowledge({
+      id: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason: 'Uploads are inputs of a batch task that expire after 30 days; a second region adds nothing.',
+    });
+    Validations.of(uploads).acknowledge({
+      id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      reason: 'Uploads expire after 30 days; object lock would keep them past that, and versioning protects against overwrites.',
+    });
+    this.onUpload = this.platform.addEventTask('Thumbnail', {
       trigger: EventTrigger.s3ObjectCreated(uploads, { prefix: 'incoming/' }),
       container: { image, command: ['sh', '-c', 'echo "s3://$BUCKET_NAME/$OBJECT_KEY"'], user: '1000' },
     });

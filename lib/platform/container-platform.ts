@@ -18,6 +18,9 @@ import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { Microservice, ServiceOptions } from '../service/microservice';
+import { EventTask, EventTaskOptions } from '../workloads/event-task';
+import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
+import { ScheduledJob, ScheduledJobOptions } from '../workloads/scheduled-job';
 
 /** Properties of a {@link ContainerPlatform}. */
 export interface ContainerPlatformProps {
@@ -130,7 +133,8 @@ export interface ContainerPlatformProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Put each service added with `addService` in a nested stack of its own. A service with a
+   * Put each service and workload added with `addService`, `addWorker`, `addScheduledJob` or
+   * `addEventTask` in a nested stack of its own. A service with a
    * pipeline is about 65 resources; a CloudFormation stack holds 500, so without nested stacks
    * a platform stops at a handful of services. Nested stacks take their references to the
    * platform as parameters (no exports that would block later updates). Decide before the
@@ -180,6 +184,7 @@ export class ContainerPlatform extends Construct {
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
   private readonly pipelineRepositories = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
+  private readonly workers: QueueWorker[] = [];
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
@@ -309,12 +314,40 @@ export class ContainerPlatform extends Construct {
    *   With `nestedServiceStacks` the service lives in the nested stack `<id>Stack`.
    */
   public addService(id: string, options: ServiceOptions): Microservice {
-    const scope = this.nestedServiceStacks
-      ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform service ${id} of ${this.node.path}` })
-      : this;
-    const service = new Microservice(scope, id, { ...options, platform: this });
+    const service = new Microservice(this.workloadScope(id, 'service'), id, { ...options, platform: this });
     this.services.push(service);
     return service;
+  }
+
+  /**
+   * Adds a queue worker: a service without a load balancer that consumes an SQS queue and
+   * scales on its backlog. Like services, it lives in its own nested stack `<id>Stack`.
+   */
+  public addWorker(id: string, options: QueueWorkerOptions = {}): QueueWorker {
+    const worker = new QueueWorker(this.workloadScope(id, 'worker'), id, { ...options, platform: this });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Adds a task that runs on a schedule, in its own nested stack `<id>Stack`. */
+  public addScheduledJob(id: string, options: ScheduledJobOptions): ScheduledJob {
+    return new ScheduledJob(this.workloadScope(id, 'scheduled job'), id, { ...options, platform: this });
+  }
+
+  /** Adds a task that an event starts (such as an upload to a bucket), in its own nested stack `<id>Stack`. */
+  public addEventTask(id: string, options: EventTaskOptions): EventTask {
+    return new EventTask(this.workloadScope(id, 'event task'), id, { ...options, platform: this });
+  }
+
+  /** The queue workers added with {@link addWorker}, in the order they were added. */
+  public get workerList(): QueueWorker[] {
+    return [...this.workers];
+  }
+
+  private workloadScope(id: string, kind: string): Construct {
+    return this.nestedServiceStacks
+      ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
+      : this;
   }
 
   /**

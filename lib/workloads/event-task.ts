@@ -8,20 +8,21 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { ContainerPlatform } from '../platform/container-platform';
 import { JOB_DEFAULTS } from './defaults';
 import { EventTrigger } from './event-trigger';
 import { validateEventPattern } from './event-pattern';
 import { validateNoDeployment, validateReserved, validateWorkload } from './private';
 import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
 import { WorkloadPipeline } from './workload-pipeline';
-import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { Deployment } from '../deployment/deployment';
 import { Problems } from '../private/errors';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Properties of an {@link EventTask}. */
-export interface EventTaskProps extends WorkloadProps, RunRetryOptions {
+export interface EventTaskOptions extends WorkloadOptions, RunRetryOptions {
   /** The events that start a task, and the event fields the container gets. */
   readonly trigger: EventTrigger;
   /**
@@ -30,6 +31,12 @@ export interface EventTaskProps extends WorkloadProps, RunRetryOptions {
    * @default - each event starts the latest released revision
    */
   readonly deployment?: Deployment;
+}
+
+/** Properties of a {@link EventTask}. */
+export interface EventTaskProps extends EventTaskOptions {
+  /** The platform whose cluster, VPC and subnets it runs in. */
+  readonly platform: ContainerPlatform;
 }
 
 /**

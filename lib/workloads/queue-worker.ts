@@ -6,11 +6,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, validateReserved, validateWorkload, workloadName, workloadRepository } from './private';
 import { WORKER_DEFAULTS } from './defaults';
 import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
 import { WorkloadPipeline } from './workload-pipeline';
-import { WorkloadProps } from './workload-options';
+import { WorkloadOptions } from './workload-options';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Deployment } from '../deployment/deployment';
 import { acknowledge } from '../private/compliance';
@@ -68,7 +69,7 @@ export interface WorkerScalingOptions {
 }
 
 /** Properties of a {@link QueueWorker}. */
-export interface QueueWorkerProps extends WorkloadProps {
+export interface QueueWorkerOptions extends WorkloadOptions {
   /**
    * The queue to consume.
    * @default - a new queue with a dead-letter queue, encrypted and SSL-only
@@ -94,6 +95,12 @@ export interface QueueWorkerProps extends WorkloadProps {
    * @default Capacity.onDemand()
    */
   readonly capacity?: Capacity;
+}
+
+/** Properties of a {@link QueueWorker}. */
+export interface QueueWorkerProps extends QueueWorkerOptions {
+  /** The platform whose cluster, VPC and subnets it runs in. */
+  readonly platform: ContainerPlatform;
 }
 
 /**

@@ -6,18 +6,19 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ContainerPlatform } from '../platform/container-platform';
 import { JOB_DEFAULTS } from './defaults';
 import { validateNoDeployment, validateWorkload } from './private';
 import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
 import { validateScheduleExpression } from './schedule-expression';
 import { WorkloadPipeline } from './workload-pipeline';
-import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { Deployment } from '../deployment/deployment';
 import { Problems } from '../private/errors';
 import { Capacity } from '../service/capacity';
 
 /** Properties of a {@link ScheduledJob}. */
-export interface ScheduledJobProps extends WorkloadProps, RunRetryOptions {
+export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {
   /**
    * When the job runs: a rate (at least a minute), a cron expression, or once at a date.
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
@@ -39,6 +40,12 @@ export interface ScheduledJobProps extends WorkloadProps, RunRetryOptions {
    * @default - each run starts the latest released revision
    */
   readonly deployment?: Deployment;
+}
+
+/** Properties of a {@link ScheduledJob}. */
+export interface ScheduledJobProps extends ScheduledJobOptions {
+  /** The platform whose cluster, VPC and subnets it runs in. */
+  readonly platform: ContainerPlatform;
 }
 
 /**

@@ -6,12 +6,10 @@ import { Source } from '../pipeline/source';
 import { ContainerOptions, RepositoryOptions } from '../service/options';
 
 /**
- * What every workload that is not a web service shares: the platform it runs on, its
- * container, its ECR repository and, optionally, its delivery pipeline.
+ * What every workload that is not a web service shares: its container, its ECR repository
+ * and, optionally, its delivery pipeline.
  */
-export interface WorkloadProps {
-  /** The platform whose cluster, VPC and subnets the workload runs in. */
-  readonly platform: ContainerPlatform;
+export interface WorkloadOptions {
   /**
    * The container and its task size. `port` and `healthCheckPath` do not apply: nothing
    * connects to a worker or a task (use `containerHealthCheck`).
@@ -35,6 +33,12 @@ export interface WorkloadProps {
    * @default - build the Dockerfile at the repository root, no tests, no approval
    */
   readonly pipeline?: PipelineOptions;
+}
+
+/** A workload's options and the platform it runs on. */
+export interface WorkloadProps extends WorkloadOptions {
+  /** The platform whose cluster, VPC and subnets the workload runs in. */
+  readonly platform: ContainerPlatform;
 }
 
 /** How a scheduled job or an event task retries a run that could not be started. */

@@ -1,0 +1,100 @@
+import * as path from 'node:path';
+import { Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EXAMPLE_ENV } from '../../examples/env';
+import { ExamplePlatformStack } from '../../examples/platform-stack';
+import { Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
+import { newApp, templateOf } from '../util';
+import { actionsOf, flatPlatform, hookFunction, identityStatements, logicalId, OwnedStatement, statementsOfRole } from '../deployment/helpers';
+
+/** Least privilege: no wildcard action anywhere, and the build's resources scoped to its own service. */
+
+/** Every template of `stack`: its own and those of its nested stacks. */
+function templatesOf(stack: Stack): Template[] {
+  const nested = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
+  return [stack, ...nested].map((s) => templateOf(s));
+}
+
+function wildcardActions(statements: OwnedStatement[]): string[] {
+  return statements
+    .filter(({ statement }) => statement.Effect === 'Allow')
+    .flatMap(({ owner, statement }) => actionsOf(statement).filter((a) => a.includes('*')).map((a) => `${owner}: ${a}`));
+}
+
+describe('no wildcard actions', () => {
+  test('in any identity policy of the example platform (with its nested service stacks)', () => {
+    // GIVEN / WHEN
+    const stack = new ExamplePlatformStack(newApp(), 'ExamplePlatform', { env: EXAMPLE_ENV });
+    const statements = templatesOf(stack).flatMap(identityStatements);
+    // THEN
+    expect(statements.length).toBeGreaterThan(20);
+    expect(wildcardActions(statements)).toEqual([]);
+  });
+
+  test('in any identity policy of a platform with every delivery kind in one stack', () => {
+    // GIVEN CodeDeploy canary and custom linear with hooks, ECS-native, rolling, each with a pipeline
+    const { stack, platform } = flatPlatform();
+    const app = path.join(__dirname, '..', '..', 'examples', 'app');
+    platform.addService('Orders', {
+      routing: Routing.path('/orders/*'),
+      deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(5)), hooks: [{ lifecycleEvent: HookEvent.BEFORE_INSTALL, function: hookFunction(stack, 'Hook') }] }),
+      source: Source.codeCommit({ initialCode: app }),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    });
+    platform.addService('Catalog', { routing: Routing.path('/catalog/*'), deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(20, Duration.minutes(2)) }), source: Source.codeCommit() });
+    platform.addService('Carts', { routing: Routing.path('/carts/*'), deployment: Deployment.ecsBlueGreen(), source: Source.codeCommit() });
+    platform.addService('Users', { routing: Routing.path('/users/*'), deployment: Deployment.rolling(), source: Source.codeCommit() });
+    // WHEN
+    const statements = identityStatements(templateOf(stack));
+    // THEN
+    expect(wildcardActions(statements)).toEqual([]);
+  });
+});
+
+describe('the build role', () => {
+  let template: Template;
+  let statements: Record<string, any>[];
+  let serviceArn: unknown;
+  beforeAll(() => {
+    const { stack, platform } = flatPlatform();
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen(), source: Source.codeCommit() });
+    template = templateOf(stack);
+    statements = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersPipelineBuildRole'));
+    serviceArn = { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/Test-Orders']] };
+  });
+
+  /** The resources of every Allow statement that grants `action`. */
+  function resourcesFor(action: string): unknown[] {
+    return statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat());
+  }
+
+  test('may describe and update exactly its own service', () => {
+    expect(resourcesFor('ecs:DescribeServices')).toEqual([serviceArn]);
+    expect(resourcesFor('ecs:UpdateService')).toEqual([serviceArn]);
+  });
+
+  test('may push and pull exactly its own repository', () => {
+    const repository = { 'Fn::GetAtt': [logicalId(template, 'AWS::ECR::Repository'), 'Arn'] };
+    for (const action of ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
+      'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:DescribeImages']) {
+      expect({ action, resources: resourcesFor(action) }).toEqual({ action, resources: [repository] });
+    }
+  });
+
+  test('gets "*" only for the actions without resource-level permissions', () => {
+    const star = statements.filter((s) => s.Effect === 'Allow' && s.Resource === '*').flatMap(actionsOf).sort();
+    expect(star).toEqual(['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition']);
+  });
+
+  test('may not register task definitions or pass roles (the deploy action does)', () => {
+    const actions = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+    expect(actions).not.toContain('ecs:RegisterTaskDefinition');
+    expect(actions).not.toContain('iam:PassRole');
+  });
+});
+
+describe('iam:PassRole', () => {
+  // aws-cdk-lib's CodeDeployEcsDeployAction and EcsDeployAction grant iam:PassRole on
+  // Resource '*' (conditioned on iam:PassedToService), not on the task and execution roles.
+  test.todo('the deploy action\'s role may pass exactly the service\'s task and execution roles');
+});

@@ -6,9 +6,16 @@ export interface BuildSpecInput {
   readonly testCommands: string[];
   readonly dockerfile: string;
   readonly buildContext: string;
-  /** CodeDeploy blue/green (writes taskdef.json and appspec.yaml) or ECS (writes imagedefinitions.json). */
-  readonly codeDeploy: boolean;
+  /**
+   * What deploys the image: CodeDeploy blue/green (taskdef.json, appspec.yaml and
+   * imageDetail.json), the ECS deploy action of a service (imagedefinitions.json), or nothing
+   * but a release step of a task that no service runs (image.txt).
+   */
+  readonly target: BuildTarget;
 }
+
+/** What deploys the image a build pushes. */
+export type BuildTarget = 'codeDeploy' | 'ecsService' | 'task';
 
 /**
  * The buildspec of a service's image build. It reads its service's coordinates from the
@@ -20,7 +27,7 @@ export interface BuildSpecInput {
 export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> {
   const image = '$REPOSITORY_URI:$IMAGE_TAG';
   const exists = (tag: string) => `aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag=${tag} > /dev/null 2>&1`;
-  const deployFiles = input.codeDeploy
+  const deployFiles = input.target === 'codeDeploy'
     ? [
       // The newest revision of the family carries the settings of the last `cdk deploy`.
       'aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current-taskdef.json',
@@ -28,7 +35,15 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
       `printf '{"ImageURI":"%s"}' "${image}" > imageDetail.json`,
       'printf "%s" "$APPSPEC_YAML" > appspec.yaml',
     ]
-    : [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`];
+    : input.target === 'ecsService'
+      ? [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`]
+      : [`printf "%s" "${image}" > image.txt`];
+  const scaleFromZero = input.target === 'task' ? [] : [
+    // A service created before its first image starts with no tasks: scale it to its minimum.
+    'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
+    'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
+  ];
+  const artifacts = { codeDeploy: ['imageDetail.json', 'taskdef.json', 'appspec.yaml'], ecsService: ['imagedefinitions.json'], task: ['image.txt'] }[input.target];
   return {
     version: '0.2',
     env: { shell: 'bash' },
@@ -58,14 +73,10 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
           // The task definition the service was created with runs the bootstrap tag.
           `if ! ${exists(BOOTSTRAP_TAG)}; then docker tag "${image}" "$REPOSITORY_URI:${BOOTSTRAP_TAG}" && docker push "$REPOSITORY_URI:${BOOTSTRAP_TAG}"; fi`,
           ...deployFiles,
-          // A service created before its first image starts with no tasks: scale it to its minimum.
-          'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
-          'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
+          ...scaleFromZero,
         ],
       },
     },
-    artifacts: {
-      files: input.codeDeploy ? ['imageDetail.json', 'taskdef.json', 'appspec.yaml'] : ['imagedefinitions.json'],
-    },
+    artifacts: { files: artifacts },
   };
 }

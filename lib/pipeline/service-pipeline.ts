@@ -180,7 +180,7 @@ export class ServicePipeline extends Construct {
         testCommands: o.testCommands ?? [],
         dockerfile: o.dockerfile ?? 'Dockerfile',
         buildContext: o.buildContext ?? '.',
-        codeDeploy,
+        target: codeDeploy ? 'codeDeploy' : 'ecsService',
       })),
       environment: {
         buildImage: arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,

@@ -10,17 +10,10 @@ export interface WorkloadBuildInput {
 /**
  * The image build of a task that no service runs (a scheduled job or an event task): the
  * service build's steps up to the push, then `image.txt` with the pushed image for the
- * release step. The service-only steps (imagedefinitions.json, scaling the service up) are left out.
+ * release step.
  */
 export function renderTaskBuildSpec(input: WorkloadBuildInput): Record<string, unknown> {
-  const spec = renderBuildSpec({ ...input, codeDeploy: false }) as { phases: Record<string, { commands: string[] }> } & Record<string, unknown>;
-  const serviceOnly = /imagedefinitions|describe-services|update-service/;
-  const post = spec.phases.post_build.commands.filter((c) => !serviceOnly.test(c));
-  return {
-    ...spec,
-    phases: { ...spec.phases, post_build: { commands: [...post, 'printf "%s" "$REPOSITORY_URI:$IMAGE_TAG" > image.txt'] } },
-    artifacts: { files: ['image.txt'] },
-  };
+  return renderBuildSpec({ ...input, target: 'task' });
 }
 
 /**

@@ -101,7 +101,7 @@ export class WorkloadPipeline extends Construct {
       buildContext: o.buildContext ?? '.',
     };
     const svc = props.service;
-    const spec = svc ? renderBuildSpec({ ...build, codeDeploy: false }) : renderTaskBuildSpec(build);
+    const spec = svc ? renderBuildSpec({ ...build, target: 'ecsService' }) : renderTaskBuildSpec(build);
     this.project = this.newProject('Build', `Builds the image of ${props.workloadName}`, spec, props, true);
     props.repository.grantPullPush(this.project);
     this.project.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeImages'], resources: [props.repository.repositoryArn] }));

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -17,7 +17,7 @@ function stateOf(template: Template): { id: string; resource: CfnResource } {
 }
 
 /** The Settings digest of the Orders service synthesized with `options`. */
-function settingsOf(options: Partial<ServiceOptions> | ((stack: any) => Partial<ServiceOptions>)): string {
+function settingsOf(options: Partial<ServiceOptions> | ((stack: Stack) => Partial<ServiceOptions>)): string {
   const settings = stateOf(serviceFixture(options).template).resource.Properties!.Settings;
   expect(typeof settings).toBe('string');
   return settings;

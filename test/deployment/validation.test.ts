@@ -1,0 +1,183 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Deployment, HookEvent, Routing, ServiceOptions, Source, TrafficShift } from '../../lib';
+import { errorOf } from '../util';
+import { flatPlatform, hookFunction } from './helpers';
+
+/** Bad delivery input of issue 4 fails at synth with the prop, the value, what is allowed and the fix. */
+
+const HEADER = '[Test/Platform/Orders] 1 invalid prop:\n';
+
+/** The message of adding `Orders` with `options` (routing defaults to `/orders/*`). */
+function addError(options: Partial<ServiceOptions> | ((stack: Stack) => Partial<ServiceOptions>)): string {
+  const { stack, platform } = flatPlatform();
+  const resolved = typeof options === 'function' ? options(stack) : options;
+  return errorOf(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), ...resolved }));
+}
+
+describe('traffic shift', () => {
+  test.each([
+    ['canary', 0, TrafficShift.canary(0, Duration.minutes(5))],
+    ['canary', 100, TrafficShift.canary(100, Duration.minutes(5))],
+    ['linear', 12.5, TrafficShift.linear(12.5, Duration.minutes(1))],
+  ])('a %s percentage of %d is refused', (_kind, percent, traffic) => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen({ traffic }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.traffic.percent: received ${percent}; allowed: an integer from 1 to 99. Fix: shift between 1 and 99 percent per step.`);
+  });
+
+  test('an interval of zero is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(10, Duration.minutes(0)) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.traffic.interval: received "0 seconds"; allowed: a whole number of minutes, at least 1. Fix: use Duration.minutes(n) with n >= 1.`);
+  });
+
+  test('an interval that is not whole minutes is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.seconds(90)) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.traffic.interval: received "90 seconds"; allowed: a whole number of minutes, at least 1. Fix: use Duration.minutes(n) with n >= 1.`);
+  });
+
+  test('the ECS-native policy is checked the same way', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(0, Duration.minutes(5)) }) });
+    // THEN
+    expect(message).toContain('  - deployment.traffic.percent: received 0; allowed: an integer from 1 to 99.');
+  });
+
+  test('the bounds 1 and 99 percent are accepted', () => {
+    // GIVEN / WHEN / THEN
+    const { platform } = flatPlatform();
+    expect(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(1, Duration.minutes(1)) }) })).not.toThrow();
+    expect(() => platform.addService('Catalog', { routing: Routing.path('/catalog/*'), deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(99, Duration.minutes(1)) }) })).not.toThrow();
+  });
+});
+
+describe('termination wait', () => {
+  test('beyond CodeDeploy\'s maximum of 2880 minutes is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen({ terminationWait: Duration.minutes(2881) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.terminationWait: received "172860 seconds"; allowed: whole minutes from 0 to 2880 (CodeDeploy's maximum, 48 hours). Fix: use Duration.minutes(n) within that range.`);
+  });
+
+  test('that is not whole minutes is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen({ terminationWait: Duration.seconds(30) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.terminationWait: received "30 seconds"; allowed: whole minutes from 0 to 2880 (CodeDeploy's maximum, 48 hours). Fix: use Duration.minutes(n) within that range.`);
+  });
+
+  test('of exactly 2880 minutes (48 hours) is accepted', () => {
+    // GIVEN / WHEN / THEN
+    const { platform } = flatPlatform();
+    expect(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen({ terminationWait: Duration.hours(48) }) })).not.toThrow();
+  });
+});
+
+describe('hooks', () => {
+  test('an event CodeDeploy does not know is refused', () => {
+    // WHEN
+    const message = addError((stack) => ({
+      deployment: Deployment.blueGreen({
+        hooks: [
+          { lifecycleEvent: HookEvent.BEFORE_INSTALL, function: hookFunction(stack, 'Good') },
+          { lifecycleEvent: 'AfterTraffic' as HookEvent, function: hookFunction(stack, 'Bad') },
+        ],
+      }),
+    }));
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.hooks[1].lifecycleEvent: received "AfterTraffic"; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic. Fix: use a HookEvent value.`);
+  });
+});
+
+describe('a blue/green service without a load balancer', () => {
+  test('is refused', () => {
+    // GIVEN a service without routing
+    const { platform } = flatPlatform();
+    // WHEN
+    const message = errorOf(() => platform.addService('Orders', { routing: undefined as unknown as Routing, deployment: Deployment.blueGreen() }));
+    // THEN
+    expect(message).toBe(`${HEADER}  - routing: received undefined; allowed: a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift. `
+      + 'Fix: add routing: Routing.path(\'/orders/*\'); for a service without a load balancer use a QueueWorker.');
+  });
+});
+
+describe('manual approval', () => {
+  test('with neither emails nor a topic is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen(), source: Source.codeCommit(), pipeline: { approval: {} } });
+    // THEN
+    expect(message).toBe(`${HEADER}  - pipeline.approval: received {}; allowed: emails or a topic that tells someone an approval is waiting. Fix: add approval.emails (addresses) or approval.topic (an SNS topic).`);
+  });
+
+  test('with an empty list of emails is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen(), source: Source.codeCommit(), pipeline: { approval: { emails: [] } } });
+    // THEN
+    expect(message).toContain('  - pipeline.approval: received {"emails":[]}; allowed: emails or a topic that tells someone an approval is waiting.');
+  });
+});
+
+describe('Service Connect', () => {
+  test('with CodeDeploy blue/green is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen(), serviceConnect: true });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment: received "Deployment.blueGreen()"; allowed: the ECS deployment controller for a service using Service Connect (CodeDeploy cannot deploy it). `
+      + 'Fix: use Deployment.ecsBlueGreen() with the same options, or turn serviceConnect off.');
+  });
+
+  test('with ECS-native blue/green is accepted', () => {
+    // GIVEN / WHEN / THEN
+    const { platform } = flatPlatform();
+    expect(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.ecsBlueGreen(), serviceConnect: true })).not.toThrow();
+  });
+});
+
+describe('two pipelines writing the same repository', () => {
+  test('are refused', () => {
+    // GIVEN one repository for two services with sources
+    const { stack, platform } = flatPlatform();
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Shared', 'shared-images');
+    platform.addService('Catalog', { routing: Routing.path('/catalog/*'), source: Source.codeCommit(), repository: { repository } });
+    // WHEN
+    const message = errorOf(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), source: Source.codeCommit(), repository: { repository } }));
+    // THEN
+    expect(message).toBe(`${HEADER}  - repository.repository: received "Test/Shared"; allowed: a repository that no other pipeline of this platform pushes to. `
+      + 'Fix: Test/Platform/Catalog already builds into it; give each service with a source its own repository.');
+  });
+
+  test('a second service that only runs the shared repository\'s images is accepted', () => {
+    // GIVEN
+    const { stack, platform } = flatPlatform();
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Shared', 'shared-images');
+    platform.addService('Catalog', { routing: Routing.path('/catalog/*'), source: Source.codeCommit(), repository: { repository } });
+    // WHEN / THEN
+    expect(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), repository: { repository } })).not.toThrow();
+  });
+});
+
+describe('several problems', () => {
+  test('are reported together', () => {
+    // WHEN
+    const message = addError((stack) => ({
+      deployment: Deployment.blueGreen({
+        traffic: TrafficShift.canary(0, Duration.seconds(30)),
+        terminationWait: Duration.minutes(3000),
+        hooks: [{ lifecycleEvent: 'Later' as HookEvent, function: hookFunction(stack, 'Hook') }],
+      }),
+    }));
+    // THEN
+    expect(message.split('\n')[0]).toBe('[Test/Platform/Orders] 4 invalid props:');
+    expect(message.split('\n').slice(1).map((l) => l.split(':')[0])).toEqual([
+      '  - deployment.traffic.percent',
+      '  - deployment.traffic.interval',
+      '  - deployment.terminationWait',
+      '  - deployment.hooks[0].lifecycleEvent',
+    ]);
+  });
+});

@@ -65,3 +65,23 @@ export const DEFAULTS = {
   artifactExpirationDays: 30,
   buildTimeout: Duration.minutes(30),
 } as const;
+
+/** The defaults of queue workers. */
+export const WORKER_DEFAULTS = {
+  minTasks: 1,
+  maxTasks: 10,
+  maxReceiveCount: 5,
+  visibilityTimeout: Duration.minutes(5),
+  /** Scale out by 1 task from 1 visible message, 2 from 100, 5 from 500. */
+  scaleOutSteps: [{ lower: 1, change: 1 }, { lower: 100, change: 2 }, { lower: 500, change: 5 }],
+  scaleInCooldown: Duration.minutes(5),
+  scaleOutCooldown: Duration.minutes(1),
+} as const;
+
+/** The defaults of scheduled jobs and event tasks. */
+export const JOB_DEFAULTS = {
+  retryAttempts: 2,
+  maxEventAge: Duration.hours(1),
+  /** The highest rate a schedule may run at. */
+  minIntervalSeconds: 60,
+} as const;

@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
-import { JOB_DEFAULTS } from './defaults';
+import { JOB_DEFAULTS } from '../private/defaults';
 import { EventTrigger } from './event-trigger';
 import { validateEventPattern } from './event-pattern';
 import { validateNoDeployment, validateReserved, validateWorkload } from './private';

@@ -3,7 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { WORKER_DEFAULTS } from './defaults';
+import { WORKER_DEFAULTS } from '../private/defaults';
 import type { WorkerScalingOptions } from './queue-worker';
 import { Problems } from '../private/errors';
 

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, validateReserved, validateWorkload, workloadName, workloadRepository } from './private';
-import { WORKER_DEFAULTS } from './defaults';
+import { WORKER_DEFAULTS } from '../private/defaults';
 import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
 import { WorkloadPipeline } from './workload-pipeline';
 import { WorkloadOptions } from './workload-options';

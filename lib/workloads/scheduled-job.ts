@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
-import { JOB_DEFAULTS } from './defaults';
+import { JOB_DEFAULTS } from '../private/defaults';
 import { validateNoDeployment, validateWorkload } from './private';
 import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
 import { validateScheduleExpression } from './schedule-expression';

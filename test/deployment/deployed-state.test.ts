@@ -2,8 +2,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Deployment, ServiceOptions, Source, TrafficShift } from '../../lib';
-import { CfnResource, logicalId, resource, serviceFixture } from './helpers';
+import { Deployment, Microservice, Routing, ServiceOptions, Source, TrafficShift } from '../../lib';
+import { newPlatform, templateOf } from '../util';
+import { CfnResource, logicalId, resource, resourcesOfType, serviceFixture } from './helpers';
 
 /** Who owns the task definition (DESIGN.md, hard problem 1): what `cdk deploy` changes and what it never touches. */
 
@@ -194,5 +195,37 @@ describe('the Settings digest changes exactly when the task definition\'s settin
     });
     // THEN
     expect(other).toBe(baseline);
+  });
+});
+
+describe('with the default nested service stack', () => {
+  let service: Microservice;
+  let parent: Template;
+  let nested: Template;
+  beforeAll(() => {
+    const { stack, platform } = newPlatform();
+    service = platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen(), source: Source.codeCommit() });
+    parent = templateOf(stack);
+    nested = templateOf(Stack.of(service));
+  });
+
+  test('keeps the service, its DeployedState and its rollout together in the service\'s stack', () => {
+    expect(Stack.of(service).nested).toBe(true);
+    const state = logicalId(nested, STATE, 'Orders');
+    const rollout = logicalId(nested, ROLLOUT, 'Orders');
+    const svc = resource(nested, SERVICE, 'Orders').resource;
+    expect(svc.Properties!.TaskDefinition).toEqual({ 'Fn::GetAtt': [rollout, 'ServiceTaskDefinition'] });
+    expect(svc.Properties!.DesiredCount).toEqual({ 'Fn::GetAtt': [state, 'DesiredCount'] });
+    expect(resource(nested, TD, 'Orders').resource.Properties!.ContainerDefinitions[0].Image).toEqual({ 'Fn::GetAtt': [state, 'Image'] });
+  });
+
+  test('answers both custom resources with the platform\'s one function, passed in as a parameter', () => {
+    // THEN the nested stack's parameter is the parent's function ARN
+    const token = resource(nested, STATE, 'Orders').resource.Properties!.ServiceToken;
+    expect(resource(nested, ROLLOUT, 'Orders').resource.Properties!.ServiceToken).toEqual(token);
+    const parameter = token.Ref as string;
+    const nestedStack = Object.values(resourcesOfType(parent, 'AWS::CloudFormation::Stack'))
+      .find((r) => r.Properties!.Parameters?.[parameter] !== undefined);
+    expect(nestedStack!.Properties!.Parameters[parameter]).toEqual({ 'Fn::GetAtt': [logicalId(parent, 'AWS::Lambda::Function', 'PlatformServiceStateFunction'), 'Arn'] });
   });
 });

@@ -13,7 +13,7 @@ import { Source } from './source';
 import type { Microservice } from '../service/microservice';
 import { renderAppSpec } from '../private/appspec';
 import { DEFAULTS } from '../private/defaults';
-import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { acknowledge, acknowledgeAll, narrowPassRole } from '../private/compliance';
 import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
 
 /** A manual approval before production. */
@@ -155,6 +155,12 @@ export class ServicePipeline extends Construct {
       crossAccountKeys: false,
       stages,
     });
+
+    // The deploy action may pass exactly the task's roles.
+    const deployStage = this.pipeline.node.tryFindChild('Deploy');
+    if (deployStage) {
+      narrowPassRole(deployStage, [svc.taskDefinition.taskRole.roleArn, svc.taskDefinition.obtainExecutionRole().roleArn]);
+    }
 
     this.notificationTopic = o.notificationTopic ?? new sns.Topic(this, 'Notifications', {
       displayName: `${svc.serviceName} pipeline`,

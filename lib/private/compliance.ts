@@ -89,3 +89,21 @@ export class ExplicitActions implements IAspect {
     });
   }
 }
+
+/**
+ * Narrows the `iam:PassRole` statements that aws-cdk-lib's ECS deploy actions grant on every
+ * role ('*', conditioned on ecs-tasks.amazonaws.com) to the roles the task really uses.
+ */
+export function narrowPassRole(scope: IConstruct, roleArns: string[]): void {
+  for (const policy of scope.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)) {
+    const original = policy.policyDocument;
+    policy.policyDocument = Lazy.any({
+      produce: () => {
+        const doc = Stack.of(policy).resolve(original);
+        const statements = (doc.Statement ?? []).map((st: any) =>
+          [st.Action].flat().includes('iam:PassRole') && st.Resource === '*' ? { ...st, Resource: roleArns } : st);
+        return { ...doc, Statement: statements };
+      },
+    });
+  }
+}

@@ -43,7 +43,7 @@ export const DEFAULTS = {
   keepImages: 30,
   untaggedImageExpiryDays: 1,
   onDemandBase: 1,
-  spotWeight: 0,
+  spotWeight: 3,
   onDemandWeight: 1,
   /** Alarms. */
   alarmPeriod: Duration.minutes(1),

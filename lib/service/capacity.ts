@@ -35,7 +35,7 @@ export class Capacity {
   public static spot(options: SpotCapacityOptions = {}): Capacity {
     return new Capacity([
       { capacityProvider: 'FARGATE', base: options.onDemandBase ?? DEFAULTS.onDemandBase, weight: options.onDemandWeight ?? DEFAULTS.onDemandWeight },
-      { capacityProvider: 'FARGATE_SPOT', base: 0, weight: options.spotWeight ?? 3 },
+      { capacityProvider: 'FARGATE_SPOT', base: 0, weight: options.spotWeight ?? DEFAULTS.spotWeight },
     ]);
   }
 

@@ -177,8 +177,9 @@ export class Microservice extends Construct {
     const p = new Problems(this);
     validateService(p, id, props, this.containerPort, minTasks, maxTasks);
     if (props.routing) validateRouting(p, 'routing', props.routing);
-    this.rulePriority = p.count === 0 ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    if (p.count === 0) lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
+    // Collisions are reported with the call's other problems.
+    this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
+    lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
     if (props.source && props.repository?.repository) {
       const other = platform._claimRepository(props.repository.repository, this);
       p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
@@ -406,21 +407,28 @@ function validateService(p: Problems, id: string, props: MicroserviceProps, port
     'remove `container.image`, or remove `source` to run the fixed image');
   const deployment = props.deployment;
   if (deployment?.isBlueGreen) {
+    // CodeDeploy allows 48 hours of termination wait; the ECS controller 24 hours of bake time and steps.
+    const ecsNative = deployment.kind === DeploymentKind.ECS_BLUE_GREEN;
+    const maxWait = ecsNative ? 1440 : DEFAULTS.maxTerminationWait.toMinutes();
+    const waitLimit = ecsNative ? 'the ECS bake-time maximum, 24 hours' : "CodeDeploy's maximum, 48 hours";
     const traffic = deployment.blueGreenOptions?.traffic;
     if (traffic && traffic.kind !== 'ALL_AT_ONCE') {
       p.intRange('deployment.traffic.percent', traffic.percent, 1, 99, 'shift between 1 and 99 percent per step');
+      if (ecsNative && traffic.kind === 'LINEAR' && !Token.isUnresolved(traffic.percent) && traffic.percent < 3) {
+        p.add('deployment.traffic.percent', traffic.percent, 'at least 3 percent per step for the ECS LINEAR strategy', 'shift 3 percent or more per step');
+      }
       if (!traffic.interval.isUnresolved()) {
         const minutes = traffic.interval.toSeconds() / 60;
-        p.require(Number.isInteger(minutes) && minutes >= 1, 'deployment.traffic.interval', `${traffic.interval.toSeconds()} seconds`,
-          'a whole number of minutes, at least 1', 'use Duration.minutes(n) with n >= 1');
+        p.require(Number.isInteger(minutes) && minutes >= 1 && (!ecsNative || minutes <= 1440), 'deployment.traffic.interval', `${traffic.interval.toSeconds()} seconds`,
+          ecsNative ? 'a whole number of minutes from 1 to 1440' : 'a whole number of minutes, at least 1',
+          ecsNative ? 'use Duration.minutes(n) with 1 <= n <= 1440' : 'use Duration.minutes(n) with n >= 1');
       }
     }
     const wait = deployment.blueGreenOptions?.terminationWait;
     if (wait && !wait.isUnresolved()) {
-      const max = DEFAULTS.maxTerminationWait.toMinutes();
       const minutes = wait.toSeconds() / 60;
-      p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= max, 'deployment.terminationWait', `${wait.toSeconds()} seconds`,
-        `whole minutes from 0 to ${max} (CodeDeploy's maximum, 48 hours)`, 'use Duration.minutes(n) within that range');
+      p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds()} seconds`,
+        `whole minutes from 0 to ${maxWait} (${waitLimit})`, 'use Duration.minutes(n) within that range');
     }
     const validEvents = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'];
     (deployment.blueGreenOptions?.hooks ?? []).forEach((hook, i) => p.require(validEvents.includes(hook.lifecycleEvent),

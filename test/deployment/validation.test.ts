@@ -48,6 +48,20 @@ describe('traffic shift', () => {
     expect(message).toContain('  - deployment.traffic.percent: received 0; allowed: an integer from 1 to 99.');
   });
 
+  test('an ECS-native step longer than 24 hours is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(1441)) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.traffic.interval: received "86460 seconds"; allowed: a whole number of minutes from 1 to 1440. Fix: use Duration.minutes(n) with 1 <= n <= 1440.`);
+  });
+
+  test('an ECS-native linear step below 3 percent is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(2, Duration.minutes(5)) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.traffic.percent: received 2; allowed: at least 3 percent per step for the ECS LINEAR strategy. Fix: shift 3 percent or more per step.`);
+  });
+
   test('the bounds 1 and 99 percent are accepted', () => {
     // GIVEN / WHEN / THEN
     const { platform } = flatPlatform();
@@ -69,6 +83,13 @@ describe('termination wait', () => {
     const message = addError({ deployment: Deployment.blueGreen({ terminationWait: Duration.seconds(30) }) });
     // THEN
     expect(message).toBe(`${HEADER}  - deployment.terminationWait: received "30 seconds"; allowed: whole minutes from 0 to 2880 (CodeDeploy's maximum, 48 hours). Fix: use Duration.minutes(n) within that range.`);
+  });
+
+  test('of the ECS-native policy beyond the 24-hour bake-time maximum is refused', () => {
+    // WHEN
+    const message = addError({ deployment: Deployment.ecsBlueGreen({ terminationWait: Duration.minutes(1441) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.terminationWait: received "86460 seconds"; allowed: whole minutes from 0 to 1440 (the ECS bake-time maximum, 24 hours). Fix: use Duration.minutes(n) within that range.`);
   });
 
   test('of exactly 2880 minutes (48 hours) is accepted', () => {

@@ -94,7 +94,23 @@ describe('the build role', () => {
 });
 
 describe('iam:PassRole', () => {
-  // aws-cdk-lib's CodeDeployEcsDeployAction and EcsDeployAction grant iam:PassRole on
-  // Resource '*' (conditioned on iam:PassedToService), not on the task and execution roles.
-  test.todo('the deploy action\'s role may pass exactly the service\'s task and execution roles');
+  // aws-cdk-lib's deploy actions grant iam:PassRole on '*'; the pipeline narrows it.
+  test.each([
+    ['CodeDeploy blue/green', Deployment.blueGreen()],
+    ['the ECS deploy action', Deployment.rolling()],
+  ])('with %s the deploy action\'s role may pass exactly the service\'s task and execution roles', (_name, deployment) => {
+    // GIVEN a service with a pipeline
+    const { stack, platform } = flatPlatform();
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment, source: Source.codeCommit() });
+    // WHEN
+    const template = templateOf(stack);
+    const passRole = identityStatements(template).filter(({ statement }) => actionsOf(statement).includes('iam:PassRole'));
+    // THEN
+    const taskRole = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole');
+    const executionRole = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole');
+    expect(passRole.length).toBeGreaterThan(0);
+    for (const { statement } of passRole) {
+      expect(statement.Resource).toEqual([{ 'Fn::GetAtt': [taskRole, 'Arn'] }, { 'Fn::GetAtt': [executionRole, 'Arn'] }]);
+    }
+  });
 });

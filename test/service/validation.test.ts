@@ -312,7 +312,7 @@ describe('blue/green options', () => {
     // GIVEN / WHEN
     const message = addServiceError({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(10, Duration.seconds(90)) }) });
     // THEN
-    expectOnly(message, '  - deployment.traffic.interval: received "90 seconds"; allowed: a whole number of minutes, at least 1. Fix: use Duration.minutes(n) with n >= 1.');
+    expectOnly(message, "  - deployment.traffic.interval: received \"90 seconds\"; allowed: a whole number of minutes from 1 to 1440. Fix: use Duration.minutes(n) with 1 <= n <= 1440.");
   });
 });
 

@@ -57,6 +57,6 @@ export class ExampleWorkloadsStack extends Stack {
     });
 
     const alerts = new PlatformAlerts(this, 'Alerts', { platform: this.platform });
-    new PlatformDashboard(this, 'Dashboard', { platform: this.platform, queues: [this.worker.queue], alerts });
+    new PlatformDashboard(this, 'Dashboard', { platform: this.platform, alerts });
   }
 }

@@ -11,7 +11,7 @@ export interface PlatformDashboardProps {
   readonly platform: ContainerPlatform;
   /**
    * Queues whose depth the dashboard shows, such as those of the platform's workers (`worker.queue`).
-   * @default - none
+   * @default - the queues of the platform's workers (`platform.addWorker`)
    */
   readonly queues?: sqs.IQueue[];
   /**
@@ -54,7 +54,7 @@ export class PlatformDashboard extends Construct {
           left: services.map((s) => s.service.metricCpuUtilization({ period, label: s.node.id })) }),
       );
     }
-    const queues = props.queues ?? [];
+    const queues = props.queues ?? props.platform.workerList.map((w) => w.queue);
     if (queues.length > 0) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Queue depth (visible messages)', width: 12,

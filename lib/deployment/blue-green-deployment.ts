@@ -104,18 +104,7 @@ export class BlueGreenDeployment extends Construct {
 
     // CloudFormation may never change the task definition of a CODE_DEPLOY service: it keeps
     // the one it was created with, and each new revision goes out as a blue/green deployment.
-    props.handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:CreateDeployment'],
-      resources: [groupArn],
-    }));
-    props.handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:GetDeploymentConfig'],
-      resources: [stack.formatArn({ service: 'codedeploy', resource: 'deploymentconfig', resourceName: this.deploymentConfig.deploymentConfigName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
-    props.handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
-      resources: [this.application.applicationArn],
-    }));
+    grantRollouts(props.handler, this.application, Stack.of(svc.platform));
     const rollout = new CustomResource(this, 'Rollout', {
       serviceToken: props.handler.functionArn,
       resourceType: 'Custom::BlueGreenRollout',
@@ -137,6 +126,31 @@ export class BlueGreenDeployment extends Construct {
     const cfnService = svc.service.node.defaultChild as ecs.CfnService;
     cfnService.taskDefinition = this.serviceTaskDefinitionArn;
   }
+}
+
+const granted = new WeakSet<lambda.IFunction>();
+
+/**
+ * Lets the platform's function start deployments of the platform's services, once for all of
+ * them: a statement per service would outgrow the 10 KB limit of a role's inline policies,
+ * and adding a service would change the platform's stack.
+ */
+function grantRollouts(handler: lambda.Function, application: codedeploy.IEcsApplication, stack: Stack): void {
+  if (granted.has(handler)) return;
+  granted.add(handler);
+  const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['codedeploy:CreateDeployment'],
+    resources: [arn('deploymentgroup', `${application.applicationName}/${stack.stackName}-*`)],
+  }));
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['codedeploy:GetDeploymentConfig'],
+    resources: [arn('deploymentconfig', '*')],
+  }));
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+    resources: [application.applicationArn],
+  }));
 }
 
 function deploymentConfig(scope: Construct, traffic: TrafficShift): codedeploy.IEcsDeploymentConfig {

@@ -84,7 +84,9 @@ export class SharedLoadBalancer extends Construct {
       idleTimeout: Duration.seconds(DEFAULTS.idleTimeoutSeconds),
       vpcSubnets: props.subnets,
     });
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, `alb/${id}`);
+    // One prefix for every load balancer: the log file names carry the load balancer, and the
+    // bucket policy keeps a single statement however many load balancers there are.
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
     if (props.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
     } else {

@@ -67,7 +67,7 @@ function acknowledgeResourceWildcards(policy: IConstruct, statement: any): void 
     if (!flat.includes('*')) continue;
     const reason = flat === '*'
       ? `${actions.join(', ')} support${actions.length === 1 ? 's' : ''} no resource-level permissions.`
-      : `Scoped to what this role's own resource contains (${flat}): the names of objects, log streams or reports are not known in advance.`;
+      : `Limited to what belongs to this platform or service under a fixed prefix (${flat}); the individual names (objects, log streams, reports, deployment groups) are only known once they exist.`;
     acknowledge(policy, `AwsSolutions-IAM5[Resource::${flat}]`, reason);
   }
 }

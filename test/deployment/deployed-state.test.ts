@@ -86,7 +86,7 @@ describe('a blue/green service whose image comes from its pipeline', () => {
     });
   });
 
-  test('lets the service-state function start deployments of exactly this deployment group', () => {
+  test('lets the service-state function start deployments of exactly this platform\'s deployment groups', () => {
     // THEN
     const fnRole = logicalId(template, 'AWS::IAM::Role', 'PlatformServiceStateFunctionRole');
     const policy = resource(template, 'AWS::IAM::Policy', 'PlatformServiceStateFunctionRoleDefaultPolicy').resource;
@@ -95,7 +95,8 @@ describe('a blue/green service whose image comes from its pipeline', () => {
       Action: 'codedeploy:CreateDeployment',
       Effect: 'Allow',
       Resource: {
-        'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-Orders']],
+        // The groups are named <stack name>-<service id>, on the platform's own application.
+        'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-*']],
       },
     }));
   });

@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { ContainerPlatform, Deployment, Routing, Source } from '../../lib';
+import { EXAMPLE_ENV } from '../../examples/env';
+import { newApp } from '../util';
+
+/** A platform of `count` blue/green services with pipelines, 50 per load balancer; the synthesized templates by file name. */
+function synthPlatform(count: number): Record<string, any> {
+  const app: App = newApp();
+  const stack = new Stack(app, 'Scale', { env: EXAMPLE_ENV });
+  const platform = new ContainerPlatform(stack, 'Platform');
+  const loadBalancers = [platform.defaultLoadBalancer];
+  for (let i = 1; i <= count; i++) {
+    const index = Math.floor((i - 1) / 50);
+    loadBalancers[index] ??= platform.addLoadBalancer(`LoadBalancer${index + 1}`);
+    platform.addService(`Svc${i}`, {
+      routing: Routing.path(`/svc-${i}/*`),
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      loadBalancer: loadBalancers[index],
+    });
+  }
+  const dir = app.synth().directory;
+  const templates: Record<string, any> = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.template.json'))) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    templates[file] = { bytes: Buffer.byteLength(text), template: JSON.parse(text) };
+  }
+  return templates;
+}
+
+describe('a platform of 100 blue/green services with pipelines', () => {
+  let hundred: Record<string, any>;
+  let hundredAndOne: Record<string, any>;
+  beforeAll(() => {
+    hundred = synthPlatform(100);
+    hundredAndOne = synthPlatform(101);
+  });
+
+  test('synthesizes into templates CloudFormation accepts: at most 500 resources and 1 MB each', () => {
+    // THEN: the platform's stack and one nested stack per service
+    expect(Object.keys(hundred)).toHaveLength(101);
+    for (const [file, { bytes, template }] of Object.entries(hundred)) {
+      expect({ file, resources: Object.keys(template.Resources).length <= 500, bytes: bytes <= 1_000_000 })
+        .toEqual({ file, resources: true, bytes: true });
+    }
+  });
+
+  test('keeps each load balancer within 100 target groups and 100 rules per listener', () => {
+    // GIVEN every resource of every template
+    const resources = Object.values(hundred).flatMap(({ template }) => Object.values(template.Resources) as any[]);
+    const perListener = new Map<string, number>();
+    for (const r of resources.filter((x) => x.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+      const listener = JSON.stringify(r.Properties.ListenerArn);
+      perListener.set(listener, (perListener.get(listener) ?? 0) + 1);
+    }
+    const targetGroups = resources.filter((x) => x.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup').length;
+    // THEN: 100 services on 2 load balancers x 2 listeners, 50 rules each; 200 target groups over 2 load balancers
+    expect([...perListener.values()].every((n) => n <= 100)).toBe(true);
+    expect(targetGroups).toBe(200);
+    const lbs = Object.values(hundred[Object.keys(hundred).find((f) => !f.includes('nested'))!].template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(lbs).toHaveLength(2);
+  });
+
+  test('has no cross-stack exports that would block later updates', () => {
+    for (const { template } of Object.values(hundred)) {
+      const exported = Object.values(template.Outputs ?? {}).filter((o: any) => o.Export);
+      expect(exported).toEqual([]);
+    }
+  });
+
+  test('adding the 101st service changes no existing service\'s template or logical IDs', () => {
+    // THEN: every nested template of the 100 is byte-for-byte the same with 101 services
+    const nested = Object.keys(hundred).filter((f) => f.includes('nested'));
+    expect(nested).toHaveLength(100);
+    for (const file of nested) expect(hundredAndOne[file]?.template).toEqual(hundred[file].template);
+    // AND the platform's stack only gains resources: the 100 keep their logical IDs and properties
+    const parent = (t: Record<string, any>) => t[Object.keys(t).find((f) => !f.includes('nested'))!].template.Resources;
+    const before = parent(hundred);
+    const after = parent(hundredAndOne);
+    for (const [id, resource] of Object.entries(before)) {
+      if ((resource as any).Type === 'AWS::CloudFormation::Stack') continue; // compared above, through their templates
+      expect({ id, resource: after[id] }).toEqual({ id, resource });
+    }
+    for (const id of Object.keys(before)) expect(after).toHaveProperty([id]);
+  });
+});

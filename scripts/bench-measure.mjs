@@ -112,8 +112,10 @@ export function firstErrorLine(stderr, code) {
   const header = lines.findLastIndex((l) => /^\S+:\d+$/.test(l));
   if (header >= 0) {
     const blank = lines.indexOf('', header);
-    const line = lines.slice(blank + 1).find((l) => l.trim());
-    if (line) return clip(line.replace(/^\[/, ''));
+    const rest = lines.slice(blank + 1).filter((l) => l.trim());
+    // "Error: 1 invalid prop:" says little; the first item of its list says what is wrong.
+    if (rest[0]?.endsWith(':') && rest[1] && !/^\s+at /.test(rest[1])) return clip(`${rest[0]} ${rest[1].trim()}`);
+    if (rest[0]) return clip(rest[0].replace(/^\[/, ''));
   }
   const named = lines.find((l) => /\b\w*Error\b|«\w+»/.test(l) && !/^\s+at /.test(l));
   return clip(named ?? lines.find((l) => l.trim()) ?? `exit code ${code}`);

@@ -9,11 +9,17 @@ import { ContainerPlatform, ContainerPlatformProps } from '../lib';
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 /**
- * An App like the CLI's. The built-in CloudFormation validator (about 1.8 s a synth) is off
- * in unit tests; the example tests run with it on.
+ * An App like the CLI's: without construct stack traces (the CLI leaves them out unless
+ * --debug). Unit tests also skip the tree metadata and the built-in CloudFormation validator
+ * (about 1.8 s a synth); the example tests run with the validator on.
  */
 export function newApp(props: AppProps = {}): App {
-  return new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false, ...props });
+  return new App({
+    context: { ...CDK_CONTEXT, 'aws:cdk:disable-stack-trace': true },
+    builtinCloudFormationValidation: false,
+    treeMetadata: false,
+    ...props,
+  });
 }
 
 /** A stack in the example account and region. */

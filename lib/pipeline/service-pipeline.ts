@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -9,12 +9,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { renderBuildSpec } from './buildspec';
+import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
 import { Source } from './source';
 import type { Microservice } from '../service/microservice';
 import { renderAppSpec } from '../private/appspec';
 import { DEFAULTS } from '../private/defaults';
-import { acknowledge, acknowledgeAll, narrowPassRole } from '../private/compliance';
-import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
+import { acknowledge, narrowPassRole } from '../private/compliance';
 
 /** A manual approval before production. */
 export interface ApprovalOptions {
@@ -88,31 +88,8 @@ export class ServicePipeline extends Construct {
     const svc = props.microservice;
     const o = props.options ?? {};
     const codeDeploy = svc.blueGreen !== undefined;
-    const removalPolicy = svc.platform.removalPolicy;
 
-    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{
-        expiration: Duration.days(DEFAULTS.artifactExpirationDays),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-      removalPolicy,
-    });
-    // Server access logs go to the platform's access-log bucket, whose policy admits them
-    // account-wide (a per-bucket statement there would not scale to many services).
-    (this.artifactBucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-      destinationBucketName: svc.platform.accessLogsBucket.bucketName,
-      logFilePrefix: `${SERVER_ACCESS_LOGS_PREFIX}${svc.node.id}-artifacts/`,
-    };
-    acknowledgeAll(this.artifactBucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
-      'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
-    acknowledgeLogBucket(this.artifactBucket);
+    this.artifactBucket = artifactBucket(this, svc.platform, svc.node.id);
 
     const sourceOutput = new codepipeline.Artifact('Source');
     const buildOutput = new codepipeline.Artifact('Build');
@@ -131,29 +108,14 @@ export class ServicePipeline extends Construct {
       })
       : new actions.EcsDeployAction({ actionName: 'Deploy', service: svc.service, input: buildOutput });
 
-    const stages: codepipeline.StageProps[] = [
-      { stageName: 'Source', actions: [bound.action] },
-      { stageName: 'Build', actions: [new actions.CodeBuildAction({ actionName: 'Image', project: this.project, input: sourceOutput, outputs: [buildOutput] })] },
-    ];
-    if (o.approval) {
-      stages.push({
-        stageName: 'Approve',
-        actions: [new actions.ManualApprovalAction({
-          actionName: 'Approve',
-          notificationTopic: o.approval.topic,
-          notifyEmails: o.approval.emails,
-          additionalInformation: `Approve to deploy ${svc.serviceName} to production.`,
-        })],
-      });
-    }
-    stages.push({ stageName: 'Deploy', actions: [deploy] });
-
-    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
-      pipelineType: codepipeline.PipelineType.V2,
+    this.pipeline = deliveryPipeline(this, o, {
       artifactBucket: this.artifactBucket,
-      restartExecutionOnUpdate: false,
-      crossAccountKeys: false,
-      stages,
+      source: bound.action,
+      sourceOutput,
+      build: this.project,
+      buildOutput,
+      deploy,
+      approvalText: `Approve to deploy ${svc.serviceName} to production.`,
     });
 
     // The deploy action may pass exactly the task's roles.
@@ -162,18 +124,7 @@ export class ServicePipeline extends Construct {
       narrowPassRole(deployStage, [svc.taskDefinition.taskRole.roleArn, svc.taskDefinition.obtainExecutionRole().roleArn]);
     }
 
-    this.notificationTopic = o.notificationTopic ?? new sns.Topic(this, 'Notifications', {
-      displayName: `${svc.serviceName} pipeline`,
-      enforceSSL: true,
-      masterKey: svc.platform.encryptionKey,
-    });
-    this.pipeline.notifyOn('Notifications', this.notificationTopic, {
-      events: [
-        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
-        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
-        codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
-      ],
-    });
+    this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }
 
   private buildProject(svc: Microservice, o: PipelineOptions, codeDeploy: boolean): codebuild.PipelineProject {

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -13,11 +13,11 @@ import { Construct } from 'constructs';
 import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { renderBuildSpec } from '../pipeline/buildspec';
+import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/delivery';
 import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
 import { DEFAULTS } from '../private/defaults';
-import { acknowledge, acknowledgeAll } from '../private/compliance';
-import { acknowledgeLogBucket } from '../platform/platform-resources';
+import { acknowledge } from '../private/compliance';
 
 /** Properties of a {@link WorkloadPipeline}. */
 export interface WorkloadPipelineProps {
@@ -70,26 +70,7 @@ export class WorkloadPipeline extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadPipelineProps) {
     super(scope, id);
     const o = props.options ?? {};
-    const removalPolicy = props.platform.removalPolicy;
-    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{
-        expiration: Duration.days(DEFAULTS.artifactExpirationDays),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-      serverAccessLogsBucket: props.platform.accessLogsBucket,
-      serverAccessLogsPrefix: `s3/${scope.node.id}-artifacts/`,
-      removalPolicy,
-    });
-    acknowledgeAll(this.artifactBucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
-      'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
-    acknowledgeLogBucket(this.artifactBucket);
+    this.artifactBucket = artifactBucket(this, props.platform, scope.node.id);
     const sourceOutput = new codepipeline.Artifact('Source');
     const buildOutput = new codepipeline.Artifact('Build');
     const bound = props.source._bind(this, sourceOutput, props.workloadName);
@@ -121,41 +102,16 @@ export class WorkloadPipeline extends Construct {
       deploy = new actions.CodeBuildAction({ actionName: 'Release', project: this.releaseProject, input: buildOutput });
     }
 
-    const stages: codepipeline.StageProps[] = [
-      { stageName: 'Source', actions: [bound.action] },
-      { stageName: 'Build', actions: [new actions.CodeBuildAction({ actionName: 'Image', project: this.project, input: sourceOutput, outputs: [buildOutput] })] },
-    ];
-    if (o.approval) {
-      stages.push({
-        stageName: 'Approve',
-        actions: [new actions.ManualApprovalAction({
-          actionName: 'Approve',
-          notificationTopic: o.approval.topic,
-          notifyEmails: o.approval.emails,
-          additionalInformation: `Approve to release ${props.workloadName} to production.`,
-        })],
-      });
-    }
-    stages.push({ stageName: 'Deploy', actions: [deploy] });
-    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
-      pipelineType: codepipeline.PipelineType.V2,
+    this.pipeline = deliveryPipeline(this, o, {
       artifactBucket: this.artifactBucket,
-      restartExecutionOnUpdate: false,
-      crossAccountKeys: false,
-      stages,
+      source: bound.action,
+      sourceOutput,
+      build: this.project,
+      buildOutput,
+      deploy,
+      approvalText: `Approve to release ${props.workloadName} to production.`,
     });
-    this.notificationTopic = o.notificationTopic ?? new sns.Topic(this, 'Notifications', {
-      displayName: `${props.workloadName} pipeline`,
-      enforceSSL: true,
-      masterKey: props.platform.encryptionKey,
-    });
-    this.pipeline.notifyOn('Notifications', this.notificationTopic, {
-      events: [
-        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
-        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
-        codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
-      ],
-    });
+    this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform, props.workloadName, o.notificationTopic);
   }
 
   private newProject(id: string, description: string, spec: Record<string, unknown>, props: WorkloadPipelineProps, docker: boolean): codebuild.PipelineProject {

@@ -1,0 +1,98 @@
+import { Duration } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { PipelineOptions } from './service-pipeline';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
+import { acknowledgeAll } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
+
+/**
+ * A pipeline's artifact bucket: SSE-S3, SSL-only, versioned, expiring artifacts after 30 days,
+ * its server access logs in the platform's access-log bucket (whose policy admits them
+ * account-wide: a statement per bucket there would not scale to many services).
+ */
+export function artifactBucket(scope: Construct, platform: ContainerPlatform, owner: string): s3.Bucket {
+  const bucket = new s3.Bucket(scope, 'Artifacts', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    lifecycleRules: [{
+      expiration: Duration.days(DEFAULTS.artifactExpirationDays),
+      noncurrentVersionExpiration: Duration.days(1),
+      abortIncompleteMultipartUploadAfter: Duration.days(1),
+    }],
+    removalPolicy: platform.removalPolicy,
+  });
+  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+    destinationBucketName: platform.accessLogsBucket.bucketName,
+    logFilePrefix: `${SERVER_ACCESS_LOGS_PREFIX}${owner}-artifacts/`,
+  };
+  acknowledgeAll(bucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
+    'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
+  acknowledgeLogBucket(bucket);
+  return bucket;
+}
+
+/** What a delivery pipeline is made of. */
+export interface DeliveryStages {
+  readonly artifactBucket: s3.IBucket;
+  readonly source: codepipeline.IAction;
+  readonly sourceOutput: codepipeline.Artifact;
+  readonly build: codebuild.IProject;
+  readonly buildOutput: codepipeline.Artifact;
+  readonly deploy: codepipeline.IAction;
+  /** Shown to the approver. */
+  readonly approvalText: string;
+}
+
+/** Source, Build, an optional Approve, and Deploy, as a V2 pipeline. */
+export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: DeliveryStages): codepipeline.Pipeline {
+  const stages: codepipeline.StageProps[] = [
+    { stageName: 'Source', actions: [d.source] },
+    { stageName: 'Build', actions: [new actions.CodeBuildAction({ actionName: 'Image', project: d.build, input: d.sourceOutput, outputs: [d.buildOutput] })] },
+  ];
+  if (options.approval) {
+    stages.push({
+      stageName: 'Approve',
+      actions: [new actions.ManualApprovalAction({
+        actionName: 'Approve',
+        notificationTopic: options.approval.topic,
+        notifyEmails: options.approval.emails,
+        additionalInformation: d.approvalText,
+      })],
+    });
+  }
+  stages.push({ stageName: 'Deploy', actions: [d.deploy] });
+  return new codepipeline.Pipeline(scope, 'Pipeline', {
+    pipelineType: codepipeline.PipelineType.V2,
+    artifactBucket: d.artifactBucket,
+    restartExecutionOnUpdate: false,
+    crossAccountKeys: false,
+    stages,
+  });
+}
+
+/** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
+export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: ContainerPlatform, name: string, topic?: sns.ITopic): sns.ITopic {
+  const target = topic ?? new sns.Topic(scope, 'Notifications', {
+    displayName: `${name} pipeline`,
+    enforceSSL: true,
+    masterKey: platform.encryptionKey,
+  });
+  pipeline.notifyOn('Notifications', target, {
+    events: [
+      codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
+      codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
+      codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
+    ],
+  });
+  return target;
+}

@@ -18,10 +18,15 @@ if (!Number.isInteger(services) || services < 1) {
 // Env-specific (the platform needs a region); cdk.json holds this region's availability zones.
 const stack = new Stack(app, 'BenchPlatform', { env: { account: '111111111111', region: 'eu-west-1' } });
 const platform = new ContainerPlatform(stack, 'Platform');
+// An Application Load Balancer takes 50 blue/green services (100 target groups): add one per 50.
+const loadBalancers = [platform.defaultLoadBalancer];
 for (let i = 1; i <= services; i++) {
+  const index = Math.floor((i - 1) / 50);
+  loadBalancers[index] ??= platform.addLoadBalancer(`LoadBalancer${index + 1}`);
   platform.addService(`Svc${i}`, {
     routing: Routing.path(`/svc-${i}/*`),
     deployment: Deployment.blueGreen(),
     source: Source.codeCommit(),
+    loadBalancer: loadBalancers[index],
   });
 }

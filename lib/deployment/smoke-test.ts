@@ -9,6 +9,7 @@ import type { Microservice } from '../service/microservice';
 import { handlerAsset } from '../private/assets';
 import { acknowledgeFunction } from './deployed-state';
 import { functionRole } from '../private/function-role';
+import { fit } from '../private/text';
 
 /** Properties of {@link SmokeTest}. */
 export interface SmokeTestProps {
@@ -37,7 +38,7 @@ export class SmokeTest extends Construct {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: platform.vpc,
-      description: `Smoke test of ${svc.node.path}`,
+      description: fit(`Smoke test of ${svc.node.path}`, 255),
       allowAllOutbound: false,
     });
     this.securityGroup.addEgressRule(lb.securityGroup, ec2.Port.tcp(lb.testListenerPort), 'to the test listener');
@@ -54,7 +55,7 @@ export class SmokeTest extends Construct {
     const logGroup = platform._newLogGroup(this, 'Logs');
     this.function = new lambda.Function(this, 'Function', {
       role: functionRole(this, 'Role', logGroup, true),
-      description: `Smoke test of ${svc.node.path} through the test listener`,
+      description: fit(`Smoke test of ${svc.node.path} through the test listener`, 256),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',

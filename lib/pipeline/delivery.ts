@@ -10,6 +10,7 @@ import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
+import { fit } from '../private/text';
 
 /**
  * A pipeline's artifact bucket: SSE-S3, SSL-only, versioned, expiring artifacts after 30 days,
@@ -83,7 +84,7 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
 export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: ContainerPlatform, name: string, topic?: sns.ITopic): sns.ITopic {
   const target = topic ?? new sns.Topic(scope, 'Notifications', {
-    displayName: `${name} pipeline`,
+    displayName: fit(`${name} pipeline`, 100),
     enforceSSL: true,
     masterKey: platform.encryptionKey,
   });

@@ -15,6 +15,7 @@ import type { Microservice } from '../service/microservice';
 import { renderAppSpec } from '../private/appspec';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledge, narrowPassRole } from '../private/compliance';
+import { fit } from '../private/text';
 
 /** A manual approval before production. */
 export interface ApprovalOptions {
@@ -132,7 +133,7 @@ export class ServicePipeline extends Construct {
     const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
     const hooks = svc.blueGreen?.hooks ?? [];
     const project = new codebuild.PipelineProject(this, 'Build', {
-      description: `Builds the image of ${svc.serviceName}`,
+      description: fit(`Builds the image of ${svc.serviceName}`, 255),
       buildSpec: codebuild.BuildSpec.fromObject(renderBuildSpec({
         testCommands: o.testCommands ?? [],
         dockerfile: o.dockerfile ?? 'Dockerfile',

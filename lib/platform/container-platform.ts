@@ -21,6 +21,7 @@ import { Microservice, ServiceOptions } from '../service/microservice';
 import { EventTask, EventTaskOptions } from '../workloads/event-task';
 import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
 import { ScheduledJob, ScheduledJobOptions } from '../workloads/scheduled-job';
+import { fit } from '../private/text';
 
 /** Properties of a {@link ContainerPlatform}. */
 export interface ContainerPlatformProps {
@@ -199,7 +200,7 @@ export class ContainerPlatform extends Construct {
     this.nestedServiceStacks = props.nestedServiceStacks ?? true;
     this.encryptionKey = props.encryptionKey ?? platformKey(this);
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `Alarms of ${this.node.path}`,
+      displayName: fit(`Alarms of ${this.node.path}`, 100),
       enforceSSL: true,
       masterKey: this.encryptionKey,
     });

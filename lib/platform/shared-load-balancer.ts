@@ -9,6 +9,7 @@ import { RouteRegistry } from './route-registry';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { fit } from '../private/text';
 
 /** Default quotas of one Application Load Balancer. */
 export const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
@@ -72,7 +73,7 @@ export class SharedLoadBalancer extends Construct {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `Load balancer ${this.node.path}`,
+      description: fit(`Load balancer ${this.node.path}`, 255),
       allowAllOutbound: false,
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {

@@ -9,6 +9,7 @@ import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { SecureRepository } from '../registry/secure-repository';
 import { validateContainer } from '../service/task';
+import { fit } from '../private/text';
 
 const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MAX_WORKLOAD_ID_LENGTH = 32;
@@ -53,7 +54,7 @@ export function workloadRepository(scope: Construct, props: WorkloadProps): ecr.
 export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
   return new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: `Tasks of ${scope.node.path} (no inbound traffic)`,
+    description: fit(`Tasks of ${scope.node.path} (no inbound traffic)`, 255),
     allowAllOutbound: true,
   });
 }

@@ -18,6 +18,7 @@ import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledge } from '../private/compliance';
+import { fit } from '../private/text';
 
 /** Properties of a {@link WorkloadPipeline}. */
 export interface WorkloadPipelineProps {
@@ -118,7 +119,7 @@ export class WorkloadPipeline extends Construct {
     const arm = props.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
     const logGroup = props.platform._newLogGroup(this, `${id}Logs`);
     const project = new codebuild.PipelineProject(this, id, {
-      description,
+      description: fit(description, 255),
       buildSpec: codebuild.BuildSpec.fromObject(spec),
       environment: {
         buildImage: docker && arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,

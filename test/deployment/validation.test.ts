@@ -1,7 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { Deployment, HookEvent, Routing, ServiceOptions, Source, TrafficShift } from '../../lib';
-import { errorOf } from '../util';
+import { EXAMPLE_ENV } from '../../examples/env';
+import { ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions, Source, TrafficShift } from '../../lib';
+import { errorOf, newApp } from '../util';
 import { flatPlatform, hookFunction } from './helpers';
 
 /** Bad delivery input of issue 4 fails at synth with the prop, the value, what is allowed and the fix. */
@@ -200,5 +201,18 @@ describe('several problems', () => {
       '  - deployment.terminationWait',
       '  - deployment.hooks[0].lifecycleEvent',
     ]);
+  });
+});
+
+describe('names derived from the service', () => {
+  test('a stack name and service id longer than the 100 characters of a deployment group name are refused', () => {
+    // GIVEN a stack whose name leaves no room for the service id
+    const stack = new Stack(newApp(), `S${'x'.repeat(89)}`, { env: EXAMPLE_ENV });
+    const platform = new ContainerPlatform(stack, 'Platform', { nestedServiceStacks: false });
+    // WHEN
+    const message = errorOf(() => platform.addService('OrdersService', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() }));
+    // THEN
+    expect(message).toContain(`  - id: received "OrdersService"; allowed: a stack name and service id that together ('S${'x'.repeat(89)}-OrdersService') stay within 100 characters, ` +
+      'the limit of the CodeDeploy deployment group and CodeCommit repository named after the service. Fix: shorten the service id or the stack name.');
   });
 });

@@ -26,6 +26,11 @@ export function analyze(cases) {
     if (c.app === 'platform' && base) st.ratio = st.time.median / base.median;
     const floor = stats.get(find('floor', null, c.validation))?.time;
     if (c.app !== 'floor' && floor) st.aboveFloor = st.time.median - floor.median;
+    // The cost of each service added since the previous N: constant means linear growth.
+    const previous = cases.filter((p) => p.kind === 'synth' && p.app === c.app && p.validation === c.validation && p.n && p.n < c.n)
+      .sort((a, b) => b.n - a.n)[0];
+    const prevTime = previous && stats.get(previous)?.time;
+    if (prevTime) st.perService = (st.time.median - prevTime.median) / (c.n - previous.n);
   }
   return stats;
 }
@@ -43,12 +48,13 @@ export function markdown({ machine, options, cases, stats }) {
       `${options.cliRounds} rounds. Compiled JavaScript on both sides, the same context (feature flags from cdk.json, ` +
       `the CLI's defaults). "baseline" is the hand-written peer-baseline, "platform" this library (bench/app.ts), ` +
       `"floor" a one-queue app. Peak RSS: median of each run's peak resident memory (${options.memLabel}). ` +
+      'Per added service: the time each service added since the previous N costs (constant = linear growth). ' +
       'Stacks: *.template.json files written (nested included); largest: the template with the most resources.',
   ];
   for (const validation of ['on', 'off']) {
     out.push('', `## Built-in CloudFormation validation ${validation}${validation === 'off' ? ' (CDK_VALIDATION=false)' : ''}`, '');
-    out.push('| app | N | synth median | min | max | vs baseline | above floor | peak RSS | stacks | largest: resources | largest: bytes |');
-    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    out.push('| app | N | synth median | min | max | vs baseline | above floor | per added service | peak RSS | stacks | largest: resources | largest: bytes |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const c of cases.filter((x) => x.kind === 'synth' && x.validation === validation)) out.push(synthRow(c, stats.get(c)));
   }
   const cli = cases.filter((c) => c.kind === 'cli');
@@ -68,7 +74,7 @@ export function markdown({ machine, options, cases, stats }) {
 
 function synthRow(c, st) {
   const head = [c.app, c.n ?? '-'];
-  if (c.error && !st.time) return row([...head, `**failed**: ${cell(c.error)}`, '', '', '', '', '', '', '', '']);
+  if (c.error && !st.time) return row([...head, `**failed**: ${cell(c.error)}`, '', '', '', '', '', '', '', '', '']);
   const t = st.time;
   const note = c.error ? ` (failed in round ${c.failedRound})` : '';
   return row([
@@ -76,6 +82,7 @@ function synthRow(c, st) {
     `${sec(t.median)}${note}`, sec(t.min), sec(t.max),
     st.ratio === undefined ? '-' : `${st.ratio.toFixed(2)}×`,
     st.aboveFloor === undefined ? '-' : `${st.aboveFloor >= 0 ? '+' : ''}${sec(st.aboveFloor)}`,
+    st.perService === undefined ? '-' : sec(st.perService),
     mib(st.memKiB?.median),
     c.assembly?.stacks ?? '-',
     c.assembly?.largestResources ?? '-',

@@ -3,11 +3,16 @@
 import { App } from 'aws-cdk-lib';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ExamplePlatformStack } from '../examples/platform-stack';
+import { ExampleWorkloadsStack } from '../examples/workloads-stack';
 import { printSummary } from '../scripts/summary';
 
 const app = new App();
 new ExamplePlatformStack(app, 'ExamplePlatform', {
   env: EXAMPLE_ENV,
   description: 'cdk-container-platform example: a shared ALB and two blue/green services with pipelines',
+});
+new ExampleWorkloadsStack(app, 'ExampleWorkloads', {
+  env: EXAMPLE_ENV,
+  description: 'cdk-container-platform example: a queue worker, a scheduled job and an S3-triggered task',
 });
 printSummary(app.synth());

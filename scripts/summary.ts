@@ -14,9 +14,12 @@ function countByType(template: any): Array<[string, number]> {
  */
 export function printSummary(assembly: CloudAssembly): void {
   const templates: Array<[string, any]> = [];
-  for (const stack of assembly.stacks) templates.push([stack.stackName, stack.template]);
-  for (const file of fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.nested.template.json')).sort()) {
-    templates.push([`  nested ${file.replace('.nested.template.json', '')}`, JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'))]);
+  const nestedFiles = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.nested.template.json')).sort();
+  for (const stack of assembly.stacks) {
+    templates.push([stack.stackName, stack.template]);
+    for (const file of nestedFiles.filter((f) => f.startsWith(stack.stackName))) {
+      templates.push([`  nested ${file.replace('.nested.template.json', '')}`, JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'))]);
+    }
   }
   const all = { Resources: Object.assign({}, ...templates.map(([name, t]) => Object.fromEntries(Object.entries(t.Resources ?? {}).map(([k, v]) => [`${name}/${k}`, v])))) };
   const lines = [`Synthesized to ${assembly.directory}:`];

@@ -45,7 +45,11 @@ export interface BuiltTask {
   readonly logGroup: logs.LogGroup;
 }
 
-export function buildTaskDefinition(scope: Construct, platform: ContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port: number): BuiltTask {
+/**
+ * The task definition, its one container and its log group.
+ * @param port the container port that receives traffic; none for workers and tasks
+ */
+export function buildTaskDefinition(scope: Construct, platform: ContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
@@ -60,7 +64,7 @@ export function buildTaskDefinition(scope: Construct, platform: ContainerPlatfor
   const container = taskDefinition.addContainer(name, {
     image,
     essential: true,
-    portMappings: [{ containerPort: port, name, protocol: ecs.Protocol.TCP, appProtocol: ecs.AppProtocol.http }],
+    portMappings: port === undefined ? undefined : [{ containerPort: port, name, protocol: ecs.Protocol.TCP, appProtocol: ecs.AppProtocol.http }],
     environment: c.environment,
     secrets: c.secrets,
     healthCheck: c.containerHealthCheck,

@@ -15,7 +15,6 @@ import { WorkloadOptions } from './workload-options';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Deployment } from '../deployment/deployment';
 import { acknowledge } from '../private/compliance';
-import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { Capacity } from '../service/capacity';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
@@ -180,7 +179,7 @@ export class QueueWorker extends Construct {
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
     const env = { ...container.environment, QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName };
-    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME, DEFAULTS.containerPort);
+    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;

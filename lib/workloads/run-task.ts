@@ -10,7 +10,6 @@ import { Construct } from 'constructs';
 import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, workloadName, workloadRepository } from './private';
 import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadProps } from './workload-options';
-import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
 import { buildTaskDefinition } from '../service/task';
@@ -61,7 +60,7 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
     image = ecs.ContainerImage.fromRegistry(`{{resolve:ssm:${parameterName}}}`);
   }
   const env = { ...container.environment, ...environment };
-  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME, DEFAULTS.containerPort);
+  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME);
   if (imageParameter) {
     task.taskDefinition.node.addDependency(imageParameter);
     repository.grantPull(task.taskDefinition.obtainExecutionRole());

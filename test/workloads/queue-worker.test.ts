@@ -185,3 +185,14 @@ test('a health-check path fails: no load balancer checks a worker', () => {
   expect(message).toContain('[Test/Resizer]');
   expect(message).toContain('container.healthCheckPath: received "/health"; allowed: nothing: no load balancer checks a worker or a task. Fix: remove it, or use `container.containerHealthCheck`');
 });
+
+test('its container exposes no port: nothing connects to a worker', () => {
+  // GIVEN a worker
+  const { stack, platform } = newPlatform();
+  new QueueWorker(stack, 'Resizer', { platform, container: { image } });
+  // THEN its one container has no port mapping
+  const taskDefinitions = templateOf(stack).findResources('AWS::ECS::TaskDefinition');
+  const containers = Object.values(taskDefinitions).flatMap((t: any) => t.Properties.ContainerDefinitions);
+  expect(containers).toHaveLength(1);
+  expect(containers[0].PortMappings).toBeUndefined();
+});

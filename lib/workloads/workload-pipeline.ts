@@ -17,7 +17,7 @@ import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/
 import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
 import { DEFAULTS } from '../private/defaults';
-import { acknowledge } from '../private/compliance';
+import { acknowledge, narrowPassRole } from '../private/compliance';
 import { fit } from '../private/text';
 
 /** Properties of a {@link WorkloadPipeline}. */
@@ -112,6 +112,10 @@ export class WorkloadPipeline extends Construct {
       deploy,
       approvalText: `Approve to release ${props.workloadName} to production.`,
     });
+    if (svc) {
+      // The ECS deploy action may pass exactly the worker's task and execution roles.
+      narrowPassRole(this.pipeline.node.findChild('Deploy'), [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn]);
+    }
     this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform, props.workloadName, o.notificationTopic);
   }
 

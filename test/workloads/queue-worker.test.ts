@@ -196,3 +196,21 @@ test('its container exposes no port: nothing connects to a worker', () => {
   expect(containers).toHaveLength(1);
   expect(containers[0].PortMappings).toBeUndefined();
 });
+
+test('its pipeline\'s deploy action may pass exactly the worker\'s task and execution roles', () => {
+  // GIVEN a worker with a pipeline
+  const { stack, platform } = newPlatform({ nestedServiceStacks: false });
+  platform.addWorker('Resizer', { source: Source.codeCommit() });
+  // WHEN
+  const policies = templateOf(stack).findResources('AWS::IAM::Policy');
+  const passRole = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+    .filter((st: any) => [st.Action].flat().includes('iam:PassRole'));
+  // THEN every iam:PassRole names the two roles, never '*'
+  expect(passRole.length).toBeGreaterThan(0);
+  for (const st of passRole) {
+    expect(st.Resource).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^PlatformResizerTaskDefinitionTaskRole/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^PlatformResizerTaskDefinitionExecutionRole/), 'Arn'] },
+    ]);
+  }
+});

@@ -5,23 +5,32 @@ import { ContainerPlatform, Deployment, Routing, Source } from '../../lib';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { newApp } from '../util';
 
-/** A platform of `count` blue/green services with pipelines, 50 per load balancer; the synthesized templates by file name. */
-function synthPlatform(count: number): Record<string, any> {
-  const app: App = newApp();
-  const stack = new Stack(app, 'Scale', { env: EXAMPLE_ENV });
-  const platform = new ContainerPlatform(stack, 'Platform');
-  const loadBalancers = [platform.defaultLoadBalancer];
-  for (let i = 1; i <= count; i++) {
-    const index = Math.floor((i - 1) / 50);
-    loadBalancers[index] ??= platform.addLoadBalancer(`LoadBalancer${index + 1}`);
-    platform.addService(`Svc${i}`, {
-      routing: Routing.path(`/svc-${i}/*`),
-      deployment: Deployment.blueGreen(),
-      source: Source.codeCommit(),
-      loadBalancer: loadBalancers[index],
-    });
+/** A platform to which blue/green services with pipelines are added, 50 per load balancer. */
+class ScalePlatform {
+  public readonly app: App = newApp();
+  private readonly platform = new ContainerPlatform(new Stack(this.app, 'Scale', { env: EXAMPLE_ENV }), 'Platform');
+  private readonly loadBalancers = [this.platform.defaultLoadBalancer];
+  private count = 0;
+
+  public addServices(n: number): this {
+    for (let k = 0; k < n; k++) {
+      const i = ++this.count;
+      const index = Math.floor((i - 1) / 50);
+      this.loadBalancers[index] ??= this.platform.addLoadBalancer(`LoadBalancer${index + 1}`);
+      this.platform.addService(`Svc${i}`, {
+        routing: Routing.path(`/svc-${i}/*`),
+        deployment: Deployment.blueGreen(),
+        source: Source.codeCommit(),
+        loadBalancer: this.loadBalancers[index],
+      });
+    }
+    return this;
   }
-  const dir = app.synth().directory;
+}
+
+/** Synthesizes the app (again, after services were added) into a fresh folder; the templates by file name. */
+function synthTemplates(app: App): Record<string, any> {
+  const dir = app.synth({ force: true }).directory;
   const templates: Record<string, any> = {};
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.template.json'))) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
@@ -34,8 +43,10 @@ describe('a platform of 100 blue/green services with pipelines', () => {
   let hundred: Record<string, any>;
   let hundredAndOne: Record<string, any>;
   beforeAll(() => {
-    hundred = synthPlatform(100);
-    hundredAndOne = synthPlatform(101);
+    // The same app, synthesized with 100 services, then again after a 101st is added.
+    const scale = new ScalePlatform().addServices(100);
+    hundred = synthTemplates(scale.app);
+    hundredAndOne = synthTemplates(scale.addServices(1).app);
   });
 
   test('synthesizes into templates CloudFormation accepts: at most 500 resources and 1 MB each', () => {
@@ -75,6 +86,11 @@ describe('a platform of 100 blue/green services with pipelines', () => {
     // THEN: every nested template of the 100 is byte-for-byte the same with 101 services
     const nested = Object.keys(hundred).filter((f) => f.includes('nested'));
     expect(nested).toHaveLength(100);
+    // (the second synthesis wrote the 101st service's template and the parent's new nested stack)
+    expect(Object.keys(hundredAndOne)).toHaveLength(102);
+    const stacksIn = (t: Record<string, any>) => Object.values(t[Object.keys(t).find((f) => !f.includes('nested'))!].template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::CloudFormation::Stack').length;
+    expect([stacksIn(hundred), stacksIn(hundredAndOne)]).toEqual([100, 101]);
     for (const file of nested) expect(hundredAndOne[file]?.template).toEqual(hundred[file].template);
     // AND the platform's stack only gains resources: the 100 keep their logical IDs and properties
     const parent = (t: Record<string, any>) => t[Object.keys(t).find((f) => !f.includes('nested'))!].template.Resources;

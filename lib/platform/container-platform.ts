@@ -43,8 +43,8 @@ export interface ContainerPlatformProps {
   /**
    * NAT gateways of the VPC the platform creates (ignored with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
-   * platform adds the VPC endpoints that Fargate needs (ECR, CloudWatch Logs, Secrets
-   * Manager, SSM, S3) instead.
+   * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
+   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead.
    * @default 1
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
    */

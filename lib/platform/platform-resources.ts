@@ -68,6 +68,9 @@ export function addFargateEndpoints(vpc: ec2.Vpc): void {
     LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
     SecretsManagerEndpoint: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     SsmEndpoint: ec2.InterfaceVpcEndpointAwsService.SSM,
+    // The blue/green smoke tests report to CodeDeploy and look up the load balancer's interfaces.
+    CodeDeployEndpoint: ec2.InterfaceVpcEndpointAwsService.CODEDEPLOY,
+    Ec2Endpoint: ec2.InterfaceVpcEndpointAwsService.EC2,
   };
   for (const [id, service] of Object.entries(endpoints)) {
     vpc.addInterfaceEndpoint(id, { service, subnets, privateDnsEnabled: true });

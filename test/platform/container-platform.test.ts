@@ -289,7 +289,7 @@ describe('ContainerPlatform options', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
   });
 
-  test('natGateways 0: isolated private subnets, no NAT, and the VPC endpoints Fargate needs', () => {
+  test('natGateways 0: isolated private subnets, no NAT, and the VPC endpoints Fargate and the smoke tests need', () => {
     // GIVEN / WHEN
     const { stack, platform } = newPlatform({ natGateways: 0 });
     const template = templateOf(stack);
@@ -298,14 +298,14 @@ describe('ContainerPlatform options', () => {
     expect(subnetsOfType(template, 'Isolated')).toHaveLength(2);
     expect(subnetsOfType(template, 'Private')).toHaveLength(0);
     expect(platform.serviceSubnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
     });
     const interfaces = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface', PrivateDnsEnabled: true } }));
     expect(interfaces.map((e: any) => e.Properties.ServiceName).sort()).toEqual(
-      ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'].map((name) => `com.amazonaws.eu-west-1.${name}`));
+      ['codedeploy', 'ec2', 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'].map((name) => `com.amazonaws.eu-west-1.${name}`));
   });
 
   test('vpcCidr: the VPC gets that CIDR block', () => {

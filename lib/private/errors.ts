@@ -68,10 +68,3 @@ export class Problems {
       `[${path}] ${n} invalid prop${n === 1 ? '' : 's'}:\n${lines.join('\n')}`);
   }
 }
-
-/** True when a value can be judged at synth (not a token, not undefined). */
-export function isKnown<T>(value: T | undefined): value is T {
-  if (value === undefined) return false;
-  if (typeof value === 'string' || typeof value === 'number') return !Token.isUnresolved(value);
-  return !Token.isUnresolved(value as unknown as object);
-}

@@ -3,6 +3,7 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
 import { SmokeTest } from './smoke-test';
@@ -48,8 +49,10 @@ export class BlueGreenDeployment extends Construct {
   public readonly application: codedeploy.IEcsApplication;
   public readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
   public readonly deploymentConfig: codedeploy.IEcsDeploymentConfig;
-  /** The built-in smoke test, unless disabled. */
+  /** The platform's built-in smoke test, unless disabled for this service. */
   public readonly smokeTest?: SmokeTest;
+  /** What the smoke test requests of this service and accepts. */
+  public readonly smokeTestSettings?: ssm.StringParameter;
   /** Every hook the appspec names: the smoke test and yours. */
   public readonly hooks: HookBinding[];
   /** The task definition CloudFormation created the service with; CodeDeploy owns later ones. */
@@ -81,7 +84,9 @@ export class BlueGreenDeployment extends Construct {
       'AWSCodeDeployRoleForECS is the service-role policy AWS maintains for ECS blue/green deployments; it changes with the features CodeDeploy uses.');
     const userHooks: DeploymentHook[] = [...(o.hooks ?? [])];
     if (o.smokeTest?.enabled ?? true) {
-      this.smokeTest = new SmokeTest(this, 'SmokeTest', { microservice: svc, options: o.smokeTest ?? {} });
+      this.smokeTest = SmokeTest.of(svc.platform);
+      this.smokeTest._allowCodeDeploy(this.application);
+      this.smokeTestSettings = this.smokeTest._settingsFor(svc, o.smokeTest ?? {});
       userHooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });
     }
     // The group's ARN is built from names, not taken from the group: the group depends on the
@@ -96,6 +101,8 @@ export class BlueGreenDeployment extends Construct {
     this.hooks = userHooks.map((h) => ({ lifecycleEvent: h.lifecycleEvent, functionArn: h.function.functionArn }));
     for (const hook of userHooks) {
       hook.function.grantInvoke(this.deploymentGroup.role);
+      // The platform's smoke test may already report on every deployment group of the platform.
+      if (hook.function === this.smokeTest?.function) continue;
       hook.function.addToRolePolicy(new iam.PolicyStatement({
         actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
         resources: [groupArn],

@@ -36,7 +36,8 @@ export function addEcsHooks(svc: Microservice, options: BlueGreenOptions): Smoke
   let smokeTest: SmokeTest | undefined;
   const hooks = [...(options.hooks ?? [])];
   if (options.smokeTest?.enabled ?? true) {
-    smokeTest = new SmokeTest(svc, 'SmokeTest', { microservice: svc, options: options.smokeTest ?? {} });
+    smokeTest = SmokeTest.of(svc.platform);
+    smokeTest._settingsFor(svc, options.smokeTest ?? {});
     hooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: smokeTest.function });
   }
   hooks.forEach((hook, i) => {

@@ -1,44 +1,81 @@
 /**
- * The built-in smoke test of blue/green deployments (bundled into assets/smoke-test by
- * `npm run bundle`). It requests the service through the platform's test listener, which
- * routes to green, at the load balancer's private addresses, and reports the result:
- * to CodeDeploy for CodeDeploy deployments, as the hook status for ECS-native ones.
+ * The built-in smoke test of the platform's blue/green deployments (bundled into
+ * assets/smoke-test by `npm run bundle`). It finds the deploying service (from the CodeDeploy
+ * deployment, or from the ECS lifecycle-hook event), reads the service's settings from SSM,
+ * requests the service through its load balancer's test listener (which routes to green) at
+ * the load balancer's private addresses, and reports the result: to CodeDeploy for CodeDeploy
+ * deployments, as the hook status for ECS-native ones.
  */
-import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'node:http';
 import * as https from 'node:https';
 
-interface CodeDeployHookEvent {
+/** A CodeDeploy hook invocation, or an ECS lifecycle-hook invocation. */
+interface HookEvent {
   readonly DeploymentId?: string;
   readonly LifecycleEventHookExecutionId?: string;
+  readonly executionDetails?: { readonly serviceArn?: string };
+  readonly resourceArn?: string;
 }
 
-const env = process.env;
+/** What the smoke test of one service requests and accepts (written by the SmokeTest construct). */
+export interface SmokeTestSettings {
+  readonly loadBalancerName: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'https';
+  readonly host: string;
+  readonly path: string;
+  /** Accepted status codes; empty: any status below 500. */
+  readonly expectedStatus: number[];
+  readonly attempts: number;
+}
+
 const ec2 = new EC2Client({});
 const codedeploy = new CodeDeployClient({});
+const ssm = new SSMClient({});
+
+/** The name of the service being deployed: the deployment group's name, or the service's in its ARN. */
+async function serviceName(event: HookEvent): Promise<string> {
+  if (event.DeploymentId) {
+    const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId: event.DeploymentId }));
+    const name = out.deploymentInfo?.deploymentGroupName;
+    if (!name) throw new Error(`deployment ${event.DeploymentId} has no deployment group`);
+    return name;
+  }
+  const arn = event.executionDetails?.serviceArn ?? event.resourceArn ?? '';
+  const match = /:service\/[^/]+\/([^/]+)/.exec(arn);
+  if (!match) throw new Error(`no service in the hook event (serviceArn ${JSON.stringify(arn)})`);
+  return match[1];
+}
+
+async function settingsOf(service: string): Promise<SmokeTestSettings> {
+  const out = await ssm.send(new GetParameterCommand({ Name: `${process.env.PARAMETER_PREFIX}${service}` }));
+  return JSON.parse(out.Parameter?.Value ?? '{}') as SmokeTestSettings;
+}
 
 /** The private addresses of the load balancer's nodes. */
-async function loadBalancerAddresses(): Promise<string[]> {
+async function loadBalancerAddresses(loadBalancerName: string): Promise<string[]> {
   const out = await ec2.send(new DescribeNetworkInterfacesCommand({
-    Filters: [{ Name: 'description', Values: [`ELB ${env.LOAD_BALANCER_NAME}`] }],
+    Filters: [{ Name: 'description', Values: [`ELB ${loadBalancerName}`] }],
   }));
   return (out.NetworkInterfaces ?? []).map((n) => n.PrivateIpAddress).filter((ip): ip is string => !!ip);
 }
 
-function request(address: string): Promise<number> {
-  const client = env.PROTOCOL === 'https' ? https : http;
+function request(address: string, s: SmokeTestSettings): Promise<number> {
+  const client = s.protocol === 'https' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request({
       host: address,
-      port: Number(env.PORT),
-      path: env.PATH,
+      port: s.port,
+      path: s.path,
       method: 'GET',
       timeout: 5000,
-      headers: env.HOST ? { host: env.HOST } : {},
+      headers: s.host ? { host: s.host } : {},
       // Addressed by IP: the name in the certificate cannot match, and TLS is not what is tested.
       rejectUnauthorized: false,
-      servername: env.HOST || undefined,
+      servername: s.host || undefined,
     }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
@@ -50,41 +87,46 @@ function request(address: string): Promise<number> {
 }
 
 /** Passes with an expected status code, or any status below 500 when none is listed. */
-export function passes(status: number, expected: string | undefined): boolean {
-  const codes = (expected ?? '').split(',').filter((c) => c !== '').map(Number);
-  return codes.length > 0 ? codes.includes(status) : status >= 200 && status < 500;
+export function passes(status: number, expected: number[]): boolean {
+  return expected.length > 0 ? expected.includes(status) : status >= 200 && status < 500;
 }
 
-async function smokeTest(): Promise<string | undefined> {
-  const attempts = Number(env.ATTEMPTS ?? '5');
+/** Requests the service up to `attempts` times, 5 s apart; the problem, or undefined when it passed. */
+export async function smokeTest(s: SmokeTestSettings, pauseMs = 5000): Promise<string | undefined> {
   let problem = 'no attempt was made';
-  for (let i = 1; i <= attempts; i++) {
+  for (let i = 1; i <= s.attempts; i++) {
     try {
-      const addresses = await loadBalancerAddresses();
-      if (addresses.length === 0) throw new Error(`no network interfaces found for ${env.LOAD_BALANCER_NAME}`);
-      const status = await request(addresses[i % addresses.length]);
-      if (passes(status, env.EXPECTED_STATUS)) {
-        console.log(`attempt ${i}: ${env.PATH} answered ${status}: pass`);
+      const addresses = await loadBalancerAddresses(s.loadBalancerName);
+      if (addresses.length === 0) throw new Error(`no network interfaces found for ${s.loadBalancerName}`);
+      const status = await request(addresses[i % addresses.length], s);
+      if (passes(status, s.expectedStatus)) {
+        console.log(`attempt ${i}: ${s.path} answered ${status}: pass`);
         return undefined;
       }
-      problem = `${env.PATH} answered ${status}, expected ${env.EXPECTED_STATUS || 'a status below 500'}`;
+      problem = `${s.path} answered ${status}, expected ${s.expectedStatus.length ? s.expectedStatus.join(' or ') : 'a status below 500'}`;
     } catch (e) {
       problem = e instanceof Error ? e.message : String(e);
     }
-    console.log(`attempt ${i}/${attempts}: ${problem}`);
-    if (i < attempts) await new Promise((r) => setTimeout(r, 5000));
+    console.log(`attempt ${i}/${s.attempts}: ${problem}`);
+    if (i < s.attempts) await new Promise((r) => setTimeout(r, pauseMs));
   }
   return problem;
 }
 
-export async function handler(event: CodeDeployHookEvent): Promise<{ hookStatus: string }> {
-  const problem = await smokeTest();
-  const status = problem ? 'Failed' : 'Succeeded';
+export async function handler(event: HookEvent): Promise<{ hookStatus: string }> {
+  let problem: string | undefined;
+  try {
+    const service = await serviceName(event);
+    console.log(`smoke test of ${service}`);
+    problem = await smokeTest(await settingsOf(service));
+  } catch (e) {
+    problem = e instanceof Error ? e.message : String(e);
+  }
   if (event.DeploymentId && event.LifecycleEventHookExecutionId) {
     await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
       deploymentId: event.DeploymentId,
       lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
-      status,
+      status: problem ? 'Failed' : 'Succeeded',
     }));
   }
   if (problem) console.error(`smoke test failed: ${problem}`);

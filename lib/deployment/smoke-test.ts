@@ -1,61 +1,63 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledgeFunction } from './deployed-state';
 import { SmokeTestOptions } from './deployment';
+import type { ContainerPlatform } from '../platform/container-platform';
+import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import type { Microservice } from '../service/microservice';
 import { handlerAsset } from '../private/assets';
-import { acknowledgeFunction } from './deployed-state';
 import { functionRole } from '../private/function-role';
 import { fit } from '../private/text';
 
+/** Where a service's smoke-test settings live: the function reads them when a deployment of the service calls it. */
+export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/';
+
 /** Properties of {@link SmokeTest}. */
 export interface SmokeTestProps {
-  readonly microservice: Microservice;
-  readonly options: SmokeTestOptions;
+  readonly platform: ContainerPlatform;
 }
 
 /**
- * The built-in AfterAllowTestTraffic hook: a function in the VPC that requests the service
- * through the test listener (at the load balancer's private addresses, so it works for
- * internet-facing and internal load balancers alike) and fails the deployment on a bad answer.
+ * The built-in AfterAllowTestTraffic hook of the platform's blue/green deployments: one
+ * function in the VPC that requests the deploying service through its load balancer's test
+ * listener (at the load balancer's private addresses, so that it works for internet-facing
+ * and internal load balancers alike) and fails the deployment on a bad answer. Each service's
+ * path, host and expected answer are in an SSM parameter named after the service, so that
+ * the platform needs one function and one security-group rule per load balancer, whatever
+ * the number of services.
  */
 export class SmokeTest extends Construct {
+  /** The platform's smoke test, created with its first blue/green service. */
+  public static of(platform: ContainerPlatform): SmokeTest {
+    return (platform.node.tryFindChild('SmokeTest') as SmokeTest | undefined) ?? new SmokeTest(platform, 'SmokeTest', { platform });
+  }
+
   public readonly function: lambda.Function;
   public readonly securityGroup: ec2.SecurityGroup;
+  private readonly reached = new Set<SharedLoadBalancer>();
+  private codeDeployAllowed = false;
 
   constructor(scope: Construct, id: string, props: SmokeTestProps) {
     super(scope, id);
-    const svc = props.microservice;
-    const platform = svc.platform;
-    const lb = svc.sharedLoadBalancer;
-    const routing = svc.routing;
-    const prefixPath = routing.paths[0]?.replace(/[*?].*$/, '');
-    const path = props.options.path ?? prefixPath ?? svc.healthCheckPath;
-    const expected = props.options.expectedStatusCodes ?? (prefixPath && !props.options.path ? [] : [200]);
-
+    const platform = props.platform;
+    const stack = Stack.of(platform);
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: platform.vpc,
-      description: fit(`Smoke test of ${svc.node.path}`, 255),
+      description: fit(`Smoke tests of ${platform.node.path}`, 255),
       allowAllOutbound: false,
     });
-    this.securityGroup.addEgressRule(lb.securityGroup, ec2.Port.tcp(lb.testListenerPort), 'to the test listener');
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy and EC2 APIs');
-    new ec2.CfnSecurityGroupIngress(this, 'LoadBalancerIngress', {
-      groupId: lb.securityGroup.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: lb.testListenerPort,
-      toPort: lb.testListenerPort,
-      sourceSecurityGroupId: this.securityGroup.securityGroupId,
-      description: `smoke test of ${svc.node.id}`,
-    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy, EC2 and SSM APIs');
 
     const logGroup = platform._newLogGroup(this, 'Logs');
     this.function = new lambda.Function(this, 'Function', {
       role: functionRole(this, 'Role', logGroup, true),
-      description: fit(`Smoke test of ${svc.node.path} through the test listener`, 256),
+      description: fit(`Smoke tests of the blue/green deployments of ${platform.node.path}`, 256),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
@@ -66,21 +68,68 @@ export class SmokeTest extends Construct {
       vpcSubnets: platform.serviceSubnets,
       securityGroups: [this.securityGroup],
       logGroup,
-      environment: {
-        LOAD_BALANCER_NAME: lb.loadBalancer.loadBalancerFullName,
-        PORT: String(lb.testListenerPort),
-        PROTOCOL: lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
-        HOST: routing.hosts[0]?.replace(/^\*\./, 'smoke.').replace(/[*?]/g, 'x') ?? '',
-        PATH: path,
-        EXPECTED_STATUS: expected.join(','),
-        ATTEMPTS: String(props.options.attempts ?? 5),
-      },
+      environment: { PARAMETER_PREFIX: SMOKE_TEST_PARAMETER_PREFIX },
     });
     this.function.addToRolePolicy(new iam.PolicyStatement({
       // DescribeNetworkInterfaces supports no resource-level permissions.
       actions: ['ec2:DescribeNetworkInterfaces'],
       resources: ['*'],
     }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${SMOKE_TEST_PARAMETER_PREFIX.slice(1)}${stack.stackName}-*` })],
+    }));
     acknowledgeFunction(this.function);
+    for (const lb of platform.loadBalancers) this._reach(lb);
+  }
+
+  /** @internal lets the smoke test reach a load balancer's test listener. */
+  public _reach(lb: SharedLoadBalancer): void {
+    if (this.reached.has(lb)) return;
+    this.reached.add(lb);
+    this.securityGroup.addEgressRule(lb.securityGroup, ec2.Port.tcp(lb.testListenerPort), `to the test listener of ${lb.node.id}`);
+    lb.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(lb.testListenerPort), 'smoke tests');
+  }
+
+  /** @internal lets the function read CodeDeploy deployments of the platform's services and report on them. */
+  public _allowCodeDeploy(application: codedeploy.IEcsApplication): void {
+    if (this.codeDeployAllowed) return;
+    this.codeDeployAllowed = true;
+    const stack = Stack.of(this);
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+      resources: [stack.formatArn({
+        service: 'codedeploy',
+        resource: 'deploymentgroup',
+        resourceName: `${application.applicationName}/${stack.stackName}-*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
+  }
+
+  /**
+   * @internal the SSM parameter with what the smoke test requests of one service and what it
+   * accepts (created in the service's scope).
+   */
+  public _settingsFor(svc: Microservice, options: SmokeTestOptions): ssm.StringParameter {
+    const lb = svc.sharedLoadBalancer;
+    this._reach(lb);
+    const prefixPath = svc.routing.paths[0]?.replace(/[*?].*$/, '');
+    const path = options.path ?? prefixPath ?? svc.healthCheckPath;
+    const expected = options.expectedStatusCodes ?? (prefixPath && !options.path ? [] : [200]);
+    const settings = {
+      loadBalancerName: lb.loadBalancer.loadBalancerFullName,
+      port: lb.testListenerPort,
+      protocol: lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
+      host: svc.routing.hosts[0]?.replace(/^\*\./, 'smoke.').replace(/[*?]/g, 'x') ?? '',
+      path,
+      expectedStatus: expected,
+      attempts: options.attempts ?? 5,
+    };
+    return new ssm.StringParameter(svc, 'SmokeTestSettings', {
+      parameterName: `${SMOKE_TEST_PARAMETER_PREFIX}${svc.serviceName}`,
+      description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
+      stringValue: Stack.of(svc).toJsonString(settings),
+    });
   }
 }

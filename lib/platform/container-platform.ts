@@ -17,6 +17,7 @@ import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balan
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
+import { SmokeTest } from '../deployment/smoke-test';
 import { Microservice, ServiceOptions } from '../service/microservice';
 import { EventTask, EventTaskOptions } from '../workloads/event-task';
 import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
@@ -292,6 +293,7 @@ export class ContainerPlatform extends Construct {
   public addLoadBalancer(id: string): SharedLoadBalancer {
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
+    (this.node.tryFindChild('SmokeTest') as SmokeTest | undefined)?._reach(lb);
     return lb;
   }
 

@@ -71,10 +71,13 @@ export class SharedLoadBalancer extends Construct {
     this.testListenerPort = props.testListenerPort;
     this._routes = new RouteRegistry(this);
 
+    // Outbound is open: a load balancer only connects to its registered targets, and a rule per
+    // service would exhaust the 60 rules a security group holds. Each service's own security
+    // group admits the load balancer on its container port only.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: fit(`Load balancer ${this.node.path}`, 255),
-      allowAllOutbound: false,
+      allowAllOutbound: true,
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
       vpc: props.vpc,

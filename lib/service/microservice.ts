@@ -218,16 +218,6 @@ export class Microservice extends Construct {
       allowAllOutbound: true,
     });
     this.securityGroup.addIngressRule(lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
-    // The load balancer's side of the rule lives with the service (in its nested stack), so
-    // that the platform's stack does not grow with every service.
-    new ec2.CfnSecurityGroupEgress(this, 'LoadBalancerEgress', {
-      groupId: lb.securityGroup.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: this.containerPort,
-      toPort: this.containerPort,
-      destinationSecurityGroupId: this.securityGroup.securityGroupId,
-      description: `to ${id}`,
-    });
 
     const kind = this.deployment.kind;
     const codeDeploy = kind === DeploymentKind.BLUE_GREEN;

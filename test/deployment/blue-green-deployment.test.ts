@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
 import { templateOf } from '../util';
 import {
@@ -168,18 +168,28 @@ describe('the built-in smoke test', () => {
   let fn: CfnResource;
   beforeAll(() => {
     template = serviceFixture({ deployment: Deployment.blueGreen(), container: { healthCheckPath: '/health' } }, 'Orders').template;
-    ({ id: fnId, resource: fn } = resource(template, 'AWS::Lambda::Function', 'PlatformOrdersBlueGreenSmokeTestFunction'));
+    ({ id: fnId, resource: fn } = resource(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction'));
   });
 
-  test('runs in the VPC\'s service subnets with its own security group', () => {
+  /** The settings the service's SSM parameter gives the smoke test. */
+  function settings(t: Template, name = 'Test-Orders'): Record<string, unknown> {
+    const parameter = Object.values(t.findResources('AWS::SSM::Parameter', { Properties: { Name: `/cdk-container-platform/smoke-test/${name}` } }));
+    expect(parameter).toHaveLength(1);
+    return JSON.parse(flatten((parameter[0] as any).Properties.Value));
+  }
+
+  test('is one function of the platform in the VPC\'s service subnets, with its own security group', () => {
+    // the smoke test, the platform's custom-resource function and aws-cdk-lib's default-security-group provider
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     expect(fn.Properties!.VpcConfig).toEqual({
-      SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformOrdersBlueGreenSmokeTestSecurityGroup'), 'GroupId'] }],
+      SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformSmokeTestSecurityGroup'), 'GroupId'] }],
       SubnetIds: [{ Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet1') }, { Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet2') }],
     });
+    expect(fn.Properties!.Environment.Variables).toEqual({ PARAMETER_PREFIX: '/cdk-container-platform/smoke-test/' });
   });
 
   test('may reach the load balancer on the test port, and the load balancer lets it in', () => {
-    const sg = logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformOrdersBlueGreenSmokeTestSecurityGroup');
+    const sg = logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformSmokeTestSecurityGroup');
     const alb = loadBalancerSecurityGroupId(template);
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, DestinationSecurityGroupId: { 'Fn::GetAtt': [alb, 'GroupId'] }, IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000,
@@ -189,26 +199,29 @@ describe('the built-in smoke test', () => {
     });
   });
 
-  test('is told the load balancer, test port, protocol, host, path and expected status', () => {
+  test('is told the load balancer, test port, protocol, host, path and expected status of the service', () => {
     // THEN with path routing: the path prefix, any status below 500
-    expect(fn.Properties!.Environment.Variables).toEqual({
-      LOAD_BALANCER_NAME: { 'Fn::GetAtt': [logicalId(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer'), 'LoadBalancerFullName'] },
-      PORT: '9000',
-      PROTOCOL: 'http',
-      HOST: '',
-      PATH: '/orders/',
-      EXPECTED_STATUS: '',
-      ATTEMPTS: '5',
+    expect(settings(template)).toEqual({
+      loadBalancerName: `{${logicalId(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')}.LoadBalancerFullName}`,
+      port: 9000,
+      protocol: 'http',
+      host: '',
+      path: '/orders/',
+      expectedStatus: [],
+      attempts: 5,
     });
   });
 
-  test('may report its result to exactly this deployment group and describe network interfaces', () => {
-    const role = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersBlueGreenSmokeTestRole');
+  test('may read the settings and report on the deployments of the platform\'s services, and describe network interfaces', () => {
+    const role = logicalId(template, 'AWS::IAM::Role', 'PlatformSmokeTestRole');
     const statements = statementsOfRole(template, role);
     expect(statements).toContainEqual(expect.objectContaining({
       Effect: 'Allow',
-      Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
-      Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-Orders']] },
+      Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+      Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-*']] },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:eu-west-1:111111111111:parameter/cdk-container-platform/smoke-test/Test-*',
     }));
     expect(statements.some((s) => actionsOf(s).includes('ec2:DescribeNetworkInterfaces') && s.Resource === '*')).toBe(true);
     expect(fn.Properties!.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
@@ -227,6 +240,21 @@ describe('the built-in smoke test', () => {
       Resource: expect.arrayContaining([{ 'Fn::GetAtt': [fnId, 'Arn'] }]),
     }));
   });
+
+  test('serves every blue/green service of the platform with one function and one rule per load balancer', () => {
+    // GIVEN three blue/green services
+    const { stack, platform } = flatPlatform();
+    for (const name of ['Orders', 'Catalog', 'Carts']) {
+      platform.addService(name, { routing: Routing.path(`/${name.toLowerCase()}/*`), deployment: Deployment.blueGreen() });
+    }
+    // WHEN
+    const t = templateOf(stack);
+    // THEN one function, one ingress rule on the load balancer's group, and a settings parameter per service
+    expect(Object.keys(t.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('PlatformSmokeTest'))).toHaveLength(1);
+    const alb = loadBalancerSecurityGroupId(t);
+    expect(Object.keys(t.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: { 'Fn::GetAtt': [alb, 'GroupId'] } } }))).toHaveLength(1);
+    expect(['Test-Orders', 'Test-Catalog', 'Test-Carts'].map((name) => settings(t, name).path)).toEqual(['/orders/', '/catalog/', '/carts/']);
+  });
 });
 
 describe('the smoke test of a host-routed service', () => {
@@ -234,9 +262,8 @@ describe('the smoke test of a host-routed service', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture({ routing: Routing.host('*.example.com'), deployment: Deployment.blueGreen(), container: { healthCheckPath: '/health' } });
     // THEN
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ HOST: 'smoke.example.com', PATH: '/health', EXPECTED_STATUS: '200' }) },
-    });
+    const parameter = Object.values(template.findResources('AWS::SSM::Parameter'))[0] as any;
+    expect(JSON.parse(flatten(parameter.Properties.Value))).toEqual(expect.objectContaining({ host: 'smoke.example.com', path: '/health', expectedStatus: [200] }));
   });
 
   test('uses the smokeTest path, expected codes and attempts when given', () => {
@@ -245,9 +272,8 @@ describe('the smoke test of a host-routed service', () => {
       deployment: Deployment.blueGreen({ smokeTest: { path: '/ready', expectedStatusCodes: [200, 204], attempts: 3 } }),
     });
     // THEN
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PATH: '/ready', EXPECTED_STATUS: '200,204', ATTEMPTS: '3' }) },
-    });
+    const parameter = Object.values(template.findResources('AWS::SSM::Parameter'))[0] as any;
+    expect(JSON.parse(flatten(parameter.Properties.Value))).toEqual(expect.objectContaining({ path: '/ready', expectedStatus: [200, 204], attempts: 3 }));
   });
 });
 
@@ -263,7 +289,7 @@ describe('user hooks', () => {
   });
 
   test('appear in the rollout\'s hooks in order, after the smoke test', () => {
-    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformOrdersBlueGreenSmokeTestFunction');
+    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction');
     expect(hooksOfRollout(resource(template, ROLLOUT).resource)).toEqual([
       { event: 'AfterAllowTestTraffic', arn: `{${smoke}.Arn}` },
       ...events.map((event, i) => ({ event, arn: `{${logicalId(template, 'AWS::Lambda::Function', `Hook${i}`)}.Arn}` })),

@@ -46,7 +46,7 @@ describe('ecsBlueGreen with the defaults', () => {
   });
 
   test('runs the smoke test at POST_TEST_TRAFFIC_SHIFT', () => {
-    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformOrdersSmokeTestFunction');
+    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction');
     expect(service.Properties!.DeploymentConfiguration.LifecycleHooks).toEqual([{
       HookTargetArn: { 'Fn::GetAtt': [smoke, 'Arn'] },
       LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
@@ -107,7 +107,7 @@ describe('ecsBlueGreen hooks', () => {
     // THEN
     const hooks = serviceOf(template).Properties!.DeploymentConfiguration.LifecycleHooks as any[];
     expect(hooks.map((h) => [h.HookTargetArn['Fn::GetAtt'][0], h.LifecycleStages])).toEqual([
-      [logicalId(template, 'AWS::Lambda::Function', 'PlatformOrdersSmokeTestFunction'), ['POST_TEST_TRAFFIC_SHIFT']],
+      [logicalId(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction'), ['POST_TEST_TRAFFIC_SHIFT']],
       [logicalId(template, 'AWS::Lambda::Function', 'Hook0'), ['PRE_SCALE_UP']],
       [logicalId(template, 'AWS::Lambda::Function', 'Hook1'), ['POST_SCALE_UP']],
       [logicalId(template, 'AWS::Lambda::Function', 'Hook2'), ['POST_TEST_TRAFFIC_SHIFT']],

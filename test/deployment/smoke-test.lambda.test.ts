@@ -1,13 +1,15 @@
-import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { handler, passes } from '../../lib/deployment/smoke-test.lambda';
+import { handler, passes, smokeTest, SmokeTestSettings } from '../../lib/deployment/smoke-test.lambda';
 
 /** The built-in smoke test: a real HTTP server on 127.0.0.1 plays the load balancer's test listener. */
 
 const mockEc2Send = jest.fn();
 const mockCodeDeploySend = jest.fn();
+const mockSsmSend = jest.fn();
 jest.mock('@aws-sdk/client-ec2', () => ({
   ...jest.requireActual('@aws-sdk/client-ec2'),
   EC2Client: jest.fn(() => ({ send: (command: unknown) => mockEc2Send(command) })),
@@ -16,22 +18,25 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: (command: unknown) => mockCodeDeploySend(command) })),
 }));
+jest.mock('@aws-sdk/client-ssm', () => ({
+  ...jest.requireActual('@aws-sdk/client-ssm'),
+  SSMClient: jest.fn(() => ({ send: (command: unknown) => mockSsmSend(command) })),
+}));
 
 const HOOK_EVENT = { DeploymentId: 'd-ABCDEF123', LifecycleEventHookExecutionId: 'hook-execution-1' };
+const PREFIX = '/cdk-container-platform/smoke-test/';
 
 describe('passes', () => {
   test.each([
-    [200, '200', true],
-    [204, '200,204', true],
-    [204, '200', false],
-    [404, '', true],
-    [404, undefined, true],
-    [499, '', true],
-    [500, '', false],
-    [503, undefined, false],
-    [302, '', true],
-    [199, '', false],
-    [500, '500', true],
+    [200, [200], true],
+    [204, [200, 204], true],
+    [204, [200], false],
+    [404, [], true],
+    [499, [], true],
+    [500, [], false],
+    [302, [], true],
+    [199, [], false],
+    [500, [500], true],
   ])('status %d with expected %p passes: %p', (status, expected, result) => {
     expect(passes(status, expected)).toBe(result);
   });
@@ -41,8 +46,8 @@ describe('handler', () => {
   let server: http.Server;
   let requests: Array<{ path?: string; host?: string }>;
   let status: number;
-  const KEYS = ['LOAD_BALANCER_NAME', 'PORT', 'PROTOCOL', 'HOST', 'PATH', 'EXPECTED_STATUS', 'ATTEMPTS'];
-  const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
+  let settings: SmokeTestSettings;
+  const savedPrefix = process.env.PARAMETER_PREFIX;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -51,46 +56,62 @@ describe('handler', () => {
       res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env.PARAMETER_PREFIX = PREFIX;
   });
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    // The handler reads process.env itself: put back what the worker had (PATH above all).
-    for (const k of KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    if (savedPrefix === undefined) delete process.env.PARAMETER_PREFIX;
+    else process.env.PARAMETER_PREFIX = savedPrefix;
   });
 
   beforeEach(() => {
     requests = [];
     status = 200;
-    mockEc2Send.mockReset();
-    mockCodeDeploySend.mockReset().mockResolvedValue({});
-    Object.assign(process.env, {
-      LOAD_BALANCER_NAME: 'app/Test-Platform/0123456789abcdef',
-      PORT: String((server.address() as AddressInfo).port),
-      PROTOCOL: 'http',
-      HOST: 'orders.example.com',
-      PATH: '/orders/health',
-      EXPECTED_STATUS: '200',
-      ATTEMPTS: '1',
-    });
+    settings = {
+      loadBalancerName: 'app/Test-Platform/0123456789abcdef',
+      port: (server.address() as AddressInfo).port,
+      protocol: 'http',
+      host: 'orders.example.com',
+      path: '/orders/health',
+      expectedStatus: [200],
+      attempts: 1,
+    };
+    mockEc2Send.mockReset().mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
+    mockSsmSend.mockReset().mockImplementation(async () => ({ Parameter: { Value: JSON.stringify(settings) } }));
+    mockCodeDeploySend.mockReset().mockImplementation(async (command: unknown) =>
+      (command instanceof GetDeploymentCommand ? { deploymentInfo: { deploymentGroupName: 'Test-Orders' } } : {}));
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
   });
 
   /** The status the handler reported to CodeDeploy. */
   function reported(): unknown {
-    expect(mockCodeDeploySend).toHaveBeenCalledTimes(1);
-    const command = mockCodeDeploySend.mock.calls[0][0];
-    expect(command).toBeInstanceOf(PutLifecycleEventHookExecutionStatusCommand);
-    return command.input;
+    const puts = mockCodeDeploySend.mock.calls.map(([c]) => c).filter((c) => c instanceof PutLifecycleEventHookExecutionStatusCommand);
+    expect(puts).toHaveLength(1);
+    return puts[0].input;
   }
 
+  test('finds the service from the CodeDeploy deployment and reads its settings from SSM', async () => {
+    // WHEN
+    await handler(HOOK_EVENT);
+    // THEN
+    const getDeployment = mockCodeDeploySend.mock.calls[0][0];
+    expect(getDeployment).toBeInstanceOf(GetDeploymentCommand);
+    expect(getDeployment.input).toEqual({ deploymentId: 'd-ABCDEF123' });
+    const getParameter = mockSsmSend.mock.calls[0][0];
+    expect(getParameter).toBeInstanceOf(GetParameterCommand);
+    expect(getParameter.input).toEqual({ Name: `${PREFIX}Test-Orders` });
+  });
+
+  test('finds the service of an ECS lifecycle hook from its ARN', async () => {
+    // WHEN
+    await handler({ executionDetails: { serviceArn: 'arn:aws:ecs:eu-west-1:111111111111:service/Test-Cluster/Test-Carts' } });
+    // THEN
+    expect(mockSsmSend.mock.calls[0][0].input).toEqual({ Name: `${PREFIX}Test-Carts` });
+  });
+
   test('looks up the load balancer\'s network interfaces by their description', async () => {
-    // GIVEN
-    mockEc2Send.mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
     // WHEN
     await handler(HOOK_EVENT);
     // THEN
@@ -100,8 +121,6 @@ describe('handler', () => {
   });
 
   test('reports Succeeded when the service answers an expected status through the test listener', async () => {
-    // GIVEN the load balancer's node at 127.0.0.1 answers 200
-    mockEc2Send.mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
     // WHEN
     const result = await handler(HOOK_EVENT);
     // THEN
@@ -109,9 +128,7 @@ describe('handler', () => {
     expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
   });
 
-  test('requests PATH with the Host header of HOST', async () => {
-    // GIVEN
-    mockEc2Send.mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
+  test('requests the path with the Host header of the settings', async () => {
     // WHEN
     await handler(HOOK_EVENT);
     // THEN
@@ -121,13 +138,37 @@ describe('handler', () => {
   test('reports Failed when the service answers a status that is not expected', async () => {
     // GIVEN the service answers 503
     status = 503;
-    mockEc2Send.mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
     // WHEN
     const result = await handler(HOOK_EVENT);
     // THEN
     expect(reported()).toEqual({ deploymentId: 'd-ABCDEF123', lifecycleEventHookExecutionId: 'hook-execution-1', status: 'Failed' });
     expect(result).toEqual({ hookStatus: 'FAILED' });
     expect(console.error).toHaveBeenCalledWith('smoke test failed: /orders/health answered 503, expected 200');
+  });
+
+  test('retries until an attempt passes', async () => {
+    // GIVEN two attempts, of which the first answers 503
+    let calls = 0;
+    server.removeAllListeners('request');
+    server.on('request', (req, res) => {
+      requests.push({ path: req.url, host: req.headers.host });
+      res.statusCode = calls++ === 0 ? 503 : 200;
+      res.end('ok');
+    });
+    try {
+      // WHEN (1 ms between attempts instead of 5 s)
+      const problem = await smokeTest({ ...settings, attempts: 2 }, 1);
+      // THEN
+      expect(requests).toHaveLength(2);
+      expect(problem).toBeUndefined();
+    } finally {
+      server.removeAllListeners('request');
+      server.on('request', (req, res) => {
+        requests.push({ path: req.url, host: req.headers.host });
+        res.statusCode = status;
+        res.end('ok');
+      });
+    }
   });
 
   test('reports Failed when the load balancer has no network interfaces', async () => {
@@ -141,13 +182,22 @@ describe('handler', () => {
     expect(console.error).toHaveBeenCalledWith('smoke test failed: no network interfaces found for app/Test-Platform/0123456789abcdef');
   });
 
+  test('reports Failed when the service has no settings', async () => {
+    // GIVEN SSM does not know the service
+    mockSsmSend.mockRejectedValue(Object.assign(new Error('ParameterNotFound'), { name: 'ParameterNotFound' }));
+    // WHEN
+    const result = await handler(HOOK_EVENT);
+    // THEN the deployment is failed rather than left waiting for the hook
+    expect(reported()).toEqual(expect.objectContaining({ status: 'Failed' }));
+    expect(result).toEqual({ hookStatus: 'FAILED' });
+  });
+
   test('reports Failed when nothing listens on the test port', async () => {
     // GIVEN a port nobody listens on
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    process.env.PORT = String((closed.address() as AddressInfo).port);
+    settings = { ...settings, port: (closed.address() as AddressInfo).port };
     await new Promise((resolve) => closed.close(resolve));
-    mockEc2Send.mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
     // WHEN
     const result = await handler(HOOK_EVENT);
     // THEN
@@ -155,11 +205,9 @@ describe('handler', () => {
     expect(result).toEqual({ hookStatus: 'FAILED' });
   });
 
-  test('as an ECS lifecycle hook (no CodeDeploy IDs) reports nothing to CodeDeploy and returns the hook status', async () => {
-    // GIVEN
-    mockEc2Send.mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
+  test('as an ECS lifecycle hook reports nothing to CodeDeploy and returns the hook status', async () => {
     // WHEN
-    const result = await handler({});
+    const result = await handler({ executionDetails: { serviceArn: 'arn:aws:ecs:eu-west-1:111111111111:service/Test-Cluster/Test-Carts' } });
     // THEN
     expect(mockCodeDeploySend).not.toHaveBeenCalled();
     expect(result).toEqual({ hookStatus: 'SUCCEEDED' });

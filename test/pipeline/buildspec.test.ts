@@ -121,7 +121,7 @@ describe('the buildspec of a blue/green service', () => {
   });
 
   test('gives the build the appspec of the service, with the task definition placeholder and the smoke test hook', () => {
-    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformOrdersBlueGreenSmokeTestFunction');
+    const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction');
     const text = flatten(buildEnv(project, 'APPSPEC_YAML'));
     // `version: 0.0` as CodeDeploy documents it; a YAML 1.2 parser reads the bare 0.0 as the number 0.
     expect(text.split('\n')[0]).toBe('version: 0.0');

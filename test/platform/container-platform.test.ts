@@ -229,9 +229,9 @@ describe('ContainerPlatform defaults', () => {
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
-  test('the load balancer security group allows no outbound traffic until services attach', () => {
+  test('the load balancer security group allows outbound traffic, so that services need no rule of their own in it', () => {
     // THEN
-    expect(loadBalancerSecurityGroup(template).SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+    expect(loadBalancerSecurityGroup(template).SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default', IpProtocol: '-1' }]);
   });
 
   test('associates no web ACL', () => {

@@ -75,6 +75,25 @@ describe('a platform of 100 blue/green services with pipelines', () => {
     expect(lbs).toHaveLength(2);
   });
 
+  test('keeps each load balancer\'s security group within the 60 rules a direction it may hold', () => {
+    // GIVEN the platform's stack, where the load balancers' security groups live
+    const parent = Object.entries(hundred).find(([f]) => !f.includes('nested'))![1].template.Resources as Record<string, any>;
+    const groups = Object.values(parent).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer')
+      .map((lb) => lb.Properties.SecurityGroups[0]['Fn::GetAtt'][0] as string);
+    expect(groups).toHaveLength(2);
+    // WHEN the rules of each group are counted: inline, and separate resources in any template
+    const all = Object.values(hundred).flatMap(({ template }) => Object.values(template.Resources) as any[]);
+    for (const group of groups) {
+      // In a nested stack the group arrives as a parameter whose name carries the group's path, as its logical ID does.
+      const stem = group.replace(/[0-9A-F]{8}$/, '');
+      const separate = (type: string) => all.filter((r) => r.Type === type && JSON.stringify(r.Properties.GroupId).includes(stem)).length;
+      const inbound = (parent[group].Properties.SecurityGroupIngress ?? []).length + separate('AWS::EC2::SecurityGroupIngress');
+      const outbound = (parent[group].Properties.SecurityGroupEgress ?? []).length + separate('AWS::EC2::SecurityGroupEgress');
+      // THEN
+      expect({ group, inbound: inbound <= 60, outbound: outbound <= 60 }).toEqual({ group, inbound: true, outbound: true });
+    }
+  });
+
   test('has no cross-stack exports that would block later updates', () => {
     for (const { template } of Object.values(hundred)) {
       const exported = Object.values(template.Outputs ?? {}).filter((o: any) => o.Export);

@@ -5,7 +5,7 @@ import { ContainerPlatform, Routing } from '../../lib';
 import { COMPLETE, README, ReadmeBlock, readmeBlocks } from './readme/blocks';
 import { CompiledBlock, compileBlocks } from './readme/compile';
 import { README_ENV, readmeProject, synthBlock } from './readme/run';
-import { CDK_CONTEXT, errorOf, templateOf } from '../util';
+import { CDK_CONTEXT, errorOf, stackTemplates, templateOf } from '../util';
 
 /**
  * Every TypeScript block of README.md, verbatim, in its fixture (readme/blocks.ts): type-checked
@@ -19,70 +19,90 @@ function onlyStack(app: App): Stack {
   return stacks[0];
 }
 
-/** The properties of the resources of `type` in `template`. */
-function propertiesOf(template: Template, type: string): any[] {
-  return Object.values(template.findResources(type)).map((r) => r.Properties);
+/** The templates of a README block's app, each file on its own, by stack path ('Platform', 'Platform/Platform/OrdersStack'). */
+function templatesOf(app: App): (stackPath: string) => Template {
+  const templates = stackTemplates(onlyStack(app));
+  return (stackPath) => {
+    expect(Object.keys(templates)).toContain(stackPath);
+    return Template.fromJSON(templates[stackPath]);
+  };
+}
+
+/** The properties of the only resource of `type` in `template`. */
+function onlyProperties(template: Template, type: string): any {
+  const found = Object.values(template.findResources(type));
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
 }
 
 /** What the README says each block builds, checked on the templates it synthesizes. */
 const CLAIMS: Record<string, (app: App) => void> = {
   'Usage': (app) => {
-    const template = templateOf(onlyStack(app));
-    // Orders: blue/green with CodeDeploy's canary 10 % for 5 minutes, its pipeline, 2 to 10 tasks at 60 % CPU.
-    template.resourceCountIs('AWS::ECS::Service', 2);
-    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
-    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' });
-    template.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    const all = templateOf(onlyStack(app));
+    all.resourceCountIs('AWS::ECS::Service', 2);
+    all.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
+    all.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    const template = templatesOf(app);
+    // Orders: blue/green with CodeDeploy's canary 10 % for 5 minutes, its pipeline, 2 to 10 tasks at 60 % CPU
+    const orders = template('Platform/Platform/OrdersStack');
+    expect(onlyProperties(orders, 'AWS::CodeDeploy::DeploymentGroup').DeploymentConfigName).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
+    orders.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    expect(onlyProperties(orders, 'AWS::ApplicationAutoScaling::ScalableTarget')).toMatchObject({ MinCapacity: 2, MaxCapacity: 10 });
+    orders.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } }),
     });
+    expect(onlyProperties(orders, 'AWS::ECS::TaskDefinition')).toMatchObject({ Cpu: '512', Memory: '1024' });
     // seeded from services/orders, relative to where synth runs
-    template.hasResourceProperties('AWS::CodeCommit::Repository', { Code: { BranchName: 'main', S3: Match.anyValue() } });
-    // Catalog: rolling on the fixed image
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [Match.objectLike({ ContainerPort: 3000 })] })],
+    expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
+    // Catalog: rolling on the fixed image, no pipeline
+    const catalog = template('Platform/Platform/CatalogStack');
+    expect(onlyProperties(catalog, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([
+      expect.objectContaining({ Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
+    ]);
+    expect(onlyProperties(catalog, 'AWS::ECS::Service').DeploymentConfiguration).toMatchObject({
+      MinimumHealthyPercent: 50, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true },
     });
-    template.hasResourceProperties('AWS::ECS::Service', {
-      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 50, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
-    });
+    catalog.resourceCountIs('AWS::CodePipeline::Pipeline', 0);
   },
 
   'Pipelines': (app) => {
-    const template = templateOf(onlyStack(app));
-    // Source → Build (with the test commands) → Approve (emailed) → Deploy
-    const [pipeline] = propertiesOf(template, 'AWS::CodePipeline::Pipeline');
-    expect(pipeline.Stages.map((s: { Name: string }) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
-    const [project] = propertiesOf(template, 'AWS::CodeBuild::Project');
-    expect(project.Source.BuildSpec).toContain('npm ci');
-    expect(project.Source.BuildSpec).toContain('npm test');
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'release@example.com' });
-    template.hasResourceProperties('AWS::CodeCommit::Repository', { Code: { BranchName: 'main', S3: Match.anyValue() } });
+    const orders = templatesOf(app)('Platform/Platform/OrdersStack');
+    // Source (seeded) → Build (with the test commands) → Approve (emailed) → Deploy
+    expect(onlyProperties(orders, 'AWS::CodePipeline::Pipeline').Stages.map((s: { Name: string }) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
+    expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
+    const buildSpec = onlyProperties(orders, 'AWS::CodeBuild::Project').Source.BuildSpec;
+    expect(buildSpec).toMatch(/npm ci[\s\S]*npm test/);
+    orders.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'release@example.com' });
   },
 
   'Workers, scheduled jobs and event-driven tasks': (app) => {
-    const template = templateOf(onlyStack(app));
-    // Resizer: a queue worker from 0 to 20 tasks, built by its pipeline
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 20 });
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+    const template = templatesOf(app);
+    // Resizer: a queue worker from 0 to 20 tasks of 512 CPU units and 1 GiB, built by its pipeline
+    const resizer = template('Platform/Platform/ResizerStack');
+    expect(onlyProperties(resizer, 'AWS::ApplicationAutoScaling::ScalableTarget')).toMatchObject({ MinCapacity: 0, MaxCapacity: 20 });
+    expect(onlyProperties(resizer, 'AWS::ECS::TaskDefinition')).toMatchObject({ Cpu: '512', Memory: '1024' });
+    resizer.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
     // NightlyReport: at 02:00 on the fixed image
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 2 * * ? *)' });
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Image: 'public.ecr.aws/my/report:3' })] });
+    const report = template('Platform/Platform/NightlyReportStack');
+    expect(onlyProperties(report, 'AWS::Scheduler::Schedule').ScheduleExpression).toBe('cron(0 2 * * ? *)');
+    expect(onlyProperties(report, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([expect.objectContaining({ Image: 'public.ecr.aws/my/report:3' })]);
     // Thumbnail: started by uploads under incoming/, built by its pipeline
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.objectLike({ 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': Match.objectLike({ object: { key: [{ prefix: 'incoming/' }] } }) }),
+    const thumbnail = template('Platform/Platform/ThumbnailStack');
+    thumbnail.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: 'incoming/' }] } } },
     });
-    template.resourceCountIs('AWS::CodePipeline::Pipeline', 2);
-    // the alerts' rules and the dashboard
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }) });
+    thumbnail.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    // the alerts' rules and the dashboard, in the platform's stack
+    const platform = template('Platform');
+    platform.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    platform.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }) });
   },
 
   'Scale: stacks and load balancers': (app) => {
-    const template = templateOf(onlyStack(app));
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
+    const platform = templatesOf(app)('Platform');
+    platform.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
     // each load balancer's DNS name is an output naming its services
-    const outputs = Object.values(template.findOutputs('*')).map((o) => o.Description as string).filter((d) => d?.startsWith('Load balancer '));
+    const outputs = Object.values(platform.findOutputs('*')).map((o) => o.Description as string).filter((d) => d?.startsWith('Load balancer '));
     expect(outputs).toEqual(expect.arrayContaining([
       'Load balancer Platform/Platform/LoadBalancer; services: none',
       'Load balancer Platform/Platform/LoadBalancer2; services: Search',

@@ -31,14 +31,17 @@ export function readmeProject(): string {
 }
 
 /**
- * Runs a compiled block as `cdk synth` runs an app: in `cwd`, with the context in
- * CDK_CONTEXT_JSON (which `new App()` reads), `cdk-container-platform` resolving to lib/.
- * Restores the directory and the environment after. Returns the block's app, synthesized.
+ * Runs a compiled block as `cdk synth --no-validation` runs an app: in `cwd`, with the context
+ * in CDK_CONTEXT_JSON (which `new App()` reads), `cdk-container-platform` resolving to lib/.
+ * aws-cdk-lib's built-in CloudFormation validator is off (CDK_VALIDATION=false): it costs
+ * about 8 s of CPU on its first run, and it checks the same constructs in the examples'
+ * tests. Restores the directory and the environment after. Returns the block's app, synthesized.
  */
 export function synthBlock(compiled: CompiledBlock, cwd: string): { app: App; assembly: CloudAssembly } {
-  const previous = { cwd: process.cwd(), context: process.env.CDK_CONTEXT_JSON };
+  const env = { CDK_CONTEXT_JSON: JSON.stringify(README_CONTEXT), CDK_VALIDATION: 'false' };
+  const previous = { cwd: process.cwd(), env: Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]])) };
   process.chdir(cwd);
-  process.env.CDK_CONTEXT_JSON = JSON.stringify(README_CONTEXT);
+  Object.assign(process.env, env);
   try {
     const module = { exports: {} as { app?: unknown } };
     const load = (id: string): unknown => require(id === PACKAGE ? LIB : id);
@@ -48,7 +51,9 @@ export function synthBlock(compiled: CompiledBlock, cwd: string): { app: App; as
     return { app, assembly: app.synth() };
   } finally {
     process.chdir(previous.cwd);
-    if (previous.context === undefined) delete process.env.CDK_CONTEXT_JSON;
-    else process.env.CDK_CONTEXT_JSON = previous.context;
+    for (const [key, value] of Object.entries(previous.env)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
 }

@@ -77,7 +77,7 @@ export function checkNestedStacks(dir: string, template: Template, ctx: Template
     if (!child) continue;
     const declared = child.Parameters ?? {};
     const given = resource.Properties?.Parameters;
-    if (given !== undefined && (typeof given !== 'object' || Array.isArray(given) || Object.keys(given).some((k) => k.startsWith('Fn::')))) {
+    if (given !== undefined && (!given || typeof given !== 'object' || Array.isArray(given) || Object.keys(given).some((k) => k.startsWith('Fn::')))) {
       problem(`passes Parameters that are not a literal map (${JSON.stringify(given).slice(0, 80)}), which cannot be checked against ${file}`);
       continue;
     }

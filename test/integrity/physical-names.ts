@@ -12,6 +12,8 @@ export interface NameValue {
   readonly length: number;
   /** The parts whose value synth cannot know, described for a message. */
   readonly unknown: string[];
+  /** The known characters the value starts with. */
+  readonly head?: string;
 }
 
 /**
@@ -55,7 +57,11 @@ function partitionOf(region: string): string {
 function join(parts: NameValue[], separator = ''): NameValue {
   const texts = parts.map((p) => p.text);
   const allKnown = texts.every((t) => t !== undefined);
+  const firstUnknown = texts.findIndex((t) => t === undefined);
+  const head = allKnown ? undefined
+    : [...texts.slice(0, firstUnknown), parts[firstUnknown].head ?? ''].join(separator);
   return {
+    head,
     text: allKnown ? texts.join(separator) : undefined,
     length: parts.reduce((n, p) => n + p.length, 0) + separator.length * Math.max(parts.length - 1, 0),
     unknown: parts.flatMap((p) => p.unknown),
@@ -130,7 +136,7 @@ function arnPrefixLength(rule: NameRule, name: NameValue, ctx: TemplateContext):
   const [service, resource] = rule.countsArnPrefix.split(':');
   const region = ctx.region ?? 'x'.repeat(LONGEST_REGION);
   const partition = ctx.region ? partitionOf(ctx.region) : 'aws-us-gov';
-  const slash = name.text?.startsWith('/') ? '' : '/';
+  const slash = (name.text ?? name.head ?? '').startsWith('/') ? '' : '/';
   return `arn:${partition}:${service}:${region}:${'0'.repeat(12)}:${resource}${slash}`.length;
 }
 

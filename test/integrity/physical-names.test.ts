@@ -97,6 +97,28 @@ describe('physical names fit their service', () => {
     ]);
   });
 
+  test("a Ref to a resource whose Ref is its name counts that name, or the service's limit when CloudFormation generates it", () => {
+    const logGroup = (name: unknown) => ({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: name } });
+    const dir = oneStack({
+      Resources: {
+        Generated: { Type: 'AWS::Lambda::Function', Properties: {} },
+        Named: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'f'.repeat(60) } },
+        Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
+        // 448 + 64 = 512 fits; 452 + 60 = 512 fits; 453 + 60 = 513 does not; a queue's Ref is its URL.
+        Fits: logGroup({ 'Fn::Join': ['', ['l'.repeat(448), { Ref: 'Generated' }]] }),
+        AlsoFits: logGroup({ 'Fn::Sub': `${'l'.repeat(452)}\${Named}` }),
+        Over: logGroup({ 'Fn::Sub': `${'l'.repeat(453)}\${Named}` }),
+        FromQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::Join': ['-', [{ Ref: 'Queue' }, 'dlq']] } } },
+      },
+    });
+    const LOGS = 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html';
+    expect(checkAssembly(dir)).toEqual([
+      named('Over', `AWS::Logs::LogGroup LogGroupName '${'l'.repeat(453)}${'f'.repeat(60)}' is 513 characters; CloudWatch Logs allows 1 to 512 characters (${LOGS})`),
+      named('FromQueue', 'AWS::SQS::Queue QueueName is derived from a value unknown at synth (Ref Queue), so its length cannot be checked: ' +
+        'the known part is 4 characters and SQS allows 1 to 80 characters (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)'),
+    ]);
+  });
+
   test('an SSM parameter name counts the ARN before it: 967 characters fit in eu-west-1, 968 do not', () => {
     // arn:aws:ssm:eu-west-1:111111111111:parameter is 44 characters; 44 + 967 = 1011.
     const name = (n: number) => `/${'p'.repeat(n - 1)}`;

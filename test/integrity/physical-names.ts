@@ -1,4 +1,4 @@
-import { NameRule, rulesOf } from './name-rules';
+import { NAME_RULES, NameRule, rulesOf } from './name-rules';
 import { Template, TemplateContext, TemplateProblem } from './types';
 
 /**
@@ -76,7 +76,7 @@ const unknownValue = (what: string): NameValue => ({ length: 0, unknown: [what] 
  * pseudo parameters are known; a Ref to a parameter or a resource, Fn::GetAtt, Fn::ImportValue,
  * Fn::Select and dynamic references (`{{resolve:...}}`) are not. Fn::If takes the longer branch.
  */
-export function evaluateName(value: unknown, template: Template, ctx: TemplateContext): NameValue {
+export function evaluateName(value: unknown, template: Template, ctx: TemplateContext, depth = 0): NameValue {
   if (typeof value === 'string') return value.includes('{{resolve:') ? unknownValue('a dynamic reference {{resolve:...}}') : literal(value);
   if (typeof value === 'number' || typeof value === 'boolean') return literal(String(value));
   if (!value || typeof value !== 'object' || Array.isArray(value)) return unknownValue('a value that is not a string');
@@ -89,16 +89,16 @@ export function evaluateName(value: unknown, template: Template, ctx: TemplateCo
       const p = pseudo(name, ctx);
       if (p) return p;
       if (template.Parameters?.[name]) return unknownValue(`Ref to parameter ${name}`);
-      return unknownValue(`Ref ${name}`);
+      return refToResource(name, template, ctx, depth);
     }
     case 'Fn::Join': {
       if (!Array.isArray(args) || typeof args[0] !== 'string' || !Array.isArray(args[1])) return unknownValue('Fn::Join of a list that is not literal');
-      return join(args[1].map((part) => evaluateName(part, template, ctx)), args[0]);
+      return join(args[1].map((part) => evaluateName(part, template, ctx, depth)), args[0]);
     }
-    case 'Fn::Sub': return evaluateSub(args, template, ctx);
+    case 'Fn::Sub': return evaluateSub(args, template, ctx, depth);
     case 'Fn::If': {
       if (!Array.isArray(args) || args.length !== 3) return unknownValue('a malformed Fn::If');
-      const [a, b] = [evaluateName(args[1], template, ctx), evaluateName(args[2], template, ctx)];
+      const [a, b] = [evaluateName(args[1], template, ctx, depth), evaluateName(args[2], template, ctx, depth)];
       const longer = a.length >= b.length ? a : b;
       return { length: longer.length, unknown: [...a.unknown, ...b.unknown] };
     }
@@ -113,7 +113,20 @@ export function evaluateName(value: unknown, template: Template, ctx: TemplateCo
   }
 }
 
-function evaluateSub(args: unknown, template: Template, ctx: TemplateContext): NameValue {
+/**
+ * A Ref to a resource of the template whose Ref is its name: the name it sets, or else the
+ * name CloudFormation generates, which fits the service's limit (counted as that limit).
+ */
+function refToResource(name: string, template: Template, ctx: TemplateContext, depth: number): NameValue {
+  const resource = template.Resources?.[name];
+  const rule = resource && NAME_RULES.find((r) => r.type === resource.Type && r.refIsName);
+  if (!rule || depth > 5) return unknownValue(`Ref ${name}`);
+  const own = resource.Properties?.[rule.property];
+  if (own === undefined) return { length: rule.max, unknown: [] };
+  return evaluateName(own, template, ctx, depth + 1);
+}
+
+function evaluateSub(args: unknown, template: Template, ctx: TemplateContext, depth: number): NameValue {
   const [body, vars] = Array.isArray(args) ? [args[0], (args[1] ?? {}) as Record<string, unknown>] : [args, {}];
   if (typeof body !== 'string') return unknownValue('Fn::Sub of a value that is not a string');
   const parts: NameValue[] = [];
@@ -123,8 +136,8 @@ function evaluateSub(args: unknown, template: Template, ctx: TemplateContext): N
     last = m.index! + m[0].length;
     const name = m[1];
     if (name.startsWith('!')) { parts.push(literal(`\${${name.slice(1)}}`)); continue; }
-    if (name in vars) { parts.push(evaluateName(vars[name], template, ctx)); continue; }
-    parts.push(name.includes('.') ? unknownValue(`\${${name}}`) : evaluateName({ Ref: name }, template, ctx));
+    if (name in vars) { parts.push(evaluateName(vars[name], template, ctx, depth)); continue; }
+    parts.push(name.includes('.') ? unknownValue(`\${${name}}`) : evaluateName({ Ref: name }, template, ctx, depth));
   }
   parts.push(literal(body.slice(last)));
   return join(parts);

@@ -170,6 +170,7 @@ function addNestedStack(app: App): void {
   platform.addWorker('Mailer', {
     queueOptions: { maxReceiveCount: 3, visibilityTimeout: Duration.minutes(2), encryptionKey: user.key },
     scaling: { minTasks: 1, maxTasks: 4, messagesPerTask: 10 },
+    repository: { keepImages: 3 },
     container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['sleep', '3600'] },
   });
   platform.addScheduledJob('Nightly', {
@@ -188,7 +189,7 @@ function addNestedStack(app: App): void {
   platform.addEventTask('Audit', {
     trigger: EventTrigger.fromJson(JSON.stringify({ 'source': ['aws.iam'], 'detail-type': ['AWS API Call via CloudTrail'] }), { EVENT_NAME: '$.detail.eventName' }),
     container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37') },
-    retryAttempts: 0,
+    retryAttempts: 0, maxEventAge: Duration.minutes(5),
   });
 
   const alerts = new PlatformAlerts(stack, 'Alerts', { platform, topic: user.topic });

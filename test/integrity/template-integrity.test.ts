@@ -51,6 +51,17 @@ describe('nested stacks get exactly the parameters their template declares', () 
     ]);
   });
 
+  test('Parameters that are not a literal map cannot be checked, and say so', () => {
+    const dir = writeAssembly({ Stack: { template: {
+      Conditions: { Yes: { 'Fn::Equals': ['a', 'a'] } },
+      Resources: { Child: nestedStack(CHILD, { 'Fn::If': ['Yes', { Cluster: 'c', Key: 'k' }, { Cluster: 'd', Key: 'k' }] } as Record<string, unknown>) },
+    } } }, { [CHILD]: child });
+    expect(checkAssembly(dir)).toEqual([{
+      file: FILE, logicalId: 'Child', check: 'nested-stack',
+      message: `passes Parameters that are not a literal map ({"Fn::If":["Yes",{"Cluster":"c","Key":"k"},{"Cluster":"d","Key":"k"}]}), which cannot be checked against ${CHILD}`,
+    }]);
+  });
+
   test('a nested stack whose template is not in the assembly is reported', () => {
     const dir = writeAssembly({ Stack: { template: { Resources: { Child: nestedStack(CHILD, {}, false), Gone: nestedStack('Gone.nested.template.json') } } } });
     expect(checkAssembly(dir)).toEqual([

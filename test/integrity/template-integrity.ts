@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkNestedStacks, childTemplateFile } from './nested-stacks';
+import { checkNestedStacks } from './nested-stacks';
 import { checkDuplicateNames, checkPhysicalNames, PhysicalName } from './physical-names';
 import { checkReferences } from './references';
 import { Template, TemplateContext, TemplateProblem } from './types';
@@ -167,4 +167,3 @@ export function formatProblems(problems: readonly TemplateProblem[]): string {
   return problems.map((p) => `${p.file}${p.logicalId ? ` ${p.logicalId}` : ''} [${p.check}] ${p.message}`).join('\n');
 }
 
-export { childTemplateFile };

@@ -62,9 +62,10 @@ export function addFlatStack(app: App): void {
   new PlatformDashboard(stack, 'FlatDashboard', { platform: flat });
 
   const isolated = new ContainerPlatform(stack, 'Isolated', { natGateways: 0, vpcCidr: '10.30.0.0/16' });
-  // The same service ID as on the flat platform: names must still be unique (issue 10, item 5).
-  isolated.addService('Api', {
-    routing: Routing.path('/api/*'),
+  // A second platform in the same stack (issue 10, item 5): its own smoke-test settings prefix;
+  // workload IDs must differ from the first platform's (the library refuses a repeated one).
+  isolated.addService('Payments', {
+    routing: Routing.path('/payments/*'),
     deployment: Deployment.blueGreen(),
     source: Source.codeCommit({ initialCode: APP_CODE }),
   });

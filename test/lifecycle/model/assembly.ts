@@ -52,7 +52,7 @@ export class CloudAssembly {
 
   /** The template a nested stack's (resolved) TemplateURL points at: `.../<asset hash>.json`. */
   public templateAt(url: string): Template {
-    return this.read(this.assetPath(url));
+    return JSON.parse(fs.readFileSync(this.assetPath(url), 'utf8')) as Template;
   }
 
   /** The local path of a file asset named by an S3 URL or key ending in `<hash>.<ext>`. */

@@ -79,6 +79,8 @@ export interface Provider {
   delete(ctx: ProviderContext, current: ResourceState): Promise<void>;
   /** Custom resources are always updated in place; their handler replaces them by returning another physical id. */
   readonly inPlaceOnly?: boolean;
+  /** A nested stack rolls back through the undo log of its own resources, not by an update of its own. */
+  readonly rolledBackByItsResources?: boolean;
 }
 
 interface Step {
@@ -286,6 +288,7 @@ export class CloudFormation {
       describe: `roll back ${id}`, stack: stack.name, logicalId: id,
       run: async () => {
         run.event(`${stack.name}/${id} UPDATE (rollback)`);
+        if (provider.rolledBackByItsResources) { stack.resources.set(id, { ...next, ...before }); return; }
         const back = await provider.update(pctx(), next, before.properties, props);
         stack.resources.set(id, { ...next, physicalId: back.physicalId, attributes: back.attributes, properties: before.properties });
       },

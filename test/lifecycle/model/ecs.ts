@@ -209,7 +209,7 @@ export class Ecs {
 
   /** Whether the tasks of a task definition, once running, pass their health checks. */
   public healthy(taskDefinition: string): boolean {
-    return this.pullable(taskDefinition) && this.world.behaviourOf(taskDefinition).healthy;
+    return this.pullable(taskDefinition) && this.world.behaviourOf(taskDefinition).healthy && this.world.answer(taskDefinition, '/health') < 500;
   }
 
   /** Whether a group runs its desired count, healthy. */

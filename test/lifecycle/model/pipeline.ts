@@ -86,8 +86,11 @@ export class Pipelines {
     const service = this.world.ecs.findService(e.service!.cluster, e.service!.name);
     if (!service) return 'the service no longer exists';
     const primary = this.world.ecs.primary(service);
-    if (primary?.taskDefinition === e.service!.taskDefinition && primary.rolloutState === 'COMPLETED') return 'ok';
     if (primary?.rolloutState === 'IN_PROGRESS') return 'pending';
+    // The action succeeds when the service reaches a steady state running its image (a
+    // deployment that superseded the action's with the same image counts).
+    const image = (td: string) => this.world.ecs.describeTaskDefinition(td).containerDefinitions.map((c) => c.image).join();
+    if (primary?.rolloutState === 'COMPLETED' && image(primary.taskDefinition) === image(e.service!.taskDefinition)) return 'ok';
     return `the ECS deployment of ${e.service!.taskDefinition} did not complete (${service.events.at(-1) ?? 'superseded'})`;
   }
 

@@ -77,6 +77,10 @@ function provider(p: {
 async function waitForService(world: World, cluster: string, name: string): Promise<void> {
   const service = world.ecs.service(cluster, name);
   const failure = await world.ecs.settle(service);
+  if (failure && service.config.deploymentConfiguration?.strategy) {
+    // A blue/green deployment that rolled back (the model's wording).
+    throw new Error(`Resource handler returned message: "Error occurred during operation 'ECS deployment rolled back: ${failure}'."`);
+  }
   if (failure) throw new Error(`Resource handler returned message: "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'." (${failure})`);
   if (!world.ecs.stable(service)) throw new StackHang(`${name} did not stabilize: its tasks cannot start (${service.desiredCount} desired)`);
 }
@@ -331,6 +335,7 @@ const codePipeline = provider({
 
 /** A nested stack: a stack of its own, named `<parent>-<logical id>-<suffix>`, with the parameters the parent passes. */
 const nestedStack: Provider = {
+  rolledBackByItsResources: true,
   async create(ctx, props) {
     const name = `${ctx.stack.name}-${ctx.logicalId}-${ctx.world.ids.suffix().toUpperCase()}`;
     const child = ctx.world.cfn.newStack(name, ctx.stack.assembly, {});

@@ -26,6 +26,8 @@ export interface Behaviour {
   readonly status: (path: string) => number;
   /** Its 5xx and latency alarms go into ALARM while it takes production traffic. */
   readonly errors: boolean;
+  /** It answers 500 to every request when its task definition sets this environment variable. */
+  readonly brokenBy?: string;
 }
 
 const GOOD: Behaviour = { healthy: true, status: () => 200, errors: false };
@@ -248,7 +250,15 @@ export class World {
     const tg = action.forward.filter((f) => f.weight > 0).sort((a, b) => b.weight - a.weight)[0];
     const healthy = tg ? this.targetsOf(tg.targetGroupArn).filter((t) => t.healthy) : [];
     if (healthy.length === 0) return 503;
-    return this.behaviourOf(healthy[0].taskDefinition).status(r.path);
+    return this.answer(healthy[0].taskDefinition, r.path);
+  }
+
+  /** What the code a task definition runs answers to a request for `path`. */
+  public answer(taskDefinition: string, path: string): number {
+    const b = this.behaviourOf(taskDefinition);
+    const td = this.ecs.describeTaskDefinition(taskDefinition);
+    const env = (td.containerDefinitions.flatMap((c) => c.environment ?? []) as Array<{ name: string }>).map((e) => e.name);
+    return b.brokenBy && env.includes(b.brokenBy) ? 500 : b.status(path);
   }
 
   // ---- time -----------------------------------------------------------------------------

@@ -92,7 +92,7 @@ export class Ecr {
 
   /**
    * Lifecycle policy: an `imageCountMoreThan` rule expires the oldest images beyond the count.
-   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
    */
   private expire(repo: Repository): void {
     if (repo.keep === undefined) return;

@@ -247,7 +247,7 @@ export class Ecs {
    * alarm) fails it and, with rollback, ECS deploys the last completed task definition again.
    * Without the circuit breaker a deployment that cannot finish stays in progress. Answers
    * why the deployment failed, if it did.
-   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
    */
   public async settle(service: Service): Promise<string | undefined> {

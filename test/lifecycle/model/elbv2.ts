@@ -2,8 +2,7 @@
  * Elastic Load Balancing as far as the platform touches it: load balancers with private
  * addresses, listeners, rules that forward (weighted) to target groups, and the routing of
  * a request: the lowest-priority rule whose conditions match, else the default action.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#rule-priority
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html ("Rules are evaluated in priority order, from the lowest value to the highest value. The default rule is evaluated last.")
  */
 import { arn } from './aws';
 

@@ -61,6 +61,8 @@ export class World {
   public readonly lostResponses = new Set<string>();
   /** Every resource created with DeletionPolicy Retain: type and physical id. */
   public readonly retained: Array<{ type: string; physicalId: string; stack: string; logicalId: string }> = [];
+  /** Handlers a test gives functions by name (the function's code is the test's). */
+  public readonly testHandlers = new Map<string, (event: any) => Promise<unknown>>();
   /** What user hook functions (by name fragment) report; they succeed unless told otherwise. */
   public readonly hookResults = new Map<string, 'Succeeded' | 'Failed'>();
   private readonly behaviours = new Map<string, Behaviour>();
@@ -122,7 +124,8 @@ export class World {
   // ---- Lambda ---------------------------------------------------------------------------
 
   public knowsFunction(functionArn: string): boolean {
-    return this.lambdas.byArn(functionArn)?.handler !== undefined;
+    const fn = this.lambdas.byArn(functionArn);
+    return fn !== undefined && (fn.handler !== undefined || this.testHandlers.has(fn.name));
   }
 
   /**
@@ -132,6 +135,8 @@ export class World {
   public async invoke(functionArn: string, event: Record<string, any>): Promise<unknown> {
     const fn = this.lambdas.byArn(functionArn);
     if (!fn) throw awsError('ResourceNotFoundException', `Function not found: ${functionArn}`);
+    const testHandler = this.testHandlers.get(fn.name);
+    if (testHandler) return testHandler(clone(event));
     if (!fn.handler) {
       const result = [...this.hookResults].find(([k]) => fn.name.includes(k))?.[1] ?? 'Succeeded';
       if (event.DeploymentId) this.codedeploy.putHookStatus({ deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result });

@@ -66,10 +66,13 @@ export const SCENARIOS = {
   },
   'a deployment that fails its smoke test (or its health checks), then the next push': async (lc, v) => {
     await delivered(lc, v);
-    const bad = lc.kind === 'codeDeploy' || lc.kind === 'ecsBlueGreen' ? { status: () => 500 } : { healthy: false };
-    const failed = await lc.push('c2', bad);
+    // Blue/green services: healthy, but the smoke test's request fails. Others: failing health checks.
+    const smoke = lc.kind === 'codeDeploy' || lc.kind === 'ecsBlueGreen';
+    const failed = await lc.push('c2', smoke ? { status: (path: string) => (path === '/health' ? 200 : 500) } : { healthy: false });
     await lc.settle();
     expect(failed.status).toBe('Failed');
+    if (lc.kind === 'codeDeploy') expect(lc.world.codedeploy.deployments.at(-1)?.errorMessage).toMatch(/AfterAllowTestTraffic hook reported Failed/);
+    if (lc.kind === 'ecsBlueGreen') expect(lc.service()?.events.join('\n')).toMatch(/answered FAILED at POST_TEST_TRAFFIC_SHIFT/);
     lc.expectInvariants();
     await lc.push('c3');
     await lc.settle();

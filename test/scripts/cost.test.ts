@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { DEFAULTS } from '../../lib/private/defaults';
-import { CostDriver, costDrivers, formatCosts, monthlyTotal, PRICES } from '../../scripts/cost';
+import { CostDriver, costDrivers, formatCosts, formatLevers, monthlyTotal, PRICES } from '../../scripts/cost';
 import { printSummary } from '../../scripts/summary';
 import { newApp, newPlatform, templateOf } from '../util';
 
@@ -105,3 +107,14 @@ describe('fixed monthly cost drivers', () => {
   });
 });
 
+
+test('the README shows what the summary prints for the example platform', () => {
+  // GIVEN the README's block under "What it costs"
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const block = /```\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('\n## What it costs\n')))![1];
+  // WHEN the example platform's drivers are printed
+  const stack = new ExamplePlatformStack(newApp(), 'ExamplePlatform', { env: EXAMPLE_ENV });
+  const lines = [...formatCosts('ExamplePlatform', 'eu-west-1', costDrivers([templateOf(stack).toJSON()])), ...formatLevers()];
+  // THEN they are the same
+  expect(block).toBe(lines.join('\n') + '\n');
+});

@@ -1,8 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { transformSync } from 'esbuild';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExampleHttpsStack, EXAMPLE_ZONE } from '../../examples/https-stack';
 import { checkCompliance, describeFindings } from '../compliance';
@@ -32,25 +28,3 @@ test('the HTTPS example serves its domain: certificate, HTTPS listener and a rec
   Template.fromStack(stack).resourceCountIs('AWS::Route53::RecordSet', 2);
 });
 
-/** The first TypeScript block under a heading of README.md, run as a CommonJS module whose imports of the package resolve to lib/. */
-function runReadmeBlock(heading: string): Record<string, unknown> {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(`\n${heading}\n`)))![1];
-  const js = transformSync(block.replace(/'cdk-container-platform'/g, JSON.stringify(path.join(__dirname, '..', '..', 'lib'))), {
-    loader: 'ts', format: 'cjs', target: 'node20',
-  }).code;
-  const module = { exports: {} as Record<string, unknown> };
-  new Function('require', 'module', 'exports', `${js}\nmodule.exports = { app, stack, platform };`)(require, module, module.exports);
-  return module.exports;
-}
-
-test('the README\'s HTTPS example synthesizes the certificate, the HTTPS listener and both records', () => {
-  // GIVEN / WHEN the README's block runs
-  const { stack } = runReadmeBlock('## HTTPS and DNS') as { stack: Stack };
-  const template = templateOf(stack);
-  // THEN
-  template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'example.com', SubjectAlternativeNames: ['*.example.com'] });
-  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
-  const names = Object.values(template.findResources('AWS::Route53::RecordSet')).map((r: any) => r.Properties.Name).sort();
-  expect(names).toEqual(['catalog.example.com.', 'example.com.']);
-});

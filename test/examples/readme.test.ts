@@ -98,6 +98,19 @@ const CLAIMS: Record<string, (app: App) => void> = {
     platform.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }) });
   },
 
+  'HTTPS and DNS': (app) => {
+    const platform = templatesOf(app)('Platform');
+    // the certificate of the name and its wildcard, validated in the zone; HTTPS on 443; a record per routed name
+    expect(onlyProperties(platform, 'AWS::CertificateManager::Certificate')).toMatchObject({
+      DomainName: 'example.com', SubjectAlternativeNames: ['*.example.com'],
+      DomainValidationOptions: [{ DomainName: 'example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    platform.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    platform.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+    const records = Object.values(platform.findResources('AWS::Route53::RecordSet')).map((r) => `${r.Properties.Type} ${r.Properties.Name}`).sort();
+    expect(records).toEqual(['A catalog.example.com.', 'A example.com.']);
+  },
+
   'Scale: stacks and load balancers': (app) => {
     const platform = templatesOf(app)('Platform');
     platform.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);

@@ -1,10 +1,13 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
 
 /** Options of {@link Source.codeCommit}. */
 export interface CodeCommitSourceOptions {
@@ -58,12 +61,46 @@ export interface BoundSource {
 }
 
 type Binder = (scope: Construct, output: codepipeline.Artifact, name: string) => BoundSource;
+type Validator = (p: Problems, prop: string) => void;
+
+/**
+ * A Git branch: 1 to 256 characters (CodeCommit) that Git accepts as a reference name.
+ * @see https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateBranch.html
+ * @see https://git-scm.com/docs/git-check-ref-format
+ */
+function validateBranch(p: Problems, prop: string, branch: string | undefined): void {
+  if (branch === undefined || Token.isUnresolved(branch)) return;
+  const ok = branch.length >= 1 && branch.length <= 256 && !/[\x00-\x20\x7f~^:?*[\\]/.test(branch) && !branch.includes('..')
+    && !branch.includes('@{') && !branch.includes('//') && !/(^|\/)\./.test(branch) && !/[/.]$/.test(branch) && !branch.startsWith('/')
+    && !/\.lock($|\/)/.test(branch);
+  p.require(ok, prop, branch, "a Git branch name of 1 to 256 characters without spaces, control characters, ~ ^ : ? * [ \\ or '..', "
+    + "not starting or ending with '/' or '.', not ending with '.lock'", "use a branch such as 'main'");
+}
+
+/**
+ * A CodeConnections (formerly CodeStar Connections) connection ARN.
+ * @see https://docs.aws.amazon.com/servicecatalog/latest/dg/API_CodeStarParameters.html (ConnectionArn pattern)
+ * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
+ */
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
 
 /** Where a service's pipeline gets its code. */
 export class Source {
   /** A CodeCommit repository: a new one by default. */
   public static codeCommit(options: CodeCommitSourceOptions = {}): Source {
-    return new Source('CodeCommit', (scope, output, name) => {
+    const validate: Validator = (p, prop) => {
+      validateBranch(p, `${prop}.branch`, options.branch);
+      const dir = options.initialCode;
+      if (dir === undefined || Token.isUnresolved(dir)) return;
+      if (options.repository) {
+        p.add(`${prop}.initialCode`, dir, 'nothing with `repository` (only a repository the source creates gets a first commit)',
+          'remove initialCode, or remove repository to let the source create one');
+      } else {
+        p.require(fs.existsSync(path.resolve(dir)) && fs.statSync(path.resolve(dir)).isDirectory(), `${prop}.initialCode`, dir,
+          'an existing directory (its files become the first commit)', 'point initialCode at the directory of your application, relative to where cdk runs');
+      }
+    };
+    return new Source('CodeCommit', validate, (scope, output, name) => {
       const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
         repositoryName: name,
         description: `Source of ${name}, built and deployed by its pipeline`,
@@ -86,7 +123,21 @@ export class Source {
 
   /** A GitHub, GitLab or Bitbucket repository through a CodeConnections connection. */
   public static connection(options: ConnectionSourceOptions): Source {
-    return new Source('Connection', (_scope, output, _name) => ({
+    const validate: Validator = (p, prop) => {
+      if (!Token.isUnresolved(options.connectionArn)) {
+        p.require(CONNECTION_ARN.test(options.connectionArn), `${prop}.connectionArn`, options.connectionArn,
+          'a CodeConnections connection ARN, arn:aws:codeconnections:<region>:<account>:connection/<id> (or arn:aws:codestar-connections:...)',
+          'copy the ARN of an available connection from the console (Developer Tools > Settings > Connections)');
+      }
+      p.word(`${prop}.owner`, options.owner, 'the user or organization that owns the repository, without spaces',
+        "write it as in the repository's URL, e.g. 'my-org' in github.com/my-org/orders");
+      if (!Token.isUnresolved(options.repo)) {
+        p.require(/^[^\s/]+$/.test(options.repo), `${prop}.repo`, options.repo, "the repository's name, without spaces or '/'",
+          "write it as in the repository's URL, e.g. 'orders' in github.com/my-org/orders");
+      }
+      validateBranch(p, `${prop}.branch`, options.branch);
+    };
+    return new Source('Connection', validate, (_scope, output, _name) => ({
       identity: `connection:${options.owner}/${options.repo}@${options.branch ?? DEFAULTS.branch}`,
       action: new actions.CodeStarConnectionsSourceAction({
         actionName: 'Source',
@@ -102,7 +153,21 @@ export class Source {
 
   /** A zip file in an S3 bucket; a new version of the object starts the pipeline. */
   public static s3(options: S3SourceOptions): Source {
-    return new Source('S3', (_scope, output, _name) => ({
+    const validate: Validator = (p, prop) => {
+      // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html (keys of up to 1,024 bytes)
+      if (!Token.isUnresolved(options.key)) {
+        p.require(options.key.length >= 1 && Buffer.byteLength(options.key) <= 1024, `${prop}.key`, options.key,
+          'an object key of 1 to 1024 characters', "name the zip file, such as 'orders/source.zip'");
+      }
+      // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3.html (the source bucket must be versioned)
+      const cfn = options.bucket.node.defaultChild;
+      if (cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.versioningConfiguration)) {
+        const status = (cfn.versioningConfiguration as s3.CfnBucket.VersioningConfigurationProperty | undefined)?.status;
+        p.require(status === 'Enabled' || Token.isUnresolved(status), `${prop}.bucket`, options.bucket.node.path,
+          'a versioned bucket (the S3 source action of CodePipeline needs versioning)', 'create the bucket with versioned: true');
+      }
+    };
+    return new Source('S3', validate, (_scope, output, _name) => ({
       identity: `s3:${options.bucket.node.path}/${options.key}`,
       action: new actions.S3SourceAction({
         actionName: 'S3',
@@ -117,12 +182,22 @@ export class Source {
   private constructor(
     /** The kind of source: CodeCommit, Connection or S3. */
     public readonly kind: string,
+    validator: Validator,
     binder: Binder,
   ) {
+    this.validator = validator;
     this.binder = binder;
   }
 
+  private readonly validator: Validator;
   private readonly binder: Binder;
+
+  /**
+   * @internal records the problems of the source's options under `prop`.
+   */
+  public _validate(p: Problems, prop: string): void {
+    this.validator(p, prop);
+  }
 
   /**
    * @internal

@@ -11,9 +11,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { isCidr, isIpv4Cidr } from './cidr';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
+import { validatePlatform, validateSubnets } from './validate-platform';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
@@ -185,6 +185,7 @@ export class ContainerPlatform extends Construct {
   private readonly loadBalancerSettings: SharedLoadBalancerProps;
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
   private readonly pipelineRepositories = new Map<string, Construct>();
+  private readonly discoveryNames = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
 
@@ -193,7 +194,9 @@ export class ContainerPlatform extends Construct {
     const protocol = props.protocol ?? (props.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
-    this.validate(props, protocol, productionPort, testListenerPort);
+    const p = new Problems(this);
+    validatePlatform(p, this, props, { protocol, productionPort, testListenerPort });
+    p.throwIfAny();
 
     this.protocol = protocol;
     this.testListenerPort = testListenerPort;
@@ -232,6 +235,11 @@ export class ContainerPlatform extends Construct {
       acknowledgeVpc(vpc);
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
+      if (props.serviceSubnets) {
+        const subnets = new Problems(this);
+        validateSubnets(subnets, vpc, { ...props, serviceSubnets: this.serviceSubnets });
+        subnets.throwIfAny();
+      }
     }
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -291,6 +299,14 @@ export class ContainerPlatform extends Construct {
    * @param id a construct ID such as 'LoadBalancer2' (a public contract)
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {
+    const taken = this.node.tryFindChild(id);
+    if (taken) {
+      const p = new Problems(this);
+      let free = this.sharedLoadBalancers.length + 1;
+      while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
+      p.add('id', id, `an ID no other load balancer or part of the platform uses (${taken.node.path} has it)`, `use another ID, such as 'LoadBalancer${free}'`);
+      p.throwIfAny();
+    }
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
     (this.node.tryFindChild('SmokeTest') as SmokeTest | undefined)?._reach(lb);
@@ -348,6 +364,13 @@ export class ContainerPlatform extends Construct {
   }
 
   private workloadScope(id: string, kind: string): Construct {
+    const taken = this.node.tryFindChild(this.nestedServiceStacks ? `${id}Stack` : id);
+    if (taken) {
+      const p = new Problems(this);
+      const holder = (this.nestedServiceStacks ? taken.node.tryFindChild(id) : undefined) ?? taken;
+      p.add('id', id, `an ID no other workload or part of the platform uses (${holder.node.path} has it)`, 'give each service, worker, job and event task its own ID');
+      p.throwIfAny();
+    }
     return this.nestedServiceStacks
       ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
       : this;
@@ -363,6 +386,15 @@ export class ContainerPlatform extends Construct {
       type: servicediscovery.NamespaceType.HTTP,
       useForServiceConnect: true,
     });
+  }
+
+  /**
+   * @internal records that `owner` joins Service Connect as `name`; returns the earlier owner of the name, if any.
+   */
+  public _claimDiscoveryName(name: string, owner: Construct): Construct | undefined {
+    const earlier = this.discoveryNames.get(name);
+    if (!earlier) this.discoveryNames.set(name, owner);
+    return earlier;
   }
 
   /**
@@ -415,44 +447,6 @@ export class ContainerPlatform extends Construct {
       'Load balancer access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3).');
     acknowledgeLogBucket(bucket);
     return bucket;
-  }
-
-  private validate(props: ContainerPlatformProps, protocol: elbv2.ApplicationProtocol, productionPort: number, testPort: number): void {
-    const p = new Problems(this);
-    const https = protocol === elbv2.ApplicationProtocol.HTTPS;
-    p.require(!(https && !props.certificate), 'certificate', undefined,
-      'a certificate whenever protocol is HTTPS', 'pass `certificate` (an ACM certificate for your domain) or set protocol to HTTP');
-    p.require(!(!https && props.certificate), 'protocol', protocol,
-      'HTTPS when a certificate is set', 'remove `protocol` (HTTPS is then chosen) or remove `certificate`');
-    p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
-    const region = Stack.of(this).region;
-    p.require(!Token.isUnresolved(region), 'stack env.region', region,
-      'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',
-      `create the stack with env: { account, region }; offline synthesis also needs the region's availability zones in cdk.json context`);
-    const reserved: number[] = https ? [DEFAULTS.httpsPort, DEFAULTS.httpPort] : [DEFAULTS.httpPort];
-    if (!Token.isUnresolved(testPort) && reserved.includes(testPort)) {
-      p.add('testListenerPort', testPort, `a port other than the production port ${productionPort}${https ? ' and the redirect port 80' : ''}`,
-        `choose a free port such as ${DEFAULTS.testListenerPort}`);
-    }
-    if (props.vpc) {
-      for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
-        p.require(props[prop] === undefined, prop, props[prop], 'nothing when `vpc` is passed (the VPC is yours)',
-          `remove \`${prop}\`, or remove \`vpc\` to let the platform create one`);
-      }
-    }
-    p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
-    const azs = props.maxAzs ?? DEFAULTS.maxAzs;
-    p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
-    if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
-      const prefix = Number(props.vpcCidr.split('/')[1]);
-      p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= 24, 'vpcCidr', props.vpcCidr,
-        'an IPv4 CIDR block with a prefix from /16 to /24', "use a private range such as '10.0.0.0/16'");
-    }
-    for (const [prop, list] of [['allowedCidrs', props.allowedCidrs], ['testListenerAllowedCidrs', props.testListenerAllowedCidrs]] as const) {
-      (list ?? []).forEach((cidr, i) => p.require(isCidr(cidr), `${prop}[${i}]`, cidr,
-        "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length'));
-    }
-    p.throwIfAny();
   }
 }
 

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { fitName } from '../private/naming';
 
 /** Options of {@link Source.codeCommit}. */
 export interface CodeCommitSourceOptions {
@@ -102,7 +103,9 @@ export class Source {
     };
     return new Source('CodeCommit', validate, (scope, output, name) => {
       const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
-        repositoryName: name,
+        // CodeCommit repository names hold at most 100 characters.
+        // https://docs.aws.amazon.com/codecommit/latest/userguide/limits.html
+        repositoryName: fitName(name, 100),
         description: `Source of ${name}, built and deployed by its pipeline`,
         code: options.initialCode ? codecommit.Code.fromDirectory(options.initialCode, options.branch ?? DEFAULTS.branch) : undefined,
       });

@@ -146,8 +146,8 @@ function validateBlueGreen(p: Problems, deployment: Deployment): void {
     if (!validEvents.includes(hook.lifecycleEvent)) {
       p.add(prop, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value');
     } else if (!ecsNative && smokeTest && hook.lifecycleEvent === HookEvent.AFTER_ALLOW_TEST_TRAFFIC) {
-      p.add(prop, hook.lifecycleEvent, `an event other than AfterAllowTestTraffic, where the built-in smoke test runs (${onePerEvent})`,
-        'move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }');
+      p.warn('cdk-container-platform:hook-beside-smoke-test', `${prop} is AfterAllowTestTraffic, where the built-in smoke test also runs; `
+        + `${onePerEvent}. Move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }.`);
     } else if (!ecsNative && used.has(hook.lifecycleEvent)) {
       p.add(prop, hook.lifecycleEvent, `an event no other hook uses (${onePerEvent})`, 'call both from one function, or move one to another event');
     }

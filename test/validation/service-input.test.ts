@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -7,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Capacity, ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions } from '../../lib';
 import { messageOf, ORDERS, serviceError } from './helpers';
+import { newPlatform } from '../util';
 
 /**
  * Bad input a new user gives a service (issue 12): each case fails at synth with the
@@ -126,10 +128,6 @@ const cases: Array<[string, Options, string[]]> = [
   ['the same hook event twice', (stack) => ({
     deployment: Deployment.blueGreen({ hooks: [{ lifecycleEvent: HookEvent.AFTER_INSTALL, function: hook(stack, 'A') }, { lifecycleEvent: HookEvent.AFTER_INSTALL, function: hook(stack, 'B') }] }),
   }), [`deployment.hooks[1].lifecycleEvent: received "AfterInstall"; allowed: an event no other hook uses (${ONE_PER_EVENT}). Fix: call both from one function, or move one to another event.`]],
-  ['a hook where the smoke test runs', (stack) => ({
-    deployment: Deployment.blueGreen({ hooks: [{ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: hook(stack, 'A') }] }),
-  }), [`deployment.hooks[0].lifecycleEvent: received "AfterAllowTestTraffic"; allowed: an event other than AfterAllowTestTraffic, where the built-in smoke test runs (${ONE_PER_EVENT}). `
-    + 'Fix: move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }.']],
   ['a load balancer of another platform', (stack) => ({ loadBalancer: new ContainerPlatform(stack, 'Other').defaultLoadBalancer }),
     ['loadBalancer: received "Test/Other/LoadBalancer"; allowed: a load balancer of Test/Platform (platform.loadBalancers). Fix: pass platform.defaultLoadBalancer or one made with platform.addLoadBalancer(id).']],
 ];
@@ -146,4 +144,27 @@ test('the log retention periods the library allows are those of aws-cdk-lib, plu
   const cdk = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
   // THEN the message's list is CDK's enum without INFINITE (9999), which the message names
   expect(cdk.filter((d) => d !== logs.RetentionDays.INFINITE).join(', ')).toBe(RETENTION.split(': ')[1].split(', or')[0]);
+});
+
+test('a hook where the smoke test runs is warned about', () => {
+  // GIVEN
+  const { stack, platform } = newPlatform();
+  // WHEN
+  platform.addService('Orders', {
+    routing: Routing.path('/orders/*'),
+    deployment: Deployment.blueGreen({ hooks: [{ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: hook(stack, 'A') }] }),
+  });
+  // THEN
+  Annotations.fromStack(stack).hasWarning(`/${ORDERS}`, Match.stringLikeRegexp(
+    `^deployment.hooks\\[0\\].lifecycleEvent is AfterAllowTestTraffic, where the built-in smoke test also runs; ${ONE_PER_EVENT}. Move the hook to another event, `
+    + 'or turn the smoke test off with smokeTest: \\{ enabled: false \\}.'));
+});
+
+test('a desired count without a fixed image is warned about, since the service starts from 0 tasks', () => {
+  // GIVEN
+  const { stack, platform } = newPlatform();
+  // WHEN
+  platform.addService('Orders', { routing: Routing.path('/orders/*'), desiredCount: 4, scaling: { maxTasks: 4 } });
+  // THEN
+  Annotations.fromStack(stack).hasWarning(`/${ORDERS}`, Match.stringLikeRegexp('^desiredCount applies only with container.image'));
 });

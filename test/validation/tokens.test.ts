@@ -1,4 +1,5 @@
 import { CfnParameter, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,6 +26,11 @@ function str(stack: Stack, id: string): string {
   return new CfnParameter(stack, id).valueAsString;
 }
 
+/** A Ref to parameter `id`, or to the nested stack's parameter for it. */
+function ref(id: string): unknown {
+  return { Ref: Match.stringLikeRegexp(`^(referencetoTest)?${id}`) };
+}
+
 function seconds(stack: Stack, id: string): Duration {
   return Duration.seconds(num(stack, id));
 }
@@ -41,8 +47,8 @@ test('a platform whose validated props are tokens synthesizes', () => {
   }, stack);
   // THEN
   const t = templateOf(stack);
-  t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { Ref: 'WebAcl' } });
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: { Ref: 'TestPort' } });
+  t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: ref('WebAcl') });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: ref('TestPort') });
 });
 
 test('a service whose validated props are tokens synthesizes', () => {
@@ -83,10 +89,10 @@ test('a service whose validated props are tokens synthesizes', () => {
   });
   // THEN the tokens reach the template
   const t = templateOf(stack);
-  t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: { Ref: 'Retention' } });
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: { Ref: 'Interval' }, HealthCheckTimeoutSeconds: { Ref: 'Timeout' } });
+  t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: ref('Retention') });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: ref('Interval'), HealthCheckTimeoutSeconds: ref('Timeout') });
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [{ HealthCheck: { Interval: { Ref: 'HcInterval' }, Timeout: { Ref: 'HcTimeout' }, Retries: { Ref: 'HcRetries' }, StartPeriod: { Ref: 'HcStart' } } }],
+    ContainerDefinitions: [{ HealthCheck: { Interval: ref('HcInterval'), Timeout: ref('HcTimeout'), Retries: ref('HcRetries'), StartPeriod: ref('HcStart') } }],
   });
 });
 
@@ -116,6 +122,6 @@ test('a worker, a scheduled job and an event task whose validated props are toke
   });
   // THEN the retry policies carry the tokens
   const t = templateOf(stack);
-  t.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { RetryPolicy: { MaximumRetryAttempts: { Ref: 'JobRetries' }, MaximumEventAgeInSeconds: { Ref: 'JobAge' } } } });
-  t.hasResourceProperties('AWS::Events::Rule', { Targets: [{ RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: { Ref: 'EventAge' } } }] });
+  t.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { RetryPolicy: { MaximumRetryAttempts: ref('JobRetries'), MaximumEventAgeInSeconds: ref('JobAge') } } });
+  t.hasResourceProperties('AWS::Events::Rule', { Targets: [{ RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: ref('EventAge') } }] });
 });

@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
-import { validatePlatform, validateSubnets } from './validate-platform';
+import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
@@ -222,8 +222,8 @@ export class ContainerPlatform extends Construct {
         maxAzs: props.maxAzs ?? DEFAULTS.maxAzs,
         natGateways,
         subnetConfiguration: [
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'Private', subnetType: privateType, cidrMask: 20 },
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_MASKS.public, mapPublicIpOnLaunch: false },
+          { name: 'Private', subnetType: privateType, cidrMask: SUBNET_MASKS.private },
         ],
       });
       this.flowLogGroup = this._newLogGroup(this, 'FlowLogs');
@@ -300,11 +300,12 @@ export class ContainerPlatform extends Construct {
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {
     const taken = this.node.tryFindChild(id);
-    if (taken) {
+    if (!id || taken) {
       const p = new Problems(this);
       let free = this.sharedLoadBalancers.length + 1;
       while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
-      p.add('id', id, `an ID no other load balancer or part of the platform uses (${taken.node.path} has it)`, `use another ID, such as 'LoadBalancer${free}'`);
+      p.add('id', id, taken ? `an ID no other load balancer or part of the platform uses (${taken.node.path} has it)` : 'a non-empty ID',
+        `use another ID, such as 'LoadBalancer${free}'`);
       p.throwIfAny();
     }
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
@@ -365,10 +366,11 @@ export class ContainerPlatform extends Construct {
 
   private workloadScope(id: string, kind: string): Construct {
     const taken = this.node.tryFindChild(this.nestedServiceStacks ? `${id}Stack` : id);
-    if (taken) {
+    if (!id || taken) {
       const p = new Problems(this);
-      const holder = (this.nestedServiceStacks ? taken.node.tryFindChild(id) : undefined) ?? taken;
-      p.add('id', id, `an ID no other workload or part of the platform uses (${holder.node.path} has it)`, 'give each service, worker, job and event task its own ID');
+      const holder = (taken && this.nestedServiceStacks ? taken.node.tryFindChild(id) : undefined) ?? taken;
+      p.add('id', id, holder ? `an ID no other workload or part of the platform uses (${holder.node.path} has it)` : `a non-empty ID (it names the ${kind})`,
+        'give each service, worker, job and event task its own ID');
       p.throwIfAny();
     }
     return this.nestedServiceStacks

@@ -14,6 +14,9 @@ import { Problems } from '../private/errors';
  */
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[^/\s]+\/[^/\s]+$/;
 
+/** The prefix lengths of the subnets the platform's VPC has in each availability zone. */
+export const SUBNET_MASKS = { public: 24, private: 20 } as const;
+
 /** What the platform's validation needs besides the props. */
 export interface PlatformSettings {
   readonly protocol: elbv2.ApplicationProtocol;
@@ -51,9 +54,17 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
   const azs = props.maxAzs ?? DEFAULTS.maxAzs;
   p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
   if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
+    // A VPC's block is /16 to /28; the platform's layout needs a public and a private subnet per AZ.
+    // @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+    const regionAzs = Stack.of(scope).availabilityZones;
+    const used = Token.isUnresolved(azs) ? 2 : Math.min(azs, regionAzs.some((z) => Token.isUnresolved(z)) ? azs : regionAzs.length);
+    // aws-cdk-lib allocates the public subnets first, then each private one on a boundary of its size.
+    const addresses = 2 ** (32 - SUBNET_MASKS.private) * (used + 1);
+    const widest = 32 - Math.ceil(Math.log2(addresses));
     const prefix = Number(props.vpcCidr.split('/')[1]);
-    p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= 24, 'vpcCidr', props.vpcCidr,
-      'an IPv4 CIDR block with a prefix from /16 to /24', "use a private range such as '10.0.0.0/16'");
+    p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= widest, 'vpcCidr', props.vpcCidr,
+      `an IPv4 CIDR block with a prefix from /16 to /${widest} (room for a /${SUBNET_MASKS.public} public and a /${SUBNET_MASKS.private} private subnet in each of the ${used} availability zones)`,
+      "use a private range such as '10.0.0.0/16'");
   }
   for (const [prop, list] of [['allowedCidrs', props.allowedCidrs], ['testListenerAllowedCidrs', props.testListenerAllowedCidrs]] as const) {
     (list ?? []).forEach((cidr, i) => p.require(isCidr(cidr), `${prop}[${i}]`, cidr,

@@ -56,7 +56,7 @@ export class Problems {
   /** Whole seconds in [min, max]; tokens and undefined pass. */
   public seconds(prop: string, value: Duration | undefined, min: number, max: number): void {
     if (!value || value.isUnresolved()) return;
-    const s = value.toSeconds();
+    const s = value.toSeconds({ integral: false });
     this.require(Number.isInteger(s) && s >= min && s <= max, prop, `${s} seconds`, `whole seconds from ${min} to ${max}`,
       'use Duration.seconds(n) within that range');
   }

@@ -3,8 +3,7 @@ import { Problems } from './errors';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.*)\)$/;
-const AT = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
-const UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3600, day: 86400 };
+const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
@@ -69,7 +68,6 @@ export function validateScheduleExpression(p: Problems, prop: string, expression
     const singular = !unit.endsWith('s');
     p.require(n >= 1 && singular === (n === 1), prop, expression,
       'rate(1 minute|hour|day) or rate(n minutes|hours|days) with n > 1', fix);
-    p.require(n * UNIT_SECONDS[unit.replace(/s$/, '')] >= 60, prop, expression, 'at most one run a minute', 'run at most once a minute: rate(1 minute) or slower');
     return;
   }
   if (/^rate\(\d+ seconds?\)$/.test(expression)) {
@@ -89,5 +87,14 @@ export function validateScheduleExpression(p: Problems, prop: string, expression
       "'?' in exactly one of day-of-month and day-of-week", "write '?' in day-of-week when you set day-of-month, and the other way round");
     return;
   }
-  p.require(AT.test(expression), prop, expression, 'rate(...), cron(...) or at(yyyy-mm-ddThh:mm:ss)', fix);
+  const at = AT.exec(expression);
+  if (!at) {
+    p.add(prop, expression, 'rate(...), cron(...) or at(yyyy-mm-ddThh:mm:ss)', fix);
+    return;
+  }
+  const [year, month, day, hour, minute, second] = at.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  p.require(date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second, prop, expression,
+  'at(yyyy-mm-ddThh:mm:ss) with a date and time that exist', fix);
 }

@@ -72,8 +72,8 @@ function validateHealthCheck(p: Problems, hc: ecs.HealthCheck): void {
   p.seconds(`${prop}.timeout`, hc.timeout, 2, 60);
   p.intRange(`${prop}.retries`, hc.retries, 1, 10);
   p.seconds(`${prop}.startPeriod`, hc.startPeriod, 0, 300);
-  const interval = hc.interval?.isUnresolved() ? undefined : hc.interval?.toSeconds() ?? 30;
-  const timeout = hc.timeout?.isUnresolved() ? undefined : hc.timeout?.toSeconds() ?? 5;
+  const interval = hc.interval?.isUnresolved() ? undefined : hc.interval?.toSeconds({ integral: false }) ?? 30;
+  const timeout = hc.timeout?.isUnresolved() ? undefined : hc.timeout?.toSeconds({ integral: false }) ?? 5;
   if (interval !== undefined && timeout !== undefined && timeout > interval && timeout <= 60 && interval >= 5) {
     // aws-cdk-lib refuses a timeout longer than the interval.
     p.add(`${prop}.timeout`, `${timeout} seconds`, `at most the interval (${interval} seconds)`, 'shorten the timeout or lengthen the interval');

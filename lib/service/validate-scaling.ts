@@ -34,8 +34,9 @@ export interface StepRules {
 export function validateServiceScaling(p: Problems, s: ScalingOptions, minTasks: number, maxTasks: number, desiredCount: number | undefined): void {
   validateTaskLimits(p, s, minTasks, maxTasks);
   if (desiredCount !== undefined && !Token.isUnresolved(desiredCount)) {
+    const before = p.count;
     p.intRange('desiredCount', desiredCount, 0, MAX_TASKS_PER_SERVICE);
-    if (!Token.isUnresolved(minTasks) && !Token.isUnresolved(maxTasks) && minTasks <= maxTasks) {
+    if (p.count === before && !Token.isUnresolved(minTasks) && !Token.isUnresolved(maxTasks) && minTasks <= maxTasks) {
       p.require(desiredCount >= minTasks && desiredCount <= maxTasks, 'desiredCount', desiredCount,
         `a count from scaling.minTasks (${minTasks}) to scaling.maxTasks (${maxTasks})`, 'move desiredCount inside the scaling range, or omit it');
     }

@@ -80,7 +80,7 @@ function validateAlarms(p: Problems, a: AlarmOptions): void {
       'a number of at least 1 (the alarm fires at this many 5xx responses a minute, so 0 or less fires always)', 'raise the threshold');
   }
   if (a.p99Latency && !a.p99Latency.isUnresolved()) {
-    const ms = a.p99Latency.toMilliseconds();
+    const ms = a.p99Latency.toMilliseconds({ integral: false });
     p.require(ms > 0, 'alarms.p99Latency', `${ms} ms`, 'more than 0 ms', 'use a duration such as Duration.seconds(2)');
   }
   for (const key of ['cpuPercent', 'memoryPercent'] as const) p.intRange(`alarms.${key}`, a[key], 1, 100);
@@ -102,8 +102,9 @@ function validateHealth(p: Problems, h: HealthOptions): void {
   p.seconds('health.deregistrationDelay', h.deregistrationDelay, 0, 3600);
   p.seconds('health.gracePeriod', h.gracePeriod, 0, 2147483647);
   if (h.interval && h.timeout && !h.interval.isUnresolved() && !h.timeout.isUnresolved()) {
-    p.require(h.timeout.toSeconds() < h.interval.toSeconds(), 'health.timeout', `${h.timeout.toSeconds()} seconds`,
-      `less than health.interval (${h.interval.toSeconds()} seconds)`, 'shorten the timeout or lengthen the interval');
+    const interval = h.interval.toSeconds({ integral: false });
+    const timeout = h.timeout.toSeconds({ integral: false });
+    p.require(timeout < interval, 'health.timeout', `${timeout} seconds`, `less than health.interval (${interval} seconds)`, 'shorten the timeout or lengthen the interval');
   }
 }
 
@@ -121,20 +122,20 @@ function validateBlueGreen(p: Problems, deployment: Deployment): void {
   const traffic = options.traffic;
   if (traffic && traffic.kind !== 'ALL_AT_ONCE') {
     p.intRange('deployment.traffic.percent', traffic.percent, 1, 99, 'shift between 1 and 99 percent per step');
-    if (ecsNative && traffic.kind === 'LINEAR' && !Token.isUnresolved(traffic.percent) && traffic.percent < 3) {
+    if (ecsNative && traffic.kind === 'LINEAR' && !Token.isUnresolved(traffic.percent) && traffic.percent >= 1 && traffic.percent < 3) {
       p.add('deployment.traffic.percent', traffic.percent, 'at least 3 percent per step for the ECS LINEAR strategy', 'shift 3 percent or more per step');
     }
     if (!traffic.interval.isUnresolved()) {
-      const minutes = traffic.interval.toSeconds() / 60;
-      p.require(Number.isInteger(minutes) && minutes >= 1 && (!ecsNative || minutes <= 1440), 'deployment.traffic.interval', `${traffic.interval.toSeconds()} seconds`,
+      const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
+      p.require(Number.isInteger(minutes) && minutes >= 1 && (!ecsNative || minutes <= 1440), 'deployment.traffic.interval', `${traffic.interval.toSeconds({ integral: false })} seconds`,
         ecsNative ? 'a whole number of minutes from 1 to 1440' : 'a whole number of minutes, at least 1',
         ecsNative ? 'use Duration.minutes(n) with 1 <= n <= 1440' : 'use Duration.minutes(n) with n >= 1');
     }
   }
   const wait = options.terminationWait;
   if (wait && !wait.isUnresolved()) {
-    const minutes = wait.toSeconds() / 60;
-    p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds()} seconds`,
+    const minutes = wait.toSeconds({ integral: false }) / 60;
+    p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds({ integral: false })} seconds`,
       `whole minutes from 0 to ${maxWait} (${waitLimit})`, 'use Duration.minutes(n) within that range');
   }
   const validEvents: string[] = Object.values(HookEvent);

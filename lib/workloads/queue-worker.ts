@@ -145,7 +145,7 @@ export class QueueWorker extends Construct {
     // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (maxReceiveCount, VisibilityTimeout 0-43200 s)
     p.intRange('queueOptions.maxReceiveCount', q.maxReceiveCount, 1, 1000);
     if (q.visibilityTimeout && !q.visibilityTimeout.isUnresolved()) {
-      const s = q.visibilityTimeout.toSeconds();
+      const s = q.visibilityTimeout.toSeconds({ integral: false });
       p.require(Number.isInteger(s) && s >= 0 && s <= 43200, 'queueOptions.visibilityTimeout', `${s} seconds`,
         'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
     }

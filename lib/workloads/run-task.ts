@@ -57,7 +57,7 @@ export function retrySettings(r: RunRetryOptions): { retryAttempts: number; maxE
 export function validateRetry(p: Problems, r: RunRetryOptions): void {
   p.intRange('retryAttempts', r.retryAttempts, 0, 185);
   if (r.maxEventAge && !r.maxEventAge.isUnresolved()) {
-    const s = r.maxEventAge.toSeconds();
+    const s = r.maxEventAge.toSeconds({ integral: false });
     p.require(Number.isInteger(s) && s >= 60 && s <= 86400, 'maxEventAge', `${s} seconds`,
       'whole seconds from 60 (1 minute) to 86400 (24 hours)', 'use Duration.minutes(n) or Duration.hours(n) within that range');
   }

@@ -36,6 +36,21 @@ describe('platform props', () => {
     expect(() => newPlatform({ webAclArn: WEB_ACL })).not.toThrow();
   });
 
+  test('a VPC block too small for the subnets fails instead of a raw aws-cdk-lib error', () => {
+    // GIVEN / WHEN
+    const message = platformError({ vpcCidr: '10.0.0.0/19' });
+    // THEN
+    expect(message).toBe(messageOf('Test/Platform', [
+      'vpcCidr: received "10.0.0.0/19"; allowed: an IPv4 CIDR block with a prefix from /16 to /18 (room for a /24 public and a /20 private subnet '
+      + "in each of the 2 availability zones). Fix: use a private range such as '10.0.0.0/16'.",
+    ]));
+  });
+
+  test.each([2, 3])('a /18 block holds the subnets of %d availability zones', (maxAzs) => {
+    // GIVEN / WHEN / THEN
+    expect(() => newPlatform({ vpcCidr: '10.0.0.0/18', maxAzs })).not.toThrow();
+  });
+
   test('a TLS policy without HTTPS fails instead of being ignored', () => {
     // GIVEN / WHEN
     const message = platformError({ sslPolicy: elbv2.SslPolicy.TLS13_13 });
@@ -124,6 +139,27 @@ describe('names that clash', () => {
     expect(message).toBe(messageOf('Test/Platform', [
       'id: received "Cluster"; allowed: an ID no other workload or part of the platform uses (Test/Platform/Cluster has it). Fix: give each service, worker, job and event task its own ID.',
     ]));
+  });
+
+  test.each([
+    ['a service', 'service', (platform: ContainerPlatform) => platform.addService('', { routing: Routing.path('/orders/*') })],
+    ['a worker', 'worker', (platform: ContainerPlatform) => platform.addWorker('')],
+  ])('%s with an empty id', (_name, kind, add) => {
+    // GIVEN
+    const { platform } = newPlatform();
+    // WHEN
+    const message = errorOf(() => add(platform));
+    // THEN
+    expect(message).toBe(messageOf('Test/Platform', [`id: received ""; allowed: a non-empty ID (it names the ${kind}). Fix: give each service, worker, job and event task its own ID.`]));
+  });
+
+  test('a load balancer with an empty id', () => {
+    // GIVEN
+    const { platform } = newPlatform();
+    // WHEN
+    const message = errorOf(() => platform.addLoadBalancer(''));
+    // THEN
+    expect(message).toBe(messageOf('Test/Platform', ["id: received \"\"; allowed: a non-empty ID. Fix: use another ID, such as 'LoadBalancer2'."]));
   });
 
   test('a second load balancer named like the first', () => {

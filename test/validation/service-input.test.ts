@@ -6,7 +6,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Capacity, ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions } from '../../lib';
+import { Capacity, ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions, TrafficShift } from '../../lib';
 import { messageOf, ORDERS, serviceError } from './helpers';
 import { newPlatform } from '../util';
 
@@ -70,7 +70,14 @@ const cases: Array<[string, Options, string[]]> = [
     'capacity.onDemandWeight: received 1.5; allowed: an integer from 0 to 1000. Fix: set capacity.onDemandWeight to a whole number between 0 and 1000.',
   ]],
 
+  ['a grace period of half a second', { health: { gracePeriod: Duration.millis(500) } },
+    ['health.gracePeriod: received "0.5 seconds"; allowed: whole seconds from 0 to 2147483647. Fix: use Duration.seconds(n) within that range.']],
+  ['an ECS linear shift of 0 percent', { deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(0, Duration.minutes(1)) }) },
+    ['deployment.traffic.percent: received 0; allowed: an integer from 1 to 99. Fix: shift between 1 and 99 percent per step.']],
+
   // --- scaling ---
+  ['a negative desired count', { desiredCount: -1 },
+    ['desiredCount: received -1; allowed: an integer from 0 to 5000. Fix: set desiredCount to a whole number between 0 and 5000.']],
   ['a fractional desired count', { desiredCount: 2.5 },
     ['desiredCount: received 2.5; allowed: an integer from 0 to 5000. Fix: set desiredCount to a whole number between 0 and 5000.']],
   ['two scaling schedules with one id', { scaling: { schedules: [{ id: 'Night', schedule: night(), minTasks: 2 }, { id: 'Night', schedule: night({ hour: '6' }), minTasks: 4 }] } },

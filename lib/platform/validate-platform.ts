@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { isCidr, isIpv4Cidr } from './cidr';
 import type { ContainerPlatformProps } from './container-platform';
@@ -71,6 +72,29 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
       "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length'));
   }
   validateWebAcl(p, props.webAclArn, region);
+  if (props.accessLogsBucket) validateAccessLogsBucket(p, props.accessLogsBucket, region);
+}
+
+/**
+ * Load balancer access logs go to a bucket in the load balancer's region, encrypted with
+ * S3-managed keys: "The only server-side encryption option that's supported is Amazon
+ * S3-managed keys (SSE-S3)".
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ */
+function validateAccessLogsBucket(p: Problems, bucket: s3.IBucket, region: string): void {
+  const cfn = bucket.node.defaultChild;
+  const rules = cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.bucketEncryption)
+    ? (cfn.bucketEncryption as s3.CfnBucket.BucketEncryptionProperty | undefined)?.serverSideEncryptionConfiguration : undefined;
+  const kms = bucket.encryptionKey !== undefined || (Array.isArray(rules) && rules.some((r) =>
+    String(((r as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined)
+      ?.sseAlgorithm ?? '').startsWith('aws:kms')));
+  p.require(!kms, 'accessLogsBucket', bucket.node.path, 'a bucket encrypted with S3-managed keys (SSE-S3), the only encryption load balancer access logs support',
+    'create the bucket with encryption: s3.BucketEncryption.S3_MANAGED, or omit accessLogsBucket to let the platform create one');
+  const bucketRegion = bucket.env.region;
+  if (!Token.isUnresolved(bucketRegion) && !Token.isUnresolved(region)) {
+    p.require(bucketRegion === region, 'accessLogsBucket', bucket.node.path, `a bucket in the platform's region, ${region}`,
+      `use a bucket in ${region}, or omit accessLogsBucket`);
+  }
 }
 
 function validateWebAcl(p: Problems, arn: string | undefined, region: string): void {

@@ -1,4 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ContainerPlatform, Routing } from '../../lib';
 import { messageOf, platformError } from './helpers';
@@ -49,6 +52,28 @@ describe('platform props', () => {
   test.each([2, 3])('a /18 block holds the subnets of %d availability zones', (maxAzs) => {
     // GIVEN / WHEN / THEN
     expect(() => newPlatform({ vpcCidr: '10.0.0.0/18', maxAzs })).not.toThrow();
+  });
+
+  test.each([
+    ['a KMS key of its own', (stack: Stack) => new s3.Bucket(stack, 'Logs', { encryptionKey: new kms.Key(stack, 'Key') })],
+    ['the AWS managed KMS key', (stack: Stack) => new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.KMS_MANAGED })],
+  ])('an access-log bucket encrypted with %s fails', (_name, bucket) => {
+    // GIVEN / WHEN
+    const message = platformError((stack) => ({ accessLogsBucket: bucket(stack) }));
+    // THEN
+    expect(message).toBe(messageOf('Test/Platform', [
+      'accessLogsBucket: received "Test/Logs"; allowed: a bucket encrypted with S3-managed keys (SSE-S3), the only encryption load balancer access logs support. '
+      + 'Fix: create the bucket with encryption: s3.BucketEncryption.S3_MANAGED, or omit accessLogsBucket to let the platform create one.',
+    ]));
+  });
+
+  test('an access-log bucket of another region fails', () => {
+    // GIVEN / WHEN
+    const message = platformError((stack) => ({ accessLogsBucket: s3.Bucket.fromBucketAttributes(stack, 'Logs', { bucketName: 'logs', region: 'us-east-1' }) }));
+    // THEN
+    expect(message).toBe(messageOf('Test/Platform', [
+      "accessLogsBucket: received \"Test/Logs\"; allowed: a bucket in the platform's region, eu-west-1. Fix: use a bucket in eu-west-1, or omit accessLogsBucket.",
+    ]));
   });
 
   test('a TLS policy without HTTPS fails instead of being ignored', () => {

@@ -18,8 +18,8 @@ export interface CodeCommitSourceOptions {
    */
   readonly repository?: codecommit.IRepository;
   /**
-   * A directory whose contents become the first commit of the new repository, so that
-   * the pipeline's first run has something to build (needs no `repository`).
+   * An existing directory whose contents become the first commit of the new repository, so that
+   * the pipeline's first run has something to build (not with `repository`).
    * @default - the new repository starts empty
    */
   readonly initialCode?: string;
@@ -32,7 +32,10 @@ export interface CodeCommitSourceOptions {
 
 /** Options of {@link Source.connection}. */
 export interface ConnectionSourceOptions {
-  /** The ARN of a CodeConnections (CodeStar Connections) connection to GitHub, GitHub Enterprise, GitLab or Bitbucket. */
+  /**
+   * The ARN of a CodeConnections (CodeStar Connections) connection to GitHub, GitHub Enterprise, GitLab or Bitbucket:
+   * `arn:aws:codeconnections:<region>:<account>:connection/<id>` (or `codestar-connections`).
+   */
   readonly connectionArn: string;
   /** The owner (user or organization) of the repository. */
   readonly owner: string;
@@ -47,7 +50,7 @@ export interface ConnectionSourceOptions {
 
 /** Options of {@link Source.s3}. */
 export interface S3SourceOptions {
-  /** A versioned bucket. */
+  /** A versioned bucket (CodePipeline's S3 source needs versioning). */
   readonly bucket: s3.IBucket;
   /** The key of the zip file with the source. */
   readonly key: string;

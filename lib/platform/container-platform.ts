@@ -35,14 +35,14 @@ export interface ContainerPlatformProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Availability zones of the VPC the platform creates (ignored with `vpc`).
+   * Availability zones of the VPC the platform creates (not with `vpc`).
    * An Application Load Balancer needs at least two.
    * @default 2
    */
   readonly maxAzs?: number;
 
   /**
-   * NAT gateways of the VPC the platform creates (ignored with `vpc`). One is cheapest;
+   * NAT gateways of the VPC the platform creates (not with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
    * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
    * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead.
@@ -52,7 +52,9 @@ export interface ContainerPlatformProps {
   readonly natGateways?: number;
 
   /**
-   * The IPv4 CIDR block of the VPC the platform creates (ignored with `vpc`).
+   * The IPv4 CIDR block of the VPC the platform creates (not with `vpc`): /16 up to the
+   * smallest block that holds a /24 public and a /20 private subnet in each availability zone
+   * (/18 for two or three zones).
    * @default '10.0.0.0/16'
    */
   readonly vpcCidr?: string;
@@ -83,7 +85,7 @@ export interface ContainerPlatformProps {
   readonly certificate?: acm.ICertificate;
 
   /**
-   * The TLS policy of the HTTPS listeners.
+   * The TLS policy of the HTTPS listeners (HTTPS only).
    * @default elbv2.SslPolicy.TLS13_12_RES_PQ - TLS 1.3 and 1.2 with forward secrecy and post-quantum key exchange
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
    */
@@ -109,13 +111,15 @@ export interface ContainerPlatformProps {
   readonly testListenerAllowedCidrs?: string[];
 
   /**
-   * Bucket for the load balancer's access logs.
+   * Bucket for the load balancer's access logs: in the platform's region, encrypted with
+   * S3-managed keys (the only encryption access logs support).
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
    * @default - a new encrypted, SSL-only, versioned bucket that expires logs after 365 days and is retained on delete
    */
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The ARN of an AWS WAF web ACL to protect the load balancer with.
+   * The ARN of a regional AWS WAF web ACL of the platform's region to protect the load balancer with.
    * @default - no web ACL
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
    */

@@ -61,8 +61,9 @@ export interface WorkerScalingOptions {
    */
   readonly messagesPerTask?: number;
   /**
-   * The scale-out steps on the visible messages (`lower` bounds and task changes).
-   * The worker always scales in to `minTasks` once nothing is waiting or in flight.
+   * The scale-out steps on the visible messages (1 to 39 intervals from 0 up, each adding at
+   * least one task). Not with `messagesPerTask`. The worker always scales in to `minTasks`
+   * once nothing is waiting or in flight.
    * @default - +1 task from 1 visible message, +2 from 100, +5 from 500
    */
   readonly steps?: appscaling.ScalingInterval[];

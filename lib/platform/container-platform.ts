@@ -12,6 +12,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { checkChildId } from './child-ids';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 import { DEFAULTS } from '../private/defaults';
@@ -303,15 +304,9 @@ export class ContainerPlatform extends Construct {
    * @param id a construct ID such as 'LoadBalancer2' (a public contract)
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {
-    const taken = this.node.tryFindChild(id);
-    if (!id || taken) {
-      const p = new Problems(this);
-      let free = this.sharedLoadBalancers.length + 1;
-      while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
-      p.add('id', id, taken ? `an ID no other load balancer or part of the platform uses (${taken.node.path} has it)` : 'a non-empty ID',
-        `use another ID, such as 'LoadBalancer${free}'`);
-      p.throwIfAny();
-    }
+    let free = this.sharedLoadBalancers.length + 1;
+    while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
+    checkChildId(this, id, id, { kind: 'load balancer', others: 'load balancer', fix: `use another ID, such as 'LoadBalancer${free}'` });
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
     (this.node.tryFindChild('SmokeTest') as SmokeTest | undefined)?._reach(lb);
@@ -369,14 +364,8 @@ export class ContainerPlatform extends Construct {
   }
 
   private workloadScope(id: string, kind: string): Construct {
-    const taken = this.node.tryFindChild(this.nestedServiceStacks ? `${id}Stack` : id);
-    if (!id || taken) {
-      const p = new Problems(this);
-      const holder = (taken && this.nestedServiceStacks ? taken.node.tryFindChild(id) : undefined) ?? taken;
-      p.add('id', id, holder ? `an ID no other workload or part of the platform uses (${holder.node.path} has it)` : `a non-empty ID (it names the ${kind})`,
-        'give each service, worker, job and event task its own ID');
-      p.throwIfAny();
-    }
+    checkChildId(this, id, this.nestedServiceStacks ? `${id}Stack` : id,
+      { kind, others: 'workload', fix: 'give each service, worker, job and event task its own ID' });
     return this.nestedServiceStacks
       ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
       : this;

@@ -184,7 +184,19 @@ describe('names that clash', () => {
     // WHEN
     const message = errorOf(() => platform.addLoadBalancer(''));
     // THEN
-    expect(message).toBe(messageOf('Test/Platform', ["id: received \"\"; allowed: a non-empty ID. Fix: use another ID, such as 'LoadBalancer2'."]));
+    expect(message).toBe(messageOf('Test/Platform', ["id: received \"\"; allowed: a non-empty ID (it names the load balancer). Fix: use another ID, such as 'LoadBalancer2'."]));
+  });
+
+  test.each(['SmokeTest', 'DeploymentApplication', 'ServiceStateFunction'])('a service in the platform\'s stack named %s, which the platform creates later', (id) => {
+    // GIVEN
+    const { platform } = newPlatform({ nestedServiceStacks: false });
+    // WHEN
+    const message = errorOf(() => platform.addService(id, { routing: Routing.path('/orders/*') }));
+    // THEN
+    expect(message).toBe(messageOf('Test/Platform', [
+      `id: received "${id}"; allowed: an ID other than SmokeTest, DeploymentApplication, ServiceStateFunction (the platform creates these when a service needs them). `
+      + 'Fix: give each service, worker, job and event task its own ID.',
+    ]));
   });
 
   test('a second load balancer named like the first', () => {

@@ -9,7 +9,13 @@ const DERIVED_MIN = 1000;
 const DERIVED_SPAN = 49000;
 export const MAX_PRIORITY = 50000;
 
-/** ALB limits on rule conditions. */
+/**
+ * ALB limits on rule conditions: 128 characters a value, path patterns of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?,
+ * host names of A-Z a-z 0-9 - . * ?, and 5 condition values a rule; priorities 1 to 50000.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleCondition.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html (Priority)
+ */
 export const MAX_VALUES_PER_CONDITION = 3;
 export const MAX_VALUES_PER_RULE = 5;
 export const MAX_PATTERN_LENGTH = 128;

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { AlarmOptions, HealthOptions, RepositoryOptions } from './options';
 import { validateCapacity } from './validate-capacity';
 import { validateContainer } from './validate-container';
@@ -13,6 +13,8 @@ const SERVICE_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MAX_SERVICE_ID_LENGTH = 32;
 /** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */
 const MAX_DELIVERY_NAME_LENGTH = 100;
+/** CloudFormation's limit on the bake times of an ECS canary or linear deployment: 33 hours. */
+const MAX_ECS_DEPLOYMENT_MINUTES = 33 * 60;
 
 /** Checks every prop of a service that can be judged at synth; records the problems in `p`. */
 export function validateService(p: Problems, id: string, props: MicroserviceProps, port: number, minTasks: number, maxTasks: number): void {
@@ -111,6 +113,10 @@ function validateHealth(p: Problems, h: HealthOptions): void {
 /**
  * The traffic shift, the termination wait and the hooks of a blue/green policy. CodeDeploy runs
  * one function per lifecycle event of an ECS deployment.
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_TimeBasedCanary.html (percentage, interval in minutes)
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BlueInstanceTerminationOption.html (at most 2880 minutes)
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (3 to 100 percent, 0 to 1440 minutes)
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html
  * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html
  */
 function validateBlueGreen(p: Problems, deployment: Deployment): void {
@@ -138,6 +144,7 @@ function validateBlueGreen(p: Problems, deployment: Deployment): void {
     p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds({ integral: false })} seconds`,
       `whole minutes from 0 to ${maxWait} (${waitLimit})`, 'use Duration.minutes(n) within that range');
   }
+  if (ecsNative && traffic && traffic.kind !== 'ALL_AT_ONCE') validateEcsDuration(p, traffic.kind, traffic.percent, traffic.interval, wait);
   const validEvents: string[] = Object.values(HookEvent);
   const smokeTest = options.smokeTest?.enabled ?? true;
   const onePerEvent = 'CodeDeploy runs one function per lifecycle event of an ECS deployment';
@@ -154,4 +161,21 @@ function validateBlueGreen(p: Problems, deployment: Deployment): void {
     }
     used.add(hook.lifecycleEvent);
   });
+}
+
+/**
+ * CloudFormation refuses an ECS canary or linear deployment whose bake times add up to more than
+ * 33 hours: bake time + canary bake time, or bake time + step bake time x steps (100 / percent - 1
+ * when the percent divides 100, else its floor).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-canaryconfiguration.html
+ */
+function validateEcsDuration(p: Problems, kind: string, percent: number, interval: Duration, wait: Duration | undefined): void {
+  const bake = wait ?? DEFAULTS.terminationWait;
+  if (Token.isUnresolved(percent) || interval.isUnresolved() || bake.isUnresolved() || percent < 1 || percent > 99) return;
+  const steps = kind === 'CANARY' ? 1 : 100 % percent === 0 ? 100 / percent - 1 : Math.floor(100 / percent);
+  const total = bake.toSeconds({ integral: false }) / 60 + (interval.toSeconds({ integral: false }) / 60) * steps;
+  p.require(total <= MAX_ECS_DEPLOYMENT_MINUTES, 'deployment', `${total} minutes of bake time`,
+    `an ECS-native shift whose bake times add up to at most 33 hours (${MAX_ECS_DEPLOYMENT_MINUTES} minutes): terminationWait + traffic.interval`
+    + (kind === 'CANARY' ? '' : ` x ${steps} steps`), 'shorten terminationWait or traffic.interval, or shift more percent per step');
 }

@@ -75,6 +75,10 @@ const cases: Array<[string, Options, string[]]> = [
   ['an ECS linear shift of 0 percent', { deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(0, Duration.minutes(1)) }) },
     ['deployment.traffic.percent: received 0; allowed: an integer from 1 to 99. Fix: shift between 1 and 99 percent per step.']],
 
+  ['an ECS linear shift whose bake times exceed 33 hours', { deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(10, Duration.minutes(300)), terminationWait: Duration.minutes(60) }) },
+    ['deployment: received "2760 minutes of bake time"; allowed: an ECS-native shift whose bake times add up to at most 33 hours (1980 minutes): terminationWait + traffic.interval x 9 steps. '
+      + 'Fix: shorten terminationWait or traffic.interval, or shift more percent per step.']],
+
   // --- scaling ---
   ['a negative desired count', { desiredCount: -1 },
     ['desiredCount: received -1; allowed: an integer from 0 to 5000. Fix: set desiredCount to a whole number between 0 and 5000.']],

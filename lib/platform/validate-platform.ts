@@ -51,6 +51,12 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
     }
     validateSubnets(p, props.vpc, props);
   }
+  for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
+    // The one exception to "tokens pass": aws-cdk-lib computes the VPC's layout at synth.
+    p.require(!Token.isUnresolved(props[prop]), prop, 'an unresolved token',
+      "a value known at synth: aws-cdk-lib lays out the VPC's subnets, NAT gateways and routes from it",
+      'pass a literal, or create the VPC yourself and pass it as `vpc`');
+  }
   p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
   const azs = props.maxAzs ?? DEFAULTS.maxAzs;
   p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);

@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Capacity, Deployment, EventTrigger, Routing, Source, TrafficShift } from '../../lib';
-import { IMAGE } from './helpers';
-import { newPlatform, newStack, templateOf } from '../util';
+import { IMAGE, messageOf } from './helpers';
+import { errorOf, newPlatform, newStack, templateOf } from '../util';
 
 /**
  * Unresolved tokens are never judged: every prop the library validates accepts a CloudFormation
@@ -124,4 +124,15 @@ test('a worker, a scheduled job and an event task whose validated props are toke
   const t = templateOf(stack);
   t.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { RetryPolicy: { MaximumRetryAttempts: ref('JobRetries'), MaximumEventAgeInSeconds: ref('JobAge') } } });
   t.hasResourceProperties('AWS::Events::Rule', { Targets: [{ RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: ref('EventAge') } }] });
+});
+
+test('the VPC the platform lays out needs its size at synth: a token in maxAzs, natGateways or vpcCidr fails in the library\'s format', () => {
+  // GIVEN
+  const stack = newStack();
+  // WHEN
+  const message = errorOf(() => newPlatform({ maxAzs: num(stack, 'Azs'), natGateways: lazy(1), vpcCidr: str(stack, 'Cidr') }, stack));
+  // THEN aws-cdk-lib would lay out no subnet, no NAT gateway, or refuse the CIDR with its own error
+  const line = (prop: string) => `${prop}: received "an unresolved token"; allowed: a value known at synth: aws-cdk-lib lays out the VPC's subnets, NAT gateways and routes from it. `
+    + 'Fix: pass a literal, or create the VPC yourself and pass it as `vpc`.';
+  expect(message).toBe(messageOf('Test/Platform', [line('maxAzs'), line('natGateways'), line('vpcCidr')]));
 });

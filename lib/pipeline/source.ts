@@ -18,8 +18,10 @@ export interface CodeCommitSourceOptions {
    */
   readonly repository?: codecommit.IRepository;
   /**
-   * An existing directory whose contents become the first commit of the new repository, so that
-   * the pipeline's first run has something to build (not with `repository`).
+   * A directory whose contents become the first commit of the new repository, so that
+   * the pipeline's first run has something to build (only without `repository`). A
+   * relative path starts from the current directory (where `cdk synth` runs); a path that
+   * is not a directory fails at synth.
    * @default - the new repository starts empty
    */
   readonly initialCode?: string;
@@ -88,23 +90,65 @@ function validateBranch(p: Problems, prop: string, branch: string | undefined): 
  */
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
 
+function validateConnection(options: ConnectionSourceOptions, p: Problems, prop: string): void {
+  if (!Token.isUnresolved(options.connectionArn)) {
+    p.require(CONNECTION_ARN.test(options.connectionArn), `${prop}.connectionArn`, options.connectionArn,
+      'a CodeConnections connection ARN, arn:aws:codeconnections:<region>:<account>:connection/<id> (or arn:aws:codestar-connections:...)',
+      'copy the ARN of an available connection from the console (Developer Tools > Settings > Connections)');
+  }
+  p.word(`${prop}.owner`, options.owner, 'the user or organization that owns the repository, without spaces',
+    "write it as in the repository's URL, e.g. 'my-org' in github.com/my-org/orders");
+  if (!Token.isUnresolved(options.repo)) {
+    p.require(/^[^\s/]+$/.test(options.repo), `${prop}.repo`, options.repo, "the repository's name, without spaces or '/'",
+      "write it as in the repository's URL, e.g. 'orders' in github.com/my-org/orders");
+  }
+  validateBranch(p, `${prop}.branch`, options.branch);
+}
+
+function validateS3(options: S3SourceOptions, p: Problems, prop: string): void {
+  // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html (keys of up to 1,024 bytes)
+  if (!Token.isUnresolved(options.key)) {
+    p.require(options.key.length >= 1 && Buffer.byteLength(options.key) <= 1024, `${prop}.key`, options.key,
+      'an object key of 1 to 1024 characters', "name the zip file, such as 'orders/source.zip'");
+  }
+  // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3.html (the source bucket must be versioned)
+  const cfn = options.bucket.node.defaultChild;
+  if (cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.versioningConfiguration)) {
+    const status = (cfn.versioningConfiguration as s3.CfnBucket.VersioningConfigurationProperty | undefined)?.status;
+    p.require(status === 'Enabled' || Token.isUnresolved(status), `${prop}.bucket`, options.bucket.node.path,
+      'a versioned bucket (the S3 source action of CodePipeline needs versioning)', 'create the bucket with versioned: true');
+  }
+}
+
+/**
+ * `initialCode` must name a directory, resolved as `codecommit.Code.fromDirectory` resolves
+ * it (`path.resolve`: from the current directory); otherwise that call fails with ENOENT.
+ */
+function validateCodeCommit(options: CodeCommitSourceOptions, p: Problems, prop: string): void {
+  validateBranch(p, `${prop}.branch`, options.branch);
+  const dir = options.initialCode;
+  if (dir === undefined || Token.isUnresolved(dir)) return;
+  if (options.repository) {
+    p.add(`${prop}.initialCode`, dir, `nothing when ${prop}.repository is given (only a new repository is seeded)`,
+      `push the code to the existing repository, or remove ${prop}.repository to create a new one`);
+    return;
+  }
+  const resolved = path.resolve(dir);
+  const stat = dir === '' ? undefined : fs.statSync(resolved, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return;
+  const state = stat ? 'is not a directory' : 'does not exist';
+  const where = path.isAbsolute(dir)
+    ? `${resolved} ${state}`
+    : `a relative path starts from the current directory, ${process.cwd()}; this one resolves to ${resolved}, which ${state}`;
+  p.add(`${prop}.initialCode`, dir, `a directory whose files become the repository's first commit (${where})`,
+    "create that directory, or pass an absolute path such as path.join(__dirname, 'services/orders')");
+}
+
 /** Where a service's pipeline gets its code. */
 export class Source {
   /** A CodeCommit repository: a new one by default. */
   public static codeCommit(options: CodeCommitSourceOptions = {}): Source {
-    const validate: Validator = (p, prop) => {
-      validateBranch(p, `${prop}.branch`, options.branch);
-      const dir = options.initialCode;
-      if (dir === undefined || Token.isUnresolved(dir)) return;
-      if (options.repository) {
-        p.add(`${prop}.initialCode`, dir, 'nothing with `repository` (only a repository the source creates gets a first commit)',
-          'remove initialCode, or remove repository to let the source create one');
-      } else {
-        p.require(fs.existsSync(path.resolve(dir)) && fs.statSync(path.resolve(dir)).isDirectory(), `${prop}.initialCode`, dir,
-          'an existing directory (its files become the first commit)', 'point initialCode at the directory of your application, relative to where cdk runs');
-      }
-    };
-    return new Source('CodeCommit', validate, (scope, output, name) => {
+    return new Source('CodeCommit', (scope, output, name) => {
       const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
         // CodeCommit repository names hold at most 100 characters.
         // https://docs.aws.amazon.com/codecommit/latest/userguide/limits.html
@@ -124,26 +168,12 @@ export class Source {
           trigger: actions.CodeCommitTrigger.EVENTS,
         }),
       };
-    });
+    }, (p, prop) => validateCodeCommit(options, p, prop));
   }
 
   /** A GitHub, GitLab or Bitbucket repository through a CodeConnections connection. */
   public static connection(options: ConnectionSourceOptions): Source {
-    const validate: Validator = (p, prop) => {
-      if (!Token.isUnresolved(options.connectionArn)) {
-        p.require(CONNECTION_ARN.test(options.connectionArn), `${prop}.connectionArn`, options.connectionArn,
-          'a CodeConnections connection ARN, arn:aws:codeconnections:<region>:<account>:connection/<id> (or arn:aws:codestar-connections:...)',
-          'copy the ARN of an available connection from the console (Developer Tools > Settings > Connections)');
-      }
-      p.word(`${prop}.owner`, options.owner, 'the user or organization that owns the repository, without spaces',
-        "write it as in the repository's URL, e.g. 'my-org' in github.com/my-org/orders");
-      if (!Token.isUnresolved(options.repo)) {
-        p.require(/^[^\s/]+$/.test(options.repo), `${prop}.repo`, options.repo, "the repository's name, without spaces or '/'",
-          "write it as in the repository's URL, e.g. 'orders' in github.com/my-org/orders");
-      }
-      validateBranch(p, `${prop}.branch`, options.branch);
-    };
-    return new Source('Connection', validate, (_scope, output, _name) => ({
+    return new Source('Connection', (_scope, output, _name) => ({
       identity: `connection:${options.owner}/${options.repo}@${options.branch ?? DEFAULTS.branch}`,
       action: new actions.CodeStarConnectionsSourceAction({
         actionName: 'Source',
@@ -154,26 +184,12 @@ export class Source {
         output,
         triggerOnPush: true,
       }),
-    }));
+    }), (p, prop) => validateConnection(options, p, prop));
   }
 
   /** A zip file in an S3 bucket; a new version of the object starts the pipeline. */
   public static s3(options: S3SourceOptions): Source {
-    const validate: Validator = (p, prop) => {
-      // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html (keys of up to 1,024 bytes)
-      if (!Token.isUnresolved(options.key)) {
-        p.require(options.key.length >= 1 && Buffer.byteLength(options.key) <= 1024, `${prop}.key`, options.key,
-          'an object key of 1 to 1024 characters', "name the zip file, such as 'orders/source.zip'");
-      }
-      // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3.html (the source bucket must be versioned)
-      const cfn = options.bucket.node.defaultChild;
-      if (cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.versioningConfiguration)) {
-        const status = (cfn.versioningConfiguration as s3.CfnBucket.VersioningConfigurationProperty | undefined)?.status;
-        p.require(status === 'Enabled' || Token.isUnresolved(status), `${prop}.bucket`, options.bucket.node.path,
-          'a versioned bucket (the S3 source action of CodePipeline needs versioning)', 'create the bucket with versioned: true');
-      }
-    };
-    return new Source('S3', validate, (_scope, output, _name) => ({
+    return new Source('S3', (_scope, output, _name) => ({
       identity: `s3:${options.bucket.node.path}/${options.key}`,
       action: new actions.S3SourceAction({
         actionName: 'S3',
@@ -182,27 +198,29 @@ export class Source {
         output,
         trigger: actions.S3Trigger.EVENTS,
       }),
-    }));
+    }), (p, prop) => validateS3(options, p, prop));
   }
 
   private constructor(
     /** The kind of source: CodeCommit, Connection or S3. */
     public readonly kind: string,
-    validator: Validator,
     binder: Binder,
+    validator?: Validator,
   ) {
-    this.validator = validator;
     this.binder = binder;
+    this.validator = validator;
   }
 
-  private readonly validator: Validator;
   private readonly binder: Binder;
+  private readonly validator?: Validator;
 
   /**
-   * @internal records the problems of the source's options under `prop`.
+   * @internal
+   * Records the problems of this source's options, as props under `prop` (such as 'source'),
+   * with the other problems of the construct that takes the source.
    */
   public _validate(p: Problems, prop: string): void {
-    this.validator(p, prop);
+    this.validator?.(p, prop);
   }
 
   /**

@@ -1,5 +1,4 @@
 import { Stack } from 'aws-cdk-lib';
-import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Routing, Source } from '../../lib';
 import { newPlatform } from '../util';
@@ -16,12 +15,6 @@ const ARN = 'a CodeConnections connection ARN, arn:aws:codeconnections:<region>:
 const cases: Array<[string, (stack: Stack) => Source, string[]]> = [
   ['an empty CodeCommit branch', () => Source.codeCommit({ branch: '' }), [`source.branch: received ""; allowed: ${BRANCH}`]],
   ['a CodeCommit branch with a space and two dots', () => Source.codeCommit({ branch: 'my branch..x' }), [`source.branch: received "my branch..x"; allowed: ${BRANCH}`]],
-  ['initial code for a repository the source does not create', (stack) => Source.codeCommit({
-    repository: codecommit.Repository.fromRepositoryName(stack, 'Repo', 'orders'), initialCode: __dirname,
-  }), [`source.initialCode: received ${JSON.stringify(__dirname)}; allowed: nothing with \`repository\` (only a repository the source creates gets a first commit). `
-    + 'Fix: remove initialCode, or remove repository to let the source create one.']],
-  ['initial code from a directory that does not exist', () => Source.codeCommit({ initialCode: '/no/such/directory' }),
-    ['source.initialCode: received "/no/such/directory"; allowed: an existing directory (its files become the first commit). Fix: point initialCode at the directory of your application, relative to where cdk runs.']],
   ['a connection with an empty owner and repository', () => Source.connection({ connectionArn: CONNECTION_ARN, owner: '', repo: '' }), [
     "source.owner: received \"\"; allowed: the user or organization that owns the repository, without spaces. Fix: write it as in the repository's URL, e.g. 'my-org' in github.com/my-org/orders.",
     "source.repo: received \"\"; allowed: the repository's name, without spaces or '/'. Fix: write it as in the repository's URL, e.g. 'orders' in github.com/my-org/orders.",

@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
+import { PLATFORM_NOT_FOUND_BODY } from './not-found';
 import { RouteRegistry } from './route-registry';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -103,7 +104,7 @@ export class SharedLoadBalancer extends Construct {
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'text/plain',
-      messageBody: 'No service on this platform matches the request.',
+      messageBody: PLATFORM_NOT_FOUND_BODY,
     });
     const certificates = props.certificate ? [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)] : undefined;
     const sslPolicy = https ? (props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined;

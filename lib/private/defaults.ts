@@ -59,6 +59,8 @@ export const DEFAULTS = {
   terminationWait: Duration.minutes(5),
   /** CodeDeploy waits at most this long between the last traffic shift and terminating blue. */
   maxTerminationWait: Duration.minutes(2880),
+  /** Requests of the smoke test before it fails a deployment (5 s apart). */
+  smokeTestAttempts: 5,
 
   // --- pipeline ---
   branch: 'main',

@@ -1,5 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { DeploymentKind } from '../deployment/deployment';
+import { validateSmokeTest } from '../deployment/smoke-test-settings';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import type { MicroserviceProps } from './microservice';
@@ -96,6 +97,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
       p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds()} seconds`,
         `whole minutes from 0 to ${maxWait} (${waitLimit})`, 'use Duration.minutes(n) within that range');
     }
+    validateSmokeTest(p, deployment.blueGreenOptions?.smokeTest, props.routing);
     const validEvents = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'];
     (deployment.blueGreenOptions?.hooks ?? []).forEach((hook, i) => p.require(validEvents.includes(hook.lifecycleEvent),
       `deployment.hooks[${i}].lifecycleEvent`, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value'));

@@ -92,7 +92,10 @@ export interface RepositoryOptions {
    */
   readonly repository?: ecr.IRepository;
   /**
-   * How many images the repository keeps; older ones expire.
+   * How many of the last pushed images the repository keeps; older ones expire, except the
+   * `bootstrap` image, which never does. The running image is kept while it is among the last
+   * `keepImages` pushes: more builds than that which never reached the service (failed smoke
+   * tests, rejected approvals, rollbacks) let it expire.
    * @default 30
    */
   readonly keepImages?: number;

@@ -147,7 +147,8 @@ export interface ContainerPlatformProps {
 
   /**
    * What happens to the platform's stateful resources (access-log bucket, flow-log
-   * group) when they are removed from the stack or the stack is deleted.
+   * group, log groups and the KMS key it creates) when they are removed from the stack or
+   * the stack is deleted. A deleted key waits out KMS's pending window (30 days).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -199,7 +200,7 @@ export class ContainerPlatform extends Construct {
     this.testListenerPort = testListenerPort;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.nestedServiceStacks = props.nestedServiceStacks ?? true;
-    this.encryptionKey = props.encryptionKey ?? platformKey(this);
+    this.encryptionKey = props.encryptionKey ?? platformKey(this, this.removalPolicy);
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: fit(`Alarms of ${this.node.path}`, 100),
       enforceSSL: true,

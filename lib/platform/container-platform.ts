@@ -12,7 +12,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isCidr, isIpv4Cidr } from './cidr';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
@@ -45,7 +45,10 @@ export interface ContainerPlatformProps {
    * NAT gateways of the VPC the platform creates (ignored with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
    * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
-   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead.
+   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead, and SQS with the first queue
+   * worker; tasks then reach nothing else: an image must be in Amazon ECR (synthesis refuses
+   * others; an ECR pull through cache copies public ones), and other AWS APIs your code
+   * calls need their own endpoints (`platform.vpc.addInterfaceEndpoint`).
    * @default 1
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
    */
@@ -188,6 +191,7 @@ export class ContainerPlatform extends Construct {
   private readonly pipelineRepositories = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
+  private isolated = false;
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
@@ -230,6 +234,7 @@ export class ContainerPlatform extends Construct {
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       if (isolated) addFargateEndpoints(vpc);
+      this.isolated = isolated;
       acknowledgeVpc(vpc);
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
@@ -341,6 +346,19 @@ export class ContainerPlatform extends Construct {
   /** Adds a task that an event starts (such as an upload to a bucket), in its own nested stack `<id>Stack`. */
   public addEventTask(id: string, options: EventTaskOptions): EventTask {
     return new EventTask(this.workloadScope(id, 'event task'), id, { ...options, platform: this });
+  }
+
+  /**
+   * @internal whether the platform created its VPC without NAT gateways: its tasks reach AWS
+   * services through VPC endpoints only, and nothing on the internet.
+   */
+  public get _isolated(): boolean {
+    return this.isolated;
+  }
+
+  /** @internal a queue worker's tasks reach SQS: in isolated subnets, through an endpoint. */
+  public _reachQueues(): void {
+    if (this.isolated) addQueueEndpoint(this.vpc);
   }
 
   /** The queue workers added with {@link addWorker}, in the order they were added. */

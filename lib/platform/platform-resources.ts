@@ -82,6 +82,30 @@ export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): 
   return key;
 }
 
+/**
+ * The interface endpoint that lets queue workers in isolated subnets reach SQS. Added with the
+ * first worker only: an interface endpoint is billed per hour in each AZ, on top of its data
+ * (https://aws.amazon.com/privatelink/pricing/), and a platform without workers needs none.
+ */
+export function addQueueEndpoint(vpc: ec2.IVpc): void {
+  if (vpc.node.tryFindChild('SqsEndpoint')) return;
+  vpc.addInterfaceEndpoint('SqsEndpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.SQS,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    privateDnsEnabled: true,
+  });
+}
+
+/**
+ * Whether an image name is in a private Amazon ECR registry (`<account>.dkr.ecr.<region>.amazonaws.com/...`),
+ * the only registry the ECR endpoints of isolated subnets reach. VPC endpoints do not support
+ * Amazon ECR Public, and other registries need internet access.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+export function isPrivateEcrImage(imageName: string): boolean {
+  return /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(imageName);
+}
+
 export function addFargateEndpoints(vpc: ec2.Vpc): void {
   const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });

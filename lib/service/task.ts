@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ContainerOptions } from './options';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { isPrivateEcrImage } from '../platform/platform-resources';
 import { EPHEMERAL_STORAGE_MAX_GIB, EPHEMERAL_STORAGE_MIN_GIB, FARGATE_CPU_VALUES, FARGATE_SIZES } from '../private/fargate';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -36,6 +37,24 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
   }
   const shared = Object.keys(c.environment ?? {}).filter((k) => k in (c.secrets ?? {}));
   p.require(shared.length === 0, 'container.secrets', shared, 'names not also used in container.environment', 'keep each variable in one of the two');
+}
+
+/**
+ * Refuses an image that the tasks of an isolated platform (natGateways 0) cannot pull: their
+ * subnets reach Amazon ECR through its endpoints and nothing else; ECR Public has no endpoint,
+ * and even an ECR pull through cache needs internet access for its first pull of an image.
+ * Image names that are tokens (an ECR repository of the app) are not judged.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
+ */
+function checkReachableImage(scope: Construct, imageName: string): void {
+  if (Token.isUnresolved(imageName) || isPrivateEcrImage(imageName)) return;
+  const p = new Problems(scope);
+  p.add('container.image', imageName,
+    'an image in Amazon ECR: with natGateways 0 the tasks\' subnets reach AWS services through VPC endpoints only, and no endpoint reaches another registry',
+    'copy the image into Amazon ECR (an ECR pull through cache rule, such as prefix ecr-public for public.ecr.aws, filled by one pull from outside the VPC; '
+    + 'or ecs.ContainerImage.fromAsset) and pass it with ecs.ContainerImage.fromEcrRepository, or give the platform a NAT gateway (natGateways: 1)');
+  p.throwIfAny();
 }
 
 /** The task definition, container and log group of a service. */
@@ -74,6 +93,7 @@ export function buildTaskDefinition(scope: Construct, platform: ContainerPlatfor
     command: c.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
+  if (c.image !== undefined && platform._isolated) checkReachableImage(scope, container.imageName);
   if (readonlyRootFilesystem) {
     // A read-only root still leaves the task a writable, ephemeral /tmp.
     taskDefinition.addVolume({ name: 'tmp' });

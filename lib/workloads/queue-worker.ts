@@ -166,6 +166,7 @@ export class QueueWorker extends Construct {
       });
     }
 
+    platform._reachQueues();
     const container = props.container ?? {};
     this.repository = workloadRepository(this, props);
     const handler = serviceStateFunction(platform, platform.cluster);

@@ -205,7 +205,7 @@ export class Microservice extends Construct {
       initialDesiredCount: container.image ? (props.desiredCount ?? minTasks) : 0,
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
-    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort);
+    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort, container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;

@@ -63,7 +63,8 @@ export interface ContainerOptions {
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
   /**
-   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`.
+   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`,
+   * opened to every user (mode 1777) by a first non-essential container unless `user` is root.
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;

@@ -40,7 +40,7 @@ test('the README\'s usage example synthesizes the platform it describes', () => 
   template.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
   template.resourceCountIs('AWS::ECS::Service', 2);
   template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [Match.objectLike({ Image: 'public.ecr.aws/my/catalog:1.4.2' })],
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Image: 'public.ecr.aws/my/catalog:1.4.2' })]),
   });
 });
 

@@ -292,8 +292,9 @@ export class ContainerPlatform extends Construct {
 
   /**
    * Adds another shared load balancer with the platform's settings, for services that do not
-   * fit on the others (an ALB has at most 100 target groups and 100 rules per listener, so
-   * about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * fit on the others (an ALB has at most 100 target groups, 100 rules over all its listeners
+   * and 1,000 targets, so about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
    * @param id a construct ID such as 'LoadBalancer2' (a public contract)
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {

@@ -179,7 +179,7 @@ export class Microservice extends Construct {
     if (props.routing) validateRouting(p, 'routing', props.routing);
     // Collisions are reported with the call's other problems.
     this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
+    lb._reserve(p, this, this.deployment, maxTasks);
     if (props.source && props.repository?.repository) {
       const other = platform._claimRepository(props.repository.repository, this);
       p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,

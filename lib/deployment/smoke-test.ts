@@ -1,11 +1,11 @@
-import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFunction } from './deployed-state';
 import { SmokeTestOptions } from './deployment';
 import { defaultSmokeTestPath } from './smoke-test-settings';
@@ -18,8 +18,13 @@ import { DEFAULTS } from '../private/defaults';
 import { functionRole } from '../private/function-role';
 import { fit } from '../private/text';
 
-/** Where a service's smoke-test settings live: the function reads them when a deployment of the service calls it. */
+/** Where the smoke-test settings of a platform's services live: the function reads them when a deployment of a service calls it. */
 export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/';
+
+/** The parameter path of one platform's settings: two platforms in one stack keep theirs apart. */
+function settingsPrefix(platform: IConstruct): string {
+  return `${SMOKE_TEST_PARAMETER_PREFIX}${Names.uniqueId(platform)}/`;
+}
 
 /** Properties of {@link SmokeTest}. */
 export interface SmokeTestProps {
@@ -71,7 +76,7 @@ export class SmokeTest extends Construct {
       vpcSubnets: platform.serviceSubnets,
       securityGroups: [this.securityGroup],
       logGroup,
-      environment: { PARAMETER_PREFIX: SMOKE_TEST_PARAMETER_PREFIX },
+      environment: { PARAMETER_PREFIX: settingsPrefix(platform) },
     });
     this.function.addToRolePolicy(new iam.PolicyStatement({
       // DescribeNetworkInterfaces supports no resource-level permissions.
@@ -80,7 +85,7 @@ export class SmokeTest extends Construct {
     }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
-      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${SMOKE_TEST_PARAMETER_PREFIX.slice(1)}${stack.stackName}-*` })],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],
     }));
     acknowledgeFunction(this.function);
     for (const lb of platform.loadBalancers) this._reach(lb);
@@ -135,7 +140,7 @@ export class SmokeTest extends Construct {
       attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
     };
     return new ssm.StringParameter(svc, 'SmokeTestSettings', {
-      parameterName: `${SMOKE_TEST_PARAMETER_PREFIX}${svc.serviceName}`,
+      parameterName: `${settingsPrefix(svc.platform)}${svc.serviceName}`,
       description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
       stringValue: Stack.of(svc).toJsonString(settings),
     });

@@ -34,13 +34,15 @@ export class PlatformDashboard extends Construct {
     super(scope, id);
     const period = Duration.minutes(1);
     const services = props.platform.serviceList;
-    const sum = (label: string, metrics: cloudwatch.IMetric[], stat: string) => {
+    // Metric IDs are unique within a graph, across every expression in it:
+    // service n's target groups are s<n>m0, s<n>m1.
+    const sum = (key: string, label: string, metrics: cloudwatch.IMetric[], stat: string) => {
       const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-      metrics.forEach((m, i) => { usingMetrics[`m${i}`] = m; });
+      metrics.forEach((m, i) => { usingMetrics[`${key}m${i}`] = m; });
       return new cloudwatch.MathExpression({ expression: `${stat}([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label, period });
     };
     const perService = (f: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, stat: string) =>
-      services.map((s) => sum(s.node.id, s.targetGroups.map(f), stat));
+      services.map((s, n) => sum(`s${n}`, s.node.id, s.targetGroups.map(f), stat));
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
     if (services.length > 0) {
       this.dashboard.addWidgets(

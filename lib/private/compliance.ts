@@ -1,4 +1,4 @@
-import { IAspect, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { IAspect, IResolvable, IResolveContext, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
@@ -72,19 +72,51 @@ function acknowledgeResourceWildcards(policy: IConstruct, statement: any): void 
   }
 }
 
+/**
+ * A policy document rewritten statement by statement, without resolving anything.
+ *
+ * The rule for every compliance rewrite in this library: transform the document as CDK
+ * renders it (its statements still hold tokens) and hand the result back to the resolver.
+ * Never call `Stack.resolve` to build what a construct emits: CDK finds cross-stack
+ * references by walking tokens during `prepare`, and a document resolved early carries the
+ * parent stack's logical IDs into a nested template instead of the parameters CDK would
+ * have created (issue 10: "Unresolved resource dependencies" on the first deploy).
+ */
+class RewrittenDocument implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(private readonly original: unknown, private readonly rewrite: (statement: any) => any) {}
+
+  public resolve(context: IResolveContext): any {
+    // The original's own resolve() returns its rendering with the tokens left in it; the
+    // resolver then resolves those in the consuming stack, as it would have without us.
+    const doc = Tokenization.isResolvable(this.original) ? this.original.resolve(context) : this.original;
+    if (!doc || !Array.isArray(doc.Statement)) return doc;
+    return { ...doc, Statement: doc.Statement.map(this.rewrite) };
+  }
+}
+
+/** Rewrites each statement of an identity policy, keeping its tokens as tokens. */
+function rewritePolicy(policy: iam.CfnPolicy, rewrite: (statement: any) => any): void {
+  policy.policyDocument = new RewrittenDocument(policy.policyDocument, rewrite);
+}
+
 /** Replaces the wildcard actions of identity policies by explicit ones, at synthesis. */
 export class ExplicitActions implements IAspect {
   public visit(node: IConstruct): void {
     if (!(node instanceof iam.CfnPolicy) || (node as any).__explicitActions) return;
     (node as any).__explicitActions = true;
-    const original = node.policyDocument;
-    for (const statement of Stack.of(node).resolve(original).Statement ?? []) acknowledgeResourceWildcards(node, statement);
     acknowledge(node, 'NIST.800.53.R5-IAMNoInlinePolicy',
       'The policy belongs to exactly one role, created and deleted with it; a managed policy would add a second resource with the same content.');
-    node.policyDocument = Lazy.any({
-      produce: () => {
-        const doc = Stack.of(node).resolve(original);
-        return { ...doc, Statement: (doc.Statement ?? []).map(expandStatement) };
+    rewritePolicy(node, expandStatement);
+    // The acknowledgements name each resource as the finished template writes it (a reference
+    // to the platform's stack is a nested-stack parameter by then), so they are added when the
+    // tree is validated, after CDK has replaced cross-stack references. Reading the document
+    // here builds nothing that is emitted.
+    node.node.addValidation({
+      validate: () => {
+        for (const statement of Stack.of(node).resolve(node.policyDocument)?.Statement ?? []) acknowledgeResourceWildcards(node, statement);
+        return [];
       },
     });
   }
@@ -96,14 +128,7 @@ export class ExplicitActions implements IAspect {
  */
 export function narrowPassRole(scope: IConstruct, roleArns: string[]): void {
   for (const policy of scope.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)) {
-    const original = policy.policyDocument;
-    policy.policyDocument = Lazy.any({
-      produce: () => {
-        const doc = Stack.of(policy).resolve(original);
-        const statements = (doc.Statement ?? []).map((st: any) =>
-          [st.Action].flat().includes('iam:PassRole') && st.Resource === '*' ? { ...st, Resource: roleArns } : st);
-        return { ...doc, Statement: statements };
-      },
-    });
+    rewritePolicy(policy, (st: any) =>
+      [st.Action].flat().includes('iam:PassRole') && st.Resource === '*' ? { ...st, Resource: roleArns } : st);
   }
 }

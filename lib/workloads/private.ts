@@ -1,4 +1,4 @@
-import { Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -9,10 +9,13 @@ import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { SecureRepository } from '../registry/secure-repository';
 import { validateContainer } from '../service/task';
+import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 
 const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MAX_WORKLOAD_ID_LENGTH = 32;
+/** EventBridge rule and Scheduler schedule names, which workloads are named by, hold at most 64 characters. */
+const MAX_WORKLOAD_NAME_LENGTH = 64;
 
 /** The checks every workload shares: its ID, container, and pipeline options. */
 export function validateWorkload(p: Problems, owner: Construct, id: string, props: WorkloadProps): void {
@@ -23,6 +26,7 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
   validateContainer(p, c);
   p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
+  props.source?._validate(p, 'source');
   p.require(!(props.pipeline && !props.source), 'pipeline', 'set', 'pipeline options only together with `source`',
     'add `source` (for example Source.codeCommit()) or remove `pipeline`');
   p.require(!(props.source && c.image), 'container.image', 'set', 'no fixed image when the workload has a `source` (the pipeline builds the image)',
@@ -59,9 +63,9 @@ export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.Se
   });
 }
 
-/** A name unique in the account and region: the stack's name and the construct ID. */
-export function workloadName(scope: Construct, id: string): string {
-  return `${Stack.of(scope).stackName}-${id}`.slice(0, 64);
+/** A name unique in the account and region: the platform's stack name and the workload's ID, at most 64 characters. */
+export function workloadName(platform: Construct, id: string): string {
+  return platformScopedName(platform, id, MAX_WORKLOAD_NAME_LENGTH);
 }
 
 /** A blue/green policy where there is no traffic fails; a rolling one is meaningless but harmless, and refused too. */

@@ -148,7 +148,7 @@ export class QueueWorker extends Construct {
     }
     p.throwIfAny();
 
-    this.serviceName = workloadName(this, id);
+    this.serviceName = workloadName(props.platform, id);
     if (props.queue) {
       this.queue = props.queue;
     } else {

@@ -45,7 +45,7 @@ export function validateRetry(p: Problems, r: RunRetryOptions): void {
  */
 export function buildRunTask(scope: Construct, id: string, props: WorkloadProps & RunRetryOptions, environment: Record<string, string>): BuiltRunTask {
   const { platform } = props;
-  const name = workloadName(scope, id);
+  const name = workloadName(props.platform, id);
   const container = props.container ?? {};
   const repository = workloadRepository(scope, props);
   let imageParameter: ssm.StringParameter | undefined;

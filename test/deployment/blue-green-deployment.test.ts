@@ -171,9 +171,12 @@ describe('the built-in smoke test', () => {
     ({ id: fnId, resource: fn } = resource(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction'));
   });
 
+  /** Where the platform 'Platform' of the stack 'Test' keeps its services' settings (Names.uniqueId of the platform). */
+  const PLATFORM_PREFIX = '/cdk-container-platform/smoke-test/TestPlatform2E77021D/';
+
   /** The settings the service's SSM parameter gives the smoke test. */
   function settings(t: Template, name = 'Test-Orders'): Record<string, unknown> {
-    const parameter = Object.values(t.findResources('AWS::SSM::Parameter', { Properties: { Name: `/cdk-container-platform/smoke-test/${name}` } }));
+    const parameter = Object.values(t.findResources('AWS::SSM::Parameter', { Properties: { Name: `${PLATFORM_PREFIX}${name}` } }));
     expect(parameter).toHaveLength(1);
     return JSON.parse(flatten((parameter[0] as any).Properties.Value));
   }
@@ -185,7 +188,7 @@ describe('the built-in smoke test', () => {
       SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformSmokeTestSecurityGroup'), 'GroupId'] }],
       SubnetIds: [{ Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet1') }, { Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet2') }],
     });
-    expect(fn.Properties!.Environment.Variables).toEqual({ PARAMETER_PREFIX: '/cdk-container-platform/smoke-test/' });
+    expect(fn.Properties!.Environment.Variables).toEqual({ PARAMETER_PREFIX: PLATFORM_PREFIX });
   });
 
   test('may reach the load balancer on the test port, and the load balancer lets it in', () => {
@@ -221,7 +224,7 @@ describe('the built-in smoke test', () => {
       Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-*']] },
     }));
     expect(statements).toContainEqual(expect.objectContaining({
-      Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:eu-west-1:111111111111:parameter/cdk-container-platform/smoke-test/Test-*',
+      Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:eu-west-1:111111111111:parameter${PLATFORM_PREFIX}*`,
     }));
     expect(statements.some((s) => actionsOf(s).includes('ec2:DescribeNetworkInterfaces') && s.Resource === '*')).toBe(true);
     expect(fn.Properties!.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });

@@ -1,0 +1,132 @@
+import { NestedStack, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { ContainerPlatform, Deployment, EventTrigger, PlatformDashboard, Routing, Source } from '../../lib';
+import { errorOf, newApp, newPlatform, newStack, templateOf } from '../util';
+
+/**
+ * Issue 10: what CloudFormation would refuse in a template file on its own. Each test fails
+ * on the defect it names.
+ */
+
+/** The template of the nested stack `<id>Stack` of the platform, as its own file. */
+function nestedTemplate(stack: Stack, id: string): Record<string, any> {
+  const nested = stack.node.findAll().find((c): c is NestedStack => c instanceof NestedStack && c.node.id === `${id}Stack`);
+  if (!nested) throw new Error(`no nested stack ${id}Stack`);
+  return Template.fromStack(nested).toJSON();
+}
+
+/** Every logical ID a Ref or Fn::GetAtt in `node` names. */
+function referencedIds(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => referencedIds(n, found));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (typeof o.Ref === 'string') found.add(o.Ref);
+    const getAtt = o['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') found.add(getAtt[0]);
+    Object.values(o).forEach((v) => referencedIds(v, found));
+  }
+  return found;
+}
+
+test('a resource of the parent stack granted to a nested service reaches it as a parameter (compliance rewrites keep tokens)', () => {
+  // GIVEN a bucket in the platform's stack, granted to a service in its nested stack
+  const { stack, platform } = newPlatform();
+  const bucket = new s3.Bucket(stack, 'Uploads');
+  const orders = platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen(), source: Source.codeCommit() });
+  bucket.grantRead(orders.taskRole);
+  // WHEN synthesized
+  const t = nestedTemplate(stack, 'Orders');
+  // THEN every reference of the nested template names its own resources, parameters or pseudo parameters
+  const known = new Set([...Object.keys(t.Resources), ...Object.keys(t.Parameters ?? {})]);
+  const dangling = [...referencedIds(t.Resources)].filter((id) => !known.has(id) && !id.startsWith('AWS::'));
+  expect(dangling).toEqual([]);
+  // AND the task role's policy names the bucket through a parameter
+  const policies = Object.values(t.Resources).filter((r: any) => r.Type === 'AWS::IAM::Policy') as any[];
+  const bucketParameter = Object.keys(t.Parameters).find((p) => p.includes('Uploads'));
+  expect(bucketParameter).toBeDefined();
+  expect(JSON.stringify(policies)).toContain(`"Ref":"${bucketParameter}"`);
+});
+
+test('scheduled jobs and event tasks with a source synthesize in their nested stacks, the image parameter named after the platform\'s stack', () => {
+  // GIVEN a job and an event task built by pipelines, in the default nested stacks
+  const { stack, platform } = newPlatform();
+  const uploads = new s3.Bucket(stack, 'Uploads');
+  platform.addScheduledJob('NightlyReport', { schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }), source: Source.codeCommit() });
+  platform.addEventTask('Thumbnail', { trigger: EventTrigger.s3ObjectCreated(uploads), source: Source.codeCommit() });
+  // WHEN synthesized THEN each image parameter has a name known at synth
+  const job = nestedTemplate(stack, 'NightlyReport');
+  const task = nestedTemplate(stack, 'Thumbnail');
+  const parameterNames = [job, task].map((t) => (Object.values(t.Resources).find((r: any) => r.Type === 'AWS::SSM::Parameter') as any).Properties.Name);
+  expect(parameterNames).toEqual(['/cdk-container-platform/Test-NightlyReport/image', '/cdk-container-platform/Test-Thumbnail/image']);
+});
+
+test('a worker\'s CodeCommit repository is named after the platform\'s stack and fits CodeCommit\'s 100 characters', () => {
+  // GIVEN a platform in a stack with a long name, and a worker with a CodeCommit source
+  const stack = new Stack(newApp(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' }, stackName: `team-${'a'.repeat(90)}` });
+  const { platform } = newPlatform({}, stack);
+  platform.addWorker('Resizer', { source: Source.codeCommit() });
+  // WHEN synthesized
+  const t = nestedTemplate(stack, 'Resizer');
+  const repository = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::CodeCommit::Repository') as any;
+  // THEN the name is a literal of at most 100 characters: the stack name's start and a digest of the whole
+  expect(typeof repository.Properties.RepositoryName).toBe('string');
+  expect(repository.Properties.RepositoryName).toMatch(/^team-a+-[0-9a-f]{8}$/);
+  expect(repository.Properties.RepositoryName.length).toBeLessThanOrEqual(100);
+});
+
+test('a short worker name is the platform\'s stack name and the worker\'s ID', () => {
+  // GIVEN a worker with a CodeCommit source
+  const { stack, platform } = newPlatform();
+  platform.addWorker('Resizer', { source: Source.codeCommit() });
+  // THEN its repository and service are named Test-Resizer
+  const t = nestedTemplate(stack, 'Resizer');
+  const byType = (type: string) => Object.values(t.Resources).find((r: any) => r.Type === type) as any;
+  expect(byType('AWS::CodeCommit::Repository').Properties.RepositoryName).toBe('Test-Resizer');
+  expect(byType('AWS::ECS::Service').Properties.ServiceName).toBe('Test-Resizer');
+});
+
+test('the platform dashboard of two services gives every metric of a graph its own ID', () => {
+  // GIVEN two services on one platform
+  const { stack, platform } = newPlatform();
+  platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+  platform.addService('Catalog', { routing: Routing.path('/catalog/*') });
+  // WHEN the dashboard is added and synthesized
+  new PlatformDashboard(stack, 'Dashboard', { platform });
+  const body = JSON.stringify(templateOf(stack).findResources('AWS::CloudWatch::Dashboard'));
+  // THEN the per-service sums use distinct metric IDs
+  expect(body).toContain('SUM([s0m0, s0m1])');
+  expect(body).toContain('SUM([s1m0])');
+});
+
+test('two platforms in one stack keep their services\' smoke-test settings apart', () => {
+  // GIVEN two platforms in one stack, each with a blue/green service
+  const stack = newStack();
+  const first = newPlatform({}, stack).platform;
+  const second = new ContainerPlatform(stack, 'Second');
+  first.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+  second.addService('Payments', { routing: Routing.path('/payments/*'), deployment: Deployment.blueGreen() });
+  // WHEN synthesized
+  const names = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)
+    .flatMap((nested) => Object.values(Template.fromStack(nested).findResources('AWS::SSM::Parameter')))
+    .map((r: any) => r.Properties.Name);
+  // THEN each settings parameter lives under its own platform's prefix
+  expect(names.sort()).toEqual([
+    expect.stringMatching(/^\/cdk-container-platform\/smoke-test\/TestPlatform[0-9A-F]{8}\/Test-Orders$/),
+    expect.stringMatching(/^\/cdk-container-platform\/smoke-test\/TestSecond[0-9A-F]{8}\/Test-Payments$/),
+  ]);
+});
+
+test('two platforms in one stack cannot use the same workload ID, whose names would collide', () => {
+  // GIVEN two platforms in one stack, the first with a service Orders
+  const stack = newStack();
+  const first = newPlatform({}, stack).platform;
+  const second = new ContainerPlatform(stack, 'Second');
+  first.addService('Orders', { routing: Routing.path('/orders/*') });
+  // WHEN the second adds a worker called Orders THEN synthesis says why and how to fix it
+  expect(errorOf(() => second.addWorker('Orders'))).toBe([
+    '[Test/Second] 1 invalid prop:',
+    "  - id: received \"Orders\"; allowed: an ID that no other platform of the stack uses (Test/Platform has a workload 'Orders'; resources are named after the stack and the ID). Fix: rename one of the two workloads, or put the platforms in separate stacks.",
+  ].join('\n'));
+});

@@ -8,7 +8,8 @@ import { flatPlatform, flatten, resource, serviceFixture } from './helpers';
 
 /** The settings the SSM parameter of `Test-<name>` gives the smoke test. */
 function settings(template: Template, name = 'Orders'): Record<string, unknown> {
-  const parameters = Object.values(template.findResources('AWS::SSM::Parameter', { Properties: { Name: `/cdk-container-platform/smoke-test/Test-${name}` } }));
+  const parameters = Object.values(template.findResources('AWS::SSM::Parameter'))
+    .filter((r: any) => /^\/cdk-container-platform\/smoke-test\/[^/]+\//.test(r.Properties.Name) && r.Properties.Name.endsWith(`/Test-${name}`));
   expect(parameters).toHaveLength(1);
   return JSON.parse(flatten((parameters[0] as any).Properties.Value));
 }

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { PlatformAlerts, PlatformDashboard, QueueWorker } from '../../lib';
+import { Deployment, PlatformAlerts, PlatformDashboard, QueueWorker, Routing } from '../../lib';
 import { newPlatform, templateOf } from '../util';
 
 test('a task whose essential container exits non-zero is announced on the platform topic with a readable message', () => {
@@ -39,6 +39,24 @@ test('failed ECS deployments, CodeDeploy deployments and pipeline executions are
   t.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'detail-type': ['ECS Deployment State Change'], 'detail': { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } }) });
   t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'source': ['aws.codedeploy'], 'detail-type': ['CodeDeploy Deployment State-change Notification'], 'detail': { state: ['FAILURE'] } } });
   t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'], 'detail': { state: ['FAILED'] } } });
+});
+
+test('the platform dashboard sums blue and green with FILL, so a side without data counts 0 instead of hiding the line', () => {
+  // GIVEN a platform with a blue/green and a rolling service
+  const { stack, platform } = newPlatform({ nestedServiceStacks: false });
+  platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen({ smokeTest: { enabled: false } }) });
+  platform.addService('Catalog', { routing: Routing.path('/catalog/*') });
+  // WHEN
+  new PlatformDashboard(stack, 'Dashboard', { platform });
+  // THEN the traffic, errors and latency of each service
+  const dashboards = templateOf(stack).findResources('AWS::CloudWatch::Dashboard');
+  const body = JSON.stringify(Object.entries(dashboards).filter(([id]) => id.startsWith('Dashboard')).map(([, d]) => d));
+  const expressions = [...body.matchAll(/expression\\":\\"([^\\]+)\\"/g)].map((m) => m[1]);
+  expect(expressions).toEqual([
+    'SUM([FILL(s0m0, 0), FILL(s0m1, 0)])', 'SUM([FILL(s1m0, 0)])',
+    'SUM([FILL(s0m0, 0), FILL(s0m1, 0)])', 'SUM([FILL(s1m0, 0)])',
+    'MAX([FILL(s0m0, 0), FILL(s0m1, 0)])', 'MAX([FILL(s1m0, 0)])',
+  ]);
 });
 
 test('the platform dashboard shows the workers\' queue depths', () => {

@@ -49,7 +49,7 @@ export interface SmokeTestOptions {
    */
   readonly enabled?: boolean;
   /**
-   * The path requested through the test listener; it must be one that the service's routing
+   * The path requested through the test listener. It must be one that the service's routing
    * sends to the service.
    * @default - the service's health-check path, which every healthy task answers with 2xx or
    * 3xx; when the routing's paths do not cover it (a route such as `/orders/*` with a health
@@ -62,7 +62,7 @@ export interface SmokeTestOptions {
    */
   readonly expectedStatusCodes?: number[];
   /**
-   * Attempts before the smoke test fails the deployment, 5 s apart; at most 10, what the
+   * Attempts before the smoke test fails the deployment, 5 s apart. At most 10, what the
    * function's 120 s timeout holds.
    * @default 5
    */

@@ -1,4 +1,5 @@
 export * from './platform/container-platform';
+export * from './platform/domain';
 export * from './platform/routing';
 export * from './platform/shared-load-balancer';
 export * from './service/microservice';
@@ -21,3 +22,4 @@ export * from './workloads/event-trigger';
 export * from './workloads/event-task';
 export * from './observability/platform-alerts';
 export * from './observability/platform-dashboard';
+export * from './testing/platform-templates';

@@ -11,9 +11,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { isCidr, isIpv4Cidr } from './cidr';
+import { PlatformDomain } from './domain';
+import { PlatformDns } from './platform-dns';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { checkChildId } from './child-ids';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
+import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
@@ -35,14 +38,14 @@ export interface ContainerPlatformProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Availability zones of the VPC the platform creates (ignored with `vpc`).
+   * Availability zones of the VPC the platform creates (not with `vpc`).
    * An Application Load Balancer needs at least two.
    * @default 2
    */
   readonly maxAzs?: number;
 
   /**
-   * NAT gateways of the VPC the platform creates (ignored with `vpc`). One is cheapest;
+   * NAT gateways of the VPC the platform creates (not with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
    * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
    * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead, and SQS with the first queue
@@ -55,7 +58,9 @@ export interface ContainerPlatformProps {
   readonly natGateways?: number;
 
   /**
-   * The IPv4 CIDR block of the VPC the platform creates (ignored with `vpc`).
+   * The IPv4 CIDR block of the VPC the platform creates (not with `vpc`): /16 up to the
+   * smallest block that holds a /24 public and a /20 private subnet in each availability zone
+   * (/18 for two or three zones).
    * @default '10.0.0.0/16'
    */
   readonly vpcCidr?: string;
@@ -73,20 +78,32 @@ export interface ContainerPlatformProps {
   readonly internetFacing?: boolean;
 
   /**
-   * Protocol of the production listener. HTTPS needs `certificate`; with HTTPS the
+   * Protocol of the production listener. HTTPS needs `certificate` or `domain`; with HTTPS the
    * platform also listens on port 80 and redirects to 443.
-   * @default - HTTPS when `certificate` is set, HTTP otherwise
+   * @default - HTTPS when `certificate` or `domain` is set, HTTP otherwise (for trials only)
    */
   readonly protocol?: elbv2.ApplicationProtocol;
 
   /**
-   * The certificate of the HTTPS listeners (production and test).
-   * @default - no certificate: the listeners speak HTTP
+   * The certificate of the HTTPS listeners (production and test). Leave it out with `domain`,
+   * which makes the certificate.
+   * @default - the certificate of `domain`; without `domain` the listeners speak HTTP
    */
   readonly certificate?: acm.ICertificate;
 
   /**
-   * The TLS policy of the HTTPS listeners.
+   * The domain to serve, in a Route 53 hosted zone: the platform requests a DNS-validated ACM
+   * certificate for the name and its wildcard, serves HTTPS on 443 (port 80 redirects), and
+   * creates an alias record to the service's load balancer for every host a service routes
+   * (the domain's own name for services routed by path).
+   * @default - no DNS records; HTTPS only with `certificate`
+   * @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-elb-load-balancer.html
+   */
+  readonly domain?: PlatformDomain;
+
+  /**
+   * The TLS policy of the HTTPS listeners (HTTPS only).
    * @default elbv2.SslPolicy.TLS13_12_RES_PQ - TLS 1.3 and 1.2 with forward secrecy and post-quantum key exchange
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
    */
@@ -112,13 +129,15 @@ export interface ContainerPlatformProps {
   readonly testListenerAllowedCidrs?: string[];
 
   /**
-   * Bucket for the load balancer's access logs.
+   * Bucket for the load balancer's access logs: in the platform's region, encrypted with
+   * S3-managed keys (the only encryption access logs support).
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
    * @default - a new encrypted, SSL-only, versioned bucket that expires logs after 365 days and is retained on delete
    */
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The ARN of an AWS WAF web ACL to protect the load balancer with.
+   * The ARN of a regional AWS WAF web ACL of the platform's region to protect the load balancer with.
    * @default - no web ACL
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
    */
@@ -207,20 +226,34 @@ export class ContainerPlatform extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** Every alarm of the platform's services notifies this topic: subscribe to it. */
   public readonly alarmTopic: sns.Topic;
+  /** The certificate of the HTTPS listeners: yours, or the one made for `domain`. */
+  public readonly certificate?: acm.ICertificate;
+  /** The domain name the platform serves, in lower case (with `domain`). */
+  public readonly domainName?: string;
+  /** @internal the certificate and alias records of `domain` */
+  public readonly _dns?: PlatformDns;
 
   private readonly loadBalancerSettings: SharedLoadBalancerProps;
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
   private readonly pipelineRepositories = new Map<string, Construct>();
+  private readonly discoveryNames = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
   private isolated = false;
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
-    const protocol = props.protocol ?? (props.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
+    const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
-    this.validate(props, protocol, productionPort, testListenerPort);
+    const p = new Problems(this);
+    validatePlatform(p, this, props, { protocol, productionPort, testListenerPort });
+    p.throwIfAny();
+    if (props.domain) {
+      this._dns = new PlatformDns(this, 'Dns', props.domain);
+      this.domainName = this._dns.domainName;
+    }
+    this.certificate = props.certificate ?? this._dns?.certificate;
 
     this.protocol = protocol;
     this.testListenerPort = testListenerPort;
@@ -246,8 +279,8 @@ export class ContainerPlatform extends Construct {
         maxAzs: props.maxAzs ?? DEFAULTS.maxAzs,
         natGateways,
         subnetConfiguration: [
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'Private', subnetType: privateType, cidrMask: 20 },
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_MASKS.public, mapPublicIpOnLaunch: false },
+          { name: 'Private', subnetType: privateType, cidrMask: SUBNET_MASKS.private },
         ],
       });
       this.flowLogGroup = this._newLogGroup(this, 'FlowLogs');
@@ -260,6 +293,11 @@ export class ContainerPlatform extends Construct {
       acknowledgeVpc(vpc);
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
+      if (props.serviceSubnets) {
+        const subnets = new Problems(this);
+        validateSubnets(subnets, vpc, { ...props, serviceSubnets: this.serviceSubnets });
+        subnets.throwIfAny();
+      }
     }
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -275,7 +313,7 @@ export class ContainerPlatform extends Construct {
       internetFacing,
       subnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : this.serviceSubnets.subnetType },
       protocol,
-      certificate: props.certificate,
+      certificate: this.certificate,
       sslPolicy: props.sslPolicy,
       allowedCidrs: props.allowedCidrs ?? (internetFacing ? ['0.0.0.0/0', '::/0'] : [this.vpc.vpcCidrBlock]),
       testListenerPort,
@@ -320,6 +358,9 @@ export class ContainerPlatform extends Construct {
    * @param id a construct ID such as 'LoadBalancer2' (a public contract)
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {
+    let free = this.sharedLoadBalancers.length + 1;
+    while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
+    checkChildId(this, id, id, { kind: 'load balancer', others: 'load balancer', fix: `use another ID, such as 'LoadBalancer${free}'` });
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
     (this.node.tryFindChild('SmokeTest') as SmokeTest | undefined)?._reach(lb);
@@ -390,6 +431,8 @@ export class ContainerPlatform extends Construct {
   }
 
   private workloadScope(id: string, kind: string): Construct {
+    checkChildId(this, id, this.nestedServiceStacks ? `${id}Stack` : id,
+      { kind, others: 'workload', fix: 'give each service, worker, job and event task its own ID' });
     claimWorkloadName(this, id);
     return this.nestedServiceStacks
       ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
@@ -406,6 +449,15 @@ export class ContainerPlatform extends Construct {
       type: servicediscovery.NamespaceType.HTTP,
       useForServiceConnect: true,
     });
+  }
+
+  /**
+   * @internal records that `owner` joins Service Connect as `name`; returns the earlier owner of the name, if any.
+   */
+  public _claimDiscoveryName(name: string, owner: Construct): Construct | undefined {
+    const earlier = this.discoveryNames.get(name);
+    if (!earlier) this.discoveryNames.set(name, owner);
+    return earlier;
   }
 
   /**
@@ -458,44 +510,6 @@ export class ContainerPlatform extends Construct {
       'Load balancer access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3).');
     acknowledgeLogBucket(bucket);
     return bucket;
-  }
-
-  private validate(props: ContainerPlatformProps, protocol: elbv2.ApplicationProtocol, productionPort: number, testPort: number): void {
-    const p = new Problems(this);
-    const https = protocol === elbv2.ApplicationProtocol.HTTPS;
-    p.require(!(https && !props.certificate), 'certificate', undefined,
-      'a certificate whenever protocol is HTTPS', 'pass `certificate` (an ACM certificate for your domain) or set protocol to HTTP');
-    p.require(!(!https && props.certificate), 'protocol', protocol,
-      'HTTPS when a certificate is set', 'remove `protocol` (HTTPS is then chosen) or remove `certificate`');
-    p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
-    const region = Stack.of(this).region;
-    p.require(!Token.isUnresolved(region), 'stack env.region', region,
-      'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',
-      `create the stack with env: { account, region }; offline synthesis also needs the region's availability zones in cdk.json context`);
-    const reserved: number[] = https ? [DEFAULTS.httpsPort, DEFAULTS.httpPort] : [DEFAULTS.httpPort];
-    if (!Token.isUnresolved(testPort) && reserved.includes(testPort)) {
-      p.add('testListenerPort', testPort, `a port other than the production port ${productionPort}${https ? ' and the redirect port 80' : ''}`,
-        `choose a free port such as ${DEFAULTS.testListenerPort}`);
-    }
-    if (props.vpc) {
-      for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
-        p.require(props[prop] === undefined, prop, props[prop], 'nothing when `vpc` is passed (the VPC is yours)',
-          `remove \`${prop}\`, or remove \`vpc\` to let the platform create one`);
-      }
-    }
-    p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
-    const azs = props.maxAzs ?? DEFAULTS.maxAzs;
-    p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
-    if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
-      const prefix = Number(props.vpcCidr.split('/')[1]);
-      p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= 24, 'vpcCidr', props.vpcCidr,
-        'an IPv4 CIDR block with a prefix from /16 to /24', "use a private range such as '10.0.0.0/16'");
-    }
-    for (const [prop, list] of [['allowedCidrs', props.allowedCidrs], ['testListenerAllowedCidrs', props.testListenerAllowedCidrs]] as const) {
-      (list ?? []).forEach((cidr, i) => p.require(isCidr(cidr), `${prop}[${i}]`, cidr,
-        "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length'));
-    }
-    p.throwIfAny();
   }
 }
 

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ContainerPlatform } from '../platform/container-platform';
@@ -8,37 +8,6 @@ import { ContainerOptions } from './options';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { isPrivateEcrImage } from '../platform/platform-resources';
-import { EPHEMERAL_STORAGE_MAX_GIB, EPHEMERAL_STORAGE_MIN_GIB, FARGATE_CPU_VALUES, FARGATE_SIZES } from '../private/fargate';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Checks the task size, storage, health-check path and variable names. */
-export function validateContainer(p: Problems, c: ContainerOptions): void {
-  const cpu = c.cpu ?? DEFAULTS.cpu;
-  const memory = c.memoryMiB ?? DEFAULTS.memoryMiB;
-  if (!Token.isUnresolved(cpu)) {
-    const sizes = FARGATE_SIZES.get(cpu);
-    if (!sizes) {
-      p.add('container.cpu', cpu, FARGATE_CPU_VALUES.join(', '), 'pick one of the Fargate CPU values');
-    } else if (!Token.isUnresolved(memory) && !sizes.includes(memory)) {
-      p.add('container.memoryMiB', memory, `for cpu ${cpu}: ${sizes.join(', ')} MiB`, 'pick one of these memory sizes, or change cpu');
-    }
-  }
-  p.intRange('container.ephemeralStorageGiB', c.ephemeralStorageGiB, EPHEMERAL_STORAGE_MIN_GIB, EPHEMERAL_STORAGE_MAX_GIB,
-    'omit it for the 20 GiB default, or choose 21 to 200 GiB');
-  const path = c.healthCheckPath;
-  if (path !== undefined && !Token.isUnresolved(path)) {
-    p.require(path.startsWith('/') && path.length <= 1024 && !/\s/.test(path), 'container.healthCheckPath', path,
-      "a path that starts with '/' (at most 1024 characters, no spaces)", "write it like '/health'");
-  }
-  for (const [prop, vars] of [['environment', c.environment], ['secrets', c.secrets]] as const) {
-    for (const name of Object.keys(vars ?? {})) {
-      p.require(ENV_NAME.test(name), `container.${prop}`, name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
-    }
-  }
-  const shared = Object.keys(c.environment ?? {}).filter((k) => k in (c.secrets ?? {}));
-  p.require(shared.length === 0, 'container.secrets', shared, 'names not also used in container.environment', 'keep each variable in one of the two');
-}
 
 /**
  * Refuses an image that the tasks of an isolated platform (natGateways 0) cannot pull: their
@@ -97,13 +66,14 @@ export function buildTaskDefinition(scope: Construct, platform: ContainerPlatfor
     portMappings: port === undefined ? undefined : [{ containerPort: port, name, protocol: ecs.Protocol.TCP, appProtocol: ecs.AppProtocol.http }],
     environment: c.environment,
     secrets: c.secrets,
-    healthCheck: c.containerHealthCheck,
+    healthCheck: resolvedHealthCheck(c.containerHealthCheck),
     readonlyRootFilesystem,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
     user: c.user,
     command: c.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
+  overrideUnresolvedHealthCheck(taskDefinition, c.containerHealthCheck);
   if (c.image !== undefined && platform._isolated) checkReachableImage(scope, container.imageName);
   if (readonlyRootFilesystem) {
     // A read-only root still leaves the task a writable, ephemeral /tmp: a bind mount on the
@@ -131,4 +101,24 @@ export function buildTaskDefinition(scope: Construct, platform: ContainerPlatfor
     }
   }
   return { taskDefinition, container, logGroup };
+}
+
+/**
+ * The health check without an unresolved interval or timeout: aws-cdk-lib compares them with
+ * numbers at synth and would refuse a token, which the template then gets as an override.
+ */
+function resolvedHealthCheck(hc: ecs.HealthCheck | undefined): ecs.HealthCheck | undefined {
+  if (!hc) return undefined;
+  return {
+    ...hc,
+    interval: hc.interval?.isUnresolved() ? undefined : hc.interval,
+    timeout: hc.timeout?.isUnresolved() ? undefined : hc.timeout,
+  };
+}
+
+function overrideUnresolvedHealthCheck(taskDefinition: ecs.FargateTaskDefinition, hc: ecs.HealthCheck | undefined): void {
+  const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+  for (const [key, value] of [['Interval', hc?.interval], ['Timeout', hc?.timeout]] as Array<[string, Duration | undefined]>) {
+    if (value?.isUnresolved()) cfn.addPropertyOverride(`ContainerDefinitions.0.HealthCheck.${key}`, value.toSeconds());
+  }
 }

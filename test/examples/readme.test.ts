@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ContainerPlatform, Routing } from '../../lib';
+import { ContainerPlatform, PlatformTemplates, Routing } from '../../lib';
 import { COMPLETE, README, ReadmeBlock, readmeBlocks } from './readme/blocks';
 import { CompiledBlock, compileBlocks } from './readme/compile';
 import { README_ENV, readmeProject, synthBlock } from './readme/run';
@@ -103,6 +103,19 @@ const CLAIMS: Record<string, (app: App) => void> = {
     platform.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }) });
   },
 
+  'HTTPS and DNS': (app) => {
+    const platform = templatesOf(app)('Platform');
+    // the certificate of the name and its wildcard, validated in the zone; HTTPS on 443; a record per routed name
+    expect(onlyProperties(platform, 'AWS::CertificateManager::Certificate')).toMatchObject({
+      DomainName: 'example.com', SubjectAlternativeNames: ['*.example.com'],
+      DomainValidationOptions: [{ DomainName: 'example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    platform.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    platform.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+    const records = Object.values(platform.findResources('AWS::Route53::RecordSet')).map((r) => `${r.Properties.Type} ${r.Properties.Name}`).sort();
+    expect(records).toEqual(['A catalog.example.com.', 'A example.com.']);
+  },
+
   'Scale: stacks and load balancers': (app) => {
     const platform = templatesOf(app)('Platform');
     platform.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
@@ -113,6 +126,16 @@ const CLAIMS: Record<string, (app: App) => void> = {
       'Load balancer Platform/Platform/LoadBalancer2; services: Search',
     ]));
     expect(outputs).toHaveLength(2);
+  },
+  'Testing your stacks': (app) => {
+    const snapshot = PlatformTemplates.snapshot(onlyStack(app));
+    // every template, the nested service stack's included, keyed by stack path
+    expect(Object.keys(snapshot)).toEqual(['Shop', 'Shop/Platform/OrdersStack']);
+    const nested = Object.values(snapshot.Shop.Resources as Record<string, any>).find((r) => r.Type === 'AWS::CloudFormation::Stack');
+    expect(nested.Properties.TemplateURL).toBe('<template of Shop/Platform/OrdersStack>');
+    // no asset hash or version metadata left to change without a change of infrastructure
+    expect(JSON.stringify(snapshot)).not.toMatch(/[0-9a-f]{64}/);
+    expect(JSON.stringify(snapshot)).not.toContain('AWS::CDK::Metadata');
   },
 };
 

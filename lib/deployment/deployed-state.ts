@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../private/defaults';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { functionRole } from '../private/function-role';
@@ -79,6 +80,7 @@ export class DeployedState extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: props.handler.functionArn,
       resourceType: 'Custom::DeployedState',
+      serviceTimeout: DEFAULTS.customResourceTimeout,
       properties: {
         ClusterName: props.cluster.clusterName,
         ServiceName: props.serviceName,

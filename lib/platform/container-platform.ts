@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformDomain } from './domain';
 import { PlatformDns } from './platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
 import { checkChildId } from './child-ids';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
@@ -48,7 +48,10 @@ export interface ContainerPlatformProps {
    * NAT gateways of the VPC the platform creates (not with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
    * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
-   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead.
+   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead, and SQS with the first queue
+   * worker; tasks then reach nothing else: an image must be in Amazon ECR (synthesis refuses
+   * others; an ECR pull through cache copies public ones), and other AWS APIs your code
+   * calls need their own endpoints (`platform.vpc.addInterfaceEndpoint`).
    * @default 1
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
    */
@@ -166,7 +169,8 @@ export interface ContainerPlatformProps {
 
   /**
    * What happens to the platform's stateful resources (access-log bucket, flow-log
-   * group) when they are removed from the stack or the stack is deleted.
+   * group, log groups and the KMS key it creates) when they are removed from the stack or
+   * the stack is deleted. A deleted key waits out KMS's pending window (30 days).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -235,6 +239,7 @@ export class ContainerPlatform extends Construct {
   private readonly discoveryNames = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
+  private isolated = false;
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
@@ -254,7 +259,7 @@ export class ContainerPlatform extends Construct {
     this.testListenerPort = testListenerPort;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.nestedServiceStacks = props.nestedServiceStacks ?? true;
-    this.encryptionKey = props.encryptionKey ?? platformKey(this);
+    this.encryptionKey = props.encryptionKey ?? platformKey(this, this.removalPolicy);
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: fit(`Alarms of ${this.node.path}`, 100),
       enforceSSL: true,
@@ -284,6 +289,7 @@ export class ContainerPlatform extends Construct {
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       if (isolated) addFargateEndpoints(vpc);
+      this.isolated = isolated;
       acknowledgeVpc(vpc);
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
@@ -346,8 +352,9 @@ export class ContainerPlatform extends Construct {
 
   /**
    * Adds another shared load balancer with the platform's settings, for services that do not
-   * fit on the others (an ALB has at most 100 target groups and 100 rules per listener, so
-   * about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * fit on the others (an ALB has at most 100 target groups, 100 rules over all its listeners
+   * and 1,000 targets, so about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
    * @param id a construct ID such as 'LoadBalancer2' (a public contract)
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {
@@ -403,6 +410,19 @@ export class ContainerPlatform extends Construct {
   /** Adds a task that an event starts (such as an upload to a bucket), in its own nested stack `<id>Stack`. */
   public addEventTask(id: string, options: EventTaskOptions): EventTask {
     return new EventTask(this.workloadScope(id, 'event task'), id, { ...options, platform: this });
+  }
+
+  /**
+   * @internal whether the platform created its VPC without NAT gateways: its tasks reach AWS
+   * services through VPC endpoints only, and nothing on the internet.
+   */
+  public get _isolated(): boolean {
+    return this.isolated;
+  }
+
+  /** @internal a queue worker's tasks reach SQS: in isolated subnets, through an endpoint. */
+  public _reachQueues(): void {
+    if (this.isolated) addQueueEndpoint(this.vpc);
   }
 
   /** The queue workers added with {@link addWorker}, in the order they were added. */

@@ -180,7 +180,7 @@ export class Microservice extends Construct {
     if (props.routing) platform._dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
     // Collisions are reported with the call's other problems.
     this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
+    lb._reserve(p, this, this.deployment, maxTasks);
     if (props.serviceConnect) {
       // Service Connect names are lower case and unique in the namespace.
       // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
@@ -215,7 +215,7 @@ export class Microservice extends Construct {
       initialDesiredCount: container.image ? (props.desiredCount ?? minTasks) : 0,
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
-    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort);
+    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort, container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;

@@ -65,7 +65,8 @@ export interface ContainerOptions {
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
   /**
-   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`.
+   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`,
+   * opened to every user (mode 1777) by a first non-essential container unless `user` is root.
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
@@ -96,7 +97,10 @@ export interface RepositoryOptions {
    */
   readonly repository?: ecr.IRepository;
   /**
-   * How many images the repository keeps; older ones expire. Not with `repository`.
+   * How many of the last pushed images the repository keeps; older ones expire, except the
+   * `bootstrap` image, which never does. The running image is kept while it is among the last
+   * `keepImages` pushes: more builds than that which never reached the service (failed smoke
+   * tests, rejected approvals, rollbacks) let it expire. Not with `repository`.
    * @default 30
    */
   readonly keepImages?: number;

@@ -4,6 +4,7 @@ import { validateCapacity } from './validate-capacity';
 import { validateContainer } from './validate-container';
 import { validateServiceScaling } from './validate-scaling';
 import { BlueGreenOptions, Deployment, DeploymentKind, HookEvent } from '../deployment/deployment';
+import { validateSmokeTest } from '../deployment/smoke-test-settings';
 import type { MicroserviceProps } from './microservice';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { DEFAULTS } from '../private/defaults';
@@ -56,7 +57,10 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   p.require(!(props.source && props.container?.image), 'container.image', 'set', 'no fixed image when the service has a `source` (the pipeline builds the image)',
     'remove `container.image`, or remove `source` to run the fixed image');
   validateRepositoryOptions(p, props.repository);
-  if (props.deployment?.isBlueGreen) validateBlueGreen(p, props.deployment);
+  if (props.deployment?.isBlueGreen) {
+    validateBlueGreen(p, props.deployment);
+    validateSmokeTest(p, props.deployment.blueGreenOptions?.smokeTest, props.routing);
+  }
 }
 
 /** Props that a repository you pass makes meaningless: refused rather than ignored. */

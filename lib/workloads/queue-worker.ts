@@ -170,6 +170,7 @@ export class QueueWorker extends Construct {
       });
     }
 
+    platform._reachQueues();
     const container = props.container ?? {};
     this.repository = workloadRepository(this, props);
     const handler = serviceStateFunction(platform, platform.cluster);
@@ -183,7 +184,8 @@ export class QueueWorker extends Construct {
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
     const env = { ...container.environment, QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName };
-    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME);
+    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
+      container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;

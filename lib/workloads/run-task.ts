@@ -85,7 +85,8 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
     image = ecs.ContainerImage.fromRegistry(`{{resolve:ssm:${parameterName}}}`);
   }
   const env = { ...container.environment, ...environment };
-  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME);
+  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
+    container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`);
   if (imageParameter) {
     task.taskDefinition.node.addDependency(imageParameter);
     repository.grantPull(task.taskDefinition.obtainExecutionRole());

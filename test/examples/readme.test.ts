@@ -56,8 +56,10 @@ const CLAIMS: Record<string, (app: App) => void> = {
     expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
     // Catalog: rolling on the fixed image, no pipeline
     const catalog = template('Platform/Platform/CatalogStack');
+    // (the app, and the container that opens its read-only root's /tmp to its user)
     expect(onlyProperties(catalog, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([
-      expect.objectContaining({ Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
+      expect.objectContaining({ Name: 'app', Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
+      expect.objectContaining({ Name: 'tmp-permissions', Image: 'public.ecr.aws/my/catalog:1.4.2' }),
     ]);
     expect(onlyProperties(catalog, 'AWS::ECS::Service').DeploymentConfiguration).toMatchObject({
       MinimumHealthyPercent: 50, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true },
@@ -85,7 +87,10 @@ const CLAIMS: Record<string, (app: App) => void> = {
     // NightlyReport: at 02:00 on the fixed image
     const report = template('Platform/Platform/NightlyReportStack');
     expect(onlyProperties(report, 'AWS::Scheduler::Schedule').ScheduleExpression).toBe('cron(0 2 * * ? *)');
-    expect(onlyProperties(report, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([expect.objectContaining({ Image: 'public.ecr.aws/my/report:3' })]);
+    expect(onlyProperties(report, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([
+      expect.objectContaining({ Name: 'app', Image: 'public.ecr.aws/my/report:3' }),
+      expect.objectContaining({ Name: 'tmp-permissions', Image: 'public.ecr.aws/my/report:3' }),
+    ]);
     // Thumbnail: started by uploads under incoming/, built by its pipeline
     const thumbnail = template('Platform/Platform/ThumbnailStack');
     thumbnail.hasResourceProperties('AWS::Events::Rule', {

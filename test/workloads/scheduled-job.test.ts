@@ -40,7 +40,7 @@ test('with a source, every run starts the family\'s latest revision and the imag
   });
   // AND the task definition resolves its image from the parameter the release step writes
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [Match.objectLike({ Image: '{{resolve:ssm:/cdk-container-platform/Test-Report/image}}' })],
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Image: '{{resolve:ssm:/cdk-container-platform/Test-Report/image}}' })]),
   });
   // AND the pipeline's last stage is the release step
   t.hasResourceProperties('AWS::CodePipeline::Pipeline', {

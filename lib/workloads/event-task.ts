@@ -107,7 +107,7 @@ export class EventTask extends Construct {
       retryAttempts: props.retryAttempts ?? JOB_DEFAULTS.retryAttempts,
       maxEventAge: props.maxEventAge ?? JOB_DEFAULTS.maxEventAge,
     }));
-    if (built.imageParameter) {
+    if (built.deployedState) {
       // The image is released by the pipeline: every event starts the family's latest revision.
       (this.rule.node.defaultChild as events.CfnRule).addPropertyOverride('Targets.0.EcsParameters.TaskDefinitionArn', built.familyArn);
       allowFamily(this.eventsRole, built, platform.cluster);

@@ -104,7 +104,7 @@ export class ScheduledJob extends Construct {
         maxEventAge: props.maxEventAge ?? JOB_DEFAULTS.maxEventAge,
       }),
     });
-    if (built.imageParameter) {
+    if (built.deployedState) {
       // The image is released by the pipeline: every run starts the family's latest revision.
       (this.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride('Target.EcsParameters.TaskDefinitionArn', built.familyArn);
       allowFamily(this.schedulerRole, built, platform.cluster);

@@ -249,6 +249,7 @@ function watchedService(service: ecs.BaseService, cfn: ecs.CfnService): IResolva
     ...p,
     taskDefinition: undefined,
     desiredCount: undefined,
-    loadBalancers: loadBalancers.length > 0 ? loadBalancers : undefined,
+    // Without load balancers, what the L1 renders (an empty list or nothing, by feature flag).
+    loadBalancers: loadBalancers.length > 0 ? loadBalancers : p.loadBalancers,
   }));
 }

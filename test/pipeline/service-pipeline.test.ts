@@ -2,8 +2,10 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Deployment, Source } from '../../lib';
-import { CfnResource, logicalId, resource, serviceFixture } from '../deployment/helpers';
+import { Stack } from 'aws-cdk-lib';
+import { Deployment, Routing, Source } from '../../lib';
+import { newApp, newPlatform, newStack, templateOf } from '../util';
+import { CfnResource, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
 
 /** The delivery pipeline of a service: stages, actions, source repository, notifications, artifacts. */
 
@@ -89,7 +91,17 @@ describe('the pipeline of a CodeDeploy blue/green service with a CodeCommit sour
     const repository = resource(template, 'AWS::CodeCommit::Repository').resource;
     expect(repository.DeletionPolicy).toBe('Retain');
     expect(repository.UpdateReplacePolicy).toBe('Retain');
-    expect(repository.Properties!.RepositoryName).toBe('Test-Orders');
+    expect(flatten(repository.Properties!.RepositoryName)).toMatch(/^Test-Orders-/);
+  });
+
+  test('ends the repository\'s name with the stack instance\'s suffix, so a retained repository does not block deploying the stack again', () => {
+    // GIVEN the retained repository of a deleted stack keeps its name
+    const name = resource(template, 'AWS::CodeCommit::Repository').resource.Properties!.RepositoryName;
+    // THEN the new stack's repository is named with the first 8 hex digits of its own stack ID's GUID
+    // (arn:aws:cloudformation:<region>:<account>:stack/<name>/<guid>)
+    expect(name).toEqual({
+      'Fn::Join': ['', ['Test-Orders-', { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] }]],
+    });
   });
 
   test('seeds the repository with initialCode as the first commit on main', () => {
@@ -196,6 +208,18 @@ describe('sources', () => {
     const repository = resource(template, 'AWS::CodeCommit::Repository').resource;
     expect(repository.Properties!.Code).toBeUndefined();
     expect(stage(pipelineOf(template), 'Source').Actions[0].Configuration.BranchName).toBe('release');
+  });
+
+  test('a long service name is fitted so that the repository\'s name, with the stack instance\'s suffix, has exactly 100 characters', () => {
+    // GIVEN a service named with the most the service's validation allows: 100 characters
+    const { platform } = newPlatform(flatProps(), newStack(newApp(), `Team${'x'.repeat(89)}`));
+    const service = platform.addService('Orders', { routing: Routing.path('/orders/*'), source: Source.codeCommit() });
+    // WHEN
+    const name = resource(templateOf(Stack.of(service)), 'AWS::CodeCommit::Repository').resource.Properties!.RepositoryName;
+    // THEN the literal start (91 characters of name and digest, then a hyphen) and 8 characters of the stack ID
+    const start: string = name['Fn::Join'][1][0];
+    expect(start).toMatch(/^Teamx+-[0-9a-f]{8}-$/);
+    expect(start.length + 8).toBe(100);
   });
 
   test('Source.connection reads a GitHub repository through a CodeConnections connection', () => {

@@ -103,7 +103,7 @@ export class WorkloadPipeline extends Construct {
       sourceOutput,
       build: this.project,
       buildOutput,
-      deploy,
+      deploy: [deploy],
       approvalText: `Approve to release ${props.workloadName} to production.`,
     });
     if (svc) {

@@ -278,6 +278,51 @@ describe('manual approval', () => {
     }
   });
 
+  test('a blue/green service renders its deployment files after the approval, from the revision production runs then', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    });
+    // THEN the Deploy stage runs Render, then CodeDeploy with Render's taskdef.json and appspec.yaml and the build's image
+    const actions = stage(pipelineOf(template), 'Deploy').Actions;
+    expect(actions).toEqual([
+      expect.objectContaining({
+        Name: 'Render',
+        ActionTypeId: { Category: 'Build', Owner: 'AWS', Provider: 'CodeBuild', Version: '1' },
+        Configuration: { ProjectName: { Ref: logicalId(template, 'AWS::CodeBuild::Project', 'PlatformOrdersPipelineRender') } },
+        InputArtifacts: [{ Name: 'Build' }],
+        OutputArtifacts: [{ Name: 'DeployFiles' }],
+        RunOrder: 1,
+      }),
+      expect.objectContaining({
+        Name: 'BlueGreen',
+        Configuration: expect.objectContaining({
+          TaskDefinitionTemplateArtifact: 'DeployFiles',
+          AppSpecTemplateArtifact: 'DeployFiles',
+          Image1ArtifactName: 'Build',
+        }),
+        RunOrder: 2,
+      }),
+    ]);
+    // AND the image build stays before the approval
+    expect((pipelineOf(template).Properties!.Stages as any[]).map((s) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
+  });
+
+  test('a rolling service needs no render step: the ECS deploy action starts from the service\'s task definition when it runs', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.rolling(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    });
+    // THEN (the ECS deploy action "creates its own revision of the task definition based on the revision used by the
+    // Amazon ECS service" when it runs: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
+    template.resourceCountIs('AWS::CodeBuild::Project', 1);
+    expect(stage(pipelineOf(template), 'Deploy').Actions.map((a: any) => a.Name)).toEqual(['Deploy']);
+  });
+
   test('notifies the given topic', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture((stack) => ({

@@ -153,6 +153,28 @@ export interface ContainerPlatformProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The workload IDs of each stack, by the platform that uses them. */
+const workloadIds = new WeakMap<Stack, Map<string, Construct>>();
+
+/**
+ * Workloads are named after the platform's stack and their ID (CodeCommit repositories, SSM
+ * parameters, schedules: names unique in the account and region), so two platforms of one
+ * stack cannot use the same ID.
+ */
+function claimWorkloadName(platform: Construct, id: string): void {
+  const stack = Stack.of(platform);
+  const ids = workloadIds.get(stack) ?? new Map<string, Construct>();
+  workloadIds.set(stack, ids);
+  const owner = ids.get(id);
+  if (owner && owner !== platform) {
+    const p = new Problems(platform);
+    p.add('id', id, `an ID that no other platform of the stack uses (${owner.node.path} has a workload '${id}'; resources are named after the stack and the ID)`,
+      'rename one of the two workloads, or put the platforms in separate stacks');
+    p.throwIfAny();
+  }
+  ids.set(id, platform);
+}
+
 /**
  * The shared foundation of a container platform: a VPC, an ECS cluster with Fargate and
  * Fargate Spot capacity providers and Container Insights, and one Application Load Balancer
@@ -348,6 +370,7 @@ export class ContainerPlatform extends Construct {
   }
 
   private workloadScope(id: string, kind: string): Construct {
+    claimWorkloadName(this, id);
     return this.nestedServiceStacks
       ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
       : this;

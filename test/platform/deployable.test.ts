@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ContainerPlatform, Deployment, EventTrigger, PlatformDashboard, Routing, Source } from '../../lib';
-import { newApp, newPlatform, newStack, templateOf } from '../util';
+import { errorOf, newApp, newPlatform, newStack, templateOf } from '../util';
 
 /**
  * Issue 10: what CloudFormation would refuse in a template file on its own. Each test fails
@@ -115,20 +115,32 @@ test('the platform dashboard of two services gives every metric of a graph its o
 });
 
 test('two platforms in one stack keep their services\' smoke-test settings apart', () => {
-  // GIVEN two platforms in one stack, each with a blue/green service called Orders
+  // GIVEN two platforms in one stack, each with a blue/green service
   const stack = newStack();
   const first = newPlatform({}, stack).platform;
   const second = new ContainerPlatform(stack, 'Second');
-  for (const platform of [first, second]) platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+  first.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+  second.addService('Payments', { routing: Routing.path('/payments/*'), deployment: Deployment.blueGreen() });
   // WHEN synthesized
   const names = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)
     .flatMap((nested) => Object.values(Template.fromStack(nested).findResources('AWS::SSM::Parameter')))
     .map((r: any) => r.Properties.Name);
-  // THEN the two settings parameters have different names under each platform's prefix
-  expect(names).toHaveLength(2);
-  expect(new Set(names).size).toBe(2);
+  // THEN each settings parameter lives under its own platform's prefix
   expect(names.sort()).toEqual([
     expect.stringMatching(/^\/cdk-container-platform\/smoke-test\/TestPlatform[0-9A-F]{8}\/Test-Orders$/),
-    expect.stringMatching(/^\/cdk-container-platform\/smoke-test\/TestSecond[0-9A-F]{8}\/Test-Orders$/),
+    expect.stringMatching(/^\/cdk-container-platform\/smoke-test\/TestSecond[0-9A-F]{8}\/Test-Payments$/),
   ]);
+});
+
+test('two platforms in one stack cannot use the same workload ID, whose names would collide', () => {
+  // GIVEN two platforms in one stack, the first with a service Orders
+  const stack = newStack();
+  const first = newPlatform({}, stack).platform;
+  const second = new ContainerPlatform(stack, 'Second');
+  first.addService('Orders', { routing: Routing.path('/orders/*') });
+  // WHEN the second adds a worker called Orders THEN synthesis says why and how to fix it
+  expect(errorOf(() => second.addWorker('Orders'))).toBe([
+    '[Test/Second] 1 invalid prop:',
+    "  - id: received \"Orders\"; allowed: an ID that no other platform of the stack uses (Test/Platform has a workload 'Orders'; resources are named after the stack and the ID). Fix: rename one of the two workloads, or put the platforms in separate stacks.",
+  ].join('\n'));
 });

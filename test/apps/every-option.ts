@@ -1,0 +1,197 @@
+import * as path from 'node:path';
+import { App, AppProps, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { EXAMPLE_ENV } from '../../examples/env';
+import {
+  Capacity, ContainerPlatform, Deployment, EventTrigger, HookEvent, PlatformAlerts, PlatformDashboard, Routing, SecureRepository, Source, TrafficShift,
+} from '../../lib';
+import { CDK_CONTEXT } from '../util';
+import { addFlatStack } from './every-option-flat';
+
+/** The directory the CodeCommit sources with `initialCode` start from. */
+export const APP_CODE = path.join(__dirname, '..', '..', 'examples', 'app');
+
+/** What the parent stack owns and hands to the platform's workloads (they live in nested stacks). */
+export interface UserResources {
+  readonly bucket: s3.Bucket;
+  readonly queue: sqs.Queue;
+  readonly secret: secretsmanager.Secret;
+  readonly parameter: ssm.StringParameter;
+  readonly hook: lambda.Function;
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+}
+
+/** A bucket, a queue, a secret, a parameter, a hook function, a topic and a key of the stack's own. */
+export function userResources(stack: Stack): UserResources {
+  const key = new kms.Key(stack, 'UserKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+  return {
+    key,
+    bucket: new s3.Bucket(stack, 'UserBucket', { versioned: true, enforceSSL: true, removalPolicy: RemovalPolicy.DESTROY }),
+    queue: new sqs.Queue(stack, 'UserQueue', { enforceSSL: true }),
+    secret: new secretsmanager.Secret(stack, 'UserSecret'),
+    parameter: new ssm.StringParameter(stack, 'UserParameter', { stringValue: 'https://api.example.com' }),
+    hook: new lambda.Function(stack, 'UserHook', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+    }),
+    topic: new sns.Topic(stack, 'UserTopic', { enforceSSL: true }),
+  };
+}
+
+/**
+ * An app that uses every public construct, factory and option of the library, so that its
+ * templates can be checked file by file (test/integrity) and linted (`npm run lint:templates`):
+ * - `EveryOption`: the default nested service stacks, HTTPS with an imported certificate,
+ *   two load balancers, every deployment policy and traffic shift (a custom one too), every
+ *   source kind, every workload with and without a source, spot and ARM64, secrets, and
+ *   resources of the parent stack handed to the workloads;
+ * - `EveryOptionFlat` (every-option-flat.ts): `nestedServiceStacks: false` with a VPC, key and
+ *   bucket of the user's, and a second platform in the same stack with `natGateways: 0`.
+ * Not an example: it shows coverage, not good practice. Synthesis is offline (CDK_CONTEXT).
+ */
+export function everyOptionApp(props: AppProps = {}): App {
+  const app = new App({ ...props, context: { ...CDK_CONTEXT, ...props.context } });
+  addNestedStack(app);
+  addFlatStack(app);
+  return app;
+}
+
+function addNestedStack(app: App): void {
+  const stack = new Stack(app, 'EveryOption', { env: EXAMPLE_ENV });
+  const user = userResources(stack);
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate',
+    'arn:aws:acm:eu-west-1:111111111111:certificate/12345678-1234-1234-1234-123456789012');
+  const platform = new ContainerPlatform(stack, 'Platform', {
+    certificate,
+    protocol: elbv2.ApplicationProtocol.HTTPS,
+    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+    maxAzs: 3,
+    natGateways: 2,
+    vpcCidr: '10.20.0.0/16',
+    allowedCidrs: ['0.0.0.0/0', '::/0'],
+    testListenerPort: 9443,
+    testListenerAllowedCidrs: ['203.0.113.0/24'],
+    webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/platform/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const second = platform.addLoadBalancer('LoadBalancer2');
+
+  const orders = platform.addService('Orders', {
+    routing: Routing.path('/orders/*'),
+    container: {
+      port: 3000, cpu: 512, memoryMiB: 1024, cpuArchitecture: ecs.CpuArchitecture.ARM64, ephemeralStorageGiB: 30,
+      environment: { STAGE: 'prod' },
+      secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(user.secret), API_URL: ecs.Secret.fromSsmParameter(user.parameter) },
+      healthCheckPath: '/health',
+      containerHealthCheck: { command: ['CMD-SHELL', 'wget -q -O- http://localhost:3000/health || exit 1'] },
+      readonlyRootFilesystem: true, user: '1000', command: ['node', 'server.js'], logRetention: logs.RetentionDays.ONE_MONTH,
+    },
+    deployment: Deployment.blueGreen({
+      traffic: TrafficShift.canary(10, Duration.minutes(5)),
+      terminationWait: Duration.minutes(30),
+      smokeTest: { path: '/orders/health', expectedStatusCodes: [200, 204], attempts: 3 },
+      hooks: [{ lifecycleEvent: HookEvent.BEFORE_ALLOW_TRAFFIC, function: user.hook }],
+    }),
+    source: Source.codeCommit({ initialCode: APP_CODE, branch: 'main' }),
+    pipeline: {
+      testCommands: ['npm test'], dockerfile: 'Dockerfile', buildContext: '.',
+      approval: { emails: ['release@example.com'] }, notificationTopic: user.topic,
+    },
+    repository: { keepImages: 10, encryptionKey: user.key },
+    scaling: {
+      minTasks: 2, maxTasks: 8, cpuPercent: 60, memoryPercent: 70, requestsPerTarget: 500,
+      schedules: [{ id: 'Night', schedule: appscaling.Schedule.cron({ hour: '22', minute: '0' }), minTasks: 1, maxTasks: 2 }],
+      steps: [{ id: 'Backlog', metric: user.queue.metricApproximateNumberOfMessagesVisible(), steps: [{ upper: 0, change: -1 }, { lower: 100, change: +2 }] }],
+    },
+    desiredCount: 3,
+    capacity: Capacity.spot({ onDemandBase: 2, onDemandWeight: 1, spotWeight: 2 }),
+    health: { interval: Duration.seconds(15), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2, deregistrationDelay: Duration.seconds(10), gracePeriod: Duration.seconds(30) },
+    alarms: { http5xxPerMinute: 5, p99Latency: Duration.seconds(1), cpuPercent: 80, memoryPercent: 85, evaluationPeriods: 2 },
+  });
+  user.bucket.grantRead(orders.taskRole);
+
+  platform.addService('Catalog', {
+    routing: Routing.host('catalog.example.com'),
+    deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(20, Duration.minutes(2)), smokeTest: { enabled: false } }),
+    source: Source.connection({ connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', owner: 'example', repo: 'catalog', branch: 'release' }),
+    pipeline: { approval: { topic: user.topic } },
+  });
+  platform.addService('Search', {
+    routing: Routing.rule({ paths: ['/search/*', '/find/*'], hosts: ['www.example.com'], priority: 77 }),
+    loadBalancer: second,
+    deployment: Deployment.blueGreen({ traffic: TrafficShift.allAtOnce() }),
+    source: Source.codeCommit(),
+  });
+  platform.addService('Cart', {
+    routing: Routing.path('/cart/*'),
+    deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(25, Duration.minutes(3)), terminationWait: Duration.minutes(10), hooks: [{ lifecycleEvent: HookEvent.AFTER_INSTALL, function: user.hook }] }),
+    serviceConnect: true,
+    source: Source.s3({ bucket: user.bucket, key: 'cart/source.zip' }),
+  });
+  platform.addService('Users', {
+    routing: Routing.path('/users/*'), loadBalancer: second, deployment: Deployment.rolling(), serviceConnect: true,
+    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27') },
+  });
+  platform.addService('Static', {
+    routing: Routing.path('/static/*'), deployment: Deployment.allAtOnce(), capacity: Capacity.onDemand(),
+    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27'), readonlyRootFilesystem: false },
+  });
+  platform.addService('Reports', {
+    routing: Routing.path('/reports/*'), deployment: Deployment.rollingWithAdditionalBatch(),
+    repository: { repository: new SecureRepository(stack, 'SharedRepository', { keepImages: 5, encryptionKey: user.key, removalPolicy: RemovalPolicy.DESTROY }).repository },
+  });
+  platform.addService('Billing', { routing: Routing.path('/billing/*'), deployment: Deployment.immutable() });
+
+  const resizer = platform.addWorker('Resizer', {
+    queue: user.queue,
+    container: { cpu: 1024, memoryMiB: 2048, secrets: { TOKEN: ecs.Secret.fromSecretsManager(user.secret) } },
+    scaling: { minTasks: 0, maxTasks: 20, steps: [{ lower: 1, change: +1 }, { lower: 50, change: +5 }] },
+    deployment: Deployment.immutable(),
+    capacity: Capacity.spot(),
+    source: Source.codeCommit({ initialCode: APP_CODE }),
+  });
+  user.bucket.grantReadWrite(resizer.taskDefinition.taskRole);
+  platform.addWorker('Mailer', {
+    queueOptions: { maxReceiveCount: 3, visibilityTimeout: Duration.minutes(2), encryptionKey: user.key },
+    scaling: { minTasks: 1, maxTasks: 4, messagesPerTask: 10 },
+    repository: { keepImages: 3 },
+    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['sleep', '3600'] },
+  });
+  platform.addScheduledJob('Nightly', {
+    schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+    source: Source.codeCommit({ repository: new codecommit.Repository(stack, 'UserRepository', { repositoryName: 'every-option-nightly' }), branch: 'main' }),
+    retryAttempts: 5, maxEventAge: Duration.hours(2), deadLetterQueue: user.queue,
+  });
+  platform.addScheduledJob('Cleanup', {
+    schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)), enabled: false, capacity: Capacity.spot(),
+    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['true'] },
+  });
+  platform.addEventTask('Thumbnail', {
+    trigger: EventTrigger.s3ObjectCreated(user.bucket, { prefix: 'uploads/' }),
+    source: Source.codeCommit(),
+  });
+  platform.addEventTask('Audit', {
+    trigger: EventTrigger.fromJson(JSON.stringify({ 'source': ['aws.iam'], 'detail-type': ['AWS API Call via CloudTrail'] }), { EVENT_NAME: '$.detail.eventName' }),
+    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37') },
+    retryAttempts: 0, maxEventAge: Duration.minutes(5),
+  });
+
+  const alerts = new PlatformAlerts(stack, 'Alerts', { platform, topic: user.topic });
+  new PlatformDashboard(stack, 'Dashboard', { platform, alerts, queues: [user.queue] });
+}

@@ -2,6 +2,7 @@
 // The example platform that `npx cdk synth` writes to cdk.out: no AWS account, no lookups.
 import { App } from 'aws-cdk-lib';
 import { EXAMPLE_ENV } from '../examples/env';
+import { ExampleHttpsStack } from '../examples/https-stack';
 import { ExamplePlatformStack } from '../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../examples/workloads-stack';
 import { printSummary } from '../scripts/summary';
@@ -14,5 +15,9 @@ new ExamplePlatformStack(app, 'ExamplePlatform', {
 new ExampleWorkloadsStack(app, 'ExampleWorkloads', {
   env: EXAMPLE_ENV,
   description: 'cdk-container-platform example: a queue worker, a scheduled job and an S3-triggered task',
+});
+new ExampleHttpsStack(app, 'ExampleHttps', {
+  env: EXAMPLE_ENV,
+  description: 'cdk-container-platform example: HTTPS and DNS records for a Route 53 domain',
 });
 printSummary(app.synth());

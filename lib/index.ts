@@ -1,4 +1,5 @@
 export * from './platform/container-platform';
+export * from './platform/domain';
 export * from './platform/routing';
 export * from './platform/shared-load-balancer';
 export * from './service/microservice';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { costDrivers, formatCosts, formatLevers } from './cost';
 
 function countByType(template: any): Array<[string, number]> {
   const counts = new Map<string, number>();
@@ -10,21 +11,27 @@ function countByType(template: any): Array<[string, number]> {
 
 /**
  * Prints what the synthesized app creates: per stack (nested stacks included) its resource
- * count, and the resource types over all templates.
+ * count, the resource types over all templates, and per stack its fixed monthly cost drivers.
  */
 export function printSummary(assembly: CloudAssembly): void {
   const templates: Array<[string, any]> = [];
+  const costs: string[] = [];
   const nestedFiles = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.nested.template.json')).sort();
   for (const stack of assembly.stacks) {
+    const own: any[] = [stack.template];
     templates.push([stack.stackName, stack.template]);
     for (const file of nestedFiles.filter((f) => f.startsWith(stack.stackName))) {
-      templates.push([`  nested ${file.replace('.nested.template.json', '')}`, JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'))]);
+      const nested = JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'));
+      own.push(nested);
+      templates.push([`  nested ${file.replace('.nested.template.json', '')}`, nested]);
     }
+    costs.push(...formatCosts(stack.stackName, stack.environment.region, costDrivers(own)));
   }
   const all = { Resources: Object.assign({}, ...templates.map(([name, t]) => Object.fromEntries(Object.entries(t.Resources ?? {}).map(([k, v]) => [`${name}/${k}`, v])))) };
   const lines = [`Synthesized to ${assembly.directory}:`];
   for (const [name, t] of templates) lines.push(`${name}: ${Object.keys(t.Resources ?? {}).length} resources`);
   lines.push(`${Object.keys(all.Resources).length} resources in all:`);
   for (const [type, n] of countByType(all)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+  lines.push(...costs, ...formatLevers());
   process.stderr.write(lines.join('\n') + '\n');
 }

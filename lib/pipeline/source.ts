@@ -1,10 +1,13 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
 import { instanceUniqueName } from '../private/naming';
 
 /** Options of {@link Source.codeCommit}. */
@@ -16,7 +19,9 @@ export interface CodeCommitSourceOptions {
   readonly repository?: codecommit.IRepository;
   /**
    * A directory whose contents become the first commit of the new repository, so that
-   * the pipeline's first run has something to build (needs no `repository`).
+   * the pipeline's first run has something to build (only without `repository`). A
+   * relative path starts from the current directory (where `cdk synth` runs); a path that
+   * is not a directory fails at synth.
    * @default - the new repository starts empty
    */
   readonly initialCode?: string;
@@ -59,6 +64,30 @@ export interface BoundSource {
 }
 
 type Binder = (scope: Construct, output: codepipeline.Artifact, name: string) => BoundSource;
+type Validator = (p: Problems, prop: string) => void;
+
+/**
+ * `initialCode` must name a directory, resolved as `codecommit.Code.fromDirectory` resolves
+ * it (`path.resolve`: from the current directory); otherwise that call fails with ENOENT.
+ */
+function validateCodeCommit(options: CodeCommitSourceOptions, p: Problems, prop: string): void {
+  const dir = options.initialCode;
+  if (dir === undefined || Token.isUnresolved(dir)) return;
+  if (options.repository) {
+    p.add(`${prop}.initialCode`, dir, `nothing when ${prop}.repository is given (only a new repository is seeded)`,
+      `push the code to the existing repository, or remove ${prop}.repository to create a new one`);
+    return;
+  }
+  const resolved = path.resolve(dir);
+  const stat = dir === '' ? undefined : fs.statSync(resolved, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return;
+  const state = stat ? 'is not a directory' : 'does not exist';
+  const where = path.isAbsolute(dir)
+    ? `${resolved} ${state}`
+    : `a relative path starts from the current directory, ${process.cwd()}; this one resolves to ${resolved}, which ${state}`;
+  p.add(`${prop}.initialCode`, dir, `a directory whose files become the repository's first commit (${where})`,
+    "create that directory, or pass an absolute path such as path.join(__dirname, 'services/orders')");
+}
 
 /** Where a service's pipeline gets its code. */
 export class Source {
@@ -86,7 +115,7 @@ export class Source {
           trigger: actions.CodeCommitTrigger.EVENTS,
         }),
       };
-    });
+    }, (p, prop) => validateCodeCommit(options, p, prop));
   }
 
   /** A GitHub, GitLab or Bitbucket repository through a CodeConnections connection. */
@@ -123,11 +152,23 @@ export class Source {
     /** The kind of source: CodeCommit, Connection or S3. */
     public readonly kind: string,
     binder: Binder,
+    validator?: Validator,
   ) {
     this.binder = binder;
+    this.validator = validator;
   }
 
   private readonly binder: Binder;
+  private readonly validator?: Validator;
+
+  /**
+   * @internal
+   * Records the problems of this source's options, as props under `prop` (such as 'source'),
+   * with the other problems of the construct that takes the source.
+   */
+  public _validate(p: Problems, prop: string): void {
+    this.validator?.(p, prop);
+  }
 
   /**
    * @internal

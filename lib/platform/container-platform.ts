@@ -12,6 +12,8 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isCidr, isIpv4Cidr } from './cidr';
+import { PlatformDomain } from './domain';
+import { PlatformDns, validateDomain } from './platform-dns';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
 import { DEFAULTS } from '../private/defaults';
@@ -70,17 +72,29 @@ export interface ContainerPlatformProps {
   readonly internetFacing?: boolean;
 
   /**
-   * Protocol of the production listener. HTTPS needs `certificate`; with HTTPS the
+   * Protocol of the production listener. HTTPS needs `certificate` or `domain`; with HTTPS the
    * platform also listens on port 80 and redirects to 443.
-   * @default - HTTPS when `certificate` is set, HTTP otherwise
+   * @default - HTTPS when `certificate` or `domain` is set, HTTP otherwise (for trials only)
    */
   readonly protocol?: elbv2.ApplicationProtocol;
 
   /**
-   * The certificate of the HTTPS listeners (production and test).
-   * @default - no certificate: the listeners speak HTTP
+   * The certificate of the HTTPS listeners (production and test). Leave it out with `domain`,
+   * which makes the certificate.
+   * @default - the certificate of `domain`; without `domain` the listeners speak HTTP
    */
   readonly certificate?: acm.ICertificate;
+
+  /**
+   * The domain to serve, in a Route 53 hosted zone: the platform requests a DNS-validated ACM
+   * certificate for the name and its wildcard, serves HTTPS on 443 (port 80 redirects), and
+   * creates an alias record to the service's load balancer for every host a service routes
+   * (the domain's own name for services routed by path).
+   * @default - no DNS records; HTTPS only with `certificate`
+   * @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-elb-load-balancer.html
+   */
+  readonly domain?: PlatformDomain;
 
   /**
    * The TLS policy of the HTTPS listeners.
@@ -203,6 +217,12 @@ export class ContainerPlatform extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** Every alarm of the platform's services notifies this topic: subscribe to it. */
   public readonly alarmTopic: sns.Topic;
+  /** The certificate of the HTTPS listeners: yours, or the one made for `domain`. */
+  public readonly certificate?: acm.ICertificate;
+  /** The domain name the platform serves, in lower case (with `domain`). */
+  public readonly domainName?: string;
+  /** @internal the certificate and alias records of `domain` */
+  public readonly _dns?: PlatformDns;
 
   private readonly loadBalancerSettings: SharedLoadBalancerProps;
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
@@ -212,10 +232,15 @@ export class ContainerPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
-    const protocol = props.protocol ?? (props.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
+    const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
     this.validate(props, protocol, productionPort, testListenerPort);
+    if (props.domain) {
+      this._dns = new PlatformDns(this, 'Dns', props.domain);
+      this.domainName = this._dns.domainName;
+    }
+    this.certificate = props.certificate ?? this._dns?.certificate;
 
     this.protocol = protocol;
     this.testListenerPort = testListenerPort;
@@ -269,7 +294,7 @@ export class ContainerPlatform extends Construct {
       internetFacing,
       subnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : this.serviceSubnets.subnetType },
       protocol,
-      certificate: props.certificate,
+      certificate: this.certificate,
       sslPolicy: props.sslPolicy,
       allowedCidrs: props.allowedCidrs ?? (internetFacing ? ['0.0.0.0/0', '::/0'] : [this.vpc.vpcCidrBlock]),
       testListenerPort,
@@ -443,10 +468,16 @@ export class ContainerPlatform extends Construct {
   private validate(props: ContainerPlatformProps, protocol: elbv2.ApplicationProtocol, productionPort: number, testPort: number): void {
     const p = new Problems(this);
     const https = protocol === elbv2.ApplicationProtocol.HTTPS;
-    p.require(!(https && !props.certificate), 'certificate', undefined,
+    p.require(!(https && !props.certificate && !props.domain), 'certificate', undefined,
       'a certificate whenever protocol is HTTPS', 'pass `certificate` (an ACM certificate for your domain) or set protocol to HTTP');
     p.require(!(!https && props.certificate), 'protocol', protocol,
       'HTTPS when a certificate is set', 'remove `protocol` (HTTPS is then chosen) or remove `certificate`');
+    if (props.domain) {
+      p.require(https, 'protocol', protocol, 'HTTPS when `domain` is set', 'remove `protocol` (HTTPS is then chosen), or remove `domain` for an HTTP-only trial');
+      p.require(!props.certificate, 'certificate', props.certificate?.node.path,
+        'no certificate with `domain` (the platform requests the certificate of the domain)', 'remove `certificate`, or remove `domain` and create the DNS records yourself');
+      validateDomain(p, props.domain);
+    }
     p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
     const region = Stack.of(this).region;
     p.require(!Token.isUnresolved(region), 'stack env.region', region,

@@ -115,12 +115,14 @@ export class SharedLoadBalancer extends Construct {
 
     for (const cidr of props.allowedCidrs) this.allowIngress(cidr, this.productionPort, 'production listener');
     if (https) {
-      this.loadBalancer.addListener('HttpRedirectListener', {
+      const redirect = this.loadBalancer.addListener('HttpRedirectListener', {
         protocol: elbv2.ApplicationProtocol.HTTP,
         port: DEFAULTS.httpPort,
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(DEFAULTS.httpsPort), permanent: true }),
       });
+      acknowledge(redirect, 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+        'This listener only answers with a permanent redirect to HTTPS on 443, whose listener has the certificate; it serves no content.');
       for (const cidr of props.allowedCidrs) this.allowIngress(cidr, DEFAULTS.httpPort, 'redirect to HTTPS');
     } else {
       for (const l of [this.productionListener, this.testListener]) {

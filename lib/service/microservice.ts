@@ -177,6 +177,7 @@ export class Microservice extends Construct {
     const p = new Problems(this);
     validateService(p, id, props, this.containerPort, minTasks, maxTasks);
     if (props.routing) validateRouting(p, 'routing', props.routing);
+    if (props.routing) platform._dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
     // Collisions are reported with the call's other problems.
     this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
     lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
@@ -186,6 +187,7 @@ export class Microservice extends Construct {
         'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each service with a source its own repository`);
     }
     p.throwIfAny();
+    platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
 
     this.serviceName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);
     this.repository = props.repository?.repository ?? new SecureRepository(this, 'Repository', {

@@ -25,6 +25,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     p.add('deployment', 'Deployment.blueGreen()', 'the ECS deployment controller for a service using Service Connect (CodeDeploy cannot deploy it)',
       'use Deployment.ecsBlueGreen() with the same options, or turn serviceConnect off');
   }
+  props.source?._validate(p, 'source');
   const approval = props.pipeline?.approval;
   if (approval) {
     p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, 'pipeline.approval', approval,

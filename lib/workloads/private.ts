@@ -26,6 +26,7 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
   validateContainer(p, c);
   p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
+  props.source?._validate(p, 'source');
   p.require(!(props.pipeline && !props.source), 'pipeline', 'set', 'pipeline options only together with `source`',
     'add `source` (for example Source.codeCommit()) or remove `pipeline`');
   p.require(!(props.source && c.image), 'container.image', 'set', 'no fixed image when the workload has a `source` (the pipeline builds the image)',

@@ -1,56 +1,197 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
-import { transformSync } from 'esbuild';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ContainerPlatform, Routing } from '../../lib';
-import { CDK_CONTEXT, errorOf, templateOf } from '../util';
+import { COMPLETE, README, ReadmeBlock, readmeBlocks } from './readme/blocks';
+import { CompiledBlock, compileBlocks } from './readme/compile';
+import { README_ENV, readmeProject, synthBlock } from './readme/run';
+import { CDK_CONTEXT, errorOf, stackTemplates, templateOf } from '../util';
 
-/** The first TypeScript block after a heading of README.md. */
-function readmeExample(heading: string): string {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf(`\n${heading}\n`));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match) throw new Error(`no TypeScript example under ${heading}`);
-  return match[1];
+/**
+ * Every TypeScript block of README.md, verbatim, in its fixture (readme/blocks.ts): type-checked
+ * with the TypeScript compiler, run as `cdk synth` runs an app, and held to what the README says.
+ */
+
+/** The one stack of a README block's app. */
+function onlyStack(app: App): Stack {
+  const stacks = app.node.children.filter(Stack.isStack);
+  expect(stacks).toHaveLength(1);
+  return stacks[0];
 }
 
-/** Runs an example as a CommonJS module whose imports of the package resolve to lib/. */
-function run(source: string): Record<string, unknown> {
-  const js = transformSync(source.replace(/'cdk-container-platform'/g, JSON.stringify(path.join(__dirname, '..', '..', 'lib'))), {
-    loader: 'ts', format: 'cjs', target: 'node20',
-  }).code;
-  const module = { exports: {} as Record<string, unknown> };
-  new Function('require', 'module', 'exports', `${js}\nmodule.exports = { app, stack, platform };`)(require, module, module.exports);
-  return module.exports;
+/** The templates of a README block's app, each file on its own, by stack path ('Platform', 'Platform/Platform/OrdersStack'). */
+function templatesOf(app: App): (stackPath: string) => Template {
+  const templates = stackTemplates(onlyStack(app));
+  return (stackPath) => {
+    expect(Object.keys(templates)).toContain(stackPath);
+    return Template.fromJSON(templates[stackPath]);
+  };
 }
 
-test('the README\'s usage example synthesizes the platform it describes', () => {
-  // GIVEN the example, with a real directory for its initial code
-  const code = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-'));
-  fs.writeFileSync(path.join(code, 'Dockerfile'), 'FROM scratch\n');
-  const source = readmeExample('## Usage').replace("'services/orders'", JSON.stringify(code));
-  // WHEN it runs
-  const { app, stack } = run(source) as { app: App; stack: Stack };
-  app.synth();
-  // THEN it holds both services: Orders blue/green with its pipeline, Catalog rolling on a fixed image
-  const template = templateOf(stack);
-  template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
-  template.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
-  template.resourceCountIs('AWS::ECS::Service', 2);
-  template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [Match.objectLike({ Image: 'public.ecr.aws/my/catalog:1.4.2' })],
+/** The properties of the only resource of `type` in `template`. */
+function onlyProperties(template: Template, type: string): any {
+  const found = Object.values(template.findResources(type));
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
+}
+
+/** What the README says each block builds, checked on the templates it synthesizes. */
+const CLAIMS: Record<string, (app: App) => void> = {
+  'Usage': (app) => {
+    const all = templateOf(onlyStack(app));
+    all.resourceCountIs('AWS::ECS::Service', 2);
+    all.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
+    all.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    const template = templatesOf(app);
+    // Orders: blue/green with CodeDeploy's canary 10 % for 5 minutes, its pipeline, 2 to 10 tasks at 60 % CPU
+    const orders = template('Platform/Platform/OrdersStack');
+    expect(onlyProperties(orders, 'AWS::CodeDeploy::DeploymentGroup').DeploymentConfigName).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
+    orders.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    expect(onlyProperties(orders, 'AWS::ApplicationAutoScaling::ScalableTarget')).toMatchObject({ MinCapacity: 2, MaxCapacity: 10 });
+    orders.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } }),
+    });
+    expect(onlyProperties(orders, 'AWS::ECS::TaskDefinition')).toMatchObject({ Cpu: '512', Memory: '1024' });
+    // seeded from services/orders, relative to where synth runs
+    expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
+    // Catalog: rolling on the fixed image, no pipeline
+    const catalog = template('Platform/Platform/CatalogStack');
+    expect(onlyProperties(catalog, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([
+      expect.objectContaining({ Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
+    ]);
+    expect(onlyProperties(catalog, 'AWS::ECS::Service').DeploymentConfiguration).toMatchObject({
+      MinimumHealthyPercent: 50, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+    });
+    catalog.resourceCountIs('AWS::CodePipeline::Pipeline', 0);
+  },
+
+  'Pipelines': (app) => {
+    const orders = templatesOf(app)('Platform/Platform/OrdersStack');
+    // Source (seeded) → Build (with the test commands) → Approve (emailed) → Deploy
+    expect(onlyProperties(orders, 'AWS::CodePipeline::Pipeline').Stages.map((s: { Name: string }) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
+    expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
+    const buildSpec = onlyProperties(orders, 'AWS::CodeBuild::Project').Source.BuildSpec;
+    expect(buildSpec).toMatch(/npm ci[\s\S]*npm test/);
+    orders.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'release@example.com' });
+  },
+
+  'Workers, scheduled jobs and event-driven tasks': (app) => {
+    const template = templatesOf(app);
+    // Resizer: a queue worker from 0 to 20 tasks of 512 CPU units and 1 GiB, built by its pipeline
+    const resizer = template('Platform/Platform/ResizerStack');
+    expect(onlyProperties(resizer, 'AWS::ApplicationAutoScaling::ScalableTarget')).toMatchObject({ MinCapacity: 0, MaxCapacity: 20 });
+    expect(onlyProperties(resizer, 'AWS::ECS::TaskDefinition')).toMatchObject({ Cpu: '512', Memory: '1024' });
+    resizer.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    // NightlyReport: at 02:00 on the fixed image
+    const report = template('Platform/Platform/NightlyReportStack');
+    expect(onlyProperties(report, 'AWS::Scheduler::Schedule').ScheduleExpression).toBe('cron(0 2 * * ? *)');
+    expect(onlyProperties(report, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([expect.objectContaining({ Image: 'public.ecr.aws/my/report:3' })]);
+    // Thumbnail: started by uploads under incoming/, built by its pipeline
+    const thumbnail = template('Platform/Platform/ThumbnailStack');
+    thumbnail.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: 'incoming/' }] } } },
+    });
+    thumbnail.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
+    // the alerts' rules and the dashboard, in the platform's stack
+    const platform = template('Platform');
+    platform.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    platform.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }) });
+  },
+
+  'HTTPS and DNS': (app) => {
+    const platform = templatesOf(app)('Platform');
+    // the certificate of the name and its wildcard, validated in the zone; HTTPS on 443; a record per routed name
+    expect(onlyProperties(platform, 'AWS::CertificateManager::Certificate')).toMatchObject({
+      DomainName: 'example.com', SubjectAlternativeNames: ['*.example.com'],
+      DomainValidationOptions: [{ DomainName: 'example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    platform.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    platform.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+    const records = Object.values(platform.findResources('AWS::Route53::RecordSet')).map((r) => `${r.Properties.Type} ${r.Properties.Name}`).sort();
+    expect(records).toEqual(['A catalog.example.com.', 'A example.com.']);
+  },
+
+  'Scale: stacks and load balancers': (app) => {
+    const platform = templatesOf(app)('Platform');
+    platform.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
+    // each load balancer's DNS name is an output naming its services
+    const outputs = Object.values(platform.findOutputs('*')).map((o) => o.Description as string).filter((d) => d?.startsWith('Load balancer '));
+    expect(outputs).toEqual(expect.arrayContaining([
+      'Load balancer Platform/Platform/LoadBalancer; services: none',
+      'Load balancer Platform/Platform/LoadBalancer2; services: Search',
+    ]));
+    expect(outputs).toHaveLength(2);
+  },
+};
+
+/** A block that must not type-check, compiled with the README's blocks: proves the check bites and points into README.md. */
+const WRONG: ReadmeBlock = {
+  key: '(a wrong block)',
+  line: 1000,
+  fixture: 'platform',
+  code: "platform.addService('Search', { routing: Routing.path('/search/*'), containr: {} });\n",
+};
+
+describe('the README\'s TypeScript blocks', () => {
+  const blocks = readmeBlocks();
+  let compiled: Map<string, CompiledBlock>;
+  let project: string;
+
+  beforeAll(() => {
+    // One program for every block: loading the library's and aws-cdk-lib's types is most of the time.
+    compiled = new Map(compileBlocks([...blocks, WRONG]).map((c) => [c.block.key, c]));
+    project = readmeProject();
+  }, 120_000);
+
+  test('every TypeScript block of the README is tested: the blocks found are the blocks with claims', () => {
+    expect(blocks.map((b) => b.key).sort()).toEqual(Object.keys(CLAIMS).sort());
+    expect(blocks.filter((b) => b.fixture !== COMPLETE).map((b) => b.fixture).sort()).toEqual(['platform', 'service-options', 'workloads']);
+  });
+
+  test('a block that does not type-check is reported at its line in README.md', () => {
+    expect(compiled.get(WRONG.key)!.errors).toEqual([
+      "README.md:1000:69 Object literal may only specify known properties, but 'containr' does not exist in type 'ServiceOptions'. Did you mean to write 'container'?",
+    ]);
+  });
+
+  test.each(Object.keys(CLAIMS))('"%s" type-checks, synthesizes without a lookup, and builds what the README says', (key) => {
+    // GIVEN the block, verbatim, in its fixture
+    const block = compiled.get(key);
+    expect(block).toBeDefined();
+    expect(block!.errors).toEqual([]);
+    // WHEN it runs as `cdk synth` runs it, from a project with services/orders
+    const { app, assembly } = synthBlock(block!, project);
+    // THEN nothing was looked up (no context missing), and the templates say what the README says
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+    CLAIMS[key](app);
+  });
+});
+
+describe('README blocks (the parser)', () => {
+  test('finds ts and typescript blocks with their fixtures, numbering blocks of one section', () => {
+    // GIVEN
+    const markdown = ['# A', '```ts', 'const a = 1;', '```', '<!-- fixture: platform -->', '```typescript', 'a;', '```', '```sh', 'ls', '```', '## B', '```ts', 'b;', '```'].join('\n');
+    // WHEN / THEN
+    expect(readmeBlocks(markdown)).toEqual([
+      { key: 'A', line: 3, fixture: COMPLETE, code: 'const a = 1;\n' },
+      { key: 'A #2', line: 7, fixture: 'platform', code: 'a;\n' },
+      { key: 'B', line: 14, fixture: COMPLETE, code: 'b;\n' },
+    ]);
+  });
+
+  test('a fixture marker that is not just before a ts block fails', () => {
+    expect(errorOf(() => readmeBlocks(['<!-- fixture: platform -->', '', '```ts', 'a;', '```'].join('\n'))))
+      .toBe('README.md:1: a fixture marker must be on the line just before a ```ts fence');
   });
 });
 
 test('the README\'s validation example is the message the library gives', () => {
   // GIVEN the README's quoted error
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const readme = fs.readFileSync(README, 'utf8');
   const section = readme.slice(readme.indexOf('\n## Validation\n'));
   const quoted = /```\n([\s\S]*?)\n```/.exec(section)![1];
   // WHEN the same mistake is made
-  const stack = new Stack(new App({ context: CDK_CONTEXT }), 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(new App({ context: CDK_CONTEXT }), 'Platform', { env: README_ENV });
   const platform = new ContainerPlatform(stack, 'Platform');
   const message = errorOf(() => platform.addService('Orders', {
     routing: Routing.path('/orders/*'),

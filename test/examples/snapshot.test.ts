@@ -1,16 +1,86 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, NestedStack, Stack, Tags } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
-import { newApp } from '../util';
+import { ExampleWorkloadsStack } from '../../examples/workloads-stack';
+import { newApp, platformSnapshot, stackTemplates } from '../util';
 
-/** Asset hashes change with every handler build; they are not what the snapshot guards. */
-function withoutAssetHashes(template: unknown): unknown {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
-}
+/**
+ * Every template of each example, the nested ones included, each file on its own, with asset
+ * hashes and CDK's version metadata normalised (test/util.ts `platformSnapshot`). Update
+ * deliberately with `npx jest test/examples/snapshot.test.ts -u`, never in CI (`--ci`).
+ */
 
-test('the example platform template matches the snapshot', () => {
-  // GIVEN the example platform, WHEN synthesized
-  const stack = new ExamplePlatformStack(newApp(), 'ExamplePlatform', { env: EXAMPLE_ENV });
-  // THEN it is unchanged (update deliberately with `npx jest -u`, never in CI)
-  expect(withoutAssetHashes(Template.fromStack(stack).toJSON())).toMatchSnapshot();
+const EXAMPLES: Record<string, (app: App) => Stack> = {
+  ExamplePlatform: (app) => new ExamplePlatformStack(app, 'ExamplePlatform', { env: EXAMPLE_ENV }),
+  ExampleWorkloads: (app) => new ExampleWorkloadsStack(app, 'ExampleWorkloads', { env: EXAMPLE_ENV }),
+};
+
+test.each(Object.keys(EXAMPLES))('every template of %s matches the snapshot', (name) => {
+  // GIVEN the example, WHEN synthesized
+  const stack = EXAMPLES[name](newApp());
+  const snapshot = platformSnapshot(stack);
+  // THEN the snapshot holds the parent and each nested template, and is unchanged
+  expect(Object.keys(snapshot)).toEqual(Object.keys(stackTemplates(stack)));
+  expect(Object.keys(snapshot).length).toBeGreaterThan(1);
+  expect(snapshot).toMatchSnapshot();
+});
+
+test('the snapshot of an example is the same in two synths', () => {
+  // GIVEN the same example in two apps, WHEN both are synthesized
+  const first = platformSnapshot(EXAMPLES.ExamplePlatform(newApp()));
+  const second = platformSnapshot(EXAMPLES.ExamplePlatform(newApp()));
+  // THEN the snapshots are identical, nested templates included
+  expect(second).toEqual(first);
+});
+
+describe('platformSnapshot', () => {
+  /** A stack with a nested stack holding a bucket and a file asset of `content`. */
+  function assetStack(content: string, versioned = false): Stack {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-asset-'));
+    fs.writeFileSync(path.join(dir, 'file.txt'), content);
+    const app = new App({ analyticsReporting: true, context: { 'aws:cdk:disable-stack-trace': true } });
+    const stack = new Stack(app, 'Parent', { env: EXAMPLE_ENV });
+    const nested = new NestedStack(stack, 'Child');
+    const asset = new s3assets.Asset(nested, 'Asset', { path: dir });
+    Tags.of(new s3.Bucket(nested, 'Bucket', { versioned })).add('Asset', asset.s3ObjectKey);
+    return stack;
+  }
+
+  test('holds each template by its stack\'s path, with the nested template\'s URL and the asset hash normalised', () => {
+    // GIVEN / WHEN
+    const stack = assetStack('a');
+    const snapshot = platformSnapshot(stack);
+    // THEN
+    expect(Object.keys(snapshot)).toEqual(['Parent', 'Parent/Child']);
+    const [nestedResource] = Object.values<any>(snapshot.Parent.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack');
+    expect(nestedResource.Properties.TemplateURL).toBe('<template of Parent/Child>');
+    const [bucket] = Object.values<any>(snapshot['Parent/Child'].Resources).filter((r) => r.Type === 'AWS::S3::Bucket');
+    expect(bucket.Properties.Tags).toEqual([{ Key: 'Asset', Value: '<asset-hash>.zip' }]);
+    expect(JSON.stringify(snapshot)).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  test('drops CDK\'s version metadata, which the raw templates have', () => {
+    // GIVEN an app with version reporting on
+    const stack = assetStack('a');
+    // WHEN / THEN
+    expect(JSON.stringify(stackTemplates(stack))).toContain('AWS::CDK::Metadata');
+    expect(JSON.stringify(platformSnapshot(stack))).not.toContain('AWS::CDK::Metadata');
+    expect(JSON.stringify(platformSnapshot(stack))).not.toContain('CDKMetadataAvailable');
+  });
+
+  test('is unchanged when only an asset\'s contents change, and changes with the infrastructure', () => {
+    // GIVEN / WHEN
+    const base = platformSnapshot(assetStack('a'));
+    const otherAsset = assetStack('b');
+    const otherInfrastructure = platformSnapshot(assetStack('a', true));
+    // THEN the raw templates differ in the asset, the snapshots do not; a versioned bucket is a change
+    expect(stackTemplates(otherAsset)).not.toEqual(stackTemplates(assetStack('a')));
+    expect(platformSnapshot(otherAsset)).toEqual(base);
+    expect(otherInfrastructure).not.toEqual(base);
+  });
 });

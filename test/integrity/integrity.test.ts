@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App, NestedStack } from 'aws-cdk-lib';
 import { checkAssembly, formatProblems } from './template-integrity';
 import { EXAMPLE_ENV } from '../../examples/env';
+import { ExampleHttpsStack } from '../../examples/https-stack';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../../examples/workloads-stack';
 import { everyOptionApp } from '../apps/every-option';
@@ -26,6 +27,7 @@ function examplesApp(): App {
   const app = new App({ ...settings(), context: CDK_CONTEXT });
   new ExamplePlatformStack(app, 'ExamplePlatform', { env: EXAMPLE_ENV });
   new ExampleWorkloadsStack(app, 'ExampleWorkloads', { env: EXAMPLE_ENV });
+  new ExampleHttpsStack(app, 'ExampleHttps', { env: EXAMPLE_ENV });
   return app;
 }
 

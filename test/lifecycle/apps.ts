@@ -1,0 +1,69 @@
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EXAMPLE_ENV } from '../../examples/env';
+import { Capacity, ContainerPlatform, Deployment, Routing, Source } from '../../lib';
+import { CloudAssembly } from './model/assembly';
+import { synth } from './synth';
+
+/** The workloads the lifecycle scenarios run. */
+export type Kind = 'codeDeploy' | 'ecsBlueGreen' | 'rolling' | 'worker' | 'job';
+
+/** What a `cdk deploy` changes relative to the first version of the app. */
+export interface Variant {
+  /** Extra container environment. */
+  readonly env?: Record<string, string>;
+  readonly maxTasks?: number;
+  readonly alarmCpuPercent?: number;
+  readonly healthInterval?: number;
+  readonly spot?: boolean;
+  readonly paths?: string[];
+  /** A manual approval in the pipeline. */
+  readonly approval?: boolean;
+  /** A resource of the platform's stack that depends on the workload and that the test makes fail. */
+  readonly laterFailure?: boolean;
+  /** Tags on the whole stack. */
+  readonly tags?: boolean;
+}
+
+export const STACK = 'Plat';
+/** The construct id of the workload in each kind's app. */
+export const WORKLOAD_ID: Record<Kind, string> = { codeDeploy: 'Orders', ecsBlueGreen: 'Orders', rolling: 'Orders', worker: 'Resizer', job: 'Nightly' };
+/** The logical id of the resource a `laterFailure` variant adds. */
+export const LATER_FAILURE = 'LaterFailure';
+
+/** The app of one kind of workload in one variant, synthesized once per test file. */
+export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
+  return synth(`${kind}-${key}`, (a) => {
+    const stack = new Stack(a, STACK, { env: EXAMPLE_ENV });
+    const platform = new ContainerPlatform(stack, 'Platform');
+    const environment = { SERVICE: 'demo', ...v.env };
+    const pipeline = v.approval ? { approval: { emails: ['ops@example.com'] } } : undefined;
+    const capacity = v.spot ? Capacity.spot() : undefined;
+    const id = WORKLOAD_ID[kind];
+    let workload;
+    if (kind === 'worker') {
+      workload = platform.addWorker(id, { container: { environment }, source: Source.codeCommit(), pipeline, capacity, scaling: { minTasks: 1, maxTasks: v.maxTasks ?? 10 } });
+    } else if (kind === 'job') {
+      workload = platform.addScheduledJob(id, {
+        schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
+        container: { environment }, source: Source.codeCommit(), pipeline, capacity,
+      });
+    } else {
+      const deployment = kind === 'codeDeploy' ? Deployment.blueGreen() : kind === 'ecsBlueGreen' ? Deployment.ecsBlueGreen() : Deployment.rolling();
+      workload = platform.addService(id, {
+        routing: v.paths ? Routing.rule({ paths: v.paths }) : Routing.path('/orders/*'),
+        container: { port: 8080, healthCheckPath: '/health', environment },
+        deployment,
+        source: Source.codeCommit(),
+        pipeline,
+        capacity,
+        scaling: { minTasks: 2, maxTasks: v.maxTasks ?? 10 },
+        alarms: v.alarmCpuPercent ? { cpuPercent: v.alarmCpuPercent } : undefined,
+        health: v.healthInterval ? { interval: Duration.seconds(v.healthInterval) } : undefined,
+      });
+    }
+    if (v.laterFailure) new sns.Topic(stack, LATER_FAILURE).node.addDependency(workload);
+    if (v.tags) Tags.of(stack).add('team', 'orders');
+  });
+}

@@ -1,0 +1,33 @@
+import { DEFECT, scenarios } from './scenarios';
+
+jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
+
+/** A service deployed blue/green by CodeDeploy (Deployment.blueGreen()), with its CodeCommit pipeline. */
+scenarios('codeDeploy', [
+  'first deploy on an empty ECR repository',
+  'first pipeline run',
+  'cdk deploy changing an environment variable',
+  'cdk deploy changing only scaling',
+  'cdk deploy changing only alarms',
+  'cdk deploy changing only health checks',
+  'cdk deploy changing only capacity',
+  'cdk deploy while a pipeline deployment is in progress',
+  'cdk deploy while a pipeline run waits for approval',
+  'a deployment that fails its smoke test (or its health checks), then the next push',
+  'a deployment that fails its alarms, then the next push',
+  'a cdk deploy whose settings break the service, then the next push',
+  'a cdk deploy that fails later in the stack and rolls back',
+  'a routing change after an odd number of deployments',
+  'a retried custom-resource event',
+  'destroy, then deploy again',
+], {
+  'cdk deploy changing an environment variable': DEFECT.items1and2,
+  'cdk deploy changing only capacity': DEFECT.item1,
+  'cdk deploy while a pipeline deployment is in progress': DEFECT.item2,
+  'cdk deploy while a pipeline run waits for approval': DEFECT.items1to3,
+  'a cdk deploy whose settings break the service, then the next push': DEFECT.items1to3,
+  'a cdk deploy that fails later in the stack and rolls back': DEFECT.items1and2,
+  'a routing change after an odd number of deployments': DEFECT.item6,
+  'a retried custom-resource event': DEFECT.item2,
+  'destroy, then deploy again': DEFECT.item8,
+});

@@ -1,0 +1,434 @@
+/**
+ * The CloudFormation engine of the lifecycle model: given the template a stack runs and the
+ * next one, it decides per resource create, update without interruption, update with
+ * replacement (from the type's create-only properties) or delete, runs them in dependency
+ * order, deletes replaced and removed resources in the cleanup phase, and on a failure rolls
+ * back by replaying the previous properties. Nested stacks are stacks of their own whose
+ * parameters come from the parent; the whole tree is one operation, as in CloudFormation.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html
+ */
+import { ACCOUNT, arn, clone, PARTITION, REGION, same, URL_SUFFIX } from './aws';
+import { CloudAssembly, Template, TemplateResource } from './assembly';
+import { NO_VALUE, references, resolve, ResolveContext } from './intrinsics';
+import { createOnlyPaths, NAME_PROPERTY, valueAt } from './schemas';
+import type { World } from './world';
+
+export interface ResourceState {
+  readonly logicalId: string;
+  readonly type: string;
+  physicalId: string;
+  attributes: Record<string, unknown>;
+  /** The resolved properties as applied (dynamic references left as written). */
+  properties: Record<string, unknown>;
+  deletionPolicy?: string;
+  updateReplacePolicy?: string;
+}
+
+export type StackStatus = 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'UPDATE_COMPLETE'
+| 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+
+export interface StackState {
+  readonly name: string;
+  readonly id: string;
+  template: Template;
+  parameters: Record<string, unknown>;
+  resources: Map<string, ResourceState>;
+  status: StackStatus;
+  assembly: CloudAssembly;
+}
+
+/** The outcome of one `cdk deploy` or `cdk destroy` of a root stack. */
+export interface Operation {
+  readonly stack: string;
+  readonly action: 'CREATE' | 'UPDATE' | 'DELETE';
+  status: StackStatus;
+  /** The first resource that failed, and why. */
+  failure?: { stack: string; logicalId: string; message: string };
+  /** A resource that failed while rolling back. */
+  rollbackFailure?: { stack: string; logicalId: string; message: string };
+  /** The failure was a wait that would never end (CloudFormation times out after hours). */
+  hung: boolean;
+  readonly events: string[];
+  readonly warnings: string[];
+}
+
+/** Thrown by a provider whose resource never stabilizes: CloudFormation waits until it times out. */
+export class StackHang extends Error {}
+
+/** What a resource provider gets: the engine, the stack, the resource, the running operation. */
+export interface ProviderContext {
+  readonly world: World;
+  readonly stack: StackState;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly run: OperationRun;
+  /** True while CloudFormation rolls back. */
+  readonly rollingBack: boolean;
+}
+
+export interface Applied {
+  readonly physicalId: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+export interface Provider {
+  create(ctx: ProviderContext, props: Record<string, unknown>): Promise<Applied>;
+  update(ctx: ProviderContext, current: ResourceState, props: Record<string, unknown>, old: Record<string, unknown>): Promise<Applied>;
+  delete(ctx: ProviderContext, current: ResourceState): Promise<void>;
+  /** Custom resources are always updated in place; their handler replaces them by returning another physical id. */
+  readonly inPlaceOnly?: boolean;
+  /** A nested stack rolls back through the undo log of its own resources, not by an update of its own. */
+  readonly rolledBackByItsResources?: boolean;
+}
+
+interface Step {
+  readonly describe: string;
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly run: () => Promise<void>;
+}
+
+/** The undo log and the cleanup list of one operation over a tree of stacks. */
+export class OperationRun {
+  public readonly undo: Step[] = [];
+  public readonly cleanup: Step[] = [];
+  public rollingBack = false;
+  constructor(public readonly operation: Operation) {}
+  public event(text: string): void {
+    this.operation.events.push(text);
+  }
+}
+
+class ResourceFailure extends Error {
+  constructor(public readonly stack: string, public readonly logicalId: string, message: string, public readonly hung: boolean) {
+    super(message);
+  }
+}
+
+export class CloudFormation {
+  public readonly stacks = new Map<string, StackState>();
+  public readonly operations: Operation[] = [];
+  private readonly injected = new Map<string, string>();
+
+  constructor(private readonly world: World) {}
+
+  /** Makes the next create or update of a resource whose logical ID starts with `prefix` fail. */
+  public injectFailure(prefix: string, message = 'Resource handler returned message: "injected failure" (HandlerErrorCode: GeneralServiceException)'): void {
+    this.injected.set(prefix, message);
+  }
+
+  /** `cdk deploy` of one top-level stack of an assembly. */
+  public async deploy(assembly: CloudAssembly, stackName: string): Promise<Operation> {
+    const existing = this.stacks.get(stackName);
+    if (existing?.status === 'ROLLBACK_COMPLETE') {
+      // The CDK CLI deletes a stack whose creation failed before creating it again
+      // (aws-cdk packages/aws-cdk/lib/api/deployments/deploy-stack.ts, "isCreationFailure").
+      await this.destroy(stackName);
+    }
+    const current = this.stacks.get(stackName);
+    const template = assembly.template(stackName);
+    const operation: Operation = { stack: stackName, action: current ? 'UPDATE' : 'CREATE', status: 'UPDATE_COMPLETE', hung: false, events: [], warnings: [] };
+    this.operations.push(operation);
+    if (current && current.status === 'UPDATE_ROLLBACK_FAILED') {
+      // A stack in UPDATE_ROLLBACK_FAILED takes no update until the rollback is continued.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html
+      operation.status = 'UPDATE_ROLLBACK_FAILED';
+      operation.failure = { stack: stackName, logicalId: stackName, message: `Stack:${current.id} is in UPDATE_ROLLBACK_FAILED state and can not be updated.` };
+      return operation;
+    }
+    const run = new OperationRun(operation);
+    const stack = current ?? this.newStack(stackName, assembly, {});
+    if (!current) this.stacks.set(stackName, stack);
+    try {
+      await this.applyTemplate(stack, assembly, template, this.defaultParameters(template), run);
+    } catch (e) {
+      await this.rollBack(run, e);
+      operation.status = current
+        ? (operation.rollbackFailure ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE')
+        : (operation.rollbackFailure ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
+      stack.status = operation.status;
+      return operation;
+    }
+    await this.runCleanup(run);
+    operation.status = current ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE';
+    stack.status = operation.status;
+    return operation;
+  }
+
+  /** `cdk destroy`: every resource in reverse dependency order, retained ones left in place. */
+  public async destroy(stackName: string): Promise<Operation> {
+    const operation: Operation = { stack: stackName, action: 'DELETE', status: 'DELETE_COMPLETE', hung: false, events: [], warnings: [] };
+    this.operations.push(operation);
+    const stack = this.stacks.get(stackName);
+    if (!stack) return operation;
+    const run = new OperationRun(operation);
+    try {
+      await this.deleteStackResources(stack, run);
+      this.stacks.delete(stackName);
+    } catch (e) {
+      operation.status = 'DELETE_FAILED';
+      operation.failure = failureOf(e, stackName);
+      stack.status = 'DELETE_FAILED';
+    }
+    return operation;
+  }
+
+  /** Creates or updates the resources of `stack` to match `template` (used for nested stacks too). */
+  public async applyTemplate(stack: StackState, assembly: CloudAssembly, template: Template, parameters: Record<string, unknown>, run: OperationRun): Promise<void> {
+    const previous = { template: stack.template, parameters: stack.parameters, assembly: stack.assembly };
+    stack.parameters = parameters;
+    stack.assembly = assembly;
+    const ctx = this.context(stack, template);
+    const wanted = Object.entries(template.Resources).filter(([, r]) => !r.Condition || ctx.condition(r.Condition));
+    const wantedIds = new Set(wanted.map(([id]) => id));
+    for (const id of dependencyOrder(template, wantedIds)) {
+      await this.applyResource(stack, id, template.Resources[id], ctx, run);
+    }
+    // Removed resources go in the cleanup phase, dependents first.
+    const removed = [...stack.resources.keys()].filter((id) => !wantedIds.has(id));
+    const oldOrder = dependencyOrder(stack.template, new Set(removed)).reverse();
+    for (const id of oldOrder) {
+      const state = stack.resources.get(id)!;
+      run.cleanup.push({ describe: `delete ${id}`, stack: stack.name, logicalId: id, run: async () => this.deleteResource(stack, state, run) });
+    }
+    stack.template = template;
+    run.undo.push({
+      describe: `restore template of ${stack.name}`,
+      stack: stack.name,
+      logicalId: stack.name,
+      run: async () => { stack.template = previous.template; stack.parameters = previous.parameters; stack.assembly = previous.assembly; },
+    });
+  }
+
+  private async applyResource(stack: StackState, id: string, resource: TemplateResource, ctx: ResolveContext, run: OperationRun): Promise<void> {
+    let props: Record<string, unknown>;
+    try {
+      props = resolveProperties(resource, ctx);
+    } catch (e) {
+      throw new ResourceFailure(stack.name, id, `Template error: ${(e as Error).message}`, false);
+    }
+    const current = stack.resources.get(id);
+    const provider = this.world.providerFor(resource.Type);
+    const pctx = (): ProviderContext => ({ world: this.world, stack, logicalId: id, type: resource.Type, run, rollingBack: run.rollingBack });
+    const guard = async <T>(f: () => Promise<T>): Promise<T> => {
+      try {
+        for (const [prefix, message] of this.injected) {
+          if (id.startsWith(prefix)) { this.injected.delete(prefix); throw new Error(message); }
+        }
+        return await f();
+      } catch (e) {
+        if (e instanceof ResourceFailure) throw e;
+        throw new ResourceFailure(stack.name, id, e instanceof Error ? e.message : String(e), e instanceof StackHang);
+      }
+    };
+    if (!current || current.type !== resource.Type) {
+      run.event(`${stack.name}/${id} CREATE`);
+      const applied = await guard(() => provider.create(pctx(), props));
+      const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+      stack.resources.set(id, state);
+      this.world.recordCreated(stack, state);
+      run.undo.push({ describe: `delete new ${id}`, stack: stack.name, logicalId: id, run: async () => { await this.deleteResource(stack, state, run, 'rollback'); } });
+      if (current) run.cleanup.push({ describe: `delete old ${id}`, stack: stack.name, logicalId: id, run: async () => this.deleteResource(stack, current, run, 'replaced') });
+      return;
+    }
+    // A property whose resolved value did not change is no change.
+    if (same(props, current.properties)) {
+      current.deletionPolicy = resource.DeletionPolicy;
+      current.updateReplacePolicy = resource.UpdateReplacePolicy;
+      return;
+    }
+    const replace = !provider.inPlaceOnly && createOnlyPaths(resource.Type).some((p) => !same(valueAt(props, p), valueAt(current.properties, p)));
+    if (replace) {
+      const nameProp = NAME_PROPERTY[resource.Type];
+      if (nameProp && props[nameProp] !== undefined && same(props[nameProp], current.properties[nameProp])) {
+        // @see https://repost.aws/knowledge-center/cloudformation-custom-name
+        throw new ResourceFailure(stack.name, id, `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${String(props[nameProp])} and update the stack again.`, false);
+      }
+      run.event(`${stack.name}/${id} REPLACE`);
+      const applied = await guard(() => provider.create(pctx(), props));
+      const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+      stack.resources.set(id, state);
+      this.world.recordCreated(stack, state);
+      run.undo.push({
+        describe: `delete replacement ${id}`, stack: stack.name, logicalId: id,
+        run: async () => { await this.deleteResource(stack, state, run, 'rollback'); stack.resources.set(id, current); },
+      });
+      // The old resource goes in the cleanup phase, unless UpdateReplacePolicy keeps it.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html
+      run.cleanup.push({
+        describe: `delete replaced ${id}`, stack: stack.name, logicalId: id,
+        run: async () => {
+          if (current.updateReplacePolicy === 'Retain') return;
+          await this.deleteResource(stack, current, run, 'replaced');
+        },
+      });
+      return;
+    }
+    run.event(`${stack.name}/${id} UPDATE`);
+    const before = { physicalId: current.physicalId, attributes: current.attributes, properties: current.properties };
+    const applied = await guard(() => provider.update(pctx(), current, props, before.properties));
+    const replacedByHandler = applied.physicalId !== before.physicalId;
+    const next: ResourceState = { ...current, physicalId: applied.physicalId, attributes: applied.attributes, properties: props, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+    stack.resources.set(id, next);
+    if (replacedByHandler) {
+      // A custom resource that answers another physical id was replaced: CloudFormation
+      // deletes the old one in the cleanup phase, and the new one on a rollback.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html
+      // @see https://github.com/aws/aws-cdk/pull/29581
+      const old: ResourceState = { ...current, ...before };
+      run.undo.push({ describe: `delete replacement ${id}`, stack: stack.name, logicalId: id, run: async () => { await this.deleteResource(stack, next, run, 'rollback'); stack.resources.set(id, old); } });
+      run.cleanup.push({ describe: `delete replaced ${id}`, stack: stack.name, logicalId: id, run: async () => this.deleteResource(stack, old, run, 'replaced') });
+      return;
+    }
+    // Rolling back an update replays the previous properties: a custom resource gets an
+    // Update whose ResourceProperties are the old ones (aws-cdk#29581 lists the sequence).
+    run.undo.push({
+      describe: `roll back ${id}`, stack: stack.name, logicalId: id,
+      run: async () => {
+        run.event(`${stack.name}/${id} UPDATE (rollback)`);
+        if (provider.rolledBackByItsResources) { stack.resources.set(id, { ...next, ...before }); return; }
+        const back = await provider.update(pctx(), next, before.properties, props);
+        stack.resources.set(id, { ...next, physicalId: back.physicalId, attributes: back.attributes, properties: before.properties });
+      },
+    });
+  }
+
+  /**
+   * Deletes a resource: `remove` (left the template, or the stack is deleted), `replaced` (the
+   * old resource of a replacement; UpdateReplacePolicy was checked by the caller) or
+   * `rollback` (a resource this operation created). DeletionPolicy Retain keeps the resource
+   * in all but the replaced case; RetainExceptOnCreate lets a rollback delete what it created.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+   */
+  private async deleteResource(stack: StackState, state: ResourceState, run: OperationRun, reason: 'remove' | 'replaced' | 'rollback' = 'remove'): Promise<void> {
+    if (stack.resources.get(state.logicalId) === state) stack.resources.delete(state.logicalId);
+    const keep = reason === 'remove' ? ['Retain', 'RetainExceptOnCreate'] : reason === 'rollback' ? ['Retain'] : [];
+    if (keep.includes(state.deletionPolicy ?? '')) {
+      run.event(`${stack.name}/${state.logicalId} RETAIN`);
+      return;
+    }
+    run.event(`${stack.name}/${state.logicalId} DELETE`);
+    await this.world.providerFor(state.type).delete({ world: this.world, stack, logicalId: state.logicalId, type: state.type, run, rollingBack: run.rollingBack }, state);
+    this.world.recordDeleted(stack, state);
+  }
+
+  /** Deletes every resource of a stack, dependents first (used by `cdk destroy` and nested stack deletion). */
+  public async deleteStackResources(stack: StackState, run: OperationRun): Promise<void> {
+    const order = dependencyOrder(stack.template, new Set(stack.resources.keys())).reverse();
+    for (const id of order) {
+      const state = stack.resources.get(id);
+      if (!state) continue;
+      try {
+        await this.deleteResource(stack, state, run);
+      } catch (e) {
+        throw new ResourceFailure(stack.name, id, e instanceof Error ? e.message : String(e), false);
+      }
+    }
+    stack.status = 'DELETE_COMPLETE';
+  }
+
+  private async rollBack(run: OperationRun, e: unknown): Promise<void> {
+    const op = run.operation;
+    op.failure = failureOf(e, op.stack);
+    op.hung = e instanceof ResourceFailure && e.hung;
+    run.rollingBack = true;
+    run.event(`ROLLBACK after ${op.failure.stack}/${op.failure.logicalId}: ${op.failure.message}`);
+    for (const step of [...run.undo].reverse()) {
+      try {
+        await step.run();
+      } catch (err) {
+        // A failure while rolling back leaves the stack in UPDATE_ROLLBACK_FAILED.
+        // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html
+        op.rollbackFailure ??= { stack: step.stack, logicalId: step.logicalId, message: err instanceof Error ? err.message : String(err) };
+        run.event(`ROLLBACK FAILED ${step.stack}/${step.logicalId}: ${op.rollbackFailure.message}`);
+      }
+    }
+  }
+
+  private async runCleanup(run: OperationRun): Promise<void> {
+    for (const step of [...run.cleanup].reverse()) {
+      try {
+        await step.run();
+      } catch (e) {
+        // A failed cleanup delete leaves the stack UPDATE_COMPLETE with a warning.
+        run.operation.warnings.push(`${step.stack}/${step.logicalId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  public newStack(name: string, assembly: CloudAssembly, parameters: Record<string, unknown>): StackState {
+    const id = arn('cloudformation', `stack/${name}/${this.world.ids.suffix()}`);
+    return { name, id, template: { Resources: {} }, parameters, resources: new Map(), status: 'CREATE_COMPLETE', assembly };
+  }
+
+  private defaultParameters(template: Template): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([k, p]) => [k, p.Default ?? '']));
+  }
+
+  /** How expressions of `template` resolve in `stack`: parameters, pseudo parameters, resources. */
+  public context(stack: StackState, template: Template): ResolveContext {
+    const conditions = new Map<string, boolean>();
+    const ctx: ResolveContext = {
+      mappings: template.Mappings ?? {},
+      ref: (name) => {
+        const pseudo: Record<string, unknown> = {
+          'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, 'AWS::Partition': PARTITION, 'AWS::URLSuffix': URL_SUFFIX,
+          'AWS::StackName': stack.name, 'AWS::StackId': stack.id, 'AWS::NotificationARNs': [],
+        };
+        if (name in pseudo) return pseudo[name];
+        if (name in (template.Parameters ?? {})) return stack.parameters[name];
+        const r = stack.resources.get(name);
+        if (!r) throw new Error(`${stack.name}: Ref ${name} before it exists`);
+        return this.world.providerRef(r);
+      },
+      getAtt: (id, attribute) => {
+        const r = stack.resources.get(id);
+        if (!r) throw new Error(`${stack.name}: GetAtt ${id}.${attribute} before it exists`);
+        if (!(attribute in r.attributes)) throw new Error(`${stack.name}: ${r.type} ${id} has no attribute ${attribute}`);
+        return r.attributes[attribute];
+      },
+      condition: (name) => {
+        if (!conditions.has(name)) conditions.set(name, resolve(template.Conditions?.[name], ctx) === true);
+        return conditions.get(name)!;
+      },
+    };
+    return ctx;
+  }
+}
+
+function resolveProperties(resource: TemplateResource, ctx: ResolveContext): Record<string, unknown> {
+  const v = resolve(clone(resource.Properties ?? {}), ctx);
+  return v === NO_VALUE ? {} : v as Record<string, unknown>;
+}
+
+function failureOf(e: unknown, stack: string): { stack: string; logicalId: string; message: string } {
+  if (e instanceof ResourceFailure) return { stack: e.stack, logicalId: e.logicalId, message: e.message };
+  return { stack, logicalId: stack, message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The resources of `ids` in dependency order (Ref, GetAtt, Sub and DependsOn), ties in template order. */
+export function dependencyOrder(template: Template, ids: Set<string>): string[] {
+  const deps = new Map<string, Set<string>>();
+  for (const id of ids) {
+    const r = template.Resources[id];
+    const d = r ? references(r.Properties ?? {}) : new Set<string>();
+    for (const x of [r?.DependsOn ?? []].flat()) d.add(x);
+    deps.set(id, new Set([...d].filter((x) => ids.has(x) && x !== id)));
+  }
+  const order: string[] = [];
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (id: string) => {
+    if (done.has(id)) return;
+    if (visiting.has(id)) throw new Error(`circular dependency at ${id}`);
+    visiting.add(id);
+    for (const d of deps.get(id) ?? []) visit(d);
+    visiting.delete(id);
+    done.add(id);
+    order.push(id);
+  };
+  for (const id of ids) visit(id);
+  return order;
+}

@@ -1,0 +1,103 @@
+/**
+ * Elastic Load Balancing as far as the platform touches it: load balancers with private
+ * addresses, listeners, rules that forward (weighted) to target groups, and the routing of
+ * a request: the lowest-priority rule whose conditions match, else the default action.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html ("Rules are evaluated in priority order, from the lowest value to the highest value. The default rule is evaluated last.")
+ */
+import { arn } from './aws';
+
+export interface Forward {
+  readonly targetGroupArn: string;
+  readonly weight: number;
+}
+
+export interface Action {
+  readonly type: 'forward' | 'fixed-response' | 'redirect';
+  readonly forward: Forward[];
+  readonly statusCode?: number;
+}
+
+export interface Condition {
+  readonly field: 'path-pattern' | 'host-header' | string;
+  readonly values: string[];
+}
+
+export interface LoadBalancer { readonly arn: string; readonly name: string; readonly fullName: string; readonly addresses: string[] }
+export interface Listener { readonly arn: string; readonly loadBalancerArn: string; port: number; defaultActions: Action[] }
+export interface Rule { readonly arn: string; readonly listenerArn: string; priority: number; conditions: Condition[]; actions: Action[] }
+export interface TargetGroup { readonly arn: string; readonly name: string; readonly fullName: string; port: number; healthCheckPath: string }
+
+export class Elbv2 {
+  public readonly loadBalancers = new Map<string, LoadBalancer>();
+  public readonly listeners = new Map<string, Listener>();
+  public readonly rules = new Map<string, Rule>();
+  public readonly targetGroups = new Map<string, TargetGroup>();
+  private lbCount = 0;
+
+  public createLoadBalancer(name: string, id: string): LoadBalancer {
+    this.lbCount += 1;
+    // Each node of an ALB has a private address in its subnet (198.18.0.0/15 is reserved for tests).
+    const lb = { arn: arn('elasticloadbalancing', `loadbalancer/app/${name}/${id}`), name, fullName: `app/${name}/${id}`, addresses: [`198.18.${this.lbCount}.10`, `198.18.${this.lbCount}.11`] };
+    this.loadBalancers.set(lb.arn, lb);
+    return lb;
+  }
+
+  public createTargetGroup(name: string, id: string, port: number, healthCheckPath: string): TargetGroup {
+    const tg = { arn: arn('elasticloadbalancing', `targetgroup/${name}/${id}`), name, fullName: `targetgroup/${name}/${id}`, port, healthCheckPath };
+    this.targetGroups.set(tg.arn, tg);
+    return tg;
+  }
+
+  public targetGroupByName(name: string): TargetGroup {
+    const tg = [...this.targetGroups.values()].find((t) => t.name === name);
+    if (!tg) throw new Error(`no target group named ${name}`);
+    return tg;
+  }
+
+  /** The rules of a listener, in the order they are evaluated. */
+  public rulesOf(listenerArn: string): Rule[] {
+    return [...this.rules.values()].filter((r) => r.listenerArn === listenerArn).sort((a, b) => a.priority - b.priority);
+  }
+
+  /** What a request to a listener is forwarded to. */
+  public route(listenerArn: string, host: string, path: string): { rule?: Rule; action: Action } {
+    const listener = this.listeners.get(listenerArn);
+    if (!listener) throw new Error(`no listener ${listenerArn}`);
+    for (const rule of this.rulesOf(listenerArn)) {
+      if (rule.conditions.every((c) => matches(c, host, path))) return { rule, action: rule.actions[rule.actions.length - 1] };
+    }
+    return { action: listener.defaultActions[listener.defaultActions.length - 1] };
+  }
+
+  public listenerOn(loadBalancerArn: string, port: number): Listener | undefined {
+    return [...this.listeners.values()].find((l) => l.loadBalancerArn === loadBalancerArn && l.port === port);
+  }
+
+  /** The actions of a CloudFormation listener or rule (`Actions`/`DefaultActions`). */
+  public static actionsOf(cfn: unknown): Action[] {
+    return ((cfn ?? []) as Array<Record<string, any>>).map((a) => {
+      if (a.Type === 'forward') {
+        const groups = a.ForwardConfig?.TargetGroups as Array<Record<string, unknown>> | undefined;
+        const forward = groups
+          ? groups.map((g) => ({ targetGroupArn: String(g.TargetGroupArn), weight: g.Weight === undefined ? 1 : Number(g.Weight) }))
+          : [{ targetGroupArn: String(a.TargetGroupArn), weight: 1 }];
+        return { type: 'forward' as const, forward };
+      }
+      if (a.Type === 'fixed-response') return { type: 'fixed-response' as const, forward: [], statusCode: Number(a.FixedResponseConfig?.StatusCode ?? 503) };
+      return { type: 'redirect' as const, forward: [], statusCode: 301 };
+    });
+  }
+
+  public static conditionsOf(cfn: unknown): Condition[] {
+    return ((cfn ?? []) as Array<Record<string, any>>).map((c) => ({
+      field: c.Field,
+      values: c.PathPatternConfig?.Values ?? c.HostHeaderConfig?.Values ?? c.Values ?? [],
+    }));
+  }
+}
+
+function matches(c: Condition, host: string, path: string): boolean {
+  const subject = c.field === 'path-pattern' ? path : c.field === 'host-header' ? host : undefined;
+  if (subject === undefined) return false;
+  return c.values.some((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(subject));
+}

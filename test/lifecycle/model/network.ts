@@ -1,0 +1,57 @@
+/**
+ * The network between the platform's smoke test and the load balancers of the model. A
+ * lifecycle test file replaces `node:http` (and `node:https`) with this module's `request`:
+ *
+ *   jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: any[]) => require('./model/network').request(...a) }));
+ *
+ * Requests to an address of a modelled load balancer are answered by the model; the module
+ * keeps no import of `node:http`, so that the mock does not load itself.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface HttpRequest {
+  readonly address: string;
+  readonly port: number;
+  readonly path: string;
+  readonly host: string;
+}
+
+/** Answers a request with a status code, or throws a connection error. */
+export type Router = (request: HttpRequest) => number;
+
+let router: Router | undefined;
+
+export function setRouter(r: Router | undefined): void {
+  router = r;
+}
+
+class FakeRequest extends EventEmitter {
+  constructor(private readonly options: Record<string, any>, private readonly callback?: (res: unknown) => void) {
+    super();
+  }
+
+  public end(): void {
+    setImmediate(() => {
+      try {
+        if (!router) throw Object.assign(new Error(`connect ECONNREFUSED ${this.options.host}:${this.options.port}`), { code: 'ECONNREFUSED' });
+        const status = router({ address: String(this.options.host), port: Number(this.options.port), path: String(this.options.path ?? '/'), host: String(this.options.headers?.host ?? '') });
+        const res = Object.assign(new EventEmitter(), { statusCode: status, resume: () => undefined });
+        this.callback?.(res);
+      } catch (e) {
+        this.emit('error', e);
+      }
+    });
+  }
+
+  public destroy(error?: Error): void {
+    if (error) this.emit('error', error);
+  }
+
+  public setTimeout(): this {
+    return this;
+  }
+}
+
+export function request(options: Record<string, any>, callback?: (res: unknown) => void): FakeRequest {
+  return new FakeRequest(options, callback);
+}

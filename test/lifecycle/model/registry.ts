@@ -1,0 +1,81 @@
+/**
+ * The smaller services of the model: SSM parameters, CodeCommit repositories, Application
+ * Auto Scaling targets, Lambda functions, CloudWatch alarms and EventBridge Scheduler schedules.
+ */
+import { awsError } from './aws';
+
+/** @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html */
+export class Ssm {
+  public readonly parameters = new Map<string, { value: string; version: number }>();
+
+  public put(name: string, value: string, overwrite: boolean): number {
+    const p = this.parameters.get(name);
+    if (p && !overwrite) throw awsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    const version = (p?.version ?? 0) + 1;
+    this.parameters.set(name, { value, version });
+    return version;
+  }
+
+  public get(name: string): string {
+    const p = this.parameters.get(name);
+    if (!p) throw awsError('ParameterNotFound', `Parameter ${name} not found.`);
+    return p.value;
+  }
+
+  public delete(name: string): void {
+    this.parameters.delete(name);
+  }
+}
+
+/**
+ * CodeCommit: a repository name is unique in the account and region, so a retained
+ * repository blocks the creation of another with its name.
+ * @see https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html
+ */
+export class CodeCommit {
+  public readonly repositories = new Map<string, { name: string; arn: string }>();
+
+  public create(name: string, arn: string): void {
+    if (this.repositories.has(name)) throw awsError('RepositoryNameExistsException', `Repository named ${name} already exists`);
+    this.repositories.set(name, { name, arn });
+  }
+
+  public delete(name: string): void {
+    this.repositories.delete(name);
+  }
+}
+
+/**
+ * Application Auto Scaling: registering a scalable target whose resource is active moves its
+ * current capacity into the new range.
+ * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+ */
+export class AutoScaling {
+  public readonly targets = new Map<string, { min: number; max: number }>();
+}
+
+export interface LambdaFunction {
+  readonly name: string;
+  readonly arn: string;
+  /** The platform handler this function's code is, if the model knows it. */
+  readonly handler?: string;
+  readonly environment: Record<string, string>;
+}
+
+export class Lambdas {
+  public readonly functions = new Map<string, LambdaFunction>();
+
+  public byArn(functionArn: string): LambdaFunction | undefined {
+    return this.functions.get(functionArn) ?? [...this.functions.values()].find((f) => f.name === functionArn);
+  }
+}
+
+/** CloudWatch alarms by name, with the target group (full name) their metric watches, if any. */
+export class Alarms {
+  public readonly alarms = new Map<string, { targetGroupFullName?: string }>();
+}
+
+/** EventBridge Scheduler: what each schedule starts. */
+export class Scheduler {
+  public readonly schedules = new Map<string, { taskDefinitionArn: string; cluster: string }>();
+}

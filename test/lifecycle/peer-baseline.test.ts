@@ -1,0 +1,89 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
+import { synth } from './synth';
+import { World } from './model/world';
+
+/**
+ * The model must be able to fail: the hand-written plain aws-cdk-lib CODE_DEPLOY service of
+ * ../shared/peer-baseline (loaded unmodified, with one service) fails at its second
+ * `cdk deploy` exactly as AWS documents it: CloudFormation's UpdateService carries the task
+ * definition (aws-cdk#23564, cloudformation-coverage-roadmap#1529) and ECS refuses it.
+ */
+
+const PEER_STACK = '/work/shared/peer-baseline/lib/peer-stack.ts';
+type PeerStackClass = new (scope: Construct, id: string, props: { services: number }) => Stack;
+
+function peer(key: string, change?: (stack: Stack) => void) {
+  return synth(`peer-${key}`, (app) => {
+    const { PeerStack } = require(PEER_STACK) as { PeerStack: PeerStackClass };
+    const stack = new PeerStack(app, 'PeerStack', { services: 1 });
+    change?.(stack);
+  });
+}
+
+function service(stack: Stack): ecs.FargateService {
+  return stack.node.findAll().find((c): c is ecs.FargateService => c instanceof ecs.FargateService)!;
+}
+
+let world: World;
+beforeEach(() => {
+  world = new World().start();
+});
+afterEach(() => world.stop());
+
+/** The peer's task definition names `<repository>:latest`, which must exist when the service starts: an operator pushes it. */
+function operatorPushesLatest(): void {
+  world.ecr.onCreate = (repo) => world.ecr.push(`${repo.uri}:latest`, 'operator-latest');
+}
+
+test('GIVEN the peer baseline WHEN it is deployed with its image pushed THEN the stack is created with the service at 2 tasks', async () => {
+  operatorPushesLatest();
+  const op = await world.deploy(peer('v1'), 'PeerStack');
+  expect(op.failure).toBeUndefined();
+  expect(op.status).toBe('CREATE_COMPLETE');
+  const svc = [...world.ecs.services.values()][0];
+  expect(svc.controller).toBe('CODE_DEPLOY');
+  expect(svc.desiredCount).toBe(2);
+  expect(svc.groups[0].running).toBe(2);
+});
+
+test('GIVEN the peer baseline on an empty repository WHEN it is deployed THEN CloudFormation waits for tasks that cannot start (no circuit breaker for CODE_DEPLOY)', async () => {
+  const op = await world.deploy(peer('v1'), 'PeerStack');
+  expect(op.hung).toBe(true);
+  expect(op.failure?.logicalId).toMatch(/^Svc1Service/);
+  expect(op.status).toBe('ROLLBACK_COMPLETE');
+});
+
+describe.each([
+  ['its desired count', 'desired', (stack: Stack) => { (service(stack).node.defaultChild as ecs.CfnService).desiredCount = 3; }],
+  ['its health-check grace period', 'grace', (stack: Stack) => { (service(stack).node.defaultChild as ecs.CfnService).healthCheckGracePeriodSeconds = 120; }],
+])('GIVEN the deployed peer baseline WHEN a cdk deploy changes %s', (_what, key, change) => {
+  test('THEN UpdateService is refused as ECS documents it and the stack rolls back', async () => {
+    operatorPushesLatest();
+    expect((await world.deploy(peer('v1'), 'PeerStack')).status).toBe('CREATE_COMPLETE');
+
+    const op = await world.deploy(peer(key, change), 'PeerStack');
+
+    expect(op.failure?.logicalId).toMatch(/^Svc1Service/);
+    expect(op.failure?.message).toContain('Invalid request provided: UpdateService error: Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.');
+    expect(op.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect([...world.ecs.services.values()][0].desiredCount).toBe(2);
+  });
+});
+
+test('GIVEN the deployed peer baseline WHEN a cdk deploy changes only the container environment THEN the stack updates but the service keeps running the old revision', async () => {
+  // For a CODE_DEPLOY service aws-cdk-lib names the task definition by family, so a new
+  // revision does not change the service resource (aws-cdk#25777).
+  operatorPushesLatest();
+  await world.deploy(peer('v1'), 'PeerStack');
+  const svc = [...world.ecs.services.values()][0];
+  const before = svc.taskDefinition;
+
+  const op = await world.deploy(peer('env', (stack) => service(stack).taskDefinition.defaultContainer!.addEnvironment('GREETING', 'hello')), 'PeerStack');
+
+  expect(op.status).toBe('UPDATE_COMPLETE');
+  expect(svc.taskDefinition).toBe(before);
+  expect(world.ecs.describeTaskDefinition(before.replace(/:\d+$/, '')).containerDefinitions[0].environment).toEqual([{ name: 'GREETING', value: 'hello' }]);
+  expect(world.ecs.describeTaskDefinition(before).status).toBe('INACTIVE');
+});

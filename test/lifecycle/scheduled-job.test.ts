@@ -1,0 +1,16 @@
+import { DEFECT, scenarios } from './scenarios';
+
+/** A scheduled job (addScheduledJob) whose pipeline releases images to the family's next runs. */
+scenarios('job', [
+  'first deploy on an empty ECR repository',
+  'first pipeline run',
+  'cdk deploy changing an environment variable',
+  'cdk deploy changing only capacity',
+  'cdk deploy while a pipeline run waits for approval',
+  'cdk deploy changing tags, then an environment variable',
+  'a cdk deploy that fails later in the stack and rolls back',
+  'destroy, then deploy again',
+], {
+  'cdk deploy changing tags, then an environment variable': DEFECT.item7,
+  'destroy, then deploy again': DEFECT.item8,
+});

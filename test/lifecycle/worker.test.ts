@@ -1,0 +1,21 @@
+import { DEFECT, scenarios } from './scenarios';
+
+/** A queue worker (addWorker) with its CodeCommit pipeline and the ECS deploy action. */
+scenarios('worker', [
+  'first deploy on an empty ECR repository',
+  'first pipeline run',
+  'cdk deploy changing an environment variable',
+  'cdk deploy changing only scaling',
+  'cdk deploy changing only capacity',
+  'cdk deploy while a pipeline deployment is in progress',
+  'cdk deploy while a pipeline run waits for approval',
+  'a deployment that fails its smoke test (or its health checks), then the next push',
+  'a cdk deploy whose settings break the service, then the next push',
+  'a cdk deploy that fails later in the stack and rolls back',
+  'a retried custom-resource event',
+  'destroy, then deploy again',
+], {
+  'cdk deploy changing only capacity': DEFECT.item4,
+  'a cdk deploy that fails later in the stack and rolls back': DEFECT.item4,
+  'destroy, then deploy again': DEFECT.item8,
+});

@@ -88,26 +88,26 @@ export interface FollowedRules {
 }
 
 /**
- * What is deployed now, read back by `cdk deploy`: the image the pipeline last deployed, the
- * desired count auto scaling set and, for a blue/green service, the target group that
- * production traffic reaches. The stack's task definition carries that image, its service
- * that count and its listener rules those target groups, so a `cdk deploy` reverts none of them.
+ * What is deployed now, read back by `cdk deploy`: the image the pipeline last deployed and
+ * the desired count auto scaling set (and, with {@link followRules}, the target group that
+ * production traffic reaches). The stack's task definition carries that image and its service
+ * that count, so a `cdk deploy` reverts neither.
  *
  * The resource is read again exactly when CloudFormation would register a task definition or
  * send the service an UpdateService (which carries every property of the template, changed or
- * not: aws-cdk#23564, https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1529)
- * or change a listener rule: its `Watched` property holds the CloudFormation properties of
- * those resources themselves, as tokens that CloudFormation resolves (so a new value of a
- * referenced secret ARN or queue URL is seen too), without the values the resource answers
- * (the image, the service's task definition and desired count, the rules' actions).
+ * not: aws-cdk#23564, https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1529):
+ * its `Watched` property holds the CloudFormation properties of those resources themselves,
+ * as tokens that CloudFormation resolves (so a new value of a referenced secret ARN or queue
+ * URL is seen too), without the values the resource answers (the image, the service's task
+ * definition and desired count).
  */
 export class DeployedState extends Construct {
   private readonly resource: CustomResource;
+  private liveTargetGroups?: CustomResource;
   private readonly handler: lambda.IFunction;
   private readonly hasService: boolean;
   private taskDefinition?: ecs.TaskDefinition;
   private service?: ecs.BaseService;
-  private rules?: FollowedRules;
 
   constructor(scope: Construct, id: string, props: DeployedStateProps) {
     super(scope, id);
@@ -123,7 +123,6 @@ export class DeployedState extends Construct {
         ContainerName: props.containerName,
         BootstrapImage: props.bootstrapImage ?? '',
         InitialDesiredCount: props.initialDesiredCount ?? 0,
-        Routing: Lazy.any({ produce: () => this.routing() }),
         Watched: Lazy.any({ produce: () => this.watched() }),
       },
     });
@@ -140,14 +139,14 @@ export class DeployedState extends Construct {
     return Token.asNumber(this.resource.getAtt('DesiredCount'));
   }
 
-  /** The target group production traffic reaches now (blue before the first deployment); needs {@link followRules}. */
-  public get productionTargetGroup(): string {
-    return this.resource.getAttString('ProductionTargetGroup');
+  /** The target group production traffic reaches now (blue before the first deployment); after {@link followRules}. */
+  public get productionTargetGroup(): string | undefined {
+    return this.liveTargetGroups?.getAttString('ProductionTargetGroup');
   }
 
-  /** The other target group, which the test listener rule forwards to; needs {@link followRules}. */
-  public get testTargetGroup(): string {
-    return this.resource.getAttString('TestTargetGroup');
+  /** The other target group, which the test listener rule forwards to; after {@link followRules}. */
+  public get testTargetGroup(): string | undefined {
+    return this.liveTargetGroups?.getAttString('TestTargetGroup');
   }
 
   /** Re-read whenever CloudFormation would register a new revision of this task definition. */
@@ -168,13 +167,30 @@ export class DeployedState extends Construct {
 
   /**
    * Let a blue/green service's rules forward to the live target groups: the production rule
-   * to the one production reaches now, the test rule to the other. Re-read whenever
-   * CloudFormation would change either rule (listener, priority, conditions).
+   * to the one production reaches now, the test rule to the other, read by a resource of its
+   * own (`Custom::LiveTargetGroups`) whenever CloudFormation would change either rule
+   * (listener, priority, conditions), and only then. A rollback replays a rule's previous
+   * properties, so the rules must not change with the task definition or the service: a
+   * `cdk deploy` whose deployment fails would set them back to the target group they named
+   * before the last pipeline deployment.
    */
   public followRules(rules: FollowedRules): void {
-    this.rules = rules;
-    forward(rules.productionRule, this.productionTargetGroup);
-    forward(rules.testRule, this.testTargetGroup);
+    const production = rules.productionRule.node.defaultChild as elbv2.CfnListenerRule;
+    this.liveTargetGroups = new CustomResource(this, 'LiveTargetGroups', {
+      serviceToken: this.handler.functionArn,
+      resourceType: 'Custom::LiveTargetGroups',
+      properties: {
+        ProductionListenerArn: production.listenerArn,
+        Priority: production.priority,
+        BlueTargetGroupArn: rules.blueTargetGroup.targetGroupArn,
+        GreenTargetGroupArn: rules.greenTargetGroup.targetGroupArn,
+        // The rules' own CloudFormation properties, without their actions (which come from here).
+        Watched: { ProductionRule: watchedRule(rules.productionRule), TestRule: watchedRule(rules.testRule) },
+      },
+    });
+    this.liveTargetGroups.node.addDependency(this.handler);
+    forward(rules.productionRule, this.liveTargetGroups.getAttString('ProductionTargetGroup'));
+    forward(rules.testRule, this.liveTargetGroups.getAttString('TestTargetGroup'));
     if (!readsRules.has(this.handler) && this.handler instanceof lambda.Function) {
       readsRules.add(this.handler);
       this.handler.addToRolePolicy(new iam.PolicyStatement({
@@ -186,32 +202,18 @@ export class DeployedState extends Construct {
     }
   }
 
-  private routing(): Record<string, unknown> | undefined {
-    const r = this.rules;
-    if (!r) return undefined;
-    const production = r.productionRule.node.defaultChild as elbv2.CfnListenerRule;
-    return {
-      ProductionListenerArn: production.listenerArn,
-      Priority: production.priority,
-      BlueTargetGroupArn: r.blueTargetGroup.targetGroupArn,
-      GreenTargetGroupArn: r.greenTargetGroup.targetGroupArn,
-    };
-  }
-
   private watched(): Record<string, unknown> {
     const watched: Record<string, unknown> = {};
     if (this.taskDefinition) watched.TaskDefinition = watchedTaskDefinition(this.taskDefinition);
     const cfnService = this.service?.node.defaultChild;
     if (this.service && cfnService instanceof ecs.CfnService) watched.Service = watchedService(this.service, cfnService);
-    if (this.rules) {
-      for (const [key, rule] of [['ProductionRule', this.rules.productionRule], ['TestRule', this.rules.testRule]] as const) {
-        // The actions are required: an empty list stands in for them, then they are left out.
-        watched[key] = templateProperties(rule.node.defaultChild as elbv2.CfnListenerRule, (p) => ({ ...p, actions: [] }),
-          ({ Actions: _actions, ...rest }) => rest);
-      }
-    }
     return watched;
   }
+}
+
+/** A listener rule's CloudFormation properties without its actions (required: an empty list stands in for them, then they are left out). */
+function watchedRule(rule: elbv2.ApplicationListenerRule): IResolvable {
+  return templateProperties(rule.node.defaultChild as elbv2.CfnListenerRule, (p) => ({ ...p, actions: [] }), ({ Actions: _actions, ...rest }) => rest);
 }
 
 /** The rule forwards to one target group, given by ARN (a token of the deployed state). */

@@ -4,10 +4,11 @@
  *
  * Custom::DeployedState  reads what is deployed now: the image of the service's primary
  *                        task set or deployment and its desired count (for a task that no
- *                        service runs, the image of its family's newest ACTIVE revision), and
- *                        for a blue/green service the target group its production listener
- *                        rule forwards to. Before anything exists it answers the bootstrap
- *                        image, the initial count and the blue target group.
+ *                        service runs, the image of its family's newest ACTIVE revision).
+ *                        Before anything exists it answers the bootstrap image and the
+ *                        initial count.
+ * Custom::LiveTargetGroups reads the target group a blue/green service's production listener
+ *                        rule forwards to now (blue before the rule exists), and the other one.
  * Custom::BlueGreenRollout pins the task definition the CODE_DEPLOY service was created with
  *                        (CloudFormation may never change it) and, when `cdk deploy` registers
  *                        a new revision, starts a CodeDeploy blue/green deployment of it.
@@ -43,6 +44,7 @@ export async function handler(event: CfnEvent): Promise<void> {
   try {
     if (event.RequestType !== 'Delete') {
       if (event.ResourceType === 'Custom::DeployedState') result = await deployedState(event);
+      else if (event.ResourceType === 'Custom::LiveTargetGroups') result = await liveTargetGroupsResource(event);
       else if (event.ResourceType === 'Custom::BlueGreenRollout') result = await blueGreenRollout(event);
       else throw new Error(`unknown resource type ${event.ResourceType}`);
     }
@@ -79,7 +81,6 @@ async function deployedState(event: CfnEvent): Promise<Result> {
   const p = event.ResourceProperties;
   const physicalId = event.PhysicalResourceId ?? (p.ServiceName ? `${p.ClusterName}/${p.ServiceName}` : p.Family);
   const data: Record<string, string | number> = p.ServiceName ? await serviceState(p) : await familyState(p);
-  if (p.Routing) Object.assign(data, await liveTargetGroups(p.Routing));
   return { physicalId, data };
 }
 
@@ -209,6 +210,11 @@ function forwardsOf(rule: LoadBalancerRule): Forward[] {
   const groups = action.ForwardConfig?.TargetGroups;
   if (groups && groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn ?? '', weight: g.Weight ?? 1 }));
   return action.TargetGroupArn ? [{ arn: action.TargetGroupArn, weight: 1 }] : [];
+}
+
+async function liveTargetGroupsResource(event: CfnEvent): Promise<Result> {
+  const p = event.ResourceProperties;
+  return { physicalId: event.PhysicalResourceId ?? `${p.ProductionListenerArn}/${p.Priority}`, data: await liveTargetGroups(p) };
 }
 
 /**

@@ -243,18 +243,19 @@ describe('the listener rules of a blue/green service follow the live target grou
   test.each([
     ['CodeDeploy', Deployment.blueGreen()],
     ['ECS-native', Deployment.ecsBlueGreen()],
-  ])('%s: production forwards to ProductionTargetGroup, test to TestTargetGroup, both read by DeployedState', (_name, deployment) => {
+  ])('%s: production forwards to ProductionTargetGroup, test to TestTargetGroup, both read by Custom::LiveTargetGroups', (_name, deployment) => {
     // GIVEN
     const { template } = serviceFixture({ deployment, source: Source.codeCommit() });
-    const { id: stateId, resource: state } = stateOf(template);
-    // THEN the rules' only action forwards to the deployed state's answer
+    const { id: liveId, resource: live } = resource(template, 'Custom::LiveTargetGroups', 'PlatformOrders');
+    // THEN the rules' only action forwards to the live target groups' answer
     const rules = resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule');
     const production = Object.values(rules).find((r) => r.Properties!.ListenerArn.Ref === listenerId(template, 80))!;
     const test = Object.values(rules).find((r) => r.Properties!.ListenerArn.Ref !== listenerId(template, 80))!;
-    expect(production.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { 'Fn::GetAtt': [stateId, 'ProductionTargetGroup'] } }]);
-    expect(test.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { 'Fn::GetAtt': [stateId, 'TestTargetGroup'] } }]);
-    // AND the state reads the production listener's rules, knowing blue, green and the priority
-    expect(state.Properties!.Routing).toEqual({
+    expect(production.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { 'Fn::GetAtt': [liveId, 'ProductionTargetGroup'] } }]);
+    expect(test.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { 'Fn::GetAtt': [liveId, 'TestTargetGroup'] } }]);
+    // AND it reads the production listener's rules, knowing blue, green and the priority, with the platform's function
+    expect(live.Properties).toMatchObject({
+      ServiceToken: stateOf(template).resource.Properties!.ServiceToken,
       ProductionListenerArn: { Ref: listenerId(template, 80) },
       Priority: production.Properties!.Priority,
       BlueTargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersTargetGroup') },
@@ -263,15 +264,37 @@ describe('the listener rules of a blue/green service follow the live target grou
     // AND it watches both rules without their actions
     const { Actions: _p, ...productionRest } = production.Properties!;
     const { Actions: _t, ...testRest } = test.Properties!;
-    expect(state.Properties!.Watched.ProductionRule).toEqual(productionRest);
-    expect(state.Properties!.Watched.TestRule).toEqual(testRest);
+    expect(live.Properties!.Watched).toEqual({ ProductionRule: productionRest, TestRule: testRest });
   });
 
-  test('a routing change is a change of the watched rules, so the state is read again before the rules change', () => {
+  test('the task definition\'s and the service\'s changes do not touch the rules: a rollback replays a rule\'s previous properties', () => {
+    // GIVEN a blue/green service, then the same with another environment variable and grace period
+    const live = (options: Partial<ServiceOptions>) => {
+      const { stack, platform } = flatPlatform();
+      platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.ecsBlueGreen(), source: Source.codeCommit(), ...options });
+      return resource(templateOf(stack), 'Custom::LiveTargetGroups').resource.Properties;
+    };
+    const before = live({});
+    const after = live({ container: { environment: { MODE: 'b' } }, health: { gracePeriod: Duration.seconds(90) } });
+    // THEN the live target groups resource, and so the rules, are the same
+    expect(after).toEqual(before);
+    // AND no rule refers to the deployed state of the task definition and the service
+    const { template } = serviceFixture({ deployment: Deployment.ecsBlueGreen(), source: Source.codeCommit() });
+    const rules = JSON.stringify(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules).not.toContain(stateOf(template).id);
+  });
+
+  test('a routing change is a change of the watched rules, so the live target groups are read again before the rules change', () => {
     // GIVEN the same service on another path
-    const before = watchedOf({ deployment: Deployment.blueGreen(), source: Source.codeCommit() });
-    const after = watchedOf({ deployment: Deployment.blueGreen(), source: Source.codeCommit(), routing: Routing.path('/shop/*') });
+    const watchedRules = (routing: Routing) => {
+      const { stack, platform } = flatPlatform();
+      platform.addService('Orders', { routing, deployment: Deployment.blueGreen(), source: Source.codeCommit() });
+      return resource(templateOf(stack), 'Custom::LiveTargetGroups').resource.Properties!.Watched;
+    };
+    const before = watchedRules(Routing.path('/orders/*'));
+    const after = watchedRules(Routing.path('/shop/*'));
     // THEN
+    expect(after.ProductionRule.Conditions).toEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/shop/*'] } }]);
     expect(after.ProductionRule.Conditions).not.toEqual(before.ProductionRule.Conditions);
     expect(after.TestRule.Conditions).toEqual(after.ProductionRule.Conditions);
   });
@@ -293,7 +316,7 @@ describe('the listener rules of a blue/green service follow the live target grou
     // THEN
     const rule = Object.values(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'))[0];
     expect(rule.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersTargetGroup') } }]);
-    expect(stateOf(template).resource.Properties).not.toHaveProperty('Routing');
+    template.resourceCountIs('Custom::LiveTargetGroups', 0);
     const statements = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', 'PlatformServiceStateFunctionRole'));
     expect(statements.flatMap(actionsOf)).not.toContain('elasticloadbalancing:DescribeRules');
   });

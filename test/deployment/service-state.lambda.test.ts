@@ -86,11 +86,15 @@ const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/a
 const BLUE = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/orders-blue/73e2d6bc24d8a067';
 const GREEN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/orders-green/943f017f100becff';
 const OTHER = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/catalog/1e5d2a9b0c7f3e41';
-/** A blue/green service: the production listener, its priority (a string, as CloudFormation passes it) and both groups. */
-const ROUTED_PROPS = {
-  ...STATE_PROPS,
-  Routing: { ProductionListenerArn: LISTENER, Priority: '120', BlueTargetGroupArn: BLUE, GreenTargetGroupArn: GREEN },
+/** Custom::LiveTargetGroups of a blue/green service: the production listener, its priority (a string, as CloudFormation passes it) and both groups. */
+const LIVE_PROPS = {
+  ProductionListenerArn: LISTENER,
+  Priority: '120',
+  BlueTargetGroupArn: BLUE,
+  GreenTargetGroupArn: GREEN,
+  Watched: { ProductionRule: { Priority: '120' }, TestRule: { Priority: '120' } },
 };
+const LIVE_ID = `${LISTENER}/120`;
 
 /** A rule of DescribeRules' answer that forwards to one target group. */
 function forwardRule(priority: string, targetGroupArn: string): Record<string, unknown> {
@@ -284,35 +288,34 @@ describe('Custom::DeployedState of a task that no service runs (a scheduled job 
   });
 });
 
-describe('Custom::DeployedState of a blue/green service: the target group production reaches', () => {
+describe('Custom::LiveTargetGroups: the target group a blue/green service\'s production reaches', () => {
   test('before its rule exists, production is blue and test is green', async () => {
-    // GIVEN no service and a listener with only its default rule and another service's rule
-    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
+    // GIVEN a listener with only its default rule and another service's rule
     mockElbSend.mockResolvedValueOnce({ Rules: [forwardRule('110', OTHER), DEFAULT_RULE] });
     // WHEN
-    await handler(event('Custom::DeployedState', 'Create', ROUTED_PROPS));
+    await handler(event('Custom::LiveTargetGroups', 'Create', LIVE_PROPS));
     // THEN it described the production listener's rules
     expect(mockElbSend).toHaveBeenCalledTimes(1);
     expect(mockElbSend.mock.calls[0][0]).toEqual({ operation: 'DescribeRules', input: { ListenerArn: LISTENER } });
+    expect(mockEcsSend).not.toHaveBeenCalled();
     expect(response()).toMatchObject({
       Status: 'SUCCESS',
-      Data: { Image: STATE_PROPS.BootstrapImage, DesiredCount: 0, ProductionTargetGroup: BLUE, TestTargetGroup: GREEN },
+      PhysicalResourceId: LIVE_ID,
+      Data: { ProductionTargetGroup: BLUE, TestTargetGroup: GREEN },
     });
   });
 
   test('after an odd number of CodeDeploy deployments, production is green and test is blue', async () => {
     // GIVEN CodeDeploy moved the production rule to green
-    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
     mockElbSend.mockResolvedValueOnce({ Rules: [forwardRule('110', OTHER), forwardRule('120', GREEN), DEFAULT_RULE] });
     // WHEN a cdk deploy changes the rule's paths
-    await handler(event('Custom::DeployedState', 'Update', ROUTED_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
     // THEN
     expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
   });
 
   test('after an ECS blue/green deployment (a weighted forward, green at 100), production is green', async () => {
     // GIVEN ECS rewrote the rule to both groups with weights
-    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
     mockElbSend.mockResolvedValueOnce({
       Rules: [{
         Priority: '120',
@@ -320,29 +323,27 @@ describe('Custom::DeployedState of a blue/green service: the target group produc
       }],
     });
     // WHEN
-    await handler(event('Custom::DeployedState', 'Update', ROUTED_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
     // THEN
     expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
   });
 
   test('finds the service\'s rule by its target groups, so a change of priority still reads the live rule', async () => {
     // GIVEN the live rule is still at the old priority 90; the new properties say 120
-    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
     mockElbSend.mockResolvedValueOnce({ Rules: [forwardRule('90', GREEN), DEFAULT_RULE] });
     // WHEN
-    await handler(event('Custom::DeployedState', 'Update', ROUTED_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
     // THEN
     expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
   });
 
   test('reads every page of the listener\'s rules', async () => {
     // GIVEN the service's rule is on the second page
-    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
     mockElbSend
       .mockResolvedValueOnce({ Rules: [forwardRule('110', OTHER)], NextMarker: 'page-2' })
       .mockResolvedValueOnce({ Rules: [forwardRule('120', GREEN), DEFAULT_RULE] });
     // WHEN
-    await handler(event('Custom::DeployedState', 'Update', ROUTED_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
     // THEN
     expect(mockElbSend.mock.calls[1][0].input).toEqual({ ListenerArn: LISTENER, Marker: 'page-2' });
     expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN });
@@ -350,15 +351,14 @@ describe('Custom::DeployedState of a blue/green service: the target group produc
 
   test('fails when the rules cannot be read, rather than guessing blue', async () => {
     // GIVEN
-    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
     mockElbSend.mockRejectedValueOnce(new Error('User is not authorized to perform: elasticloadbalancing:DescribeRules'));
     // WHEN
-    await handler(event('Custom::DeployedState', 'Update', ROUTED_PROPS, { PhysicalResourceId: 'cluster-1/Test-Orders' }));
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
     // THEN
     expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'User is not authorized to perform: elasticloadbalancing:DescribeRules' });
   });
 
-  test('a service without Routing (rolling) describes no rules and answers no target groups', async () => {
+  test('Custom::DeployedState describes no rules and answers no target groups', async () => {
     // GIVEN
     mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
     // WHEN
@@ -366,6 +366,14 @@ describe('Custom::DeployedState of a blue/green service: the target group produc
     // THEN
     expect(mockElbSend).not.toHaveBeenCalled();
     expect(response().Data).not.toHaveProperty('ProductionTargetGroup');
+  });
+
+  test('Delete calls nothing', async () => {
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Delete', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(mockElbSend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: LIVE_ID });
   });
 });
 

@@ -72,8 +72,8 @@ describe('routing on the shared load balancer', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     const conditions = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*'] } }];
     expect(rules(template)).toEqual([
-      { listener: 'Production', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersDeployedState[0-9A-F]+\.ProductionTargetGroup$/) },
-      { listener: 'Test', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersDeployedState[0-9A-F]+\.TestTargetGroup$/) },
+      { listener: 'Production', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersDeployedStateLiveTargetGroups[0-9A-F]+\.ProductionTargetGroup$/) },
+      { listener: 'Test', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersDeployedStateLiveTargetGroups[0-9A-F]+\.TestTargetGroup$/) },
     ]);
   });
 

@@ -1,14 +1,15 @@
-import { CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, IResolvable, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import type { ContainerPlatform } from '../platform/container-platform';
+import { templateProperties } from '../private/cfn-properties';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { functionRole } from '../private/function-role';
 import { handlerAsset } from '../private/assets';
-import { shortDigest } from '../private/hash';
 
 /**
  * The one function per platform that answers the platform's custom resources
@@ -41,7 +42,7 @@ export function serviceStateFunction(platform: ContainerPlatform, cluster: ecs.I
   }));
   acknowledgeFunction(fn);
   acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
-    'It calls only the ECS and CodeDeploy APIs; outside a VPC it needs no NAT gateway or endpoints.');
+    'It calls only the ECS, CodeDeploy and Elastic Load Balancing APIs; outside a VPC it needs no NAT gateway or endpoints.');
   return fn;
 }
 
@@ -53,41 +54,78 @@ export function acknowledgeFunction(fn: lambda.Function): void {
     'Invoked synchronously by CloudFormation or a deployment, which record the failure; an asynchronous dead-letter queue would never receive anything.');
 }
 
+const readsRules = new WeakSet<lambda.IFunction>();
+
 /** Properties of {@link DeployedState}. */
 export interface DeployedStateProps {
-  readonly cluster: ecs.ICluster;
-  readonly serviceName: string;
+  readonly handler: lambda.IFunction;
   readonly containerName: string;
   /** The image used until something is deployed; none when the stack owns the image. */
   readonly bootstrapImage?: string;
-  /** The desired count the service is created with. */
-  readonly initialDesiredCount: number;
-  readonly handler: lambda.IFunction;
+  /**
+   * The cluster of `serviceName`.
+   * @default - no service
+   */
+  readonly cluster?: ecs.ICluster;
+  /**
+   * The service whose live image and desired count are read.
+   * @default - no service: the image of the newest ACTIVE revision of the watched task definition's family
+   */
+  readonly serviceName?: string;
+  /**
+   * The desired count the service is created with.
+   * @default 0
+   */
+  readonly initialDesiredCount?: number;
+}
+
+/** The listener rules of a blue/green service and its two target groups. */
+export interface FollowedRules {
+  readonly productionRule: elbv2.ApplicationListenerRule;
+  readonly testRule: elbv2.ApplicationListenerRule;
+  /** The target group production forwards to before the first deployment. */
+  readonly blueTargetGroup: elbv2.ITargetGroup;
+  readonly greenTargetGroup: elbv2.ITargetGroup;
 }
 
 /**
  * What is deployed now, read back by `cdk deploy`: the image the pipeline last deployed and
- * the desired count auto scaling set. The task definition the stack registers carries that
- * image, so a `cdk deploy` never reverts it, and it is read again exactly when the task
- * definition's settings change (the `Settings` property is their digest).
+ * the desired count auto scaling set (and, with {@link followRules}, the target group that
+ * production traffic reaches). The stack's task definition carries that image and its service
+ * that count, so a `cdk deploy` reverts neither.
+ *
+ * The resource is read again exactly when CloudFormation would register a task definition or
+ * send the service an UpdateService (which carries every property of the template, changed or
+ * not: aws-cdk#23564, https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1529):
+ * its `Watched` property holds the CloudFormation properties of those resources themselves,
+ * as tokens that CloudFormation resolves (so a new value of a referenced secret ARN or queue
+ * URL is seen too), without the values the resource answers (the image, the service's task
+ * definition and desired count).
  */
 export class DeployedState extends Construct {
   private readonly resource: CustomResource;
-  private watched?: ecs.TaskDefinition;
+  private liveTargetGroups?: CustomResource;
+  private readonly handler: lambda.IFunction;
+  private readonly hasService: boolean;
+  private taskDefinition?: ecs.TaskDefinition;
+  private service?: ecs.BaseService;
 
   constructor(scope: Construct, id: string, props: DeployedStateProps) {
     super(scope, id);
+    this.handler = props.handler;
+    this.hasService = props.serviceName !== undefined;
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: props.handler.functionArn,
       resourceType: 'Custom::DeployedState',
       serviceTimeout: DEFAULTS.customResourceTimeout,
       properties: {
-        ClusterName: props.cluster.clusterName,
+        ClusterName: props.cluster?.clusterName,
         ServiceName: props.serviceName,
+        Family: Lazy.string({ produce: () => (this.hasService ? undefined : this.taskDefinition?.family) }),
         ContainerName: props.containerName,
         BootstrapImage: props.bootstrapImage ?? '',
-        InitialDesiredCount: props.initialDesiredCount,
-        Settings: Lazy.string({ produce: () => this.settingsDigest() }),
+        InitialDesiredCount: props.initialDesiredCount ?? 0,
+        Watched: Lazy.any({ produce: () => this.watched() }),
       },
     });
     this.resource.node.addDependency(props.handler);
@@ -103,23 +141,119 @@ export class DeployedState extends Construct {
     return Token.asNumber(this.resource.getAtt('DesiredCount'));
   }
 
-  /** Re-read the deployed state whenever this task definition's settings change. */
-  public watch(taskDefinition: ecs.TaskDefinition): void {
-    this.watched = taskDefinition;
+  /** The target group production traffic reaches now (blue before the first deployment); after {@link followRules}. */
+  public get productionTargetGroup(): string | undefined {
+    return this.liveTargetGroups?.getAttString('ProductionTargetGroup');
   }
 
-  private settingsDigest(): string {
-    if (!this.watched) return '';
-    const cfn = this.watched.node.defaultChild as ecs.CfnTaskDefinition;
-    const stack = Stack.of(this);
-    const settings = {
-      containers: stack.resolve(cfn.containerDefinitions),
-      cpu: cfn.cpu,
-      memory: cfn.memory,
-      ephemeral: stack.resolve(cfn.ephemeralStorage),
-      platform: stack.resolve(cfn.runtimePlatform),
-      roles: [stack.resolve(cfn.executionRoleArn), stack.resolve(cfn.taskRoleArn)],
-    };
-    return shortDigest(JSON.stringify(settings), 16);
+  /** The other target group, which the test listener rule forwards to; after {@link followRules}. */
+  public get testTargetGroup(): string | undefined {
+    return this.liveTargetGroups?.getAttString('TestTargetGroup');
   }
+
+  /** Re-read whenever CloudFormation would register a new revision of this task definition. */
+  public watch(taskDefinition: ecs.TaskDefinition): void {
+    this.taskDefinition = taskDefinition;
+  }
+
+  /**
+   * Re-read whenever CloudFormation would send this service an UpdateService; the service
+   * resource is updated after the state. (Only the service resource waits for the state: the
+   * roles and functions its properties name are children of the service and watched here.)
+   */
+  public watchService(service: ecs.BaseService): void {
+    this.service = service;
+    const cfn = service.node.defaultChild;
+    if (cfn instanceof CfnResource) cfn.addResourceDependency(this.resource.node.defaultChild as CfnResource);
+  }
+
+  /**
+   * Let a blue/green service's rules forward to the live target groups: the production rule
+   * to the one production reaches now, the test rule to the other, read by a resource of its
+   * own (`Custom::LiveTargetGroups`) whenever CloudFormation would change either rule
+   * (listener, priority, conditions), and only then. A rollback replays a rule's previous
+   * properties, so the rules must not change with the task definition or the service: a
+   * `cdk deploy` whose deployment fails would set them back to the target group they named
+   * before the last pipeline deployment.
+   */
+  public followRules(rules: FollowedRules): void {
+    const production = rules.productionRule.node.defaultChild as elbv2.CfnListenerRule;
+    this.liveTargetGroups = new CustomResource(this, 'LiveTargetGroups', {
+      serviceToken: this.handler.functionArn,
+      resourceType: 'Custom::LiveTargetGroups',
+      properties: {
+        ProductionListenerArn: production.listenerArn,
+        Priority: production.priority,
+        BlueTargetGroupArn: rules.blueTargetGroup.targetGroupArn,
+        GreenTargetGroupArn: rules.greenTargetGroup.targetGroupArn,
+        // The rules' own CloudFormation properties, without their actions (which come from here).
+        Watched: { ProductionRule: watchedRule(rules.productionRule), TestRule: watchedRule(rules.testRule) },
+      },
+    });
+    this.liveTargetGroups.node.addDependency(this.handler);
+    forward(rules.productionRule, this.liveTargetGroups.getAttString('ProductionTargetGroup'));
+    forward(rules.testRule, this.liveTargetGroups.getAttString('TestTargetGroup'));
+    if (!readsRules.has(this.handler) && this.handler instanceof lambda.Function) {
+      readsRules.add(this.handler);
+      this.handler.addToRolePolicy(new iam.PolicyStatement({
+        // DescribeRules supports no resource-level permissions ("Resource types" is empty):
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+        actions: ['elasticloadbalancing:DescribeRules'],
+        resources: ['*'],
+      }));
+    }
+  }
+
+  private watched(): Record<string, unknown> {
+    const watched: Record<string, unknown> = {};
+    if (this.taskDefinition) watched.TaskDefinition = watchedTaskDefinition(this.taskDefinition);
+    const cfnService = this.service?.node.defaultChild;
+    if (this.service && cfnService instanceof ecs.CfnService) watched.Service = watchedService(this.service, cfnService);
+    return watched;
+  }
+}
+
+/** A listener rule's CloudFormation properties without its actions (required: an empty list stands in for them, then they are left out). */
+function watchedRule(rule: elbv2.ApplicationListenerRule): IResolvable {
+  return templateProperties(rule.node.defaultChild as elbv2.CfnListenerRule, (p) => ({ ...p, actions: [] }), ({ Actions: _actions, ...rest }) => rest);
+}
+
+/** The rule forwards to one target group, given by ARN (a token of the deployed state). */
+function forward(rule: elbv2.ApplicationListenerRule, targetGroupArn: string): void {
+  (rule.node.defaultChild as elbv2.CfnListenerRule).actions = [{ type: 'forward', targetGroupArn }];
+}
+
+/**
+ * The task definition's CloudFormation properties without its images and tags: every other
+ * property is create-only, so a change of any of them registers a new revision (tags are
+ * updated in place). Schema of AWS::ECS::TaskDefinition, createOnlyProperties:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html
+ */
+function watchedTaskDefinition(td: ecs.TaskDefinition): IResolvable {
+  const containers = td.node.children.filter((c): c is ecs.ContainerDefinition => c instanceof ecs.ContainerDefinition);
+  return templateProperties(td.node.defaultChild as ecs.CfnTaskDefinition,
+    // The image is a required property of a container definition: a constant stands in for it.
+    (p) => ({ ...p, containerDefinitions: containers.map((c) => ({ ...c.renderContainerDefinition(td), image: 'IMAGE' })), tags: undefined }),
+    (rendered) => ({ ...rendered, ContainerDefinitions: (rendered.ContainerDefinitions ?? []).map(({ Image: _image, ...rest }: Record<string, unknown>) => rest) }));
+}
+
+/**
+ * The service's CloudFormation properties without its task definition and desired count
+ * (which come from the deployed state), and without the listener rules' ARNs (the rules are
+ * watched by their own properties; their ARN changes only when a watched property does).
+ */
+function watchedService(service: ecs.BaseService, cfn: ecs.CfnService): IResolvable {
+  const loadBalancers = service.loadBalancers.map((lb) => {
+    const advanced = lb.advancedConfiguration as ecs.CfnService.AdvancedConfigurationProperty | undefined;
+    return advanced
+      ? { ...lb, advancedConfiguration: { ...advanced, productionListenerRule: undefined, testListenerRule: undefined } }
+      : lb;
+  });
+  return templateProperties(cfn, (p) => ({
+    ...p,
+    taskDefinition: undefined,
+    desiredCount: undefined,
+    // Without load balancers, what the L1 renders (an empty list or nothing, by feature flag).
+    loadBalancers: loadBalancers.length > 0 ? loadBalancers : p.loadBalancers,
+  }));
 }

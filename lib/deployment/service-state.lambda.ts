@@ -3,8 +3,12 @@
  * assets/service-state by `npm run bundle`; runs on Lambda with the AWS SDK it ships).
  *
  * Custom::DeployedState  reads what is deployed now: the image of the service's primary
- *                        task set or deployment, and its desired count. Before the service
- *                        exists it answers the bootstrap image and the initial count.
+ *                        task set or deployment and its desired count (for a task that no
+ *                        service runs, the image of its family's newest ACTIVE revision).
+ *                        Before anything exists it answers the bootstrap image and the
+ *                        initial count.
+ * Custom::LiveTargetGroups reads the target group a blue/green service's production listener
+ *                        rule forwards to now (blue before the rule exists), and the other one.
  * Custom::BlueGreenRollout pins the task definition the CODE_DEPLOY service was created with
  *                        (CloudFormation may never change it) and, when `cdk deploy` registers
  *                        a new revision, starts a CodeDeploy blue/green deployment of it.
@@ -40,6 +44,7 @@ export async function handler(event: CfnEvent): Promise<void> {
   try {
     if (event.RequestType !== 'Delete') {
       if (event.ResourceType === 'Custom::DeployedState') result = await deployedState(event);
+      else if (event.ResourceType === 'Custom::LiveTargetGroups') result = await liveTargetGroupsResource(event);
       else if (event.ResourceType === 'Custom::BlueGreenRollout') result = await blueGreenRollout(event);
       else throw new Error(`unknown resource type ${event.ResourceType}`);
     }
@@ -74,18 +79,42 @@ function liveTaskDefinition(service: Service): string | undefined {
 
 async function deployedState(event: CfnEvent): Promise<Result> {
   const p = event.ResourceProperties;
-  const physicalId = event.PhysicalResourceId ?? `${p.ClusterName}/${p.ServiceName}`;
+  const physicalId = event.PhysicalResourceId ?? (p.ServiceName ? `${p.ClusterName}/${p.ServiceName}` : p.Family);
+  const data: Record<string, string | number> = p.ServiceName ? await serviceState(p) : await familyState(p);
+  return { physicalId, data };
+}
+
+/** The image and desired count of the service now; the bootstrap image and initial count before it exists. */
+async function serviceState(p: Record<string, any>): Promise<Record<string, string | number>> {
   const service = await describeService(p.ClusterName, p.ServiceName);
   const arn = service && liveTaskDefinition(service);
-  if (!service || !arn) {
-    return { physicalId, data: { Image: p.BootstrapImage, DesiredCount: Number(p.InitialDesiredCount), Deployed: 'false' } };
-  }
+  if (!service || !arn) return { Image: p.BootstrapImage, DesiredCount: Number(p.InitialDesiredCount), Deployed: 'false' };
   const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
   const container = td.taskDefinition?.containerDefinitions?.find((c) => c.name === p.ContainerName);
-  return {
-    physicalId,
-    data: { Image: container?.image ?? p.BootstrapImage, DesiredCount: service.desiredCount ?? 0, Deployed: 'true' },
-  };
+  return { Image: container?.image ?? p.BootstrapImage, DesiredCount: service.desiredCount ?? 0, Deployed: 'true' };
+}
+
+/**
+ * The image of the family's newest ACTIVE revision (the pipeline's release step registers
+ * one per release). DescribeTaskDefinition with a family alone describes that revision
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html)
+ * and fails with ClientException "Unable to describe task definition." when the family has
+ * none. An image of another repository than the bootstrap image's is a leftover of an
+ * earlier stack (its repository was retained, and the task may no longer pull from it).
+ */
+async function familyState(p: Record<string, any>): Promise<Record<string, string | number>> {
+  const bootstrap = { Image: p.BootstrapImage, DesiredCount: Number(p.InitialDesiredCount), Deployed: 'false' };
+  let image: string | undefined;
+  try {
+    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: p.Family }));
+    image = td.taskDefinition?.containerDefinitions?.find((c) => c.name === p.ContainerName)?.image;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ClientException' && /Unable to describe task definition/i.test(e.message)) return bootstrap;
+    throw e;
+  }
+  const repository = String(p.BootstrapImage).replace(/:[^:/@]+$/, '');
+  if (!image || !(image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`))) return bootstrap;
+  return { Image: image, DesiredCount: Number(p.InitialDesiredCount), Deployed: image === p.BootstrapImage ? 'false' : 'true' };
 }
 
 async function blueGreenRollout(event: CfnEvent): Promise<Result> {
@@ -125,4 +154,83 @@ async function blueGreenRollout(event: CfnEvent): Promise<Result> {
     }
     throw e;
   }
+}
+
+/** One target group of a forward action and its weight. */
+interface Forward {
+  readonly arn: string;
+  readonly weight: number;
+}
+
+/** The part of an elasticloadbalancing:DescribeRules answer this handler reads. */
+interface LoadBalancerRule {
+  readonly Priority?: string;
+  readonly Actions?: Array<{
+    readonly Type?: string;
+    readonly TargetGroupArn?: string;
+    readonly ForwardConfig?: { readonly TargetGroups?: Array<{ readonly TargetGroupArn?: string; readonly Weight?: number }> };
+  }>;
+}
+
+interface DescribeRulesApi {
+  send(command: unknown): Promise<{ Rules?: LoadBalancerRule[]; NextMarker?: string }>;
+}
+
+let loadBalancing: { client: DescribeRulesApi; command: new (input: Record<string, unknown>) => unknown } | undefined;
+
+/**
+ * The Elastic Load Balancing client, created on first use (only blue/green services need it).
+ * The Lambda Node.js runtime ships every client of the AWS SDK v3.
+ */
+function elbv2(): NonNullable<typeof loadBalancing> {
+  if (!loadBalancing) {
+    const sdk = require('@aws-sdk/client-elastic-load-balancing-v2');
+    loadBalancing = { client: new sdk.ElasticLoadBalancingV2Client({}), command: sdk.DescribeRulesCommand };
+  }
+  return loadBalancing;
+}
+
+/** Every rule of a listener, page by page. */
+async function listenerRules(listenerArn: string): Promise<LoadBalancerRule[]> {
+  const { client, command } = elbv2();
+  const rules: LoadBalancerRule[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await client.send(new command({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
+    rules.push(...(page.Rules ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return rules;
+}
+
+/** The target groups a rule forwards to, with their weights (a plain forward weighs 1). */
+function forwardsOf(rule: LoadBalancerRule): Forward[] {
+  const action = (rule.Actions ?? []).find((a) => a.Type === 'forward');
+  if (!action) return [];
+  const groups = action.ForwardConfig?.TargetGroups;
+  if (groups && groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn ?? '', weight: g.Weight ?? 1 }));
+  return action.TargetGroupArn ? [{ arn: action.TargetGroupArn, weight: 1 }] : [];
+}
+
+async function liveTargetGroupsResource(event: CfnEvent): Promise<Result> {
+  const p = event.ResourceProperties;
+  return { physicalId: event.PhysicalResourceId ?? `${p.ProductionListenerArn}/${p.Priority}`, data: await liveTargetGroups(p) };
+}
+
+/**
+ * The target group production reaches now, read from the service's rule on the production
+ * listener: CodeDeploy and ECS blue/green deployments move that rule to the other target
+ * group (ECS as a weighted forward, the new group at 100). The service's rule is the one that
+ * forwards to its blue or green group (at its priority if several do, as during a priority
+ * change); before it exists, blue.
+ */
+async function liveTargetGroups(r: Record<string, any>): Promise<Record<string, string>> {
+  const blue = String(r.BlueTargetGroupArn);
+  const green = String(r.GreenTargetGroupArn);
+  const ours = (f: Forward) => f.arn === blue || f.arn === green;
+  const candidates = (await listenerRules(r.ProductionListenerArn)).filter((rule) => forwardsOf(rule).some(ours));
+  const rule = candidates.find((c) => c.Priority === String(r.Priority)) ?? candidates[0];
+  const heaviest = rule ? forwardsOf(rule).filter(ours).reduce<Forward | undefined>((best, f) => (!best || f.weight > best.weight ? f : best), undefined) : undefined;
+  const production = heaviest?.arn ?? blue;
+  return { ProductionTargetGroup: production, TestTargetGroup: production === blue ? green : blue };
 }

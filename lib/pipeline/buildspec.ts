@@ -8,14 +8,59 @@ export interface BuildSpecInput {
   readonly buildContext: string;
   /**
    * What deploys the image: CodeDeploy blue/green (taskdef.json, appspec.yaml and
-   * imageDetail.json), the ECS deploy action of a service (imagedefinitions.json), or nothing
-   * but a release step of a task that no service runs (image.txt).
+   * imageDetail.json, or with `codeDeployImage` imageDetail.json alone, the other two being
+   * rendered after the approval by {@link renderDeployFilesSpec}), the ECS deploy action of a
+   * service (imagedefinitions.json), or nothing but a release step of a task that no service
+   * runs (image.txt).
    */
   readonly target: BuildTarget;
 }
 
 /** What deploys the image a build pushes. */
-export type BuildTarget = 'codeDeploy' | 'ecsService' | 'task';
+export type BuildTarget = 'codeDeploy' | 'codeDeployImage' | 'ecsService' | 'task';
+
+/**
+ * The commands that write taskdef.json and appspec.yaml for CodeDeploy. taskdef.json is the
+ * revision production runs now (the task definition of the service's PRIMARY task set) with
+ * the image placeholder: it carries the settings of the last `cdk deploy` that reached
+ * production, and never those of a revision CodeDeploy rolled back, which stays the family's
+ * newest (issue 11, item 3). The family's newest revision stands in only when the service has
+ * no primary task set.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskSet.html
+ */
+function codeDeployFiles(): string[] {
+  return [
+    'LIVE="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].taskSets[?status==\'PRIMARY\'].taskDefinition | [0]" --output text)"',
+    'if [ -z "$LIVE" ] || [ "$LIVE" = "None" ]; then LIVE="$TASK_FAMILY"; fi',
+    'aws ecs describe-task-definition --task-definition "$LIVE" --query taskDefinition --output json > current-taskdef.json',
+    `jq --arg name "$CONTAINER_NAME" '{family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage} | with_entries(select(.value != null)) | .containerDefinitions |= map(if .name == $name then .image = "<IMAGE1_NAME>" else . end)' current-taskdef.json > taskdef.json`,
+    'printf "%s" "$APPSPEC_YAML" > appspec.yaml',
+  ];
+}
+
+/** A service created before its first image starts with no tasks: scale it to its minimum. */
+function scaleFromZero(): string[] {
+  return [
+    'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
+    'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
+  ];
+}
+
+/**
+ * The step between a manual approval and CodeDeploy: taskdef.json from the revision
+ * production runs at that moment (so a `cdk deploy` made while the run waited for approval
+ * is not reverted), appspec.yaml, and a service created with no tasks scaled to its minimum
+ * (only now: its bootstrap image is the image waiting for approval). It reads the same
+ * environment variables as the build.
+ */
+export function renderDeployFilesSpec(): Record<string, unknown> {
+  return {
+    version: '0.2',
+    env: { shell: 'bash' },
+    phases: { build: { commands: ['set -euo pipefail', ...codeDeployFiles(), ...scaleFromZero()] } },
+    artifacts: { files: ['taskdef.json', 'appspec.yaml'] },
+  };
+}
 
 /**
  * The buildspec of a service's image build. It reads its service's coordinates from the
@@ -27,23 +72,21 @@ export type BuildTarget = 'codeDeploy' | 'ecsService' | 'task';
 export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> {
   const image = '$REPOSITORY_URI:$IMAGE_TAG';
   const exists = (tag: string) => `aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag=${tag} > /dev/null 2>&1`;
-  const deployFiles = input.target === 'codeDeploy'
-    ? [
-      // The newest revision of the family carries the settings of the last `cdk deploy`.
-      'aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current-taskdef.json',
-      `jq --arg name "$CONTAINER_NAME" '{family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage} | with_entries(select(.value != null)) | .containerDefinitions |= map(if .name == $name then .image = "<IMAGE1_NAME>" else . end)' current-taskdef.json > taskdef.json`,
-      `printf '{"ImageURI":"%s"}' "${image}" > imageDetail.json`,
-      'printf "%s" "$APPSPEC_YAML" > appspec.yaml',
-    ]
-    : input.target === 'ecsService'
-      ? [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`]
-      : [`printf "%s" "${image}" > image.txt`];
-  const scaleFromZero = input.target === 'task' ? [] : [
-    // A service created before its first image starts with no tasks: scale it to its minimum.
-    'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
-    'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
-  ];
-  const artifacts = { codeDeploy: ['imageDetail.json', 'taskdef.json', 'appspec.yaml'], ecsService: ['imagedefinitions.json'], task: ['image.txt'] }[input.target];
+  const imageDetail = `printf '{"ImageURI":"%s"}' "${image}" > imageDetail.json`;
+  const deployFiles = {
+    codeDeploy: [...codeDeployFiles(), imageDetail],
+    codeDeployImage: [imageDetail],
+    ecsService: [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`],
+    task: [`printf "%s" "${image}" > image.txt`],
+  }[input.target];
+  // With an approval, the service is scaled from zero after it (renderDeployFilesSpec).
+  const scale = input.target === 'codeDeploy' || input.target === 'ecsService' ? scaleFromZero() : [];
+  const artifacts = {
+    codeDeploy: ['imageDetail.json', 'taskdef.json', 'appspec.yaml'],
+    codeDeployImage: ['imageDetail.json'],
+    ecsService: ['imagedefinitions.json'],
+    task: ['image.txt'],
+  }[input.target];
   return {
     version: '0.2',
     env: { shell: 'bash' },
@@ -78,7 +121,7 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
           // The task definition the service was created with runs the bootstrap tag.
           `if ! ${exists(BOOTSTRAP_TAG)}; then docker tag "${image}" "$REPOSITORY_URI:${BOOTSTRAP_TAG}" && docker push "$REPOSITORY_URI:${BOOTSTRAP_TAG}"; fi`,
           ...deployFiles,
-          ...scaleFromZero,
+          ...scale,
         ],
       },
     },

@@ -49,7 +49,8 @@ export interface DeliveryStages {
   readonly sourceOutput: codepipeline.Artifact;
   readonly build: codebuild.IProject;
   readonly buildOutput: codepipeline.Artifact;
-  readonly deploy: codepipeline.IAction;
+  /** The actions of the Deploy stage, in their run order. */
+  readonly deploy: codepipeline.IAction[];
   /** Shown to the approver. */
   readonly approvalText: string;
 }
@@ -71,7 +72,7 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
       })],
     });
   }
-  stages.push({ stageName: 'Deploy', actions: [d.deploy] });
+  stages.push({ stageName: 'Deploy', actions: d.deploy });
   return new codepipeline.Pipeline(scope, 'Pipeline', {
     pipelineType: codepipeline.PipelineType.V2,
     artifactBucket: d.artifactBucket,

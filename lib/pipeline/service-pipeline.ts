@@ -5,10 +5,11 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { renderBuildSpec } from './buildspec';
+import { BuildTarget, renderBuildSpec, renderDeployFilesSpec } from './buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
 import { Source } from './source';
 import type { Microservice } from '../service/microservice';
@@ -79,6 +80,8 @@ export interface ServicePipelineProps {
 export class ServicePipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;
   public readonly project: codebuild.PipelineProject;
+  /** The step that writes the deployment files after the approval (CodeDeploy with an approval only). */
+  public readonly renderProject?: codebuild.PipelineProject;
   public readonly artifactBucket: s3.Bucket;
   public readonly notificationTopic: sns.ITopic;
   /** The CodeCommit repository, for a CodeCommit source. */
@@ -97,17 +100,43 @@ export class ServicePipeline extends Construct {
     const bound = props.source._bind(this, sourceOutput, svc.serviceName);
     this.sourceRepository = bound.codeCommitRepository;
 
-    this.project = this.buildProject(svc, o, codeDeploy);
+    // With an approval, taskdef.json is rendered after it, from the revision production runs
+    // then, in a small project of its own (no docker, not privileged, the build's log group):
+    // CodePipeline's CodeBuild action cannot give one project another buildspec, and the image
+    // build must stay before the approval, so the approver sees a tested image. (The ECS deploy
+    // action of a rolling service needs no such step: it "creates its own revision of the task
+    // definition based on the revision used by the Amazon ECS service" when it runs:
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
+    const renderAfterApproval = codeDeploy && o.approval !== undefined;
+    const target: BuildTarget = codeDeploy ? (renderAfterApproval ? 'codeDeployImage' : 'codeDeploy') : 'ecsService';
+    const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
+    this.project = this.newProject(svc, 'Build', `Builds the image of ${svc.serviceName}`, renderBuildSpec({
+      testCommands: o.testCommands ?? [],
+      dockerfile: o.dockerfile ?? 'Dockerfile',
+      buildContext: o.buildContext ?? '.',
+      target,
+    }), logGroup, true);
+    this.grantBuild(svc, this.project, target);
 
-    const deploy = codeDeploy
+    const deploy: codepipeline.IAction[] = [];
+    let deployFiles = buildOutput;
+    if (renderAfterApproval) {
+      this.renderProject = this.newProject(svc, 'Render', `Writes the deployment files of ${svc.serviceName} from the revision production runs`,
+        renderDeployFilesSpec(), logGroup, false);
+      this.grantRender(svc, this.renderProject);
+      deployFiles = new codepipeline.Artifact('DeployFiles');
+      deploy.push(new actions.CodeBuildAction({ actionName: 'Render', project: this.renderProject, input: buildOutput, outputs: [deployFiles], runOrder: 1 }));
+    }
+    deploy.push(codeDeploy
       ? new actions.CodeDeployEcsDeployAction({
         actionName: 'BlueGreen',
         deploymentGroup: svc.blueGreen!.deploymentGroup,
-        appSpecTemplateInput: buildOutput,
-        taskDefinitionTemplateInput: buildOutput,
+        appSpecTemplateInput: deployFiles,
+        taskDefinitionTemplateInput: deployFiles,
         containerImageInputs: [{ input: buildOutput, taskDefinitionPlaceholder: 'IMAGE1_NAME' }],
+        runOrder: deploy.length + 1,
       })
-      : new actions.EcsDeployAction({ actionName: 'Deploy', service: svc.service, input: buildOutput });
+      : new actions.EcsDeployAction({ actionName: 'Deploy', service: svc.service, input: buildOutput }));
 
     this.pipeline = deliveryPipeline(this, o, {
       artifactBucket: this.artifactBucket,
@@ -128,24 +157,18 @@ export class ServicePipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }
 
-  private buildProject(svc: Microservice, o: PipelineOptions, codeDeploy: boolean): codebuild.PipelineProject {
+  private newProject(svc: Microservice, id: string, description: string, spec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
     const arm = svc.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
-    const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
     const hooks = svc.blueGreen?.hooks ?? [];
-    const project = new codebuild.PipelineProject(this, 'Build', {
-      description: fit(`Builds the image of ${svc.serviceName}`, 255),
-      buildSpec: codebuild.BuildSpec.fromObject(renderBuildSpec({
-        testCommands: o.testCommands ?? [],
-        dockerfile: o.dockerfile ?? 'Dockerfile',
-        buildContext: o.buildContext ?? '.',
-        target: codeDeploy ? 'codeDeploy' : 'ecsService',
-      })),
+    const project = new codebuild.PipelineProject(this, id, {
+      description: fit(description, 255),
+      buildSpec: codebuild.BuildSpec.fromObject(spec),
       environment: {
-        buildImage: arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,
+        buildImage: docker && arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,
         computeType: codebuild.ComputeType.SMALL,
-        privileged: true,
+        privileged: docker,
       },
-      cache: codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER),
+      cache: docker ? codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER) : undefined,
       timeout: DEFAULTS.buildTimeout,
       logging: { cloudWatch: { logGroup } },
       environmentVariables: {
@@ -167,12 +190,22 @@ export class ServicePipeline extends Construct {
       },
     });
     acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
-    acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');
+    if (docker) acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');
+    return project;
+  }
+
+  /** The image build pushes and reads its repository; unless an approval comes first, it reads the live revision and scales the service from zero. */
+  private grantBuild(svc: Microservice, project: codebuild.PipelineProject, target: BuildTarget): void {
     svc.repository.grantPullPush(project);
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecr:DescribeImages'],
       resources: [svc.repository.repositoryArn],
     }));
+    if (target !== 'codeDeployImage') this.grantRender(svc, project);
+  }
+
+  /** Reading the live revision, and scaling the service from zero. */
+  private grantRender(svc: Microservice, project: codebuild.PipelineProject): void {
     project.addToRolePolicy(new iam.PolicyStatement({
       // DescribeTaskDefinition supports no resource-level permissions.
       actions: ['ecs:DescribeTaskDefinition'],
@@ -182,6 +215,5 @@ export class ServicePipeline extends Construct {
       actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${svc.platform.cluster.clusterName}/${svc.serviceName}` })],
     }));
-    return project;
   }
 }

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { shortDigest } from './hash';
 
@@ -18,4 +18,27 @@ export function platformScopedName(platform: IConstruct, id: string, maxLength: 
 export function fitName(name: string, maxLength: number): string {
   if (Token.isUnresolved(name) || name.length <= maxLength) return name;
   return `${name.slice(0, maxLength - 9)}-${shortDigest(name, 8)}`;
+}
+
+/** The length of {@link stackInstanceSuffix}. */
+export const STACK_INSTANCE_SUFFIX_LENGTH = 8;
+
+/**
+ * The first 8 hex digits of the GUID that ends the ID of the stack instance holding `scope`
+ * (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<guid>`): a stack deleted and
+ * created again gets a new one. A token, resolved by CloudFormation.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html#cfn-pseudo-param-stackid
+ */
+export function stackInstanceSuffix(): string {
+  return Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+}
+
+/**
+ * A name unique to this instance of the stack, for a resource that is retained when the
+ * stack is deleted and whose name must be unique: `name`, fitted, then `-` and
+ * {@link stackInstanceSuffix}, at most `maxLength` characters in all. Deploying the stack
+ * again after deleting it creates a new resource beside the retained one.
+ */
+export function instanceUniqueName(name: string, maxLength: number): string {
+  return `${fitName(name, maxLength - STACK_INSTANCE_SUFFIX_LENGTH - 1)}-${stackInstanceSuffix()}`;
 }

@@ -250,7 +250,8 @@ export class Microservice extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
-    this.service.node.addDependency(state);
+    // The service resource itself (not its children, such as the roles its own properties name) waits for the state.
+    state.watchService(this.service);
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
     this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
@@ -271,6 +272,11 @@ export class Microservice extends Construct {
         conditions,
         action: elbv2.ListenerAction.forward([this.greenTargetGroup]),
       });
+    }
+    if (this.testRule && this.greenTargetGroup) {
+      // CodeDeploy and ECS move the production rule to the other target group on every
+      // deployment; the rules follow what is live, so a template change never reverts that.
+      state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
     }
     this.attachLoadBalancer(ecsBlueGreen);
     if (props.serviceConnect) {

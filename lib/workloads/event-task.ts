@@ -112,7 +112,7 @@ export class EventTask extends Construct {
     for (const [key, value] of Object.entries(retry.overrides)) {
       (this.rule.node.defaultChild as events.CfnRule).addPropertyOverride(`Targets.0.RetryPolicy.${key}`, value);
     }
-    if (built.imageParameter) {
+    if (built.deployedState) {
       // The image is released by the pipeline: every event starts the family's latest revision.
       (this.rule.node.defaultChild as events.CfnRule).addPropertyOverride('Targets.0.EcsParameters.TaskDefinitionArn', built.familyArn);
       allowFamily(this.eventsRole, built, platform.cluster);

@@ -211,7 +211,8 @@ export class QueueWorker extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
-    this.service.node.addDependency(state);
+    // The service resource itself (not its children, such as the roles its own properties name) waits for the state.
+    state.watchService(this.service);
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
     this.backlogPolicy = configureQueueScaling(this.scaling, this.queue, this.service, platform.cluster, props.scaling);

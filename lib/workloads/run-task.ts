@@ -5,12 +5,12 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, workloadName, workloadRepository } from './private';
 import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadProps } from './workload-options';
 import { JOB_DEFAULTS } from '../private/defaults';
+import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Problems } from '../private/errors';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
 import { buildTaskDefinition } from '../service/task';
@@ -24,8 +24,11 @@ export interface BuiltRunTask {
   readonly logGroup: logs.ILogGroup;
   readonly securityGroup: ec2.SecurityGroup;
   readonly deadLetterQueue: sqs.IQueue;
-  /** The parameter that holds the image the pipeline released (pipeline only). */
-  readonly imageParameter?: ssm.StringParameter;
+  /**
+   * What is deployed now: the image of the family's newest ACTIVE revision, which the
+   * pipeline's release step registers (none with a fixed `container.image`).
+   */
+  readonly deployedState?: DeployedState;
   /** The family's ARN without a revision: what a pipeline-fed trigger runs (its latest revision). */
   readonly familyArn: string;
 }
@@ -64,31 +67,27 @@ export function validateRetry(p: Problems, r: RunRetryOptions): void {
 }
 
 /**
- * The task definition, repository, security group and dead-letter queue of a task. With a
- * `source` the image comes from an SSM parameter that the pipeline's release step writes,
- * resolved whenever CloudFormation registers a revision, so `cdk deploy` never reverts it.
+ * The task definition, repository, security group and dead-letter queue of a task. Without
+ * a fixed `container.image` the image is the one the pipeline released last: the image of
+ * the family's newest ACTIVE revision, read back by `Custom::DeployedState` whenever
+ * CloudFormation registers a revision, so `cdk deploy` never reverts it.
  */
 export function buildRunTask(scope: Construct, id: string, props: WorkloadProps & RunRetryOptions, environment: Record<string, string>): BuiltRunTask {
   const { platform } = props;
   const name = workloadName(props.platform, id);
   const container = props.container ?? {};
   const repository = workloadRepository(scope, props);
-  let imageParameter: ssm.StringParameter | undefined;
-  let image = container.image;
-  if (!image) {
-    const parameterName = `/cdk-container-platform/${name}/image`;
-    imageParameter = new ssm.StringParameter(scope, 'ImageParameter', {
-      parameterName,
-      description: `The image the next runs of ${scope.node.path} use; written by its pipeline`,
-      stringValue: `${repository.repositoryUri}:${BOOTSTRAP_TAG}`,
-    });
-    image = ecs.ContainerImage.fromRegistry(`{{resolve:ssm:${parameterName}}}`);
-  }
+  const deployedState = container.image ? undefined : new DeployedState(scope, 'DeployedState', {
+    handler: serviceStateFunction(platform, platform.cluster),
+    containerName: CONTAINER_NAME,
+    bootstrapImage: `${repository.repositoryUri}:${BOOTSTRAP_TAG}`,
+  });
+  const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
   const env = { ...container.environment, ...environment };
   const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
     container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`);
-  if (imageParameter) {
-    task.taskDefinition.node.addDependency(imageParameter);
+  if (deployedState) {
+    deployedState.watch(task.taskDefinition);
     repository.grantPull(task.taskDefinition.obtainExecutionRole());
   }
   let deadLetterQueue = props.deadLetterQueue;
@@ -99,7 +98,7 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
   }
   explicitActions(scope);
   const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: task.taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  return { name, repository, ...task, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, imageParameter, familyArn };
+  return { name, repository, ...task, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, deployedState, familyArn };
 }
 
 /** Lets the trigger's role start any revision of the family (a pipeline-fed trigger runs the latest). */
@@ -122,6 +121,5 @@ export function runTaskPipeline(scope: Construct, props: WorkloadProps, built: B
     container: built.container,
     source: props.source,
     options: props.pipeline,
-    imageParameter: built.imageParameter,
   });
 }

@@ -109,7 +109,7 @@ export class ScheduledJob extends Construct {
     for (const [key, value] of Object.entries(retry.overrides)) {
       (this.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride(`Target.RetryPolicy.${key}`, value);
     }
-    if (built.imageParameter) {
+    if (built.deployedState) {
       // The image is released by the pipeline: every run starts the family's latest revision.
       (this.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride('Target.EcsParameters.TaskDefinitionArn', built.familyArn);
       allowFamily(this.schedulerRole, built, platform.cluster);

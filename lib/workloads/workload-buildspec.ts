@@ -17,9 +17,12 @@ export function renderTaskBuildSpec(input: WorkloadBuildInput): Record<string, u
 }
 
 /**
- * The release step of a task: records the image in the SSM parameter the task definition
- * resolves (so a later `cdk deploy` keeps it), and registers a revision of the family with
- * it, which the schedule or rule runs next (they run the family's latest revision).
+ * The release step of a task: registers a revision of the family from its newest ACTIVE
+ * revision (`describe-task-definition` with the family alone describes that one:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html),
+ * with the new image. The schedule or rule runs the family's newest revision next, and
+ * `Custom::DeployedState` reads the image back from it on the next `cdk deploy` that
+ * registers a revision, so nothing outside the family records the image.
  */
 export function renderTaskReleaseSpec(): Record<string, unknown> {
   const keep = '{family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage}';
@@ -31,7 +34,6 @@ export function renderTaskReleaseSpec(): Record<string, unknown> {
         commands: [
           'set -euo pipefail',
           'IMAGE="$(cat image.txt)"',
-          'aws ssm put-parameter --name "$IMAGE_PARAMETER" --value "$IMAGE" --type String --overwrite > /dev/null',
           'aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current-taskdef.json',
           `jq --arg name "$CONTAINER_NAME" --arg image "$IMAGE" '${keep} | with_entries(select(.value != null)) | .containerDefinitions |= map(if .name == $name then .image = $image else . end)' current-taskdef.json > taskdef.json`,
           'aws ecs register-task-definition --cli-input-json file://taskdef.json --query taskDefinition.taskDefinitionArn --output text',

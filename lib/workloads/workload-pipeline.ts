@@ -8,7 +8,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
 import type { ContainerPlatform } from '../platform/container-platform';
@@ -36,7 +35,7 @@ export interface WorkloadPipelineProps {
   readonly options?: PipelineOptions;
   /**
    * The service the pipeline deploys to with the ECS deploy action (a worker).
-   * @default - no service: the pipeline releases a task (needs `imageParameter`)
+   * @default - no service: the pipeline releases a task (registers a revision of its family)
    */
   readonly service?: ecs.FargateService;
   /**
@@ -44,18 +43,13 @@ export interface WorkloadPipelineProps {
    * @default 0
    */
   readonly minTasks?: number;
-  /**
-   * The SSM parameter the task definition reads its image from (a task that no service runs).
-   * @default - none (needs `service`)
-   */
-  readonly imageParameter?: ssm.IStringParameter;
 }
 
 /**
  * The delivery pipeline of a worker, a scheduled job or an event task: source, image build,
  * optional approval, then either the ECS deploy action (a worker's rolling deployment) or a
  * release step that registers a task definition revision with the new image, which the
- * schedule or rule runs next, and records the image so that `cdk deploy` keeps it.
+ * schedule or rule runs next (and which `cdk deploy` reads back, so it keeps that image).
  */
 export class WorkloadPipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;
@@ -109,7 +103,7 @@ export class WorkloadPipeline extends Construct {
       sourceOutput,
       build: this.project,
       buildOutput,
-      deploy,
+      deploy: [deploy],
       approvalText: `Approve to release ${props.workloadName} to production.`,
     });
     if (svc) {
@@ -140,7 +134,6 @@ export class WorkloadPipeline extends Construct {
         CLUSTER: { value: props.platform.cluster.clusterName },
         SERVICE: { value: props.service?.serviceName ?? '' },
         MIN_TASKS: { value: String(props.minTasks ?? 0) },
-        IMAGE_PARAMETER: { value: props.imageParameter?.parameterName ?? '' },
       },
     });
     acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
@@ -148,9 +141,8 @@ export class WorkloadPipeline extends Construct {
     return project;
   }
 
-  /** Least privilege of the release step: its parameter, its family, and passing exactly the task's roles to ECS. */
+  /** Least privilege of the release step: its family, and passing exactly the task's roles to ECS. */
   private grantRelease(project: codebuild.PipelineProject, props: WorkloadPipelineProps): void {
-    props.imageParameter?.grantWrite(project);
     project.addToRolePolicy(new iam.PolicyStatement({
       // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
       actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],

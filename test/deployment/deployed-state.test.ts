@@ -1,10 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Deployment, Microservice, Routing, ServiceOptions, Source, TrafficShift } from '../../lib';
 import { newPlatform, templateOf } from '../util';
-import { CfnResource, logicalId, resource, resourcesOfType, serviceFixture } from './helpers';
+import { actionsOf, CfnResource, flatPlatform, listenerId, logicalId, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
 /** Who owns the task definition (DESIGN.md, hard problem 1): what `cdk deploy` changes and what it never touches. */
 
@@ -15,13 +15,6 @@ const ROLLOUT = 'Custom::BlueGreenRollout';
 
 function stateOf(template: Template): { id: string; resource: CfnResource } {
   return resource(template, STATE, 'PlatformOrders');
-}
-
-/** The Settings digest of the Orders service synthesized with `options`. */
-function settingsOf(options: Partial<ServiceOptions> | ((stack: Stack) => Partial<ServiceOptions>)): string {
-  const settings = stateOf(serviceFixture(options).template).resource.Properties!.Settings;
-  expect(typeof settings).toBe('string');
-  return settings;
 }
 
 describe('a blue/green service whose image comes from its pipeline', () => {
@@ -144,58 +137,188 @@ describe('a service with a fixed container.image', () => {
   });
 });
 
-describe('the Settings digest changes exactly when the task definition\'s settings change', () => {
+/** The Watched property of the Orders service's DeployedState, synthesized with `options` and changed by `change`. */
+function watchedOf(options: Partial<ServiceOptions> | ((stack: Stack) => Partial<ServiceOptions>), change?: (service: Microservice) => void): Record<string, any> {
+  const { stack, platform } = flatPlatform();
+  const resolved = typeof options === 'function' ? options(stack) : options;
+  const service = platform.addService('Orders', { routing: Routing.path('/orders/*'), ...resolved });
+  change?.(service);
+  return stateOf(templateOf(stack)).resource.Properties!.Watched;
+}
+
+describe('DeployedState is read again exactly when CloudFormation would register a task definition or update the service', () => {
   const base: Partial<ServiceOptions> = {
-    deployment: Deployment.blueGreen(),
+    deployment: Deployment.rolling(),
     source: Source.codeCommit(),
     container: { cpu: 256, memoryMiB: 512, environment: { MODE: 'a' } },
   };
-  let baseline: string;
+  let baseline: Record<string, any>;
   beforeAll(() => {
-    baseline = settingsOf(base);
+    baseline = watchedOf(base);
+  });
+
+  test('watches the task definition\'s and the service\'s own CloudFormation properties', () => {
+    // GIVEN the template of the same service
+    const { template } = serviceFixture(base);
+    const td = resource(template, TD, 'PlatformOrders').resource.Properties!;
+    const service = resource(template, SERVICE, 'PlatformOrders').resource.Properties!;
+    // THEN Watched holds them as the template writes them, without the image, the tags, the task definition and the count
+    const { ContainerDefinitions: containers, Tags: _tdTags, ...tdRest } = td;
+    expect(baseline.TaskDefinition).toEqual({ ...tdRest, ContainerDefinitions: containers.map(({ Image: _image, ...c }: any) => c) });
+    const { TaskDefinition: _td, DesiredCount: _count, ...serviceRest } = service;
+    expect(baseline.Service).toEqual(serviceRest);
+  });
+
+  test('never holds the values it answers (that would make it depend on itself or re-read on every deploy)', () => {
+    const text = JSON.stringify(baseline);
+    expect(text).not.toContain('"Image"');
+    expect(baseline.Service).not.toHaveProperty('DesiredCount');
+    expect(baseline.Service).not.toHaveProperty('TaskDefinition');
   });
 
   test('is the same for the same settings in a new app (deterministic)', () => {
-    expect(settingsOf(base)).toBe(baseline);
+    expect(watchedOf(base)).toEqual(baseline);
   });
 
   test('changes with an environment variable', () => {
-    expect(settingsOf({ ...base, container: { ...base.container, environment: { MODE: 'b' } } })).not.toBe(baseline);
+    expect(watchedOf({ ...base, container: { ...base.container, environment: { MODE: 'b' } } }).TaskDefinition).not.toEqual(baseline.TaskDefinition);
   });
 
   test('changes with cpu', () => {
     // GIVEN the same memory (1024 MiB), valid for both 256 and 512 CPU units
-    const small = settingsOf({ ...base, container: { ...base.container, cpu: 256, memoryMiB: 1024 } });
-    const large = settingsOf({ ...base, container: { ...base.container, cpu: 512, memoryMiB: 1024 } });
+    const small = watchedOf({ ...base, container: { ...base.container, cpu: 256, memoryMiB: 1024 } });
+    const large = watchedOf({ ...base, container: { ...base.container, cpu: 512, memoryMiB: 1024 } });
     // THEN
-    expect(large).not.toBe(small);
+    expect(large.TaskDefinition.Cpu).toBe('512');
+    expect(large.TaskDefinition).not.toEqual(small.TaskDefinition);
   });
 
   test('changes with memory', () => {
-    expect(settingsOf({ ...base, container: { ...base.container, memoryMiB: 1024 } })).not.toBe(baseline);
+    expect(watchedOf({ ...base, container: { ...base.container, memoryMiB: 1024 } }).TaskDefinition.Memory).toBe('1024');
   });
 
-  test('changes with a secret', () => {
-    // GIVEN a secret added from SSM Parameter Store
-    const withSecret = settingsOf((stack) => ({
+  test('holds a secret as the reference CloudFormation resolves, so a replaced secret is seen too', () => {
+    // GIVEN a secret from Secrets Manager created in the stack
+    const watched = watchedOf((stack) => ({
       ...base,
-      container: { ...base.container, secrets: { TOKEN: ecs.Secret.fromSsmParameter(ssm.StringParameter.fromStringParameterName(stack, 'Token', '/orders/token')) } },
+      container: { ...base.container, secrets: { TOKEN: ecs.Secret.fromSecretsManager(new secretsmanager.Secret(stack, 'Token')) } },
     }));
-    // THEN
-    expect(withSecret).not.toBe(baseline);
+    // THEN the container's secret is the secret's Ref, resolved by CloudFormation
+    expect(watched.TaskDefinition.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'TOKEN', ValueFrom: { Ref: expect.stringMatching(/^Token/) } }]);
   });
 
-  test('does not change with the alarm threshold, scaling or the traffic shift', () => {
-    // GIVEN settings that are not the task definition's
-    const other = settingsOf({
-      ...base,
+  test('changes with a volume, even one no container mounts (issue 11, item 5)', () => {
+    // GIVEN a volume added to the task definition
+    const watched = watchedOf(base, (service) => service.taskDefinition.addVolume({ name: 'scratch' }));
+    // THEN
+    expect(baseline.TaskDefinition.Volumes).toEqual([{ Name: 'tmp' }]);
+    expect(watched.TaskDefinition.Volumes).toEqual([{ Name: 'tmp' }, { Name: 'scratch' }]);
+  });
+
+  test('changes with a setting of the service alone (CloudFormation would send UpdateService with the old count and task definition)', () => {
+    // GIVEN only the health-check grace period changes
+    const watched = watchedOf({ ...base, health: { gracePeriod: Duration.seconds(90) } });
+    // THEN the task definition is the same and the service is not
+    expect(watched.TaskDefinition).toEqual(baseline.TaskDefinition);
+    expect(watched.Service.HealthCheckGracePeriodSeconds).toBe(90);
+    expect(baseline.Service.HealthCheckGracePeriodSeconds).toBe(60);
+  });
+
+  test('does not change with the alarm thresholds, scaling, draining or the traffic shift of a CodeDeploy service', () => {
+    // GIVEN settings that are neither the task definition's nor the service's
+    const codeDeploy = { ...base, deployment: Deployment.blueGreen() };
+    const other = watchedOf({
+      ...codeDeploy,
       deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(10, Duration.minutes(1)) }),
       alarms: { http5xxPerMinute: 50, p99Latency: Duration.seconds(5) },
       scaling: { minTasks: 3, maxTasks: 20, cpuPercent: 50 },
       health: { deregistrationDelay: Duration.seconds(30) },
     });
     // THEN
-    expect(other).toBe(baseline);
+    expect(other).toEqual(watchedOf(codeDeploy));
+  });
+});
+
+describe('the listener rules of a blue/green service follow the live target groups', () => {
+  test.each([
+    ['CodeDeploy', Deployment.blueGreen()],
+    ['ECS-native', Deployment.ecsBlueGreen()],
+  ])('%s: production forwards to ProductionTargetGroup, test to TestTargetGroup, both read by Custom::LiveTargetGroups', (_name, deployment) => {
+    // GIVEN
+    const { template } = serviceFixture({ deployment, source: Source.codeCommit() });
+    const { id: liveId, resource: live } = resource(template, 'Custom::LiveTargetGroups', 'PlatformOrders');
+    // THEN the rules' only action forwards to the live target groups' answer
+    const rules = resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule');
+    const production = Object.values(rules).find((r) => r.Properties!.ListenerArn.Ref === listenerId(template, 80))!;
+    const test = Object.values(rules).find((r) => r.Properties!.ListenerArn.Ref !== listenerId(template, 80))!;
+    expect(production.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { 'Fn::GetAtt': [liveId, 'ProductionTargetGroup'] } }]);
+    expect(test.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { 'Fn::GetAtt': [liveId, 'TestTargetGroup'] } }]);
+    // AND it reads the production listener's rules, knowing blue, green and the priority, with the platform's function
+    expect(live.Properties).toMatchObject({
+      ServiceToken: stateOf(template).resource.Properties!.ServiceToken,
+      ProductionListenerArn: { Ref: listenerId(template, 80) },
+      Priority: production.Properties!.Priority,
+      BlueTargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersTargetGroup') },
+      GreenTargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersGreenTargetGroup') },
+    });
+    // AND it watches both rules without their actions
+    const { Actions: _p, ...productionRest } = production.Properties!;
+    const { Actions: _t, ...testRest } = test.Properties!;
+    expect(live.Properties!.Watched).toEqual({ ProductionRule: productionRest, TestRule: testRest });
+  });
+
+  test('the task definition\'s and the service\'s changes do not touch the rules: a rollback replays a rule\'s previous properties', () => {
+    // GIVEN a blue/green service, then the same with another environment variable and grace period
+    const live = (options: Partial<ServiceOptions>) => {
+      const { stack, platform } = flatPlatform();
+      platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.ecsBlueGreen(), source: Source.codeCommit(), ...options });
+      return resource(templateOf(stack), 'Custom::LiveTargetGroups').resource.Properties;
+    };
+    const before = live({});
+    const after = live({ container: { environment: { MODE: 'b' } }, health: { gracePeriod: Duration.seconds(90) } });
+    // THEN the live target groups resource, and so the rules, are the same
+    expect(after).toEqual(before);
+    // AND no rule refers to the deployed state of the task definition and the service
+    const { template } = serviceFixture({ deployment: Deployment.ecsBlueGreen(), source: Source.codeCommit() });
+    const rules = JSON.stringify(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules).not.toContain(stateOf(template).id);
+  });
+
+  test('a routing change is a change of the watched rules, so the live target groups are read again before the rules change', () => {
+    // GIVEN the same service on another path
+    const watchedRules = (routing: Routing) => {
+      const { stack, platform } = flatPlatform();
+      platform.addService('Orders', { routing, deployment: Deployment.blueGreen(), source: Source.codeCommit() });
+      return resource(templateOf(stack), 'Custom::LiveTargetGroups').resource.Properties!.Watched;
+    };
+    const before = watchedRules(Routing.path('/orders/*'));
+    const after = watchedRules(Routing.path('/shop/*'));
+    // THEN
+    expect(after.ProductionRule.Conditions).toEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/shop/*'] } }]);
+    expect(after.ProductionRule.Conditions).not.toEqual(before.ProductionRule.Conditions);
+    expect(after.TestRule.Conditions).toEqual(after.ProductionRule.Conditions);
+  });
+
+  test('the service-state function may describe listener rules, which support no resource-level permissions', () => {
+    // GIVEN
+    const { template } = serviceFixture({ deployment: Deployment.blueGreen(), source: Source.codeCommit() });
+    // THEN
+    const statements = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', 'PlatformServiceStateFunctionRole'));
+    const describeRules = statements.filter((st) => actionsOf(st).includes('elasticloadbalancing:DescribeRules'));
+    expect(describeRules).toHaveLength(1);
+    expect(describeRules[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    expect(describeRules[0].Condition).toBeUndefined();
+  });
+
+  test('a rolling service has no rules to follow: its rule forwards to its target group and the function may not describe rules', () => {
+    // GIVEN
+    const { template } = serviceFixture({ deployment: Deployment.rolling(), source: Source.codeCommit() });
+    // THEN
+    const rule = Object.values(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'))[0];
+    expect(rule.Properties!.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'PlatformOrdersTargetGroup') } }]);
+    template.resourceCountIs('Custom::LiveTargetGroups', 0);
+    const statements = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', 'PlatformServiceStateFunctionRole'));
+    expect(statements.flatMap(actionsOf)).not.toContain('elasticloadbalancing:DescribeRules');
   });
 });
 

@@ -15,6 +15,12 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: (command: unknown) => mockCodeDeploySend(command) })),
 }));
+// The Elastic Load Balancing client ships with the Lambda runtime; the handler loads it on first use.
+const mockElbSend = jest.fn();
+jest.mock('@aws-sdk/client-elastic-load-balancing-v2', () => ({
+  ElasticLoadBalancingV2Client: jest.fn(() => ({ send: (command: unknown) => mockElbSend(command) })),
+  DescribeRulesCommand: jest.fn((input: unknown) => ({ operation: 'DescribeRules', input })),
+}), { virtual: true });
 
 const fetchMock = jest.fn();
 const realFetch = global.fetch;
@@ -62,8 +68,45 @@ const STATE_PROPS = {
   ContainerName: 'app',
   BootstrapImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders:bootstrap',
   InitialDesiredCount: '0',
-  Settings: 'abc',
+  // What CloudFormation compares to decide whether to send an Update; the handler ignores it.
+  Watched: { TaskDefinition: { Cpu: '256' }, Service: { HealthCheckGracePeriodSeconds: '60' } },
 };
+
+const REPO = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/report';
+/** A task that no service runs: no ServiceName, the family instead. */
+const TASK_PROPS = {
+  Family: 'TestReportTaskDefinition1A2B3C4D',
+  ContainerName: 'app',
+  BootstrapImage: `${REPO}:bootstrap`,
+  InitialDesiredCount: '0',
+  Watched: { TaskDefinition: { Cpu: '256' } },
+};
+
+const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2';
+const BLUE = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/orders-blue/73e2d6bc24d8a067';
+const GREEN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/orders-green/943f017f100becff';
+const OTHER = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/catalog/1e5d2a9b0c7f3e41';
+/** Custom::LiveTargetGroups of a blue/green service: the production listener, its priority (a string, as CloudFormation passes it) and both groups. */
+const LIVE_PROPS = {
+  ProductionListenerArn: LISTENER,
+  Priority: '120',
+  BlueTargetGroupArn: BLUE,
+  GreenTargetGroupArn: GREEN,
+  Watched: { ProductionRule: { Priority: '120' }, TestRule: { Priority: '120' } },
+};
+const LIVE_ID = `${LISTENER}/120`;
+
+/** A rule of DescribeRules' answer that forwards to one target group. */
+function forwardRule(priority: string, targetGroupArn: string): Record<string, unknown> {
+  return {
+    Priority: priority,
+    IsDefault: false,
+    Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn, ForwardConfig: { TargetGroups: [{ TargetGroupArn: targetGroupArn, Weight: 1 }] } }],
+  };
+}
+
+const DEFAULT_RULE = { Priority: 'default', IsDefault: true, Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] };
+const NO_SERVICE = { services: [] };
 
 const ROLLOUT_PROPS = {
   TaskDefinitionArn: TD_V2,
@@ -86,6 +129,7 @@ const ROLLOUT_PROPS = {
 beforeEach(() => {
   mockEcsSend.mockReset();
   mockCodeDeploySend.mockReset();
+  mockElbSend.mockReset();
   fetchMock.mockReset().mockResolvedValue({ ok: true, status: 200 });
   global.fetch = fetchMock as unknown as typeof fetch;
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -183,6 +227,153 @@ describe('Custom::DeployedState', () => {
     await handler(event('Custom::DeployedState', 'Create', STATE_PROPS));
     // THEN
     expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'User is not authorized to perform: ecs:DescribeServices' });
+  });
+});
+
+describe('Custom::DeployedState of a task that no service runs (a scheduled job or an event task)', () => {
+  test('before the family has a revision, answers the bootstrap image', async () => {
+    // GIVEN ECS knows no revision of the family (its documented answer)
+    const missing = new Error('Unable to describe task definition.');
+    missing.name = 'ClientException';
+    mockEcsSend.mockRejectedValueOnce(missing);
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Create', TASK_PROPS));
+    // THEN it asked for the family alone (its newest ACTIVE revision)
+    const command = mockEcsSend.mock.calls[0][0];
+    expect(command).toBeInstanceOf(DescribeTaskDefinitionCommand);
+    expect(command.input).toEqual({ taskDefinition: TASK_PROPS.Family });
+    expect(response()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: TASK_PROPS.Family,
+      Data: { Image: `${REPO}:bootstrap`, DesiredCount: 0, Deployed: 'false' },
+    });
+  });
+
+  test('answers the image of the newest ACTIVE revision, which the pipeline\'s release step registered', async () => {
+    // GIVEN the release step registered a revision with the commit's image
+    mockEcsSend.mockResolvedValueOnce({ taskDefinition: { revision: 7, containerDefinitions: [{ name: 'app', image: `${REPO}:4f2a9c1d7e3b` }] } });
+    // WHEN a later cdk deploy changes the task's settings
+    await handler(event('Custom::DeployedState', 'Update', TASK_PROPS, { PhysicalResourceId: TASK_PROPS.Family }));
+    // THEN
+    expect(mockEcsSend).toHaveBeenCalledTimes(1);
+    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TASK_PROPS.Family, Data: { Image: `${REPO}:4f2a9c1d7e3b`, Deployed: 'true' } });
+  });
+
+  test('ignores an image of another repository: a revision left by an earlier stack whose repository was retained', async () => {
+    // GIVEN the family's newest revision names the retained repository of a deleted stack
+    mockEcsSend.mockResolvedValueOnce({ taskDefinition: { containerDefinitions: [{ name: 'app', image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/old-report:4f2a9c1d7e3b' }] } });
+    // WHEN the stack is deployed again
+    await handler(event('Custom::DeployedState', 'Create', TASK_PROPS));
+    // THEN the new repository's bootstrap image
+    expect(response().Data).toEqual({ Image: `${REPO}:bootstrap`, DesiredCount: 0, Deployed: 'false' });
+  });
+
+  test('accepts an image of the repository pinned by digest', async () => {
+    // GIVEN
+    const pinned = `${REPO}@sha256:${'a'.repeat(64)}`;
+    mockEcsSend.mockResolvedValueOnce({ taskDefinition: { containerDefinitions: [{ name: 'app', image: pinned }] } });
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Create', TASK_PROPS));
+    // THEN
+    expect(response().Data).toMatchObject({ Image: pinned, Deployed: 'true' });
+  });
+
+  test('fails with any other error of ECS, so that CloudFormation never registers a revision with a guessed image', async () => {
+    // GIVEN
+    mockEcsSend.mockRejectedValueOnce(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'));
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Update', TASK_PROPS, { PhysicalResourceId: TASK_PROPS.Family }));
+    // THEN
+    expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'User is not authorized to perform: ecs:DescribeTaskDefinition' });
+  });
+});
+
+describe('Custom::LiveTargetGroups: the target group a blue/green service\'s production reaches', () => {
+  test('before its rule exists, production is blue and test is green', async () => {
+    // GIVEN a listener with only its default rule and another service's rule
+    mockElbSend.mockResolvedValueOnce({ Rules: [forwardRule('110', OTHER), DEFAULT_RULE] });
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Create', LIVE_PROPS));
+    // THEN it described the production listener's rules
+    expect(mockElbSend).toHaveBeenCalledTimes(1);
+    expect(mockElbSend.mock.calls[0][0]).toEqual({ operation: 'DescribeRules', input: { ListenerArn: LISTENER } });
+    expect(mockEcsSend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: LIVE_ID,
+      Data: { ProductionTargetGroup: BLUE, TestTargetGroup: GREEN },
+    });
+  });
+
+  test('after an odd number of CodeDeploy deployments, production is green and test is blue', async () => {
+    // GIVEN CodeDeploy moved the production rule to green
+    mockElbSend.mockResolvedValueOnce({ Rules: [forwardRule('110', OTHER), forwardRule('120', GREEN), DEFAULT_RULE] });
+    // WHEN a cdk deploy changes the rule's paths
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
+  test('after an ECS blue/green deployment (a weighted forward, green at 100), production is green', async () => {
+    // GIVEN ECS rewrote the rule to both groups with weights
+    mockElbSend.mockResolvedValueOnce({
+      Rules: [{
+        Priority: '120',
+        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 0 }, { TargetGroupArn: GREEN, Weight: 100 }] } }],
+      }],
+    });
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
+  test('finds the service\'s rule by its target groups, so a change of priority still reads the live rule', async () => {
+    // GIVEN the live rule is still at the old priority 90; the new properties say 120
+    mockElbSend.mockResolvedValueOnce({ Rules: [forwardRule('90', GREEN), DEFAULT_RULE] });
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
+  test('reads every page of the listener\'s rules', async () => {
+    // GIVEN the service's rule is on the second page
+    mockElbSend
+      .mockResolvedValueOnce({ Rules: [forwardRule('110', OTHER)], NextMarker: 'page-2' })
+      .mockResolvedValueOnce({ Rules: [forwardRule('120', GREEN), DEFAULT_RULE] });
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(mockElbSend.mock.calls[1][0].input).toEqual({ ListenerArn: LISTENER, Marker: 'page-2' });
+    expect(response().Data).toMatchObject({ ProductionTargetGroup: GREEN });
+  });
+
+  test('fails when the rules cannot be read, rather than guessing blue', async () => {
+    // GIVEN
+    mockElbSend.mockRejectedValueOnce(new Error('User is not authorized to perform: elasticloadbalancing:DescribeRules'));
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'User is not authorized to perform: elasticloadbalancing:DescribeRules' });
+  });
+
+  test('Custom::DeployedState describes no rules and answers no target groups', async () => {
+    // GIVEN
+    mockEcsSend.mockResolvedValueOnce(NO_SERVICE);
+    // WHEN
+    await handler(event('Custom::DeployedState', 'Create', STATE_PROPS));
+    // THEN
+    expect(mockElbSend).not.toHaveBeenCalled();
+    expect(response().Data).not.toHaveProperty('ProductionTargetGroup');
+  });
+
+  test('Delete calls nothing', async () => {
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Delete', LIVE_PROPS, { PhysicalResourceId: LIVE_ID }));
+    // THEN
+    expect(mockElbSend).not.toHaveBeenCalled();
+    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: LIVE_ID });
   });
 });
 

@@ -79,6 +79,21 @@ describe('physical names fit their service', () => {
     ]);
   });
 
+  test('the first group of the stack ID\'s GUID counts 8 characters: 92 known ones and it fit, 93 do not; another Fn::Select is unknown', () => {
+    const guidHead = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
+    const dir = oneStack({
+      Resources: {
+        Fits: repository({ 'Fn::Join': ['', [`${'r'.repeat(91)}-`, guidHead]] }),
+        Over: repository({ 'Fn::Join': ['', [`${'r'.repeat(92)}-`, guidHead]] }),
+        OtherGroup: repository({ 'Fn::Join': ['', ['r-', { 'Fn::Select': [1, guidHead['Fn::Select'][1]] }]] }),
+      },
+    });
+    const problems = checkAssembly(dir);
+    expect(problems.map((p) => p.logicalId)).toEqual(['Over', 'OtherGroup']);
+    expect(problems[0].message).toContain('101 characters');
+    expect(problems[1].message).toContain('derived from a value unknown at synth (Fn::Select)');
+  });
+
   test('a name from a parameter, a resource attribute or a dynamic reference is unknown at synth', () => {
     const dir = oneStack({
       Parameters: { Prefix: { Type: 'String' } },

@@ -74,7 +74,8 @@ const unknownValue = (what: string): NameValue => ({ length: 0, unknown: [what] 
 /**
  * Evaluates a name as far as synth can: literals and Fn::Join / Fn::Sub of literals and
  * pseudo parameters are known; a Ref to a parameter or a resource, Fn::GetAtt, Fn::ImportValue,
- * Fn::Select and dynamic references (`{{resolve:...}}`) are not. Fn::If takes the longer branch.
+ * Fn::Select (but for the 8 characters of the stack ID's GUID that names of retained resources
+ * end with) and dynamic references (`{{resolve:...}}`) are not. Fn::If takes the longer branch.
  */
 export function evaluateName(value: unknown, template: Template, ctx: TemplateContext, depth = 0): NameValue {
   if (typeof value === 'string') return value.includes('{{resolve:') ? unknownValue('a dynamic reference {{resolve:...}}') : literal(value);
@@ -109,8 +110,30 @@ export function evaluateName(value: unknown, template: Template, ctx: TemplateCo
       }
       return unknownValue('Fn::FindInMap with keys unknown at synth');
     }
+    case 'Fn::Select':
+      // The first group of the GUID that ends the stack's ID: 8 hex digits.
+      if (isStackIdGuidHead(args)) return { length: 8, unknown: [] };
+      return unknownValue(fn);
     default: return unknownValue(fn === 'Fn::GetAtt' ? `Fn::GetAtt ${Array.isArray(args) ? args.join('.') : String(args)}` : fn);
   }
+}
+
+/**
+ * `Fn::Select [0, Fn::Split ['-', Fn::Select [2, Fn::Split ['/', Ref AWS::StackId]]]]`: the
+ * stack ID is `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<guid>` (such as
+ * `.../stack/teststack/51af3dc0-da77-11e4-872e-1234567db123`), so this is the GUID's first group
+ * of 8 hex digits.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html
+ */
+function isStackIdGuidHead(args: unknown): boolean {
+  const select = (a: unknown, index: number, delimiter: string): unknown => {
+    if (!Array.isArray(a) || a.length !== 2 || a[0] !== index) return undefined;
+    const split = (a[1] as Record<string, unknown> | undefined)?.['Fn::Split'];
+    return Array.isArray(split) && split.length === 2 && split[0] === delimiter ? split[1] : undefined;
+  };
+  const guid = select(args, 0, '-') as Record<string, unknown> | undefined;
+  const stackId = select(guid?.['Fn::Select'], 2, '/') as Record<string, unknown> | undefined;
+  return stackId?.Ref === 'AWS::StackId';
 }
 
 /**

@@ -1,6 +1,8 @@
 import { DEFECT, scenarios } from './scenarios';
 
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
+// The service-state handler reads the listener rules with this client (not a devDependency yet: see model/elbv2-client.ts).
+jest.mock('@aws-sdk/client-elastic-load-balancing-v2', () => require('./model/elbv2-client'), { virtual: true });
 
 /** A service deployed blue/green by CodeDeploy (Deployment.blueGreen()), with its CodeCommit pipeline. */
 scenarios('codeDeploy', [
@@ -27,7 +29,5 @@ scenarios('codeDeploy', [
   'cdk deploy while a pipeline run waits for approval': DEFECT.items1to3,
   'a cdk deploy whose settings break the service, then the next push': DEFECT.items1to3,
   'a cdk deploy that fails later in the stack and rolls back': DEFECT.items1and2,
-  'a routing change after an odd number of deployments': DEFECT.item6,
   'a retried custom-resource event': DEFECT.item2,
-  'destroy, then deploy again': DEFECT.item8,
 });

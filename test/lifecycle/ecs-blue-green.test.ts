@@ -1,6 +1,8 @@
 import { DEFECT, scenarios } from './scenarios';
 
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
+// The service-state handler reads the listener rules with this client (not a devDependency yet: see model/elbv2-client.ts).
+jest.mock('@aws-sdk/client-elastic-load-balancing-v2', () => require('./model/elbv2-client'), { virtual: true });
 
 /** A service deployed by the ECS controller's own blue/green strategy (Deployment.ecsBlueGreen()), with its CodeCommit pipeline and the ECS deploy action. */
 scenarios('ecsBlueGreen', [
@@ -21,8 +23,5 @@ scenarios('ecsBlueGreen', [
   'a retried custom-resource event',
   'destroy, then deploy again',
 ], {
-  'cdk deploy changing only capacity': DEFECT.item4,
-  'a cdk deploy that fails later in the stack and rolls back': DEFECT.item4,
-  'a routing change after an odd number of deployments': DEFECT.item6,
-  'destroy, then deploy again': DEFECT.item8,
+  'a cdk deploy that fails later in the stack and rolls back': DEFECT.item4rollback,
 });

@@ -168,6 +168,10 @@ export const DEFECT = {
     text: 'issue 11 item 4: the service update sends the template\'s stale DesiredCount (0, read at the first deploy) and task definition',
     signature: /desired count from \d+ to 0|Service\w*: Resource handler returned message: "Error occurred during operation 'ECS deployment rolled back: lifecycle hook/,
   },
+  item4rollback: {
+    text: 'issue 11 item 4, in a rollback: CloudFormation rolls the service back with the properties resolved at the last deploy that updated it (the task definition and desired count of the first deploy, before any pipeline run), which no re-read can refresh',
+    signature: /desired count from \d+ to 0|Service\w*: Resource handler returned message: "Error occurred during operation 'ECS deployment rolled back: lifecycle hook/,
+  },
   item6: {
     text: 'issue 11 item 6: the listener rule update sends the template\'s target group, which CodeDeploy or ECS took out of production',
     signature: /production traffic goes to targetgroup\/\S+, which has no healthy task/,

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Capacity, Deployment, HookEvent, Source } from '../../lib';
-import { buildEnv, buildSpecOf, CfnResource, flatten, hookFunction, logicalId, parseYaml, resource, serviceFixture } from '../deployment/helpers';
+import { actionsOf, buildEnv, buildSpecOf, CfnResource, flatten, hookFunction, logicalId, parseYaml, resource, serviceFixture, statementsOfRole } from '../deployment/helpers';
 
 /** The generated buildspec and the CodeBuild project around it. */
 
@@ -82,9 +82,13 @@ describe('the buildspec of a blue/green service', () => {
       + 'then docker tag "$REPOSITORY_URI:$IMAGE_TAG" "$REPOSITORY_URI:bootstrap" && docker push "$REPOSITORY_URI:bootstrap"; fi');
   });
 
-  test('writes taskdef.json from the newest revision of the family, with the image placeholder', () => {
+  test('writes taskdef.json from the revision production runs (the PRIMARY task set\'s), not the family\'s newest, with the image placeholder', () => {
     const post: string[] = spec.phases.post_build.commands;
-    expect(post).toContain('aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current-taskdef.json');
+    // A revision CodeDeploy rolled back stays the family's newest; the live one is the primary task set's.
+    const live = indexOf(post, 'LIVE="$(aws ecs describe-services');
+    expect(post[live]).toBe('LIVE="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].taskSets[?status==\'PRIMARY\'].taskDefinition | [0]" --output text)"');
+    expect(post[live + 1]).toBe('if [ -z "$LIVE" ] || [ "$LIVE" = "None" ]; then LIVE="$TASK_FAMILY"; fi');
+    expect(post[live + 2]).toBe('aws ecs describe-task-definition --task-definition "$LIVE" --query taskDefinition --output json > current-taskdef.json');
     const jq = post[indexOf(post, '> taskdef.json')];
     expect(jq).toMatch(/^jq --arg name "\$CONTAINER_NAME" /);
     expect(jq).toContain('.image = "<IMAGE1_NAME>"');
@@ -222,5 +226,60 @@ describe('the appspec of the build with Fargate Spot and user hooks', () => {
     });
     expect(appspec.Hooks.map((h: object) => Object.keys(h)[0])).toEqual(['AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic']);
     expect(appspec.Hooks[1]).toEqual({ BeforeAllowTraffic: `{${logicalId(template, 'AWS::Lambda::Function', 'Sanity')}.Arn}` });
+  });
+});
+
+describe('the deployment files of a blue/green service with a manual approval', () => {
+  let template: Template;
+  let build: CfnResource;
+  let render: CfnResource;
+  beforeAll(() => {
+    template = serviceFixture({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    }).template;
+    build = resource(template, PROJECT, 'PlatformOrdersPipelineBuild').resource;
+    render = resource(template, PROJECT, 'PlatformOrdersPipelineRender').resource;
+  });
+
+  test('the image build writes imageDetail.json alone, and starts no task before the approval', () => {
+    const spec = buildSpecOf(build);
+    const post: string[] = spec.phases.post_build.commands;
+    expect(spec.artifacts).toEqual({ files: ['imageDetail.json'] });
+    expect(post[post.length - 1]).toBe('printf \'{"ImageURI":"%s"}\' "$REPOSITORY_URI:$IMAGE_TAG" > imageDetail.json');
+    expect(post.some((c) => /taskdef\.json|appspec\.yaml|update-service|describe-services/.test(c))).toBe(false);
+  });
+
+  test('the render step writes taskdef.json from the live revision and appspec.yaml, then scales a new service from zero', () => {
+    const spec = buildSpecOf(render);
+    const commands: string[] = spec.phases.build.commands;
+    expect(spec.env).toEqual({ shell: 'bash' });
+    expect(commands[0]).toBe('set -euo pipefail');
+    expect(commands[indexOf(commands, 'LIVE="$(')]).toContain("taskSets[?status=='PRIMARY'].taskDefinition");
+    expect(commands).toContain('aws ecs describe-task-definition --task-definition "$LIVE" --query taskDefinition --output json > current-taskdef.json');
+    expect(commands[indexOf(commands, '> taskdef.json')]).toContain('.image = "<IMAGE1_NAME>"');
+    expect(commands).toContain('printf "%s" "$APPSPEC_YAML" > appspec.yaml');
+    expect(commands[commands.length - 1]).toMatch(/^if \[ "\$DESIRED" = "0" \] && \[ "\$MIN_TASKS" != "0" \]; then aws ecs update-service/);
+    expect(spec.artifacts).toEqual({ files: ['taskdef.json', 'appspec.yaml'] });
+    expect(spec.phases).not.toHaveProperty('pre_build');
+  });
+
+  test('the render step is a small project without docker, logging to the build\'s log group, with the service\'s coordinates', () => {
+    expect(render.Properties!.Environment).toMatchObject({ Image: 'aws/codebuild/standard:7.0', ComputeType: 'BUILD_GENERAL1_SMALL', PrivilegedMode: false });
+    expect(render.Properties!.Cache).toEqual({ Type: 'NO_CACHE' });
+    expect(render.Properties!.LogsConfig).toEqual(build.Properties!.LogsConfig);
+    for (const name of ['TASK_FAMILY', 'CONTAINER_NAME', 'CLUSTER', 'SERVICE', 'MIN_TASKS', 'APPSPEC_YAML']) {
+      expect(buildEnv(render, name)).toEqual(buildEnv(build, name));
+    }
+  });
+
+  test('the render step may read the service and task definitions and change the service, and nothing of the repository', () => {
+    const statements = statementsOfRole(template, render.Properties!.ServiceRole['Fn::GetAtt'][0]);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['ecs:DescribeTaskDefinition', 'ecs:DescribeServices', 'ecs:UpdateService']));
+    expect(actions.filter((a) => a.startsWith('ecr:'))).toEqual([]);
+    const buildActions = statementsOfRole(template, build.Properties!.ServiceRole['Fn::GetAtt'][0]).flatMap(actionsOf);
+    expect(buildActions.filter((a) => a.startsWith('ecs:'))).toEqual([]);
   });
 });

@@ -2,8 +2,10 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Deployment, Source } from '../../lib';
-import { CfnResource, logicalId, resource, serviceFixture } from '../deployment/helpers';
+import { Stack } from 'aws-cdk-lib';
+import { Deployment, Routing, Source } from '../../lib';
+import { newApp, newPlatform, newStack, templateOf } from '../util';
+import { CfnResource, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
 
 /** The delivery pipeline of a service: stages, actions, source repository, notifications, artifacts. */
 
@@ -89,7 +91,17 @@ describe('the pipeline of a CodeDeploy blue/green service with a CodeCommit sour
     const repository = resource(template, 'AWS::CodeCommit::Repository').resource;
     expect(repository.DeletionPolicy).toBe('Retain');
     expect(repository.UpdateReplacePolicy).toBe('Retain');
-    expect(repository.Properties!.RepositoryName).toBe('Test-Orders');
+    expect(flatten(repository.Properties!.RepositoryName)).toMatch(/^Test-Orders-/);
+  });
+
+  test('ends the repository\'s name with the stack instance\'s suffix, so a retained repository does not block deploying the stack again', () => {
+    // GIVEN the retained repository of a deleted stack keeps its name
+    const name = resource(template, 'AWS::CodeCommit::Repository').resource.Properties!.RepositoryName;
+    // THEN the new stack's repository is named with the first 8 hex digits of its own stack ID's GUID
+    // (arn:aws:cloudformation:<region>:<account>:stack/<name>/<guid>)
+    expect(name).toEqual({
+      'Fn::Join': ['', ['Test-Orders-', { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] }]],
+    });
   });
 
   test('seeds the repository with initialCode as the first commit on main', () => {
@@ -198,6 +210,18 @@ describe('sources', () => {
     expect(stage(pipelineOf(template), 'Source').Actions[0].Configuration.BranchName).toBe('release');
   });
 
+  test('a long service name is fitted so that the repository\'s name, with the stack instance\'s suffix, has exactly 100 characters', () => {
+    // GIVEN a service named with the most the service's validation allows: 100 characters
+    const { platform } = newPlatform(flatProps(), newStack(newApp(), `Team${'x'.repeat(89)}`));
+    const service = platform.addService('Orders', { routing: Routing.path('/orders/*'), source: Source.codeCommit() });
+    // WHEN
+    const name = resource(templateOf(Stack.of(service)), 'AWS::CodeCommit::Repository').resource.Properties!.RepositoryName;
+    // THEN the literal start (91 characters of name and digest, then a hyphen) and 8 characters of the stack ID
+    const start: string = name['Fn::Join'][1][0];
+    expect(start).toMatch(/^Teamx+-[0-9a-f]{8}-$/);
+    expect(start.length + 8).toBe(100);
+  });
+
   test('Source.connection reads a GitHub repository through a CodeConnections connection', () => {
     // GIVEN
     const connectionArn = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -252,6 +276,51 @@ describe('manual approval', () => {
     for (const email of ['lead@example.com', 'ops@example.com']) {
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: { Ref: topic } });
     }
+  });
+
+  test('a blue/green service renders its deployment files after the approval, from the revision production runs then', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    });
+    // THEN the Deploy stage runs Render, then CodeDeploy with Render's taskdef.json and appspec.yaml and the build's image
+    const actions = stage(pipelineOf(template), 'Deploy').Actions;
+    expect(actions).toEqual([
+      expect.objectContaining({
+        Name: 'Render',
+        ActionTypeId: { Category: 'Build', Owner: 'AWS', Provider: 'CodeBuild', Version: '1' },
+        Configuration: { ProjectName: { Ref: logicalId(template, 'AWS::CodeBuild::Project', 'PlatformOrdersPipelineRender') } },
+        InputArtifacts: [{ Name: 'Build' }],
+        OutputArtifacts: [{ Name: 'DeployFiles' }],
+        RunOrder: 1,
+      }),
+      expect.objectContaining({
+        Name: 'BlueGreen',
+        Configuration: expect.objectContaining({
+          TaskDefinitionTemplateArtifact: 'DeployFiles',
+          AppSpecTemplateArtifact: 'DeployFiles',
+          Image1ArtifactName: 'Build',
+        }),
+        RunOrder: 2,
+      }),
+    ]);
+    // AND the image build stays before the approval
+    expect((pipelineOf(template).Properties!.Stages as any[]).map((s) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
+  });
+
+  test('a rolling service needs no render step: the ECS deploy action starts from the service\'s task definition when it runs', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({
+      deployment: Deployment.rolling(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    });
+    // THEN (the ECS deploy action "creates its own revision of the task definition based on the revision used by the
+    // Amazon ECS service" when it runs: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
+    template.resourceCountIs('AWS::CodeBuild::Project', 1);
+    expect(stage(pipelineOf(template), 'Deploy').Actions.map((a: any) => a.Name)).toEqual(['Deploy']);
   });
 
   test('notifies the given topic', () => {

@@ -49,18 +49,32 @@ test('a resource of the parent stack granted to a nested service reaches it as a
   expect(JSON.stringify(policies)).toContain(`"Ref":"${bucketParameter}"`);
 });
 
-test('scheduled jobs and event tasks with a source synthesize in their nested stacks, the image parameter named after the platform\'s stack', () => {
+test('scheduled jobs and event tasks with a source synthesize in their nested stacks, reading their families by names known at synth', () => {
   // GIVEN a job and an event task built by pipelines, in the default nested stacks
   const { stack, platform } = newPlatform();
   const uploads = new s3.Bucket(stack, 'Uploads');
   platform.addScheduledJob('NightlyReport', { schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }), source: Source.codeCommit() });
   platform.addEventTask('Thumbnail', { trigger: EventTrigger.s3ObjectCreated(uploads), source: Source.codeCommit() });
-  // WHEN synthesized THEN each image parameter has a name known at synth
-  const job = nestedTemplate(stack, 'NightlyReport');
-  const task = nestedTemplate(stack, 'Thumbnail');
-  const parameterNames = [job, task].map((t) => (Object.values(t.Resources).find((r: any) => r.Type === 'AWS::SSM::Parameter') as any).Properties.Name);
-  expect(parameterNames).toEqual(['/cdk-container-platform/Test-NightlyReport/image', '/cdk-container-platform/Test-Thumbnail/image']);
+  // WHEN synthesized THEN each reads its task definition's family, a literal, and no SSM parameter holds an image
+  for (const t of [nestedTemplate(stack, 'NightlyReport'), nestedTemplate(stack, 'Thumbnail')]) {
+    const resources = Object.values(t.Resources) as any[];
+    const state = resources.find((r) => r.Type === 'Custom::DeployedState');
+    const td = resources.find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    expect(typeof state.Properties.Family).toBe('string');
+    expect(state.Properties.Family).toBe(td.Properties.Family);
+    expect(resources.filter((r) => r.Type === 'AWS::SSM::Parameter')).toEqual([]);
+  }
 });
+
+/** The `Fn::Join` of a name that ends with the stack instance's suffix: [literal start, suffix]. */
+function instanceName(name: unknown): [string, unknown] {
+  const parts = (name as any)['Fn::Join'][1] as unknown[];
+  expect((name as any)['Fn::Join'][0]).toBe('');
+  expect(parts).toHaveLength(2);
+  // The first 8 hex digits of the GUID of AWS::StackId (arn:...:stack/<name>/<guid>).
+  expect(parts[1]).toEqual({ 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] });
+  return parts as [string, unknown];
+}
 
 test('a worker\'s CodeCommit repository is named after the platform\'s stack and fits CodeCommit\'s 100 characters', () => {
   // GIVEN a platform in a stack with a long name, and a worker with a CodeCommit source
@@ -70,20 +84,20 @@ test('a worker\'s CodeCommit repository is named after the platform\'s stack and
   // WHEN synthesized
   const t = nestedTemplate(stack, 'Resizer');
   const repository = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::CodeCommit::Repository') as any;
-  // THEN the name is a literal of at most 100 characters: the stack name's start and a digest of the whole
-  expect(typeof repository.Properties.RepositoryName).toBe('string');
-  expect(repository.Properties.RepositoryName).toMatch(/^team-a+-[0-9a-f]{8}$/);
-  expect(repository.Properties.RepositoryName.length).toBeLessThanOrEqual(100);
+  // THEN the name is the stack name's start and a digest of the whole, then the stack instance's 8 characters: at most 100
+  const [start] = instanceName(repository.Properties.RepositoryName);
+  expect(start).toMatch(/^team-a+-[0-9a-f]{8}-$/);
+  expect(start.length + 8).toBeLessThanOrEqual(100);
 });
 
 test('a short worker name is the platform\'s stack name and the worker\'s ID', () => {
   // GIVEN a worker with a CodeCommit source
   const { stack, platform } = newPlatform();
   platform.addWorker('Resizer', { source: Source.codeCommit() });
-  // THEN its repository and service are named Test-Resizer
+  // THEN its service is named Test-Resizer, and its repository too, then the stack instance's suffix
   const t = nestedTemplate(stack, 'Resizer');
   const byType = (type: string) => Object.values(t.Resources).find((r: any) => r.Type === type) as any;
-  expect(byType('AWS::CodeCommit::Repository').Properties.RepositoryName).toBe('Test-Resizer');
+  expect(instanceName(byType('AWS::CodeCommit::Repository').Properties.RepositoryName)[0]).toBe('Test-Resizer-');
   expect(byType('AWS::ECS::Service').Properties.ServiceName).toBe('Test-Resizer');
 });
 

@@ -10,7 +10,8 @@ function rules(template: Template): Array<{ listener: string; priority: number; 
     listener: /TestListener/.test(r.Properties.ListenerArn.Ref) ? 'Test' : 'Production',
     priority: r.Properties.Priority,
     conditions: r.Properties.Conditions,
-    targetGroup: r.Properties.Actions[0].TargetGroupArn.Ref,
+    // A target group's Ref, or for a blue/green service the deployed state's attribute (the live target group).
+    targetGroup: r.Properties.Actions[0].TargetGroupArn.Ref ?? r.Properties.Actions[0].TargetGroupArn['Fn::GetAtt'].join('.'),
   }));
 }
 
@@ -61,7 +62,7 @@ describe('routing on the shared load balancer', () => {
     }]);
   });
 
-  test('blue/green: two target groups, and a test-listener rule with the same priority and conditions forwarding to green', () => {
+  test('blue/green: two target groups, and a test-listener rule with the same priority and conditions forwarding to the one production does not reach (green at first)', () => {
     // GIVEN
     const { stack, platform } = newPlatform();
     // WHEN
@@ -71,8 +72,8 @@ describe('routing on the shared load balancer', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     const conditions = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*'] } }];
     expect(rules(template)).toEqual([
-      { listener: 'Production', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersTargetGroup/) },
-      { listener: 'Test', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersGreenTargetGroup/) },
+      { listener: 'Production', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersDeployedStateLiveTargetGroups[0-9A-F]+\.ProductionTargetGroup$/) },
+      { listener: 'Test', priority: derivedPriority('Orders'), conditions, targetGroup: expect.stringMatching(/OrdersDeployedStateLiveTargetGroups[0-9A-F]+\.TestTargetGroup$/) },
     ]);
   });
 

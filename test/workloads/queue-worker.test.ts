@@ -217,3 +217,18 @@ test('its pipeline\'s deploy action may pass exactly the worker\'s task and exec
     ]));
   }
 });
+
+test('a worker\'s deployed state is read again when its service\'s settings change, not only its task definition\'s', () => {
+  // GIVEN a worker built by its pipeline
+  const { stack, platform } = newPlatform();
+  new QueueWorker(stack, 'Resizer', { platform, source: Source.codeCommit() });
+  const t = templateOf(stack);
+  // THEN Custom::DeployedState watches the service's own properties, without its count and task definition
+  const [stateId, state] = Object.entries<any>(t.findResources('Custom::DeployedState'))[0];
+  const service = Object.values<any>(t.findResources('AWS::ECS::Service'))[0];
+  const { DesiredCount: count, TaskDefinition: _td, ...watched } = service.Properties;
+  expect(state.Properties.Watched.Service).toEqual(watched);
+  expect(count).toEqual({ 'Fn::GetAtt': [stateId, 'DesiredCount'] });
+  // AND only the service resource itself waits for the state
+  expect(service.DependsOn).toContain(stateId);
+});

@@ -29,7 +29,7 @@ test('EventBridge Scheduler runs the task with retries, a dead-letter queue and 
   });
 });
 
-test('with a source, every run starts the family\'s latest revision and the image comes from the released parameter', () => {
+test('with a source, every run starts the family\'s latest revision and the image is the one the pipeline released last', () => {
   // GIVEN a job built by its pipeline
   const { stack, platform } = newPlatform();
   new ScheduledJob(stack, 'Report', { platform, schedule: nightly, source: Source.codeCommit() });
@@ -38,14 +38,54 @@ test('with a source, every run starts the family\'s latest revision and the imag
   t.hasResourceProperties('AWS::Scheduler::Schedule', {
     Target: Match.objectLike({ EcsParameters: Match.objectLike({ TaskDefinitionArn: Match.stringLikeRegexp('^arn:aws:ecs:eu-west-1:111111111111:task-definition/TestReportTaskDefinition[0-9A-F]+$') }) }),
   });
-  // AND the task definition resolves its image from the parameter the release step writes
+  // AND the task definition's image is what Custom::DeployedState read from the family's newest revision
+  const states = t.findResources('Custom::DeployedState');
+  expect(Object.keys(states)).toHaveLength(1);
+  const [stateId, state] = Object.entries<any>(states)[0];
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Image: '{{resolve:ssm:/cdk-container-platform/Test-Report/image}}' })]),
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Image: { 'Fn::GetAtt': [stateId, 'Image'] } })]),
   });
+  const family = Object.values<any>(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Family;
+  expect(state.Properties).toMatchObject({ Family: family, ContainerName: 'app' });
+  expect(state.Properties).not.toHaveProperty('ServiceName');
+  expect(state.Properties.BootstrapImage['Fn::Join'][1].slice(-1)).toEqual([':bootstrap']);
+  // AND no SSM parameter owned by CloudFormation holds the image any more (issue 11, item 7)
+  t.resourceCountIs('AWS::SSM::Parameter', 0);
   // AND the pipeline's last stage is the release step
   t.hasResourceProperties('AWS::CodePipeline::Pipeline', {
     Stages: Match.arrayWith([{ Name: 'Deploy', Actions: [Match.objectLike({ Name: 'Release', ActionTypeId: Match.objectLike({ Provider: 'CodeBuild' }) })] }]),
   });
+});
+
+test('the release step registers a revision from the family\'s newest one with the new image, and writes no parameter', () => {
+  // GIVEN a job built by its pipeline
+  const { stack, platform } = newPlatform();
+  const job = new ScheduledJob(stack, 'Report', { platform, schedule: nightly, source: Source.codeCommit() });
+  const t = templateOf(stack);
+  // THEN
+  const project = Object.values<any>(t.findResources('AWS::CodeBuild::Project'))
+    .find((p) => p.Properties.Description.startsWith('Releases'))!;
+  const commands: string[] = JSON.parse(project.Properties.Source.BuildSpec).phases.build.commands;
+  expect(commands.join('\n')).not.toContain('ssm');
+  expect(commands).toContain('aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current-taskdef.json');
+  expect(commands[commands.length - 1]).toBe('aws ecs register-task-definition --cli-input-json file://taskdef.json --query taskDefinition.taskDefinitionArn --output text');
+  const names = (project.Properties.Environment.EnvironmentVariables as any[]).map((v) => v.Name);
+  expect(names).not.toContain('IMAGE_PARAMETER');
+  expect(job.pipeline!.releaseProject).toBeDefined();
+  // AND its role may write no parameter
+  const actions = Object.values<any>(t.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [st.Action].flat());
+  expect(actions.filter((a: string) => a.startsWith('ssm:Put'))).toEqual([]);
+});
+
+test('with a fixed image the stack owns it: no deployed state, and the schedule runs the stack\'s revision', () => {
+  // GIVEN
+  const { stack, platform } = newPlatform();
+  new ScheduledJob(stack, 'Report', { platform, schedule: nightly, container: { image } });
+  const t = templateOf(stack);
+  // THEN
+  t.resourceCountIs('Custom::DeployedState', 0);
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Image: 'public.ecr.aws/docker/library/busybox:1.37' })] });
 });
 
 test('the release step may pass exactly the task\'s roles to ECS', () => {

@@ -167,7 +167,13 @@ class Shell {
           return { status: 0, stdout: JSON.stringify(opt('--query') === 'taskDefinition' ? td : out) };
         }
         case 'ecs describe-services': {
-          const out = await world.api('ECS', 'DescribeServices', { cluster: opt('--cluster'), services: [opt('--services')] }) as { services: Array<Record<string, unknown>> };
+          const out = await world.api('ECS', 'DescribeServices', { cluster: opt('--cluster'), services: [opt('--services')] }) as { services: Array<Record<string, any>> };
+          // `--output text` prints a JMESPath null as None.
+          // @see https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html
+          if (opt('--query') === "services[0].taskSets[?status=='PRIMARY'].taskDefinition | [0]") {
+            const primary = (out.services[0]?.taskSets as Array<Record<string, unknown>> | undefined)?.find((t) => t.status === 'PRIMARY');
+            return { status: 0, stdout: String(primary?.taskDefinition ?? 'None') + '\n' };
+          }
           if (opt('--query') !== 'services[0].desiredCount') throw new Error(`query ${opt('--query')}`);
           return { status: 0, stdout: String(out.services[0]?.desiredCount ?? 'None') + '\n' };
         }

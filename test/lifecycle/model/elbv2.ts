@@ -4,7 +4,7 @@
  * a request: the lowest-priority rule whose conditions match, else the default action.
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html ("Rules are evaluated in priority order, from the lowest value to the highest value. The default rule is evaluated last.")
  */
-import { arn } from './aws';
+import { arn, awsError } from './aws';
 
 export interface Forward {
   readonly targetGroupArn: string;
@@ -67,6 +67,30 @@ export class Elbv2 {
       if (rule.conditions.every((c) => matches(c, host, path))) return { rule, action: rule.actions[rule.actions.length - 1] };
     }
     return { action: listener.defaultActions[listener.defaultActions.length - 1] };
+  }
+
+  /**
+   * elasticloadbalancing:DescribeRules of a listener, as the API answers it: the rules in
+   * priority order (priorities as strings), then the default rule; a forward action names its
+   * target groups and weights in ForwardConfig, and a single one also as TargetGroupArn.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeRules.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Action.html
+   */
+  public describeRules(listenerArn: string): Array<Record<string, unknown>> {
+    const listener = this.listeners.get(listenerArn);
+    if (!listener) throw awsError('ListenerNotFoundException', 'One or more listeners not found');
+    const render = (actions: Action[]) => actions.map((a, i) => a.type !== 'forward'
+      ? { Type: a.type, Order: i + 1 }
+      : {
+        Type: 'forward',
+        Order: i + 1,
+        ...(a.forward.length === 1 ? { TargetGroupArn: a.forward[0].targetGroupArn } : {}),
+        ForwardConfig: { TargetGroups: a.forward.map((f) => ({ TargetGroupArn: f.targetGroupArn, Weight: f.weight })) },
+      });
+    return [
+      ...this.rulesOf(listenerArn).map((r) => ({ RuleArn: r.arn, Priority: String(r.priority), IsDefault: false, Actions: render(r.actions) })),
+      { Priority: 'default', IsDefault: true, Actions: render(listener.defaultActions) },
+    ];
   }
 
   public listenerOn(loadBalancerArn: string, port: number): Listener | undefined {

@@ -6,12 +6,14 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { ElasticLoadBalancingV2Client } from './elbv2-client';
 
 /** Answers one API call: the service, the operation (the command's name without `Command`), its input. */
 export type Api = (service: string, operation: string, input: Record<string, any>) => Promise<unknown>;
 
 const CLIENTS: Array<[string, { prototype: { send: unknown } }]> = [
   ['ECS', ECSClient], ['CodeDeploy', CodeDeployClient], ['SSM', SSMClient], ['EC2', EC2Client],
+  ['ElasticLoadBalancingV2', ElasticLoadBalancingV2Client],
 ];
 
 /** Patches the clients; returns the function that restores them. */

@@ -204,6 +204,7 @@ export class World {
         const lb = [...this.elbv2.loadBalancers.values()].find((l) => `ELB ${l.fullName}` === description);
         return { NetworkInterfaces: (lb?.addresses ?? []).map((a) => ({ PrivateIpAddress: a, Description: description })) };
       }
+      case 'ElasticLoadBalancingV2:DescribeRules': return { Rules: this.elbv2.describeRules(String(input.ListenerArn)) };
       default: throw new Error(`the lifecycle model does not answer ${key}`);
     }
   }

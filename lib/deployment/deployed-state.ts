@@ -181,6 +181,7 @@ export class DeployedState extends Construct {
     this.liveTargetGroups = new CustomResource(this, 'LiveTargetGroups', {
       serviceToken: this.handler.functionArn,
       resourceType: 'Custom::LiveTargetGroups',
+      serviceTimeout: DEFAULTS.customResourceTimeout,
       properties: {
         ProductionListenerArn: production.listenerArn,
         Priority: production.priority,

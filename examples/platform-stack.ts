@@ -17,7 +17,7 @@ export class ExamplePlatformStack extends Stack {
 
     const orders = this.platform.addService('Orders', {
       routing: Routing.path('/orders/*'),
-      container: { port: 8080, cpu: 512, memoryMiB: 1024, healthCheckPath: '/health', user: 'node', environment: { SERVICE_NAME: 'orders' } },
+      container: { port: 8080, cpu: 512, memoryMiB: 1024, healthCheckPath: '/orders/health', user: 'node', environment: { SERVICE_NAME: 'orders' } },
       deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(5)) }),
       source: Source.codeCommit({ initialCode: app }),
       scaling: { minTasks: 2, maxTasks: 10, cpuPercent: 60, requestsPerTarget: 1000 },

@@ -22,3 +22,4 @@ export * from './workloads/event-trigger';
 export * from './workloads/event-task';
 export * from './observability/platform-alerts';
 export * from './observability/platform-dashboard';
+export * from './testing/platform-templates';

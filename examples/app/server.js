@@ -6,7 +6,8 @@ const port = Number(process.env.PORT || 8080);
 const name = process.env.SERVICE_NAME || 'example';
 
 http.createServer((req, res) => {
-  if (req.url === '/health') {
+  // The health check: /health, or under the service's route (/orders/health).
+  if (req.url === '/health' || req.url.endsWith('/health')) {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok\n');
     return;

@@ -115,6 +115,7 @@ export class BlueGreenDeployment extends Construct {
     const rollout = new CustomResource(this, 'Rollout', {
       serviceToken: props.handler.functionArn,
       resourceType: 'Custom::BlueGreenRollout',
+      serviceTimeout: DEFAULTS.customResourceTimeout,
       properties: {
         TaskDefinitionArn: svc.taskDefinition.taskDefinitionArn,
         ClusterName: svc.platform.cluster.clusterName,

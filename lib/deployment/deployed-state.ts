@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../private/defaults';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { templateProperties } from '../private/cfn-properties';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
@@ -116,6 +117,7 @@ export class DeployedState extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: props.handler.functionArn,
       resourceType: 'Custom::DeployedState',
+      serviceTimeout: DEFAULTS.customResourceTimeout,
       properties: {
         ClusterName: props.cluster?.clusterName,
         ServiceName: props.serviceName,
@@ -179,6 +181,7 @@ export class DeployedState extends Construct {
     this.liveTargetGroups = new CustomResource(this, 'LiveTargetGroups', {
       serviceToken: this.handler.functionArn,
       resourceType: 'Custom::LiveTargetGroups',
+      serviceTimeout: DEFAULTS.customResourceTimeout,
       properties: {
         ProductionListenerArn: production.listenerArn,
         Priority: production.priority,

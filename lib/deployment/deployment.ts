@@ -38,25 +38,32 @@ export interface DeploymentHook {
   readonly function: lambda.IFunction;
 }
 
-/** The built-in smoke test that blue/green deployments run against the test listener. */
+/**
+ * The built-in smoke test that blue/green deployments run against the test listener. It
+ * never passes on the platform's own 404 (the listener's answer when no rule matches).
+ */
 export interface SmokeTestOptions {
   /**
-   * Set to false to skip the smoke test.
+   * Set to false to skip the smoke test (then set none of the other options).
    * @default true
    */
   readonly enabled?: boolean;
   /**
-   * The path requested through the test listener.
-   * @default - the service's health-check path
+   * The path requested through the test listener. It must be one that the service's routing
+   * sends to the service.
+   * @default - the service's health-check path, which every healthy task answers with 2xx or
+   * 3xx; when the routing's paths do not cover it (a route such as `/orders/*` with a health
+   * check on `/health`), a path of the first route (`/orders/`) and a synth warning
    */
   readonly path?: string;
   /**
-   * HTTP status codes that pass.
-   * @default [200]
+   * HTTP status codes that pass (200 to 599).
+   * @default - any 2xx or 3xx, like the target group's health check
    */
   readonly expectedStatusCodes?: number[];
   /**
-   * Attempts before the smoke test fails the deployment (5 s apart).
+   * Attempts before the smoke test fails the deployment, 5 s apart. At most 10, what the
+   * function's 120 s timeout holds.
    * @default 5
    */
   readonly attempts?: number;
@@ -77,7 +84,7 @@ export interface BlueGreenOptions {
   readonly terminationWait?: Duration;
   /**
    * The built-in smoke test after test traffic reaches green.
-   * @default - enabled, requesting the health-check path and expecting 200
+   * @default - enabled, requesting the health-check path (see `SmokeTestOptions.path`) and passing on any 2xx or 3xx
    */
   readonly smokeTest?: SmokeTestOptions;
   /**

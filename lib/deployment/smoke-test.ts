@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,10 +8,13 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFunction } from './deployed-state';
 import { SmokeTestOptions } from './deployment';
+import { defaultSmokeTestPath } from './smoke-test-settings';
+import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 import type { ContainerPlatform } from '../platform/container-platform';
 import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import type { Microservice } from '../service/microservice';
 import { handlerAsset } from '../private/assets';
+import { DEFAULTS } from '../private/defaults';
 import { functionRole } from '../private/function-role';
 import { fit } from '../private/text';
 
@@ -67,7 +70,7 @@ export class SmokeTest extends Construct {
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(handlerAsset('smoke-test')),
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(SMOKE_TEST_TIMING.functionTimeoutSeconds),
       memorySize: 256,
       vpc: platform.vpc,
       vpcSubnets: platform.serviceSubnets,
@@ -119,17 +122,22 @@ export class SmokeTest extends Construct {
   public _settingsFor(svc: Microservice, options: SmokeTestOptions): ssm.StringParameter {
     const lb = svc.sharedLoadBalancer;
     this._reach(lb);
-    const prefixPath = svc.routing.paths[0]?.replace(/[*?].*$/, '');
-    const path = options.path ?? prefixPath ?? svc.healthCheckPath;
-    const expected = options.expectedStatusCodes ?? (prefixPath && !options.path ? [] : [200]);
+    const fallback = defaultSmokeTestPath(svc.routing, svc.healthCheckPath);
+    if (options.path === undefined && !fallback.isHealthCheckPath) {
+      Annotations.of(svc).addWarningV2('cdk-container-platform:smoke-test-path',
+        `The smoke test requests ${fallback.path} (a path of the routing ${svc.routing.paths.join(', ')}) because the health-check path ${svc.healthCheckPath} ` +
+        'is outside the routing: the test listener would answer it with the platform\'s 404. Deployments fail unless the service answers 2xx or 3xx there; ' +
+        'set the deployment\'s smokeTest.path to a path of the route that the service is sure to answer, or put the health check under the route.');
+    }
     const settings = {
       loadBalancerName: lb.loadBalancer.loadBalancerFullName,
       port: lb.testListenerPort,
       protocol: lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
       host: svc.routing.hosts[0]?.replace(/^\*\./, 'smoke.').replace(/[*?]/g, 'x') ?? '',
-      path,
-      expectedStatus: expected,
-      attempts: options.attempts ?? 5,
+      path: options.path ?? fallback.path,
+      // Empty: any 2xx or 3xx, what the target group's health check accepts.
+      expectedStatus: options.expectedStatusCodes ?? [],
+      attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
     };
     return new ssm.StringParameter(svc, 'SmokeTestSettings', {
       parameterName: `${settingsPrefix(svc.platform)}${svc.serviceName}`,

@@ -5,6 +5,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
 
+/**
+ * The stop codes of tasks that stopped for a routine reason or whose failure the TaskFailed
+ * rule announces (EssentialContainerExited).
+ */
+const ROUTINE_STOP_CODES = ['ServiceSchedulerInitiated', 'UserInitiated', 'EssentialContainerExited', 'SpotInterruption', 'TerminationNotice'];
+
 /** Properties of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
   /** The platform whose cluster, deployments and pipelines are watched. */
@@ -19,8 +25,9 @@ export interface PlatformAlertsProps {
 /**
  * Operational alerts of a whole platform, as readable messages on one SNS topic: tasks of
  * the cluster that stopped unexpectedly (an essential container exited non-zero, or the
- * task stopped for a reason other than a scale-in or a deployment), failed ECS and
- * CodeDeploy deployments, and failed pipeline executions.
+ * task stopped with a stop code other than a scale-in's, a deployment's, a person's, a Spot
+ * interruption's or a task retirement's), failed ECS and CodeDeploy deployments, and failed
+ * pipeline executions.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
  */
 export class PlatformAlerts extends Construct {
@@ -40,34 +47,46 @@ export class PlatformAlerts extends Construct {
     this.topic = props.topic ?? props.platform.alarmTopic;
     const target = (message: string) => new targets.SnsTopic(this.topic, { message: events.RuleTargetInput.fromText(message) });
 
-    // Two rules: a non-zero exit of an essential container, and a stop code that no routine
-    // operation produces (ServiceSchedulerInitiated covers scale-in and deployments;
-    // UserInitiated a person's StopTask).
+    // Two rules on the stop code of the documented task state change event
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html):
+    // - TaskFailed: the task stopped because an essential container exited (stop code
+    //   EssentialContainerExited) with a non-zero code. A task that ECS stopped on a scale-in or
+    //   a deployment (ServiceSchedulerInitiated, "Scaling activity initiated by ...") or that a
+    //   person stopped (UserInitiated) is not one, whatever exit code (137, 143) SIGTERM or
+    //   SIGKILL left its containers; and a non-essential container that exits stops no task.
+    // - TaskStoppedUnexpectedly: any other stop code, such as TaskFailedToStart, except the
+    //   routine ones: the scheduler's, a person's, and the Fargate Spot interruptions and task
+    //   retirements that AWS schedules and the service replaces. Tasks the scheduler replaces
+    //   after failed health checks are announced by each service's UnhealthyHosts alarms.
+    // Stop codes: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (stopCode)
+    // Matching (anything-but; an array field matches when any element does):
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
     const stopped = {
       source: ['aws.ecs'],
       detailType: ['ECS Task State Change'],
     };
     const taskMessage = (why: string) => `ECS task stopped ${why} on cluster ${events.EventField.fromPath('$.detail.clusterArn')}: group ${events.EventField.fromPath('$.detail.group')}, task ${events.EventField.fromPath('$.detail.taskArn')}, stop code ${events.EventField.fromPath('$.detail.stopCode')}, reason: ${events.EventField.fromPath('$.detail.stoppedReason')}, exit code ${events.EventField.fromPath('$.detail.containers[0].exitCode')} (container ${events.EventField.fromPath('$.detail.containers[0].name')}).`;
     this.stoppedTaskRule = new events.Rule(this, 'TaskFailed', {
-      description: `Tasks of ${cluster.node.path} whose essential container exited with a non-zero code`,
+      description: `Tasks of ${cluster.node.path} stopped because an essential container exited with a non-zero code`,
       eventPattern: {
         ...stopped,
         detail: {
           clusterArn: [cluster.clusterArn],
           lastStatus: ['STOPPED'],
+          stopCode: ['EssentialContainerExited'],
           containers: { exitCode: [{ 'anything-but': 0 }] },
         },
       },
       targets: [target(taskMessage('with a failed container'))],
     });
     new events.Rule(this, 'TaskStoppedUnexpectedly', {
-      description: `Tasks of ${cluster.node.path} stopped by something other than a scale-in, a deployment or a person`,
+      description: `Tasks of ${cluster.node.path} stopped by something other than a container, a scale-in, a deployment, a person, a Spot interruption or a task retirement`,
       eventPattern: {
         ...stopped,
         detail: {
           clusterArn: [cluster.clusterArn],
           lastStatus: ['STOPPED'],
-          stopCode: [{ 'anything-but': ['ServiceSchedulerInitiated', 'UserInitiated', 'EssentialContainerExited'] }],
+          stopCode: [{ 'anything-but': ROUTINE_STOP_CODES }],
         },
       },
       targets: [target(taskMessage('unexpectedly'))],

@@ -39,7 +39,10 @@ export class PlatformDashboard extends Construct {
     const sum = (key: string, label: string, metrics: cloudwatch.IMetric[], stat: string) => {
       const usingMetrics: Record<string, cloudwatch.IMetric> = {};
       metrics.forEach((m, i) => { usingMetrics[`${key}m${i}`] = m; });
-      return new cloudwatch.MathExpression({ expression: `${stat}([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label, period });
+      // FILL: ELB reports nothing for a target group without requests (the idle one of blue and
+      // green), which would hide the service's line. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+      const filled = Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`);
+      return new cloudwatch.MathExpression({ expression: `${stat}([${filled.join(', ')}])`, usingMetrics, label, period });
     };
     const perService = (f: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, stat: string) =>
       services.map((s, n) => sum(`s${n}`, s.node.id, s.targetGroups.map(f), stat));

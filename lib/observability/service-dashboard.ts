@@ -22,6 +22,13 @@ export class ServiceDashboard extends Construct {
     const period = Duration.minutes(1);
     const tgs = svc.targetGroups;
     const label = (i: number) => (tgs.length > 1 ? [' (blue)', ' (green)'][i] : '');
+    // Blue and green together, for a blue/green service: ELB reports nothing for a target group
+    // without requests, so FILL gives the idle side 0 rather than hiding the total.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+    const total = (metric: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, totalLabel: string): cloudwatch.IMetric[] => (tgs.length > 1
+      ? [new cloudwatch.MathExpression({ expression: 'FILL(blue, 0) + FILL(green, 0)', usingMetrics: { blue: metric(tgs[0]), green: metric(tgs[1]) }, label: totalLabel, period })]
+      : []);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       defaultInterval: Duration.hours(3),
     });
@@ -36,15 +43,21 @@ export class ServiceDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Traffic',
-        left: tgs.map((tg, i) => tg.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM, label: `requests${label(i)}` })),
+        left: [
+          ...tgs.map((tg, i) => tg.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM, label: `requests${label(i)}` })),
+          ...total((tg) => tg.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM }), 'requests (blue + green)'),
+        ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Errors',
-        left: tgs.flatMap((tg, i) => [
-          tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM, label: `target 5xx${label(i)}` }),
-          tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { period, statistic: cloudwatch.Stats.SUM, label: `target 4xx${label(i)}` }),
-        ]),
+        left: [
+          ...tgs.flatMap((tg, i) => [
+            tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM, label: `target 5xx${label(i)}` }),
+            tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { period, statistic: cloudwatch.Stats.SUM, label: `target 4xx${label(i)}` }),
+          ]),
+          ...total((tg) => tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM }), 'target 5xx (blue + green)'),
+        ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({

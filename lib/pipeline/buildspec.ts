@@ -97,7 +97,12 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
           'REGISTRY="${REPOSITORY_URI%%/*}"',
           'REPOSITORY_NAME="${REPOSITORY_URI#*/}"',
           'aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin "$REGISTRY"',
-          'IMAGE_TAG="$(echo "${CODEBUILD_RESOLVED_SOURCE_VERSION:-manual}" | cut -c1-12)"',
+          // A tag valid for Docker and ECR (letters, digits, _ . -, not starting with . or -) and new
+          // for every build (tags are immutable): the source version's first 12 characters (a
+          // commit ID, or an S3 object's version ID, which may hold / or +) and the build number.
+          // https://docs.docker.com/reference/cli/docker/image/tag/
+          // https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html
+          `IMAGE_TAG="$(printf '%s' "\${CODEBUILD_RESOLVED_SOURCE_VERSION:-manual}" | tr -c 'A-Za-z0-9_.-' '_' | cut -c1-12 | sed -e 's/^[.-]/_/' -e 's/^${BOOTSTRAP_TAG}/_${BOOTSTRAP_TAG}/')-\${CODEBUILD_BUILD_NUMBER}"`,
           // The image deployed last seeds the layer cache.
           'PREVIOUS="$(aws ecr describe-images --repository-name "$REPOSITORY_NAME" --query "sort_by(imageDetails,&imagePushedAt)[-1].imageTags[0]" --output text 2>/dev/null || true)"',
           'if [ -n "$PREVIOUS" ] && [ "$PREVIOUS" != "None" ]; then docker pull "$REPOSITORY_URI:$PREVIOUS" || true; CACHE_FROM="--cache-from $REPOSITORY_URI:$PREVIOUS"; else CACHE_FROM=""; fi',

@@ -21,7 +21,7 @@ import { fit } from '../private/text';
 /** A manual approval before production. */
 export interface ApprovalOptions {
   /**
-   * Email addresses told that an approval is waiting.
+   * Email addresses (name@domain) told that an approval is waiting.
    * @default - none (then `topic` is required)
    */
   readonly emails?: string[];

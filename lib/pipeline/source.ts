@@ -34,7 +34,10 @@ export interface CodeCommitSourceOptions {
 
 /** Options of {@link Source.connection}. */
 export interface ConnectionSourceOptions {
-  /** The ARN of a CodeConnections (CodeStar Connections) connection to GitHub, GitHub Enterprise, GitLab or Bitbucket. */
+  /**
+   * The ARN of a CodeConnections (CodeStar Connections) connection to GitHub, GitHub Enterprise, GitLab or Bitbucket:
+   * `arn:aws:codeconnections:<region>:<account>:connection/<id>` (or `codestar-connections`).
+   */
   readonly connectionArn: string;
   /** The owner (user or organization) of the repository. */
   readonly owner: string;
@@ -49,7 +52,7 @@ export interface ConnectionSourceOptions {
 
 /** Options of {@link Source.s3}. */
 export interface S3SourceOptions {
-  /** A versioned bucket. */
+  /** A versioned bucket (CodePipeline's S3 source needs versioning). */
   readonly bucket: s3.IBucket;
   /** The key of the zip file with the source. */
   readonly key: string;
@@ -67,10 +70,62 @@ type Binder = (scope: Construct, output: codepipeline.Artifact, name: string) =>
 type Validator = (p: Problems, prop: string) => void;
 
 /**
+ * A Git branch: 1 to 256 characters (CodeCommit) that Git accepts as a reference name.
+ * @see https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateBranch.html
+ * @see https://git-scm.com/docs/git-check-ref-format
+ */
+function validateBranch(p: Problems, prop: string, branch: string | undefined): void {
+  if (branch === undefined || Token.isUnresolved(branch)) return;
+  const ok = branch.length >= 1 && branch.length <= 256 && !/[\x00-\x20\x7f~^:?*[\\]/.test(branch) && !branch.includes('..')
+    && !branch.includes('@{') && !branch.includes('//') && !/(^|\/)\./.test(branch) && !/[/.]$/.test(branch) && !branch.startsWith('/')
+    && !/\.lock($|\/)/.test(branch);
+  p.require(ok, prop, branch, "a Git branch name of 1 to 256 characters without spaces, control characters, ~ ^ : ? * [ \\ or '..', "
+    + "not starting or ending with '/' or '.', not ending with '.lock'", "use a branch such as 'main'");
+}
+
+/**
+ * A CodeConnections (formerly CodeStar Connections) connection ARN.
+ * @see https://docs.aws.amazon.com/servicecatalog/latest/dg/API_CodeStarParameters.html (ConnectionArn pattern)
+ * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
+ */
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
+
+function validateConnection(options: ConnectionSourceOptions, p: Problems, prop: string): void {
+  if (!Token.isUnresolved(options.connectionArn)) {
+    p.require(CONNECTION_ARN.test(options.connectionArn), `${prop}.connectionArn`, options.connectionArn,
+      'a CodeConnections connection ARN, arn:aws:codeconnections:<region>:<account>:connection/<id> (or arn:aws:codestar-connections:...)',
+      'copy the ARN of an available connection from the console (Developer Tools > Settings > Connections)');
+  }
+  p.word(`${prop}.owner`, options.owner, 'the user or organization that owns the repository, without spaces',
+    "write it as in the repository's URL, e.g. 'my-org' in github.com/my-org/orders");
+  if (!Token.isUnresolved(options.repo)) {
+    p.require(/^[^\s/]+$/.test(options.repo), `${prop}.repo`, options.repo, "the repository's name, without spaces or '/'",
+      "write it as in the repository's URL, e.g. 'orders' in github.com/my-org/orders");
+  }
+  validateBranch(p, `${prop}.branch`, options.branch);
+}
+
+function validateS3(options: S3SourceOptions, p: Problems, prop: string): void {
+  // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html (keys of up to 1,024 bytes)
+  if (!Token.isUnresolved(options.key)) {
+    p.require(options.key.length >= 1 && Buffer.byteLength(options.key) <= 1024, `${prop}.key`, options.key,
+      'an object key of 1 to 1024 characters', "name the zip file, such as 'orders/source.zip'");
+  }
+  // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3.html (the source bucket must be versioned)
+  const cfn = options.bucket.node.defaultChild;
+  if (cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.versioningConfiguration)) {
+    const status = (cfn.versioningConfiguration as s3.CfnBucket.VersioningConfigurationProperty | undefined)?.status;
+    p.require(status === 'Enabled' || Token.isUnresolved(status), `${prop}.bucket`, options.bucket.node.path,
+      'a versioned bucket (the S3 source action of CodePipeline needs versioning)', 'create the bucket with versioned: true');
+  }
+}
+
+/**
  * `initialCode` must name a directory, resolved as `codecommit.Code.fromDirectory` resolves
  * it (`path.resolve`: from the current directory); otherwise that call fails with ENOENT.
  */
 function validateCodeCommit(options: CodeCommitSourceOptions, p: Problems, prop: string): void {
+  validateBranch(p, `${prop}.branch`, options.branch);
   const dir = options.initialCode;
   if (dir === undefined || Token.isUnresolved(dir)) return;
   if (options.repository) {
@@ -131,7 +186,7 @@ export class Source {
         output,
         triggerOnPush: true,
       }),
-    }));
+    }), (p, prop) => validateConnection(options, p, prop));
   }
 
   /** A zip file in an S3 bucket; a new version of the object starts the pipeline. */
@@ -145,7 +200,7 @@ export class Source {
         output,
         trigger: actions.S3Trigger.EVENTS,
       }),
-    }));
+    }), (p, prop) => validateS3(options, p, prop));
   }
 
   private constructor(

@@ -11,11 +11,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { isCidr, isIpv4Cidr } from './cidr';
 import { PlatformDomain } from './domain';
-import { PlatformDns, validateDomain } from './platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { PlatformDns } from './platform-dns';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { checkChildId } from './child-ids';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
+import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
@@ -37,24 +38,29 @@ export interface ContainerPlatformProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Availability zones of the VPC the platform creates (ignored with `vpc`).
+   * Availability zones of the VPC the platform creates (not with `vpc`).
    * An Application Load Balancer needs at least two.
    * @default 2
    */
   readonly maxAzs?: number;
 
   /**
-   * NAT gateways of the VPC the platform creates (ignored with `vpc`). One is cheapest;
+   * NAT gateways of the VPC the platform creates (not with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
    * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
-   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead.
+   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead, and SQS with the first queue
+   * worker; tasks then reach nothing else: an image must be in Amazon ECR (synthesis refuses
+   * others; an ECR pull through cache copies public ones), and other AWS APIs your code
+   * calls need their own endpoints (`platform.vpc.addInterfaceEndpoint`).
    * @default 1
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
    */
   readonly natGateways?: number;
 
   /**
-   * The IPv4 CIDR block of the VPC the platform creates (ignored with `vpc`).
+   * The IPv4 CIDR block of the VPC the platform creates (not with `vpc`): /16 up to the
+   * smallest block that holds a /24 public and a /20 private subnet in each availability zone
+   * (/18 for two or three zones).
    * @default '10.0.0.0/16'
    */
   readonly vpcCidr?: string;
@@ -97,7 +103,7 @@ export interface ContainerPlatformProps {
   readonly domain?: PlatformDomain;
 
   /**
-   * The TLS policy of the HTTPS listeners.
+   * The TLS policy of the HTTPS listeners (HTTPS only).
    * @default elbv2.SslPolicy.TLS13_12_RES_PQ - TLS 1.3 and 1.2 with forward secrecy and post-quantum key exchange
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
    */
@@ -123,13 +129,15 @@ export interface ContainerPlatformProps {
   readonly testListenerAllowedCidrs?: string[];
 
   /**
-   * Bucket for the load balancer's access logs.
+   * Bucket for the load balancer's access logs: in the platform's region, encrypted with
+   * S3-managed keys (the only encryption access logs support).
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
    * @default - a new encrypted, SSL-only, versioned bucket that expires logs after 365 days and is retained on delete
    */
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The ARN of an AWS WAF web ACL to protect the load balancer with.
+   * The ARN of a regional AWS WAF web ACL of the platform's region to protect the load balancer with.
    * @default - no web ACL
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
    */
@@ -161,7 +169,8 @@ export interface ContainerPlatformProps {
 
   /**
    * What happens to the platform's stateful resources (access-log bucket, flow-log
-   * group) when they are removed from the stack or the stack is deleted.
+   * group, log groups and the KMS key it creates) when they are removed from the stack or
+   * the stack is deleted. A deleted key waits out KMS's pending window (30 days).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -227,15 +236,19 @@ export class ContainerPlatform extends Construct {
   private readonly loadBalancerSettings: SharedLoadBalancerProps;
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
   private readonly pipelineRepositories = new Map<string, Construct>();
+  private readonly discoveryNames = new Map<string, Construct>();
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
+  private isolated = false;
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
     const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
-    this.validate(props, protocol, productionPort, testListenerPort);
+    const p = new Problems(this);
+    validatePlatform(p, this, props, { protocol, productionPort, testListenerPort });
+    p.throwIfAny();
     if (props.domain) {
       this._dns = new PlatformDns(this, 'Dns', props.domain);
       this.domainName = this._dns.domainName;
@@ -246,7 +259,7 @@ export class ContainerPlatform extends Construct {
     this.testListenerPort = testListenerPort;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.nestedServiceStacks = props.nestedServiceStacks ?? true;
-    this.encryptionKey = props.encryptionKey ?? platformKey(this);
+    this.encryptionKey = props.encryptionKey ?? platformKey(this, this.removalPolicy);
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: fit(`Alarms of ${this.node.path}`, 100),
       enforceSSL: true,
@@ -266,8 +279,8 @@ export class ContainerPlatform extends Construct {
         maxAzs: props.maxAzs ?? DEFAULTS.maxAzs,
         natGateways,
         subnetConfiguration: [
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'Private', subnetType: privateType, cidrMask: 20 },
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_MASKS.public, mapPublicIpOnLaunch: false },
+          { name: 'Private', subnetType: privateType, cidrMask: SUBNET_MASKS.private },
         ],
       });
       this.flowLogGroup = this._newLogGroup(this, 'FlowLogs');
@@ -276,9 +289,15 @@ export class ContainerPlatform extends Construct {
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       if (isolated) addFargateEndpoints(vpc);
+      this.isolated = isolated;
       acknowledgeVpc(vpc);
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
+      if (props.serviceSubnets) {
+        const subnets = new Problems(this);
+        validateSubnets(subnets, vpc, { ...props, serviceSubnets: this.serviceSubnets });
+        subnets.throwIfAny();
+      }
     }
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -333,11 +352,15 @@ export class ContainerPlatform extends Construct {
 
   /**
    * Adds another shared load balancer with the platform's settings, for services that do not
-   * fit on the others (an ALB has at most 100 target groups and 100 rules per listener, so
-   * about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * fit on the others (an ALB has at most 100 target groups, 100 rules over all its listeners
+   * and 1,000 targets, so about 50 blue/green services). Pass it as a service's `loadBalancer`.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
    * @param id a construct ID such as 'LoadBalancer2' (a public contract)
    */
   public addLoadBalancer(id: string): SharedLoadBalancer {
+    let free = this.sharedLoadBalancers.length + 1;
+    while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
+    checkChildId(this, id, id, { kind: 'load balancer', others: 'load balancer', fix: `use another ID, such as 'LoadBalancer${free}'` });
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
     (this.node.tryFindChild('SmokeTest') as SmokeTest | undefined)?._reach(lb);
@@ -389,12 +412,27 @@ export class ContainerPlatform extends Construct {
     return new EventTask(this.workloadScope(id, 'event task'), id, { ...options, platform: this });
   }
 
+  /**
+   * @internal whether the platform created its VPC without NAT gateways: its tasks reach AWS
+   * services through VPC endpoints only, and nothing on the internet.
+   */
+  public get _isolated(): boolean {
+    return this.isolated;
+  }
+
+  /** @internal a queue worker's tasks reach SQS: in isolated subnets, through an endpoint. */
+  public _reachQueues(): void {
+    if (this.isolated) addQueueEndpoint(this.vpc);
+  }
+
   /** The queue workers added with {@link addWorker}, in the order they were added. */
   public get workerList(): QueueWorker[] {
     return [...this.workers];
   }
 
   private workloadScope(id: string, kind: string): Construct {
+    checkChildId(this, id, this.nestedServiceStacks ? `${id}Stack` : id,
+      { kind, others: 'workload', fix: 'give each service, worker, job and event task its own ID' });
     claimWorkloadName(this, id);
     return this.nestedServiceStacks
       ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
@@ -411,6 +449,15 @@ export class ContainerPlatform extends Construct {
       type: servicediscovery.NamespaceType.HTTP,
       useForServiceConnect: true,
     });
+  }
+
+  /**
+   * @internal records that `owner` joins Service Connect as `name`; returns the earlier owner of the name, if any.
+   */
+  public _claimDiscoveryName(name: string, owner: Construct): Construct | undefined {
+    const earlier = this.discoveryNames.get(name);
+    if (!earlier) this.discoveryNames.set(name, owner);
+    return earlier;
   }
 
   /**
@@ -463,50 +510,6 @@ export class ContainerPlatform extends Construct {
       'Load balancer access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3).');
     acknowledgeLogBucket(bucket);
     return bucket;
-  }
-
-  private validate(props: ContainerPlatformProps, protocol: elbv2.ApplicationProtocol, productionPort: number, testPort: number): void {
-    const p = new Problems(this);
-    const https = protocol === elbv2.ApplicationProtocol.HTTPS;
-    p.require(!(https && !props.certificate && !props.domain), 'certificate', undefined,
-      'a certificate whenever protocol is HTTPS', 'pass `certificate` (an ACM certificate for your domain) or set protocol to HTTP');
-    p.require(!(!https && props.certificate), 'protocol', protocol,
-      'HTTPS when a certificate is set', 'remove `protocol` (HTTPS is then chosen) or remove `certificate`');
-    if (props.domain) {
-      p.require(https, 'protocol', protocol, 'HTTPS when `domain` is set', 'remove `protocol` (HTTPS is then chosen), or remove `domain` for an HTTP-only trial');
-      p.require(!props.certificate, 'certificate', props.certificate?.node.path,
-        'no certificate with `domain` (the platform requests the certificate of the domain)', 'remove `certificate`, or remove `domain` and create the DNS records yourself');
-      validateDomain(p, props.domain);
-    }
-    p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
-    const region = Stack.of(this).region;
-    p.require(!Token.isUnresolved(region), 'stack env.region', region,
-      'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',
-      `create the stack with env: { account, region }; offline synthesis also needs the region's availability zones in cdk.json context`);
-    const reserved: number[] = https ? [DEFAULTS.httpsPort, DEFAULTS.httpPort] : [DEFAULTS.httpPort];
-    if (!Token.isUnresolved(testPort) && reserved.includes(testPort)) {
-      p.add('testListenerPort', testPort, `a port other than the production port ${productionPort}${https ? ' and the redirect port 80' : ''}`,
-        `choose a free port such as ${DEFAULTS.testListenerPort}`);
-    }
-    if (props.vpc) {
-      for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
-        p.require(props[prop] === undefined, prop, props[prop], 'nothing when `vpc` is passed (the VPC is yours)',
-          `remove \`${prop}\`, or remove \`vpc\` to let the platform create one`);
-      }
-    }
-    p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
-    const azs = props.maxAzs ?? DEFAULTS.maxAzs;
-    p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
-    if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
-      const prefix = Number(props.vpcCidr.split('/')[1]);
-      p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= 24, 'vpcCidr', props.vpcCidr,
-        'an IPv4 CIDR block with a prefix from /16 to /24', "use a private range such as '10.0.0.0/16'");
-    }
-    for (const [prop, list] of [['allowedCidrs', props.allowedCidrs], ['testListenerAllowedCidrs', props.testListenerAllowedCidrs]] as const) {
-      (list ?? []).forEach((cidr, i) => p.require(isCidr(cidr), `${prop}[${i}]`, cidr,
-        "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length'));
-    }
-    p.throwIfAny();
   }
 }
 

@@ -27,25 +27,48 @@ export function acknowledgeVpc(vpc: ec2.Vpc): void {
   }
 }
 
-/** The platform's KMS key: rotated, retained, usable by CloudWatch Logs and by the services that publish to its topics. */
-export function platformKey(platform: Construct): kms.Key {
+/**
+ * The platform's KMS key: rotated, removed with the platform's removal policy (a deleted key
+ * waits out KMS's pending window, 30 days), usable by CloudWatch Logs for the account's log
+ * groups and by the AWS services that publish to the platform's topics, for the account's
+ * topics only.
+ */
+export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): kms.Key {
   const stack = Stack.of(platform);
   const key = new kms.Key(platform, 'Key', {
     description: `Encrypts the log groups and topics of ${platform.node.path}`,
     enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
   });
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
   key.addToResourcePolicy(new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
     actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
     resources: ['*'],
     conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
   }));
-  for (const service of ['codestar-notifications.amazonaws.com', 'events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+  // Publishers to the encrypted topics. SNS encrypts a topic's messages under the encryption
+  // context aws:sns:topicArn, so each grant covers this account's topics in the region only
+  // (https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html).
+  // CloudWatch alarms also carry aws:SourceAccount and aws:SourceArn; SNS does not support them
+  // in a key policy for EventBridge, which publishes PlatformAlerts (aws-samples and awslabs
+  // found the same: awslabs/landing-zone-accelerator-on-aws#407).
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  const topics = { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) };
+  const publishers: Array<[string, Record<string, Record<string, string>>]> = [
+    ['cloudwatch.amazonaws.com', {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }), ...topics },
+    }],
+    ['events.amazonaws.com', { ArnLike: topics }],
+    ['codestar-notifications.amazonaws.com', { ArnLike: topics }],
+  ];
+  for (const [service, conditions] of publishers) {
     key.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal(service)],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
+      conditions,
     }));
   }
   // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3).
@@ -57,6 +80,30 @@ export function platformKey(platform: Construct): kms.Key {
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
   return key;
+}
+
+/**
+ * The interface endpoint that lets queue workers in isolated subnets reach SQS. Added with the
+ * first worker only: an interface endpoint is billed per hour in each AZ, on top of its data
+ * (https://aws.amazon.com/privatelink/pricing/), and a platform without workers needs none.
+ */
+export function addQueueEndpoint(vpc: ec2.IVpc): void {
+  if (vpc.node.tryFindChild('SqsEndpoint')) return;
+  vpc.addInterfaceEndpoint('SqsEndpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.SQS,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    privateDnsEnabled: true,
+  });
+}
+
+/**
+ * Whether an image name is in a private Amazon ECR registry (`<account>.dkr.ecr.<region>.amazonaws.com/...`),
+ * the only registry the ECR endpoints of isolated subnets reach. VPC endpoints do not support
+ * Amazon ECR Public, and other registries need internet access.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+export function isPrivateEcrImage(imageName: string): boolean {
+  return /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(imageName);
 }
 
 export function addFargateEndpoints(vpc: ec2.Vpc): void {

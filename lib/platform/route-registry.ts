@@ -9,7 +9,13 @@ const DERIVED_MIN = 1000;
 const DERIVED_SPAN = 49000;
 export const MAX_PRIORITY = 50000;
 
-/** ALB limits on rule conditions. */
+/**
+ * ALB limits on rule conditions: 128 characters a value, path patterns of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?,
+ * host names of A-Z a-z 0-9 - . * ?, and 5 condition values a rule; priorities 1 to 50000.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleCondition.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html (Priority)
+ */
 export const MAX_VALUES_PER_CONDITION = 3;
 export const MAX_VALUES_PER_RULE = 5;
 export const MAX_PATTERN_LENGTH = 128;
@@ -46,9 +52,29 @@ export function validateRouting(p: Problems, prop: string, routing: Routing): vo
   });
   hosts.forEach((host, i) => {
     if (Token.isUnresolved(host)) return;
-    p.require(host.length >= 1 && host.length <= MAX_PATTERN_LENGTH && HOST_CHARS.test(host),
-      `${prop}.hosts[${i}]`, host, `a host name of 1 to ${MAX_PATTERN_LENGTH} characters using only A-Z a-z 0-9 - . * ?`,
-      "write it like 'orders.example.com' (no scheme, port or path)");
+    if (!(host.length >= 1 && host.length <= MAX_PATTERN_LENGTH && HOST_CHARS.test(host))) {
+      p.add(`${prop}.hosts[${i}]`, host, `a host name of 1 to ${MAX_PATTERN_LENGTH} characters using only A-Z a-z 0-9 - . * ?`,
+        "write it like 'orders.example.com' (no scheme, port or path)");
+    } else {
+      // "You must include at least one '.' character. You can include only alphabetical characters after the final '.' character."
+      // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HostHeaderConditionConfig.html
+      p.require(/\.[A-Za-z]+$/.test(host), `${prop}.hosts[${i}]`, host,
+        "a host name with at least one '.' and only letters after the last one, such as orders.example.com", 'write the full domain name');
+    }
+  });
+  // A repeated value matches nothing more and uses up one of the rule's condition values.
+  // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html (5 condition values per rule)
+  paths.forEach((path, i) => {
+    if (!Token.isUnresolved(path) && paths.indexOf(path) < i) {
+      p.add(`${prop}.paths[${i}]`, path, `each path pattern once per rule (a repeat matches nothing more and uses one of the rule's ${MAX_VALUES_PER_RULE} condition values)`,
+        'remove the repeated pattern');
+    }
+  });
+  const lower = hosts.map((h) => h.toLowerCase());
+  hosts.forEach((host, i) => {
+    if (!Token.isUnresolved(host) && lower.indexOf(host.toLowerCase()) < i) {
+      p.add(`${prop}.hosts[${i}]`, host, 'each host once per rule (host names match without regard to case)', 'remove the repeated host');
+    }
   });
   p.intRange(`${prop}.priority`, priority, 1, MAX_PRIORITY, 'choose a priority no other service on this load balancer uses');
 }

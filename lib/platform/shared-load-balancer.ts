@@ -1,19 +1,26 @@
-import { CfnOutput, Duration, Lazy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
+import { PLATFORM_NOT_FOUND_BODY } from './not-found';
 import { RouteRegistry } from './route-registry';
+import type { Deployment } from '../deployment/deployment';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
 
-/** Default quotas of one Application Load Balancer. */
+/**
+ * Default quotas of one Application Load Balancer: target groups (not adjustable), rules of
+ * all its listeners together with default rules excluded, and registered targets.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ */
 export const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
-export const MAX_RULES_PER_LISTENER = 100;
+export const MAX_RULES_PER_LOAD_BALANCER = 100;
+export const MAX_TARGETS_PER_LOAD_BALANCER = 1000;
 
 /** Properties of a {@link SharedLoadBalancer}; the platform passes its own settings. */
 export interface SharedLoadBalancerProps {
@@ -60,8 +67,8 @@ export class SharedLoadBalancer extends Construct {
   /** @internal */
   public readonly _routes: RouteRegistry;
   private targetGroups = 0;
-  private productionRules = 0;
-  private testRules = 0;
+  private rules = 0;
+  private targets = 0;
 
   constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
     super(scope, id);
@@ -103,7 +110,7 @@ export class SharedLoadBalancer extends Construct {
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'text/plain',
-      messageBody: 'No service on this platform matches the request.',
+      messageBody: PLATFORM_NOT_FOUND_BODY,
     });
     const certificates = props.certificate ? [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)] : undefined;
     const sslPolicy = https ? (props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined;
@@ -142,23 +149,42 @@ export class SharedLoadBalancer extends Construct {
   }
 
   /**
-   * @internal reserves target groups and listener rules for a service; records a problem when
-   * the load balancer is full.
+   * @internal reserves what a service uses of the load balancer's quotas: a target group and a
+   * production rule, a second of each (green, and its test-listener rule) for blue/green, and a
+   * target for every task it can run at once (`maxTasks` at the deployment's maximum percent:
+   * blue and green at full size for blue/green); records one problem when they do not fit.
    */
-  public _reserve(p: Problems, owner: IConstruct, targetGroups: number, testRule: boolean): void {
-    const full = this.targetGroups + targetGroups > MAX_TARGET_GROUPS_PER_LOAD_BALANCER
-      || this.productionRules + 1 > MAX_RULES_PER_LISTENER
-      || (testRule && this.testRules + 1 > MAX_RULES_PER_LISTENER);
-    if (full) {
-      p.add('loadBalancer', this.node.path,
-        `a load balancer with room for ${targetGroups} more target group(s) (it uses ${this.targetGroups} of ${MAX_TARGET_GROUPS_PER_LOAD_BALANCER}) ` +
-        `and one more rule per listener (${this.productionRules} of ${MAX_RULES_PER_LISTENER} used)`,
-        `add a load balancer with platform.addLoadBalancer('LoadBalancer2') and pass it as the \`loadBalancer\` of ${owner.node.id} and the services after it`);
+  public _reserve(p: Problems, owner: IConstruct, deployment: Deployment, maxTasks: number): void {
+    const blueGreen = deployment.isBlueGreen;
+    const groups = blueGreen ? 2 : 1;
+    const rules = blueGreen ? 2 : 1;
+    const countable = !Token.isUnresolved(maxTasks);
+    const targets = countable ? Math.ceil(maxTasks * deployment.maxHealthyPercent / 100) : 0;
+    const need: string[] = [];
+    const have: string[] = [];
+    const quota = (what: string, used: number, max: number, note = '') => `${used} of the ${max} ${what} an Application Load Balancer holds${note}`;
+    if (this.rules + rules > MAX_RULES_PER_LOAD_BALANCER) {
+      need.push(blueGreen ? `${rules} more rules (a production and a test listener rule)` : '1 more rule (a production listener rule)');
+      have.push(quota('rules', this.rules, MAX_RULES_PER_LOAD_BALANCER, " (every listener's, default rules excluded)"));
+    }
+    if (this.targetGroups + groups > MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
+      need.push(`${groups} more target group${groups === 1 ? '' : 's'}`);
+      have.push(quota('target groups', this.targetGroups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER));
+    }
+    const tooManyTargets = this.targets + targets > MAX_TARGETS_PER_LOAD_BALANCER;
+    if (tooManyTargets) {
+      need.push(`${targets} more targets (scaling.maxTasks ${maxTasks} at ${deployment.maxHealthyPercent} % during a deployment)`);
+      have.push(quota('targets', this.targets, MAX_TARGETS_PER_LOAD_BALANCER));
+    }
+    if (need.length > 0) {
+      p.add('loadBalancer', this.node.path, `a load balancer with room for ${need.join(' and ')}: it has ${have.join(' and ')}`,
+        `add a load balancer with platform.addLoadBalancer('LoadBalancer2') and pass it as the \`loadBalancer\` of ${owner.node.id} and the services after it`
+        + (tooManyTargets ? ', or lower scaling.maxTasks' : ''));
       return;
     }
-    this.targetGroups += targetGroups;
-    this.productionRules += 1;
-    if (testRule) this.testRules += 1;
+    this.targetGroups += groups;
+    this.rules += rules;
+    this.targets += targets;
     this.serviceNames.push(owner.node.id);
   }
 

@@ -56,9 +56,16 @@ export const DEFAULTS = {
   scaleOutCooldown: Duration.seconds(60),
 
   // --- deployment ---
+  /**
+   * How long CloudFormation waits for the platform's custom resources (by default an hour):
+   * three attempts of their 2-minute handler, which Lambda retries one and two minutes apart.
+   */
+  customResourceTimeout: Duration.minutes(10),
   terminationWait: Duration.minutes(5),
   /** CodeDeploy waits at most this long between the last traffic shift and terminating blue. */
   maxTerminationWait: Duration.minutes(2880),
+  /** Requests of the smoke test before it fails a deployment (5 s apart). */
+  smokeTestAttempts: 5,
 
   // --- pipeline ---
   branch: 'main',

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** One rejected input: where it came from, what was received, what is allowed and the fix. */
@@ -51,6 +51,25 @@ export class Problems {
     if (value === undefined || Token.isUnresolved(value)) return;
     this.require(Number.isInteger(value) && value >= min && value <= max, prop, value,
       `an integer from ${min} to ${max}`, fix ?? `set ${prop} to a whole number between ${min} and ${max}`);
+  }
+
+  /** Whole seconds in [min, max]; tokens and undefined pass. */
+  public seconds(prop: string, value: Duration | undefined, min: number, max: number): void {
+    if (!value || value.isUnresolved()) return;
+    const s = value.toSeconds({ integral: false });
+    this.require(Number.isInteger(s) && s >= min && s <= max, prop, `${s} seconds`, `whole seconds from ${min} to ${max}`,
+      'use Duration.seconds(n) within that range');
+  }
+
+  /** A non-empty string without whitespace; tokens and undefined pass. */
+  public word(prop: string, value: string | undefined, allowed: string, fix: string): void {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    this.require(value.length > 0 && !/\s/.test(value), prop, value, allowed, fix);
+  }
+
+  /** Records advice that does not stop synthesis, as a warning on the construct. */
+  public warn(id: string, message: string): void {
+    Annotations.of(this.scope).addWarningV2(id, message);
   }
 
   public get count(): number {

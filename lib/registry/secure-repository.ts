@@ -4,12 +4,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { BOOTSTRAP_TAG } from '../service/constants';
 
 /** Properties of a {@link SecureRepository}. */
 export interface SecureRepositoryProps {
   /**
-   * How many images to keep; older ones expire. Untagged images expire after a day.
+   * How many of the last pushed images to keep; older ones expire, except the one tagged
+   * `bootstrap`, which never does. Untagged images expire after a day. The image a service runs
+   * is kept as long as it is among the last `keepImages` pushes: more builds than that which
+   * never reached the service (failed smoke tests, rejected approvals, rollbacks) let it
+   * expire, and ECS could then not start its tasks again. Raise it if that can happen.
    * @default 30
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
    */
   readonly keepImages?: number;
   /**
@@ -44,15 +50,28 @@ export class SecureRepository extends Construct {
       encryption: props.encryptionKey ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // ECR applies the rules by priority, and an image that matches the tagging requirements of
+      // a rule cannot be expired by a rule with a lower priority: the first rule keeps the one
+      // image tagged `bootstrap` whatever the count of the last rule (which still counts it).
+      // https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lp_evaluation_rules
       lifecycleRules: [
         {
           rulePriority: 1,
+          description: `Never expire the ${BOOTSTRAP_TAG} image: the task definition a service was created with runs it`,
+          tagStatus: ecr.TagStatus.TAGGED,
+          tagPrefixList: [BOOTSTRAP_TAG],
+          maxImageCount: 1,
+        },
+        {
+          rulePriority: 2,
           description: `Expire untagged images after ${DEFAULTS.untaggedImageExpiryDays} day`,
           tagStatus: ecr.TagStatus.UNTAGGED,
           maxImageAge: Duration.days(DEFAULTS.untaggedImageExpiryDays),
         },
         {
-          rulePriority: 2,
+          // The images the pipeline pushes carry one tag each (its build's); the image that runs
+          // is among the last `keep` pushes unless more builds than that failed to deploy since.
+          rulePriority: 3,
           description: keepIsNumber ? `Keep the last ${keep} images` : 'Keep the last images',
           tagStatus: ecr.TagStatus.ANY,
           maxImageCount: keep,

@@ -4,17 +4,18 @@ import { DEFAULTS } from '../private/defaults';
 /** Options of {@link Capacity.spot}. */
 export interface SpotCapacityOptions {
   /**
-   * Tasks that always run on on-demand Fargate before any weight applies.
+   * Tasks that always run on on-demand Fargate before any weight applies (0 to 100000).
    * @default 1
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
    */
   readonly onDemandBase?: number;
   /**
-   * Relative share of tasks beyond the base on on-demand Fargate.
+   * Relative share of tasks beyond the base on on-demand Fargate (0 to 1000; one of the two weights above 0).
    * @default 1
    */
   readonly onDemandWeight?: number;
   /**
-   * Relative share of tasks beyond the base on Fargate Spot.
+   * Relative share of tasks beyond the base on Fargate Spot (0 to 1000).
    * @default 3
    */
   readonly spotWeight?: number;
@@ -30,6 +31,7 @@ export class Capacity {
   /**
    * An on-demand base, the rest shared between on-demand and Spot by weight.
    * Spot tasks can be stopped with two minutes' notice; keep the base at your minimum.
+   * Fargate Spot runs X86_64 Linux tasks only: ARM64 tasks need `Capacity.onDemand()`.
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
    */
   public static spot(options: SpotCapacityOptions = {}): Capacity {

@@ -180,7 +180,15 @@ export class Microservice extends Construct {
     if (props.routing) platform._dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
     // Collisions are reported with the call's other problems.
     this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    lb._reserve(p, this, this.deployment.isBlueGreen ? 2 : 1, this.deployment.isBlueGreen);
+    lb._reserve(p, this, this.deployment, maxTasks);
+    if (props.serviceConnect) {
+      // Service Connect names are lower case and unique in the namespace.
+      // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
+      const other = platform._claimDiscoveryName(id.toLowerCase(), this);
+      p.require(other === undefined, 'id', id,
+        `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
+        'rename one of the services');
+    }
     if (props.source && props.repository?.repository) {
       const other = platform._claimRepository(props.repository.repository, this);
       p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
@@ -207,7 +215,7 @@ export class Microservice extends Construct {
       initialDesiredCount: container.image ? (props.desiredCount ?? minTasks) : 0,
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
-    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort);
+    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort, container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;
@@ -307,7 +315,7 @@ export class Microservice extends Construct {
   }
 
   private newTargetGroup(id: string, container: ContainerOptions, health: HealthOptions | undefined): elbv2.ApplicationTargetGroup {
-    return new elbv2.ApplicationTargetGroup(this, id, {
+    const tg = new elbv2.ApplicationTargetGroup(this, id, {
       vpc: this.platform.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -315,13 +323,19 @@ export class Microservice extends Construct {
       deregistrationDelay: health?.deregistrationDelay ?? DEFAULTS.deregistrationDelay,
       healthCheck: {
         path: container.healthCheckPath ?? DEFAULTS.healthCheckPath,
-        interval: health?.interval ?? DEFAULTS.healthCheckInterval,
-        timeout: health?.timeout ?? DEFAULTS.healthCheckTimeout,
+        // aws-cdk-lib compares interval and timeout in milliseconds, which a token in seconds
+        // cannot give: it gets the defaults, and the template the tokens (below).
+        interval: health?.interval?.isUnresolved() ? DEFAULTS.healthCheckInterval : health?.interval ?? DEFAULTS.healthCheckInterval,
+        timeout: health?.timeout?.isUnresolved() ? DEFAULTS.healthCheckTimeout : health?.timeout ?? DEFAULTS.healthCheckTimeout,
         healthyThresholdCount: health?.healthyThresholdCount ?? DEFAULTS.healthyThresholdCount,
         unhealthyThresholdCount: health?.unhealthyThresholdCount ?? DEFAULTS.unhealthyThresholdCount,
         healthyHttpCodes: '200-399',
       },
     });
+    const cfn = tg.node.defaultChild as elbv2.CfnTargetGroup;
+    if (health?.interval?.isUnresolved()) cfn.healthCheckIntervalSeconds = health.interval.toSeconds();
+    if (health?.timeout?.isUnresolved()) cfn.healthCheckTimeoutSeconds = health.timeout.toSeconds();
+    return tg;
   }
 
   private attachLoadBalancer(ecsBlueGreen: boolean): void {

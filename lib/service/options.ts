@@ -58,17 +58,20 @@ export interface ContainerOptions {
    */
   readonly healthCheckPath?: string;
   /**
-   * A health check run inside the container (its image must have the command).
+   * A health check run inside the container (its image must have the command): interval
+   * 5 to 300 s, timeout 2 to 60 s and at most the interval, retries 1 to 10, start period 0 to 300 s.
    * @default - none: the load balancer's health check decides
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
   /**
-   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`.
+   * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`,
+   * opened to every user (mode 1777) by a first non-essential container unless `user` is root.
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
   /**
-   * The user (name, uid or uid:gid) the container runs as; set a non-root user here.
+   * The user the container runs as (user, uid, user:group or uid:gid); set a non-root user here.
    * @default - the image's user
    */
   readonly user?: string;
@@ -78,8 +81,10 @@ export interface ContainerOptions {
    */
   readonly command?: string[];
   /**
-   * How long the container's logs are kept.
+   * How long the container's logs are kept: one of the periods CloudWatch Logs offers
+   * (a `logs.RetentionDays` value).
    * @default logs.RetentionDays.ONE_YEAR
+   * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -92,12 +97,15 @@ export interface RepositoryOptions {
    */
   readonly repository?: ecr.IRepository;
   /**
-   * How many images the repository keeps; older ones expire.
+   * How many of the last pushed images the repository keeps; older ones expire, except the
+   * `bootstrap` image, which never does. The running image is kept while it is among the last
+   * `keepImages` pushes: more builds than that which never reached the service (failed smoke
+   * tests, rejected approvals, rollbacks) let it expire. Not with `repository`.
    * @default 30
    */
   readonly keepImages?: number;
   /**
-   * A KMS key to encrypt images with.
+   * A KMS key to encrypt images with. Not with `repository`.
    * @default - AES256 (Amazon S3-managed keys)
    */
   readonly encryptionKey?: kms.IKey;
@@ -142,15 +150,18 @@ export interface HealthOptions {
 export interface ScheduledScalingOptions {
   /** An ID for the scheduled action, unique within the service. */
   readonly id: string;
-  /** When to apply the limits. */
+  /**
+   * When to apply the limits: `rate(...)`, `cron(...)` with each field in its range, or `at(...)`.
+   * @see https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html
+   */
   readonly schedule: appscaling.Schedule;
   /**
-   * The minimum number of tasks from then on.
+   * The minimum number of tasks from then on (0 to 5000, at most `maxTasks`). Set it, `maxTasks` or both.
    * @default - unchanged
    */
   readonly minTasks?: number;
   /**
-   * The maximum number of tasks from then on.
+   * The maximum number of tasks from then on (0 to 5000).
    * @default - unchanged
    */
   readonly maxTasks?: number;
@@ -158,11 +169,14 @@ export interface ScheduledScalingOptions {
 
 /** Step scaling on any metric, such as a queue's depth. */
 export interface StepScalingOptions {
-  /** An ID for the policy, unique within the service. */
+  /** An ID for the policy, unique within the service (not CpuScaling, MemoryScaling, RequestScaling or Target). */
   readonly id: string;
   /** The metric to scale on. */
   readonly metric: cloudwatch.IMetric;
-  /** The steps: metric intervals and the change in tasks for each. */
+  /**
+   * The steps: 2 to 40 metric intervals from 0 up, without overlap, and the whole-number change in tasks for each.
+   * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html
+   */
   readonly steps: appscaling.ScalingInterval[];
   /**
    * How the steps' `change` is read.
@@ -213,12 +227,12 @@ export interface ScalingOptions {
 /** Thresholds of the service's alarms. */
 export interface AlarmOptions {
   /**
-   * Target 5xx responses per minute that raise the alarm.
+   * Target 5xx responses per minute that raise the alarm (at least 1).
    * @default 10
    */
   readonly http5xxPerMinute?: number;
   /**
-   * p99 target response time that raises the alarm.
+   * p99 target response time that raises the alarm (more than 0).
    * @default Duration.seconds(2)
    */
   readonly p99Latency?: Duration;
@@ -233,8 +247,9 @@ export interface AlarmOptions {
    */
   readonly memoryPercent?: number;
   /**
-   * Consecutive one-minute periods over the threshold before an alarm fires.
+   * Consecutive one-minute periods over the threshold before an alarm fires (1 to 1440: CloudWatch evaluates at most a day).
    * @default 3
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
    */
   readonly evaluationPeriods?: number;
 }

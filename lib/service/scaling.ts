@@ -81,6 +81,10 @@ function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount
         Stat: 'Average',
       },
     },
-    { Id: 'perTask', Expression: 'SUM([blue, green]) / tasks', Label: 'Requests per task (blue + green)', ReturnData: true },
+    // ELB reports no RequestCount for a target group without requests, and math on a missing
+    // value is missing: FILL gives the idle side 0, so the sum never goes missing.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+    { Id: 'perTask', Expression: '(FILL(blue, 0) + FILL(green, 0)) / tasks', Label: 'Requests per task (blue + green)', ReturnData: true },
   ]);
 }

@@ -1,41 +1,30 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { Construct } from 'constructs';
+import { TMP_INIT_CONTAINER } from './constants';
 import { ContainerOptions } from './options';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { EPHEMERAL_STORAGE_MAX_GIB, EPHEMERAL_STORAGE_MIN_GIB, FARGATE_CPU_VALUES, FARGATE_SIZES } from '../private/fargate';
+import { isPrivateEcrImage } from '../platform/platform-resources';
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Checks the task size, storage, health-check path and variable names. */
-export function validateContainer(p: Problems, c: ContainerOptions): void {
-  const cpu = c.cpu ?? DEFAULTS.cpu;
-  const memory = c.memoryMiB ?? DEFAULTS.memoryMiB;
-  if (!Token.isUnresolved(cpu)) {
-    const sizes = FARGATE_SIZES.get(cpu);
-    if (!sizes) {
-      p.add('container.cpu', cpu, FARGATE_CPU_VALUES.join(', '), 'pick one of the Fargate CPU values');
-    } else if (!Token.isUnresolved(memory) && !sizes.includes(memory)) {
-      p.add('container.memoryMiB', memory, `for cpu ${cpu}: ${sizes.join(', ')} MiB`, 'pick one of these memory sizes, or change cpu');
-    }
-  }
-  p.intRange('container.ephemeralStorageGiB', c.ephemeralStorageGiB, EPHEMERAL_STORAGE_MIN_GIB, EPHEMERAL_STORAGE_MAX_GIB,
-    'omit it for the 20 GiB default, or choose 21 to 200 GiB');
-  const path = c.healthCheckPath;
-  if (path !== undefined && !Token.isUnresolved(path)) {
-    p.require(path.startsWith('/') && path.length <= 1024 && !/\s/.test(path), 'container.healthCheckPath', path,
-      "a path that starts with '/' (at most 1024 characters, no spaces)", "write it like '/health'");
-  }
-  for (const [prop, vars] of [['environment', c.environment], ['secrets', c.secrets]] as const) {
-    for (const name of Object.keys(vars ?? {})) {
-      p.require(ENV_NAME.test(name), `container.${prop}`, name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
-    }
-  }
-  const shared = Object.keys(c.environment ?? {}).filter((k) => k in (c.secrets ?? {}));
-  p.require(shared.length === 0, 'container.secrets', shared, 'names not also used in container.environment', 'keep each variable in one of the two');
+/**
+ * Refuses an image that the tasks of an isolated platform (natGateways 0) cannot pull: their
+ * subnets reach Amazon ECR through its endpoints and nothing else; ECR Public has no endpoint,
+ * and even an ECR pull through cache needs internet access for its first pull of an image.
+ * Image names that are tokens (an ECR repository of the app) are not judged.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
+ */
+function checkReachableImage(scope: Construct, imageName: string): void {
+  if (Token.isUnresolved(imageName) || isPrivateEcrImage(imageName)) return;
+  const p = new Problems(scope);
+  p.add('container.image', imageName,
+    'an image in Amazon ECR: with natGateways 0 the tasks\' subnets reach AWS services through VPC endpoints only, and no endpoint reaches another registry',
+    'copy the image into Amazon ECR (an ECR pull through cache rule, such as prefix ecr-public for public.ecr.aws, filled by one pull from outside the VPC; '
+    + 'or ecs.ContainerImage.fromAsset) and pass it with ecs.ContainerImage.fromEcrRepository, or give the platform a NAT gateway (natGateways: 1)');
+  p.throwIfAny();
 }
 
 /** The task definition, container and log group of a service. */
@@ -45,11 +34,21 @@ export interface BuiltTask {
   readonly logGroup: logs.LogGroup;
 }
 
+/** Whether a container `user` (name, uid, name:group or uid:gid) is root, who can write a root-owned directory. */
+function isRoot(user: string | undefined): boolean {
+  if (user === undefined || Token.isUnresolved(user)) return false;
+  const name = user.split(':')[0];
+  return name === '0' || name === 'root';
+}
+
 /**
- * The task definition, its one container and its log group.
+ * The task definition, its container and its log group; with a read-only root, a writable
+ * ephemeral /tmp and, unless the container runs as root, a first container that opens it.
  * @param port the container port that receives traffic; none for workers and tasks
+ * @param bootstrapImage the image tagged `bootstrap` of a pipeline-built workload, which never
+ *   expires and which no pipeline replaces: it opens /tmp (a fixed `container.image` does that itself)
  */
-export function buildTaskDefinition(scope: Construct, platform: ContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number): BuiltTask {
+export function buildTaskDefinition(scope: Construct, platform: ContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number, bootstrapImage?: string): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
@@ -67,17 +66,59 @@ export function buildTaskDefinition(scope: Construct, platform: ContainerPlatfor
     portMappings: port === undefined ? undefined : [{ containerPort: port, name, protocol: ecs.Protocol.TCP, appProtocol: ecs.AppProtocol.http }],
     environment: c.environment,
     secrets: c.secrets,
-    healthCheck: c.containerHealthCheck,
+    healthCheck: resolvedHealthCheck(c.containerHealthCheck),
     readonlyRootFilesystem,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
     user: c.user,
     command: c.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
+  overrideUnresolvedHealthCheck(taskDefinition, c.containerHealthCheck);
+  if (c.image !== undefined && platform._isolated) checkReachableImage(scope, container.imageName);
   if (readonlyRootFilesystem) {
-    // A read-only root still leaves the task a writable, ephemeral /tmp.
+    // A read-only root still leaves the task a writable, ephemeral /tmp: a bind mount on the
+    // task's ephemeral storage (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html).
+    const tmp: ecs.MountPoint = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false };
     taskDefinition.addVolume({ name: 'tmp' });
-    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    container.addMountPoints(tmp);
+    if (!isRoot(c.user)) {
+      // Fargate creates the bind mount owned by root with mode 0755, which a non-root user
+      // cannot write; AWS's answer is a non-essential container that sets its permissions first
+      // (https://github.com/aws/containers-roadmap/issues/938). It runs the app's own image (or
+      // its bootstrap image), so it needs no other registry; the app starts once it has
+      // finished, whatever its exit code, so an image without chmod behaves as before.
+      const init = taskDefinition.addContainer(TMP_INIT_CONTAINER, {
+        image: c.image ?? (bootstrapImage ? ecs.ContainerImage.fromRegistry(bootstrapImage) : image),
+        essential: false,
+        user: '0',
+        entryPoint: ['chmod'],
+        command: ['1777', '/tmp'],
+        readonlyRootFilesystem: true,
+        logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: TMP_INIT_CONTAINER, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+      });
+      init.addMountPoints(tmp);
+      container.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.COMPLETE });
+    }
   }
   return { taskDefinition, container, logGroup };
+}
+
+/**
+ * The health check without an unresolved interval or timeout: aws-cdk-lib compares them with
+ * numbers at synth and would refuse a token, which the template then gets as an override.
+ */
+function resolvedHealthCheck(hc: ecs.HealthCheck | undefined): ecs.HealthCheck | undefined {
+  if (!hc) return undefined;
+  return {
+    ...hc,
+    interval: hc.interval?.isUnresolved() ? undefined : hc.interval,
+    timeout: hc.timeout?.isUnresolved() ? undefined : hc.timeout,
+  };
+}
+
+function overrideUnresolvedHealthCheck(taskDefinition: ecs.FargateTaskDefinition, hc: ecs.HealthCheck | undefined): void {
+  const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+  for (const [key, value] of [['Interval', hc?.interval], ['Timeout', hc?.timeout]] as Array<[string, Duration | undefined]>) {
+    if (value?.isUnresolved()) cfn.addPropertyOverride(`ContainerDefinitions.0.HealthCheck.${key}`, value.toSeconds());
+  }
 }

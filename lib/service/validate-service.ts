@@ -1,14 +1,21 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import { DeploymentKind } from '../deployment/deployment';
+import { AlarmOptions, HealthOptions, RepositoryOptions } from './options';
+import { validateCapacity } from './validate-capacity';
+import { validateContainer } from './validate-container';
+import { validateServiceScaling } from './validate-scaling';
+import { BlueGreenOptions, Deployment, DeploymentKind, HookEvent } from '../deployment/deployment';
+import { validateSmokeTest } from '../deployment/smoke-test-settings';
+import type { MicroserviceProps } from './microservice';
+import { validatePipeline } from '../pipeline/validate-pipeline';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import type { MicroserviceProps } from './microservice';
-import { validateContainer } from './task';
 
 const SERVICE_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MAX_SERVICE_ID_LENGTH = 32;
 /** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */
 const MAX_DELIVERY_NAME_LENGTH = 100;
+/** CloudFormation's limit on the bake times of an ECS canary or linear deployment: 33 hours. */
+const MAX_ECS_DEPLOYMENT_MINUTES = 33 * 60;
 
 /** Checks every prop of a service that can be judged at synth; records the problems in `p`. */
 export function validateService(p: Problems, id: string, props: MicroserviceProps, port: number, minTasks: number, maxTasks: number): void {
@@ -25,86 +32,154 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     p.add('deployment', 'Deployment.blueGreen()', 'the ECS deployment controller for a service using Service Connect (CodeDeploy cannot deploy it)',
       'use Deployment.ecsBlueGreen() with the same options, or turn serviceConnect off');
   }
-  props.source?._validate(p, 'source');
-  const approval = props.pipeline?.approval;
-  if (approval) {
-    p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, 'pipeline.approval', approval,
-      'emails or a topic that tells someone an approval is waiting', 'add approval.emails (addresses) or approval.topic (an SNS topic)');
-  }
   p.require(SERVICE_ID.test(id) && id.length <= MAX_SERVICE_ID_LENGTH, 'id', id,
     `1 to ${MAX_SERVICE_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the service, and target groups allow 32 characters)`,
     "use a short name such as 'Orders'");
   validateContainer(p, props.container ?? {});
   p.intRange('container.port', port, 1, 65535);
-  const testPort = (props.loadBalancer ?? props.platform.defaultLoadBalancer).testListenerPort;
-  if (!Token.isUnresolved(port) && !Token.isUnresolved(testPort)) {
-    p.require(port !== testPort, 'container.port', port,
-      `a port other than the platform's test listener port ${testPort}`,
+  const lb = props.loadBalancer ?? props.platform.defaultLoadBalancer;
+  p.require(props.platform.loadBalancers.includes(lb), 'loadBalancer', lb.node.path,
+    `a load balancer of ${props.platform.node.path} (platform.loadBalancers)`, 'pass platform.defaultLoadBalancer or one made with platform.addLoadBalancer(id)');
+  if (!Token.isUnresolved(port) && !Token.isUnresolved(lb.testListenerPort)) {
+    p.require(port !== lb.testListenerPort, 'container.port', port,
+      `a port other than the platform's test listener port ${lb.testListenerPort}`,
       'change the container port, or the platform\'s `testListenerPort`');
   }
-  const s = props.scaling ?? {};
-  p.intRange('scaling.minTasks', s.minTasks, 0, 5000);
-  p.intRange('scaling.maxTasks', s.maxTasks, 1, 5000);
-  if (!Token.isUnresolved(minTasks) && !Token.isUnresolved(maxTasks)) {
-    p.require(minTasks <= maxTasks, 'scaling.minTasks', minTasks, `at most scaling.maxTasks (${maxTasks})`, 'lower minTasks or raise maxTasks');
-    if (props.desiredCount !== undefined && !Token.isUnresolved(props.desiredCount)) {
-      p.require(props.desiredCount >= minTasks && props.desiredCount <= maxTasks, 'desiredCount', props.desiredCount,
-        `a count from scaling.minTasks (${minTasks}) to scaling.maxTasks (${maxTasks})`, 'move desiredCount inside the scaling range, or omit it');
-    }
+  validateServiceScaling(p, props.scaling ?? {}, minTasks, maxTasks, props.desiredCount);
+  if (props.desiredCount !== undefined && !props.container?.image) {
+    p.warn('cdk-container-platform:desired-count-ignored', 'desiredCount applies only with container.image: a service that runs the image of its '
+      + 'repository starts with 0 tasks and scales to scaling.minTasks when its first image is deployed. Remove desiredCount, or set container.image.');
   }
-  for (const key of ['cpuPercent', 'memoryPercent'] as const) p.intRange(`scaling.${key}`, s[key], 1, 100);
-  p.intRange('scaling.requestsPerTarget', s.requestsPerTarget, 1, 1_000_000);
-  const a = props.alarms ?? {};
-  for (const key of ['cpuPercent', 'memoryPercent'] as const) p.intRange(`alarms.${key}`, a[key], 1, 100);
-  p.intRange('alarms.evaluationPeriods', a.evaluationPeriods, 1, 60);
-  const h = props.health ?? {};
-  p.intRange('health.healthyThresholdCount', h.healthyThresholdCount, 2, 10);
-  p.intRange('health.unhealthyThresholdCount', h.unhealthyThresholdCount, 2, 10);
-  checkSeconds(p, 'health.interval', h.interval, 5, 300);
-  checkSeconds(p, 'health.timeout', h.timeout, 2, 120);
-  checkSeconds(p, 'health.deregistrationDelay', h.deregistrationDelay, 0, 3600);
-  checkSeconds(p, 'health.gracePeriod', h.gracePeriod, 0, 2147483647);
-  if (h.interval && h.timeout && !h.interval.isUnresolved() && !h.timeout.isUnresolved()) {
-    p.require(h.timeout.toSeconds() < h.interval.toSeconds(), 'health.timeout', `${h.timeout.toSeconds()} seconds`,
-      `less than health.interval (${h.interval.toSeconds()} seconds)`, 'shorten the timeout or lengthen the interval');
-  }
-  p.require(!(props.pipeline && !props.source), 'pipeline', 'set', 'pipeline options only together with `source`',
-    'add `source` (for example Source.codeCommit()) or remove `pipeline`');
+  validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
+  validateAlarms(p, props.alarms ?? {});
+  validateHealth(p, props.health ?? {});
+  validatePipeline(p, props.source, props.pipeline);
   p.require(!(props.source && props.container?.image), 'container.image', 'set', 'no fixed image when the service has a `source` (the pipeline builds the image)',
     'remove `container.image`, or remove `source` to run the fixed image');
-  const deployment = props.deployment;
-  if (deployment?.isBlueGreen) {
-    // CodeDeploy allows 48 hours of termination wait; the ECS controller 24 hours of bake time and steps.
-    const ecsNative = deployment.kind === DeploymentKind.ECS_BLUE_GREEN;
-    const maxWait = ecsNative ? 1440 : DEFAULTS.maxTerminationWait.toMinutes();
-    const waitLimit = ecsNative ? 'the ECS bake-time maximum, 24 hours' : "CodeDeploy's maximum, 48 hours";
-    const traffic = deployment.blueGreenOptions?.traffic;
-    if (traffic && traffic.kind !== 'ALL_AT_ONCE') {
-      p.intRange('deployment.traffic.percent', traffic.percent, 1, 99, 'shift between 1 and 99 percent per step');
-      if (ecsNative && traffic.kind === 'LINEAR' && !Token.isUnresolved(traffic.percent) && traffic.percent < 3) {
-        p.add('deployment.traffic.percent', traffic.percent, 'at least 3 percent per step for the ECS LINEAR strategy', 'shift 3 percent or more per step');
-      }
-      if (!traffic.interval.isUnresolved()) {
-        const minutes = traffic.interval.toSeconds() / 60;
-        p.require(Number.isInteger(minutes) && minutes >= 1 && (!ecsNative || minutes <= 1440), 'deployment.traffic.interval', `${traffic.interval.toSeconds()} seconds`,
-          ecsNative ? 'a whole number of minutes from 1 to 1440' : 'a whole number of minutes, at least 1',
-          ecsNative ? 'use Duration.minutes(n) with 1 <= n <= 1440' : 'use Duration.minutes(n) with n >= 1');
-      }
-    }
-    const wait = deployment.blueGreenOptions?.terminationWait;
-    if (wait && !wait.isUnresolved()) {
-      const minutes = wait.toSeconds() / 60;
-      p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds()} seconds`,
-        `whole minutes from 0 to ${maxWait} (${waitLimit})`, 'use Duration.minutes(n) within that range');
-    }
-    const validEvents = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'];
-    (deployment.blueGreenOptions?.hooks ?? []).forEach((hook, i) => p.require(validEvents.includes(hook.lifecycleEvent),
-      `deployment.hooks[${i}].lifecycleEvent`, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value'));
+  validateRepositoryOptions(p, props.repository);
+  if (props.deployment?.isBlueGreen) {
+    validateBlueGreen(p, props.deployment);
+    validateSmokeTest(p, props.deployment.blueGreenOptions?.smokeTest, props.routing);
   }
 }
 
-function checkSeconds(p: Problems, prop: string, value: Duration | undefined, min: number, max: number): void {
-  if (!value || value.isUnresolved()) return;
-  const s = value.toSeconds();
-  p.require(Number.isInteger(s) && s >= min && s <= max, prop, `${s} seconds`, `whole seconds from ${min} to ${max}`, `use Duration.seconds(n) within that range`);
+/** Props that a repository you pass makes meaningless: refused rather than ignored. */
+export function validateRepositoryOptions(p: Problems, r: RepositoryOptions | undefined): void {
+  if (!r?.repository) return;
+  if (r.keepImages !== undefined) {
+    p.add('repository.keepImages', r.keepImages, 'nothing with `repository.repository` (the platform does not change the lifecycle of a repository you pass)',
+      'remove keepImages, or set the lifecycle rules on your repository');
+  }
+  if (r.encryptionKey) {
+    p.add('repository.encryptionKey', r.encryptionKey.node.path, 'nothing with `repository.repository` (a repository you pass keeps its own encryption)',
+      'remove encryptionKey');
+  }
+}
+
+/**
+ * Alarm thresholds. A one-minute alarm evaluates at most a day of periods.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+function validateAlarms(p: Problems, a: AlarmOptions): void {
+  if (a.http5xxPerMinute !== undefined && !Token.isUnresolved(a.http5xxPerMinute)) {
+    p.require(a.http5xxPerMinute >= 1, 'alarms.http5xxPerMinute', a.http5xxPerMinute,
+      'a number of at least 1 (the alarm fires at this many 5xx responses a minute, so 0 or less fires always)', 'raise the threshold');
+  }
+  if (a.p99Latency && !a.p99Latency.isUnresolved()) {
+    const ms = a.p99Latency.toMilliseconds({ integral: false });
+    p.require(ms > 0, 'alarms.p99Latency', `${ms} ms`, 'more than 0 ms', 'use a duration such as Duration.seconds(2)');
+  }
+  for (const key of ['cpuPercent', 'memoryPercent'] as const) p.intRange(`alarms.${key}`, a[key], 1, 100);
+  p.intRange('alarms.evaluationPeriods', a.evaluationPeriods, 1, 1440,
+    'use at most 1440 one-minute periods (CloudWatch evaluates at most one day of them)');
+}
+
+/**
+ * Target-group health checks, draining and the ECS grace period.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (healthCheckGracePeriodSeconds)
+ */
+function validateHealth(p: Problems, h: HealthOptions): void {
+  p.intRange('health.healthyThresholdCount', h.healthyThresholdCount, 2, 10);
+  p.intRange('health.unhealthyThresholdCount', h.unhealthyThresholdCount, 2, 10);
+  p.seconds('health.interval', h.interval, 5, 300);
+  p.seconds('health.timeout', h.timeout, 2, 120);
+  p.seconds('health.deregistrationDelay', h.deregistrationDelay, 0, 3600);
+  p.seconds('health.gracePeriod', h.gracePeriod, 0, 2147483647);
+  if (h.interval && h.timeout && !h.interval.isUnresolved() && !h.timeout.isUnresolved()) {
+    const interval = h.interval.toSeconds({ integral: false });
+    const timeout = h.timeout.toSeconds({ integral: false });
+    p.require(timeout < interval, 'health.timeout', `${timeout} seconds`, `less than health.interval (${interval} seconds)`, 'shorten the timeout or lengthen the interval');
+  }
+}
+
+/**
+ * The traffic shift, the termination wait and the hooks of a blue/green policy. CodeDeploy runs
+ * one function per lifecycle event of an ECS deployment.
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_TimeBasedCanary.html (percentage, interval in minutes)
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BlueInstanceTerminationOption.html (at most 2880 minutes)
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (3 to 100 percent, 0 to 1440 minutes)
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html
+ */
+function validateBlueGreen(p: Problems, deployment: Deployment): void {
+  const options: BlueGreenOptions = deployment.blueGreenOptions ?? {};
+  // CodeDeploy allows 48 hours of termination wait; the ECS controller 24 hours of bake time and steps.
+  const ecsNative = deployment.kind === DeploymentKind.ECS_BLUE_GREEN;
+  const maxWait = ecsNative ? 1440 : DEFAULTS.maxTerminationWait.toMinutes();
+  const waitLimit = ecsNative ? 'the ECS bake-time maximum, 24 hours' : "CodeDeploy's maximum, 48 hours";
+  const traffic = options.traffic;
+  if (traffic && traffic.kind !== 'ALL_AT_ONCE') {
+    p.intRange('deployment.traffic.percent', traffic.percent, 1, 99, 'shift between 1 and 99 percent per step');
+    if (ecsNative && traffic.kind === 'LINEAR' && !Token.isUnresolved(traffic.percent) && traffic.percent >= 1 && traffic.percent < 3) {
+      p.add('deployment.traffic.percent', traffic.percent, 'at least 3 percent per step for the ECS LINEAR strategy', 'shift 3 percent or more per step');
+    }
+    if (!traffic.interval.isUnresolved()) {
+      const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
+      p.require(Number.isInteger(minutes) && minutes >= 1 && (!ecsNative || minutes <= 1440), 'deployment.traffic.interval', `${traffic.interval.toSeconds({ integral: false })} seconds`,
+        ecsNative ? 'a whole number of minutes from 1 to 1440' : 'a whole number of minutes, at least 1',
+        ecsNative ? 'use Duration.minutes(n) with 1 <= n <= 1440' : 'use Duration.minutes(n) with n >= 1');
+    }
+  }
+  const wait = options.terminationWait;
+  if (wait && !wait.isUnresolved()) {
+    const minutes = wait.toSeconds({ integral: false }) / 60;
+    p.require(Number.isInteger(minutes) && minutes >= 0 && minutes <= maxWait, 'deployment.terminationWait', `${wait.toSeconds({ integral: false })} seconds`,
+      `whole minutes from 0 to ${maxWait} (${waitLimit})`, 'use Duration.minutes(n) within that range');
+  }
+  if (ecsNative && traffic && traffic.kind !== 'ALL_AT_ONCE') validateEcsDuration(p, traffic.kind, traffic.percent, traffic.interval, wait);
+  const validEvents: string[] = Object.values(HookEvent);
+  const smokeTest = options.smokeTest?.enabled ?? true;
+  const onePerEvent = 'CodeDeploy runs one function per lifecycle event of an ECS deployment';
+  const used = new Set<string>();
+  (options.hooks ?? []).forEach((hook, i) => {
+    const prop = `deployment.hooks[${i}].lifecycleEvent`;
+    if (!validEvents.includes(hook.lifecycleEvent)) {
+      p.add(prop, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value');
+    } else if (!ecsNative && smokeTest && hook.lifecycleEvent === HookEvent.AFTER_ALLOW_TEST_TRAFFIC) {
+      p.warn('cdk-container-platform:hook-beside-smoke-test', `${prop} is AfterAllowTestTraffic, where the built-in smoke test also runs; `
+        + `${onePerEvent}. Move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }.`);
+    } else if (!ecsNative && used.has(hook.lifecycleEvent)) {
+      p.add(prop, hook.lifecycleEvent, `an event no other hook uses (${onePerEvent})`, 'call both from one function, or move one to another event');
+    }
+    used.add(hook.lifecycleEvent);
+  });
+}
+
+/**
+ * CloudFormation refuses an ECS canary or linear deployment whose bake times add up to more than
+ * 33 hours: bake time + canary bake time, or bake time + step bake time x steps (100 / percent - 1
+ * when the percent divides 100, else its floor).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-canaryconfiguration.html
+ */
+function validateEcsDuration(p: Problems, kind: string, percent: number, interval: Duration, wait: Duration | undefined): void {
+  const bake = wait ?? DEFAULTS.terminationWait;
+  if (Token.isUnresolved(percent) || interval.isUnresolved() || bake.isUnresolved() || percent < 1 || percent > 99) return;
+  const steps = kind === 'CANARY' ? 1 : 100 % percent === 0 ? 100 / percent - 1 : Math.floor(100 / percent);
+  const total = bake.toSeconds({ integral: false }) / 60 + (interval.toSeconds({ integral: false }) / 60) * steps;
+  p.require(total <= MAX_ECS_DEPLOYMENT_MINUTES, 'deployment', `${total} minutes of bake time`,
+    `an ECS-native shift whose bake times add up to at most 33 hours (${MAX_ECS_DEPLOYMENT_MINUTES} minutes): terminationWait + traffic.interval`
+    + (kind === 'CANARY' ? '' : ` x ${steps} steps`), 'shorten terminationWait or traffic.interval, or shift more percent per step');
 }

@@ -9,11 +9,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
-import { JOB_DEFAULTS } from '../private/defaults';
 import { EventTrigger } from './event-trigger';
 import { validateEventPattern } from './event-pattern';
 import { validateNoDeployment, validateReserved, validateWorkload } from './private';
-import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
+import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
 import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { Deployment } from '../deployment/deployment';
@@ -70,9 +69,12 @@ export class EventTask extends Construct {
         "a JSON path into the event such as '$.detail.object.key'", "start the path with '$.'");
     }
     validateReserved(p, props, Object.keys(trigger.environment));
+    p.require(trigger.prefix !== '', 'trigger.prefix', trigger.prefix, 'a key prefix of 1 or more characters',
+      "omit prefix to start a task for every object, or write one such as 'uploads/'");
     p.throwIfAny();
 
     const { platform } = props;
+    const retry = retrySettings(props);
     const built = buildRunTask(this, id, props, {});
     this.taskName = built.name;
     this.repository = built.repository;
@@ -104,9 +106,12 @@ export class EventTask extends Construct {
         environment: Object.entries(trigger.environment).map(([name, path]) => ({ name, value: events.EventField.fromPath(path) })),
       }],
       deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: props.retryAttempts ?? JOB_DEFAULTS.retryAttempts,
-      maxEventAge: props.maxEventAge ?? JOB_DEFAULTS.maxEventAge,
+      retryAttempts: retry.retryAttempts,
+      maxEventAge: retry.maxEventAge,
     }));
+    for (const [key, value] of Object.entries(retry.overrides)) {
+      (this.rule.node.defaultChild as events.CfnRule).addPropertyOverride(`Targets.0.RetryPolicy.${key}`, value);
+    }
     if (built.deployedState) {
       // The image is released by the pipeline: every event starts the family's latest revision.
       (this.rule.node.defaultChild as events.CfnRule).addPropertyOverride('Targets.0.EcsParameters.TaskDefinitionArn', built.familyArn);

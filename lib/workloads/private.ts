@@ -8,7 +8,9 @@ import { Deployment } from '../deployment/deployment';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { SecureRepository } from '../registry/secure-repository';
-import { validateContainer } from '../service/task';
+import { validateContainer } from '../service/validate-container';
+import { validateRepositoryOptions } from '../service/validate-service';
+import { validatePipeline } from '../pipeline/validate-pipeline';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 
@@ -24,11 +26,11 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
     "use a short name such as 'Thumbnails'");
   const c = props.container ?? {};
   validateContainer(p, c);
+  p.require(c.port === undefined, 'container.port', c.port, 'nothing: nothing connects to a worker or a task', 'remove it');
   p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
-  props.source?._validate(p, 'source');
-  p.require(!(props.pipeline && !props.source), 'pipeline', 'set', 'pipeline options only together with `source`',
-    'add `source` (for example Source.codeCommit()) or remove `pipeline`');
+  validatePipeline(p, props.source, props.pipeline);
+  validateRepositoryOptions(p, props.repository);
   p.require(!(props.source && c.image), 'container.image', 'set', 'no fixed image when the workload has a `source` (the pipeline builds the image)',
     'remove `container.image`, or remove `source` to run the fixed image');
   if (props.source && props.repository?.repository) {

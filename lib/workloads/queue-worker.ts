@@ -17,6 +17,7 @@ import { Deployment } from '../deployment/deployment';
 import { acknowledge } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { Capacity } from '../service/capacity';
+import { validateCapacity } from '../service/validate-capacity';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
 import { buildTaskDefinition } from '../service/task';
 
@@ -60,8 +61,9 @@ export interface WorkerScalingOptions {
    */
   readonly messagesPerTask?: number;
   /**
-   * The scale-out steps on the visible messages (`lower` bounds and task changes).
-   * The worker always scales in to `minTasks` once nothing is waiting or in flight.
+   * The scale-out steps on the visible messages (1 to 39 intervals from 0 up, each adding at
+   * least one task). Not with `messagesPerTask`. The worker always scales in to `minTasks`
+   * once nothing is waiting or in flight.
    * @default - +1 task from 1 visible message, +2 from 100, +5 from 500
    */
   readonly steps?: appscaling.ScalingInterval[];
@@ -134,15 +136,17 @@ export class QueueWorker extends Construct {
     validateWorkload(p, this, id, props);
     validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
     validateQueueScaling(p, props.scaling, minTasks, maxTasks);
+    validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
     p.require(!this.deployment.isBlueGreen, 'deployment', this.deployment.kind,
       'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
       'use Deployment.rolling() or Deployment.immutable()');
     p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
       'remove `queueOptions`, or remove `queue` to let the worker create one');
     const q = props.queueOptions ?? {};
+    // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (maxReceiveCount, VisibilityTimeout 0-43200 s)
     p.intRange('queueOptions.maxReceiveCount', q.maxReceiveCount, 1, 1000);
     if (q.visibilityTimeout && !q.visibilityTimeout.isUnresolved()) {
-      const s = q.visibilityTimeout.toSeconds();
+      const s = q.visibilityTimeout.toSeconds({ integral: false });
       p.require(Number.isInteger(s) && s >= 0 && s <= 43200, 'queueOptions.visibilityTimeout', `${s} seconds`,
         'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
     }
@@ -166,6 +170,7 @@ export class QueueWorker extends Construct {
       });
     }
 
+    platform._reachQueues();
     const container = props.container ?? {};
     this.repository = workloadRepository(this, props);
     const handler = serviceStateFunction(platform, platform.cluster);
@@ -179,7 +184,8 @@ export class QueueWorker extends Construct {
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
     const env = { ...container.environment, QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName };
-    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME);
+    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
+      container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
     this.taskDefinition = task.taskDefinition;
     this.container = task.container;
     this.logGroup = task.logGroup;

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, workloadName, workloadRepository } from './private';
 import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { JOB_DEFAULTS } from '../private/defaults';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Problems } from '../private/errors';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
@@ -32,10 +33,34 @@ export interface BuiltRunTask {
   readonly familyArn: string;
 }
 
+/**
+ * The retry settings to give aws-cdk-lib's targets, and the template's own values: the targets
+ * compare them with their limits at synth and would refuse an unresolved token, so a token
+ * goes into the template as an override of `RetryPolicy` instead.
+ * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+ */
+export function retrySettings(r: RunRetryOptions): { retryAttempts: number; maxEventAge: Duration; overrides: Record<string, number> } {
+  const attempts = r.retryAttempts ?? JOB_DEFAULTS.retryAttempts;
+  const age = r.maxEventAge ?? JOB_DEFAULTS.maxEventAge;
+  const overrides: Record<string, number> = {};
+  if (Token.isUnresolved(attempts)) overrides.MaximumRetryAttempts = attempts;
+  if (age.isUnresolved()) overrides.MaximumEventAgeInSeconds = age.toSeconds();
+  return {
+    retryAttempts: Token.isUnresolved(attempts) ? JOB_DEFAULTS.retryAttempts : attempts,
+    maxEventAge: age.isUnresolved() ? JOB_DEFAULTS.maxEventAge : age,
+    overrides,
+  };
+}
+
+/**
+ * Retries 0-185, event age 60-86400 seconds.
+ * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
+ */
 export function validateRetry(p: Problems, r: RunRetryOptions): void {
   p.intRange('retryAttempts', r.retryAttempts, 0, 185);
   if (r.maxEventAge && !r.maxEventAge.isUnresolved()) {
-    const s = r.maxEventAge.toSeconds();
+    const s = r.maxEventAge.toSeconds({ integral: false });
     p.require(Number.isInteger(s) && s >= 60 && s <= 86400, 'maxEventAge', `${s} seconds`,
       'whole seconds from 60 (1 minute) to 86400 (24 hours)', 'use Duration.minutes(n) or Duration.hours(n) within that range');
   }
@@ -59,7 +84,8 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
   });
   const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
   const env = { ...container.environment, ...environment };
-  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME);
+  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
+    container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`);
   if (deployedState) {
     deployedState.watch(task.taskDefinition);
     repository.grantPull(task.taskDefinition.obtainExecutionRole());

@@ -7,15 +7,15 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
-import { JOB_DEFAULTS } from '../private/defaults';
 import { validateNoDeployment, validateWorkload } from './private';
-import { allowFamily, buildRunTask, runTaskPipeline, validateRetry } from './run-task';
-import { validateScheduleExpression } from './schedule-expression';
+import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
+import { validateScheduleExpression } from '../private/schedule-expression';
 import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { Deployment } from '../deployment/deployment';
 import { Problems } from '../private/errors';
 import { Capacity } from '../service/capacity';
+import { validateCapacity } from '../service/validate-capacity';
 
 /** Properties of a {@link ScheduledJob}. */
 export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {
@@ -71,10 +71,12 @@ export class ScheduledJob extends Construct {
     validateWorkload(p, this, id, props);
     validateRetry(p, props);
     validateScheduleExpression(p, 'schedule', props.schedule.expressionString);
+    validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
     validateNoDeployment(p, props.deployment, 'a scheduled job');
     p.throwIfAny();
 
     const { platform } = props;
+    const retry = retrySettings(props);
     const built = buildRunTask(this, id, props, {});
     this.jobName = built.name;
     this.repository = built.repository;
@@ -100,10 +102,13 @@ export class ScheduledJob extends Construct {
         enableEcsManagedTags: true,
         propagateTags: true,
         deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: props.retryAttempts ?? JOB_DEFAULTS.retryAttempts,
-        maxEventAge: props.maxEventAge ?? JOB_DEFAULTS.maxEventAge,
+        retryAttempts: retry.retryAttempts,
+        maxEventAge: retry.maxEventAge,
       }),
     });
+    for (const [key, value] of Object.entries(retry.overrides)) {
+      (this.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride(`Target.RetryPolicy.${key}`, value);
+    }
     if (built.deployedState) {
       // The image is released by the pipeline: every run starts the family's latest revision.
       (this.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride('Target.EcsParameters.TaskDefinitionArn', built.familyArn);

@@ -1,5 +1,6 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -69,6 +70,10 @@ export function addFlatStack(app: App): void {
     deployment: Deployment.blueGreen(),
     source: Source.codeCommit({ initialCode: APP_CODE }),
   });
-  isolated.addService('Ledger', { routing: Routing.path('/ledger/*'), container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27') } });
+  // Isolated subnets pull from Amazon ECR only: the image of an ECR pull through cache of ECR Public.
+  isolated.addService('Ledger', {
+    routing: Routing.path('/ledger/*'),
+    container: { image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'NginxCache', 'ecr-public/docker/library/nginx'), '1.27') },
+  });
   new PlatformDashboard(stack, 'IsolatedDashboard', { platform: isolated });
 }

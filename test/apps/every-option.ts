@@ -95,7 +95,7 @@ function addNestedStack(app: App): void {
   const orders = platform.addService('Orders', {
     routing: Routing.path('/orders/*'),
     container: {
-      port: 3000, cpu: 512, memoryMiB: 1024, cpuArchitecture: ecs.CpuArchitecture.ARM64, ephemeralStorageGiB: 30,
+      port: 3000, cpu: 512, memoryMiB: 1024, cpuArchitecture: ecs.CpuArchitecture.X86_64, ephemeralStorageGiB: 30,
       environment: { STAGE: 'prod' },
       secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(user.secret), API_URL: ecs.Secret.fromSsmParameter(user.parameter) },
       healthCheckPath: '/health',
@@ -128,6 +128,8 @@ function addNestedStack(app: App): void {
 
   platform.addService('Catalog', {
     routing: Routing.host('catalog.example.com'),
+    // Fargate Spot runs X86_64 tasks only: the ARM64 service runs on demand.
+    container: { cpuArchitecture: ecs.CpuArchitecture.ARM64 },
     deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(20, Duration.minutes(2)), smokeTest: { enabled: false } }),
     source: Source.connection({ connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', owner: 'example', repo: 'catalog', branch: 'release' }),
     pipeline: { approval: { topic: user.topic } },

@@ -266,17 +266,17 @@ describe('the smoke test of a host-routed service', () => {
     const { template } = serviceFixture({ routing: Routing.host('*.example.com'), deployment: Deployment.blueGreen(), container: { healthCheckPath: '/health' } });
     // THEN
     const parameter = Object.values(template.findResources('AWS::SSM::Parameter'))[0] as any;
-    expect(JSON.parse(flatten(parameter.Properties.Value))).toEqual(expect.objectContaining({ host: 'smoke.example.com', path: '/health', expectedStatus: [200] }));
+    expect(JSON.parse(flatten(parameter.Properties.Value))).toEqual(expect.objectContaining({ host: 'smoke.example.com', path: '/health', expectedStatus: [] }));
   });
 
   test('uses the smokeTest path, expected codes and attempts when given', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture({
-      deployment: Deployment.blueGreen({ smokeTest: { path: '/ready', expectedStatusCodes: [200, 204], attempts: 3 } }),
+      deployment: Deployment.blueGreen({ smokeTest: { path: '/orders/ready', expectedStatusCodes: [200, 204], attempts: 3 } }),
     });
     // THEN
     const parameter = Object.values(template.findResources('AWS::SSM::Parameter'))[0] as any;
-    expect(JSON.parse(flatten(parameter.Properties.Value))).toEqual(expect.objectContaining({ path: '/ready', expectedStatus: [200, 204], attempts: 3 }));
+    expect(JSON.parse(flatten(parameter.Properties.Value))).toEqual(expect.objectContaining({ path: '/orders/ready', expectedStatus: [200, 204], attempts: 3 }));
   });
 });
 

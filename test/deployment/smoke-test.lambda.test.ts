@@ -4,6 +4,8 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { handler, passes, smokeTest, SmokeTestSettings } from '../../lib/deployment/smoke-test.lambda';
+import { SMOKE_TEST_TIMING } from '../../lib/deployment/smoke-test-timing';
+import { PLATFORM_NOT_FOUND_BODY } from '../../lib/platform/not-found';
 
 /** The built-in smoke test: a real HTTP server on 127.0.0.1 plays the load balancer's test listener. */
 
@@ -27,18 +29,29 @@ const HOOK_EVENT = { DeploymentId: 'd-ABCDEF123', LifecycleEventHookExecutionId:
 const PREFIX = '/cdk-container-platform/smoke-test/';
 
 describe('passes', () => {
+  // With no codes given, a real success: 2xx or 3xx, what the target group's health check accepts.
   test.each([
-    [200, [200], true],
-    [204, [200, 204], true],
-    [204, [200], false],
-    [404, [], true],
-    [499, [], true],
-    [500, [], false],
-    [302, [], true],
-    [199, [], false],
-    [500, [500], true],
-  ])('status %d with expected %p passes: %p', (status, expected, result) => {
-    expect(passes(status, expected)).toBe(result);
+    [200, 'ok', [], true],
+    [204, '', [], true],
+    [302, '', [], true],
+    [399, '', [], true],
+    [199, '', [], false],
+    [400, '', [], false],
+    [404, 'Not Found', [], false],
+    [499, '', [], false],
+    [500, '', [], false],
+    [200, 'ok', [200], true],
+    [204, '', [200, 204], true],
+    [204, '', [200], false],
+    [500, '', [500], true],
+    [404, 'no such order', [404], true],
+  ])('status %d with body %p and expected %p passes: %p', (status, body, expected, result) => {
+    expect(passes(status, body, expected)).toBe(result);
+  });
+
+  test('never accepts the platform\'s own 404, even when 404 is an expected code', () => {
+    expect(passes(404, PLATFORM_NOT_FOUND_BODY, [404])).toBe(false);
+    expect(passes(404, `${PLATFORM_NOT_FOUND_BODY}\n`, [])).toBe(false);
   });
 });
 
@@ -46,6 +59,7 @@ describe('handler', () => {
   let server: http.Server;
   let requests: Array<{ path?: string; host?: string }>;
   let status: number;
+  let body: string;
   let settings: SmokeTestSettings;
   const savedPrefix = process.env.PARAMETER_PREFIX;
 
@@ -53,7 +67,7 @@ describe('handler', () => {
     server = http.createServer((req, res) => {
       requests.push({ path: req.url, host: req.headers.host });
       res.statusCode = status;
-      res.end('ok');
+      res.end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     process.env.PARAMETER_PREFIX = PREFIX;
@@ -68,6 +82,7 @@ describe('handler', () => {
   beforeEach(() => {
     requests = [];
     status = 200;
+    body = 'ok';
     settings = {
       loadBalancerName: 'app/Test-Platform/0123456789abcdef',
       port: (server.address() as AddressInfo).port,
@@ -166,7 +181,7 @@ describe('handler', () => {
       server.on('request', (req, res) => {
         requests.push({ path: req.url, host: req.headers.host });
         res.statusCode = status;
-        res.end('ok');
+        res.end(body);
       });
     }
   });
@@ -203,6 +218,92 @@ describe('handler', () => {
     // THEN
     expect(reported()).toEqual(expect.objectContaining({ status: 'Failed' }));
     expect(result).toEqual({ hookStatus: 'FAILED' });
+  });
+
+  test('reports Failed when the request reaches the platform\'s 404 default action instead of the service', async () => {
+    // GIVEN the test listener answers with the platform's default action (no rule matched), and any success is expected
+    status = 404;
+    body = PLATFORM_NOT_FOUND_BODY;
+    settings = { ...settings, expectedStatus: [] };
+    // WHEN
+    const result = await handler(HOOK_EVENT);
+    // THEN
+    expect(reported()).toEqual(expect.objectContaining({ status: 'Failed' }));
+    expect(result).toEqual({ hookStatus: 'FAILED' });
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('the platform\'s 404 default action answered'));
+  });
+
+  test('reports Failed before the function times out when the service never answers', async () => {
+    // GIVEN a listener that accepts connections and never answers, and a function with little time left
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    settings = { ...settings, port: (silent.address() as AddressInfo).port, attempts: 3 };
+    const context = { getRemainingTimeInMillis: () => SMOKE_TEST_TIMING.reportReserveMs + 300 };
+    try {
+      // WHEN
+      const started = Date.now();
+      const result = await handler(HOOK_EVENT, context);
+      // THEN Failed is reported about 300 ms in, not when the requests time out
+      expect(Date.now() - started).toBeLessThan(SMOKE_TEST_TIMING.requestTimeoutMs);
+      expect(reported()).toEqual(expect.objectContaining({ status: 'Failed' }));
+      expect(result).toEqual({ hookStatus: 'FAILED' });
+      expect(console.error).toHaveBeenCalledWith(expect.stringContaining('ran out of time'));
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  test('retries the report when PutLifecycleEventHookExecutionStatus throws', async () => {
+    // GIVEN CodeDeploy throttles the first report
+    let puts = 0;
+    mockCodeDeploySend.mockImplementation(async (command: unknown) => {
+      if (command instanceof GetDeploymentCommand) return { deploymentInfo: { deploymentGroupName: 'Test-Orders' } };
+      if (puts++ === 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return {};
+    });
+    // WHEN
+    const result = await handler(HOOK_EVENT);
+    // THEN the same status is sent again
+    const statuses = mockCodeDeploySend.mock.calls.map(([c]) => c).filter((c) => c instanceof PutLifecycleEventHookExecutionStatusCommand).map((c) => c.input.status);
+    expect(statuses).toEqual(['Succeeded', 'Succeeded']);
+    expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
+  });
+
+  test('does not repeat a report that CodeDeploy already has', async () => {
+    // GIVEN a report that CodeDeploy recorded although the answer was lost
+    mockCodeDeploySend.mockImplementation(async (command: unknown) => {
+      if (command instanceof GetDeploymentCommand) return { deploymentInfo: { deploymentGroupName: 'Test-Orders' } };
+      throw Object.assign(new Error('already completed'), { name: 'LifecycleEventAlreadyCompletedException' });
+    });
+    // WHEN
+    const result = await handler(HOOK_EVENT);
+    // THEN
+    reported();
+    expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
+  });
+
+  test('fails the invocation when every report attempt throws', async () => {
+    // GIVEN CodeDeploy refuses every report
+    mockCodeDeploySend.mockImplementation(async (command: unknown) => {
+      if (command instanceof GetDeploymentCommand) return { deploymentInfo: { deploymentGroupName: 'Test-Orders' } };
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    });
+    // WHEN / THEN the invocation ends in an error after the attempts, so that it is visible in the function's errors
+    await expect(handler(HOOK_EVENT)).rejects.toThrow('Rate exceeded');
+    const puts = mockCodeDeploySend.mock.calls.filter(([c]) => c instanceof PutLifecycleEventHookExecutionStatusCommand);
+    expect(puts).toHaveLength(SMOKE_TEST_TIMING.reportAttempts);
+  });
+
+  test('stops attempting when too little time is left for another attempt', async () => {
+    // GIVEN a service that answers 503, and after the first attempt less time left than a request may take
+    status = 503;
+    const remaining = () => SMOKE_TEST_TIMING.requestTimeoutMs - 1;
+    // WHEN
+    const problem = await smokeTest({ ...settings, attempts: 5 }, 1, remaining);
+    // THEN
+    expect(requests).toHaveLength(1);
+    expect(problem).toBe('stopped after 1 of 5 attempts, the time left is too short for another: /orders/health answered 503, expected 200');
   });
 
   test('as an ECS lifecycle hook reports nothing to CodeDeploy and returns the hook status', async () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ContainerPlatform, Routing } from '../../lib';
+import { ContainerPlatform, PlatformTemplates, Routing } from '../../lib';
 import { COMPLETE, README, ReadmeBlock, readmeBlocks } from './readme/blocks';
 import { CompiledBlock, compileBlocks } from './readme/compile';
 import { README_ENV, readmeProject, synthBlock } from './readme/run';
@@ -56,8 +56,10 @@ const CLAIMS: Record<string, (app: App) => void> = {
     expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
     // Catalog: rolling on the fixed image, no pipeline
     const catalog = template('Platform/Platform/CatalogStack');
+    // (the app, and the container that opens its read-only root's /tmp to its user)
     expect(onlyProperties(catalog, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([
-      expect.objectContaining({ Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
+      expect.objectContaining({ Name: 'app', Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
+      expect.objectContaining({ Name: 'tmp-permissions', Image: 'public.ecr.aws/my/catalog:1.4.2' }),
     ]);
     expect(onlyProperties(catalog, 'AWS::ECS::Service').DeploymentConfiguration).toMatchObject({
       MinimumHealthyPercent: 50, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true },
@@ -89,7 +91,10 @@ const CLAIMS: Record<string, (app: App) => void> = {
     // NightlyReport: at 02:00 on the fixed image
     const report = template('Platform/Platform/NightlyReportStack');
     expect(onlyProperties(report, 'AWS::Scheduler::Schedule').ScheduleExpression).toBe('cron(0 2 * * ? *)');
-    expect(onlyProperties(report, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([expect.objectContaining({ Image: 'public.ecr.aws/my/report:3' })]);
+    expect(onlyProperties(report, 'AWS::ECS::TaskDefinition').ContainerDefinitions).toEqual([
+      expect.objectContaining({ Name: 'app', Image: 'public.ecr.aws/my/report:3' }),
+      expect.objectContaining({ Name: 'tmp-permissions', Image: 'public.ecr.aws/my/report:3' }),
+    ]);
     // Thumbnail: started by uploads under incoming/, built by its pipeline
     const thumbnail = template('Platform/Platform/ThumbnailStack');
     thumbnail.hasResourceProperties('AWS::Events::Rule', {
@@ -125,6 +130,16 @@ const CLAIMS: Record<string, (app: App) => void> = {
       'Load balancer Platform/Platform/LoadBalancer2; services: Search',
     ]));
     expect(outputs).toHaveLength(2);
+  },
+  'Testing your stacks': (app) => {
+    const snapshot = PlatformTemplates.snapshot(onlyStack(app));
+    // every template, the nested service stack's included, keyed by stack path
+    expect(Object.keys(snapshot)).toEqual(['Shop', 'Shop/Platform/OrdersStack']);
+    const nested = Object.values(snapshot.Shop.Resources as Record<string, any>).find((r) => r.Type === 'AWS::CloudFormation::Stack');
+    expect(nested.Properties.TemplateURL).toBe('<template of Shop/Platform/OrdersStack>');
+    // no asset hash or version metadata left to change without a change of infrastructure
+    expect(JSON.stringify(snapshot)).not.toMatch(/[0-9a-f]{64}/);
+    expect(JSON.stringify(snapshot)).not.toContain('AWS::CDK::Metadata');
   },
 };
 

@@ -43,9 +43,18 @@ describe('the service dashboard', () => {
     const labels = widgets(service.dashboard.dashboard).slice(0, 3).map((w) => w.properties.metrics.map((m: any[]) => m[m.length - 1].label));
     expect(labels).toEqual([
       ['p50 (blue)', 'p99 (blue)', 'p50 (green)', 'p99 (green)'],
-      ['requests (blue)', 'requests (green)'],
-      ['target 5xx (blue)', 'target 4xx (blue)', 'target 5xx (green)', 'target 4xx (green)'],
+      ['requests (blue)', 'requests (green)', 'requests (blue + green)'],
+      ['target 5xx (blue)', 'target 4xx (blue)', 'target 5xx (green)', 'target 4xx (green)', 'target 5xx (blue + green)'],
     ]);
+  });
+
+  test('for blue/green, the totals fill the side without data with 0, so they never go missing', () => {
+    // GIVEN / WHEN
+    const { service } = newService({ deployment: Deployment.blueGreen({ smokeTest: { enabled: false } }) });
+    // THEN (ELB reports nothing for a target group without requests; FILL gives it 0)
+    const expressions = widgets(service.dashboard.dashboard).slice(1, 3)
+      .map((w) => w.properties.metrics.filter((m: any[]) => m[0].expression).map((m: any[]) => m[0].expression));
+    expect(expressions).toEqual([['FILL(blue, 0) + FILL(green, 0)'], ['FILL(blue, 0) + FILL(green, 0)']]);
   });
 
   test('the alarm widget lists every alarm of the service', () => {

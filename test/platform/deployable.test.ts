@@ -110,8 +110,8 @@ test('the platform dashboard of two services gives every metric of a graph its o
   new PlatformDashboard(stack, 'Dashboard', { platform });
   const body = JSON.stringify(templateOf(stack).findResources('AWS::CloudWatch::Dashboard'));
   // THEN the per-service sums use distinct metric IDs
-  expect(body).toContain('SUM([s0m0, s0m1])');
-  expect(body).toContain('SUM([s1m0])');
+  expect(body).toContain('SUM([FILL(s0m0, 0), FILL(s0m1, 0)])');
+  expect(body).toContain('SUM([FILL(s1m0, 0)])');
 });
 
 test('two platforms in one stack keep their services\' smoke-test settings apart', () => {

@@ -123,11 +123,11 @@ describe('ContainerPlatform validation', () => {
     expect(message).toContain('  - natGateways: received 3; allowed: an integer from 0 to 2. Fix: use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (2).');
   });
 
-  test('a vpcCidr outside /16../24 fails', () => {
+  test('a vpcCidr outside /16../18 fails (2 AZs of a /24 and a /20 subnet need a /18)', () => {
     // GIVEN / WHEN
     const message = platformError({ vpcCidr: '10.0.0.0/8' });
     // THEN
-    expect(message).toContain(`  - vpcCidr: received "10.0.0.0/8"; allowed: an IPv4 CIDR block with a prefix from /16 to /24. Fix: use a private range such as '10.0.0.0/16'.`);
+    expect(message).toContain(`  - vpcCidr: received "10.0.0.0/8"; allowed: an IPv4 CIDR block with a prefix from /16 to /18 (room for a /24 public and a /20 private subnet in each of the 2 availability zones). Fix: use a private range such as '10.0.0.0/16'.`);
   });
 
   test('vpc together with maxAzs fails', () => {

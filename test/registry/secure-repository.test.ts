@@ -11,6 +11,38 @@ function lifecycleRules(template: Template): any[] {
   return JSON.parse(onlyProperties(template, 'AWS::ECR::Repository').LifecyclePolicy.LifecyclePolicyText).rules;
 }
 
+/** An image of a repository: its tags and when it was pushed. */
+interface Image {
+  readonly tags: string[];
+  readonly pushedAt: number;
+}
+
+/**
+ * The first tag of every image a lifecycle policy keeps, applying ECR's documented evaluation:
+ * rules are applied by priority; an image that matches the tagging requirements of a rule
+ * cannot be expired by a rule with a lower priority, which still counts it; `tagPrefixList`
+ * matches when an image has a tag with each prefix; `imageCountMoreThan` sorts images youngest
+ * first and expires those beyond the count (ages are not simulated: every image is younger
+ * than `sinceImagePushed` days).
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lp_evaluation_rules
+ */
+function survivors(rules: any[], images: Image[]): string[] {
+  const expired = new Set<Image>();
+  const claimed = new Set<Image>();
+  for (const rule of [...rules].sort((a, b) => a.rulePriority - b.rulePriority)) {
+    const sel = rule.selection;
+    const selected = images.filter((img) => sel.tagStatus === 'any'
+      || (sel.tagStatus === 'untagged' && img.tags.length === 0)
+      || (sel.tagStatus === 'tagged' && (sel.tagPrefixList as string[]).every((prefix) => img.tags.some((t) => t.startsWith(prefix)))));
+    if (sel.countType === 'imageCountMoreThan') {
+      const youngestFirst = [...selected].sort((a, b) => b.pushedAt - a.pushedAt);
+      youngestFirst.slice(sel.countNumber).filter((img) => !claimed.has(img)).forEach((img) => expired.add(img));
+    }
+    selected.forEach((img) => claimed.add(img));
+  }
+  return images.filter((img) => !expired.has(img)).map((img) => img.tags[0]);
+}
+
 describe('the repository of a service, by default', () => {
   let template: Template;
   beforeAll(() => {
@@ -35,22 +67,38 @@ describe('the repository of a service, by default', () => {
     expect(JSON.stringify(props)).not.toContain('KMS');
   });
 
-  test('expires untagged images after 1 day, then keeps the last 30 images', () => {
+  test('never expires the bootstrap image, expires untagged images after 1 day, then keeps the last 30 images', () => {
     // THEN
     expect(lifecycleRules(template)).toEqual([
       {
         rulePriority: 1,
+        description: 'Never expire the bootstrap image: the task definition a service was created with runs it',
+        selection: { tagStatus: 'tagged', tagPrefixList: ['bootstrap'], countType: 'imageCountMoreThan', countNumber: 1 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
         description: 'Expire untagged images after 1 day',
         selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: DEFAULTS.untaggedImageExpiryDays, countUnit: 'days' },
         action: { type: 'expire' },
       },
       {
-        rulePriority: 2,
+        rulePriority: 3,
         description: 'Keep the last 30 images',
         selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: DEFAULTS.keepImages },
         action: { type: 'expire' },
       },
     ]);
+  });
+
+  test('after 45 builds keeps the bootstrap image and the last 30 images', () => {
+    // GIVEN the first build pushed one image tagged with its commit and `bootstrap`, and 44 builds followed
+    const images: Image[] = [{ tags: ['c0', 'bootstrap'], pushedAt: 0 }];
+    for (let i = 1; i < 45; i++) images.push({ tags: [`c${i}`], pushedAt: i });
+    // WHEN the repository's lifecycle policy runs
+    const kept = survivors(lifecycleRules(template), images);
+    // THEN
+    expect(kept).toEqual(['c0', ...Array.from({ length: 30 }, (_, i) => `c${15 + i}`)]);
   });
 
   test('is retained when the stack is deleted or the repository replaced', () => {
@@ -78,8 +126,8 @@ describe('repository options of a service', () => {
     // GIVEN / WHEN
     const { template } = serviceTemplate({ repository: { keepImages: 5 } });
     // THEN
-    expect(lifecycleRules(template)[1]).toEqual({
-      rulePriority: 2,
+    expect(lifecycleRules(template)[2]).toEqual({
+      rulePriority: 3,
       description: 'Keep the last 5 images',
       selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 },
       action: { type: 'expire' },

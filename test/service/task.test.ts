@@ -11,10 +11,16 @@ import { newStack, templateOf } from '../util';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/db-AbCdEf';
 
+/** The app container of the service's task definition. */
 function containerOf(template: Template): any {
-  const containers = onlyProperties(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions;
+  const containers = onlyProperties(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions.filter((c: any) => c.Name === 'app');
   expect(containers).toHaveLength(1);
   return containers[0];
+}
+
+/** Every container of the service's task definition. */
+function containersOf(template: Template): any[] {
+  return onlyProperties(template, 'AWS::ECS::TaskDefinition').ContainerDefinitions;
 }
 
 describe('the task definition, by default', () => {
@@ -53,6 +59,27 @@ describe('the task definition, by default', () => {
       MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
     });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Volumes: [{ Name: 'tmp' }] });
+  });
+
+  test('makes /tmp writable for any user: a first container opens it (1777) as root before the app starts', () => {
+    // Fargate's bind mounts are owned by root with mode 0755; AWS suggests a non-essential
+    // container that sets the permissions, which the app's container depends on
+    // (https://github.com/aws/containers-roadmap/issues/938, "this can be achieved by using an init-container").
+    // THEN
+    const [app, init] = containersOf(template);
+    expect(init).toEqual({
+      Name: 'tmp-permissions',
+      Image: expect.anything(),
+      Essential: false,
+      User: '0',
+      EntryPoint: ['chmod'],
+      Command: ['1777', '/tmp'],
+      ReadonlyRootFilesystem: true,
+      MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
+      LogConfiguration: { ...app.LogConfiguration, Options: { ...app.LogConfiguration.Options, 'awslogs-stream-prefix': 'tmp-permissions' } },
+    });
+    // The app starts when it has finished, whatever its exit code (an image without chmod runs as before).
+    expect(app.DependsOn).toEqual([{ ContainerName: 'tmp-permissions', Condition: 'COMPLETE' }]);
   });
 
   test('sets no environment, secrets, health check, user or command', () => {
@@ -195,6 +222,29 @@ describe('task definition options', () => {
     });
   });
 
+  test('a pipeline-built service opens /tmp with its bootstrap image, which never expires and which the pipeline leaves alone', () => {
+    // GIVEN / WHEN a service without a fixed image
+    const { template } = serviceTemplate({ container: { user: 'node' } });
+    // THEN
+    const init = containersOf(template).find((c) => c.Name === 'tmp-permissions');
+    expect(init.Image).toEqual({ 'Fn::Join': ['', [expect.anything(), '.dkr.ecr.', expect.anything(), '.', expect.anything(), '/', expect.anything(), ':bootstrap']] });
+  });
+
+  test('a service with a fixed image opens /tmp with that image', () => {
+    // GIVEN / WHEN
+    const { template } = serviceTemplate({ container: { image: IMAGE, user: 'nginx' } });
+    // THEN
+    expect(containersOf(template).map((c) => [c.Name, c.Image])).toEqual([['app', 'public.ecr.aws/docker/library/nginx:1.27'], ['tmp-permissions', 'public.ecr.aws/docker/library/nginx:1.27']]);
+  });
+
+  test.each(['0', 'root', '0:0', 'root:root'])('user %p: root can write /tmp, so no container opens it', (user) => {
+    // GIVEN / WHEN
+    const { template } = serviceTemplate({ container: { image: IMAGE, user } });
+    // THEN
+    expect(containersOf(template).map((c) => c.Name)).toEqual(['app']);
+    expect(containerOf(template).DependsOn).toBeUndefined();
+  });
+
   test('readonlyRootFilesystem false: a writable root and no /tmp volume', () => {
     // GIVEN / WHEN
     const { template } = serviceTemplate({ container: { readonlyRootFilesystem: false } });
@@ -203,6 +253,7 @@ describe('task definition options', () => {
     expect(container.ReadonlyRootFilesystem).toBe(false);
     expect(container.MountPoints).toBeUndefined();
     expect(onlyProperties(template, 'AWS::ECS::TaskDefinition').Volumes).toBeUndefined();
+    expect(containersOf(template).map((c) => c.Name)).toEqual(['app']);
   });
 
   test('logRetention: keeps the logs that long', () => {

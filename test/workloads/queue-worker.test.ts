@@ -111,11 +111,11 @@ test('passes QUEUE_URL and QUEUE_NAME to the container', () => {
   new QueueWorker(stack, 'Resizer', { platform, queue, container: { image, environment: { MODE: 'fast' } } });
   // THEN the container gets the queue's URL and name beside its own variables
   templateOf(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [Match.objectLike({ Environment: [
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Environment: [
       { Name: 'MODE', Value: 'fast' },
       { Name: 'QUEUE_URL', Value: { Ref: Match.stringLikeRegexp('^Jobs') } },
       { Name: 'QUEUE_NAME', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Jobs'), 'QueueName'] } },
-    ] })],
+    ] })]),
   });
 });
 
@@ -186,15 +186,16 @@ test('a health-check path fails: no load balancer checks a worker', () => {
   expect(message).toContain('container.healthCheckPath: received "/health"; allowed: nothing: no load balancer checks a worker or a task. Fix: remove it, or use `container.containerHealthCheck`');
 });
 
-test('its container exposes no port: nothing connects to a worker', () => {
+test('its containers expose no port: nothing connects to a worker', () => {
   // GIVEN a worker
   const { stack, platform } = newPlatform();
   new QueueWorker(stack, 'Resizer', { platform, container: { image } });
   // THEN its one container has no port mapping
   const taskDefinitions = templateOf(stack).findResources('AWS::ECS::TaskDefinition');
   const containers = Object.values(taskDefinitions).flatMap((t: any) => t.Properties.ContainerDefinitions);
-  expect(containers).toHaveLength(1);
-  expect(containers[0].PortMappings).toBeUndefined();
+  // (the app, and the container that opens its /tmp: task.test.ts)
+  expect(containers.map((c: any) => c.Name)).toEqual(['app', 'tmp-permissions']);
+  expect(containers.map((c: any) => c.PortMappings)).toEqual([undefined, undefined]);
 });
 
 test('its pipeline\'s deploy action may pass exactly the worker\'s task and execution roles', () => {

@@ -43,7 +43,7 @@ test('with a source, every run starts the family\'s latest revision and the imag
   expect(Object.keys(states)).toHaveLength(1);
   const [stateId, state] = Object.entries<any>(states)[0];
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [Match.objectLike({ Image: { 'Fn::GetAtt': [stateId, 'Image'] } })],
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Image: { 'Fn::GetAtt': [stateId, 'Image'] } })]),
   });
   const family = Object.values<any>(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Family;
   expect(state.Properties).toMatchObject({ Family: family, ContainerName: 'app' });

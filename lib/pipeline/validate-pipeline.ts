@@ -1,0 +1,35 @@
+import { Token } from 'aws-cdk-lib';
+import type { PipelineOptions } from './service-pipeline';
+import { Source } from './source';
+import { Problems } from '../private/errors';
+
+/**
+ * An email address SNS can subscribe (the manual approval's notification).
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html (protocol email: the endpoint is an email address)
+ */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Checks a workload's source and pipeline options, and that the options have a source. */
+export function validatePipeline(p: Problems, source: Source | undefined, pipeline: PipelineOptions | undefined): void {
+  source?._validate(p, 'source');
+  if (!pipeline) return;
+  p.require(source !== undefined, 'pipeline', 'set', 'pipeline options only together with `source`',
+    'add `source` (for example Source.codeCommit()) or remove `pipeline`');
+  const approval = pipeline.approval;
+  if (approval) {
+    p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, 'pipeline.approval', approval,
+      'emails or a topic that tells someone an approval is waiting', 'add approval.emails (addresses) or approval.topic (an SNS topic)');
+    (approval.emails ?? []).forEach((email, i) => {
+      if (Token.isUnresolved(email)) return;
+      p.require(EMAIL.test(email), `pipeline.approval.emails[${i}]`, email, 'an email address such as ops@example.com', 'write the whole address, name@domain');
+    });
+  }
+  if (pipeline.dockerfile !== undefined && !Token.isUnresolved(pipeline.dockerfile)) {
+    p.require(pipeline.dockerfile.trim() !== '', 'pipeline.dockerfile', pipeline.dockerfile, 'a path relative to the build context',
+      "omit it for 'Dockerfile', or name your file");
+  }
+  if (pipeline.buildContext !== undefined && !Token.isUnresolved(pipeline.buildContext)) {
+    p.require(pipeline.buildContext.trim() !== '', 'pipeline.buildContext', pipeline.buildContext, 'a directory of the source',
+      "omit it for '.', the repository's root");
+  }
+}

@@ -1,0 +1,37 @@
+import { Construct } from 'constructs';
+import { Problems } from '../private/errors';
+
+/** Children the platform creates when a service first needs them: nothing else may take their IDs. */
+const ON_DEMAND_CHILDREN = ['SmokeTest', 'DeploymentApplication', 'ServiceStateFunction'];
+
+/** What a child ID of the platform names, for the message of a clash. */
+export interface ChildKind {
+  /** The kind of thing named, such as 'service' or 'load balancer'. */
+  readonly kind: string;
+  /** The others it must not clash with, such as 'workload'. */
+  readonly others: string;
+  readonly fix: string;
+}
+
+/**
+ * Refuses an ID the platform cannot give a new child (`childId`, such as `<id>Stack`): empty,
+ * already taken, or reserved for a child the platform creates later. aws-cdk-lib and
+ * constructs would otherwise throw "There is already a Construct with name ..." or "Only root
+ * constructs may have an empty ID".
+ */
+export function checkChildId(platform: Construct, id: string, childId: string, what: ChildKind): void {
+  const taken = platform.node.tryFindChild(childId);
+  let allowed: string | undefined;
+  if (!id) {
+    allowed = `a non-empty ID (it names the ${what.kind})`;
+  } else if (taken) {
+    const holder = (childId !== id ? taken.node.tryFindChild(id) : undefined) ?? taken;
+    allowed = `an ID no other ${what.others} or part of the platform uses (${holder.node.path} has it)`;
+  } else if (ON_DEMAND_CHILDREN.includes(childId)) {
+    allowed = `an ID other than ${ON_DEMAND_CHILDREN.join(', ')} (the platform creates these when a service needs them)`;
+  }
+  if (allowed === undefined) return;
+  const p = new Problems(platform);
+  p.add('id', id, allowed, what.fix);
+  p.throwIfAny();
+}

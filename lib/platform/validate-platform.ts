@@ -1,0 +1,173 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { isCidr, isIpv4Cidr } from './cidr';
+import type { ContainerPlatformProps } from './container-platform';
+import { validateDomain } from './platform-dns';
+import { DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+
+/**
+ * A regional AWS WAF web ACL: the only scope a load balancer can use.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awswafv2.html (webacl: arn:${Partition}:wafv2:${Region}:${Account}:${Scope}/webacl/${Name}/${Id})
+ * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html (Application Load Balancers take REGIONAL web ACLs)
+ */
+const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[^/\s]+\/[^/\s]+$/;
+
+/** The prefix lengths of the subnets the platform's VPC has in each availability zone. */
+export const SUBNET_MASKS = { public: 24, private: 20 } as const;
+
+/** What the platform's validation needs besides the props. */
+export interface PlatformSettings {
+  readonly protocol: elbv2.ApplicationProtocol;
+  readonly productionPort: number;
+  readonly testListenerPort: number;
+}
+
+/** Checks the platform's props; records the problems in `p`. */
+export function validatePlatform(p: Problems, scope: IConstruct, props: ContainerPlatformProps, s: PlatformSettings): void {
+  const https = s.protocol === elbv2.ApplicationProtocol.HTTPS;
+  p.require(!(https && !props.certificate && !props.domain), 'certificate', undefined,
+    'a certificate whenever protocol is HTTPS', 'pass `certificate` (an ACM certificate for your domain) or set protocol to HTTP');
+  p.require(!(!https && props.certificate), 'protocol', s.protocol,
+    'HTTPS when a certificate is set', 'remove `protocol` (HTTPS is then chosen) or remove `certificate`');
+  if (props.domain) {
+    p.require(https, 'protocol', s.protocol, 'HTTPS when `domain` is set', 'remove `protocol` (HTTPS is then chosen), or remove `domain` for an HTTP-only trial');
+    p.require(!props.certificate, 'certificate', props.certificate?.node.path,
+      'no certificate with `domain` (the platform requests the certificate of the domain)', 'remove `certificate`, or remove `domain` and create the DNS records yourself');
+    validateDomain(p, props.domain);
+  }
+  p.require(https || props.sslPolicy === undefined, 'sslPolicy', props.sslPolicy,
+    'nothing without HTTPS (the HTTP listeners have no TLS policy)', 'remove sslPolicy, or pass a certificate for HTTPS');
+  p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
+  const region = Stack.of(scope).region;
+  p.require(!Token.isUnresolved(region), 'stack env.region', region,
+    'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',
+    `create the stack with env: { account, region }; offline synthesis also needs the region's availability zones in cdk.json context`);
+  const reserved: number[] = https ? [DEFAULTS.httpsPort, DEFAULTS.httpPort] : [DEFAULTS.httpPort];
+  if (!Token.isUnresolved(s.testListenerPort) && reserved.includes(s.testListenerPort)) {
+    p.add('testListenerPort', s.testListenerPort, `a port other than the production port ${s.productionPort}${https ? ' and the redirect port 80' : ''}`,
+      `choose a free port such as ${DEFAULTS.testListenerPort}`);
+  }
+  if (props.vpc) {
+    for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
+      p.require(props[prop] === undefined, prop, props[prop], 'nothing when `vpc` is passed (the VPC is yours)',
+        `remove \`${prop}\`, or remove \`vpc\` to let the platform create one`);
+    }
+    validateSubnets(p, props.vpc, props);
+  }
+  for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
+    // The one exception to "tokens pass": aws-cdk-lib computes the VPC's layout at synth.
+    p.require(!Token.isUnresolved(props[prop]), prop, 'an unresolved token',
+      "a value known at synth: aws-cdk-lib lays out the VPC's subnets, NAT gateways and routes from it",
+      'pass a literal, or create the VPC yourself and pass it as `vpc`');
+  }
+  p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
+  const azs = props.maxAzs ?? DEFAULTS.maxAzs;
+  p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
+  if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
+    // A VPC's block is /16 to /28; the platform's layout needs a public and a private subnet per AZ.
+    // @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+    const regionAzs = Stack.of(scope).availabilityZones;
+    const used = Token.isUnresolved(azs) ? 2 : Math.min(azs, regionAzs.some((z) => Token.isUnresolved(z)) ? azs : regionAzs.length);
+    // aws-cdk-lib allocates the public subnets first, then each private one on a boundary of its size.
+    const addresses = 2 ** (32 - SUBNET_MASKS.private) * (used + 1);
+    const widest = 32 - Math.ceil(Math.log2(addresses));
+    const prefix = Number(props.vpcCidr.split('/')[1]);
+    p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= widest, 'vpcCidr', props.vpcCidr,
+      `an IPv4 CIDR block with a prefix from /16 to /${widest} (room for a /${SUBNET_MASKS.public} public and a /${SUBNET_MASKS.private} private subnet in each of the ${used} availability zones)`,
+      "use a private range such as '10.0.0.0/16'");
+  }
+  for (const [prop, list] of [['allowedCidrs', props.allowedCidrs], ['testListenerAllowedCidrs', props.testListenerAllowedCidrs]] as const) {
+    (list ?? []).forEach((cidr, i) => p.require(isCidr(cidr), `${prop}[${i}]`, cidr,
+      "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length'));
+  }
+  validateWebAcl(p, props.webAclArn, region);
+  if (props.accessLogsBucket) validateAccessLogsBucket(p, props.accessLogsBucket, region);
+}
+
+/**
+ * Load balancer access logs go to a bucket in the load balancer's region, encrypted with
+ * S3-managed keys: "The only server-side encryption option that's supported is Amazon
+ * S3-managed keys (SSE-S3)".
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ */
+function validateAccessLogsBucket(p: Problems, bucket: s3.IBucket, region: string): void {
+  const cfn = bucket.node.defaultChild;
+  const rules = cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.bucketEncryption)
+    ? (cfn.bucketEncryption as s3.CfnBucket.BucketEncryptionProperty | undefined)?.serverSideEncryptionConfiguration : undefined;
+  const kms = bucket.encryptionKey !== undefined || (Array.isArray(rules) && rules.some((r) =>
+    String(((r as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined)
+      ?.sseAlgorithm ?? '').startsWith('aws:kms')));
+  p.require(!kms, 'accessLogsBucket', bucket.node.path, 'a bucket encrypted with S3-managed keys (SSE-S3), the only encryption load balancer access logs support',
+    'create the bucket with encryption: s3.BucketEncryption.S3_MANAGED, or omit accessLogsBucket to let the platform create one');
+  const bucketRegion = bucket.env.region;
+  if (!Token.isUnresolved(bucketRegion) && !Token.isUnresolved(region)) {
+    p.require(bucketRegion === region, 'accessLogsBucket', bucket.node.path, `a bucket in the platform's region, ${region}`,
+      `use a bucket in ${region}, or omit accessLogsBucket`);
+  }
+}
+
+function validateWebAcl(p: Problems, arn: string | undefined, region: string): void {
+  if (arn === undefined || Token.isUnresolved(arn)) return;
+  const match = WEB_ACL_ARN.exec(arn);
+  if (!match) {
+    p.add('webAclArn', arn, 'the ARN of a regional AWS WAF web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
+      "use the ARN of a web ACL with scope REGIONAL in the platform's region (a CLOUDFRONT web ACL cannot protect a load balancer)");
+  } else if (!Token.isUnresolved(region)) {
+    p.require(match[1] === region, 'webAclArn', arn, `a web ACL in the platform's region, ${region}`, `create the web ACL in ${region}`);
+  }
+}
+
+/** The services' subnets, and where the load balancer goes: public subnets, or the services' when internal. */
+export function subnetSelections(props: ContainerPlatformProps, defaultType: ec2.SubnetType): { services: ec2.SubnetSelection; loadBalancer: ec2.SubnetSelection } {
+  const services = props.serviceSubnets ?? { subnetType: defaultType };
+  const internetFacing = props.internetFacing ?? true;
+  return { services, loadBalancer: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : services.subnetType } };
+}
+
+/**
+ * The services need subnets of the selection, and the load balancer subnets in at least two
+ * availability zones.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
+ */
+export function validateSubnets(p: Problems, vpc: ec2.IVpc, props: ContainerPlatformProps): void {
+  const { services, loadBalancer } = subnetSelections(props, ec2.SubnetType.PRIVATE_WITH_EGRESS);
+  const picked = select(vpc, services);
+  if (!picked) {
+    p.add('serviceSubnets', describe(services), 'a selection that matches subnets of the VPC (it matches none)',
+      'pass a VPC with private subnets with egress, or set serviceSubnets to subnets it has');
+  }
+  const internetFacing = props.internetFacing ?? true;
+  const lb = select(vpc, loadBalancer);
+  let detail = lb ? undefined : 'it has none';
+  const zones = [...new Set(lb?.availabilityZones ?? [])];
+  if (lb && !zones.some((z) => Token.isUnresolved(z)) && zones.length < 2) detail = `they span ${zones.join(', ') || 'no zone'}`;
+  // An internal load balancer uses the services' subnets: reported once, above.
+  if (detail !== undefined && (internetFacing || picked)) {
+    p.add('vpc', vpc.node.path,
+      `a VPC whose ${internetFacing ? 'public' : 'service'} subnets span at least two availability zones, for the ${internetFacing ? 'internet-facing' : 'internal'} load balancer (${detail})`,
+      internetFacing ? 'pass a VPC with public subnets in two availability zones, or set internetFacing: false' : 'pass a VPC whose service subnets span two availability zones');
+  }
+}
+
+/** The selected subnets, or undefined when the VPC has none of the selection (aws-cdk-lib throws then). */
+function select(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.SelectedSubnets | undefined {
+  try {
+    const selected = vpc.selectSubnets(selection);
+    return selected.subnets.length > 0 ? selected : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A subnet selection as plain data (its subnets by ID). */
+function describe(selection: ec2.SubnetSelection): Record<string, unknown> {
+  return {
+    subnetType: selection.subnetType,
+    subnetGroupName: selection.subnetGroupName,
+    subnets: selection.subnets?.map((s) => s.subnetId),
+  };
+}

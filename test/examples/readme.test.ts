@@ -72,8 +72,12 @@ const CLAIMS: Record<string, (app: App) => void> = {
     // Source (seeded) → Build (with the test commands) → Approve (emailed) → Deploy
     expect(onlyProperties(orders, 'AWS::CodePipeline::Pipeline').Stages.map((s: { Name: string }) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
     expect(onlyProperties(orders, 'AWS::CodeCommit::Repository').Code).toEqual({ BranchName: 'main', S3: expect.anything() });
-    const buildSpec = onlyProperties(orders, 'AWS::CodeBuild::Project').Source.BuildSpec;
-    expect(buildSpec).toMatch(/npm ci[\s\S]*npm test/);
+    // the image build before the approval, and the step that renders the deployment files after it
+    const projects = Object.values(orders.findResources('AWS::CodeBuild::Project')).map((p: any) => p.Properties);
+    expect(projects.map((p) => p.Description)).toEqual(['Builds the image of Platform-Orders', 'Writes the deployment files of Platform-Orders from the revision production runs']);
+    expect(projects[0].Source.BuildSpec).toMatch(/npm ci[\s\S]*npm test/);
+    const deploy = onlyProperties(orders, 'AWS::CodePipeline::Pipeline').Stages.find((s: { Name: string }) => s.Name === 'Deploy');
+    expect(deploy.Actions.map((a: { Name: string }) => a.Name)).toEqual(['Render', 'BlueGreen']);
     orders.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'release@example.com' });
   },
 

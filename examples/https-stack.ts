@@ -28,7 +28,7 @@ export class ExampleHttpsStack extends Stack {
 
     const orders = this.platform.addService('Orders', {
       routing: Routing.path('/orders/*'),
-      container: { port: 8080, healthCheckPath: '/health', user: 'node', environment: { SERVICE_NAME: 'orders' } },
+      container: { port: 8080, healthCheckPath: '/orders/health', user: 'node', environment: { SERVICE_NAME: 'orders' } },
       deployment: Deployment.blueGreen(),
       source: Source.codeCommit({ initialCode: path.join(__dirname, 'app') }),
     });

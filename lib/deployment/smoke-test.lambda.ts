@@ -11,6 +11,9 @@ import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'node:http';
 import * as https from 'node:https';
+// The bounds (a request's, the whole test's) run on node:timers' own setTimeout, so that a test
+// harness that skips the pauses by replacing the global setTimeout does not skip them too.
+import { clearTimeout as clearBound, setTimeout as setBound } from 'node:timers';
 import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 import { PLATFORM_NOT_FOUND_BODY } from '../platform/not-found';
 
@@ -82,6 +85,11 @@ function request(address: string, s: SmokeTestSettings): Promise<Answer> {
   const client = s.protocol === 'https' ? https : http;
   const seconds = SMOKE_TEST_TIMING.requestTimeoutMs / 1000;
   return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = <T>(f: (v: T) => void) => (v: T) => {
+      clearBound(timer);
+      f(v);
+    };
     const req = client.request({
       host: address,
       port: s.port,
@@ -98,14 +106,14 @@ function request(address: string, s: SmokeTestSettings): Promise<Answer> {
       res.on('data', (chunk: string) => {
         if (body.length < 1024) body += chunk;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.slice(0, 1024) }));
-      res.on('error', reject);
+      res.on('end', () => settle(resolve)({ status: res.statusCode ?? 0, body: body.slice(0, 1024) }));
+      res.on('error', settle(reject));
     });
     // Bounds the whole exchange, not only an idle socket.
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${seconds} s`)), SMOKE_TEST_TIMING.requestTimeoutMs);
-    req.on('close', () => clearTimeout(timer));
+    timer = setBound(() => req.destroy(new Error(`no answer within ${seconds} s`)), SMOKE_TEST_TIMING.requestTimeoutMs);
+    req.on('close', () => clearBound(timer));
     req.on('timeout', () => req.destroy(new Error(`no answer within ${seconds} s`)));
-    req.on('error', reject);
+    req.on('error', settle(reject));
     req.end();
   });
 }
@@ -182,12 +190,12 @@ async function run(event: HookEvent, remainingMs: () => number): Promise<string 
 async function withinBudget(work: Promise<string | undefined>, budgetMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`the smoke test ran out of time after ${Math.max(0, Math.round(budgetMs / 1000))} s, before the function's timeout`), Math.max(0, budgetMs));
+    timer = setBound(() => resolve(`the smoke test ran out of time after ${Math.max(0, Math.round(budgetMs / 1000))} s, before the function's timeout`), Math.max(0, budgetMs));
   });
   try {
     return await Promise.race([work, timeout]);
   } finally {
-    clearTimeout(timer);
+    clearBound(timer);
   }
 }
 

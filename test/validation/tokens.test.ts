@@ -92,7 +92,7 @@ test('a service whose validated props are tokens synthesizes', () => {
   t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: ref('Retention') });
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: ref('Interval'), HealthCheckTimeoutSeconds: ref('Timeout') });
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: [{ HealthCheck: { Interval: ref('HcInterval'), Timeout: ref('HcTimeout'), Retries: ref('HcRetries'), StartPeriod: ref('HcStart') } }],
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', HealthCheck: { Interval: ref('HcInterval'), Timeout: ref('HcTimeout'), Retries: ref('HcRetries'), StartPeriod: ref('HcStart') } })]),
   });
 });
 

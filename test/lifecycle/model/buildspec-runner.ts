@@ -3,7 +3,7 @@
  * the commands the platform's (and the peer baseline's) buildspecs use: variables and
  * parameter expansion, `$(...)` in assignments, `if ...; then ...; fi`, `&&`, `||`, pipes and
  * redirections; docker build/tag/push, the aws CLI calls (routed to the model), jq, printf,
- * echo, cut and cat. An `aws` command the runner does not know fails loudly, so that a change
+ * echo, cut, tr -c, sed -e 's/.../.../' and cat. An `aws` command the runner does not know fails loudly, so that a change
  * of the buildspec cannot silently escape the model; other unknown commands (a user's tests)
  * succeed without effect.
  * @see https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html
@@ -43,12 +43,18 @@ export async function runBuildSpec(spec: any, ctx: BuildContext): Promise<Map<st
   return out;
 }
 
+/** The builds run so far in each world: CODEBUILD_BUILD_NUMBER counts them (a project's builds, in CodeBuild). */
+const buildNumbers = new WeakMap<World, number>();
+
 class Shell {
   private readonly vars: Record<string, string>;
   private readonly built = new Map<string, string>();
 
   constructor(private readonly ctx: BuildContext) {
-    this.vars = { ...ctx.env, CODEBUILD_RESOLVED_SOURCE_VERSION: ctx.commit, AWS_DEFAULT_REGION: 'eu-west-1' };
+    const buildNumber = (buildNumbers.get(ctx.world) ?? 0) + 1;
+    buildNumbers.set(ctx.world, buildNumber);
+    // https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html
+    this.vars = { ...ctx.env, CODEBUILD_RESOLVED_SOURCE_VERSION: ctx.commit, CODEBUILD_BUILD_NUMBER: String(buildNumber), AWS_DEFAULT_REGION: 'eu-west-1' };
   }
 
   public async exec(line: string, stdin: string): Promise<Result> {
@@ -106,10 +112,12 @@ class Shell {
     return r;
   }
 
-  /** The value of an assignment's right-hand side: `"$(cmd)"`, a quoted string or a word. */
+  /** The value of an assignment's right-hand side: `"$(cmd)"` (optionally followed by text, `"$(cmd)-$N"`), a quoted string or a word. */
   private async value(rhs: string): Promise<string> {
     const sub = /^"?\$\((.*)\)"?$/.exec(rhs);
     if (sub) return (await this.exec(sub[1], '')).stdout.trim();
+    const then = /^"\$\((.*)\)([^()"]*)"$/.exec(rhs);
+    if (then) return (await this.exec(then[1], '')).stdout.trim() + this.expand(then[2]);
     return words(rhs, (s) => this.expand(s)).join(' ');
   }
 
@@ -134,6 +142,8 @@ class Shell {
     if (c0 === 'set' || c0 === 'true') return OK;
     if (c0 === 'echo') return { status: 0, stdout: argv.slice(1).join(' ') + '\n' };
     if (c0 === 'cut') { const [from, to] = (opt('-c') ?? argv[1].replace('-c', '')).split('-').map(Number); return { status: 0, stdout: stdin.trim().slice(from - 1, to) + '\n' }; }
+    if (c0 === 'tr' && c1 === '-c') return { status: 0, stdout: trComplement(stdin, argv[2], argv[3]) };
+    if (c0 === 'sed') return { status: 0, stdout: sed(argv.slice(1), stdin) };
     if (c0 === 'cat') return { status: 0, stdout: this.ctx.files.get(argv[1]) ?? '' };
     if (c0 === 'printf') return { status: 0, stdout: printf(argv[1], argv.slice(2)) };
     if (c0 === '[') return { status: test(argv.slice(1, -1)) ? 0 : 1, stdout: '' };
@@ -253,6 +263,23 @@ function closing(text: string, open: number): number {
 
 function quote(word: string): string {
   return `'${word}'`;
+}
+
+/** `tr -c SET1 C`: every character not in SET1 (letters, digits, ranges such as A-Z) becomes C. */
+function trComplement(stdin: string, set: string, replacement: string): string {
+  const keep = new RegExp(`[${set.replace(/[\\\]^]/g, '\\$&').replace(/-$/, '\\-')}]`);
+  return [...stdin].map((ch) => (keep.test(ch) ? ch : replacement)).join('');
+}
+
+/** `sed -e 's/RE/REPL/' ...`, applied line by line (RE as a JavaScript regular expression, first match). */
+function sed(args: string[], stdin: string): string {
+  const scripts = args.filter((a, i) => args[i - 1] === '-e' || (!a.startsWith('-') && args[i - 1] !== '-e' && i === 0));
+  const substitutions = scripts.map((script) => {
+    const m = /^s\/((?:[^/\\]|\\.)*)\/((?:[^/\\]|\\.)*)\/$/.exec(script);
+    if (!m) throw new Error(`the lifecycle model does not know the sed script ${script}`);
+    return { re: new RegExp(m[1]), replacement: m[2] };
+  });
+  return stdin.split('\n').map((line) => substitutions.reduce((l, sub) => l.replace(sub.re, sub.replacement), line)).join('\n');
 }
 
 function printf(format: string, args: string[]): string {

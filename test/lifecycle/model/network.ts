@@ -35,8 +35,14 @@ class FakeRequest extends EventEmitter {
       try {
         if (!router) throw Object.assign(new Error(`connect ECONNREFUSED ${this.options.host}:${this.options.port}`), { code: 'ECONNREFUSED' });
         const status = router({ address: String(this.options.host), port: Number(this.options.port), path: String(this.options.path ?? '/'), host: String(this.options.headers?.host ?? '') });
-        const res = Object.assign(new EventEmitter(), { statusCode: status, resume: () => undefined });
+        // A response without a body: the smoke test reads it to its end (to recognize the
+        // platform's own 404), then the request closes.
+        const res = Object.assign(new EventEmitter(), { statusCode: status, resume: () => undefined, setEncoding: () => undefined });
         this.callback?.(res);
+        setImmediate(() => {
+          res.emit('end');
+          this.emit('close');
+        });
       } catch (e) {
         this.emit('error', e);
       }

@@ -85,7 +85,7 @@ test('with a fixed image the stack owns it: no deployed state, and the schedule 
   const t = templateOf(stack);
   // THEN
   t.resourceCountIs('Custom::DeployedState', 0);
-  t.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Image: 'public.ecr.aws/docker/library/busybox:1.37' })] });
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'app', Image: 'public.ecr.aws/docker/library/busybox:1.37' })]) });
 });
 
 test('the release step may pass exactly the task\'s roles to ECS', () => {

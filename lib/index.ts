@@ -9,6 +9,7 @@ export * from './registry/secure-repository';
 export * from './deployment/deployment';
 export * from './deployment/traffic-shift';
 export * from './deployment/blue-green-deployment';
+export * from './deployment/blue-green-service';
 export * from './deployment/smoke-test';
 export * from './pipeline/source';
 export * from './pipeline/service-pipeline';

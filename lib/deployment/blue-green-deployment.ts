@@ -1,8 +1,6 @@
-import { ArnFormat, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
@@ -16,8 +14,6 @@ import { DEFAULTS } from '../private/defaults';
 export interface BlueGreenDeploymentProps {
   readonly microservice: Microservice;
   readonly options: BlueGreenOptions;
-  /** The platform's custom-resource function. */
-  readonly handler: lambda.Function;
 }
 
 const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
@@ -43,7 +39,8 @@ export function platformApplication(platform: Construct): codedeploy.EcsApplicat
  * CodeDeploy blue/green for one service: the deployment group on the platform's
  * application (blue and green target groups, production and test listeners, the traffic
  * shift, automatic rollback on failure, stop and the service's alarms), the smoke test and
- * your hooks, and the rollout of task definitions that `cdk deploy` registers.
+ * your hooks. The service's `Custom::BlueGreenService` deploys the task definitions that
+ * `cdk deploy` registers through this group, with the same hooks.
  */
 export class BlueGreenDeployment extends Construct {
   public readonly application: codedeploy.IEcsApplication;
@@ -55,8 +52,6 @@ export class BlueGreenDeployment extends Construct {
   public readonly smokeTestSettings?: ssm.StringParameter;
   /** Every hook the appspec names: the smoke test and yours. */
   public readonly hooks: HookBinding[];
-  /** The task definition CloudFormation created the service with; CodeDeploy owns later ones. */
-  public readonly serviceTaskDefinitionArn: string;
 
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
@@ -90,7 +85,7 @@ export class BlueGreenDeployment extends Construct {
       userHooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });
     }
     // The group's ARN is built from names, not taken from the group: the group depends on the
-    // service, which depends (through the rollout below) on these functions and their policies.
+    // service, whose Custom::BlueGreenService names these functions in its appspec hooks.
     const stack = Stack.of(this);
     const groupArn = stack.formatArn({
       service: 'codedeploy',
@@ -109,56 +104,15 @@ export class BlueGreenDeployment extends Construct {
       }));
     }
 
-    // CloudFormation may never change the task definition of a CODE_DEPLOY service: it keeps
-    // the one it was created with, and each new revision goes out as a blue/green deployment.
-    grantRollouts(props.handler, this.application, Stack.of(svc.platform));
-    const rollout = new CustomResource(this, 'Rollout', {
-      serviceToken: props.handler.functionArn,
-      resourceType: 'Custom::BlueGreenRollout',
-      serviceTimeout: DEFAULTS.customResourceTimeout,
-      properties: {
-        TaskDefinitionArn: svc.taskDefinition.taskDefinitionArn,
-        ClusterName: svc.platform.cluster.clusterName,
-        ServiceName: svc.serviceName,
-        ApplicationName: this.application.applicationName,
-        // By name: the group depends on the service, which depends on this resource.
-        DeploymentGroupName: svc.serviceName,
-        ContainerName: svc.container.containerName,
-        ContainerPort: svc.containerPort,
-        CapacityProviderStrategy: svc.capacityStrategies.map((s) => ({ CapacityProvider: s.capacityProvider, Base: s.base ?? 0, Weight: s.weight ?? 0 })),
-        Hooks: this.hooks.map((h) => ({ Event: h.lifecycleEvent, FunctionArn: h.functionArn })),
-      },
-    });
-    rollout.node.addDependency(props.handler);
-    this.serviceTaskDefinitionArn = rollout.getAttString('ServiceTaskDefinition');
-    const cfnService = svc.service.node.defaultChild as ecs.CfnService;
-    cfnService.taskDefinition = this.serviceTaskDefinitionArn;
+    // The deployments that cdk deploy starts need the group's permission to invoke the hooks
+    // and the smoke test's settings: the service resource comes after them.
+    const service = svc.blueGreenService;
+    if (service) {
+      service.addHooks(...this.hooks);
+      service.node.addDependency(this.deploymentGroup.role);
+      if (this.smokeTestSettings) service.node.addDependency(this.smokeTestSettings);
+    }
   }
-}
-
-const granted = new WeakSet<lambda.IFunction>();
-
-/**
- * Lets the platform's function start deployments of the platform's services, once for all of
- * them: a statement per service would outgrow the 10 KB limit of a role's inline policies,
- * and adding a service would change the platform's stack.
- */
-function grantRollouts(handler: lambda.Function, application: codedeploy.IEcsApplication, stack: Stack): void {
-  if (granted.has(handler)) return;
-  granted.add(handler);
-  const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  handler.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['codedeploy:CreateDeployment'],
-    resources: [arn('deploymentgroup', `${application.applicationName}/${stack.stackName}-*`)],
-  }));
-  handler.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['codedeploy:GetDeploymentConfig'],
-    resources: [arn('deploymentconfig', '*')],
-  }));
-  handler.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
-    resources: [application.applicationArn],
-  }));
 }
 
 function deploymentConfig(scope: Construct, traffic: TrafficShift): codedeploy.IEcsDeploymentConfig {

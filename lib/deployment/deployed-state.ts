@@ -13,7 +13,7 @@ import { handlerAsset } from '../private/assets';
 
 /**
  * The one function per platform that answers the platform's custom resources
- * (Custom::DeployedState and Custom::BlueGreenRollout).
+ * (Custom::DeployedState and Custom::LiveTargetGroups).
  */
 export function serviceStateFunction(platform: ContainerPlatform, cluster: ecs.ICluster): lambda.Function {
   const existing = platform.node.tryFindChild('ServiceStateFunction');
@@ -21,7 +21,7 @@ export function serviceStateFunction(platform: ContainerPlatform, cluster: ecs.I
   const logGroup = platform._newLogGroup(platform, 'ServiceStateFunctionLogs');
   const fn = new lambda.Function(platform, 'ServiceStateFunction', {
     role: functionRole(platform, 'ServiceStateFunctionRole', logGroup, false),
-    description: 'cdk-container-platform: reads the deployed image of services and starts blue/green rollouts of new task definitions',
+    description: 'cdk-container-platform: reads the deployed image and desired count of services and the live target groups of blue/green services',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
@@ -42,7 +42,7 @@ export function serviceStateFunction(platform: ContainerPlatform, cluster: ecs.I
   }));
   acknowledgeFunction(fn);
   acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
-    'It calls only the ECS, CodeDeploy and Elastic Load Balancing APIs; outside a VPC it needs no NAT gateway or endpoints.');
+    'It calls only the ECS and Elastic Load Balancing APIs; outside a VPC it needs no NAT gateway or endpoints.');
   return fn;
 }
 

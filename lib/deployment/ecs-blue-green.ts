@@ -32,7 +32,7 @@ export function ecsBlueGreenServiceProps(options: BlueGreenOptions): Partial<ecs
 }
 
 /** The smoke test and the user's hooks as ECS lifecycle hooks. */
-export function addEcsHooks(svc: Microservice, options: BlueGreenOptions): SmokeTest | undefined {
+export function addEcsHooks(svc: Microservice, service: ecs.FargateService, options: BlueGreenOptions): SmokeTest | undefined {
   let smokeTest: SmokeTest | undefined;
   const hooks = [...(options.hooks ?? [])];
   if (options.smokeTest?.enabled ?? true) {
@@ -41,7 +41,7 @@ export function addEcsHooks(svc: Microservice, options: BlueGreenOptions): Smoke
     hooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: smokeTest.function });
   }
   hooks.forEach((hook, i) => {
-    svc.service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(hook.function, `Hook${i}`, {
+    service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(hook.function, `Hook${i}`, {
       lifecycleStages: [ECS_STAGE[hook.lifecycleEvent]],
     }));
   });

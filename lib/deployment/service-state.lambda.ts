@@ -9,13 +9,10 @@
  *                        initial count.
  * Custom::LiveTargetGroups reads the target group a blue/green service's production listener
  *                        rule forwards to now (blue before the rule exists), and the other one.
- * Custom::BlueGreenRollout pins the task definition the CODE_DEPLOY service was created with
- *                        (CloudFormation may never change it) and, when `cdk deploy` registers
- *                        a new revision, starts a CodeDeploy blue/green deployment of it.
+ * (The ECS service of a CodeDeploy blue/green service is Custom::BlueGreenService, in
+ * blue-green-service.lambda.ts.)
  */
-import { CodeDeployClient, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
-import { renderAppSpec } from '../private/appspec';
 
 interface CfnEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -35,7 +32,6 @@ interface Result {
 }
 
 const ecs = new ECSClient({});
-const codedeploy = new CodeDeployClient({});
 
 export async function handler(event: CfnEvent): Promise<void> {
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
@@ -45,7 +41,6 @@ export async function handler(event: CfnEvent): Promise<void> {
     if (event.RequestType !== 'Delete') {
       if (event.ResourceType === 'Custom::DeployedState') result = await deployedState(event);
       else if (event.ResourceType === 'Custom::LiveTargetGroups') result = await liveTargetGroupsResource(event);
-      else if (event.ResourceType === 'Custom::BlueGreenRollout') result = await blueGreenRollout(event);
       else throw new Error(`unknown resource type ${event.ResourceType}`);
     }
   } catch (e) {
@@ -115,45 +110,6 @@ async function familyState(p: Record<string, any>): Promise<Record<string, strin
   const repository = String(p.BootstrapImage).replace(/:[^:/@]+$/, '');
   if (!image || !(image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`))) return bootstrap;
   return { Image: image, DesiredCount: Number(p.InitialDesiredCount), Deployed: image === p.BootstrapImage ? 'false' : 'true' };
-}
-
-async function blueGreenRollout(event: CfnEvent): Promise<Result> {
-  const p = event.ResourceProperties;
-  if (event.RequestType === 'Create' || !event.PhysicalResourceId) {
-    return { physicalId: p.TaskDefinitionArn, data: { ServiceTaskDefinition: p.TaskDefinitionArn, DeploymentId: '' } };
-  }
-  const pinned = event.PhysicalResourceId;
-  const changed = event.OldResourceProperties?.TaskDefinitionArn !== p.TaskDefinitionArn;
-  const service = changed ? await describeService(p.ClusterName, p.ServiceName) : undefined;
-  if (!service) return { physicalId: pinned, data: { ServiceTaskDefinition: pinned, DeploymentId: '' } };
-  try {
-    const out = await codedeploy.send(new CreateDeploymentCommand({
-      applicationName: p.ApplicationName,
-      deploymentGroupName: p.DeploymentGroupName,
-      description: `cdk deploy: ${p.TaskDefinitionArn}`,
-      revision: {
-        revisionType: 'AppSpecContent',
-        appSpecContent: {
-          content: renderAppSpec({
-            taskDefinition: p.TaskDefinitionArn,
-            containerName: p.ContainerName,
-            containerPort: Number(p.ContainerPort),
-            capacity: (p.CapacityProviderStrategy ?? []).map((c: Record<string, string>) => ({
-              capacityProvider: c.CapacityProvider, base: Number(c.Base ?? 0), weight: Number(c.Weight ?? 0),
-            })),
-            hooks: (p.Hooks ?? []).map((h: Record<string, string>) => ({ event: h.Event, functionArn: h.FunctionArn })),
-          }),
-        },
-      },
-    }));
-    return { physicalId: pinned, data: { ServiceTaskDefinition: pinned, DeploymentId: out.deploymentId ?? '' } };
-  } catch (e) {
-    const name = e instanceof Error ? e.name : '';
-    if (name === 'DeploymentLimitExceededException') {
-      throw new Error(`A CodeDeploy deployment of ${p.ServiceName} is in progress; wait for it to finish (or stop it) and run cdk deploy again.`);
-    }
-    throw e;
-  }
 }
 
 /** One target group of a forward action and its weight. */

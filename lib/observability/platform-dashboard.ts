@@ -56,7 +56,7 @@ export class PlatformDashboard extends Construct {
         new cloudwatch.GraphWidget({ title: 'Latency (p99, s)', width: 12,
           left: perService((tg) => tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) }), 'MAX') }),
         new cloudwatch.GraphWidget({ title: 'Saturation (CPU %)', width: 12, leftYAxis: { min: 0, max: 100 },
-          left: services.map((s) => s.service.metricCpuUtilization({ period, label: s.node.id })) }),
+          left: services.map((s) => s.metricCpuUtilization({ period, label: s.node.id })) }),
       );
     }
     const queues = props.queues ?? props.platform.workerList.map((w) => w.queue);

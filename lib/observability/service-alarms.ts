@@ -1,5 +1,4 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,7 +8,10 @@ import { DEFAULTS } from '../private/defaults';
 
 /** Properties of {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps {
-  readonly service: ecs.FargateService;
+  /** The service's CPU utilization (for example `Microservice.metricCpuUtilization()`). */
+  readonly cpuUtilization: cloudwatch.IMetric;
+  /** The service's memory utilization (for example `Microservice.metricMemoryUtilization()`). */
+  readonly memoryUtilization: cloudwatch.IMetric;
   /** The service's target groups: blue, and green for blue/green services. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
   /** The topic every alarm notifies. */
@@ -68,17 +70,20 @@ export class ServiceAlarms extends Construct {
           alarmDescription: `p99 response time of ${tg.node.path} above ${latency.toHumanString()}`,
         }));
     });
-    this.cpuHigh = props.service.metricCpuUtilization({ period }).createAlarm(this, 'CpuHigh', {
+    const service = scope.node.path;
+    this.cpuHigh = new cloudwatch.Alarm(this, 'CpuHigh', {
       ...common,
+      metric: props.cpuUtilization,
       threshold: o.cpuPercent ?? DEFAULTS.cpuAlarmPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription: `CPU of ${props.service.node.path} high`,
+      alarmDescription: `CPU of ${service} high`,
     });
-    this.memoryHigh = props.service.metricMemoryUtilization({ period }).createAlarm(this, 'MemoryHigh', {
+    this.memoryHigh = new cloudwatch.Alarm(this, 'MemoryHigh', {
       ...common,
+      metric: props.memoryUtilization,
       threshold: o.memoryPercent ?? DEFAULTS.memoryAlarmPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription: `Memory of ${props.service.node.path} high`,
+      alarmDescription: `Memory of ${service} high`,
     });
     const action = new cloudwatchActions.SnsAction(props.topic);
     for (const alarm of this.all) (alarm as cloudwatch.Alarm).addAlarmAction(action);

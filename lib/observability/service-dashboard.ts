@@ -62,7 +62,7 @@ export class ServiceDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Saturation',
-        left: [svc.service.metricCpuUtilization({ period, label: 'CPU %' }), svc.service.metricMemoryUtilization({ period, label: 'memory %' })],
+        left: [svc.metricCpuUtilization({ period, label: 'CPU %' }), svc.metricMemoryUtilization({ period, label: 'memory %' })],
         leftYAxis: { min: 0, max: 100 },
         width: 12,
       }),

@@ -20,6 +20,7 @@ import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-plat
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
+import { BlueGreenServiceProvider } from '../deployment/blue-green-service-provider';
 import { SmokeTest } from '../deployment/smoke-test';
 import { Microservice, ServiceOptions } from '../service/microservice';
 import { EventTask, EventTaskOptions } from '../workloads/event-task';
@@ -240,6 +241,7 @@ export class ContainerPlatform extends Construct {
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
   private isolated = false;
+  private blueGreenServiceProvider?: BlueGreenServiceProvider;
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
@@ -376,6 +378,14 @@ export class ContainerPlatform extends Construct {
       encryptionKey: this.encryptionKey,
       removalPolicy: this.removalPolicy,
     });
+  }
+
+  /**
+   * @internal the provider of the platform's Custom::BlueGreenService resources, created with the first.
+   */
+  public _blueGreenServiceProvider(): BlueGreenServiceProvider {
+    this.blueGreenServiceProvider ??= new BlueGreenServiceProvider(this, 'BlueGreenServiceProvider', { platform: this });
+    return this.blueGreenServiceProvider;
   }
 
   /**

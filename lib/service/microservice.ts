@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,13 +10,16 @@ import { Construct } from 'constructs';
 import { Capacity } from './capacity';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
 import { AlarmOptions, ContainerOptions, HealthOptions, RepositoryOptions, ScalingOptions } from './options';
-import { configureScaling } from './scaling';
+import { codeDeployService } from './code-deploy-service';
+import { ecsControllerService } from './ecs-service';
+import { blueGreenTaskCount, configureScaling } from './scaling';
 import { buildTaskDefinition } from './task';
 import { validateService } from './validate-service';
 import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
+import { BlueGreenService } from '../deployment/blue-green-service';
 import { Deployment, DeploymentKind } from '../deployment/deployment';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
-import { addEcsHooks, ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';
+import { addEcsHooks } from '../deployment/ecs-blue-green';
 import { SmokeTest } from '../deployment/smoke-test';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard } from '../observability/service-dashboard';
@@ -123,7 +127,15 @@ export class Microservice extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly container: ecs.ContainerDefinition;
   public readonly logGroup: logs.ILogGroup;
-  public readonly service: ecs.FargateService;
+  /**
+   * The ECS service. For `Deployment.blueGreen()` it is the service that `blueGreenService`
+   * owns, referenced by name; otherwise the `AWS::ECS::Service` (also `ecsService`).
+   */
+  public readonly service: ecs.IBaseService;
+  /** The `AWS::ECS::Service` of a rolling or ECS-native blue/green service. */
+  public readonly ecsService?: ecs.FargateService;
+  /** The `Custom::BlueGreenService` that owns the ECS service of a CodeDeploy blue/green service. */
+  public readonly blueGreenService?: BlueGreenService;
   public readonly securityGroup: ec2.SecurityGroup;
   /** The target group that receives production traffic first (blue). */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -206,13 +218,15 @@ export class Microservice extends Construct {
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
     const handler = serviceStateFunction(platform, platform.cluster);
+    // An empty repository has no image yet: start with no tasks rather than tasks that cannot pull one.
+    const initialDesiredCount = container.image ? (props.desiredCount ?? minTasks) : 0;
     const state = new DeployedState(this, 'DeployedState', {
       handler,
       cluster: platform.cluster,
       serviceName: this.serviceName,
       containerName: CONTAINER_NAME,
       bootstrapImage: container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`,
-      initialDesiredCount: container.image ? (props.desiredCount ?? minTasks) : 0,
+      initialDesiredCount,
     });
     const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
     const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort, container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
@@ -232,26 +246,7 @@ export class Microservice extends Construct {
     const kind = this.deployment.kind;
     const codeDeploy = kind === DeploymentKind.BLUE_GREEN;
     const ecsBlueGreen = kind === DeploymentKind.ECS_BLUE_GREEN;
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: platform.cluster,
-      serviceName: this.serviceName,
-      taskDefinition: this.taskDefinition,
-      desiredCount: state.desiredCount,
-      vpcSubnets: platform.serviceSubnets,
-      securityGroups: [this.securityGroup],
-      assignPublicIp: false,
-      capacityProviderStrategies: this.capacityStrategies,
-      healthCheckGracePeriod: props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod,
-      deploymentController: { type: codeDeploy ? ecs.DeploymentControllerType.CODE_DEPLOY : ecs.DeploymentControllerType.ECS },
-      ...(ecsBlueGreen ? ecsBlueGreenServiceProps(this.deployment.blueGreenOptions ?? {}) : {}),
-      circuitBreaker: codeDeploy ? undefined : { enable: true, rollback: true },
-      minHealthyPercent: this.deployment.minHealthyPercent,
-      maxHealthyPercent: this.deployment.maxHealthyPercent,
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
-    });
-    // The service resource itself (not its children, such as the roles its own properties name) waits for the state.
-    state.watchService(this.service);
+    const gracePeriod = props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod;
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
     this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
@@ -278,26 +273,41 @@ export class Microservice extends Construct {
       // deployment; the rules follow what is live, so a template change never reverts that.
       state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
     }
-    this.attachLoadBalancer(ecsBlueGreen);
-    if (props.serviceConnect) {
-      platform._serviceConnectNamespace();
-      this.service.enableServiceConnect({
-        services: [{ portMappingName: CONTAINER_NAME, dnsName: id.toLowerCase(), discoveryName: id.toLowerCase(), port: this.containerPort }],
-      });
-    }
-
-    this.scaling = configureScaling(this, props.scaling, minTasks, maxTasks);
-    this.alarms = new ServiceAlarms(this, 'Alarms', { service: this.service, targetGroups: this.targetGroups, options: props.alarms, topic: platform.alarmTopic });
-    this.dashboard = new ServiceDashboard(this, 'Dashboard', { microservice: this });
 
     if (codeDeploy) {
-      this.blueGreen = new BlueGreenDeployment(this, 'BlueGreen', { microservice: this, handler, options: this.deployment.blueGreenOptions ?? {} });
-      this.smokeTest = this.blueGreen.smokeTest;
+      this.blueGreenService = codeDeployService(this, props, initialDesiredCount, gracePeriod, !container.image);
+      this.blueGreenService.node.addDependency(state);
+      this.service = ecs.FargateService.fromFargateServiceAttributes(this, 'Service', {
+        cluster: platform.cluster,
+        serviceName: this.blueGreenService.serviceName,
+      });
     } else {
-      this.service.enableDeploymentAlarms(this.alarms.deploymentAlarms.map((a) => a.alarmName), {
+      this.ecsService = ecsControllerService(this, props, state.desiredCount, gracePeriod);
+      // The service resource itself (not its children, such as the roles its own properties name) waits for the state.
+      state.watchService(this.ecsService);
+      this.service = this.ecsService;
+    }
+
+    const taskCount = this.ecsService?.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks })
+      ?? blueGreenTaskCount(this.service, minTasks, maxTasks);
+    this.scaling = configureScaling(this, taskCount, props.scaling);
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      cpuUtilization: this.metricCpuUtilization({ period: DEFAULTS.alarmPeriod }),
+      memoryUtilization: this.metricMemoryUtilization({ period: DEFAULTS.alarmPeriod }),
+      targetGroups: this.targetGroups,
+      options: props.alarms,
+      topic: platform.alarmTopic,
+    });
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', { microservice: this });
+
+    if (this.ecsService) {
+      this.ecsService.enableDeploymentAlarms(this.alarms.deploymentAlarms.map((a) => a.alarmName), {
         behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
       });
-      if (ecsBlueGreen) this.smokeTest = addEcsHooks(this, this.deployment.blueGreenOptions ?? {});
+      if (ecsBlueGreen) this.smokeTest = addEcsHooks(this, this.ecsService, this.deployment.blueGreenOptions ?? {});
+    } else {
+      this.blueGreen = new BlueGreenDeployment(this, 'BlueGreen', { microservice: this, options: this.deployment.blueGreenOptions ?? {} });
+      this.smokeTest = this.blueGreen.smokeTest;
     }
     if (props.source) {
       this.pipeline = new ServicePipeline(this, 'Pipeline', { microservice: this, source: props.source, options: props.pipeline ?? {} });
@@ -312,6 +322,31 @@ export class Microservice extends Construct {
   /** The execution role that pulls the image and reads the secrets. */
   public get executionRole(): iam.IRole {
     return this.taskDefinition.obtainExecutionRole();
+  }
+
+  /** The average CPU utilization of the service's tasks (AWS/ECS, by cluster and service name). */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricEcs('CPUUtilization', props);
+  }
+
+  /** The average memory utilization of the service's tasks (AWS/ECS, by cluster and service name). */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricEcs('MemoryUtilization', props);
+  }
+
+  /** @internal the ServiceName dimension of the service's metrics: the name itself, unless the stack creates the service. */
+  public get _metricServiceName(): string {
+    return this.ecsService?.serviceName ?? this.serviceName;
+  }
+
+  private metricEcs(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ECS',
+      metricName,
+      dimensionsMap: { ClusterName: this.platform.cluster.clusterName, ServiceName: this._metricServiceName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      ...props,
+    });
   }
 
   private newTargetGroup(id: string, container: ContainerOptions, health: HealthOptions | undefined): elbv2.ApplicationTargetGroup {
@@ -336,23 +371,6 @@ export class Microservice extends Construct {
     if (health?.interval?.isUnresolved()) cfn.healthCheckIntervalSeconds = health.interval.toSeconds();
     if (health?.timeout?.isUnresolved()) cfn.healthCheckTimeoutSeconds = health.timeout.toSeconds();
     return tg;
-  }
-
-  private attachLoadBalancer(ecsBlueGreen: boolean): void {
-    if (ecsBlueGreen && this.greenTargetGroup && this.testRule) {
-      const target = this.service.loadBalancerTarget({
-        containerName: CONTAINER_NAME,
-        containerPort: this.containerPort,
-        alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
-          alternateTargetGroup: this.greenTargetGroup,
-          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.productionRule),
-          testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.testRule),
-        }),
-      });
-      this.targetGroup.addTarget(target);
-      return;
-    }
-    this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: this.containerPort }));
   }
 }
 

@@ -1,6 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Microservice } from './microservice';
 import { ScalingOptions } from './options';
 import { DEFAULTS } from '../private/defaults';
@@ -10,9 +12,8 @@ import { DEFAULTS } from '../private/defaults';
  * step policies. Request tracking counts both target groups of a blue/green service,
  * since traffic is split over them during a deployment.
  */
-export function configureScaling(service: Microservice, options: ScalingOptions | undefined, minTasks: number, maxTasks: number): ecs.ScalableTaskCount {
+export function configureScaling(service: Microservice, scaling: ecs.ScalableTaskCount, options: ScalingOptions | undefined): ecs.ScalableTaskCount {
   const o = options ?? {};
-  const scaling = service.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
   const cooldowns = { scaleInCooldown: DEFAULTS.scaleInCooldown, scaleOutCooldown: DEFAULTS.scaleOutCooldown };
   scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: o.cpuPercent ?? DEFAULTS.cpuPercent, ...cooldowns });
   if (o.memoryPercent !== undefined) {
@@ -26,6 +27,30 @@ export function configureScaling(service: Microservice, options: ScalingOptions 
     scaling.scaleOnMetric(s.id, { metric: s.metric, scalingSteps: s.steps, adjustmentType: s.adjustmentType ?? appscaling.AdjustmentType.CHANGE_IN_CAPACITY });
   }
   return scaling;
+}
+
+/**
+ * The scalable task count of a service that the stack does not create as AWS::ECS::Service
+ * (a CodeDeploy blue/green service, owned by its Custom::BlueGreenService): what
+ * `BaseService.autoScaleTaskCount` registers, on `service/<cluster>/<name>` with the ECS
+ * service-linked role of Application Auto Scaling. The service's name is the custom
+ * resource's attribute, so the scalable target is registered after the service exists.
+ * @see https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
+ */
+export function blueGreenTaskCount(service: ecs.IBaseService, minTasks: number, maxTasks: number): ecs.ScalableTaskCount {
+  return new ecs.ScalableTaskCount(service, 'TaskCount', {
+    serviceNamespace: appscaling.ServiceNamespace.ECS,
+    resourceId: `service/${service.cluster.clusterName}/${service.serviceName}`,
+    dimension: 'ecs:service:DesiredCount',
+    role: iam.Role.fromRoleArn(service, 'ScalingRole', Stack.of(service).formatArn({
+      region: '',
+      service: 'iam',
+      resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+      resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+    })),
+    minCapacity: minTasks,
+    maxCapacity: maxTasks,
+  });
 }
 
 function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount, target: number): void {
@@ -75,7 +100,7 @@ function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount
           MetricName: 'RunningTaskCount',
           Dimensions: [
             { Name: 'ClusterName', Value: service.platform.cluster.clusterName },
-            { Name: 'ServiceName', Value: service.service.serviceName },
+            { Name: 'ServiceName', Value: service._metricServiceName },
           ],
         },
         Stat: 'Average',

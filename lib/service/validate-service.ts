@@ -3,6 +3,7 @@ import { AlarmOptions, HealthOptions, RepositoryOptions } from './options';
 import { validateCapacity } from './validate-capacity';
 import { validateContainer } from './validate-container';
 import { validateServiceScaling } from './validate-scaling';
+import { validateCodeDeployTiming } from '../deployment/blue-green-timing';
 import { BlueGreenOptions, Deployment, DeploymentKind, HookEvent } from '../deployment/deployment';
 import { validateSmokeTest } from '../deployment/smoke-test-settings';
 import type { MicroserviceProps } from './microservice';
@@ -60,6 +61,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   if (props.deployment?.isBlueGreen) {
     validateBlueGreen(p, props.deployment);
     validateSmokeTest(p, props.deployment.blueGreenOptions?.smokeTest, props.routing);
+    if (props.deployment.kind === DeploymentKind.BLUE_GREEN) validateCodeDeployTiming(p, props);
   }
 }
 

@@ -7,7 +7,7 @@ import {
 } from './helpers';
 
 const GROUP = 'AWS::CodeDeploy::DeploymentGroup';
-const ROLLOUT = 'Custom::BlueGreenRollout';
+const SERVICE = 'Custom::BlueGreenService';
 
 /** The DeploymentConfigName of the Orders deployment group for `traffic`. */
 function configNameFor(traffic: TrafficShift): { template: Template; name: unknown } {
@@ -15,9 +15,9 @@ function configNameFor(traffic: TrafficShift): { template: Template; name: unkno
   return { template, name: resource(template, GROUP).resource.Properties!.DeploymentConfigName };
 }
 
-/** The appspec the rollout renders for the hooks of its resource, with ARNs as `{Logical.Arn}`. */
-function hooksOfRollout(rollout: CfnResource): Array<{ event: string; arn: string }> {
-  return (rollout.Properties!.Hooks as any[]).map((h) => ({ event: h.Event, arn: flatten(h.FunctionArn) }));
+/** The hooks the service's custom resource puts in its deployments' appspec, with ARNs as `{Logical.Arn}`. */
+function hooksOfService(service: CfnResource): Array<{ event: string; arn: string }> {
+  return (service.Properties!.Hooks as any[]).map((h) => ({ event: h.Event, arn: flatten(h.FunctionArn) }));
 }
 
 describe('CodeDeploy blue/green with the defaults', () => {
@@ -39,7 +39,8 @@ describe('CodeDeploy blue/green with the defaults', () => {
       DeploymentGroupName: 'Test-Orders',
       ApplicationName: { Ref: logicalId(template, 'AWS::CodeDeploy::Application') },
       DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL', DeploymentType: 'BLUE_GREEN' },
-      ECSServices: [{ ClusterName: { Ref: logicalId(template, 'AWS::ECS::Cluster') }, ServiceName: { 'Fn::GetAtt': [logicalId(template, 'AWS::ECS::Service'), 'Name'] } }],
+      // The service is the one Custom::BlueGreenService owns: by its name, after it exists.
+      ECSServices: [{ ClusterName: { Ref: logicalId(template, 'AWS::ECS::Cluster') }, ServiceName: { 'Fn::GetAtt': [logicalId(template, SERVICE), 'ServiceName'] } }],
     });
   });
 
@@ -182,8 +183,9 @@ describe('the built-in smoke test', () => {
   }
 
   test('is one function of the platform in the VPC\'s service subnets, with its own security group', () => {
-    // the smoke test, the platform's custom-resource function and aws-cdk-lib's default-security-group provider
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    // the smoke test, the deployed-state function, the service provider's onEvent and isComplete
+    // functions with the provider framework's three, and aws-cdk-lib's default-security-group provider
+    template.resourceCountIs('AWS::Lambda::Function', 8);
     expect(fn.Properties!.VpcConfig).toEqual({
       SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'PlatformSmokeTestSecurityGroup'), 'GroupId'] }],
       SubnetIds: [{ Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet1') }, { Ref: logicalId(template, 'AWS::EC2::Subnet', 'PlatformVpcPrivateSubnet2') }],
@@ -230,9 +232,9 @@ describe('the built-in smoke test', () => {
     expect(fn.Properties!.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
   });
 
-  test('is the AfterAllowTestTraffic hook of the rollout\'s appspec', () => {
-    const rollout = resource(template, ROLLOUT).resource;
-    expect(hooksOfRollout(rollout)).toEqual([{ event: 'AfterAllowTestTraffic', arn: `{${fnId}.Arn}` }]);
+  test('is the AfterAllowTestTraffic hook of the appspec of the deployments cdk deploy starts', () => {
+    const service = resource(template, SERVICE).resource;
+    expect(hooksOfService(service)).toEqual([{ event: 'AfterAllowTestTraffic', arn: `{${fnId}.Arn}` }]);
   });
 
   test('may be invoked by the deployment group\'s role', () => {
@@ -291,9 +293,9 @@ describe('user hooks', () => {
     })).template;
   });
 
-  test('appear in the rollout\'s hooks in order, after the smoke test', () => {
+  test('appear in the service resource\'s hooks in order, after the smoke test', () => {
     const smoke = logicalId(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction');
-    expect(hooksOfRollout(resource(template, ROLLOUT).resource)).toEqual([
+    expect(hooksOfService(resource(template, SERVICE).resource)).toEqual([
       { event: 'AfterAllowTestTraffic', arn: `{${smoke}.Arn}` },
       ...events.map((event, i) => ({ event, arn: `{${logicalId(template, 'AWS::Lambda::Function', `Hook${i}`)}.Arn}` })),
     ]);
@@ -344,16 +346,16 @@ describe('smokeTest.enabled false', () => {
     // THEN
     expect(service.smokeTest).toBeUndefined();
     expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) => id.includes('SmokeTest'))).toEqual([]);
-    expect(resource(template, ROLLOUT).resource.Properties!.Hooks).toEqual([]);
+    expect(resource(template, SERVICE).resource.Properties!.Hooks).toEqual([]);
   });
 });
 
 describe('Fargate Spot', () => {
-  test('the rollout repeats the service\'s capacity provider strategy', () => {
+  test('the service resource has the capacity provider strategy, which its deployments repeat', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture({ deployment: Deployment.blueGreen(), capacity: Capacity.spot({ onDemandBase: 2, spotWeight: 4 }) });
     // THEN
-    expect(resource(template, ROLLOUT).resource.Properties!.CapacityProviderStrategy).toEqual([
+    expect(resource(template, SERVICE).resource.Properties!.CapacityProviderStrategy).toEqual([
       { CapacityProvider: 'FARGATE', Base: 2, Weight: 1 },
       { CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 4 },
     ]);

@@ -11,7 +11,7 @@ import { actionsOf, CfnResource, flatPlatform, listenerId, logicalId, resource, 
 const TD = 'AWS::ECS::TaskDefinition';
 const SERVICE = 'AWS::ECS::Service';
 const STATE = 'Custom::DeployedState';
-const ROLLOUT = 'Custom::BlueGreenRollout';
+const BLUE_GREEN_SERVICE = 'Custom::BlueGreenService';
 
 function stateOf(template: Template): { id: string; resource: CfnResource } {
   return resource(template, STATE, 'PlatformOrders');
@@ -52,57 +52,29 @@ describe('a blue/green service whose image comes from its pipeline', () => {
     expect(state.Properties!.InitialDesiredCount).toBe(0);
   });
 
-  test('takes its desired count from DeployedState, so cdk deploy never resets what auto scaling set', () => {
-    const service = resource(template, SERVICE, 'PlatformOrders').resource;
-    expect(service.Properties!.DesiredCount).toEqual({ 'Fn::GetAtt': [stateId, 'DesiredCount'] });
+  test('starts the service with DeployedState\'s initial count and never sends it a desired count afterwards', () => {
+    // THEN the Custom::BlueGreenService creates the service with the initial count (0: empty
+    // repository); its handler never sends DesiredCount in UpdateService (blue-green-service.lambda.test.ts)
+    const service = resource(template, BLUE_GREEN_SERVICE, 'PlatformOrders').resource;
+    expect(service.Properties!.DesiredCount).toBe(state.Properties!.InitialDesiredCount);
     expect(service.DependsOn).toContain(stateId);
+    template.resourceCountIs(SERVICE, 0);
   });
 
-  test('gets its task definition from the rollout, never from the task definition itself', () => {
-    // THEN CloudFormation sees the rollout's pinned ARN, which never changes
-    const rolloutId = logicalId(template, ROLLOUT, 'PlatformOrders');
-    const service = resource(template, SERVICE, 'PlatformOrders').resource;
-    expect(service.Properties!.TaskDefinition).toEqual({ 'Fn::GetAtt': [rolloutId, 'ServiceTaskDefinition'] });
-    expect(service.Properties!.DeploymentController).toEqual({ Type: 'CODE_DEPLOY' });
-  });
-
-  test('hands every new task-definition revision to the rollout, which deploys it blue/green', () => {
-    const rollout = resource(template, ROLLOUT, 'PlatformOrders').resource;
-    expect(rollout.Properties!.TaskDefinitionArn).toEqual({ Ref: logicalId(template, TD, 'PlatformOrders') });
-    expect(rollout.Properties).toMatchObject({
-      ServiceName: 'Test-Orders',
-      DeploymentGroupName: 'Test-Orders',
-      ApplicationName: { Ref: logicalId(template, 'AWS::CodeDeploy::Application') },
-      ContainerName: 'app',
-      ContainerPort: 8080,
-      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 0, Weight: 1 }],
-    });
-  });
-
-  test('lets the service-state function start deployments of exactly this platform\'s deployment groups', () => {
-    // THEN
-    const fnRole = logicalId(template, 'AWS::IAM::Role', 'PlatformServiceStateFunctionRole');
-    const policy = resource(template, 'AWS::IAM::Policy', 'PlatformServiceStateFunctionRoleDefaultPolicy').resource;
-    expect(policy.Properties!.Roles).toEqual([{ Ref: fnRole }]);
-    expect(policy.Properties!.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-      Action: 'codedeploy:CreateDeployment',
-      Effect: 'Allow',
-      Resource: {
-        // The groups are named <stack name>-<service id>, on the platform's own application.
-        'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-*']],
-      },
-    }));
+  test('hands every new task-definition revision to the service resource, which deploys it blue/green', () => {
+    const service = resource(template, BLUE_GREEN_SERVICE, 'PlatformOrders').resource;
+    expect(service.Properties!.TaskDefinition).toEqual({ Ref: logicalId(template, TD, 'PlatformOrders') });
   });
 });
 
 describe('a rolling service', () => {
-  test('keeps the task definition reference (the ECS controller can change it) and has no rollout', () => {
+  test('keeps the task definition reference (the ECS controller can change it) and has no service resource', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture({ deployment: Deployment.rolling(), source: Source.codeCommit() });
     // THEN
     const service = resource(template, SERVICE, 'PlatformOrders').resource;
     expect(service.Properties!.TaskDefinition).toEqual({ Ref: logicalId(template, TD, 'PlatformOrders') });
-    template.resourceCountIs(ROLLOUT, 0);
+    template.resourceCountIs(BLUE_GREEN_SERVICE, 0);
     expect(service.Properties!.DesiredCount).toEqual({ 'Fn::GetAtt': [stateOf(template).id, 'DesiredCount'] });
   });
 });
@@ -333,23 +305,23 @@ describe('with the default nested service stack', () => {
     nested = templateOf(Stack.of(service));
   });
 
-  test('keeps the service, its DeployedState and its rollout together in the service\'s stack', () => {
+  test('keeps the service resource, its DeployedState and its task definition together in the service\'s stack', () => {
     expect(Stack.of(service).nested).toBe(true);
     const state = logicalId(nested, STATE, 'Orders');
-    const rollout = logicalId(nested, ROLLOUT, 'Orders');
-    const svc = resource(nested, SERVICE, 'Orders').resource;
-    expect(svc.Properties!.TaskDefinition).toEqual({ 'Fn::GetAtt': [rollout, 'ServiceTaskDefinition'] });
-    expect(svc.Properties!.DesiredCount).toEqual({ 'Fn::GetAtt': [state, 'DesiredCount'] });
+    const svc = resource(nested, BLUE_GREEN_SERVICE, 'Orders').resource;
+    expect(svc.Properties!.TaskDefinition).toEqual({ Ref: logicalId(nested, TD, 'Orders') });
     expect(resource(nested, TD, 'Orders').resource.Properties!.ContainerDefinitions[0].Image).toEqual({ 'Fn::GetAtt': [state, 'Image'] });
   });
 
-  test('answers both custom resources with the platform\'s one function, passed in as a parameter', () => {
-    // THEN the nested stack's parameter is the parent's function ARN
-    const token = resource(nested, STATE, 'Orders').resource.Properties!.ServiceToken;
-    expect(resource(nested, ROLLOUT, 'Orders').resource.Properties!.ServiceToken).toEqual(token);
-    const parameter = token.Ref as string;
-    const nestedStack = Object.values(resourcesOfType(parent, 'AWS::CloudFormation::Stack'))
-      .find((r) => r.Properties!.Parameters?.[parameter] !== undefined);
-    expect(nestedStack!.Properties!.Parameters[parameter]).toEqual({ 'Fn::GetAtt': [logicalId(parent, 'AWS::Lambda::Function', 'PlatformServiceStateFunction'), 'Arn'] });
+  test('answers each custom resource with the platform\'s function for it, passed in as a parameter', () => {
+    // THEN each nested-stack parameter is the parent's function ARN
+    const parameterValue = (type: string) => {
+      const parameter = resource(nested, type, 'Orders').resource.Properties!.ServiceToken.Ref as string;
+      const nestedStack = Object.values(resourcesOfType(parent, 'AWS::CloudFormation::Stack'))
+        .find((r) => r.Properties!.Parameters?.[parameter] !== undefined);
+      return nestedStack!.Properties!.Parameters[parameter];
+    };
+    expect(parameterValue(STATE)).toEqual({ 'Fn::GetAtt': [logicalId(parent, 'AWS::Lambda::Function', 'PlatformServiceStateFunction'), 'Arn'] });
+    expect(parameterValue(BLUE_GREEN_SERVICE)).toEqual({ 'Fn::GetAtt': [logicalId(parent, 'AWS::Lambda::Function', 'PlatformBlueGreenServiceProviderframeworkonEvent'), 'Arn'] });
   });
 });

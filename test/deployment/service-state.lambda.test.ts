@@ -1,9 +1,7 @@
-import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { parse } from 'yaml';
 import { handler } from '../../lib/deployment/service-state.lambda';
 
-/** The custom-resource handler of Custom::DeployedState and Custom::BlueGreenRollout, with the SDK clients mocked. */
+/** The custom-resource handler of Custom::DeployedState and Custom::LiveTargetGroups, with the SDK clients mocked. */
 
 const mockEcsSend = jest.fn();
 const mockCodeDeploySend = jest.fn();
@@ -26,8 +24,6 @@ const fetchMock = jest.fn();
 const realFetch = global.fetch;
 const TD_V1 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:1';
 const TD_V2 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:2';
-const SMOKE = 'arn:aws:lambda:eu-west-1:111111111111:function:smoke';
-const HOOK = 'arn:aws:lambda:eu-west-1:111111111111:function:before';
 
 interface Response {
   Status: string;
@@ -108,23 +104,6 @@ function forwardRule(priority: string, targetGroupArn: string): Record<string, u
 const DEFAULT_RULE = { Priority: 'default', IsDefault: true, Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] };
 const NO_SERVICE = { services: [] };
 
-const ROLLOUT_PROPS = {
-  TaskDefinitionArn: TD_V2,
-  ClusterName: 'cluster-1',
-  ServiceName: 'Test-Orders',
-  ApplicationName: 'app-1',
-  DeploymentGroupName: 'Test-Orders',
-  ContainerName: 'app',
-  ContainerPort: '8080',
-  CapacityProviderStrategy: [
-    { CapacityProvider: 'FARGATE', Base: '1', Weight: '1' },
-    { CapacityProvider: 'FARGATE_SPOT', Base: '0', Weight: '3' },
-  ],
-  Hooks: [
-    { Event: 'AfterAllowTestTraffic', FunctionArn: SMOKE },
-    { Event: 'BeforeInstall', FunctionArn: HOOK },
-  ],
-};
 
 beforeEach(() => {
   mockEcsSend.mockReset();
@@ -377,145 +356,10 @@ describe('Custom::LiveTargetGroups: the target group a blue/green service\'s pro
   });
 });
 
-describe('Custom::BlueGreenRollout', () => {
-  test('Create pins the task definition as the physical ID and calls nothing', async () => {
-    // WHEN
-    await handler(event('Custom::BlueGreenRollout', 'Create', { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 }));
-    // THEN
-    expect(mockEcsSend).not.toHaveBeenCalled();
-    expect(mockCodeDeploySend).not.toHaveBeenCalled();
-    expect(response()).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: TD_V1,
-      Data: { ServiceTaskDefinition: TD_V1, DeploymentId: '' },
-    });
-  });
-
-  describe('Update with a new task definition', () => {
-    let input: any;
-    beforeEach(async () => {
-      // GIVEN the service exists and CodeDeploy accepts the deployment
-      mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'ACTIVE', desiredCount: 2 }] });
-      mockCodeDeploySend.mockResolvedValueOnce({ deploymentId: 'd-ABCDEF123' });
-      // WHEN cdk deploy registered revision 2
-      await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
-        PhysicalResourceId: TD_V1,
-        OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
-      }));
-      const command = mockCodeDeploySend.mock.calls[0][0];
-      expect(command).toBeInstanceOf(CreateDeploymentCommand);
-      input = command.input;
-    });
-
-    test('starts a CodeDeploy deployment in the service\'s group', () => {
-      expect(mockCodeDeploySend).toHaveBeenCalledTimes(1);
-      expect(input).toMatchObject({
-        applicationName: 'app-1',
-        deploymentGroupName: 'Test-Orders',
-        description: `cdk deploy: ${TD_V2}`,
-        revision: { revisionType: 'AppSpecContent' },
-      });
-    });
-
-    test('with an appspec of version "0.0" for the new task definition, container and port', () => {
-      const content: string = input.revision.appSpecContent.content;
-      // The version is written `0.0` as CodeDeploy documents it (JSON would turn it into 0);
-      // read as text (the failsafe schema keeps every scalar a string), it is '0.0'.
-      expect(content.split('\n')[0]).toBe('version: 0.0');
-      expect(parse(content, { schema: 'failsafe' }).version).toBe('0.0');
-      const appspec = parse(content);
-      expect(appspec.Resources).toEqual([{
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: {
-            TaskDefinition: TD_V2,
-            LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 8080 },
-            CapacityProviderStrategy: [
-              { CapacityProvider: 'FARGATE', Base: 1, Weight: 1 },
-              { CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 3 },
-            ],
-          },
-        },
-      }]);
-    });
-
-    test('with the hooks in order', () => {
-      const appspec = parse(input.revision.appSpecContent.content);
-      expect(appspec.Hooks).toEqual([{ AfterAllowTestTraffic: SMOKE }, { BeforeInstall: HOOK }]);
-    });
-
-    test('keeps the pinned task definition for CloudFormation and returns the deployment ID', () => {
-      expect(response()).toMatchObject({
-        Status: 'SUCCESS',
-        PhysicalResourceId: TD_V1,
-        Data: { ServiceTaskDefinition: TD_V1, DeploymentId: 'd-ABCDEF123' },
-      });
-    });
-  });
-
-  test('Update without a new task definition deploys nothing', async () => {
-    // GIVEN only the hooks changed
-    // WHEN
-    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
-      PhysicalResourceId: TD_V1,
-      OldResourceProperties: { ...ROLLOUT_PROPS, Hooks: [] },
-    }));
-    // THEN
-    expect(mockEcsSend).not.toHaveBeenCalled();
-    expect(mockCodeDeploySend).not.toHaveBeenCalled();
-    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TD_V1, Data: { ServiceTaskDefinition: TD_V1, DeploymentId: '' } });
-  });
-
-  test('Update of a service that does not exist (any more) deploys nothing', async () => {
-    // GIVEN
-    mockEcsSend.mockResolvedValueOnce({ services: [] });
-    // WHEN
-    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
-      PhysicalResourceId: TD_V1,
-      OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
-    }));
-    // THEN
-    expect(mockCodeDeploySend).not.toHaveBeenCalled();
-    expect(response()).toMatchObject({ Status: 'SUCCESS', Data: { ServiceTaskDefinition: TD_V1 } });
-  });
-
-  test('a deployment already in progress fails the update with a clear message', async () => {
-    // GIVEN CodeDeploy refuses a second deployment
-    mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'ACTIVE' }] });
-    const busy = new Error('The Deployment Group Test-Orders already has an active Deployment d-XYZ');
-    busy.name = 'DeploymentLimitExceededException';
-    mockCodeDeploySend.mockRejectedValueOnce(busy);
-    // WHEN
-    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
-      PhysicalResourceId: TD_V1,
-      OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
-    }));
-    // THEN
-    expect(response()).toMatchObject({
-      Status: 'FAILED',
-      PhysicalResourceId: TD_V1,
-      Reason: 'A CodeDeploy deployment of Test-Orders is in progress; wait for it to finish (or stop it) and run cdk deploy again.',
-    });
-  });
-
-  test('another CodeDeploy error fails the update with its own message', async () => {
-    // GIVEN
-    mockEcsSend.mockResolvedValueOnce({ services: [{ status: 'ACTIVE' }] });
-    mockCodeDeploySend.mockRejectedValueOnce(new Error('Deployment group does not exist'));
-    // WHEN
-    await handler(event('Custom::BlueGreenRollout', 'Update', ROLLOUT_PROPS, {
-      PhysicalResourceId: TD_V1,
-      OldResourceProperties: { ...ROLLOUT_PROPS, TaskDefinitionArn: TD_V1 },
-    }));
-    // THEN
-    expect(response()).toMatchObject({ Status: 'FAILED', Reason: 'Deployment group does not exist' });
-  });
-});
-
 describe('Delete and unknown types', () => {
-  test.each(['Custom::DeployedState', 'Custom::BlueGreenRollout'])('Delete of %s succeeds without calls and keeps the physical ID', async (type) => {
+  test.each(['Custom::DeployedState', 'Custom::LiveTargetGroups'])('Delete of %s succeeds without calls and keeps the physical ID', async (type) => {
     // WHEN
-    await handler(event(type, 'Delete', ROLLOUT_PROPS, { PhysicalResourceId: TD_V1 }));
+    await handler(event(type, 'Delete', STATE_PROPS, { PhysicalResourceId: TD_V1 }));
     // THEN
     expect(mockEcsSend).not.toHaveBeenCalled();
     expect(mockCodeDeploySend).not.toHaveBeenCalled();

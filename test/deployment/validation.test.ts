@@ -216,3 +216,30 @@ describe('names derived from the service', () => {
       'the limit of the CodeDeploy deployment group and CodeCommit repository named after the service. Fix: shorten the service id or the stack name.');
   });
 });
+
+describe('what a cdk deploy can wait for', () => {
+  test('a CodeDeploy traffic shift longer than a cdk deploy can wait is refused', () => {
+    // GIVEN 1 % every minute: 100 minutes of shifting
+    // WHEN
+    const message = addError({ deployment: Deployment.blueGreen({ traffic: TrafficShift.linear(1, Duration.minutes(1)) }) });
+    // THEN
+    expect(message).toBe(`${HEADER}  - deployment.traffic: received "LINEAR 1 % every 1 minutes"; allowed: a traffic shift that, with the health-check grace period `
+      + 'and 5 minutes to start green and run the hooks, ends within the 55 minutes a cdk deploy can wait for its deployment (about 106 minutes here). '
+      + 'Fix: shift in fewer or shorter steps, for example TrafficShift.linear(10, Duration.minutes(3)) or TrafficShift.canary(10, Duration.minutes(15)).');
+  });
+
+  test('the longest shift that fits is accepted', () => {
+    // GIVEN 49 minutes of canary + 1 minute of grace + 5 minutes of allowance = 55
+    expect(() => flatPlatform().platform.addService('Orders', {
+      routing: Routing.path('/orders/*'),
+      deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(49)) }),
+    })).not.toThrow();
+  });
+
+  test('an ECS-native shift is not bound by it (no custom resource waits for it)', () => {
+    expect(() => flatPlatform().platform.addService('Orders', {
+      routing: Routing.path('/orders/*'),
+      deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(5, Duration.minutes(10)) }),
+    })).not.toThrow();
+  });
+});

@@ -39,7 +39,9 @@ function onlyProperties(template: Template, type: string): any {
 const CLAIMS: Record<string, (app: App) => void> = {
   'Usage': (app) => {
     const all = templateOf(onlyStack(app));
-    all.resourceCountIs('AWS::ECS::Service', 2);
+    // Orders (CodeDeploy blue/green) is a Custom::BlueGreenService; Catalog (rolling) an AWS::ECS::Service.
+    all.resourceCountIs('AWS::ECS::Service', 1);
+    all.resourceCountIs('Custom::BlueGreenService', 1);
     all.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
     all.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
     const template = templatesOf(app);

@@ -111,7 +111,7 @@ export const SCENARIOS = {
   'a retried custom-resource event': async (lc, v) => {
     await delivered(lc, v);
     // The handler acts, then times out before answering: Lambda runs the same event again.
-    lc.world.lostResponses.add(lc.kind === 'codeDeploy' ? 'Custom::BlueGreenRollout' : 'Custom::DeployedState');
+    lc.world.lostResponses.add(lc.kind === 'codeDeploy' ? 'Custom::BlueGreenService' : 'Custom::DeployedState');
     await lc.deploy(v('env', ENV));
     await lc.settle();
     lc.expectInvariants();
@@ -163,6 +163,10 @@ export const DEFECT = {
   item2: {
     text: 'issue 11 item 2: Custom::BlueGreenRollout calls CreateDeployment while a deployment of the group is active (DeploymentLimitExceeded)',
     signature: /OrdersBlueGreenRollout\w*: Received response status \[FAILED\].*is in progress/,
+  },
+  item3: {
+    text: 'issue 11 item 3: a pipeline run that waited for approval deploys the taskdef.json it built before the cdk deploy, and reverts the cdk deploy\'s settings',
+    signature: /runs the settings .*, not the latest cdk deploy's/,
   },
   item4: {
     text: 'issue 11 item 4: the service update sends the template\'s stale DesiredCount (0, read at the first deploy) and task definition',

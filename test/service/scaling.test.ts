@@ -149,7 +149,8 @@ describe('request scaling of a blue/green service', () => {
                   MetricName: 'RunningTaskCount',
                   Dimensions: [
                     { Name: 'ClusterName', Value: refTo('PlatformCluster') },
-                    { Name: 'ServiceName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('OrdersService'), 'Name'] } },
+                    // The service's own name: a CodeDeploy service is a Custom::BlueGreenService.
+                    { Name: 'ServiceName', Value: 'Test-Orders' },
                   ],
                 },
                 Stat: 'Average',

@@ -214,11 +214,10 @@ describe('deployment policies (DESIGN.md table)', () => {
     });
   });
 
-  test('blueGreen: the CODE_DEPLOY controller and no circuit breaker', () => {
-    // THEN
-    const props = serviceNamed(template, 'BlueGreen');
-    expect(props.DeploymentController).toEqual({ Type: 'CODE_DEPLOY' });
-    expect(props.DeploymentConfiguration.DeploymentCircuitBreaker).toBeUndefined();
+  test('blueGreen: no AWS::ECS::Service, the service a Custom::BlueGreenService creates with the CODE_DEPLOY controller', () => {
+    // THEN (the handler's CreateService input: blue-green-service.lambda.test.ts)
+    expect(Object.values(template.findResources('AWS::ECS::Service', { Properties: { ServiceName: 'Test-BlueGreen' } }))).toHaveLength(0);
+    template.hasResourceProperties('Custom::BlueGreenService', { ServiceName: 'Test-BlueGreen', MinimumHealthyPercent: 100, MaximumPercent: 200 });
     template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentGroupName: 'Test-BlueGreen' });
   });

@@ -14,7 +14,7 @@
  */
 import { parse } from 'yaml';
 import { awsError, clone } from './aws';
-import type { Service, TaskGroup } from './ecs';
+import { Service, TASK_SET_PARAMETERS, TaskGroup } from './ecs';
 import type { Action, Rule } from './elbv2';
 import type { World } from './world';
 
@@ -39,6 +39,11 @@ export interface Deployment {
   readonly group: DeploymentGroup;
   status: DeploymentStatus;
   readonly description: string;
+  readonly createTime: Date;
+  /** The appspec, as CreateDeployment received it. */
+  readonly content: string;
+  /** The target service's properties in the appspec. */
+  readonly target: Record<string, any>;
   readonly taskDefinition: string;
   readonly hooks: Array<{ event: string; functionArn: string }>;
   readonly capacity?: unknown;
@@ -87,6 +92,7 @@ export class CodeDeploy {
     });
     const d: Deployment = {
       id: `d-${String(this.deployments.length + 1).padStart(9, '0')}`, group, status: 'InProgress', description: input.description ?? '',
+      createTime: new Date(), content: String(content), target,
       taskDefinition: String(target.TaskDefinition), hooks, capacity: target.CapacityProviderStrategy, steps: [...STEPS], rolledBack: false,
       saved: [], hookStatus: new Map(),
     };
@@ -130,6 +136,7 @@ export class CodeDeploy {
         const tgs = d.group.targetGroupNames.map((n) => elbv2.targetGroupByName(n).arn);
         const replacementTg = tgs.find((t) => t !== d.original?.targetGroupArn) ?? tgs[0];
         d.replacement = ecs.addGroup(service, ecs.describeTaskDefinition(d.taskDefinition).taskDefinitionArn, replacementTg, 'ACTIVE');
+        d.replacement.config = this.taskSetConfig(d, service);
         ecs.reconcile(service);
         if (!ecs.steady(service, d.replacement)) return { message: 'The ECS replacement task set failed to reach a steady state: its tasks failed to start or to pass health checks.', stop: false };
         return undefined;
@@ -145,6 +152,7 @@ export class CodeDeploy {
         d.replacement!.status = 'PRIMARY';
         d.replacement!.rolloutState = 'COMPLETED';
         service.taskDefinition = d.replacement!.taskDefinition;
+        for (const [k, v] of Object.entries(d.replacement!.config ?? {})) service.config[k] = clone(v);
         ecs.reconcile(service);
         return undefined;
       }
@@ -193,12 +201,56 @@ export class CodeDeploy {
     d.rolledBack = true;
   }
 
+  /**
+   * The replacement task set's own parameters: the appspec's network configuration, capacity
+   * provider strategy and platform version, else the service's.
+   * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html
+   */
+  private taskSetConfig(d: Deployment, service: Service): Record<string, any> {
+    const config: Record<string, any> = Object.fromEntries(TASK_SET_PARAMETERS.filter((k) => service.config[k] !== undefined).map((k) => [k, clone(service.config[k])]));
+    const vpc = d.target.NetworkConfiguration?.AwsvpcConfiguration;
+    if (vpc) config.networkConfiguration = { awsvpcConfiguration: { subnets: vpc.Subnets, securityGroups: vpc.SecurityGroups, assignPublicIp: vpc.AssignPublicIp } };
+    const capacity = d.target.CapacityProviderStrategy as Array<Record<string, any>> | undefined;
+    if (capacity) config.capacityProviderStrategy = capacity.map((c) => ({ capacityProvider: c.CapacityProvider, base: Number(c.Base ?? 0), weight: Number(c.Weight ?? 0) }));
+    if (d.target.PlatformVersion) config.platformVersion = d.target.PlatformVersion;
+    return config;
+  }
+
+  /**
+   * ListDeployments: a group's deployments, optionally of some statuses or created since a time.
+   * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_ListDeployments.html
+   */
+  public list(input: Record<string, any>): Deployment[] {
+    const group = this.group(input.applicationName, input.deploymentGroupName);
+    const statuses = input.includeOnlyStatuses as string[] | undefined;
+    const since = input.createTimeRange?.start as Date | undefined;
+    return this.deployments.filter((d) => d.group === group && (!statuses || statuses.includes(d.status)) && (!since || d.createTime >= since));
+  }
+
+  /**
+   * StopDeployment: a stopped deployment with `autoRollbackEnabled` rolls back (traffic back to
+   * the original task set, the replacement deleted).
+   * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html
+   */
+  public stop(id: string, autoRollbackEnabled: boolean): void {
+    const d = this.get(id);
+    if (d.status !== 'InProgress') throw awsError('DeploymentAlreadyCompletedException', `Deployment ${id} has already completed`);
+    d.status = 'Stopped';
+    d.errorMessage = 'The deployment was stopped by request';
+    if (!autoRollbackEnabled) return;
+    for (const [rule, actions] of d.saved.reverse()) rule.actions = actions;
+    const service = this.world.ecs.findService(d.group.cluster, d.group.service);
+    if (service && d.replacement) service.groups = service.groups.filter((g) => g !== d.replacement);
+    d.rolledBack = true;
+  }
+
   /** GetDeployment in the API's shape. */
   public describe(d: Deployment): Record<string, unknown> {
     return {
       deploymentId: d.id, applicationName: d.group.application, deploymentGroupName: d.group.name, status: d.status,
-      description: d.description, errorInformation: d.errorMessage ? { message: d.errorMessage } : undefined,
+      description: d.description, createTime: d.createTime, errorInformation: d.errorMessage ? { message: d.errorMessage } : undefined,
       rollbackInfo: d.rolledBack ? { rollbackMessage: 'rolled back' } : undefined,
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: d.content } },
     };
   }
 

@@ -27,7 +27,17 @@ export interface TaskGroup {
   targetGroupArn?: string;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason?: string;
+  /** A task set's network configuration, capacity provider strategy, launch type and platform version. */
+  config?: Record<string, any>;
 }
+
+/**
+ * What a task set has of its own: the parameters of the primary task set transition to the
+ * service (UpdateServicePrimaryTaskSet, which CodeDeploy calls when it shifts traffic).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskSet.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateServicePrimaryTaskSet.html
+ */
+export const TASK_SET_PARAMETERS = ['networkConfiguration', 'capacityProviderStrategy', 'launchType', 'platformVersion'];
 
 export interface Service {
   readonly serviceArn: string;
@@ -124,7 +134,11 @@ export class Ecs {
   public createService(input: Record<string, any>): Service {
     const cluster = clusterName(input.cluster);
     const key = `${cluster}/${input.serviceName}`;
-    if (this.services.get(key)?.status === 'ACTIVE') throw awsError('InvalidParameterException', 'Creation of service was not idempotent.');
+    const existing = this.services.get(key);
+    // A retried request with the same client token answers the service it created.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html
+    if (existing?.status === 'ACTIVE' && input.clientToken !== undefined && existing.config.clientToken === input.clientToken) return existing;
+    if (existing?.status === 'ACTIVE') throw awsError('InvalidParameterException', 'Creation of service was not idempotent.');
     const controller = input.deploymentController?.type ?? 'ECS';
     const td = this.describeTaskDefinition(input.taskDefinition).taskDefinitionArn;
     const { cluster: _c, serviceName: _n, taskDefinition: _t, desiredCount: _d, deploymentController: _dc, ...config } = clone(input);
@@ -135,7 +149,8 @@ export class Ecs {
     this.services.set(key, service);
     // The CODE_DEPLOY controller starts the service with a primary task set in the first target group.
     // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-codedeploy-to-ecs-bluegreen.html
-    this.addGroup(service, td, service.config.loadBalancers?.[0]?.targetGroupArn);
+    const first = this.addGroup(service, td, service.config.loadBalancers?.[0]?.targetGroupArn);
+    if (controller === 'CODE_DEPLOY') first.config = Object.fromEntries(TASK_SET_PARAMETERS.filter((k) => config[k] !== undefined).map((k) => [k, clone(config[k])]));
     this.reconcile(service);
     return service;
   }
@@ -318,7 +333,7 @@ export class Ecs {
   public describe(service: Service): Record<string, unknown> {
     const groups = service.groups.map((g) => ({
       id: g.id, status: g.status, taskDefinition: g.taskDefinition, desiredCount: this.desiredOf(service, g), runningCount: g.running,
-      rolloutState: g.rolloutState, stabilityStatus: this.steady(service, g) ? 'STEADY_STATE' : 'STABILIZING',
+      rolloutState: g.rolloutState, stabilityStatus: this.steady(service, g) ? 'STEADY_STATE' : 'STABILIZING', ...clone(g.config ?? {}),
     }));
     return {
       serviceArn: service.serviceArn, serviceName: service.serviceName, clusterArn: arn('ecs', `cluster/${service.clusterName}`), status: service.status,

@@ -10,6 +10,7 @@ import { ACCOUNT, arn, awsError, REGION } from './aws';
 import { Applied, Provider, ProviderContext, ResourceState, StackHang } from './cloudformation';
 import { Elbv2 } from './elbv2';
 import { resolve, resolveDynamicReferences } from './intrinsics';
+import { PROVIDER_FRAMEWORK } from './provider-framework';
 import type { World } from './world';
 
 type Props = Record<string, any>;
@@ -263,20 +264,27 @@ const codeCommit = provider({
 });
 
 /** The platform handlers the model runs in process, recognized by their bundled code. */
-const HANDLER_ASSETS = ['service-state', 'smoke-test'];
+const HANDLER_ASSETS = ['service-state', 'smoke-test', 'blue-green-service'];
 
 function lambdaFunction(ctx: ProviderContext, props: Props, name: string): Applied {
   const functionArn = arn('lambda', `function:${name}`);
   let handler: string | undefined;
   const key = props.Code?.S3Key;
+  const [file, entry] = String(props.Handler ?? 'index.handler').split('.');
   if (key) {
-    const code = fs.readFileSync(path.join(ctx.stack.assembly.assetPath(String(key)), 'index.js'), 'utf8').toString();
-    handler = HANDLER_ASSETS.find((h) => {
-      const file = path.join(__dirname, '..', '..', '..', 'assets', h, 'index.js');
-      return fs.existsSync(file) && fs.readFileSync(file, 'utf8') === code;
-    });
+    const dir = ctx.stack.assembly.assetPath(String(key));
+    if (file === 'framework' && fs.existsSync(path.join(dir, 'framework.js'))) {
+      // aws-cdk-lib's custom-resource provider framework (custom-resources.Provider).
+      handler = PROVIDER_FRAMEWORK;
+    } else if (fs.existsSync(path.join(dir, 'index.js'))) {
+      const code = fs.readFileSync(path.join(dir, 'index.js'), 'utf8').toString();
+      handler = HANDLER_ASSETS.find((h) => {
+        const bundled = path.join(__dirname, '..', '..', '..', 'assets', h, 'index.js');
+        return fs.existsSync(bundled) && fs.readFileSync(bundled, 'utf8') === code;
+      });
+    }
   }
-  ctx.world.lambdas.functions.set(functionArn, { name, arn: functionArn, handler, environment: props.Environment?.Variables ?? {} });
+  ctx.world.lambdas.functions.set(functionArn, { name, arn: functionArn, handler, entry, environment: props.Environment?.Variables ?? {} });
   return { physicalId: name, attributes: { Arn: functionArn } };
 }
 

@@ -59,6 +59,8 @@ export interface LambdaFunction {
   readonly arn: string;
   /** The platform handler this function's code is, if the model knows it. */
   readonly handler?: string;
+  /** The function of the handler's module that Lambda calls (the part of `Handler` after the dot). */
+  readonly entry?: string;
   readonly environment: Record<string, string>;
 }
 

@@ -14,6 +14,7 @@ import { EcsBlueGreen } from './ecs-blue-green';
 import { Elbv2 } from './elbv2';
 import { setRouter, HttpRequest } from './network';
 import { Execution, Pipelines } from './pipeline';
+import { PROVIDER_FRAMEWORK, runProviderFramework } from './provider-framework';
 import { GENERIC, PROVIDERS } from './providers';
 import { Alarms, AutoScaling, CodeCommit, Lambdas, Scheduler, Ssm } from './registry';
 import { routeSdkTo } from './sdk';
@@ -33,9 +34,10 @@ export interface Behaviour {
 const GOOD: Behaviour = { healthy: true, status: () => 200, errors: false };
 
 /** The platform handlers the model runs in process (the modules behind the bundled assets). */
-const HANDLERS: Record<string, () => { handler: (event: any) => Promise<unknown> }> = {
+const HANDLERS: Record<string, () => Record<string, (event: any) => Promise<unknown>>> = {
   'service-state': () => require('../../../lib/deployment/service-state.lambda'),
   'smoke-test': () => require('../../../lib/deployment/smoke-test.lambda'),
+  'blue-green-service': () => require('../../../lib/deployment/blue-green-service.lambda'),
 };
 
 export class World {
@@ -151,7 +153,7 @@ export class World {
     console.log = () => undefined;
     console.error = () => undefined;
     try {
-      return await HANDLERS[fn.handler]().handler(clone(event));
+      return await HANDLERS[fn.handler]()[fn.entry ?? 'handler'](clone(event));
     } finally {
       console.log = log;
       console.error = error;
@@ -170,7 +172,9 @@ export class World {
       return new Response(null, { status: 200 });
     }) as typeof fetch;
     try {
-      await this.invoke(event.ServiceToken, event as unknown as Record<string, unknown>);
+      const fn = this.lambdas.byArn(event.ServiceToken);
+      if (fn?.handler === PROVIDER_FRAMEWORK) response = await runProviderFramework(this, fn, event);
+      else await this.invoke(event.ServiceToken, event as unknown as Record<string, unknown>);
     } finally {
       global.fetch = realFetch;
     }
@@ -192,6 +196,17 @@ export class World {
       case 'ECS:DescribeTaskDefinition': return { taskDefinition: clone(this.ecs.describeTaskDefinition(input.taskDefinition)) };
       case 'ECS:RegisterTaskDefinition': return { taskDefinition: clone(this.ecs.registerTaskDefinition(input)) };
       case 'ECS:UpdateService': return { service: this.ecs.describe(this.ecs.updateService(input)) };
+      case 'ECS:CreateService': return { service: this.ecs.describe(this.ecs.createService(input)) };
+      case 'ECS:DeleteService': {
+        const service = this.ecs.service(input.cluster, input.service);
+        this.ecs.deleteService(input.cluster, input.service);
+        return { service: this.ecs.describe(service) };
+      }
+      case 'ECS:TagResource': case 'ECS:UntagResource': return {};
+      case 'CodeDeploy:ListDeployments': return { deployments: this.codedeploy.list(input).map((d) => d.id) };
+      case 'CodeDeploy:StopDeployment':
+        this.codedeploy.stop(input.deploymentId, input.autoRollbackEnabled === true);
+        return { status: 'Pending', statusMessage: 'Stopping' };
       case 'CodeDeploy:CreateDeployment': return { deploymentId: this.codedeploy.createDeployment(input).id };
       case 'CodeDeploy:GetDeployment': return { deploymentInfo: this.codedeploy.describe(this.codedeploy.get(input.deploymentId)) };
       case 'CodeDeploy:PutLifecycleEventHookExecutionStatus':

@@ -1,0 +1,114 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { platformApplication } from './blue-green-deployment';
+import { acknowledgeFunction } from './deployed-state';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { handlerAsset } from '../private/assets';
+import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
+import { acknowledgeAll } from '../private/compliance';
+import { functionRole } from '../private/function-role';
+
+/** Properties of {@link BlueGreenServiceProvider}. */
+export interface BlueGreenServiceProviderProps {
+  readonly platform: ContainerPlatform;
+}
+
+/**
+ * The one provider per platform behind its `Custom::BlueGreenService` resources: the onEvent and
+ * isComplete functions (bundled in assets/blue-green-service), and aws-cdk-lib's provider
+ * framework, whose waiter calls isComplete every 15 seconds for up to 55 minutes (CloudFormation
+ * waits at most an hour for a custom resource). Each function may do exactly its part, on this
+ * platform's cluster and CodeDeploy application only.
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#provider-framework
+ */
+export class BlueGreenServiceProvider extends Construct {
+  /** The token of the resources this provider serves. */
+  public readonly serviceToken: string;
+  public readonly onEventFunction: lambda.Function;
+  public readonly isCompleteFunction: lambda.Function;
+  public readonly provider: cr.Provider;
+
+  constructor(scope: Construct, id: string, props: BlueGreenServiceProviderProps) {
+    super(scope, id);
+    const platform = props.platform;
+    const stack = Stack.of(platform);
+    const logGroup = platform._newLogGroup(this, 'Logs');
+    const newFunction = (name: string, handler: string, description: string) => new lambda.Function(this, name, {
+      role: functionRole(this, `${name}Role`, logGroup, false),
+      description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: `index.${handler}`,
+      code: lambda.Code.fromAsset(handlerAsset('blue-green-service')),
+      timeout: Duration.seconds(BLUE_GREEN_LIMITS.handlerTimeoutSeconds),
+      memorySize: 256,
+      logGroup,
+    });
+    this.onEventFunction = newFunction('OnEventFunction', 'onEvent',
+      'cdk-container-platform: creates, updates and deletes the ECS services of CodeDeploy blue/green microservices');
+    this.isCompleteFunction = newFunction('IsCompleteFunction', 'isComplete',
+      'cdk-container-platform: brings new task definitions of CodeDeploy blue/green services to production and waits for the result');
+
+    // Service-level actions support the service ARN (service/<cluster>/<name>); the tags go on
+    // at creation, which needs ecs:TagResource as well.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
+    const services = stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${platform.cluster.clusterName}/*` });
+    this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'],
+      resources: [services],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [services] }));
+    // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
+    // Registering a revision with production's image passes the task's roles: each service
+    // allows that for its own roles only (BlueGreenService).
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
+
+    // The deployment groups of the platform's services (named <stack name>-<service id>) on the
+    // platform's application, once for all of them: a statement per service would outgrow the
+    // 10 KB of a role's inline policies.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+    const application = platformApplication(platform);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
+      resources: [arn('deploymentgroup', `${application.applicationName}/${stack.stackName}-*`)],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeploymentConfig'],
+      resources: [arn('deploymentconfig', '*')],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+      resources: [application.applicationArn],
+    }));
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventFunction,
+      isCompleteHandler: this.isCompleteFunction,
+      queryInterval: Duration.seconds(BLUE_GREEN_LIMITS.queryIntervalSeconds),
+      totalTimeout: Duration.minutes(BLUE_GREEN_LIMITS.waitMinutes),
+      logGroup,
+      frameworkOnEventRole: functionRole(this, 'FrameworkOnEventRole', logGroup, false),
+      frameworkCompleteAndTimeoutRole: functionRole(this, 'FrameworkCompleteRole', logGroup, false),
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: platform._newLogGroup(this, 'WaiterLogs'), level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.serviceToken = this.provider.serviceToken;
+
+    for (const fn of this.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
+      acknowledgeFunction(fn);
+      acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
+        'It calls only the ECS, CodeDeploy, Lambda and Step Functions APIs; outside a VPC it needs no NAT gateway or endpoints.');
+    }
+    const stateMachine = this.provider.node.findAll().find((c) => c instanceof sfn.CfnStateMachine);
+    if (stateMachine) {
+      acknowledgeAll(stateMachine, ['AwsSolutions-SF2', 'step_functions_state_machine_tracing_enabled_check'],
+        'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { CONTAINER_NAME } from './constants';
+import type { Microservice, MicroserviceProps } from './microservice';
+import { DeploymentKind } from '../deployment/deployment';
+import { ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';
+
+/**
+ * The AWS::ECS::Service of a rolling or ECS-native blue/green microservice (the ECS deployment
+ * controller, with the circuit breaker and rollback), attached to its target groups and, when
+ * asked, to the platform's Service Connect namespace.
+ */
+export function ecsControllerService(svc: Microservice, props: MicroserviceProps, desiredCount: number, gracePeriod: Duration): ecs.FargateService {
+  const platform = svc.platform;
+  const ecsBlueGreen = svc.deployment.kind === DeploymentKind.ECS_BLUE_GREEN;
+  const service = new ecs.FargateService(svc, 'Service', {
+    cluster: platform.cluster,
+    serviceName: svc.serviceName,
+    taskDefinition: svc.taskDefinition,
+    desiredCount,
+    vpcSubnets: platform.serviceSubnets,
+    securityGroups: [svc.securityGroup],
+    assignPublicIp: false,
+    capacityProviderStrategies: svc.capacityStrategies,
+    healthCheckGracePeriod: gracePeriod,
+    deploymentController: { type: ecs.DeploymentControllerType.ECS },
+    ...(ecsBlueGreen ? ecsBlueGreenServiceProps(svc.deployment.blueGreenOptions ?? {}) : {}),
+    circuitBreaker: { enable: true, rollback: true },
+    minHealthyPercent: svc.deployment.minHealthyPercent,
+    maxHealthyPercent: svc.deployment.maxHealthyPercent,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  });
+  if (ecsBlueGreen && svc.greenTargetGroup && svc.testRule) {
+    svc.targetGroup.addTarget(service.loadBalancerTarget({
+      containerName: CONTAINER_NAME,
+      containerPort: svc.containerPort,
+      alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+        alternateTargetGroup: svc.greenTargetGroup,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(svc.productionRule),
+        testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(svc.testRule),
+      }),
+    }));
+  } else {
+    svc.targetGroup.addTarget(service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: svc.containerPort }));
+  }
+  if (props.serviceConnect) {
+    platform._serviceConnectNamespace();
+    const name = svc.node.id.toLowerCase();
+    service.enableServiceConnect({ services: [{ portMappingName: CONTAINER_NAME, dnsName: name, discoveryName: name, port: svc.containerPort }] });
+  }
+  return service;
+}

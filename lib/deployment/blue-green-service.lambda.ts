@@ -17,38 +17,18 @@ import {
   CodeDeployClient, CreateDeploymentCommand, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, ListDeploymentsCommandInput, StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
-  CreateServiceCommand, CreateServiceCommandInput, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient,
-  RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput, Service, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, UpdateServiceCommandInput,
+  CreateServiceCommand, CreateServiceCommandInput, Service, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
+import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service.handler';
+import {
+  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, withProductionImage,
+} from './service-handler-shared';
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
 import {
-  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, imageOf, isReplacement, LiveTaskSet,
-  loadBalancerChange, placementMatches, sameSettings, serviceUpdate, ServiceProperties, startedBy, tagChanges, templateTaskDefinition, withImage,
+  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
+  loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, tagChanges, templateTaskDefinition,
 } from '../private/blue-green-spec';
 
-/** The event the provider framework passes to onEvent, and (with onEvent's answer merged in) to isComplete. */
-export interface ProviderEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, any>;
-  readonly OldResourceProperties?: Record<string, any>;
-  /** When onEvent answered (epoch milliseconds): isComplete knows how long it has waited. */
-  readonly StartedAt?: number;
-}
-
-export interface OnEventResponse {
-  readonly PhysicalResourceId: string;
-  readonly Data?: Record<string, string>;
-  readonly StartedAt?: number;
-}
-
-export interface IsCompleteResponse {
-  readonly IsComplete: boolean;
-}
-
-const ecs = new ECSClient({});
 const codedeploy = new CodeDeployClient({});
 
 /**
@@ -63,15 +43,28 @@ const LOOKBACK_MS = 2 * 60 * 60 * 1000;
 
 const properties = (raw: Record<string, any> | undefined) => (raw ?? {}) as ServiceProperties;
 
+export type { IsCompleteResponse, OnEventResponse, ProviderEvent } from './service-handler-shared';
+
+/** The resource type of the ECS-controller services the same provider serves. */
+const ECS_SERVICE = 'Custom::EcsService';
+
 export async function onEvent(event: ProviderEvent): Promise<OnEventResponse> {
+  return event.ResourceType === ECS_SERVICE ? onEcsServiceEvent(event) : onBlueGreenEvent(event);
+}
+
+export async function isComplete(event: ProviderEvent): Promise<IsCompleteResponse> {
+  return event.ResourceType === ECS_SERVICE ? isEcsServiceComplete(event) : isBlueGreenComplete(event);
+}
+
+async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> {
   const p = properties(event.ResourceProperties);
   if (event.RequestType === 'Create') return create(p, event.RequestId);
-  if (event.RequestType === 'Delete') return remove(p, event.PhysicalResourceId ?? '');
+  if (event.RequestType === 'Delete') return deleteService(p.ClusterName, event.PhysicalResourceId ?? '');
   const old = properties(event.OldResourceProperties);
   if (isReplacement(old, p)) return create(p, event.RequestId);
   const reason = loadBalancerChange(old, p);
   if (reason) throw new Error(reason);
-  const service = await activeService(p);
+  const service = await activeService(p.ClusterName, p.ServiceName);
   const update = serviceUpdate(old, p);
   if (update) {
     await ecs.send(new UpdateServiceCommand({ cluster: p.ClusterName, service: p.ServiceName, ...update } as UpdateServiceCommandInput));
@@ -84,10 +77,10 @@ export async function onEvent(event: ProviderEvent): Promise<OnEventResponse> {
   return { PhysicalResourceId: event.PhysicalResourceId ?? service.serviceArn!, Data: data(p, service.serviceArn!), StartedAt: Date.now() };
 }
 
-export async function isComplete(event: ProviderEvent): Promise<IsCompleteResponse> {
+async function isBlueGreenComplete(event: ProviderEvent): Promise<IsCompleteResponse> {
   const p = properties(event.ResourceProperties);
   if (event.RequestType === 'Create') return { IsComplete: true };
-  if (event.RequestType === 'Delete') return { IsComplete: await isDeleted(p, event.PhysicalResourceId ?? '') };
+  if (event.RequestType === 'Delete') return { IsComplete: await isDeleted(p.ClusterName, event.PhysicalResourceId ?? '') };
   const old = properties(event.OldResourceProperties);
   if (isReplacement(old, p) || !deployableChanged(old, p)) return { IsComplete: true };
   return { IsComplete: await rollOut(event, p, old) };
@@ -102,49 +95,6 @@ async function create(p: ServiceProperties, requestId: string): Promise<OnEventR
   const arn = out.service?.serviceArn;
   if (!arn) throw new Error(`CreateService returned no service for ${p.ServiceName}`);
   return { PhysicalResourceId: arn, Data: data(p, arn) };
-}
-
-/**
- * Deletes the service even with running tasks (force). Nothing to delete when the physical ID
- * is not a service ARN: then the Create failed before ECS created anything.
- * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
- */
-async function remove(p: ServiceProperties, physicalId: string): Promise<OnEventResponse> {
-  if (!physicalId.startsWith('arn:')) return { PhysicalResourceId: physicalId };
-  try {
-    await ecs.send(new DeleteServiceCommand({ cluster: p.ClusterName, service: physicalId, force: true }));
-  } catch (e) {
-    if (!['ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException'].includes((e as Error).name)) throw e;
-  }
-  return { PhysicalResourceId: physicalId };
-}
-
-/**
- * A deleted service is DRAINING until its tasks have stopped, then INACTIVE. Waiting for that
- * lets CloudFormation delete the security group and target group afterwards, and lets a new
- * service of the same name be created (ECS refuses while one is ACTIVE or DRAINING).
- * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
- */
-async function isDeleted(p: ServiceProperties, physicalId: string): Promise<boolean> {
-  if (!physicalId.startsWith('arn:')) return true;
-  try {
-    const out = await ecs.send(new DescribeServicesCommand({ cluster: p.ClusterName, services: [physicalId] }));
-    const service = out.services?.[0];
-    return !service || service.status === 'INACTIVE';
-  } catch (e) {
-    if ((e as Error).name === 'ClusterNotFoundException') return true;
-    throw e;
-  }
-}
-
-async function activeService(p: ServiceProperties): Promise<Service> {
-  const out = await ecs.send(new DescribeServicesCommand({ cluster: p.ClusterName, services: [p.ServiceName] }));
-  const service = out.services?.find((s) => s.status === 'ACTIVE');
-  if (!service) {
-    throw new Error(`The ECS service ${p.ServiceName} does not exist in cluster ${p.ClusterName} (deleted outside CloudFormation?). `
-      + 'Remove the service from the app and deploy, then add it again to have it created anew.');
-  }
-  return service;
 }
 
 /**
@@ -166,10 +116,7 @@ async function isLive(p: ServiceProperties, service: Service): Promise<boolean> 
   // The pipeline registers revisions of the same settings with its image: such a revision
   // runs what the template describes (this happens when CloudFormation rolls back to the
   // revision that ran before the pipeline's last deployment).
-  const [a, b] = await Promise.all([running.taskDefinition, p.TaskDefinition].map((taskDefinition) =>
-    ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))));
-  if (!a.taskDefinition || !b.taskDefinition) return false;
-  return sameSettings(a.taskDefinition as Record<string, unknown>, b.taskDefinition as Record<string, unknown>, p.ContainerName);
+  return sameSettingsOf(running.taskDefinition, p.TaskDefinition, p.ContainerName);
 }
 
 /**
@@ -180,7 +127,7 @@ async function isLive(p: ServiceProperties, service: Service): Promise<boolean> 
  * deployment; else start the deployment.
  */
 async function rollOut(event: ProviderEvent, p: ServiceProperties, old: ServiceProperties): Promise<boolean> {
-  const [service, deployments] = await Promise.all([activeService(p), groupDeployments(p)]);
+  const [service, deployments] = await Promise.all([activeService(p.ClusterName, p.ServiceName), groupDeployments(p)]);
   const mine = deployments.find((d) => startedBy(d.description, event.RequestId));
   if (mine) return follow(mine, p, service);
   const active = deployments.filter((d) => ACTIVE.includes(d.status ?? ''));
@@ -221,16 +168,8 @@ async function rollOut(event: ProviderEvent, p: ServiceProperties, old: ServiceP
  * pipeline deployment can start: the group runs one deployment at a time and none is active.
  */
 async function deployable(p: ServiceProperties, service: Service): Promise<string> {
-  const running = live(service).taskDefinition;
-  if (p.ImageOwner !== 'pipeline' || !running || running === p.TaskDefinition) return p.TaskDefinition;
-  const [template, production] = await Promise.all([p.TaskDefinition, running].map(async (taskDefinition) =>
-    (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition as Record<string, unknown> | undefined));
-  const input = template && production && withImage(template, imageOf(production, p.ContainerName), p.ContainerName);
-  if (!input) return p.TaskDefinition;
-  const out = await ecs.send(new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput));
-  const arn = out.taskDefinition?.taskDefinitionArn;
-  if (!arn) throw new Error(`RegisterTaskDefinition returned no task definition for the family of ${p.TaskDefinition}`);
-  return arn;
+  if (p.ImageOwner !== 'pipeline') return p.TaskDefinition;
+  return withProductionImage(p.TaskDefinition, live(service).taskDefinition, p.ContainerName);
 }
 
 /** The outcome of the deployment this request started. */

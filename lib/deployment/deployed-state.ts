@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, IResolvable, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, IResolvable, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -100,13 +100,13 @@ export interface FollowedRules {
  * production traffic reaches). The stack's task definition carries that image and its service
  * that count, so a `cdk deploy` reverts neither.
  *
- * The resource is read again exactly when CloudFormation would register a task definition or
- * send the service an UpdateService (which carries every property of the template, changed or
- * not: aws-cdk#23564, https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1529):
- * its `Watched` property holds the CloudFormation properties of those resources themselves,
- * as tokens that CloudFormation resolves (so a new value of a referenced secret ARN or queue
- * URL is seen too), without the values the resource answers (the image, the service's task
- * definition and desired count).
+ * The resource is read again exactly when CloudFormation would register a task definition:
+ * its `Watched` property holds the task definition's own CloudFormation properties, as tokens
+ * that CloudFormation resolves (so a new value of a referenced secret ARN or queue URL is seen
+ * too), without the image, which the resource answers. The services themselves are the
+ * platform's (Custom::BlueGreenService, Custom::EcsService): they take the desired count at
+ * creation only and never revert production's image, so a change of the service alone needs
+ * no read.
  */
 export class DeployedState extends Construct {
   private readonly resource: CustomResource;
@@ -114,7 +114,6 @@ export class DeployedState extends Construct {
   private readonly handler: lambda.IFunction;
   private readonly hasService: boolean;
   private taskDefinition?: ecs.TaskDefinition;
-  private service?: ecs.BaseService;
 
   constructor(scope: Construct, id: string, props: DeployedStateProps) {
     super(scope, id);
@@ -163,17 +162,6 @@ export class DeployedState extends Construct {
   }
 
   /**
-   * Re-read whenever CloudFormation would send this service an UpdateService; the service
-   * resource is updated after the state. (Only the service resource waits for the state: the
-   * roles and functions its properties name are children of the service and watched here.)
-   */
-  public watchService(service: ecs.BaseService): void {
-    this.service = service;
-    const cfn = service.node.defaultChild;
-    if (cfn instanceof CfnResource) cfn.addResourceDependency(this.resource.node.defaultChild as CfnResource);
-  }
-
-  /**
    * Let a blue/green service's rules forward to the live target groups: the production rule
    * to the one production reaches now, the test rule to the other, read by a resource of its
    * own (`Custom::LiveTargetGroups`) whenever CloudFormation would change either rule
@@ -214,8 +202,6 @@ export class DeployedState extends Construct {
   private watched(): Record<string, unknown> {
     const watched: Record<string, unknown> = {};
     if (this.taskDefinition) watched.TaskDefinition = watchedTaskDefinition(this.taskDefinition);
-    const cfnService = this.service?.node.defaultChild;
-    if (this.service && cfnService instanceof ecs.CfnService) watched.Service = watchedService(this.service, cfnService);
     return watched;
   }
 }
@@ -244,23 +230,3 @@ function watchedTaskDefinition(td: ecs.TaskDefinition): IResolvable {
     (rendered) => ({ ...rendered, ContainerDefinitions: (rendered.ContainerDefinitions ?? []).map(({ Image: _image, ...rest }: Record<string, unknown>) => rest) }));
 }
 
-/**
- * The service's CloudFormation properties without its task definition and desired count
- * (which come from the deployed state), and without the listener rules' ARNs (the rules are
- * watched by their own properties; their ARN changes only when a watched property does).
- */
-function watchedService(service: ecs.BaseService, cfn: ecs.CfnService): IResolvable {
-  const loadBalancers = service.loadBalancers.map((lb) => {
-    const advanced = lb.advancedConfiguration as ecs.CfnService.AdvancedConfigurationProperty | undefined;
-    return advanced
-      ? { ...lb, advancedConfiguration: { ...advanced, productionListenerRule: undefined, testListenerRule: undefined } }
-      : lb;
-  });
-  return templateProperties(cfn, (p) => ({
-    ...p,
-    taskDefinition: undefined,
-    desiredCount: undefined,
-    // Without load balancers, what the L1 renders (an empty list or nothing, by feature flag).
-    loadBalancers: loadBalancers.length > 0 ? loadBalancers : p.loadBalancers,
-  }));
-}

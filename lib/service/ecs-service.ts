@@ -6,9 +6,10 @@ import { DeploymentKind } from '../deployment/deployment';
 import { ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';
 
 /**
- * The AWS::ECS::Service of a rolling or ECS-native blue/green microservice (the ECS deployment
+ * The Fargate service of a rolling or ECS-native blue/green microservice (the ECS deployment
  * controller, with the circuit breaker and rollback), attached to its target groups and, when
- * asked, to the platform's Service Connect namespace.
+ * asked, to the platform's Service Connect namespace. The microservice hands it to the
+ * platform's provider (ownByPlatform) once its hooks are added.
  */
 export function ecsControllerService(svc: Microservice, props: MicroserviceProps, desiredCount: number, gracePeriod: Duration): ecs.FargateService {
   const platform = svc.platform;

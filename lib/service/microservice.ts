@@ -12,6 +12,7 @@ import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
 import { AlarmOptions, ContainerOptions, HealthOptions, RepositoryOptions, ScalingOptions } from './options';
 import { codeDeployService } from './code-deploy-service';
 import { ecsControllerService } from './ecs-service';
+import { ownByPlatform } from './owned-service';
 import { blueGreenTaskCount, configureScaling } from './scaling';
 import { buildTaskDefinition } from './task';
 import { validateService } from './validate-service';
@@ -129,10 +130,15 @@ export class Microservice extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /**
    * The ECS service. For `Deployment.blueGreen()` it is the service that `blueGreenService`
-   * owns, referenced by name; otherwise the `AWS::ECS::Service` (also `ecsService`).
+   * owns, referenced by name; otherwise `ecsService`.
    */
   public readonly service: ecs.IBaseService;
-  /** The `AWS::ECS::Service` of a rolling or ECS-native blue/green service. */
+  /**
+   * The Fargate service of a rolling or ECS-native blue/green service. Its resource is a
+   * `Custom::EcsService` of the platform's service provider (same properties and attributes as
+   * an `AWS::ECS::Service`), so that `cdk deploy` and its rollbacks never revert what the
+   * pipeline deployed nor the count auto scaling set.
+   */
   public readonly ecsService?: ecs.FargateService;
   /** The `Custom::BlueGreenService` that owns the ECS service of a CodeDeploy blue/green service. */
   public readonly blueGreenService?: BlueGreenService;
@@ -283,8 +289,6 @@ export class Microservice extends Construct {
       });
     } else {
       this.ecsService = ecsControllerService(this, props, state.desiredCount, gracePeriod);
-      // The service resource itself (not its children, such as the roles its own properties name) waits for the state.
-      state.watchService(this.ecsService);
       this.service = this.ecsService;
     }
 
@@ -305,6 +309,8 @@ export class Microservice extends Construct {
         behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
       });
       if (ecsBlueGreen) this.smokeTest = addEcsHooks(this, this.ecsService, this.deployment.blueGreenOptions ?? {});
+      // Last: the provider may pass every role the service's properties name, the hooks' included.
+      ownByPlatform(this.ecsService, { platform, pipelineOwnsImage: !container.image, containerName: CONTAINER_NAME });
     } else {
       this.blueGreen = new BlueGreenDeployment(this, 'BlueGreen', { microservice: this, options: this.deployment.blueGreenOptions ?? {} });
       this.smokeTest = this.blueGreen.smokeTest;

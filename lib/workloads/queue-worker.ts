@@ -19,6 +19,7 @@ import { Problems } from '../private/errors';
 import { Capacity } from '../service/capacity';
 import { validateCapacity } from '../service/validate-capacity';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
+import { ownByPlatform } from '../service/owned-service';
 import { buildTaskDefinition } from '../service/task';
 
 /** The queue a {@link QueueWorker} creates. */
@@ -211,8 +212,7 @@ export class QueueWorker extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
-    // The service resource itself (not its children, such as the roles its own properties name) waits for the state.
-    state.watchService(this.service);
+    ownByPlatform(this.service, { platform, pipelineOwnsImage: !container.image, containerName: CONTAINER_NAME });
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
     this.backlogPolicy = configureQueueScaling(this.scaling, this.queue, this.service, platform.cluster, props.scaling);

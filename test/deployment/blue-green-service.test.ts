@@ -25,7 +25,7 @@ describe('a CodeDeploy blue/green service', () => {
   test('describes the service: cluster, name, task definition, blue target group, private network, capacity, deployment group', () => {
     const ref = (type: string, prefix = '') => ({ Ref: logicalId(template, type, prefix) });
     expect(service.Properties).toEqual({
-      ServiceToken: { 'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Function', 'PlatformBlueGreenServiceProviderframeworkonEvent'), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Function', 'PlatformServiceProviderframeworkonEvent'), 'Arn'] },
       ServiceTimeout: '3600',
       ClusterName: ref('AWS::ECS::Cluster'),
       ServiceName: 'Test-Orders',
@@ -97,7 +97,7 @@ describe('a CodeDeploy blue/green service', () => {
     const policies = Object.entries(resourcesOfType(template, 'AWS::IAM::Policy')).filter(([id]) => id.startsWith('PlatformOrdersBlueGreenServiceReleasePolicy'));
     expect(policies).toHaveLength(1);
     const [id, policy] = policies[0];
-    expect(policy.Properties!.Roles).toEqual([{ Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformBlueGreenServiceProviderIsCompleteFunctionRole') }]);
+    expect(policy.Properties!.Roles).toEqual([{ Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderIsCompleteFunctionRole') }]);
     expect(policy.Properties!.PolicyDocument.Statement).toEqual([{
       Effect: 'Allow',
       Action: 'iam:PassRole',
@@ -127,8 +127,8 @@ describe('the platform\'s provider', () => {
     platform.addService('Catalog', { routing: Routing.path('/catalog/*'), deployment: Deployment.blueGreen() });
     template = templateOf(stack);
   });
-  const functionsOf = (t: Template) => Object.keys(resourcesOfType(t, 'AWS::Lambda::Function')).filter((id) => id.startsWith('PlatformBlueGreenServiceProvider'));
-  const roleOf = (name: string) => logicalId(template, 'AWS::IAM::Role', `PlatformBlueGreenServiceProvider${name}Role`);
+  const functionsOf = (t: Template) => Object.keys(resourcesOfType(t, 'AWS::Lambda::Function')).filter((id) => id.startsWith('PlatformServiceProvider'));
+  const roleOf = (name: string) => logicalId(template, 'AWS::IAM::Role', `PlatformServiceProvider${name}Role`);
 
   test('is one for all the platform\'s blue/green services: onEvent, isComplete and the framework\'s three functions', () => {
     expect(functionsOf(template)).toHaveLength(5);
@@ -145,12 +145,17 @@ describe('the platform\'s provider', () => {
     expect(BLUE_GREEN_LIMITS.waitMinutes * 60).toBeLessThan(BLUE_GREEN_LIMITS.serviceTimeoutSeconds);
   });
 
-  test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, nothing else', () => {
+  test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, and register task definitions, nothing else', () => {
     const statements = statementsOfRole(template, roleOf('OnEventFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
     expect(statements).toEqual([{
       Effect: 'Allow',
       Action: ['ecs:CreateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:UpdateService'],
       Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] },
+    }, {
+      // For ECS-controller services (Custom::EcsService): a revision with production's image.
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      Resource: '*',
     }]);
   });
 
@@ -178,15 +183,15 @@ describe('the platform\'s provider', () => {
   });
 
   test('passes no role of its own: ECS uses its service-linked role for the service (services without a pipeline)', () => {
-    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformBlueGreenServiceProvider'));
+    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformServiceProvider'));
     expect(provider.length).toBeGreaterThan(0);
     expect(provider.filter((s) => actionsOf(s.statement).includes('iam:PassRole'))).toEqual([]);
   });
 
   test('logs to log groups encrypted with the platform\'s key: the functions\' and the waiter\'s', () => {
     const key = { 'Fn::GetAtt': [logicalId(template, 'AWS::KMS::Key', 'PlatformKey'), 'Arn'] };
-    const logs = logicalId(template, 'AWS::Logs::LogGroup', 'PlatformBlueGreenServiceProviderLogs');
-    const waiterLogs = logicalId(template, 'AWS::Logs::LogGroup', 'PlatformBlueGreenServiceProviderWaiterLogs');
+    const logs = logicalId(template, 'AWS::Logs::LogGroup', 'PlatformServiceProviderLogs');
+    const waiterLogs = logicalId(template, 'AWS::Logs::LogGroup', 'PlatformServiceProviderWaiterLogs');
     for (const id of [logs, waiterLogs]) expect(resourcesOfType(template, 'AWS::Logs::LogGroup')[id].Properties!.KmsKeyId).toEqual(key);
     for (const id of functionsOf(template)) {
       expect(resourcesOfType(template, 'AWS::Lambda::Function')[id].Properties!.LoggingConfig).toMatchObject({ LogGroup: { Ref: logs } });
@@ -239,11 +244,12 @@ describe('other deployment policies', () => {
   test.each([
     ['rolling', Deployment.rolling()],
     ['ECS-native blue/green', Deployment.ecsBlueGreen()],
-  ])('a %s service stays an AWS::ECS::Service, without the provider', (_name, deployment) => {
+  ])('a %s service is a Custom::EcsService of the same provider', (_name, deployment) => {
     const { template, service } = serviceFixture({ deployment, capacity: Capacity.onDemand() });
-    template.resourceCountIs('AWS::ECS::Service', 1);
+    template.resourceCountIs('AWS::ECS::Service', 0);
+    template.resourceCountIs('Custom::EcsService', 1);
     template.resourceCountIs(SERVICE, 0);
-    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) => id.includes('BlueGreenServiceProvider'))).toEqual([]);
+    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) => id.startsWith('PlatformServiceProvider'))).toHaveLength(5);
     expect(service.ecsService).toBe(service.service);
     expect(service.blueGreenService).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import { CfnResource, hookFunction, logicalId, resource, serviceFixture } from '
 /** ECS-native blue/green (Deployment.ecsBlueGreen): the ECS controller's BLUE_GREEN, CANARY and LINEAR strategies. */
 
 function serviceOf(template: Template): CfnResource {
-  return resource(template, 'AWS::ECS::Service', 'PlatformOrders').resource;
+  return resource(template, 'Custom::EcsService', 'PlatformOrders').resource;
 }
 
 describe('ecsBlueGreen with the defaults', () => {

@@ -39,8 +39,8 @@ function onlyProperties(template: Template, type: string): any {
 const CLAIMS: Record<string, (app: App) => void> = {
   'Usage': (app) => {
     const all = templateOf(onlyStack(app));
-    // Orders (CodeDeploy blue/green) is a Custom::BlueGreenService; Catalog (rolling) an AWS::ECS::Service.
-    all.resourceCountIs('AWS::ECS::Service', 1);
+    // Orders (CodeDeploy blue/green) is a Custom::BlueGreenService; Catalog (rolling) a Custom::EcsService.
+    all.resourceCountIs('Custom::EcsService', 1);
     all.resourceCountIs('Custom::BlueGreenService', 1);
     all.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
     all.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
@@ -63,7 +63,7 @@ const CLAIMS: Record<string, (app: App) => void> = {
       expect.objectContaining({ Name: 'app', Image: 'public.ecr.aws/my/catalog:1.4.2', PortMappings: [expect.objectContaining({ ContainerPort: 3000 })] }),
       expect.objectContaining({ Name: 'tmp-permissions', Image: 'public.ecr.aws/my/catalog:1.4.2' }),
     ]);
-    expect(onlyProperties(catalog, 'AWS::ECS::Service').DeploymentConfiguration).toMatchObject({
+    expect(onlyProperties(catalog, 'Custom::EcsService').DeploymentConfiguration).toMatchObject({
       MinimumHealthyPercent: 50, MaximumPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true },
     });
     catalog.resourceCountIs('AWS::CodePipeline::Pipeline', 0);

@@ -62,6 +62,11 @@ export const NAME_RULES: readonly NameRule[] = [
   // "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed."
   { type: 'AWS::ECS::Service', property: 'ServiceName', service: 'ECS (service)', min: 1, max: 255, unique: 'parent',
     source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html' },
+  // The platform's service resources pass ServiceName to CreateService as it is.
+  { type: 'Custom::EcsService', property: 'ServiceName', service: 'ECS (service)', min: 1, max: 255, unique: 'parent',
+    source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html' },
+  { type: 'Custom::BlueGreenService', property: 'ServiceName', service: 'ECS (service)', min: 1, max: 255, unique: 'parent',
+    source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html' },
   { type: 'AWS::ECS::Cluster', property: 'ClusterName', service: 'ECS (cluster)', min: 1, max: 255, unique: 'region', refIsName: true,
     source: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html' },
   { type: 'AWS::ECS::TaskDefinition', property: 'Family', service: 'ECS (task definition family)', min: 1, max: 255, unique: 'parent',

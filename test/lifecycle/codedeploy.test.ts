@@ -22,4 +22,4 @@ scenarios('codeDeploy', [
   'a routing change after an odd number of deployments',
   'a retried custom-resource event',
   'destroy, then deploy again',
-], {});
+]);

@@ -1,4 +1,4 @@
-import { DEFECT, scenarios } from './scenarios';
+import { scenarios } from './scenarios';
 
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
 // The service-state handler reads the listener rules with this client (not a devDependency yet: see model/elbv2-client.ts).
@@ -22,6 +22,4 @@ scenarios('ecsBlueGreen', [
   'a routing change after an odd number of deployments',
   'a retried custom-resource event',
   'destroy, then deploy again',
-], {
-  'a cdk deploy that fails later in the stack and rolls back': DEFECT.item4rollback,
-});
+]);

@@ -1,8 +1,7 @@
 /**
- * The scenarios of issue 11, written once for every kind of workload. Each test file runs
- * those that apply to its kind and says which fail today and why: those are `test.failing`
- * with the defect (issue 11's item) named, so the suite stays green and each flips to a
- * failure (to be made a normal test) when the design is fixed.
+ * The scenarios of issue 11, written once for every kind of workload; each test file runs
+ * those that apply to its kind. The invariants (lifecycle.ts) are checked after every step;
+ * test/lifecycle/peer-baseline.test.ts shows the same model failing a design AWS documents as broken.
  */
 import { app, Kind, LATER_FAILURE, Variant } from './apps';
 import { Lifecycle } from './lifecycle';
@@ -140,85 +139,13 @@ export const SCENARIOS = {
 
 export type ScenarioName = keyof typeof SCENARIOS;
 
-/** A defect of issue 11: what it is, and the mark it leaves in the invariants' report. */
-export interface Defect {
-  readonly text: string;
-  readonly signature: RegExp;
-}
-
-/** The defects of issue 11 that make scenarios fail today, as the model shows them. */
-export const DEFECT = {
-  item1: {
-    text: 'issue 11 item 1: CloudFormation sends the service\'s TaskDefinition in UpdateService and ECS refuses it for a CODE_DEPLOY service',
-    signature: /OrdersService\w*: .*Unable to update task definition on services with a CODE_DEPLOY deployment controller/,
-  },
-  items1and2: {
-    text: 'issue 11 items 1 and 2: UpdateService is refused, then the rollback\'s Update of Custom::BlueGreenRollout starts a deployment of the old revision and meets DeploymentLimitExceeded (UPDATE_ROLLBACK_FAILED)',
-    signature: /UPDATE_ROLLBACK_FAILED: OrdersService\w*: .*Unable to update task definition.*; rollback failed at OrdersBlueGreenRollout\w*: .*is in progress/,
-  },
-  items1to3: {
-    text: 'issue 11 items 1 to 3: UpdateService is refused and the rollback fails (items 1, 2); once they are fixed, the change must reach production through its deployment, never reverted by a waiting pipeline run (item 3)',
-    signature: /Unable to update task definition on services with a CODE_DEPLOY deployment controller/,
-  },
-  item2: {
-    text: 'issue 11 item 2: Custom::BlueGreenRollout calls CreateDeployment while a deployment of the group is active (DeploymentLimitExceeded)',
-    signature: /OrdersBlueGreenRollout\w*: Received response status \[FAILED\].*is in progress/,
-  },
-  item3: {
-    text: 'issue 11 item 3: a pipeline run that waited for approval deploys the taskdef.json it built before the cdk deploy, and reverts the cdk deploy\'s settings',
-    signature: /runs the settings .*, not the latest cdk deploy's/,
-  },
-  item4: {
-    text: 'issue 11 item 4: the service update sends the template\'s stale DesiredCount (0, read at the first deploy) and task definition',
-    signature: /desired count from \d+ to 0|Service\w*: Resource handler returned message: "Error occurred during operation 'ECS deployment rolled back: lifecycle hook/,
-  },
-  item4rollback: {
-    text: 'issue 11 item 4, in a rollback: CloudFormation rolls the service back with the properties resolved at the last deploy that updated it (the task definition and desired count of the first deploy, before any pipeline run), which no re-read can refresh',
-    signature: /desired count from \d+ to 0|Service\w*: Resource handler returned message: "Error occurred during operation 'ECS deployment rolled back: lifecycle hook/,
-  },
-  item6: {
-    text: 'issue 11 item 6: the listener rule update sends the template\'s target group, which CodeDeploy or ECS took out of production',
-    signature: /production traffic goes to targetgroup\/\S+, which has no healthy task/,
-  },
-  item7: {
-    text: 'issue 11 item 7: the update of the image parameter resets it to the bootstrap image, which the next revision resolves',
-    signature: /runs \S+:bootstrap \(c1\), not the pipeline's latest good image/,
-  },
-  item8: {
-    text: 'issue 11 item 8: the retained CodeCommit repository keeps its fixed name (RepositoryNameExistsException)',
-    signature: /SourceRepository\w*: Repository named \S+ already exists/,
-  },
-} satisfies Record<string, Defect>;
-
-/**
- * Registers the scenarios of one kind: `failing` names the issue-11 defect that makes a
- * scenario fail today (it runs as `test.failing`).
- */
-export function scenarios(kind: Kind, names: ScenarioName[], failing: Partial<Record<ScenarioName, Defect>>): void {
+/** Registers the scenarios of one kind, each a test. */
+export function scenarios(kind: Kind, names: ScenarioName[]): void {
   // Synthesizing a variant takes about a second.
   jest.setTimeout(60_000);
   const v = (key: string, variant?: Variant) => app(kind, key, variant);
   let lc: Lifecycle;
   beforeEach(() => { lc = new Lifecycle(kind); });
   afterEach(() => lc.stop());
-  for (const name of names) {
-    const body = () => SCENARIOS[name](lc, v);
-    const defect = failing[name];
-    if (!defect) {
-      test(name, body);
-      continue;
-    }
-    // Fails today, and must fail for the named defect: a failure for another reason makes the
-    // test.failing pass its body, which jest reports as a failure.
-    test.failing(`${name} [fails today: ${defect.text}]`, async () => {
-      try {
-        await body();
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (defect.signature.test(message)) throw e;
-        console.error(`${name} failed, but not for the named defect (${defect.signature}):\n${message}`);
-        return;
-      }
-    });
-  }
+  for (const name of names) test(name, () => SCENARIOS[name](lc, v));
 }

@@ -10,5 +10,4 @@ scenarios('job', [
   'cdk deploy changing tags, then an environment variable',
   'a cdk deploy that fails later in the stack and rolls back',
   'destroy, then deploy again',
-], {
-});
+]);

@@ -192,7 +192,7 @@ describe('the pipeline of a rolling service', () => {
       ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'ECS', Version: '1' },
       Configuration: {
         ClusterName: { Ref: logicalId(template, 'AWS::ECS::Cluster') },
-        ServiceName: { 'Fn::GetAtt': [logicalId(template, 'AWS::ECS::Service'), 'Name'] },
+        ServiceName: { 'Fn::GetAtt': [logicalId(template, 'Custom::EcsService'), 'Name'] },
       },
       InputArtifacts: [{ Name: 'Build' }],
     })]);

@@ -98,7 +98,7 @@ test('a short worker name is the platform\'s stack name and the worker\'s ID', (
   const t = nestedTemplate(stack, 'Resizer');
   const byType = (type: string) => Object.values(t.Resources).find((r: any) => r.Type === type) as any;
   expect(instanceName(byType('AWS::CodeCommit::Repository').Properties.RepositoryName)[0]).toBe('Test-Resizer-');
-  expect(byType('AWS::ECS::Service').Properties.ServiceName).toBe('Test-Resizer');
+  expect(byType('Custom::EcsService').Properties.ServiceName).toBe('Test-Resizer');
 });
 
 test('the platform dashboard of two services gives every metric of a graph its own ID', () => {

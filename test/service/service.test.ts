@@ -6,7 +6,7 @@ import { IMAGE, onlyProperties, refTo, serviceTemplate } from './helpers';
 import { newPlatform, templateOf } from '../util';
 
 function serviceProps(template: Template): any {
-  return onlyProperties(template, 'AWS::ECS::Service');
+  return onlyProperties(template, 'Custom::EcsService');
 }
 
 describe('the Fargate service, by default', () => {
@@ -33,7 +33,7 @@ describe('the Fargate service, by default', () => {
   test('is named after the stack and the service, on the platform cluster', () => {
     // THEN
     expect(serviceProps(template)).toMatchObject({ ServiceName: 'Test-Orders' });
-    template.hasResourceProperties('AWS::ECS::Service', { Cluster: refTo('PlatformCluster') });
+    template.hasResourceProperties('Custom::EcsService', { Cluster: refTo('PlatformCluster') });
   });
 
   test('runs on on-demand Fargate only', () => {
@@ -141,7 +141,7 @@ describe('the service security group', () => {
 
 /** The properties of the ECS service named `Test-<id>`. */
 function serviceNamed(template: Template, id: string): any {
-  const found = Object.values(template.findResources('AWS::ECS::Service', { Properties: { ServiceName: `Test-${id}` } }));
+  const found = Object.values(template.findResources('Custom::EcsService', { Properties: { ServiceName: `Test-${id}` } }));
   expect(found).toHaveLength(1);
   return (found[0] as any).Properties;
 }
@@ -216,7 +216,7 @@ describe('deployment policies (DESIGN.md table)', () => {
 
   test('blueGreen: no AWS::ECS::Service, the service a Custom::BlueGreenService creates with the CODE_DEPLOY controller', () => {
     // THEN (the handler's CreateService input: blue-green-service.lambda.test.ts)
-    expect(Object.values(template.findResources('AWS::ECS::Service', { Properties: { ServiceName: 'Test-BlueGreen' } }))).toHaveLength(0);
+    expect(Object.values(template.findResources('Custom::EcsService', { Properties: { ServiceName: 'Test-BlueGreen' } }))).toHaveLength(0);
     template.hasResourceProperties('Custom::BlueGreenService', { ServiceName: 'Test-BlueGreen', MinimumHealthyPercent: 100, MaximumPercent: 200 });
     template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentGroupName: 'Test-BlueGreen' });

@@ -42,7 +42,7 @@ test('a service without load balancer, with the circuit breaker and the rolling 
   const { stack, platform } = newPlatform();
   new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment: Deployment.immutable() });
   // THEN the service has no load balancer and deploys 100 % / 200 % with rollback
-  templateOf(stack).hasResourceProperties('AWS::ECS::Service', {
+  templateOf(stack).hasResourceProperties('Custom::EcsService', {
     ServiceName: 'Test-Resizer',
     LoadBalancers: [],
     DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
@@ -218,17 +218,17 @@ test('its pipeline\'s deploy action may pass exactly the worker\'s task and exec
   }
 });
 
-test('a worker\'s deployed state is read again when its service\'s settings change, not only its task definition\'s', () => {
+test('a worker\'s service is the platform\'s: created with the count read at deploy time, never sent again', () => {
   // GIVEN a worker built by its pipeline
   const { stack, platform } = newPlatform();
   new QueueWorker(stack, 'Resizer', { platform, source: Source.codeCommit() });
   const t = templateOf(stack);
-  // THEN Custom::DeployedState watches the service's own properties, without its count and task definition
+  // THEN the service is a Custom::EcsService of the platform's provider, created with the deployed state's count
   const [stateId, state] = Object.entries<any>(t.findResources('Custom::DeployedState'))[0];
-  const service = Object.values<any>(t.findResources('AWS::ECS::Service'))[0];
-  const { DesiredCount: count, TaskDefinition: _td, ...watched } = service.Properties;
-  expect(state.Properties.Watched.Service).toEqual(watched);
-  expect(count).toEqual({ 'Fn::GetAtt': [stateId, 'DesiredCount'] });
-  // AND only the service resource itself waits for the state
-  expect(service.DependsOn).toContain(stateId);
+  const service = Object.values<any>(t.findResources('Custom::EcsService'))[0];
+  expect(service.Properties.DesiredCount).toEqual({ 'Fn::GetAtt': [stateId, 'DesiredCount'] });
+  expect(service.Properties.ImageOwner).toBe('pipeline');
+  expect(service.Properties.ServiceToken['Fn::GetAtt'][0]).toMatch(/^PlatformServiceProviderframeworkonEvent/);
+  // AND the deployed state watches the task definition only (the service never takes a count after its creation)
+  expect(Object.keys(state.Properties.Watched)).toEqual(['TaskDefinition']);
 });

@@ -299,9 +299,14 @@ export class World {
     throw new Error('the model did not settle');
   }
 
-  /** Runs one lifecycle event of each active CodeDeploy deployment (to stop a deployment midway). */
+  /**
+   * Lets time pass while something waits (the provider framework's waiter): each active
+   * CodeDeploy deployment runs one lifecycle event, and each ECS-controller deployment runs
+   * as far as it goes.
+   */
   public async step(): Promise<void> {
     for (const d of this.codedeploy.deployments.filter((x) => x.status === 'InProgress')) await this.codedeploy.step(d);
+    for (const s of [...this.ecs.services.values()].filter((x) => x.status === 'ACTIVE' && x.controller === 'ECS')) await this.ecs.settle(s);
   }
 
   /** The pipeline whose deploy action targets a service, deployment group or task family. */

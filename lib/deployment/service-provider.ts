@@ -13,29 +13,33 @@ import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { acknowledgeAll } from '../private/compliance';
 import { functionRole } from '../private/function-role';
 
-/** Properties of {@link BlueGreenServiceProvider}. */
-export interface BlueGreenServiceProviderProps {
+/** Properties of {@link ServiceProvider}. */
+export interface ServiceProviderProps {
   readonly platform: ContainerPlatform;
 }
 
 /**
- * The one provider per platform behind its `Custom::BlueGreenService` resources: the onEvent and
- * isComplete functions (bundled in assets/blue-green-service), and aws-cdk-lib's provider
+ * The one provider per platform behind its service resources (`Custom::BlueGreenService` for
+ * CodeDeploy services, `Custom::EcsService` for rolling and ECS-native blue/green services and
+ * workers; ): the onEvent and isComplete functions (bundled in assets/blue-green-service), and aws-cdk-lib's provider
  * framework, whose waiter calls isComplete every 15 seconds for up to 55 minutes (CloudFormation
  * waits at most an hour for a custom resource). Each function may do exactly its part, on this
  * platform's cluster and CodeDeploy application only.
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#provider-framework
  */
-export class BlueGreenServiceProvider extends Construct {
+export class ServiceProvider extends Construct {
   /** The token of the resources this provider serves. */
   public readonly serviceToken: string;
   public readonly onEventFunction: lambda.Function;
   public readonly isCompleteFunction: lambda.Function;
   public readonly provider: cr.Provider;
+  private codeDeployAllowed = false;
+  private readonly platform: ContainerPlatform;
 
-  constructor(scope: Construct, id: string, props: BlueGreenServiceProviderProps) {
+  constructor(scope: Construct, id: string, props: ServiceProviderProps) {
     super(scope, id);
     const platform = props.platform;
+    this.platform = platform;
     const stack = Stack.of(platform);
     const logGroup = platform._newLogGroup(this, 'Logs');
     const newFunction = (name: string, handler: string, description: string) => new lambda.Function(this, name, {
@@ -50,9 +54,9 @@ export class BlueGreenServiceProvider extends Construct {
       logGroup,
     });
     this.onEventFunction = newFunction('OnEventFunction', 'onEvent',
-      'cdk-container-platform: creates, updates and deletes the ECS services of CodeDeploy blue/green microservices');
+      'cdk-container-platform: creates, updates and deletes the ECS services of the platform');
     this.isCompleteFunction = newFunction('IsCompleteFunction', 'isComplete',
-      'cdk-container-platform: brings new task definitions of CodeDeploy blue/green services to production and waits for the result');
+      'cdk-container-platform: waits for the deployments of the platform\'s services and reports their result');
 
     // Service-level actions support the service ARN (service/<cluster>/<name>); the tags go on
     // at creation, which needs ecs:TagResource as well.
@@ -63,30 +67,14 @@ export class BlueGreenServiceProvider extends Construct {
       actions: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'],
       resources: [services],
     }));
+    // An ECS-controller service's update registers a revision with production's image (each
+    // service lets both functions pass its own roles: ownByPlatform).
+    this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [services] }));
     // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
     // Registering a revision with production's image passes the task's roles: each service
     // allows that for its own roles only (BlueGreenService).
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
-
-    // The deployment groups of the platform's services (named <stack name>-<service id>) on the
-    // platform's application, once for all of them: a statement per service would outgrow the
-    // 10 KB of a role's inline policies.
-    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
-    const application = platformApplication(platform);
-    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
-      resources: [arn('deploymentgroup', `${application.applicationName}/${stack.stackName}-*`)],
-    }));
-    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:GetDeploymentConfig'],
-      resources: [arn('deploymentconfig', '*')],
-    }));
-    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
-      resources: [application.applicationArn],
-    }));
 
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
@@ -112,12 +100,41 @@ export class BlueGreenServiceProvider extends Construct {
         'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
     }
   }
+
+  /**
+   * Lets isComplete deploy through the platform's CodeDeploy deployment groups: called by the
+   * first CodeDeploy blue/green service (a platform without one has no CodeDeploy application).
+   */
+  public allowCodeDeploy(): void {
+    if (this.codeDeployAllowed) return;
+    this.codeDeployAllowed = true;
+    const platform = this.platform;
+    const stack = Stack.of(platform);
+    // The deployment groups of the platform's services (named <stack name>-<service id>) on the
+    // platform's application, once for all of them: a statement per service would outgrow the
+    // 10 KB of a role's inline policies.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+    const application = platformApplication(platform);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
+      resources: [arn('deploymentgroup', `${application.applicationName}/${stack.stackName}-*`)],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeploymentConfig'],
+      resources: [arn('deploymentconfig', '*')],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+      resources: [application.applicationArn],
+    }));
+  }
 }
 
-/** The platform's one provider of Custom::BlueGreenService resources. */
-const PROVIDER = new PlatformSingleton('blue/green service provider', (platform) => new BlueGreenServiceProvider(platform, 'BlueGreenServiceProvider', { platform }));
+/** The platform's one provider of service resources. */
+const PROVIDER = new PlatformSingleton('service provider', (platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
 
-/** The provider of the platform's Custom::BlueGreenService resources, created with the first. */
-export function blueGreenServiceProvider(platform: ContainerPlatform): BlueGreenServiceProvider {
+/** The provider of the platform's service resources (Custom::BlueGreenService, Custom::EcsService), created with the first. */
+export function serviceProvider(platform: ContainerPlatform): ServiceProvider {
   return platform._singleton(PROVIDER);
 }

@@ -1,0 +1,70 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { serviceProvider } from '../deployment/service-provider';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
+
+/** How a service on the ECS deployment controller is handed to the platform's provider. */
+export interface OwnedServiceOptions {
+  readonly platform: ContainerPlatform;
+  /** Whether the container's image is whatever the pipeline deployed (not fixed by the template). */
+  readonly pipelineOwnsImage: boolean;
+  /** The container whose image the pipeline owns. */
+  readonly containerName: string;
+}
+
+/**
+ * Makes a FargateService on the ECS deployment controller (rolling, or ECS-native blue/green) a
+ * `Custom::EcsService` of the platform's service provider. aws-cdk-lib's FargateService still
+ * renders the properties (load balancers, alternate target groups, lifecycle hooks, Service
+ * Connect, deployment alarms) and the roles they name, and everything that uses the service
+ * (scaling, metrics, alarms) reads its `Name` attribute and ARN as before; only the handler
+ * changes. CloudFormation's own handler for AWS::ECS::Service sends every property in
+ * UpdateService and, in a rollback, the task definition and desired count it resolved at the
+ * last deploy that changed the service, older than the pipeline's deployments since
+ * (containers-roadmap#493): the provider sends only what changed, never the desired count, and
+ * keeps production's image (see ecs-service.handler.ts).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+ */
+export function ownByPlatform(service: ecs.FargateService, options: OwnedServiceOptions): void {
+  const cfn = service.node.defaultChild as ecs.CfnService;
+  const provider = serviceProvider(options.platform);
+  cfn.addOverride('Type', 'Custom::EcsService');
+  cfn.addPropertyOverride('ServiceToken', provider.serviceToken);
+  cfn.addPropertyOverride('ServiceTimeout', String(BLUE_GREEN_LIMITS.serviceTimeoutSeconds));
+  cfn.addPropertyOverride('ImageOwner', options.pipelineOwnsImage ? 'pipeline' : 'stack');
+  cfn.addPropertyOverride('ContainerName', options.containerName);
+  // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
+  cfn.node.addDependency(provider);
+
+  // Passing roles to ECS: the roles the service's own properties name (the load balancer role
+  // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the
+  // task's roles when a revision with production's image is registered. Kept beside the roles,
+  // not in the provider's stack, which would then wait for the service that waits for it.
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
+  const serviceRoles = service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role);
+  const task = service.taskDefinition;
+  const taskRoles = options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [];
+  if (serviceRoles.length + taskRoles.length === 0) return;
+  const statements: iam.PolicyStatement[] = [];
+  if (serviceRoles.length > 0) {
+    statements.push(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: serviceRoles.map((r) => r.roleArn),
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
+    }));
+  }
+  if (taskRoles.length > 0) {
+    statements.push(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: taskRoles.map((r) => r.roleArn),
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }));
+  }
+  const policy = new iam.Policy(service, 'ProviderPolicy', {
+    roles: [provider.onEventFunction.role!, provider.isCompleteFunction.role!],
+    statements,
+  });
+  cfn.node.addDependency(policy);
+}

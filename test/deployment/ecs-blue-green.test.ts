@@ -55,11 +55,14 @@ describe('ecsBlueGreen with the defaults', () => {
   });
 
   test('rolls back on the 5xx, unhealthy-host and latency alarms of both target groups', () => {
-    const alarm = (name: string) => ({ Ref: logicalId(template, 'AWS::CloudWatch::Alarm', `PlatformOrdersAlarms${name}`) });
+    // The alarms' literal names, as each alarm names itself (no reference, so no possible cycle).
+    const alarm = (name: string) => resource(template, 'AWS::CloudWatch::Alarm', `PlatformOrdersAlarms${name}`).resource.Properties!.AlarmName;
+    const names = ['Http5xxBlue', 'Http5xxGreen', 'UnhealthyHostsBlue', 'UnhealthyHostsGreen', 'P99LatencyBlue', 'P99LatencyGreen'];
+    expect(names.map(alarm)).toEqual(names.map((n) => `Test-Orders-${n}`));
     expect(service.Properties!.DeploymentConfiguration.Alarms).toEqual({
       Enable: true,
       Rollback: true,
-      AlarmNames: ['Http5xxBlue', 'Http5xxGreen', 'UnhealthyHostsBlue', 'UnhealthyHostsGreen', 'P99LatencyBlue', 'P99LatencyGreen'].map(alarm),
+      AlarmNames: names.map((n) => `Test-Orders-${n}`),
     });
   });
 });

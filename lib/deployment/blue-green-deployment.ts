@@ -7,6 +7,8 @@ import { codeDeployServiceRole } from './code-deploy-role';
 import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
 import { SmokeTest } from './smoke-test';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { PlatformSingleton } from '../platform/singleton';
 import type { Microservice } from '../service/microservice';
 import { DEFAULTS } from '../private/defaults';
 
@@ -29,10 +31,12 @@ export interface HookBinding {
   readonly functionArn: string;
 }
 
+/** The platform's one CodeDeploy application. */
+const DEPLOYMENT_APPLICATION = new PlatformSingleton('CodeDeploy application', (platform) => new codedeploy.EcsApplication(platform, 'DeploymentApplication'));
+
 /** The CodeDeploy application of a platform, created with its first blue/green service. */
-export function platformApplication(platform: Construct): codedeploy.EcsApplication {
-  return (platform.node.tryFindChild('DeploymentApplication') as codedeploy.EcsApplication | undefined)
-    ?? new codedeploy.EcsApplication(platform, 'DeploymentApplication');
+export function platformApplication(platform: ContainerPlatform): codedeploy.EcsApplication {
+  return platform._singleton(DEPLOYMENT_APPLICATION);
 }
 
 /**

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { platformApplication } from './blue-green-deployment';
 import { acknowledgeFunction } from './deployed-state';
 import type { ContainerPlatform } from '../platform/container-platform';
+import { PlatformSingleton } from '../platform/singleton';
 import { handlerAsset } from '../private/assets';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { acknowledgeAll } from '../private/compliance';
@@ -111,4 +112,12 @@ export class BlueGreenServiceProvider extends Construct {
         'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
     }
   }
+}
+
+/** The platform's one provider of Custom::BlueGreenService resources. */
+const PROVIDER = new PlatformSingleton('blue/green service provider', (platform) => new BlueGreenServiceProvider(platform, 'BlueGreenServiceProvider', { platform }));
+
+/** The provider of the platform's Custom::BlueGreenService resources, created with the first. */
+export function blueGreenServiceProvider(platform: ContainerPlatform): BlueGreenServiceProvider {
+  return platform._singleton(PROVIDER);
 }

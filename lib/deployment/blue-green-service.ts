@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { HookBinding } from './blue-green-deployment';
+import { blueGreenServiceProvider } from './blue-green-service-provider';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
 
@@ -86,7 +87,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     super(scope, id);
     this.cdkTagManager = new TagManager(TagType.KEY_VALUE, 'Custom::BlueGreenService');
     const platform = props.platform;
-    const provider = platform._blueGreenServiceProvider();
+    const provider = blueGreenServiceProvider(platform);
     const capacity = props.capacityProviderStrategies ?? [];
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import type { ContainerPlatform } from '../platform/container-platform';
+import { PlatformSingleton } from '../platform/singleton';
 import { templateProperties } from '../private/cfn-properties';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { functionRole } from '../private/function-role';
@@ -15,9 +16,14 @@ import { handlerAsset } from '../private/assets';
  * The one function per platform that answers the platform's custom resources
  * (Custom::DeployedState and Custom::LiveTargetGroups).
  */
-export function serviceStateFunction(platform: ContainerPlatform, cluster: ecs.ICluster): lambda.Function {
-  const existing = platform.node.tryFindChild('ServiceStateFunction');
-  if (existing) return existing as lambda.Function;
+export function serviceStateFunction(platform: ContainerPlatform): lambda.Function {
+  return platform._singleton(SERVICE_STATE_FUNCTION);
+}
+
+/** The platform's one deployed-state function. */
+const SERVICE_STATE_FUNCTION = new PlatformSingleton('deployed-state function', (platform) => newServiceStateFunction(platform, platform.cluster));
+
+function newServiceStateFunction(platform: ContainerPlatform, cluster: ecs.ICluster): lambda.Function {
   const logGroup = platform._newLogGroup(platform, 'ServiceStateFunctionLogs');
   const fn = new lambda.Function(platform, 'ServiceStateFunction', {
     role: functionRole(platform, 'ServiceStateFunctionRole', logGroup, false),

@@ -12,6 +12,7 @@ import { defaultSmokeTestPath } from './smoke-test-settings';
 import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 import type { ContainerPlatform } from '../platform/container-platform';
 import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
+import { PlatformSingleton } from '../platform/singleton';
 import type { Microservice } from '../service/microservice';
 import { handlerAsset } from '../private/assets';
 import { DEFAULTS } from '../private/defaults';
@@ -43,7 +44,7 @@ export interface SmokeTestProps {
 export class SmokeTest extends Construct {
   /** The platform's smoke test, created with its first blue/green service. */
   public static of(platform: ContainerPlatform): SmokeTest {
-    return (platform.node.tryFindChild('SmokeTest') as SmokeTest | undefined) ?? new SmokeTest(platform, 'SmokeTest', { platform });
+    return platform._singleton(SMOKE_TEST);
   }
 
   public readonly function: lambda.Function;
@@ -88,7 +89,7 @@ export class SmokeTest extends Construct {
       resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],
     }));
     acknowledgeFunction(this.function);
-    for (const lb of platform.loadBalancers) this._reach(lb);
+    platform._watchLoadBalancers((lb) => this._reach(lb));
   }
 
   /** @internal lets the smoke test reach a load balancer's test listener. */
@@ -146,3 +147,6 @@ export class SmokeTest extends Construct {
     });
   }
 }
+
+/** The platform's one smoke test. */
+const SMOKE_TEST = new PlatformSingleton('smoke test', (platform) => new SmokeTest(platform, 'SmokeTest', { platform }));

@@ -10,18 +10,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PlatformDomain } from './domain';
 import { PlatformDns } from './platform-dns';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
 import { checkChildId } from './child-ids';
+import type { PlatformSingleton } from './singleton';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
-import { BlueGreenServiceProvider } from '../deployment/blue-green-service-provider';
-import { SmokeTest } from '../deployment/smoke-test';
 import { Microservice, ServiceOptions } from '../service/microservice';
 import { EventTask, EventTaskOptions } from '../workloads/event-task';
 import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
@@ -241,7 +240,8 @@ export class ContainerPlatform extends Construct {
   private readonly services: Microservice[] = [];
   private readonly workers: QueueWorker[] = [];
   private isolated = false;
-  private blueGreenServiceProvider?: BlueGreenServiceProvider;
+  private readonly singletons = new Map<PlatformSingleton<IConstruct>, IConstruct>();
+  private readonly loadBalancerWatchers: Array<(lb: SharedLoadBalancer) => void> = [];
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
@@ -365,7 +365,7 @@ export class ContainerPlatform extends Construct {
     checkChildId(this, id, id, { kind: 'load balancer', others: 'load balancer', fix: `use another ID, such as 'LoadBalancer${free}'` });
     const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
-    (this.node.tryFindChild('SmokeTest') as SmokeTest | undefined)?._reach(lb);
+    for (const watch of this.loadBalancerWatchers) watch(lb);
     return lb;
   }
 
@@ -381,11 +381,23 @@ export class ContainerPlatform extends Construct {
   }
 
   /**
-   * @internal the provider of the platform's Custom::BlueGreenService resources, created with the first.
+   * @internal the platform's one part of a kind (see PlatformSingleton), made on first use.
    */
-  public _blueGreenServiceProvider(): BlueGreenServiceProvider {
-    this.blueGreenServiceProvider ??= new BlueGreenServiceProvider(this, 'BlueGreenServiceProvider', { platform: this });
-    return this.blueGreenServiceProvider;
+  public _singleton<T extends IConstruct>(key: PlatformSingleton<T>): T {
+    let part = this.singletons.get(key) as T | undefined;
+    if (!part) {
+      part = key.create(this);
+      this.singletons.set(key, part);
+    }
+    return part;
+  }
+
+  /**
+   * @internal calls `watch` for each of the platform's load balancers, now and as they are added.
+   */
+  public _watchLoadBalancers(watch: (lb: SharedLoadBalancer) => void): void {
+    this.loadBalancerWatchers.push(watch);
+    for (const lb of this.sharedLoadBalancers) watch(lb);
   }
 
   /**

@@ -9,12 +9,43 @@ interface Problem {
   readonly fix: string;
 }
 
-/** Thrown at synth (construction) time when the props of a construct are invalid. */
+const VALIDATION_ERROR = Symbol.for('cdk-container-platform.ValidationError');
+
+/**
+ * Thrown at synth (construction) time when the props of a construct are invalid. Internal:
+ * jsii cannot export a subclass of `Error`; users test an error with
+ * `PlatformErrors.isValidationError`.
+ */
 export class ContainerPlatformValidationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ContainerPlatformValidationError';
+    Object.defineProperty(this, VALIDATION_ERROR, { value: true });
   }
+}
+
+/**
+ * Tells the errors of this library apart from others, for code that builds platforms from
+ * user input and wants to show the message without a stack trace.
+ *
+ * @example
+ * try {
+ *   platform.addService('Orders', props);
+ * } catch (e) {
+ *   if (!PlatformErrors.isValidationError(e)) throw e;
+ *   console.error((e as Error).message);
+ * }
+ */
+export class PlatformErrors {
+  /**
+   * Whether `x` is the error the library throws when props are invalid: its message names
+   * the construct path, each rejected prop, the value received, what is allowed and the fix.
+   */
+  public static isValidationError(x: unknown): boolean {
+    return x instanceof Error && (x as unknown as Record<symbol, unknown>)[VALIDATION_ERROR] === true;
+  }
+
+  private constructor() {}
 }
 
 function show(value: unknown): string {

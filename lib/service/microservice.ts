@@ -217,7 +217,7 @@ export class Microservice extends Construct {
 
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
-    const handler = serviceStateFunction(platform, platform.cluster);
+    const handler = serviceStateFunction(platform);
     // An empty repository has no image yet: start with no tasks rather than tasks that cannot pull one.
     const initialDesiredCount = container.image ? (props.desiredCount ?? minTasks) : 0;
     const state = new DeployedState(this, 'DeployedState', {

@@ -173,7 +173,7 @@ export class QueueWorker extends Construct {
     platform._reachQueues();
     const container = props.container ?? {};
     this.repository = workloadRepository(this, props);
-    const handler = serviceStateFunction(platform, platform.cluster);
+    const handler = serviceStateFunction(platform);
     const state = new DeployedState(this, 'DeployedState', {
       handler,
       cluster: platform.cluster,

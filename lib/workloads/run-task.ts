@@ -78,7 +78,7 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
   const container = props.container ?? {};
   const repository = workloadRepository(scope, props);
   const deployedState = container.image ? undefined : new DeployedState(scope, 'DeployedState', {
-    handler: serviceStateFunction(platform, platform.cluster),
+    handler: serviceStateFunction(platform),
     containerName: CONTAINER_NAME,
     bootstrapImage: `${repository.repositoryUri}:${BOOTSTRAP_TAG}`,
   });

@@ -3,13 +3,13 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { codeDeployServiceRole } from './code-deploy-role';
 import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
 import { SmokeTest } from './smoke-test';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PlatformSingleton } from '../platform/singleton';
 import type { Microservice } from '../service/microservice';
-import { acknowledge } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 
 /** Properties of {@link BlueGreenDeployment}. */
@@ -50,6 +50,11 @@ export class BlueGreenDeployment extends Construct {
   public readonly application: codedeploy.IEcsApplication;
   public readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
   public readonly deploymentConfig: codedeploy.IEcsDeploymentConfig;
+  /**
+   * The deployment group's service role, scoped to this service (the group's own `role` is an
+   * immutable view of it, so that aws-cdk-lib does not attach `AWSCodeDeployRoleForECS`).
+   */
+  public readonly serviceRole: iam.Role;
   /** The platform's built-in smoke test, unless disabled for this service. */
   public readonly smokeTest?: SmokeTest;
   /** What the smoke test requests of this service and accepts. */
@@ -63,9 +68,13 @@ export class BlueGreenDeployment extends Construct {
     const o = props.options;
     this.application = platformApplication(svc.platform);
     this.deploymentConfig = deploymentConfig(this, o.traffic ?? TrafficShift.allAtOnce());
+    this.serviceRole = codeDeployServiceRole(this, 'ServiceRole', svc);
     this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, 'DeploymentGroup', {
       application: this.application,
       deploymentGroupName: svc.serviceName,
+      // EcsDeploymentGroup attaches AWSCodeDeployRoleForECS to any role it is given; an
+      // immutable view drops that, and the role keeps its scoped policy.
+      role: this.serviceRole.withoutPolicyUpdates(),
       service: svc.service,
       deploymentConfig: this.deploymentConfig,
       blueGreenDeploymentConfig: {
@@ -79,8 +88,6 @@ export class BlueGreenDeployment extends Construct {
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
 
-    acknowledge(this.deploymentGroup.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]',
-      'AWSCodeDeployRoleForECS is the service-role policy AWS maintains for ECS blue/green deployments; it changes with the features CodeDeploy uses.');
     const userHooks: DeploymentHook[] = [...(o.hooks ?? [])];
     if (o.smokeTest?.enabled ?? true) {
       this.smokeTest = SmokeTest.of(svc.platform);
@@ -99,7 +106,7 @@ export class BlueGreenDeployment extends Construct {
     });
     this.hooks = userHooks.map((h) => ({ lifecycleEvent: h.lifecycleEvent, functionArn: h.function.functionArn }));
     for (const hook of userHooks) {
-      hook.function.grantInvoke(this.deploymentGroup.role);
+      hook.function.grantInvoke(this.serviceRole);
       // The platform's smoke test may already report on every deployment group of the platform.
       if (hook.function === this.smokeTest?.function) continue;
       hook.function.addToRolePolicy(new iam.PolicyStatement({
@@ -113,7 +120,7 @@ export class BlueGreenDeployment extends Construct {
     const service = svc.blueGreenService;
     if (service) {
       service.addHooks(...this.hooks);
-      service.node.addDependency(this.deploymentGroup.role);
+      service.node.addDependency(this.serviceRole);
       if (this.smokeTestSettings) service.node.addDependency(this.smokeTestSettings);
     }
   }

@@ -127,8 +127,14 @@ export class Deployment {
   /**
    * Blue/green through the ECS deployment controller (no CodeDeploy): the only blue/green
    * that services using Service Connect can have. Canary and linear shifts map to the
-   * CANARY and LINEAR strategies; `hooks` run as ECS lifecycle hooks.
+   * CANARY and LINEAR strategies; `hooks` run as ECS lifecycle hooks: BeforeInstall at
+   * PRE_SCALE_UP, AfterInstall at POST_SCALE_UP, AfterAllowTestTraffic and BeforeAllowTraffic
+   * at POST_TEST_TRAFFIC_SHIFT (after test traffic reaches green, before production traffic
+   * moves), AfterAllowTraffic at POST_PRODUCTION_TRAFFIC_SHIFT. The BLUE_GREEN strategy has the
+   * deployment circuit breaker with rollback; CANARY and LINEAR roll back on the alarms only.
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html
    */
   public static ecsBlueGreen(options: BlueGreenOptions = {}): Deployment {
     return new Deployment(DeploymentKind.ECS_BLUE_GREEN, 100, 200, options);

@@ -5,6 +5,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmOptions } from '../service/options';
 import { DEFAULTS } from '../private/defaults';
+import { fitName } from '../private/naming';
+
+/**
+ * The longest alarm name CloudWatch accepts; any UTF-8 but ASCII control characters.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+const MAX_ALARM_NAME_LENGTH = 255;
 
 /** Properties of {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps {
@@ -21,6 +28,15 @@ export interface ServiceAlarmsProps {
    * @default - the defaults of each threshold
    */
   readonly options?: AlarmOptions;
+  /**
+   * The start of every alarm's name: each alarm is named `<prefix>-<its ID>` (for example
+   * `Shop-Orders-Http5xxBlue`), shortened with a digest past 255 characters. Give a literal
+   * string unique in the account and Region (a `Microservice` gives its service name, the
+   * platform's stack name and its ID): an ECS service's deployment alarms are then named
+   * without a reference to the alarm, which aws-cdk-lib warns may be circular.
+   * @default - CloudFormation generates the names
+   */
+  readonly alarmNamePrefix?: string;
 }
 
 /**
@@ -37,6 +53,7 @@ export class ServiceAlarms extends Construct {
   public readonly p99Latency: cloudwatch.Alarm[] = [];
   public readonly cpuHigh: cloudwatch.Alarm;
   public readonly memoryHigh: cloudwatch.Alarm;
+  private readonly literalNames = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
@@ -44,6 +61,12 @@ export class ServiceAlarms extends Construct {
     const evaluationPeriods = o.evaluationPeriods ?? DEFAULTS.alarmEvaluationPeriods;
     const period = DEFAULTS.alarmPeriod;
     const common = { evaluationPeriods, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    const prefix = props.alarmNamePrefix;
+    const named = (alarmId: string) => {
+      const alarmName = prefix === undefined ? undefined : fitName(`${prefix}-${alarmId}`, MAX_ALARM_NAME_LENGTH);
+      if (alarmName !== undefined) this.literalNames.set(alarmId, alarmName);
+      return { alarmName };
+    };
     const names = props.targetGroups.length > 1 ? ['Blue', 'Green'] : [''];
     const latency = o.p99Latency ?? DEFAULTS.p99LatencyThreshold;
     props.targetGroups.forEach((tg, i) => {
@@ -51,6 +74,7 @@ export class ServiceAlarms extends Construct {
       this.http5xx.push(tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM })
         .createAlarm(this, `Http5xx${suffix}`, {
           ...common,
+          ...named(`Http5xx${suffix}`),
           threshold: o.http5xxPerMinute ?? DEFAULTS.http5xxThreshold,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           alarmDescription: `Targets of ${tg.node.path} answer 5xx`,
@@ -58,6 +82,7 @@ export class ServiceAlarms extends Construct {
       this.unhealthyHosts.push(tg.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM })
         .createAlarm(this, `UnhealthyHosts${suffix}`, {
           ...common,
+          ...named(`UnhealthyHosts${suffix}`),
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           alarmDescription: `Targets of ${tg.node.path} fail health checks`,
@@ -65,6 +90,7 @@ export class ServiceAlarms extends Construct {
       this.p99Latency.push(tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) })
         .createAlarm(this, `P99Latency${suffix}`, {
           ...common,
+          ...named(`P99Latency${suffix}`),
           threshold: latency.toMilliseconds() / 1000,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           alarmDescription: `p99 response time of ${tg.node.path} above ${latency.toHumanString()}`,
@@ -73,6 +99,7 @@ export class ServiceAlarms extends Construct {
     const service = scope.node.path;
     this.cpuHigh = new cloudwatch.Alarm(this, 'CpuHigh', {
       ...common,
+      ...named('CpuHigh'),
       metric: props.cpuUtilization,
       threshold: o.cpuPercent ?? DEFAULTS.cpuAlarmPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -80,6 +107,7 @@ export class ServiceAlarms extends Construct {
     });
     this.memoryHigh = new cloudwatch.Alarm(this, 'MemoryHigh', {
       ...common,
+      ...named('MemoryHigh'),
       metric: props.memoryUtilization,
       threshold: o.memoryPercent ?? DEFAULTS.memoryAlarmPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -92,6 +120,15 @@ export class ServiceAlarms extends Construct {
   /** The alarms a deployment rolls back on: 5xx, unhealthy hosts and latency on every target group. */
   public get deploymentAlarms(): cloudwatch.IAlarm[] {
     return [...this.http5xx, ...this.unhealthyHosts, ...this.p99Latency];
+  }
+
+  /**
+   * The names of {@link deploymentAlarms}, in the same order: the literal names when
+   * `alarmNamePrefix` is given (an `alarmName` of an alarm is a reference even then), else
+   * the alarms' `alarmName` references.
+   */
+  public get deploymentAlarmNames(): string[] {
+    return (this.deploymentAlarms as cloudwatch.Alarm[]).map((a) => this.literalNames.get(a.node.id) ?? a.alarmName);
   }
 
   /** Every alarm of the service. */

@@ -3,13 +3,14 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CONTAINER_NAME } from './constants';
 import type { Microservice, MicroserviceProps } from './microservice';
 import { DeploymentKind } from '../deployment/deployment';
-import { ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';
+import { circuitBreakerFor, ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';
 
 /**
  * The Fargate service of a rolling or ECS-native blue/green microservice (the ECS deployment
- * controller, with the circuit breaker and rollback), attached to its target groups and, when
- * asked, to the platform's Service Connect namespace. The microservice hands it to the
- * platform's provider (ownByPlatform) once its hooks are added.
+ * controller; the circuit breaker with rollback where AWS documents it: rolling and blue/green,
+ * not canary or linear), attached to its target groups and, when asked, to the platform's
+ * Service Connect namespace. The microservice hands it to the platform's provider
+ * (ownByPlatform) once its hooks are added.
  */
 export function ecsControllerService(svc: Microservice, props: MicroserviceProps, desiredCount: number, gracePeriod: Duration): ecs.FargateService {
   const platform = svc.platform;
@@ -25,8 +26,8 @@ export function ecsControllerService(svc: Microservice, props: MicroserviceProps
     capacityProviderStrategies: svc.capacityStrategies,
     healthCheckGracePeriod: gracePeriod,
     deploymentController: { type: ecs.DeploymentControllerType.ECS },
+    circuitBreaker: circuitBreakerFor(undefined),
     ...(ecsBlueGreen ? ecsBlueGreenServiceProps(svc.deployment.blueGreenOptions ?? {}) : {}),
-    circuitBreaker: { enable: true, rollback: true },
     minHealthyPercent: svc.deployment.minHealthyPercent,
     maxHealthyPercent: svc.deployment.maxHealthyPercent,
     propagateTags: ecs.PropagatedTagSource.SERVICE,

@@ -301,13 +301,19 @@ export class Microservice extends Construct {
       targetGroups: this.targetGroups,
       options: props.alarms,
       topic: platform.alarmTopic,
+      // Literal names (the platform's stack name and the service's ID, unique in the Region):
+      // the ECS service's deployment alarms then name them without a reference.
+      alarmNamePrefix: this.serviceName,
     });
     this.dashboard = new ServiceDashboard(this, 'Dashboard', { microservice: this });
 
     if (this.ecsService) {
-      this.ecsService.enableDeploymentAlarms(this.alarms.deploymentAlarms.map((a) => a.alarmName), {
+      this.ecsService.enableDeploymentAlarms(this.alarms.deploymentAlarmNames, {
         behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
       });
+      // Named literally, the alarms are no longer references: the service still comes after them
+      // (they watch the target groups, not the service, so this makes no cycle).
+      this.ecsService.node.addDependency(...this.alarms.deploymentAlarms);
       if (ecsBlueGreen) this.smokeTest = addEcsHooks(this, this.ecsService, this.deployment.blueGreenOptions ?? {});
       // Last: the provider may pass every role the service's properties name, the hooks' included.
       ownByPlatform(this.ecsService, { platform, pipelineOwnsImage: !container.image, containerName: CONTAINER_NAME });

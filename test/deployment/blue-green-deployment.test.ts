@@ -361,3 +361,78 @@ describe('Fargate Spot', () => {
     ]);
   });
 });
+
+describe('the deployment group\'s service role is scoped to its service', () => {
+  let template: Template;
+  let role: string;
+  let statements: Record<string, any>[];
+  beforeAll(() => {
+    template = serviceFixture((stack) => ({
+      deployment: Deployment.blueGreen({ hooks: [{ lifecycleEvent: HookEvent.BEFORE_ALLOW_TRAFFIC, function: hookFunction(stack, 'Hook') }] }),
+    })).template;
+    role = (resource(template, GROUP).resource.Properties!.ServiceRoleArn as any)['Fn::GetAtt'][0];
+    statements = statementsOfRole(template, role);
+  });
+
+  /** The statements of the role that allow `action`, with their resources flattened. */
+  const allowing = (action: string) => statements
+    .filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action))
+    .map((s) => ({ resources: [s.Resource].flat().map(flatten).sort(), condition: s.Condition }));
+
+  test('has no managed policy (AWSCodeDeployRoleForECS allows every service, listener and role of the account)', () => {
+    expect(resourcesOfType(template, 'AWS::IAM::Role')[role].Properties!.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('may describe the service and move its primary task set, by the service\'s ARN', () => {
+    const cluster = logicalId(template, 'AWS::ECS::Cluster');
+    const service = `arn:aws:ecs:eu-west-1:111111111111:service/{${cluster}}/Test-Orders`;
+    expect(allowing('ecs:DescribeServices')).toEqual([{ resources: [service], condition: undefined }]);
+    expect(allowing('ecs:UpdateServicePrimaryTaskSet')).toEqual([{ resources: [service], condition: undefined }]);
+  });
+
+  test('may create and delete task sets of the service only', () => {
+    const cluster = logicalId(template, 'AWS::ECS::Cluster');
+    const taskSets = `arn:aws:ecs:eu-west-1:111111111111:task-set/{${cluster}}/Test-Orders/*`;
+    expect(allowing('ecs:CreateTaskSet')).toEqual([{ resources: [taskSets], condition: undefined }]);
+    expect(allowing('ecs:DeleteTaskSet')).toEqual([{ resources: [taskSets], condition: undefined }]);
+  });
+
+  test('may modify the service\'s production and test listener rules, and no other rule or listener', () => {
+    const rules = ['PlatformOrdersProductionRule', 'PlatformOrdersTestRule'].map((p) => `{${logicalId(template, 'AWS::ElasticLoadBalancingV2::ListenerRule', p)}}`).sort();
+    expect(allowing('elasticloadbalancing:ModifyRule')).toEqual([{ resources: rules, condition: undefined }]);
+    const listeners = [`{${listenerId(template, 80)}}`, `{${listenerId(template, 9000)}}`].sort();
+    expect(allowing('elasticloadbalancing:ModifyListener')).toEqual([{ resources: listeners, condition: undefined }]);
+  });
+
+  test('may describe target groups, listeners and rules, which support no resource-level permissions', () => {
+    for (const action of ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules']) {
+      expect(allowing(action)).toEqual([{ resources: ['*'], condition: undefined }]);
+    }
+  });
+
+  test('may read the service\'s deployment alarms only', () => {
+    const alarms = ['Http5xxBlue', 'Http5xxGreen', 'UnhealthyHostsBlue', 'UnhealthyHostsGreen', 'P99LatencyBlue', 'P99LatencyGreen']
+      .map((name) => `{${logicalId(template, 'AWS::CloudWatch::Alarm', `PlatformOrdersAlarms${name}`)}.Arn}`).sort();
+    expect(allowing('cloudwatch:DescribeAlarms')).toEqual([{ resources: alarms, condition: undefined }]);
+  });
+
+  test('may invoke the smoke test and the user\'s hook only', () => {
+    const fns = [`{${logicalId(template, 'AWS::Lambda::Function', 'PlatformSmokeTestFunction')}.Arn}`, `{${logicalId(template, 'AWS::Lambda::Function', 'Hook')}.Arn}`];
+    const invocable = allowing('lambda:InvokeFunction').flatMap((s) => s.resources);
+    expect(invocable.filter((r) => !r.endsWith(':*'))).toEqual(expect.arrayContaining(fns));
+    expect(invocable.every((r) => fns.some((fn) => r === fn || r === `${fn}:*`))).toBe(true);
+  });
+
+  test('may pass the task role and the execution role to ECS tasks, and no other role', () => {
+    const taskRole = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole');
+    const executionRole = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole');
+    expect(allowing('iam:PassRole')).toEqual([{
+      resources: [`{${executionRole}.Arn}`, `{${taskRole}.Arn}`].sort(),
+      condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }]);
+  });
+
+  test('has no S3 or SNS permissions: deployments carry their appspec, and the group has no triggers', () => {
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:') || a.startsWith('sns:'))).toEqual([]);
+  });
+});

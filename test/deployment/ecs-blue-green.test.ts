@@ -55,12 +55,42 @@ describe('ecsBlueGreen with the defaults', () => {
   });
 
   test('rolls back on the 5xx, unhealthy-host and latency alarms of both target groups', () => {
-    const alarm = (name: string) => ({ Ref: logicalId(template, 'AWS::CloudWatch::Alarm', `PlatformOrdersAlarms${name}`) });
+    // The alarms' literal names, as each alarm names itself (no reference, so no possible cycle).
+    const alarm = (name: string) => resource(template, 'AWS::CloudWatch::Alarm', `PlatformOrdersAlarms${name}`).resource.Properties!.AlarmName;
+    const names = ['Http5xxBlue', 'Http5xxGreen', 'UnhealthyHostsBlue', 'UnhealthyHostsGreen', 'P99LatencyBlue', 'P99LatencyGreen'];
+    expect(names.map(alarm)).toEqual(names.map((n) => `Test-Orders-${n}`));
     expect(service.Properties!.DeploymentConfiguration.Alarms).toEqual({
       Enable: true,
       Rollback: true,
-      AlarmNames: ['Http5xxBlue', 'Http5xxGreen', 'UnhealthyHostsBlue', 'UnhealthyHostsGreen', 'P99LatencyBlue', 'P99LatencyGreen'].map(alarm),
+      AlarmNames: names.map((n) => `Test-Orders-${n}`),
     });
+  });
+});
+
+describe('the deployment circuit breaker of an ECS-native blue/green service', () => {
+  // The developer guide documents the circuit breaker (and the alarms) for the rolling update and
+  // blue/green deployment types; the canary and linear pages name only the alarms for rollback.
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment-implementation.html
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/linear-deployment-implementation.html
+  test('is on, with rollback, for the BLUE_GREEN strategy', () => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ deployment: Deployment.ecsBlueGreen() });
+    // THEN
+    expect(serviceOf(template).Properties!.DeploymentConfiguration).toMatchObject({ Strategy: 'BLUE_GREEN', DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
+  });
+
+  test.each([
+    ['CANARY', TrafficShift.canary(10, Duration.minutes(5))],
+    ['LINEAR', TrafficShift.linear(10, Duration.minutes(1))],
+  ])('is left out for the %s strategy, which rolls back on its alarms', (strategy, traffic) => {
+    // GIVEN / WHEN
+    const { template } = serviceFixture({ deployment: Deployment.ecsBlueGreen({ traffic }) });
+    // THEN
+    const config = serviceOf(template).Properties!.DeploymentConfiguration;
+    expect(config.Strategy).toBe(strategy);
+    expect(config.DeploymentCircuitBreaker).toBeUndefined();
+    expect(config.Alarms).toMatchObject({ Enable: true, Rollback: true });
   });
 });
 
@@ -111,7 +141,10 @@ describe('ecsBlueGreen hooks', () => {
       [logicalId(template, 'AWS::Lambda::Function', 'Hook0'), ['PRE_SCALE_UP']],
       [logicalId(template, 'AWS::Lambda::Function', 'Hook1'), ['POST_SCALE_UP']],
       [logicalId(template, 'AWS::Lambda::Function', 'Hook2'), ['POST_TEST_TRAFFIC_SHIFT']],
-      [logicalId(template, 'AWS::Lambda::Function', 'Hook3'), ['PRODUCTION_TRAFFIC_SHIFT']],
+      // BeforeAllowTraffic runs before production traffic moves: after the test traffic shift,
+      // not during the production one (PRODUCTION_TRAFFIC_SHIFT: "green is migrating from 0% to 100%").
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html
+      [logicalId(template, 'AWS::Lambda::Function', 'Hook3'), ['POST_TEST_TRAFFIC_SHIFT']],
       [logicalId(template, 'AWS::Lambda::Function', 'Hook4'), ['POST_PRODUCTION_TRAFFIC_SHIFT']],
     ]);
   });

@@ -58,12 +58,22 @@ describe('the Fargate service, by default', () => {
     expect(serviceProps(template).DeploymentConfiguration.Alarms).toEqual({
       Enable: true,
       Rollback: true,
-      AlarmNames: [
-        { Ref: expect.stringMatching(/OrdersAlarmsHttp5xx/) },
-        { Ref: expect.stringMatching(/OrdersAlarmsUnhealthyHosts/) },
-        { Ref: expect.stringMatching(/OrdersAlarmsP99Latency/) },
-      ],
+      // The alarms' own literal names (the platform's stack, the service, the alarm), not references.
+      AlarmNames: ['Test-Orders-Http5xx', 'Test-Orders-UnhealthyHosts', 'Test-Orders-P99Latency'],
     });
+    for (const name of ['Http5xx', 'UnhealthyHosts', 'P99Latency']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `Test-Orders-${name}` });
+    }
+  });
+
+  test('comes after its deployment alarms, which it names without a reference', () => {
+    // THEN
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0] as any;
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter(([, a]: [string, any]) => ['Test-Orders-Http5xx', 'Test-Orders-UnhealthyHosts', 'Test-Orders-P99Latency'].includes(a.Properties.AlarmName))
+      .map(([id]) => id);
+    expect(alarms).toHaveLength(3);
+    expect(service.DependsOn).toEqual(expect.arrayContaining(alarms));
   });
 
   test('ignores failing load-balancer health checks for the 60 s grace period', () => {

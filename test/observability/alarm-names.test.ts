@@ -57,7 +57,7 @@ describe('deployment alarm names', () => {
       const template = Template.fromStack(stack).toJSON();
       const resources = Object.values(template.Resources ?? {}) as any[];
       const alarmNames = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName);
-      for (const service of resources.filter((r) => r.Type === 'AWS::ECS::Service' && r.Properties.DeploymentConfiguration?.Alarms)) {
+      for (const service of resources.filter((r) => r.Type === 'Custom::EcsService' && r.Properties.DeploymentConfiguration?.Alarms)) {
         services++;
         const names = service.Properties.DeploymentConfiguration.Alarms.AlarmNames as unknown[];
         expect(names.length).toBeGreaterThan(0);

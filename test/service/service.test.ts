@@ -68,7 +68,7 @@ describe('the Fargate service, by default', () => {
 
   test('comes after its deployment alarms, which it names without a reference', () => {
     // THEN
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0] as any;
+    const service = Object.values(template.findResources('Custom::EcsService'))[0] as any;
     const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
       .filter(([, a]: [string, any]) => ['Test-Orders-Http5xx', 'Test-Orders-UnhealthyHosts', 'Test-Orders-P99Latency'].includes(a.Properties.AlarmName))
       .map(([id]) => id);

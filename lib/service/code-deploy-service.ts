@@ -1,5 +1,5 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
-import { CONTAINER_NAME } from './constants';
+import { CONTAINER_NAME } from '../core/constants';
 import type { Microservice, MicroserviceProps } from './microservice';
 import { platformApplication } from '../deployment/blue-green-deployment';
 import { BlueGreenService } from '../deployment/blue-green-service';

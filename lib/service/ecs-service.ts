@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { CONTAINER_NAME } from './constants';
+import { CONTAINER_NAME } from '../core/constants';
 import type { Microservice, MicroserviceProps } from './microservice';
 import { DeploymentKind } from '../deployment/deployment';
 import { circuitBreakerFor, ecsBlueGreenServiceProps } from '../deployment/ecs-blue-green';

@@ -1,11 +1,12 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import { AlarmOptions, HealthOptions, RepositoryOptions } from './options';
-import { validateCapacity } from './validate-capacity';
-import { validateContainer } from './validate-container';
+import { AlarmOptions, HealthOptions } from './options';
 import { validateServiceScaling } from './validate-scaling';
 import { validateCodeDeployTiming } from '../deployment/blue-green-timing';
 import { BlueGreenOptions, Deployment, DeploymentKind, HookEvent } from '../deployment/deployment';
 import { validateSmokeTest } from '../deployment/smoke-test-settings';
+import { validateCapacity } from '../core/validate-capacity';
+import { validateContainer } from '../core/validate-container';
+import { validateRepositoryOptions } from '../core/validate-repository';
 import type { MicroserviceProps } from './microservice';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { DEFAULTS } from '../private/defaults';
@@ -62,19 +63,6 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     validateBlueGreen(p, props.deployment);
     validateSmokeTest(p, props.deployment.blueGreenOptions?.smokeTest, props.routing);
     if (props.deployment.kind === DeploymentKind.BLUE_GREEN) validateCodeDeployTiming(p, props);
-  }
-}
-
-/** Props that a repository you pass makes meaningless: refused rather than ignored. */
-export function validateRepositoryOptions(p: Problems, r: RepositoryOptions | undefined): void {
-  if (!r?.repository) return;
-  if (r.keepImages !== undefined) {
-    p.add('repository.keepImages', r.keepImages, 'nothing with `repository.repository` (the platform does not change the lifecycle of a repository you pass)',
-      'remove keepImages, or set the lifecycle rules on your repository');
-  }
-  if (r.encryptionKey) {
-    p.add('repository.encryptionKey', r.encryptionKey.node.path, 'nothing with `repository.repository` (a repository you pass keeps its own encryption)',
-      'remove encryptionKey');
   }
 }
 

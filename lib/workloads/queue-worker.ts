@@ -16,11 +16,11 @@ import { DeployedState, serviceStateFunction } from '../deployment/deployed-stat
 import { Deployment } from '../deployment/deployment';
 import { acknowledge } from '../private/compliance';
 import { Problems } from '../private/errors';
-import { Capacity } from '../service/capacity';
-import { validateCapacity } from '../service/validate-capacity';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
-import { ownByPlatform } from '../service/owned-service';
-import { buildTaskDefinition } from '../service/task';
+import { Capacity } from '../core/capacity';
+import { validateCapacity } from '../core/validate-capacity';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../core/constants';
+import { ownByPlatform } from '../core/owned-service';
+import { buildTaskDefinition } from '../core/task';
 
 /** The queue a {@link QueueWorker} creates. */
 export interface WorkerQueueOptions {

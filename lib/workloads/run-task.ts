@@ -12,8 +12,8 @@ import { RunRetryOptions, WorkloadProps } from './workload-options';
 import { JOB_DEFAULTS } from '../private/defaults';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Problems } from '../private/errors';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
-import { buildTaskDefinition } from '../service/task';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../core/constants';
+import { buildTaskDefinition } from '../core/task';
 
 /** The parts of a task that something other than a service runs. */
 export interface BuiltRunTask {

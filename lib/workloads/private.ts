@@ -1,13 +1,12 @@
-import { Aspects } from 'aws-cdk-lib';
+import { Aspects, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WorkloadProps } from './workload-options';
 import { Deployment } from '../deployment/deployment';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
-import { SecureRepository } from '../registry/secure-repository';
 import { validateContainer } from '../core/validate-container';
 import { validateRepositoryOptions } from '../core/validate-repository';
 import { validatePipeline } from '../pipeline/validate-pipeline';
@@ -48,14 +47,6 @@ export function validateReserved(p: Problems, props: WorkloadProps, reserved: st
     'rename your variables');
 }
 
-/** The workload's repository: the user's, or a new secure one. */
-export function workloadRepository(scope: Construct, props: WorkloadProps): ecr.IRepository {
-  return props.repository?.repository ?? new SecureRepository(scope, 'Repository', {
-    keepImages: props.repository?.keepImages,
-    encryptionKey: props.repository?.encryptionKey,
-  }).repository;
-}
-
 /** A security group for tasks that nothing connects to: egress only. */
 export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
   return new ec2.SecurityGroup(scope, 'SecurityGroup', {
@@ -85,7 +76,19 @@ export function explicitActions(scope: Construct): void {
   Aspects.of(scope).add(new ExplicitActions());
 }
 
-/** A dead-letter queue has no dead-letter queue of its own. */
-export function acknowledgeDeadLetterQueue(queue: sqs.Queue): void {
+/**
+ * The dead-letter queue of a worker's queue or of a trigger's runs: encrypted (SSE-SQS, or with
+ * your key), SSL only, keeping messages 14 days (the SQS maximum).
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (MessageRetentionPeriod)
+ */
+export function newDeadLetterQueue(scope: Construct, encryptionKey?: kms.IKey): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+    encryptionMasterKey: encryptionKey,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  // A dead-letter queue has no dead-letter queue of its own.
   acknowledgeAll(queue, ['AwsSolutions-SQS3', 'sqs_dlq_check'], 'This queue is itself the dead-letter queue: messages that land here stay for inspection.');
+  return queue;
 }

@@ -11,6 +11,7 @@ import { Capacity } from '../core/capacity';
 import { CONTAINER_NAME } from '../core/constants';
 import { AlarmOptions, HealthOptions, ScalingOptions } from './options';
 import { ContainerOptions, RepositoryOptions } from '../core/options';
+import { validateOwnRepository } from '../core/validate-workload';
 import { buildWorkloadCore } from '../core/workload-core';
 import { codeDeployService } from './code-deploy-service';
 import { ecsControllerService } from './ecs-service';
@@ -206,11 +207,7 @@ export class Microservice extends Construct {
         `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
         'rename one of the services');
     }
-    if (props.source && props.repository?.repository) {
-      const other = platform._claimRepository(props.repository.repository, this);
-      p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
-        'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each service with a source its own repository`);
-    }
+    validateOwnRepository(p, this, props, 'service');
     p.throwIfAny();
     platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
 

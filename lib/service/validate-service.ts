@@ -6,14 +6,12 @@ import { BlueGreenOptions, Deployment, DeploymentKind, HookEvent } from '../depl
 import { validateSmokeTest } from '../deployment/smoke-test-settings';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer } from '../core/validate-container';
-import { validateRepositoryOptions } from '../core/validate-repository';
+import { validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { MicroserviceProps } from './microservice';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 
-const SERVICE_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
-const MAX_SERVICE_ID_LENGTH = 32;
 /** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */
 const MAX_DELIVERY_NAME_LENGTH = 100;
 /** CloudFormation's limit on the bake times of an ECS canary or linear deployment: 33 hours. */
@@ -34,9 +32,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     p.add('deployment', 'Deployment.blueGreen()', 'the ECS deployment controller for a service using Service Connect (CodeDeploy cannot deploy it)',
       'use Deployment.ecsBlueGreen() with the same options, or turn serviceConnect off');
   }
-  p.require(SERVICE_ID.test(id) && id.length <= MAX_SERVICE_ID_LENGTH, 'id', id,
-    `1 to ${MAX_SERVICE_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the service, and target groups allow 32 characters)`,
-    "use a short name such as 'Orders'");
+  validateWorkloadId(p, id, 'it names the service, and target groups allow 32 characters', 'Orders');
   validateContainer(p, props.container ?? {});
   p.intRange('container.port', port, 1, 65535);
   const lb = props.loadBalancer ?? props.platform.defaultLoadBalancer;
@@ -56,8 +52,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateAlarms(p, props.alarms ?? {});
   validateHealth(p, props.health ?? {});
   validatePipeline(p, props.source, props.pipeline);
-  p.require(!(props.source && props.container?.image), 'container.image', 'set', 'no fixed image when the service has a `source` (the pipeline builds the image)',
-    'remove `container.image`, or remove `source` to run the fixed image');
+  validateSourceImage(p, props, 'service');
   validateRepositoryOptions(p, props.repository);
   if (props.deployment?.isBlueGreen) {
     validateBlueGreen(p, props.deployment);

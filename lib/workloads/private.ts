@@ -8,21 +8,17 @@ import { Deployment } from '../deployment/deployment';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
 import { validateContainer } from '../core/validate-container';
-import { validateRepositoryOptions } from '../core/validate-repository';
+import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 
-const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
-const MAX_WORKLOAD_ID_LENGTH = 32;
 /** EventBridge rule and Scheduler schedule names, which workloads are named by, hold at most 64 characters. */
 const MAX_WORKLOAD_NAME_LENGTH = 64;
 
 /** The checks every workload shares: its ID, container, and pipeline options. */
 export function validateWorkload(p: Problems, owner: Construct, id: string, props: WorkloadProps): void {
-  p.require(WORKLOAD_ID.test(id) && id.length <= MAX_WORKLOAD_ID_LENGTH, 'id', id,
-    `1 to ${MAX_WORKLOAD_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the workload's resources)`,
-    "use a short name such as 'Thumbnails'");
+  validateWorkloadId(p, id, "it names the workload's resources", 'Thumbnails');
   const c = props.container ?? {};
   validateContainer(p, c);
   p.require(c.port === undefined, 'container.port', c.port, 'nothing: nothing connects to a worker or a task', 'remove it');
@@ -30,13 +26,8 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
   validatePipeline(p, props.source, props.pipeline);
   validateRepositoryOptions(p, props.repository);
-  p.require(!(props.source && c.image), 'container.image', 'set', 'no fixed image when the workload has a `source` (the pipeline builds the image)',
-    'remove `container.image`, or remove `source` to run the fixed image');
-  if (props.source && props.repository?.repository) {
-    const other = props.platform._claimRepository(props.repository.repository, owner);
-    p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
-      'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each workload with a source its own repository`);
-  }
+  validateSourceImage(p, props, 'workload');
+  validateOwnRepository(p, owner, props, 'workload');
 }
 
 /** Refuses environment variables that the platform sets itself. */

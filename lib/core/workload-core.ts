@@ -1,3 +1,6 @@
+// lib/core: what every Fargate workload of the platform is built from, services (lib/service) and
+// workers, scheduled jobs and event tasks (lib/workloads) alike. Both import from here; this
+// module imports from neither, and neither from the other.
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';

@@ -1,11 +1,14 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { codeDeployServiceRole } from './code-deploy-role';
+import type { BlueGreenService } from './blue-green-service';
+import { codeDeployServiceRole, CodeDeployRoleTarget } from './code-deploy-role';
 import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
-import { SmokeTest } from './smoke-test';
+import { SmokeTest, SmokeTestTarget } from './smoke-test';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PlatformSingleton } from '../platform/singleton';
@@ -16,6 +19,53 @@ import { DEFAULTS } from '../private/defaults';
 export interface BlueGreenDeploymentProps {
   readonly microservice: Microservice;
   readonly options: BlueGreenOptions;
+}
+
+/** What the CodeDeploy side of a service needs of it: handed over by the service's deployment strategy. */
+export interface BlueGreenTarget extends CodeDeployRoleTarget, SmokeTestTarget {
+  /** The service the deployment group deploys. */
+  readonly service: ecs.IBaseService;
+  /** The target group production traffic reaches first (blue). */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The target group of the test listener (green). */
+  readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** The custom resource that owns the service, which deploys with the same hooks. */
+  readonly blueGreenService?: BlueGreenService;
+}
+
+/** The props the platform's own strategy passes: the service's contract instead of the whole microservice. */
+interface BoundBlueGreenDeploymentProps extends BlueGreenDeploymentProps {
+  readonly target?: BlueGreenTarget;
+}
+
+/** The contract of a microservice built from its public members (for a BlueGreenDeployment made by hand). */
+function targetOf(svc: Microservice): BlueGreenTarget {
+  return {
+    scope: svc,
+    platform: svc.platform,
+    serviceName: svc.serviceName,
+    service: svc.service,
+    sharedLoadBalancer: svc.sharedLoadBalancer,
+    targetGroup: svc.targetGroup,
+    greenTargetGroup: svc.greenTargetGroup,
+    productionRule: svc.productionRule,
+    testRule: svc.testRule,
+    deploymentAlarms: svc.alarms.deploymentAlarms,
+    taskRole: svc.taskRole,
+    executionRole: svc.executionRole,
+    routing: svc.routing,
+    healthCheckPath: svc.healthCheckPath,
+    blueGreenService: svc.blueGreenService,
+  };
+}
+
+/**
+ * The BlueGreenDeployment of a service's CodeDeploy strategy, which reads the service through
+ * its contract only (`target.scope` is the microservice, named in the public props).
+ */
+export function bindBlueGreenDeployment(id: string, target: BlueGreenTarget, options: BlueGreenOptions): BlueGreenDeployment {
+  const props: BoundBlueGreenDeploymentProps = { microservice: target.scope as Microservice, options, target };
+  return new BlueGreenDeployment(target.scope, id, props);
 }
 
 const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
@@ -64,7 +114,7 @@ export class BlueGreenDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
-    const svc = props.microservice;
+    const svc = (props as BoundBlueGreenDeploymentProps).target ?? targetOf(props.microservice);
     const o = props.options;
     this.application = platformApplication(svc.platform);
     this.deploymentConfig = deploymentConfig(this, o.traffic ?? TrafficShift.allAtOnce());
@@ -84,7 +134,7 @@ export class BlueGreenDeployment extends Construct {
         testListener: svc.sharedLoadBalancer.testListener,
         terminationWaitTime: o.terminationWait ?? DEFAULTS.terminationWait,
       },
-      alarms: svc.alarms.deploymentAlarms,
+      alarms: svc.deploymentAlarms,
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
 

@@ -1,7 +1,23 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import type { Microservice } from '../service/microservice';
+import type { ContainerPlatform } from '../platform/container-platform';
+import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
+
+/** What the CodeDeploy service role of a service is scoped to: handed over by the service. */
+export interface CodeDeployRoleTarget {
+  readonly platform: ContainerPlatform;
+  readonly serviceName: string;
+  readonly sharedLoadBalancer: SharedLoadBalancer;
+  readonly productionRule: elbv2.ApplicationListenerRule;
+  readonly testRule?: elbv2.ApplicationListenerRule;
+  /** The alarms that roll a deployment back. */
+  readonly deploymentAlarms: cloudwatch.IAlarm[];
+  readonly taskRole: iam.IRole;
+  readonly executionRole: iam.IRole;
+}
 
 /**
  * The service role of one service's CodeDeploy deployment group, scoped to that service: the
@@ -20,7 +36,7 @@ import type { Microservice } from '../service/microservice';
  *
  * Hook functions are added with `grantInvoke` by the caller.
  */
-export function codeDeployServiceRole(scope: Construct, id: string, svc: Microservice): iam.Role {
+export function codeDeployServiceRole(scope: Construct, id: string, svc: CodeDeployRoleTarget): iam.Role {
   const role = new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
     description: `CodeDeploy blue/green deployments of ${svc.serviceName}`.slice(0, 1000),
@@ -71,7 +87,7 @@ export function codeDeployServiceRole(scope: Construct, id: string, svc: Microse
   // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/permissions-reference-cw.html
   role.addToPolicy(new iam.PolicyStatement({
     actions: ['cloudwatch:DescribeAlarms'],
-    resources: svc.alarms.deploymentAlarms.map((a) => a.alarmArn),
+    resources: svc.deploymentAlarms.map((a) => a.alarmArn),
   }));
 
   // CreateTaskSet passes the task definition's roles to ECS tasks: exactly these two.

@@ -1,9 +1,8 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BlueGreenOptions, HookEvent } from './deployment';
-import { SmokeTest } from './smoke-test';
+import { SmokeTest, SmokeTestTarget } from './smoke-test';
 import { TrafficShiftKind } from './traffic-shift';
-import type { Microservice } from '../service/microservice';
 import { DEFAULTS } from '../private/defaults';
 
 /**
@@ -56,7 +55,7 @@ export function ecsBlueGreenServiceProps(options: BlueGreenOptions): Partial<ecs
 }
 
 /** The smoke test and the user's hooks as ECS lifecycle hooks. */
-export function addEcsHooks(svc: Microservice, service: ecs.FargateService, options: BlueGreenOptions): SmokeTest | undefined {
+export function addEcsHooks(svc: SmokeTestTarget, service: ecs.FargateService, options: BlueGreenOptions): SmokeTest | undefined {
   let smokeTest: SmokeTest | undefined;
   const hooks = [...(options.hooks ?? [])];
   if (options.smokeTest?.enabled ?? true) {

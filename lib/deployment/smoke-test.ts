@@ -13,7 +13,7 @@ import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 import type { ContainerPlatform } from '../platform/container-platform';
 import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import { PlatformSingleton } from '../platform/singleton';
-import type { Microservice } from '../service/microservice';
+import type { Routing } from '../platform/routing';
 import { handlerAsset } from '../private/assets';
 import { DEFAULTS } from '../private/defaults';
 import { functionRole } from '../private/function-role';
@@ -25,6 +25,17 @@ export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/'
 /** The parameter path of one platform's settings: two platforms in one stack keep theirs apart. */
 function settingsPrefix(platform: IConstruct): string {
   return `${SMOKE_TEST_PARAMETER_PREFIX}${Names.uniqueId(platform)}/`;
+}
+
+/** What the smoke test needs of a service: handed over by the service. */
+export interface SmokeTestTarget {
+  /** The service: the parent of its settings parameter, and where warnings go. */
+  readonly scope: Construct;
+  readonly platform: ContainerPlatform;
+  readonly serviceName: string;
+  readonly sharedLoadBalancer: SharedLoadBalancer;
+  readonly routing: Routing;
+  readonly healthCheckPath: string;
 }
 
 /** Properties of {@link SmokeTest}. */
@@ -120,12 +131,12 @@ export class SmokeTest extends Construct {
    * @internal the SSM parameter with what the smoke test requests of one service and what it
    * accepts (created in the service's scope).
    */
-  public _settingsFor(svc: Microservice, options: SmokeTestOptions): ssm.StringParameter {
+  public _settingsFor(svc: SmokeTestTarget, options: SmokeTestOptions): ssm.StringParameter {
     const lb = svc.sharedLoadBalancer;
     this._reach(lb);
     const fallback = defaultSmokeTestPath(svc.routing, svc.healthCheckPath);
     if (options.path === undefined && !fallback.isHealthCheckPath) {
-      Annotations.of(svc).addWarningV2('cdk-container-platform:smoke-test-path',
+      Annotations.of(svc.scope).addWarningV2('cdk-container-platform:smoke-test-path',
         `The smoke test requests ${fallback.path} (a path of the routing ${svc.routing.paths.join(', ')}) because the health-check path ${svc.healthCheckPath} ` +
         'is outside the routing: the test listener would answer it with the platform\'s 404. Deployments fail unless the service answers 2xx or 3xx there; ' +
         'set the deployment\'s smokeTest.path to a path of the route that the service is sure to answer, or put the health check under the route.');
@@ -140,10 +151,10 @@ export class SmokeTest extends Construct {
       expectedStatus: options.expectedStatusCodes ?? [],
       attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
     };
-    return new ssm.StringParameter(svc, 'SmokeTestSettings', {
+    return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
       parameterName: `${settingsPrefix(svc.platform)}${svc.serviceName}`,
       description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
-      stringValue: Stack.of(svc).toJsonString(settings),
+      stringValue: Stack.of(svc.scope).toJsonString(settings),
     });
   }
 }

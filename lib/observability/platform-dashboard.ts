@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aspects, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -25,15 +25,27 @@ export interface PlatformDashboardProps {
 /**
  * One CloudWatch dashboard for the whole platform: the golden signals of every service side
  * by side (each line sums blue and green), the queue depths of the workers, and the
- * deployments started and failed per hour.
+ * deployments started and failed per hour. It shows every service and worker of the platform
+ * at synthesis, whether they were added before or after the dashboard.
  */
 export class PlatformDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
+  private built = false;
+
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
+    // The widgets are made at synthesis, when every service and worker has been added: a
+    // dashboard made before `addService` shows that service too.
+    Aspects.of(this).add({ visit: (node) => { if (node === this) this.build(props); } });
+  }
+
+  private build(props: PlatformDashboardProps): void {
+    if (this.built) return;
+    this.built = true;
     const period = Duration.minutes(1);
-    const services = props.platform.serviceList;
+    const services = props.platform.services;
     // Metric IDs are unique within a graph, across every expression in it:
     // service n's target groups are s<n>m0, s<n>m1.
     const sum = (key: string, label: string, metrics: cloudwatch.IMetric[], stat: string) => {
@@ -46,7 +58,6 @@ export class PlatformDashboard extends Construct {
     };
     const perService = (f: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, stat: string) =>
       services.map((s, n) => sum(`s${n}`, s.node.id, s.targetGroups.map(f), stat));
-    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
     if (services.length > 0) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Traffic (requests/min)', width: 12,
@@ -59,7 +70,7 @@ export class PlatformDashboard extends Construct {
           left: services.map((s) => s.metricCpuUtilization({ period, label: s.node.id })) }),
       );
     }
-    const queues = props.queues ?? props.platform.workerList.map((w) => w.queue);
+    const queues = props.queues ?? props.platform.workers.map((w) => w.queue);
     if (queues.length > 0) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Queue depth (visible messages)', width: 12,

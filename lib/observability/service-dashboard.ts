@@ -9,6 +9,35 @@ export interface ServiceDashboardProps {
   readonly microservice: Microservice;
 }
 
+/** What a service's dashboard shows of it: handed over by the service. */
+export interface DashboardTarget {
+  /** Blue, then green for a blue/green service. */
+  readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  readonly cpuUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
+  readonly memoryUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
+  readonly alarms: cloudwatch.IAlarm[];
+}
+
+/** The props the microservice passes: its contract instead of the whole microservice. */
+interface BoundServiceDashboardProps extends ServiceDashboardProps {
+  readonly target?: DashboardTarget;
+}
+
+function targetOf(svc: Microservice): DashboardTarget {
+  return {
+    targetGroups: svc.targetGroups,
+    cpuUtilization: (o) => svc.metricCpuUtilization(o),
+    memoryUtilization: (o) => svc.metricMemoryUtilization(o),
+    alarms: svc.alarms.all,
+  };
+}
+
+/** The dashboard of a microservice, which reads the service through its contract only. */
+export function serviceDashboard(scope: Microservice, id: string, target: DashboardTarget): ServiceDashboard {
+  const props: BoundServiceDashboardProps = { microservice: scope, target };
+  return new ServiceDashboard(scope, id, props);
+}
+
 /**
  * A CloudWatch dashboard with the four golden signals of one service (latency, traffic,
  * errors, saturation), each target group on the same graph, and its alarms.
@@ -18,7 +47,7 @@ export class ServiceDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    const svc = props.microservice;
+    const svc = (props as BoundServiceDashboardProps).target ?? targetOf(props.microservice);
     const period = Duration.minutes(1);
     const tgs = svc.targetGroups;
     const label = (i: number) => (tgs.length > 1 ? [' (blue)', ' (green)'][i] : '');
@@ -62,11 +91,11 @@ export class ServiceDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Saturation',
-        left: [svc.metricCpuUtilization({ period, label: 'CPU %' }), svc.metricMemoryUtilization({ period, label: 'memory %' })],
+        left: [svc.cpuUtilization({ period, label: 'CPU %' }), svc.memoryUtilization({ period, label: 'memory %' })],
         leftYAxis: { min: 0, max: 100 },
         width: 12,
       }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: svc.alarms.all, width: 24 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: svc.alarms, width: 24 }),
     );
   }
 }

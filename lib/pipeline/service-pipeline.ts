@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { BuildTarget, renderBuildSpec, renderDeployFilesSpec } from './buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
 import { Source } from './source';
+import type { HookBinding } from '../deployment/blue-green-deployment';
 import type { Microservice } from '../service/microservice';
 import { renderAppSpec } from '../private/appspec';
 import { DEFAULTS } from '../private/defaults';
@@ -91,7 +92,9 @@ export class ServicePipeline extends Construct {
     super(scope, id);
     const svc = props.microservice;
     const o = props.options ?? {};
-    const codeDeploy = svc.blueGreen !== undefined;
+    // How the service deploys is its deployment strategy's answer, not a kind switched on here.
+    const deployBy = svc._pipelineDeploy;
+    const writesDeployFiles = deployBy.writesDeployFiles;
 
     this.artifactBucket = artifactBucket(this, svc.platform, svc.node.id);
 
@@ -107,10 +110,10 @@ export class ServicePipeline extends Construct {
     // action of a rolling service needs no such step: it "creates its own revision of the task
     // definition based on the revision used by the Amazon ECS service" when it runs:
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
-    const renderAfterApproval = codeDeploy && o.approval !== undefined;
-    const target: BuildTarget = codeDeploy ? (renderAfterApproval ? 'codeDeployImage' : 'codeDeploy') : 'ecsService';
+    const renderAfterApproval = writesDeployFiles && o.approval !== undefined;
+    const target: BuildTarget = writesDeployFiles ? (renderAfterApproval ? 'codeDeployImage' : 'codeDeploy') : 'ecsService';
     const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
-    this.project = this.newProject(svc, 'Build', `Builds the image of ${svc.serviceName}`, renderBuildSpec({
+    this.project = this.newProject(svc, deployBy.hooks, 'Build', `Builds the image of ${svc.serviceName}`, renderBuildSpec({
       testCommands: o.testCommands ?? [],
       dockerfile: o.dockerfile ?? 'Dockerfile',
       buildContext: o.buildContext ?? '.',
@@ -121,22 +124,13 @@ export class ServicePipeline extends Construct {
     const deploy: codepipeline.IAction[] = [];
     let deployFiles = buildOutput;
     if (renderAfterApproval) {
-      this.renderProject = this.newProject(svc, 'Render', `Writes the deployment files of ${svc.serviceName} from the revision production runs`,
+      this.renderProject = this.newProject(svc, deployBy.hooks, 'Render', `Writes the deployment files of ${svc.serviceName} from the revision production runs`,
         renderDeployFilesSpec(), logGroup, false);
       this.grantRender(svc, this.renderProject);
       deployFiles = new codepipeline.Artifact('DeployFiles');
       deploy.push(new actions.CodeBuildAction({ actionName: 'Render', project: this.renderProject, input: buildOutput, outputs: [deployFiles], runOrder: 1 }));
     }
-    deploy.push(codeDeploy
-      ? new actions.CodeDeployEcsDeployAction({
-        actionName: 'BlueGreen',
-        deploymentGroup: svc.blueGreen!.deploymentGroup,
-        appSpecTemplateInput: deployFiles,
-        taskDefinitionTemplateInput: deployFiles,
-        containerImageInputs: [{ input: buildOutput, taskDefinitionPlaceholder: 'IMAGE1_NAME' }],
-        runOrder: deploy.length + 1,
-      })
-      : new actions.EcsDeployAction({ actionName: 'Deploy', service: svc.service, input: buildOutput }));
+    deploy.push(deployBy.action({ buildOutput, deployFiles, runOrder: deploy.length + 1 }));
 
     this.pipeline = deliveryPipeline(this, o, {
       artifactBucket: this.artifactBucket,
@@ -157,9 +151,8 @@ export class ServicePipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }
 
-  private newProject(svc: Microservice, id: string, description: string, spec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
+  private newProject(svc: Microservice, hooks: HookBinding[], id: string, description: string, spec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
     const arm = svc.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
-    const hooks = svc.blueGreen?.hooks ?? [];
     const project = new codebuild.PipelineProject(this, id, {
       description: fit(description, 255),
       buildSpec: codebuild.BuildSpec.fromObject(spec),

@@ -237,8 +237,8 @@ export class ContainerPlatform extends Construct {
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
   private readonly pipelineRepositories = new Map<string, Construct>();
   private readonly discoveryNames = new Map<string, Construct>();
-  private readonly services: Microservice[] = [];
-  private readonly workers: QueueWorker[] = [];
+  private readonly addedServices: Microservice[] = [];
+  private readonly addedWorkers: QueueWorker[] = [];
   private isolated = false;
   private readonly singletons = new Map<PlatformSingleton<IConstruct>, IConstruct>();
   private readonly loadBalancerWatchers: Array<(lb: SharedLoadBalancer) => void> = [];
@@ -327,26 +327,6 @@ export class ContainerPlatform extends Construct {
     this.defaultLoadBalancer = this.addLoadBalancer('LoadBalancer');
   }
 
-  /** The first load balancer's ALB, where services go unless they name another. */
-  public get loadBalancer(): elbv2.ApplicationLoadBalancer {
-    return this.defaultLoadBalancer.loadBalancer;
-  }
-
-  /** The security group of the first load balancer. */
-  public get loadBalancerSecurityGroup(): ec2.SecurityGroup {
-    return this.defaultLoadBalancer.securityGroup;
-  }
-
-  /** The production listener of the first load balancer (HTTP 80, or HTTPS 443 with a certificate). */
-  public get productionListener(): elbv2.ApplicationListener {
-    return this.defaultLoadBalancer.productionListener;
-  }
-
-  /** The test listener of the first load balancer, where blue/green deployments send test traffic. */
-  public get testListener(): elbv2.ApplicationListener {
-    return this.defaultLoadBalancer.testListener;
-  }
-
   /** Every load balancer of the platform, the first one first. */
   public get loadBalancers(): SharedLoadBalancer[] {
     return [...this.sharedLoadBalancers];
@@ -410,7 +390,7 @@ export class ContainerPlatform extends Construct {
    */
   public addService(id: string, options: ServiceOptions): Microservice {
     const service = new Microservice(this.workloadScope(id, 'service'), id, { ...options, platform: this });
-    this.services.push(service);
+    this.addedServices.push(service);
     return service;
   }
 
@@ -420,7 +400,7 @@ export class ContainerPlatform extends Construct {
    */
   public addWorker(id: string, options: QueueWorkerOptions = {}): QueueWorker {
     const worker = new QueueWorker(this.workloadScope(id, 'worker'), id, { ...options, platform: this });
-    this.workers.push(worker);
+    this.addedWorkers.push(worker);
     return worker;
   }
 
@@ -448,8 +428,8 @@ export class ContainerPlatform extends Construct {
   }
 
   /** The queue workers added with {@link addWorker}, in the order they were added. */
-  public get workerList(): QueueWorker[] {
-    return [...this.workers];
+  public get workers(): QueueWorker[] {
+    return [...this.addedWorkers];
   }
 
   private workloadScope(id: string, kind: string): Construct {
@@ -493,8 +473,8 @@ export class ContainerPlatform extends Construct {
   }
 
   /** The services added with {@link addService}, in the order they were added. */
-  public get serviceList(): Microservice[] {
-    return [...this.services];
+  public get services(): Microservice[] {
+    return [...this.addedServices];
   }
 
   /** The port of the production listeners. */

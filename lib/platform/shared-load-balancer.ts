@@ -7,11 +7,16 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
 import { PLATFORM_NOT_FOUND_BODY } from './not-found';
 import { RouteRegistry } from './route-registry';
-import type { Deployment } from '../deployment/deployment';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
+
+/** What a service's deployment takes of a load balancer: a second target group and rule (blue/green), and tasks at its maximum percent. */
+interface ServiceRoom {
+  readonly blueGreen: boolean;
+  readonly maxHealthyPercent: number;
+}
 
 /**
  * Default quotas of one Application Load Balancer: target groups (not adjustable), rules of
@@ -154,8 +159,8 @@ export class SharedLoadBalancer extends Construct {
    * target for every task it can run at once (`maxTasks` at the deployment's maximum percent:
    * blue and green at full size for blue/green); records one problem when they do not fit.
    */
-  public _reserve(p: Problems, owner: IConstruct, deployment: Deployment, maxTasks: number): void {
-    const blueGreen = deployment.isBlueGreen;
+  public _reserve(p: Problems, owner: IConstruct, deployment: ServiceRoom, maxTasks: number): void {
+    const blueGreen = deployment.blueGreen;
     const groups = blueGreen ? 2 : 1;
     const rules = blueGreen ? 2 : 1;
     const countable = !Token.isUnresolved(maxTasks);

@@ -1,6 +1,8 @@
 /**
- * Every default of the library in one place. Each public prop's `@default` doc quotes the
- * value from here; tests assert the synthesized templates against these values.
+ * The defaults of the library's props. Each public prop's `@default` doc quotes the value from
+ * here; tests assert the synthesized templates against these values. AWS limits the library
+ * checks against live beside the code that checks them (blue-green-limits.ts,
+ * smoke-test-timing.ts, the load balancer's quotas in shared-load-balancer.ts).
  */
 import { Duration } from 'aws-cdk-lib';
 
@@ -25,7 +27,6 @@ export const DEFAULTS = {
   containerPort: 8080,
   cpu: 256,
   memoryMiB: 512,
-  desiredCount: 2,
   minTasks: 2,
   maxTasks: 10,
   cpuPercent: 70,
@@ -89,6 +90,4 @@ export const WORKER_DEFAULTS = {
 export const JOB_DEFAULTS = {
   retryAttempts: 2,
   maxEventAge: Duration.hours(1),
-  /** The highest rate a schedule may run at. */
-  minIntervalSeconds: 60,
 } as const;

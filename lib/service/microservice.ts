@@ -13,18 +13,16 @@ import { AlarmOptions, HealthOptions, ScalingOptions } from './options';
 import { ContainerOptions, RepositoryOptions } from '../core/options';
 import { validateOwnRepository } from '../core/validate-workload';
 import { buildWorkloadCore } from '../core/workload-core';
-import { codeDeployService } from './code-deploy-service';
-import { ecsControllerService } from './ecs-service';
-import { ownByPlatform } from '../core/owned-service';
 import { blueGreenTaskCount, configureScaling } from './scaling';
 import { validateService } from './validate-service';
 import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
 import { BlueGreenService } from '../deployment/blue-green-service';
-import { Deployment, DeploymentKind } from '../deployment/deployment';
-import { addEcsHooks } from '../deployment/ecs-blue-green';
+import { Deployment } from '../deployment/deployment';
 import { SmokeTest } from '../deployment/smoke-test';
+import { strategyFor } from '../deployment/strategies';
+import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import { ServiceAlarms } from '../observability/service-alarms';
-import { ServiceDashboard } from '../observability/service-dashboard';
+import { ServiceDashboard, serviceDashboard } from '../observability/service-dashboard';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { validateRouting } from '../platform/route-registry';
 import { Routing } from '../platform/routing';
@@ -175,6 +173,8 @@ export class Microservice extends Construct {
   public readonly healthCheckPath: string;
   /** Where the tasks run: on-demand Fargate and/or Fargate Spot. */
   public readonly capacityStrategies: ecs.CapacityProviderStrategy[];
+  /** @internal how the service's pipeline deploys, as the deployment strategy bound it. */
+  public readonly _pipelineDeploy: PipelineDeploy;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -192,13 +192,14 @@ export class Microservice extends Construct {
     this.minTasks = minTasks;
     const maxTasks = props.scaling?.maxTasks ?? DEFAULTS.maxTasks;
 
+    const strategy = strategyFor(this.deployment);
     const p = new Problems(this);
-    validateService(p, id, props, this.containerPort, minTasks, maxTasks);
+    validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
     if (props.routing) validateRouting(p, 'routing', props.routing);
     if (props.routing) platform._dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
     // Collisions are reported with the call's other problems.
     this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    lb._reserve(p, this, this.deployment, maxTasks);
+    lb._reserve(p, this, { blueGreen: strategy.blueGreen, maxHealthyPercent: this.deployment.maxHealthyPercent }, maxTasks);
     if (props.serviceConnect) {
       // Service Connect names are lower case and unique in the namespace.
       // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
@@ -235,15 +236,11 @@ export class Microservice extends Construct {
     });
     this.securityGroup.addIngressRule(lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
 
-    const kind = this.deployment.kind;
-    const codeDeploy = kind === DeploymentKind.BLUE_GREEN;
-    const ecsBlueGreen = kind === DeploymentKind.ECS_BLUE_GREEN;
     const gracePeriod = props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod;
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
     this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
-    const blueGreen = this.deployment.isBlueGreen;
-    this.greenTargetGroup = blueGreen ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
+    this.greenTargetGroup = strategy.blueGreen ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
     this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
     const conditions = routingConditions(props.routing);
     this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
@@ -266,17 +263,29 @@ export class Microservice extends Construct {
       state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
     }
 
-    if (codeDeploy) {
-      this.blueGreenService = codeDeployService(this, props, initialDesiredCount, gracePeriod, !container.image);
-      this.blueGreenService.node.addDependency(state);
-      this.service = ecs.FargateService.fromFargateServiceAttributes(this, 'Service', {
-        cluster: platform.cluster,
-        serviceName: this.blueGreenService.serviceName,
-      });
-    } else {
-      this.ecsService = ecsControllerService(this, props, state.desiredCount, gracePeriod);
-      this.service = this.ecsService;
-    }
+    const created = strategy.createService({
+      scope: this,
+      platform,
+      serviceName: this.serviceName,
+      taskDefinition: this.taskDefinition,
+      containerName: CONTAINER_NAME,
+      containerPort: this.containerPort,
+      securityGroup: this.securityGroup,
+      capacityStrategies: this.capacityStrategies,
+      targetGroup: this.targetGroup,
+      greenTargetGroup: this.greenTargetGroup,
+      productionRule: this.productionRule,
+      testRule: this.testRule,
+      gracePeriod,
+      deregistrationDelay: props.health?.deregistrationDelay,
+      serviceConnect: props.serviceConnect ?? false,
+      state,
+      initialDesiredCount,
+      pipelineOwnsImage: !container.image,
+    });
+    this.service = created.service;
+    this.ecsService = created.ecsService;
+    this.blueGreenService = created.blueGreenService;
 
     const taskCount = this.ecsService?.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks })
       ?? blueGreenTaskCount(this.service, minTasks, maxTasks);
@@ -291,22 +300,32 @@ export class Microservice extends Construct {
       // the ECS service's deployment alarms then name them without a reference.
       alarmNamePrefix: this.serviceName,
     });
-    this.dashboard = new ServiceDashboard(this, 'Dashboard', { microservice: this });
+    this.dashboard = serviceDashboard(this, 'Dashboard', {
+      targetGroups: this.targetGroups,
+      cpuUtilization: (o) => this.metricCpuUtilization(o),
+      memoryUtilization: (o) => this.metricMemoryUtilization(o),
+      alarms: this.alarms.all,
+    });
 
-    if (this.ecsService) {
-      this.ecsService.enableDeploymentAlarms(this.alarms.deploymentAlarmNames, {
-        behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
-      });
-      // Named literally, the alarms are no longer references: the service still comes after them
-      // (they watch the target groups, not the service, so this makes no cycle).
-      this.ecsService.node.addDependency(...this.alarms.deploymentAlarms);
-      if (ecsBlueGreen) this.smokeTest = addEcsHooks(this, this.ecsService, this.deployment.blueGreenOptions ?? {});
-      // Last: the provider may pass every role the service's properties name, the hooks' included.
-      ownByPlatform(this.ecsService, { platform, pipelineOwnsImage: !container.image, containerName: CONTAINER_NAME });
-    } else {
-      this.blueGreen = new BlueGreenDeployment(this, 'BlueGreen', { microservice: this, options: this.deployment.blueGreenOptions ?? {} });
-      this.smokeTest = this.blueGreen.smokeTest;
-    }
+    const bound = strategy.bind({
+      scope: this,
+      platform,
+      serviceName: this.serviceName,
+      sharedLoadBalancer: lb,
+      routing: this.routing,
+      healthCheckPath: this.healthCheckPath,
+      targetGroup: this.targetGroup,
+      greenTargetGroup: this.greenTargetGroup,
+      productionRule: this.productionRule,
+      testRule: this.testRule,
+      alarms: this.alarms,
+      deploymentAlarms: this.alarms.deploymentAlarms,
+      taskRole: this.taskRole,
+      executionRole: this.executionRole,
+    });
+    this.blueGreen = bound.blueGreen;
+    this.smokeTest = bound.smokeTest;
+    this._pipelineDeploy = bound.pipelineDeploy;
     if (props.source) {
       this.pipeline = new ServicePipeline(this, 'Pipeline', { microservice: this, source: props.source, options: props.pipeline ?? {} });
     }

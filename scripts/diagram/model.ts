@@ -117,7 +117,7 @@ export class DiagramBuilder {
     const platformGroup: DiagramGroup = { id: idOf(platform, 'platform'), label: `${stack.stackName}: ${platform.node.path}`, nodes: [], groups: [vpcGroup] };
     this.groups.push(platformGroup);
 
-    const client = this.node(idOf(platform, 'clients'), 'client', [(platform.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme === 'internal' ? 'Clients in the VPC' : 'Internet']);
+    const client = this.node(idOf(platform, 'clients'), 'client', [(platform.defaultLoadBalancer.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme === 'internal' ? 'Clients in the VPC' : 'Internet']);
     platformGroup.nodes.push(client);
     if (platform.domainName) {
       platformGroup.nodes.push(this.node(idOf(platform, 'dns'), 'dns', ['Route 53 and ACM', `${platform.domainName}, *.${platform.domainName}`]));
@@ -139,8 +139,8 @@ export class DiagramBuilder {
       }
       listeners.set(lb, { production, test });
     }
-    for (const service of platform.serviceList) this.service(service, vpcGroup, platformGroup, listeners.get(service.sharedLoadBalancer)!);
-    for (const worker of platform.workerList) this.worker(worker, vpcGroup, platformGroup);
+    for (const service of platform.services) this.service(service, vpcGroup, platformGroup, listeners.get(service.sharedLoadBalancer)!);
+    for (const worker of platform.workers) this.worker(worker, vpcGroup, platformGroup);
     const jobs = platform.node.findAll().filter((c): c is ScheduledJob => c instanceof ScheduledJob);
     for (const job of jobs) {
       const expression = plain((job.schedule.node.defaultChild as scheduler.CfnSchedule).scheduleExpression);

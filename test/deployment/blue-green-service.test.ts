@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { BLUE_GREEN_LIMITS } from '../../lib/private/blue-green-limits';
 import { templateOf } from '../util';
-import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
+import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passOrdersTaskRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
 /** The ECS service of a CodeDeploy blue/green service is a Custom::BlueGreenService, never an AWS::ECS::Service. */
 
@@ -98,15 +98,7 @@ describe('a CodeDeploy blue/green service', () => {
     expect(policies).toHaveLength(1);
     const [id, policy] = policies[0];
     expect(policy.Properties!.Roles).toEqual([{ Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderIsCompleteFunctionRole') }]);
-    expect(policy.Properties!.PolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: [
-        { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole'), 'Arn'] },
-        { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole'), 'Arn'] },
-      ],
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    }]);
+    expect(policy.Properties!.PolicyDocument.Statement).toEqual([passOrdersTaskRoles(template)]);
     expect(service.DependsOn).toContain(id);
   });
 

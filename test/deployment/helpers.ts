@@ -158,3 +158,16 @@ export function listenerId(template: Template, port: number): string {
   if (ids.length !== 1) throw new Error(`expected one listener on port ${port}, found ${ids.join(', ') || 'none'}`);
   return ids[0];
 }
+
+/** The statement that lets a principal pass the Orders service's task and execution roles to ECS tasks, and nothing else. */
+export function passOrdersTaskRoles(template: Template): Record<string, unknown> {
+  return {
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: [
+      { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole'), 'Arn'] },
+      { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole'), 'Arn'] },
+    ],
+    Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+  };
+}

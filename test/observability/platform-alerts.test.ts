@@ -59,6 +59,20 @@ test('the platform dashboard sums blue and green with FILL, so a side without da
   ]);
 });
 
+test('a platform dashboard made before the services shows them too: its widgets are made at synthesis', () => {
+  // GIVEN a dashboard made first
+  const { stack, platform } = newPlatform();
+  new PlatformDashboard(stack, 'Dashboard', { platform });
+  // WHEN services are added after it
+  platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen({ smokeTest: { enabled: false } }) });
+  platform.addService('Catalog', { routing: Routing.path('/catalog/*') });
+  // THEN both are graphed, once
+  const dashboards = templateOf(stack).findResources('AWS::CloudWatch::Dashboard');
+  const body = JSON.stringify(Object.entries(dashboards).filter(([id]) => id.startsWith('Dashboard')).map(([, d]) => d));
+  expect([...body.matchAll(/Traffic \(requests\/min\)/g)]).toHaveLength(1);
+  expect([...body.matchAll(/expression\\":\\"([^\\]+)\\"/g)].map((m) => m[1]).slice(0, 2)).toEqual(['SUM([FILL(s0m0, 0), FILL(s0m1, 0)])', 'SUM([FILL(s1m0, 0)])']);
+});
+
 test('the platform dashboard shows the workers\' queue depths', () => {
   // GIVEN a platform with a worker
   const { stack, platform } = newPlatform();

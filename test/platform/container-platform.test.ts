@@ -249,7 +249,8 @@ describe('ContainerPlatform accessors', () => {
     expect(platform.testListenerPort).toBe(9000);
     expect(platform.protocol).toBe(elbv2.ApplicationProtocol.HTTP);
     expect(platform.serviceSubnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-    expect(platform.loadBalancer.listeners).toEqual([platform.productionListener, platform.testListener]);
+    const lb = platform.defaultLoadBalancer;
+    expect(lb.loadBalancer.listeners).toEqual([lb.productionListener, lb.testListener]);
     expect(platform.flowLogGroup).toBeDefined();
     expect(platform.removalPolicy).toBe(RemovalPolicy.RETAIN);
   });

@@ -40,7 +40,7 @@ describe('the diagram model', () => {
     expect(label('tasks')).toEqual(['Fargate tasks', '512 CPU units, 1024 MiB', '3 to 7 tasks']);
     expect(label('blue')).toEqual(['target group (blue)', 'HTTP :8080']);
     expect(label('deployment')).toEqual(['CodeDeploy blue/green of Orders', 'traffic: linear 20 % every 2 min']);
-    expect(edge('_LoadBalancer_production', '_Orders_blue')).toEqual(expect.objectContaining({ label: `/orders/*, priority ${platform.serviceList[0].rulePriority}` }));
+    expect(edge('_LoadBalancer_production', '_Orders_blue')).toEqual(expect.objectContaining({ label: `/orders/*, priority ${platform.services[0].rulePriority}` }));
     expect(edge('_LoadBalancer_test', '_Orders_green')).toEqual(expect.objectContaining({ label: '/orders/*', dashed: true }));
     expect(diagram.nodes.some((n) => n.id.endsWith('_Orders_pipeline'))).toBe(false);
   });

@@ -2,7 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Deployment, Routing, Source } from '../../lib';
 import { templateOf } from '../util';
-import { flatPlatform, logicalId, resource, resourcesOfType } from '../deployment/helpers';
+import { flatPlatform, logicalId, passOrdersTaskRoles, resource, resourcesOfType } from '../deployment/helpers';
 
 /**
  * Rolling and ECS-native blue/green services are Custom::EcsService resources of the platform's
@@ -52,15 +52,7 @@ describe('a rolling service', () => {
       { Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderOnEventFunctionRole') },
       { Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderIsCompleteFunctionRole') },
     ]);
-    expect(policy.Properties!.PolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: [
-        { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole'), 'Arn'] },
-        { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole'), 'Arn'] },
-      ],
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    }]);
+    expect(policy.Properties!.PolicyDocument.Statement).toEqual([passOrdersTaskRoles(template)]);
     expect(service.DependsOn).toContain(policyId);
   });
 

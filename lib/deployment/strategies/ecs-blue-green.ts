@@ -1,0 +1,49 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { RollingStrategy } from './rolling';
+import { BindTarget, ServiceTarget } from './strategy';
+import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
+import type { MicroserviceProps } from '../../service/microservice';
+import type { Problems } from '../../private/errors';
+import { BlueGreenOptions } from '../deployment';
+import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
+import type { SmokeTest } from '../smoke-test';
+import { validateSmokeTest } from '../smoke-test-settings';
+
+/**
+ * ECS-native blue/green, canary or linear: the rolling strategy's service with the ECS
+ * controller's strategy, an alternate target (green, on the test rule) and the smoke test and
+ * hooks as ECS lifecycle hooks.
+ */
+export class EcsBlueGreenStrategy extends RollingStrategy {
+  public readonly blueGreen: boolean = true;
+
+  private get options(): BlueGreenOptions {
+    return this.deployment.blueGreenOptions ?? {};
+  }
+
+  public validate(p: Problems, props: MicroserviceProps): void {
+    validateBlueGreenOptions(p, this.options, BLUE_GREEN_RULES.ecs);
+    validateSmokeTest(p, this.options.smokeTest, props.routing);
+  }
+
+  protected controllerProps(): Partial<ecs.FargateServiceProps> {
+    return ecsBlueGreenServiceProps(this.options);
+  }
+
+  protected attach(t: ServiceTarget, service: ecs.FargateService): void {
+    if (!t.greenTargetGroup || !t.testRule) return super.attach(t, service);
+    t.targetGroup.addTarget(service.loadBalancerTarget({
+      containerName: t.containerName,
+      containerPort: t.containerPort,
+      alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+        alternateTargetGroup: t.greenTargetGroup,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(t.productionRule),
+        testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(t.testRule),
+      }),
+    }));
+  }
+
+  protected addHooks(t: BindTarget, service: ecs.FargateService): SmokeTest | undefined {
+    return addEcsHooks(t, service, this.options);
+  }
+}

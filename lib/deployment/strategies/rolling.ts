@@ -1,0 +1,95 @@
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
+import type { MicroserviceProps } from '../../service/microservice';
+import { ownByPlatform } from '../../core/owned-service';
+import type { Problems } from '../../private/errors';
+import type { Deployment } from '../deployment';
+import { circuitBreakerFor } from '../ecs-blue-green';
+import type { SmokeTest } from '../smoke-test';
+
+/**
+ * The rolling policies: a Fargate service on the ECS deployment controller (the circuit breaker
+ * with rollback where AWS documents it), attached to its target group and, when asked, to the
+ * platform's Service Connect namespace, rolled back on its deployment alarms, and handed to the
+ * platform's provider (ownByPlatform) once its hooks are added. The pipeline deploys with the
+ * ECS deploy action. ECS-native blue/green extends it (see ecs-blue-green.ts in this folder).
+ */
+export class RollingStrategy implements ServiceStrategy {
+  public readonly blueGreen: boolean = false;
+  public readonly namesDeploymentGroup = false;
+  private created?: { readonly service: ecs.FargateService; readonly target: ServiceTarget };
+
+  constructor(protected readonly deployment: Deployment) {}
+
+  public validate(_p: Problems, _props: MicroserviceProps): void {
+    // The rolling policies have no options.
+  }
+
+  public createService(t: ServiceTarget): StrategyService {
+    const platform = t.platform;
+    const service = new ecs.FargateService(t.scope, 'Service', {
+      cluster: platform.cluster,
+      serviceName: t.serviceName,
+      taskDefinition: t.taskDefinition,
+      desiredCount: t.state.desiredCount,
+      vpcSubnets: platform.serviceSubnets,
+      securityGroups: [t.securityGroup],
+      assignPublicIp: false,
+      capacityProviderStrategies: t.capacityStrategies,
+      healthCheckGracePeriod: t.gracePeriod,
+      deploymentController: { type: ecs.DeploymentControllerType.ECS },
+      circuitBreaker: circuitBreakerFor(undefined),
+      ...this.controllerProps(),
+      minHealthyPercent: this.deployment.minHealthyPercent,
+      maxHealthyPercent: this.deployment.maxHealthyPercent,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+    });
+    this.attach(t, service);
+    if (t.serviceConnect) {
+      platform._serviceConnectNamespace();
+      const name = t.scope.node.id.toLowerCase();
+      service.enableServiceConnect({ services: [{ portMappingName: t.containerName, dnsName: name, discoveryName: name, port: t.containerPort }] });
+    }
+    this.created = { service, target: t };
+    return { service, ecsService: service };
+  }
+
+  public bind(t: BindTarget): StrategyBinding {
+    if (!this.created) throw new Error('cdk-container-platform: a deployment strategy binds after it created the service');
+    const { service, target } = this.created;
+    service.enableDeploymentAlarms(t.alarms.deploymentAlarmNames, {
+      behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+    });
+    // Named literally, the alarms are no longer references: the service still comes after them
+    // (they watch the target groups, not the service, so this makes no cycle).
+    service.node.addDependency(...t.alarms.deploymentAlarms);
+    const smokeTest = this.addHooks(t, service);
+    // Last: the provider may pass every role the service's properties name, the hooks' included.
+    ownByPlatform(service, { platform: t.platform, pipelineOwnsImage: target.pipelineOwnsImage, containerName: target.containerName });
+    return {
+      smokeTest,
+      pipelineDeploy: {
+        writesDeployFiles: false,
+        hooks: [],
+        action: ({ buildOutput }) => new actions.EcsDeployAction({ actionName: 'Deploy', service, input: buildOutput }),
+      },
+    };
+  }
+
+  /** The controller's settings beyond the rolling update's. */
+  protected controllerProps(): Partial<ecs.FargateServiceProps> {
+    return {};
+  }
+
+  /** Registers the service's tasks with its target group. */
+  protected attach(t: ServiceTarget, service: ecs.FargateService): void {
+    t.targetGroup.addTarget(service.loadBalancerTarget({ containerName: t.containerName, containerPort: t.containerPort }));
+  }
+
+  /** The lifecycle hooks of the service, and its smoke test. */
+  protected addHooks(_t: BindTarget, _service: ecs.FargateService): SmokeTest | undefined {
+    return undefined;
+  }
+}

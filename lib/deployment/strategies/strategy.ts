@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { Construct } from 'constructs';
+import type { ServiceAlarms } from '../../observability/service-alarms';
+import type { ContainerPlatform } from '../../platform/container-platform';
+import type { MicroserviceProps } from '../../service/microservice';
+import type { Problems } from '../../private/errors';
+import type { BlueGreenDeployment, BlueGreenTarget, HookBinding } from '../blue-green-deployment';
+import type { BlueGreenService } from '../blue-green-service';
+import type { DeployedState } from '../deployed-state';
+import type { SmokeTest, SmokeTestTarget } from '../smoke-test';
+
+/** What a deployment strategy needs to create a service's ECS service: handed over by the microservice. */
+export interface ServiceTarget {
+  /** The microservice: the parent of the service's resources. */
+  readonly scope: Construct;
+  readonly platform: ContainerPlatform;
+  readonly serviceName: string;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly containerName: string;
+  readonly containerPort: number;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly capacityStrategies: ecs.CapacityProviderStrategy[];
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
+  readonly productionRule: elbv2.ApplicationListenerRule;
+  readonly testRule?: elbv2.ApplicationListenerRule;
+  readonly gracePeriod: Duration;
+  /** The target groups' deregistration delay, as the user set it (undefined: the default). */
+  readonly deregistrationDelay?: Duration;
+  readonly serviceConnect: boolean;
+  /** What `cdk deploy` reads back of the deployed service. */
+  readonly state: DeployedState;
+  /** The number of tasks a new service starts with. */
+  readonly initialDesiredCount: number;
+  /** Whether the container's image is whatever the pipeline deployed. */
+  readonly pipelineOwnsImage: boolean;
+}
+
+/** The ECS service a strategy created. */
+export interface StrategyService {
+  /** The service, for scaling and metrics. */
+  readonly service: ecs.IBaseService;
+  /** The Fargate service, when the stack creates it (ECS deployment controller). */
+  readonly ecsService?: ecs.FargateService;
+  /** The custom resource that owns the service (CodeDeploy controller). */
+  readonly blueGreenService?: BlueGreenService;
+}
+
+/** What a strategy needs once the service's alarms exist: its hooks, smoke test and deployment group. */
+export interface BindTarget extends Omit<BlueGreenTarget, 'service' | 'blueGreenService'>, SmokeTestTarget {
+  readonly alarms: ServiceAlarms;
+}
+
+/** How a service's pipeline deploys what it built. */
+export interface PipelineDeploy {
+  /** Whether the build writes CodeDeploy's deployment files (taskdef.json, appspec.yaml), and, with an approval, renders them after it. */
+  readonly writesDeployFiles: boolean;
+  /** The hooks the appspec names. */
+  readonly hooks: HookBinding[];
+  /** The deploy action, after the actions already in the stage. */
+  action(input: { readonly buildOutput: codepipeline.Artifact; readonly deployFiles: codepipeline.Artifact; readonly runOrder: number }): codepipeline.IAction;
+}
+
+/** What a strategy bound to a service: the CodeDeploy side, the smoke test, and the pipeline's deploy action. */
+export interface StrategyBinding {
+  readonly blueGreen?: BlueGreenDeployment;
+  readonly smokeTest?: SmokeTest;
+  readonly pipelineDeploy: PipelineDeploy;
+}
+
+/**
+ * One deployment policy's way of running a microservice: what it validates, whether it needs a
+ * second target group and a test rule, the ECS service it creates, and what it binds once the
+ * service's alarms exist. The microservice calls each step once, in this order.
+ */
+export interface ServiceStrategy {
+  /** Whether the service has two target groups (blue and green) and a rule on the test listener. */
+  readonly blueGreen: boolean;
+  /** Whether the strategy names a CodeDeploy deployment group after the service. */
+  readonly namesDeploymentGroup: boolean;
+  /** Why the service cannot use Service Connect with this strategy, when it cannot. */
+  readonly serviceConnectRefusal?: { readonly value: string; readonly allowed: string; readonly fix: string };
+  /** Records the problems of the strategy's own options. */
+  validate(p: Problems, props: MicroserviceProps): void;
+  /** Creates the service. */
+  createService(target: ServiceTarget): StrategyService;
+  /** Adds what depends on the service and its alarms: hooks, smoke test, deployment group; and says how the pipeline deploys. */
+  bind(target: BindTarget): StrategyBinding;
+}

@@ -9,10 +9,9 @@ export { SharedLoadBalancer, SharedLoadBalancerProps } from './platform/shared-l
 
 // Services: what `platform.addService` takes and creates
 export { Microservice, MicroserviceProps, ServiceOptions } from './service/microservice';
-export {
-  AlarmOptions, ContainerOptions, HealthOptions, RepositoryOptions, ScalingOptions, ScheduledScalingOptions, StepScalingOptions,
-} from './service/options';
-export { Capacity, SpotCapacityOptions } from './service/capacity';
+export { AlarmOptions, HealthOptions, ScalingOptions, ScheduledScalingOptions, StepScalingOptions } from './service/options';
+export { ContainerOptions, RepositoryOptions } from './core/options';
+export { Capacity, SpotCapacityOptions } from './core/capacity';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
 
 // Deployment policies, and the constructs the platform creates for them

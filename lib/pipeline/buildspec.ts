@@ -1,4 +1,4 @@
-import { BOOTSTRAP_TAG } from '../service/constants';
+import { BOOTSTRAP_TAG } from '../core/constants';
 
 /** What the generated buildspec needs to know about its service. */
 export interface BuildSpecInput {

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { BOOTSTRAP_TAG } from '../service/constants';
+import { BOOTSTRAP_TAG } from '../core/constants';
 
 /** Properties of a {@link SecureRepository}. */
 export interface SecureRepositoryProps {

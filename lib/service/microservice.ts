@@ -7,16 +7,17 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Capacity } from './capacity';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
-import { AlarmOptions, ContainerOptions, HealthOptions, RepositoryOptions, ScalingOptions } from './options';
+import { Capacity } from '../core/capacity';
+import { CONTAINER_NAME } from '../core/constants';
+import { AlarmOptions, HealthOptions, ScalingOptions } from './options';
+import { ContainerOptions, RepositoryOptions } from '../core/options';
+import { validateOwnRepository } from '../core/validate-workload';
+import { buildWorkloadCore } from '../core/workload-core';
 import { blueGreenTaskCount, configureScaling } from './scaling';
-import { buildTaskDefinition } from './task';
 import { validateService } from './validate-service';
 import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
 import { BlueGreenService } from '../deployment/blue-green-service';
 import { Deployment } from '../deployment/deployment';
-import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { SmokeTest } from '../deployment/smoke-test';
 import { strategyFor } from '../deployment/strategies';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
@@ -30,7 +31,6 @@ import { Source } from '../pipeline/source';
 import { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { SecureRepository } from '../registry/secure-repository';
 import { fit } from '../private/text';
 
 
@@ -208,40 +208,26 @@ export class Microservice extends Construct {
         `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
         'rename one of the services');
     }
-    if (props.source && props.repository?.repository) {
-      const other = platform._claimRepository(props.repository.repository, this);
-      p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
-        'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each service with a source its own repository`);
-    }
+    validateOwnRepository(p, this, props, 'service');
     p.throwIfAny();
     platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
 
     this.serviceName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);
-    this.repository = props.repository?.repository ?? new SecureRepository(this, 'Repository', {
-      keepImages: props.repository?.keepImages,
-      encryptionKey: props.repository?.encryptionKey,
-    }).repository;
-
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
-    const handler = serviceStateFunction(platform);
-    // An empty repository has no image yet: start with no tasks rather than tasks that cannot pull one.
-    const initialDesiredCount = container.image ? (props.desiredCount ?? minTasks) : 0;
-    const state = new DeployedState(this, 'DeployedState', {
-      handler,
-      cluster: platform.cluster,
-      serviceName: this.serviceName,
-      containerName: CONTAINER_NAME,
-      bootstrapImage: container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`,
-      initialDesiredCount,
+    const core = buildWorkloadCore(this, {
+      platform,
+      container,
+      repository: props.repository,
+      port: this.containerPort,
+      service: { serviceName: this.serviceName, desiredCount: props.desiredCount ?? minTasks },
     });
-    const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
-    const task = buildTaskDefinition(this, platform, container, image, CONTAINER_NAME, this.containerPort, container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
-    this.taskDefinition = task.taskDefinition;
-    this.container = task.container;
-    this.logGroup = task.logGroup;
-    if (!container.image) this.repository.grantPull(this.taskDefinition.obtainExecutionRole());
-    state.watch(this.taskDefinition);
+    this.repository = core.repository;
+    this.taskDefinition = core.taskDefinition;
+    this.container = core.container;
+    this.logGroup = core.logGroup;
+    const state = core.deployedState;
+    const initialDesiredCount = core.initialDesiredCount;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: platform.vpc,

@@ -1,15 +1,14 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { AlarmOptions, HealthOptions, RepositoryOptions } from './options';
-import { validateCapacity } from './validate-capacity';
-import { validateContainer } from './validate-container';
+import { AlarmOptions, HealthOptions } from './options';
 import { validateServiceScaling } from './validate-scaling';
+import { validateCapacity } from '../core/validate-capacity';
+import { validateContainer } from '../core/validate-container';
+import { validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { MicroserviceProps } from './microservice';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
 
-const SERVICE_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
-const MAX_SERVICE_ID_LENGTH = 32;
 /** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */
 const MAX_DELIVERY_NAME_LENGTH = 100;
 
@@ -26,9 +25,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     "add routing: Routing.path('/orders/*'); for a service without a load balancer use a QueueWorker");
   const refusal = strategy.serviceConnectRefusal;
   if (props.serviceConnect && refusal) p.add('deployment', refusal.value, refusal.allowed, refusal.fix);
-  p.require(SERVICE_ID.test(id) && id.length <= MAX_SERVICE_ID_LENGTH, 'id', id,
-    `1 to ${MAX_SERVICE_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the service, and target groups allow 32 characters)`,
-    "use a short name such as 'Orders'");
+  validateWorkloadId(p, id, 'it names the service, and target groups allow 32 characters', 'Orders');
   validateContainer(p, props.container ?? {});
   p.intRange('container.port', port, 1, 65535);
   const lb = props.loadBalancer ?? props.platform.defaultLoadBalancer;
@@ -48,23 +45,9 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateAlarms(p, props.alarms ?? {});
   validateHealth(p, props.health ?? {});
   validatePipeline(p, props.source, props.pipeline);
-  p.require(!(props.source && props.container?.image), 'container.image', 'set', 'no fixed image when the service has a `source` (the pipeline builds the image)',
-    'remove `container.image`, or remove `source` to run the fixed image');
+  validateSourceImage(p, props, 'service');
   validateRepositoryOptions(p, props.repository);
   strategy.validate(p, props);
-}
-
-/** Props that a repository you pass makes meaningless: refused rather than ignored. */
-export function validateRepositoryOptions(p: Problems, r: RepositoryOptions | undefined): void {
-  if (!r?.repository) return;
-  if (r.keepImages !== undefined) {
-    p.add('repository.keepImages', r.keepImages, 'nothing with `repository.repository` (the platform does not change the lifecycle of a repository you pass)',
-      'remove keepImages, or set the lifecycle rules on your repository');
-  }
-  if (r.encryptionKey) {
-    p.add('repository.encryptionKey', r.encryptionKey.node.path, 'nothing with `repository.repository` (a repository you pass keeps its own encryption)',
-      'remove encryptionKey');
-  }
 }
 
 /**

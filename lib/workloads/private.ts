@@ -1,29 +1,24 @@
-import { Aspects } from 'aws-cdk-lib';
+import { Aspects, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WorkloadProps } from './workload-options';
 import { Deployment } from '../deployment/deployment';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
-import { SecureRepository } from '../registry/secure-repository';
-import { validateContainer } from '../service/validate-container';
-import { validateRepositoryOptions } from '../service/validate-service';
+import { validateContainer } from '../core/validate-container';
+import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 
-const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
-const MAX_WORKLOAD_ID_LENGTH = 32;
 /** EventBridge rule and Scheduler schedule names, which workloads are named by, hold at most 64 characters. */
 const MAX_WORKLOAD_NAME_LENGTH = 64;
 
 /** The checks every workload shares: its ID, container, and pipeline options. */
 export function validateWorkload(p: Problems, owner: Construct, id: string, props: WorkloadProps): void {
-  p.require(WORKLOAD_ID.test(id) && id.length <= MAX_WORKLOAD_ID_LENGTH, 'id', id,
-    `1 to ${MAX_WORKLOAD_ID_LENGTH} letters, digits and hyphens, starting with a letter (it names the workload's resources)`,
-    "use a short name such as 'Thumbnails'");
+  validateWorkloadId(p, id, "it names the workload's resources", 'Thumbnails');
   const c = props.container ?? {};
   validateContainer(p, c);
   p.require(c.port === undefined, 'container.port', c.port, 'nothing: nothing connects to a worker or a task', 'remove it');
@@ -31,13 +26,8 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
   validatePipeline(p, props.source, props.pipeline);
   validateRepositoryOptions(p, props.repository);
-  p.require(!(props.source && c.image), 'container.image', 'set', 'no fixed image when the workload has a `source` (the pipeline builds the image)',
-    'remove `container.image`, or remove `source` to run the fixed image');
-  if (props.source && props.repository?.repository) {
-    const other = props.platform._claimRepository(props.repository.repository, owner);
-    p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
-      'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each workload with a source its own repository`);
-  }
+  validateSourceImage(p, props, 'workload');
+  validateOwnRepository(p, owner, props, 'workload');
 }
 
 /** Refuses environment variables that the platform sets itself. */
@@ -46,14 +36,6 @@ export function validateReserved(p: Problems, props: WorkloadProps, reserved: st
   const clash = reserved.filter((name) => name in env || name in (props.container?.secrets ?? {}));
   p.require(clash.length === 0, 'container.environment', clash, `names other than ${reserved.join(', ')} (the platform sets them)`,
     'rename your variables');
-}
-
-/** The workload's repository: the user's, or a new secure one. */
-export function workloadRepository(scope: Construct, props: WorkloadProps): ecr.IRepository {
-  return props.repository?.repository ?? new SecureRepository(scope, 'Repository', {
-    keepImages: props.repository?.keepImages,
-    encryptionKey: props.repository?.encryptionKey,
-  }).repository;
 }
 
 /** A security group for tasks that nothing connects to: egress only. */
@@ -85,7 +67,19 @@ export function explicitActions(scope: Construct): void {
   Aspects.of(scope).add(new ExplicitActions());
 }
 
-/** A dead-letter queue has no dead-letter queue of its own. */
-export function acknowledgeDeadLetterQueue(queue: sqs.Queue): void {
+/**
+ * The dead-letter queue of a worker's queue or of a trigger's runs: encrypted (SSE-SQS, or with
+ * your key), SSL only, keeping messages 14 days (the SQS maximum).
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (MessageRetentionPeriod)
+ */
+export function newDeadLetterQueue(scope: Construct, encryptionKey?: kms.IKey): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+    encryptionMasterKey: encryptionKey,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  // A dead-letter queue has no dead-letter queue of its own.
   acknowledgeAll(queue, ['AwsSolutions-SQS3', 'sqs_dlq_check'], 'This queue is itself the dead-letter queue: messages that land here stay for inspection.');
+  return queue;
 }

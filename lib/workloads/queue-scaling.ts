@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import type { WorkerScalingOptions } from './queue-worker';
 import { Problems } from '../private/errors';
-import { validateStepIntervals, validateTaskLimits } from '../service/validate-scaling';
+import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 
 /** The worker's own step below the user's: no change while no message is visible. */
 const NO_BACKLOG: appscaling.ScalingInterval = { upper: 0, change: 0 };

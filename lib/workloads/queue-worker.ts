@@ -7,20 +7,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
-import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, validateReserved, validateWorkload, workloadName, workloadRepository } from './private';
+import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, validateReserved, validateWorkload, workloadName } from './private';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
 import { WorkloadPipeline } from './workload-pipeline';
 import { WorkloadOptions } from './workload-options';
-import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import { Deployment } from '../deployment/deployment';
 import { acknowledge } from '../private/compliance';
 import { Problems } from '../private/errors';
-import { Capacity } from '../service/capacity';
-import { validateCapacity } from '../service/validate-capacity';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
-import { ownByPlatform } from '../service/owned-service';
-import { buildTaskDefinition } from '../service/task';
+import { Capacity } from '../core/capacity';
+import { validateCapacity } from '../core/validate-capacity';
+import { CONTAINER_NAME } from '../core/constants';
+import { buildWorkloadCore } from '../core/workload-core';
+import { ownByPlatform } from '../core/owned-service';
 
 /** The queue a {@link QueueWorker} creates. */
 export interface WorkerQueueOptions {
@@ -158,10 +157,7 @@ export class QueueWorker extends Construct {
       this.queue = props.queue;
     } else {
       const encryption = q.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED;
-      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-        encryption, encryptionMasterKey: q.encryptionKey, enforceSSL: true, retentionPeriod: Duration.days(14),
-      });
-      acknowledgeDeadLetterQueue(this.deadLetterQueue);
+      this.deadLetterQueue = newDeadLetterQueue(this, q.encryptionKey);
       this.queue = new sqs.Queue(this, 'Queue', {
         encryption,
         encryptionMasterKey: q.encryptionKey,
@@ -173,29 +169,22 @@ export class QueueWorker extends Construct {
 
     platform._reachQueues();
     const container = props.container ?? {};
-    this.repository = workloadRepository(this, props);
-    const handler = serviceStateFunction(platform);
-    const state = new DeployedState(this, 'DeployedState', {
-      handler,
-      cluster: platform.cluster,
-      serviceName: this.serviceName,
-      containerName: CONTAINER_NAME,
-      bootstrapImage: container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`,
-      initialDesiredCount: container.image ? minTasks : 0,
+    const core = buildWorkloadCore(this, {
+      platform,
+      container,
+      repository: props.repository,
+      environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
+      service: { serviceName: this.serviceName, desiredCount: minTasks },
     });
-    const image = container.image ?? ecs.ContainerImage.fromRegistry(state.image);
-    const env = { ...container.environment, QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName };
-    const task = buildTaskDefinition(this, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
-      container.image ? undefined : `${this.repository.repositoryUri}:${BOOTSTRAP_TAG}`);
-    this.taskDefinition = task.taskDefinition;
-    this.container = task.container;
-    this.logGroup = task.logGroup;
-    if (!container.image) this.repository.grantPull(this.taskDefinition.obtainExecutionRole());
+    this.repository = core.repository;
+    this.taskDefinition = core.taskDefinition;
+    this.container = core.container;
+    this.logGroup = core.logGroup;
+    const state = core.deployedState;
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
     acknowledge(this.taskDefinition, 'AwsSolutions-ECS2',
       'The environment holds the queue\'s URL and name, which are not secret; secrets go in `container.secrets`.');
     explicitActions(this);
-    state.watch(this.taskDefinition);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: platform.cluster,

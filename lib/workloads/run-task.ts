@@ -6,14 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeDeadLetterQueue, egressOnlySecurityGroup, explicitActions, workloadName, workloadRepository } from './private';
+import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
 import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadProps } from './workload-options';
 import { JOB_DEFAULTS } from '../private/defaults';
-import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
+import { DeployedState } from '../deployment/deployed-state';
 import { Problems } from '../private/errors';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../service/constants';
-import { buildTaskDefinition } from '../service/task';
+import { buildWorkloadCore } from '../core/workload-core';
 
 /** The parts of a task that something other than a service runs. */
 export interface BuiltRunTask {
@@ -75,30 +74,13 @@ export function validateRetry(p: Problems, r: RunRetryOptions): void {
 export function buildRunTask(scope: Construct, id: string, props: WorkloadProps & RunRetryOptions, environment: Record<string, string>): BuiltRunTask {
   const { platform } = props;
   const name = workloadName(props.platform, id);
-  const container = props.container ?? {};
-  const repository = workloadRepository(scope, props);
-  const deployedState = container.image ? undefined : new DeployedState(scope, 'DeployedState', {
-    handler: serviceStateFunction(platform),
-    containerName: CONTAINER_NAME,
-    bootstrapImage: `${repository.repositoryUri}:${BOOTSTRAP_TAG}`,
+  const { repository, deployedState, taskDefinition, container, logGroup } = buildWorkloadCore(scope, {
+    platform, container: props.container ?? {}, repository: props.repository, environment,
   });
-  const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
-  const env = { ...container.environment, ...environment };
-  const task = buildTaskDefinition(scope, platform, { ...container, environment: env }, image, CONTAINER_NAME, undefined,
-    container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`);
-  if (deployedState) {
-    deployedState.watch(task.taskDefinition);
-    repository.grantPull(task.taskDefinition.obtainExecutionRole());
-  }
-  let deadLetterQueue = props.deadLetterQueue;
-  if (!deadLetterQueue) {
-    const queue = new sqs.Queue(scope, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    acknowledgeDeadLetterQueue(queue);
-    deadLetterQueue = queue;
-  }
+  const deadLetterQueue = props.deadLetterQueue ?? newDeadLetterQueue(scope);
   explicitActions(scope);
-  const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: task.taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  return { name, repository, ...task, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, deployedState, familyArn };
+  const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  return { name, repository, taskDefinition, container, logGroup, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, deployedState, familyArn };
 }
 
 /** Lets the trigger's role start any revision of the family (a pipeline-fed trigger runs the latest). */

@@ -14,8 +14,8 @@ import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { Deployment } from '../deployment/deployment';
 import { Problems } from '../private/errors';
-import { Capacity } from '../service/capacity';
-import { validateCapacity } from '../service/validate-capacity';
+import { Capacity } from '../core/capacity';
+import { validateCapacity } from '../core/validate-capacity';
 
 /** Properties of a {@link ScheduledJob}. */
 export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {

@@ -3,7 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
-import { ContainerOptions, RepositoryOptions } from '../service/options';
+import { ContainerOptions, RepositoryOptions } from '../core/options';
 
 /**
  * What every workload that is not a web service shares: its container, its ECR repository

@@ -2,7 +2,7 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
 import type { MicroserviceProps } from '../../service/microservice';
-import { ownByPlatform } from '../../service/owned-service';
+import { ownByPlatform } from '../../core/owned-service';
 import type { Problems } from '../../private/errors';
 import type { Deployment } from '../deployment';
 import { circuitBreakerFor } from '../ecs-blue-green';

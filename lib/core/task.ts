@@ -27,7 +27,7 @@ function checkReachableImage(scope: Construct, imageName: string): void {
   p.throwIfAny();
 }
 
-/** The task definition, container and log group of a service. */
+/** The task definition, container and log group of a workload. */
 export interface BuiltTask {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;

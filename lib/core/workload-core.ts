@@ -1,0 +1,98 @@
+// lib/core: what every Fargate workload of the platform is built from, services (lib/service) and
+// workers, scheduled jobs and event tasks (lib/workloads) alike. Both import from here; this
+// module imports from neither, and neither from the other.
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
+import { ContainerOptions, RepositoryOptions } from './options';
+import { buildTaskDefinition } from './task';
+import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { SecureRepository } from '../registry/secure-repository';
+
+/** The ECS service whose live image and desired count a workload's deployed state reads. */
+export interface CoreService {
+  /** The service's name in the platform's cluster. */
+  readonly serviceName: string;
+  /** The tasks the service starts with when the stack owns the image (`container.image`); otherwise 0. */
+  readonly desiredCount: number;
+}
+
+/** What the Fargate core of a service, worker, job or event task is made from. */
+export interface WorkloadCoreOptions {
+  readonly platform: ContainerPlatform;
+  readonly container: ContainerOptions;
+  readonly repository?: RepositoryOptions;
+  /**
+   * Variables the platform adds to the container's own environment.
+   * @default - the container's environment as it is
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * The container port that receives traffic.
+   * @default - none: nothing connects to the task
+   */
+  readonly port?: number;
+  /**
+   * The service the workload runs as.
+   * @default - none: something else (a schedule, a rule) runs the task definition's latest revision
+   */
+  readonly service?: CoreService;
+}
+
+/** The repository, image ownership and task definition every Fargate workload of the platform has. */
+export interface WorkloadCore {
+  readonly repository: ecr.IRepository;
+  /**
+   * What is deployed now, read back by `cdk deploy`. A service always has one (it reads the
+   * service's desired count too); a task run by a trigger only when a pipeline owns its image.
+   */
+  readonly deployedState?: DeployedState;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly logGroup: logs.LogGroup;
+  /** The desired count the service is created with: 0 until the repository has an image. */
+  readonly initialDesiredCount: number;
+}
+
+/** The core of a workload that runs as a service: its deployed state is always there. */
+export interface ServiceWorkloadCore extends WorkloadCore {
+  readonly deployedState: DeployedState;
+}
+
+/**
+ * The Fargate core shared by services, workers, scheduled jobs and event tasks, made as children
+ * of `scope` (ids `Repository`, `DeployedState`, `TaskDefinition`, `Logs`): the ECR repository
+ * (yours, or a new {@link SecureRepository}); who owns the image (with `container.image` the
+ * stack does; otherwise whatever the pipeline or your CI deployed, which `cdk deploy` reads back
+ * through `Custom::DeployedState` and never reverts, starting from the `bootstrap` image); the
+ * task definition with its container, log group and /tmp; and the execution role's pull access.
+ */
+export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions & { readonly service: CoreService }): ServiceWorkloadCore;
+export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions): WorkloadCore;
+export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions): WorkloadCore {
+  const { platform, container, service } = options;
+  const repository = options.repository?.repository ?? new SecureRepository(scope, 'Repository', {
+    keepImages: options.repository?.keepImages,
+    encryptionKey: options.repository?.encryptionKey,
+  }).repository;
+  const bootstrapImage = container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`;
+  // An empty repository has no image yet: a service starts with no tasks rather than tasks that cannot pull one.
+  const initialDesiredCount = container.image && service ? service.desiredCount : 0;
+  const deployedState = service || bootstrapImage ? new DeployedState(scope, 'DeployedState', {
+    handler: serviceStateFunction(platform),
+    cluster: service ? platform.cluster : undefined,
+    serviceName: service?.serviceName,
+    containerName: CONTAINER_NAME,
+    bootstrapImage,
+    initialDesiredCount,
+  }) : undefined;
+  const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
+  const c = options.environment ? { ...container, environment: { ...container.environment, ...options.environment } } : container;
+  const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage);
+  if (!container.image) repository.grantPull(task.taskDefinition.obtainExecutionRole());
+  deployedState?.watch(task.taskDefinition);
+  return { repository, deployedState, ...task, initialDesiredCount };
+}

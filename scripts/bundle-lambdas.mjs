@@ -1,8 +1,8 @@
 // Bundles every lib/**/NAME.lambda.ts into assets/NAME/index.js with esbuild, so that the
 // published package synthesizes in apps that have neither esbuild nor Docker.
-import { build } from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join, basename } from 'node:path';
+import { build } from 'esbuild';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -5,11 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { DiagramBuilder } from './diagram/model';
-import { toDot, toMermaid, toSvg } from './diagram/render';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ExamplePlatformStack } from '../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../examples/workloads-stack';
+import { DiagramBuilder } from './diagram/model';
+import { toDot, toMermaid, toSvg } from './diagram/render';
 
 export const DOCS = path.join(__dirname, '..', 'docs');
 export const SVG_FILE = path.join(DOCS, 'platform.svg');

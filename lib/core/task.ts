@@ -1,13 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { ContainerPlatform } from '../platform/container-platform';
 import { Construct } from 'constructs';
-import { TMP_INIT_CONTAINER } from './constants';
-import { ContainerOptions } from './options';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { isPrivateEcrImage } from '../platform/platform-resources';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { isPrivateEcrImage } from '../platform/platform-resources';
+import { TMP_INIT_CONTAINER } from './constants';
+import { ContainerOptions } from './options';
 
 /**
  * Refuses an image that the tasks of an isolated platform (natGateways 0) cannot pull: their

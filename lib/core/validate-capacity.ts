@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Capacity } from './capacity';
 import { Problems } from '../private/errors';
+import { Capacity } from './capacity';
 
 /**
  * Checks a capacity provider strategy: each base 0-100000 and weight 0-1000 (whole numbers),

@@ -1,9 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { ContainerOptions } from './options';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { EPHEMERAL_STORAGE_MAX_GIB, EPHEMERAL_STORAGE_MIN_GIB, FARGATE_CPU_VALUES, FARGATE_SIZES } from '../private/fargate';
+import { ContainerOptions } from './options';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

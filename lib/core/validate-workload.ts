@@ -1,8 +1,8 @@
-import { RepositoryOptions, ContainerOptions } from './options';
-import type { ContainerPlatform } from '../platform/container-platform';
-import type { Source } from '../pipeline/source';
-import { Problems } from '../private/errors';
 import { Construct } from 'constructs';
+import type { Source } from '../pipeline/source';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { Problems } from '../private/errors';
+import { RepositoryOptions, ContainerOptions } from './options';
 
 const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MAX_WORKLOAD_ID_LENGTH = 32;

@@ -5,12 +5,12 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
-import { ContainerOptions, RepositoryOptions } from './options';
-import { buildTaskDefinition } from './task';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { SecureRepository } from '../registry/secure-repository';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
+import { ContainerOptions, RepositoryOptions } from './options';
+import { buildTaskDefinition } from './task';
 
 /** The ECS service whose live image and desired count a workload's deployed state reads. */
 export interface CoreService {

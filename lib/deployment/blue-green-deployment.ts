@@ -5,15 +5,15 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { PlatformSingleton } from '../platform/singleton';
+import { DEFAULTS } from '../private/defaults';
+import type { Microservice } from '../service/microservice';
 import type { BlueGreenService } from './blue-green-service';
 import { codeDeployServiceRole, CodeDeployRoleTarget } from './code-deploy-role';
 import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
 import { SmokeTest, SmokeTestTarget } from './smoke-test';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { PlatformSingleton } from '../platform/singleton';
-import type { Microservice } from '../service/microservice';
-import { DEFAULTS } from '../private/defaults';
 
 /** Properties of {@link BlueGreenDeployment}. */
 export interface BlueGreenDeploymentProps {

@@ -19,15 +19,15 @@ import {
 import {
   CreateServiceCommand, CreateServiceCommandInput, Service, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service.handler';
-import {
-  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, withProductionImage,
-} from './service-handler-shared';
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
 import {
   appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
   loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, tagChanges, templateTaskDefinition,
 } from '../private/blue-green-spec';
+import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service.handler';
+import {
+  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, withProductionImage,
+} from './service-handler-shared';
 
 const codedeploy = new CodeDeployClient({});
 

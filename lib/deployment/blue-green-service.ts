@@ -5,10 +5,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { HookBinding } from './blue-green-deployment';
-import { serviceProvider } from './service-provider';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
+import type { HookBinding } from './blue-green-deployment';
+import { serviceProvider } from './service-provider';
 
 /** Properties of a {@link BlueGreenService}. */
 export interface BlueGreenServiceProps {

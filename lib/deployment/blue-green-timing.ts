@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { TrafficShift, TrafficShiftKind } from './traffic-shift';
-import type { MicroserviceProps } from '../service/microservice';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import type { MicroserviceProps } from '../service/microservice';
+import { TrafficShift, TrafficShiftKind } from './traffic-shift';
 
 /** How long a CodeDeploy deployment of a service takes, and what a `cdk deploy` can wait for. */
 export interface BlueGreenTiming {

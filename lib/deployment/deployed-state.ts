@@ -4,13 +4,13 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../private/defaults';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PlatformSingleton } from '../platform/singleton';
+import { handlerAsset } from '../private/assets';
 import { templateProperties } from '../private/cfn-properties';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
 import { functionRole } from '../private/function-role';
-import { handlerAsset } from '../private/assets';
 
 /**
  * The one function per platform that answers the platform's custom resources

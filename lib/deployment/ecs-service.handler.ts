@@ -17,10 +17,10 @@
  * @see https://github.com/aws/containers-roadmap/issues/493
  */
 import { CreateServiceCommand, CreateServiceCommandInput, DescribeServicesCommand, Service, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import { createOnlyChange, createServiceInput, ecsTagChanges, EcsServiceProperties, updateServiceInput } from '../private/ecs-service-spec';
 import {
   activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, withProductionImage,
 } from './service-handler-shared';
-import { createOnlyChange, createServiceInput, ecsTagChanges, EcsServiceProperties, updateServiceInput } from '../private/ecs-service-spec';
 
 export async function onEcsServiceEvent(event: ProviderEvent): Promise<OnEventResponse> {
   const p: EcsServiceProperties = event.ResourceProperties;

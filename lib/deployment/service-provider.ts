@@ -4,14 +4,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { platformApplication } from './blue-green-deployment';
-import { acknowledgeFunction } from './deployed-state';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PlatformSingleton } from '../platform/singleton';
 import { handlerAsset } from '../private/assets';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { acknowledgeAll } from '../private/compliance';
 import { functionRole } from '../private/function-role';
+import { platformApplication } from './blue-green-deployment';
+import { acknowledgeFunction } from './deployed-state';
 
 /** Properties of {@link ServiceProvider}. */
 export interface ServiceProviderProps {

@@ -13,6 +13,7 @@
  * blue-green-service.lambda.ts.)
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
+import { DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
 
 interface CfnEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -118,41 +119,16 @@ interface Forward {
   readonly weight: number;
 }
 
-/** The part of an elasticloadbalancing:DescribeRules answer this handler reads. */
-interface LoadBalancerRule {
-  readonly Priority?: string;
-  readonly Actions?: Array<{
-    readonly Type?: string;
-    readonly TargetGroupArn?: string;
-    readonly ForwardConfig?: { readonly TargetGroups?: Array<{ readonly TargetGroupArn?: string; readonly Weight?: number }> };
-  }>;
-}
-
-interface DescribeRulesApi {
-  send(command: unknown): Promise<{ Rules?: LoadBalancerRule[]; NextMarker?: string }>;
-}
-
-let loadBalancing: { client: DescribeRulesApi; command: new (input: Record<string, unknown>) => unknown } | undefined;
-
-/**
- * The Elastic Load Balancing client, created on first use (only blue/green services need it).
- * The Lambda Node.js runtime ships every client of the AWS SDK v3.
- */
-function elbv2(): NonNullable<typeof loadBalancing> {
-  if (!loadBalancing) {
-    const sdk = require('@aws-sdk/client-elastic-load-balancing-v2');
-    loadBalancing = { client: new sdk.ElasticLoadBalancingV2Client({}), command: sdk.DescribeRulesCommand };
-  }
-  return loadBalancing;
-}
+/** Created on first use: only blue/green services read listener rules. */
+let loadBalancing: ElasticLoadBalancingV2Client | undefined;
 
 /** Every rule of a listener, page by page. */
-async function listenerRules(listenerArn: string): Promise<LoadBalancerRule[]> {
-  const { client, command } = elbv2();
-  const rules: LoadBalancerRule[] = [];
+async function listenerRules(listenerArn: string): Promise<Rule[]> {
+  loadBalancing ??= new ElasticLoadBalancingV2Client({});
+  const rules: Rule[] = [];
   let marker: string | undefined;
   do {
-    const page = await client.send(new command({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
+    const page = await loadBalancing.send(new DescribeRulesCommand({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
     rules.push(...(page.Rules ?? []));
     marker = page.NextMarker;
   } while (marker);
@@ -160,7 +136,7 @@ async function listenerRules(listenerArn: string): Promise<LoadBalancerRule[]> {
 }
 
 /** The target groups a rule forwards to, with their weights (a plain forward weighs 1). */
-function forwardsOf(rule: LoadBalancerRule): Forward[] {
+function forwardsOf(rule: Rule): Forward[] {
   const action = (rule.Actions ?? []).find((a) => a.Type === 'forward');
   if (!action) return [];
   const groups = action.ForwardConfig?.TargetGroups;

@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
-import { SmokeTestOptions } from './deployment';
-import { MAX_SMOKE_TEST_ATTEMPTS, SMOKE_TEST_TIMING } from './smoke-test-timing';
 import type { Routing } from '../platform/routing';
 import { Problems } from '../private/errors';
+import { SmokeTestOptions } from './deployment';
+import { MAX_SMOKE_TEST_ATTEMPTS, SMOKE_TEST_TIMING } from './smoke-test-timing';
 
 /**
  * Whether an ALB path pattern matches a request path: case-sensitive, `*` matches any run of

@@ -6,16 +6,16 @@
  * the load balancer's private addresses, and reports the result: to CodeDeploy for CodeDeploy
  * deployments, as the hook status for ECS-native ones.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { clearTimeout as clearBound, setTimeout as setBound } from 'node:timers';
 import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import * as http from 'node:http';
-import * as https from 'node:https';
 // The bounds (a request's, the whole test's) run on node:timers' own setTimeout, so that a test
 // harness that skips the pauses by replacing the global setTimeout does not skip them too.
-import { clearTimeout as clearBound, setTimeout as setBound } from 'node:timers';
-import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 import { PLATFORM_NOT_FOUND_BODY } from '../platform/not-found';
+import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 
 /** A CodeDeploy hook invocation, or an ECS lifecycle-hook invocation. */
 interface HookEvent {

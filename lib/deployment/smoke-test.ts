@@ -6,18 +6,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeFunction } from './deployed-state';
-import { SmokeTestOptions } from './deployment';
-import { defaultSmokeTestPath } from './smoke-test-settings';
-import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 import type { ContainerPlatform } from '../platform/container-platform';
+import type { Routing } from '../platform/routing';
 import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import { PlatformSingleton } from '../platform/singleton';
-import type { Routing } from '../platform/routing';
 import { handlerAsset } from '../private/assets';
 import { DEFAULTS } from '../private/defaults';
 import { functionRole } from '../private/function-role';
 import { fit } from '../private/text';
+import { acknowledgeFunction } from './deployed-state';
+import { SmokeTestOptions } from './deployment';
+import { defaultSmokeTestPath } from './smoke-test-settings';
+import { SMOKE_TEST_TIMING } from './smoke-test-timing';
 
 /** Where the smoke-test settings of a platform's services live: the function reads them when a deployment of a service calls it. */
 export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/';

@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PlatformAlerts } from './platform-alerts';
 import type { ContainerPlatform } from '../platform/container-platform';
+import { PlatformAlerts } from './platform-alerts';
 
 /** Properties of {@link PlatformDashboard}. */
 export interface PlatformDashboardProps {

@@ -3,9 +3,9 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmOptions } from '../service/options';
 import { DEFAULTS } from '../private/defaults';
 import { fitName } from '../private/naming';
+import { AlarmOptions } from '../service/options';
 
 /**
  * The longest alarm name CloudWatch accepts; any UTF-8 but ASCII control characters.

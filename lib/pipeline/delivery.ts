@@ -5,12 +5,12 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { PipelineOptions } from './service-pipeline';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
+import type { PipelineOptions } from './service-pipeline';
 
 /**
  * A pipeline's artifact bucket: SSE-S3, SSL-only, versioned, expiring artifacts after 30 days,

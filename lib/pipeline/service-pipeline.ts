@@ -9,15 +9,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { HookBinding } from '../deployment/blue-green-deployment';
+import { renderAppSpec } from '../private/appspec';
+import { acknowledge, narrowPassRole } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
+import { fit } from '../private/text';
+import type { Microservice } from '../service/microservice';
 import { BuildTarget, renderBuildSpec, renderDeployFilesSpec } from './buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
 import { Source } from './source';
-import type { HookBinding } from '../deployment/blue-green-deployment';
-import type { Microservice } from '../service/microservice';
-import { renderAppSpec } from '../private/appspec';
-import { DEFAULTS } from '../private/defaults';
-import { acknowledge, narrowPassRole } from '../private/compliance';
-import { fit } from '../private/text';
 
 /** A manual approval before production. */
 export interface ApprovalOptions {

@@ -76,6 +76,7 @@ type Validator = (p: Problems, prop: string) => void;
  */
 function validateBranch(p: Problems, prop: string, branch: string | undefined): void {
   if (branch === undefined || Token.isUnresolved(branch)) return;
+  // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref name
   const ok = branch.length >= 1 && branch.length <= 256 && !/[\x00-\x20\x7f~^:?*[\\]/.test(branch) && !branch.includes('..')
     && !branch.includes('@{') && !branch.includes('//') && !/(^|\/)\./.test(branch) && !/[/.]$/.test(branch) && !branch.startsWith('/')
     && !/\.lock($|\/)/.test(branch);

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { Problems } from '../private/errors';
 import type { PipelineOptions } from './service-pipeline';
 import { Source } from './source';
-import { Problems } from '../private/errors';
 
 /**
  * An email address SNS can subscribe (the manual approval's notification).

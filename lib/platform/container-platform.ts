@@ -11,21 +11,21 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { PlatformDomain } from './domain';
-import { PlatformDns } from './platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
-import { checkChildId } from './child-ids';
-import type { PlatformSingleton } from './singleton';
-import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
-import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
-import { DEFAULTS } from '../private/defaults';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { fit } from '../private/text';
 import { Microservice, ServiceOptions } from '../service/microservice';
 import { EventTask, EventTaskOptions } from '../workloads/event-task';
 import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
 import { ScheduledJob, ScheduledJobOptions } from '../workloads/scheduled-job';
-import { fit } from '../private/text';
+import { checkChildId } from './child-ids';
+import { PlatformDomain } from './domain';
+import { PlatformDns } from './platform-dns';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
+import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
+import type { PlatformSingleton } from './singleton';
+import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 
 /** Properties of a {@link ContainerPlatform}. */
 export interface ContainerPlatformProps {

@@ -4,9 +4,9 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct, IConstruct } from 'constructs';
+import { Problems } from '../private/errors';
 import { PlatformDomain } from './domain';
 import { Routing } from './routing';
-import { Problems } from '../private/errors';
 
 /**
  * One DNS label: letters, digits and hyphens, 1 to 63 characters, no hyphen at either end. The

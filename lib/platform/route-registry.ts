@@ -1,8 +1,8 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Routing } from './routing';
-import { stableHash } from '../private/hash';
 import { Problems } from '../private/errors';
+import { stableHash } from '../private/hash';
+import { Routing } from './routing';
 
 /** Derived priorities live in [DERIVED_MIN, DERIVED_MIN + DERIVED_SPAN). */
 const DERIVED_MIN = 1000;

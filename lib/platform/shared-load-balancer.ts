@@ -5,12 +5,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
-import { PLATFORM_NOT_FOUND_BODY } from './not-found';
-import { RouteRegistry } from './route-registry';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
+import { PLATFORM_NOT_FOUND_BODY } from './not-found';
+import { RouteRegistry } from './route-registry';
 
 /** What a service's deployment takes of a load balancer: a second target group and rule (blue/green), and tasks at its maximum percent. */
 interface ServiceRoom {

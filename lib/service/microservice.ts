@@ -9,12 +9,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { CONTAINER_NAME } from '../core/constants';
-import { AlarmOptions, HealthOptions, ScalingOptions } from './options';
 import { ContainerOptions, RepositoryOptions } from '../core/options';
 import { validateOwnRepository } from '../core/validate-workload';
 import { buildWorkloadCore } from '../core/workload-core';
-import { blueGreenTaskCount, configureScaling } from './scaling';
-import { validateService } from './validate-service';
 import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
 import { BlueGreenService } from '../deployment/blue-green-service';
 import { Deployment } from '../deployment/deployment';
@@ -23,15 +20,18 @@ import { strategyFor } from '../deployment/strategies';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard, serviceDashboard } from '../observability/service-dashboard';
+import { ServicePipeline, PipelineOptions } from '../pipeline/service-pipeline';
+import { Source } from '../pipeline/source';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { validateRouting } from '../platform/route-registry';
 import { Routing } from '../platform/routing';
-import { ServicePipeline, PipelineOptions } from '../pipeline/service-pipeline';
-import { Source } from '../pipeline/source';
 import { SharedLoadBalancer } from '../platform/shared-load-balancer';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
+import { AlarmOptions, HealthOptions, ScalingOptions } from './options';
+import { blueGreenTaskCount, configureScaling } from './scaling';
+import { validateService } from './validate-service';
 
 
 

@@ -3,9 +3,9 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { DEFAULTS } from '../private/defaults';
 import type { Microservice } from './microservice';
 import { ScalingOptions } from './options';
-import { DEFAULTS } from '../private/defaults';
 
 /**
  * Target tracking on CPU (and on memory and requests when asked), scheduled actions and

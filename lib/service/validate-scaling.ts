@@ -1,9 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import { ScalingOptions } from './options';
 import { MAX_TASKS_PER_SERVICE, validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 import { Problems } from '../private/errors';
 import { validateScheduleExpression } from '../private/schedule-expression';
+import { ScalingOptions } from './options';
 
 /** The service's own children of its scalable task count: a step policy may not take their IDs. */
 const RESERVED_POLICY_IDS = ['CpuScaling', 'MemoryScaling', 'RequestScaling', 'Target'];

@@ -1,13 +1,13 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { AlarmOptions, HealthOptions } from './options';
-import { validateServiceScaling } from './validate-scaling';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer } from '../core/validate-container';
 import { validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
-import type { MicroserviceProps } from './microservice';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
+import type { MicroserviceProps } from './microservice';
+import { AlarmOptions, HealthOptions } from './options';
+import { validateServiceScaling } from './validate-scaling';
 
 /** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */
 const MAX_DELIVERY_NAME_LENGTH = 100;

@@ -1,3 +1,4 @@
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -6,17 +7,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Deployment } from '../deployment/deployment';
 import type { ContainerPlatform } from '../platform/container-platform';
-import { EventTrigger } from './event-trigger';
+import { Problems } from '../private/errors';
 import { validateEventPattern } from './event-pattern';
+import { EventTrigger } from './event-trigger';
 import { validateNoDeployment, validateReserved, validateWorkload } from './private';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
-import { WorkloadPipeline } from './workload-pipeline';
 import { RunRetryOptions, WorkloadOptions } from './workload-options';
-import { Deployment } from '../deployment/deployment';
-import { Problems } from '../private/errors';
+import { WorkloadPipeline } from './workload-pipeline';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -3,15 +3,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { WorkloadProps } from './workload-options';
-import { Deployment } from '../deployment/deployment';
-import { acknowledgeAll, ExplicitActions } from '../private/compliance';
-import { Problems } from '../private/errors';
 import { validateContainer } from '../core/validate-container';
 import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
+import { Deployment } from '../deployment/deployment';
 import { validatePipeline } from '../pipeline/validate-pipeline';
+import { acknowledgeAll, ExplicitActions } from '../private/compliance';
+import { Problems } from '../private/errors';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
+import { WorkloadProps } from './workload-options';
 
 /** EventBridge rule and Scheduler schedule names, which workloads are named by, hold at most 64 characters. */
 const MAX_WORKLOAD_NAME_LENGTH = 64;

@@ -3,10 +3,10 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { WORKER_DEFAULTS } from '../private/defaults';
-import type { WorkerScalingOptions } from './queue-worker';
-import { Problems } from '../private/errors';
 import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
+import { WORKER_DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+import type { WorkerScalingOptions } from './queue-worker';
 
 /** The worker's own step below the user's: no change while no message is visible. */
 const NO_BACKLOG: appscaling.ScalingInterval = { upper: 0, change: 0 };

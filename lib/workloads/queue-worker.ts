@@ -6,20 +6,20 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, validateReserved, validateWorkload, workloadName } from './private';
-import { WORKER_DEFAULTS } from '../private/defaults';
-import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
-import { WorkloadPipeline } from './workload-pipeline';
-import { WorkloadOptions } from './workload-options';
-import { Deployment } from '../deployment/deployment';
-import { acknowledge } from '../private/compliance';
-import { Problems } from '../private/errors';
 import { Capacity } from '../core/capacity';
-import { validateCapacity } from '../core/validate-capacity';
 import { CONTAINER_NAME } from '../core/constants';
-import { buildWorkloadCore } from '../core/workload-core';
 import { ownByPlatform } from '../core/owned-service';
+import { validateCapacity } from '../core/validate-capacity';
+import { buildWorkloadCore } from '../core/workload-core';
+import { Deployment } from '../deployment/deployment';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { acknowledge } from '../private/compliance';
+import { WORKER_DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, validateReserved, validateWorkload, workloadName } from './private';
+import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
+import { WorkloadOptions } from './workload-options';
+import { WorkloadPipeline } from './workload-pipeline';
 
 /** The queue a {@link QueueWorker} creates. */
 export interface WorkerQueueOptions {

@@ -6,13 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
-import { WorkloadPipeline } from './workload-pipeline';
-import { RunRetryOptions, WorkloadProps } from './workload-options';
-import { JOB_DEFAULTS } from '../private/defaults';
-import { DeployedState } from '../deployment/deployed-state';
-import { Problems } from '../private/errors';
 import { buildWorkloadCore } from '../core/workload-core';
+import { DeployedState } from '../deployment/deployed-state';
+import { JOB_DEFAULTS } from '../private/defaults';
+import { Problems } from '../private/errors';
+import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
+import { RunRetryOptions, WorkloadProps } from './workload-options';
+import { WorkloadPipeline } from './workload-pipeline';
 
 /** The parts of a task that something other than a service runs. */
 export interface BuiltRunTask {

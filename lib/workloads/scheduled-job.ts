@@ -6,16 +6,16 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { validateNoDeployment, validateWorkload } from './private';
-import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
-import { validateScheduleExpression } from '../private/schedule-expression';
-import { WorkloadPipeline } from './workload-pipeline';
-import { RunRetryOptions, WorkloadOptions } from './workload-options';
-import { Deployment } from '../deployment/deployment';
-import { Problems } from '../private/errors';
 import { Capacity } from '../core/capacity';
 import { validateCapacity } from '../core/validate-capacity';
+import { Deployment } from '../deployment/deployment';
+import type { ContainerPlatform } from '../platform/container-platform';
+import { Problems } from '../private/errors';
+import { validateScheduleExpression } from '../private/schedule-expression';
+import { validateNoDeployment, validateWorkload } from './private';
+import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
+import { RunRetryOptions, WorkloadOptions } from './workload-options';
+import { WorkloadPipeline } from './workload-pipeline';
 
 /** Properties of a {@link ScheduledJob}. */
 export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { ContainerPlatform } from '../platform/container-platform';
+import { ContainerOptions, RepositoryOptions } from '../core/options';
 import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
-import { ContainerOptions, RepositoryOptions } from '../core/options';
+import type { ContainerPlatform } from '../platform/container-platform';
 
 /**
  * What every workload that is not a web service shares: its container, its ECR repository

@@ -9,15 +9,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
-import type { ContainerPlatform } from '../platform/container-platform';
 import { renderBuildSpec } from '../pipeline/buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/delivery';
 import { PipelineOptions } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
-import { DEFAULTS } from '../private/defaults';
+import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledge, narrowPassRole } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
+import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
 
 /** Properties of a {@link WorkloadPipeline}. */
 export interface WorkloadPipelineProps {

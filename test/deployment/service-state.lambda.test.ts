@@ -13,12 +13,11 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: (command: unknown) => mockCodeDeploySend(command) })),
 }));
-// The Elastic Load Balancing client ships with the Lambda runtime; the handler loads it on first use.
 const mockElbSend = jest.fn();
 jest.mock('@aws-sdk/client-elastic-load-balancing-v2', () => ({
   ElasticLoadBalancingV2Client: jest.fn(() => ({ send: (command: unknown) => mockElbSend(command) })),
   DescribeRulesCommand: jest.fn((input: unknown) => ({ operation: 'DescribeRules', input })),
-}), { virtual: true });
+}));
 
 const fetchMock = jest.fn();
 const realFetch = global.fetch;

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ContainerPlatform, PlatformTemplates, Routing } from '../../lib';
+import { CDK_CONTEXT, errorOf, stackTemplates, templateOf } from '../util';
 import { COMPLETE, README, ReadmeBlock, readmeBlocks } from './readme/blocks';
 import { CompiledBlock, compileBlocks } from './readme/compile';
 import { README_ENV, readmeProject, synthBlock } from './readme/run';
-import { CDK_CONTEXT, errorOf, stackTemplates, templateOf } from '../util';
 
 /**
  * Every TypeScript block of README.md, verbatim, in its fixture (readme/blocks.ts): type-checked

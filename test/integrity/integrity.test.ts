@@ -2,13 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, NestedStack } from 'aws-cdk-lib';
-import { checkAssembly, formatProblems } from './template-integrity';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExampleHttpsStack } from '../../examples/https-stack';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../../examples/workloads-stack';
 import { everyOptionApp } from '../apps/every-option';
 import { CDK_CONTEXT } from '../util';
+import { checkAssembly, formatProblems } from './template-integrity';
 
 /**
  * Every template file that the examples and the every-option app synthesize, top-level and

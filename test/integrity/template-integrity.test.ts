@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { App, CfnOutput, NestedStack, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { CDK_CONTEXT } from '../util';
 import { nestedStack, oneStack, topic, writeAssembly } from './fixtures';
 import { checkAssembly, formatProblems, TEMPLATE_QUOTAS } from './template-integrity';
 import { Resource } from './types';
-import { CDK_CONTEXT } from '../util';
 
 const FILE = 'Stack.template.json';
 const CHILD = 'StackChild.nested.template.json';

@@ -1,8 +1,6 @@
 import { scenarios } from './scenarios';
 
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
-// The service-state handler reads the listener rules with this client (not a devDependency yet: see model/elbv2-client.ts).
-jest.mock('@aws-sdk/client-elastic-load-balancing-v2', () => require('./model/elbv2-client'), { virtual: true });
 
 /** A service deployed blue/green by CodeDeploy (Deployment.blueGreen()), with its CodeCommit pipeline. */
 scenarios('codeDeploy', [

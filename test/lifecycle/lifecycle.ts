@@ -13,12 +13,12 @@
  *
  * 2 to 4 apply once the pipeline has delivered an image; before that nothing should run.
  */
+import { Kind, STACK, WORKLOAD_ID } from './apps';
 import { CloudAssembly } from './model/assembly';
 import { Operation, ResourceState, StackState } from './model/cloudformation';
 import { Service } from './model/ecs';
 import { Execution } from './model/pipeline';
 import { Behaviour, World } from './model/world';
-import { Kind, STACK, WORKLOAD_ID } from './apps';
 
 export class Lifecycle {
   public readonly world = new World().start();

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
-import { synth } from './synth';
 import { World } from './model/world';
+import { synth } from './synth';
 
 /**
  * The model must be able to fail: the hand-written plain aws-cdk-lib CODE_DEPLOY service of

@@ -75,6 +75,7 @@ describe('deployment alarm names', () => {
     expect(new Set(allNames).size).toBe(allNames.length);
     for (const name of allNames) {
       expect(name.length).toBeLessThanOrEqual(255);
+      // eslint-disable-next-line no-control-regex -- CloudWatch refuses control characters in alarm names
       expect(name).not.toMatch(/[\x00-\x1f\x7f]/);
     }
   });

@@ -4,8 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
-import { newApp, templateOf } from '../util';
 import { actionsOf, flatPlatform, hookFunction, identityStatements, logicalId, OwnedStatement, statementsOfRole } from '../deployment/helpers';
+import { newApp, templateOf } from '../util';
 
 /** Least privilege: no wildcard action anywhere, and the build's resources scoped to its own service. */
 

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Stack } from 'aws-cdk-lib';
 import { Deployment, Routing, Source } from '../../lib';
-import { newApp, newPlatform, newStack, templateOf } from '../util';
 import { CfnResource, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
+import { newApp, newPlatform, newStack, templateOf } from '../util';
 
 /** The delivery pipeline of a service: stages, actions, source repository, notifications, artifacts. */
 

@@ -1,6 +1,6 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Template } from 'aws-cdk-lib/assertions';
 import { ContainerPlatformProps, Routing } from '../../lib';
 import { errorOf, newPlatform, templateOf } from '../util';
 

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { ContainerPlatform, Deployment, Routing, Source } from '../../lib';
 import { EXAMPLE_ENV } from '../../examples/env';
+import { ContainerPlatform, Deployment, Routing, Source } from '../../lib';
 import { newApp } from '../util';
 
 /** A platform to which blue/green services with pipelines are added, 50 per load balancer. */

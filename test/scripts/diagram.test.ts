@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Deployment, Routing, TrafficShift } from '../../lib';
+import { drawExamplePlatform, MERMAID_FILE, SVG_FILE } from '../../scripts/diagram';
 import { DiagramBuilder, DiagramGroup } from '../../scripts/diagram/model';
 import { toDot, toMermaid } from '../../scripts/diagram/render';
-import { drawExamplePlatform, MERMAID_FILE, SVG_FILE } from '../../scripts/diagram';
 import { newPlatform } from '../util';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');

@@ -1,8 +1,8 @@
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Deployment, Routing, Source } from '../../lib';
-import { templateOf } from '../util';
 import { flatPlatform, logicalId, passOrdersTaskRoles, resource, resourcesOfType } from '../deployment/helpers';
+import { templateOf } from '../util';
 
 /**
  * Rolling and ECS-native blue/green services are Custom::EcsService resources of the platform's

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, Routing, TrafficShift } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
-import { IMAGE, onlyProperties, refTo, serviceTemplate } from './helpers';
 import { newPlatform, templateOf } from '../util';
+import { IMAGE, onlyProperties, refTo, serviceTemplate } from './helpers';
 
 function serviceProps(template: Template): any {
   return onlyProperties(template, 'Custom::EcsService');

@@ -6,8 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { DEFAULTS } from '../../lib/private/defaults';
-import { IMAGE, logicalIdOf, newService, onlyProperties, refTo, serviceTemplate } from './helpers';
 import { newStack, templateOf } from '../util';
+import { IMAGE, logicalIdOf, newService, onlyProperties, refTo, serviceTemplate } from './helpers';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/db-AbCdEf';
 

@@ -3,8 +3,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { FARGATE_SIZES } from '../../lib/private/fargate';
-import { addServiceError, IMAGE, newService, servicePathHeader } from './helpers';
 import { errorOf, newPlatform, newStack } from '../util';
+import { addServiceError, IMAGE, newService, servicePathHeader } from './helpers';
 
 /** Asserts that `message` is the error of service `id` with exactly one problem, this line. */
 function expectOnly(message: string, line: string, id = 'Orders'): void {

@@ -1,11 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ContainerPlatform, Routing } from '../../lib';
-import { messageOf, platformError } from './helpers';
 import { errorOf, newPlatform, newStack } from '../util';
+import { messageOf, platformError } from './helpers';
 
 /** Bad platform input, and names that clash between the platform's constructs, fail with the library's message. */
 

@@ -7,8 +7,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Capacity, ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions, TrafficShift } from '../../lib';
-import { messageOf, ORDERS, serviceError } from './helpers';
 import { newPlatform } from '../util';
+import { messageOf, ORDERS, serviceError } from './helpers';
 
 /**
  * Bad input a new user gives a service (issue 12): each case fails at synth with the

@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Capacity, Deployment, EventTrigger, Routing, Source, TrafficShift } from '../../lib';
-import { IMAGE, messageOf } from './helpers';
 import { errorOf, newPlatform, newStack, templateOf } from '../util';
+import { IMAGE, messageOf } from './helpers';
 
 /**
  * Unresolved tokens are never judged: every prop the library validates accepts a CloudFormation

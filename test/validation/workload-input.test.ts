@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Capacity, EventTask, EventTrigger, QueueWorker, QueueWorkerOptions, ScheduledJob, ScheduledJobOptions, Source } from '../../lib';
-import { IMAGE, messageOf } from './helpers';
 import { errorOf, newPlatform } from '../util';
+import { IMAGE, messageOf } from './helpers';
 
 /** Bad input to workers, scheduled jobs and event tasks fails with the library's message. */
 

@@ -1,18 +1,18 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
-import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
-import type { MicroserviceProps } from '../../service/microservice';
 import { BLUE_GREEN_LIMITS } from '../../private/blue-green-limits';
 import { DEFAULTS } from '../../private/defaults';
 import type { Problems } from '../../private/errors';
+import type { MicroserviceProps } from '../../service/microservice';
 import { bindBlueGreenDeployment, platformApplication } from '../blue-green-deployment';
 import { BlueGreenService } from '../blue-green-service';
 import { blueGreenTiming, validateCodeDeployTiming } from '../blue-green-timing';
 import { BlueGreenOptions, Deployment } from '../deployment';
 import { validateSmokeTest } from '../smoke-test-settings';
 import { TrafficShift } from '../traffic-shift';
+import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
+import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
  * CodeDeploy blue/green: the service is a `Custom::BlueGreenService` on the CODE_DEPLOY

@@ -1,13 +1,13 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { RollingStrategy } from './rolling';
-import { BindTarget, ServiceTarget } from './strategy';
-import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
-import type { MicroserviceProps } from '../../service/microservice';
 import type { Problems } from '../../private/errors';
+import type { MicroserviceProps } from '../../service/microservice';
 import { BlueGreenOptions } from '../deployment';
 import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
 import type { SmokeTest } from '../smoke-test';
 import { validateSmokeTest } from '../smoke-test-settings';
+import { RollingStrategy } from './rolling';
+import { BindTarget, ServiceTarget } from './strategy';
+import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
  * ECS-native blue/green, canary or linear: the rolling strategy's service with the ECS

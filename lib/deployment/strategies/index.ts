@@ -1,8 +1,8 @@
+import { Deployment, DeploymentKind } from '../deployment';
 import { CodeDeployStrategy } from './code-deploy';
 import { EcsBlueGreenStrategy } from './ecs-blue-green';
 import { RollingStrategy } from './rolling';
 import { ServiceStrategy } from './strategy';
-import { Deployment, DeploymentKind } from '../deployment';
 
 /** The strategy of each deployment policy. */
 const STRATEGIES: Record<DeploymentKind, (deployment: Deployment) => ServiceStrategy> = {

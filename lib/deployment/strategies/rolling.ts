@@ -1,12 +1,12 @@
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
-import type { MicroserviceProps } from '../../service/microservice';
 import { ownByPlatform } from '../../core/owned-service';
 import type { Problems } from '../../private/errors';
+import type { MicroserviceProps } from '../../service/microservice';
 import type { Deployment } from '../deployment';
 import { circuitBreakerFor } from '../ecs-blue-green';
 import type { SmokeTest } from '../smoke-test';
+import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
 
 /**
  * The rolling policies: a Fargate service on the ECS deployment controller (the circuit breaker

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { CompiledBlock, LIB, PACKAGE } from './compile';
 import { CDK_CONTEXT } from '../../util';
+import { CompiledBlock, LIB, PACKAGE } from './compile';
 
 /** The README's account and region. */
 export const README_ENV = { account: '123456789012', region: 'eu-west-1' };

@@ -9,8 +9,8 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html
  */
-import { ACCOUNT, arn, clone, PARTITION, REGION, same, URL_SUFFIX } from './aws';
 import { CloudAssembly, Template, TemplateResource } from './assembly';
+import { ACCOUNT, arn, clone, PARTITION, REGION, same, URL_SUFFIX } from './aws';
 import { NO_VALUE, references, resolve, ResolveContext } from './intrinsics';
 import { createOnlyPaths, NAME_PROPERTY, valueAt } from './schemas';
 import type { World } from './world';

@@ -129,7 +129,7 @@ export class Pipelines {
         if (action.OutputArtifacts?.[0]) e.artifacts.set(action.OutputArtifacts[0].Name, out);
         e.image ??= imageOf(out);
       } catch (err) {
-        if (err instanceof BuildFailed) throw new Error(`Build failed: ${err.message}`);
+        if (err instanceof BuildFailed) throw new Error(`Build failed: ${err.message}`, { cause: err });
         throw err;
       }
       return undefined;

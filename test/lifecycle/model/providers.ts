@@ -108,7 +108,7 @@ const ecsService = provider({
     try {
       ctx.world.ecs.updateService({ ...toApi(rest), cluster: Cluster ?? 'default', service: name, ...(DesiredCount === undefined ? {} : { desiredCount: Number(DesiredCount) }) });
     } catch (e) {
-      throw new Error(`Resource handler returned message: "Invalid request provided: UpdateService error: ${(e as Error).message} (Service: AmazonECS; Status Code: 400; Error Code: ${(e as Error).name})" (HandlerErrorCode: InvalidRequest)`);
+      throw new Error(`Resource handler returned message: "Invalid request provided: UpdateService error: ${(e as Error).message} (Service: AmazonECS; Status Code: 400; Error Code: ${(e as Error).name})" (HandlerErrorCode: InvalidRequest)`, { cause: e });
     }
     await waitForService(ctx.world, Cluster ?? 'default', name);
   },

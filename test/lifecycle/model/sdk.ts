@@ -5,8 +5,8 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ElasticLoadBalancingV2Client } from './elbv2-client';
 
 /** Answers one API call: the service, the operation (the command's name without `Command`), its input. */
 export type Api = (service: string, operation: string, input: Record<string, any>) => Promise<unknown>;

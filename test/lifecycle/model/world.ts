@@ -3,8 +3,8 @@
  * pipelines, and the application each image runs (a test says how the code of a commit
  * behaves). The platform's Lambda handlers run in process against it through the AWS SDK.
  */
-import { Ids, awsError, clone } from './aws';
 import { CloudAssembly } from './assembly';
+import { Ids, awsError, clone } from './aws';
 import { CloudFormation, Operation, Provider, ResourceState, StackState } from './cloudformation';
 import { CodeDeploy } from './codedeploy';
 import { CustomResourceEvent, CustomResourceProvider } from './custom-resource';

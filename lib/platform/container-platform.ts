@@ -361,6 +361,15 @@ export class ContainerPlatform extends Construct {
   }
 
   /**
+   * @internal lists a service or worker of the platform; each registers itself when built,
+   * whether through `addService`/`addWorker` or directly.
+   */
+  public _register(workload: Microservice | QueueWorker): void {
+    if (workload instanceof Microservice) this.addedServices.push(workload);
+    else this.addedWorkers.push(workload);
+  }
+
+  /**
    * @internal the platform's one part of a kind (see PlatformSingleton), made on first use.
    */
   public _singleton<T extends IConstruct>(key: PlatformSingleton<T>): T {
@@ -389,9 +398,7 @@ export class ContainerPlatform extends Construct {
    *   With `nestedServiceStacks` the service lives in the nested stack `<id>Stack`.
    */
   public addService(id: string, options: ServiceOptions): Microservice {
-    const service = new Microservice(this.workloadScope(id, 'service'), id, { ...options, platform: this });
-    this.addedServices.push(service);
-    return service;
+    return new Microservice(this.workloadScope(id, 'service'), id, { ...options, platform: this });
   }
 
   /**
@@ -399,9 +406,7 @@ export class ContainerPlatform extends Construct {
    * scales on its backlog. Like services, it lives in its own nested stack `<id>Stack`.
    */
   public addWorker(id: string, options: QueueWorkerOptions = {}): QueueWorker {
-    const worker = new QueueWorker(this.workloadScope(id, 'worker'), id, { ...options, platform: this });
-    this.addedWorkers.push(worker);
-    return worker;
+    return new QueueWorker(this.workloadScope(id, 'worker'), id, { ...options, platform: this });
   }
 
   /** Adds a task that runs on a schedule, in its own nested stack `<id>Stack`. */

@@ -124,7 +124,9 @@ export class ExplicitActions implements IAspect {
 
 /**
  * Narrows the `iam:PassRole` statements that aws-cdk-lib's ECS deploy actions grant on every
- * role ('*', conditioned on ecs-tasks.amazonaws.com) to the roles the task really uses.
+ * role ('*', conditioned on ecs-tasks.amazonaws.com) to the roles the task really uses, in
+ * every policy below `scope` (a pipeline: its deploy action's role is its only one with such a
+ * statement).
  */
 export function narrowPassRole(scope: IConstruct, roleArns: string[]): void {
   for (const policy of scope.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)) {

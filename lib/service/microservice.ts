@@ -210,6 +210,8 @@ export class Microservice extends Construct {
     }
     validateOwnRepository(p, this, props, 'service');
     p.throwIfAny();
+    // Built by addService or directly: either way the platform lists it (dashboards, alerts).
+    platform._register(this);
     platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
 
     this.serviceName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);

@@ -8,12 +8,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Deployment } from '../deployment/deployment';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { Problems } from '../private/errors';
 import { validateEventPattern } from './event-pattern';
 import { EventTrigger } from './event-trigger';
-import { validateNoDeployment, validateReserved, validateWorkload } from './private';
+import { validateReserved, validateWorkload } from './private';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
 import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { WorkloadPipeline } from './workload-pipeline';
@@ -24,12 +23,6 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export interface EventTaskOptions extends WorkloadOptions, RunRetryOptions {
   /** The events that start a task, and the event fields the container gets. */
   readonly trigger: EventTrigger;
-  /**
-   * Not accepted: each event starts one task, with no traffic to shift. Present so that a
-   * blue/green policy passed by mistake fails at synth with an explanation.
-   * @default - each event starts the latest released revision
-   */
-  readonly deployment?: Deployment;
 }
 
 /** Properties of a {@link EventTask}. */
@@ -61,7 +54,6 @@ export class EventTask extends Construct {
     const p = new Problems(this);
     validateWorkload(p, this, id, props);
     validateRetry(p, props);
-    validateNoDeployment(p, props.deployment, 'an event task');
     const pattern = validateEventPattern(p, 'trigger.pattern', trigger.patternJson);
     for (const [name, path] of Object.entries(trigger.environment)) {
       p.require(ENV_NAME.test(name), 'trigger.environment', name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');

@@ -5,7 +5,6 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateContainer } from '../core/validate-container';
 import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
-import { Deployment } from '../deployment/deployment';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
@@ -50,16 +49,6 @@ export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.Se
 /** A name unique in the account and region: the platform's stack name and the workload's ID, at most 64 characters. */
 export function workloadName(platform: Construct, id: string): string {
   return platformScopedName(platform, id, MAX_WORKLOAD_NAME_LENGTH);
-}
-
-/** A blue/green policy where there is no traffic fails; a rolling one is meaningless but harmless, and refused too. */
-export function validateNoDeployment(p: Problems, deployment: Deployment | undefined, what: string): void {
-  if (!deployment) return;
-  p.add('deployment', deployment.kind,
-    deployment.isBlueGreen
-      ? `nothing: ${what} serves no traffic, so there is nothing to shift blue/green`
-      : `nothing: ${what} is one task per run; each run starts the latest released revision`,
-    'remove `deployment`');
 }
 
 /** The platform's least-privilege treatment of identity policies, for a workload outside the platform's scope. */

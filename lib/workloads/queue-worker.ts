@@ -151,6 +151,8 @@ export class QueueWorker extends Construct {
         'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
     }
     p.throwIfAny();
+    // Built by addWorker or directly: either way the platform lists it (dashboards).
+    props.platform._register(this);
 
     this.serviceName = workloadName(props.platform, id);
     if (props.queue) {

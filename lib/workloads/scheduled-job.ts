@@ -8,11 +8,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { validateCapacity } from '../core/validate-capacity';
-import { Deployment } from '../deployment/deployment';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { Problems } from '../private/errors';
 import { validateScheduleExpression } from '../private/schedule-expression';
-import { validateNoDeployment, validateWorkload } from './private';
+import { validateWorkload } from './private';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
 import { RunRetryOptions, WorkloadOptions } from './workload-options';
 import { WorkloadPipeline } from './workload-pipeline';
@@ -34,12 +33,6 @@ export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {
    * @default Capacity.onDemand()
    */
   readonly capacity?: Capacity;
-  /**
-   * Not accepted: a job is one task per run, with no traffic to shift. Present so that a
-   * blue/green policy passed by mistake fails at synth with an explanation.
-   * @default - each run starts the latest released revision
-   */
-  readonly deployment?: Deployment;
 }
 
 /** Properties of a {@link ScheduledJob}. */
@@ -72,7 +65,6 @@ export class ScheduledJob extends Construct {
     validateRetry(p, props);
     validateScheduleExpression(p, 'schedule', props.schedule.expressionString);
     validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
-    validateNoDeployment(p, props.deployment, 'a scheduled job');
     p.throwIfAny();
 
     const { platform } = props;

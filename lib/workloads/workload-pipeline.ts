@@ -107,8 +107,9 @@ export class WorkloadPipeline extends Construct {
       approvalText: `Approve to release ${props.workloadName} to production.`,
     });
     if (svc) {
-      // The ECS deploy action may pass exactly the worker's task and execution roles.
-      narrowPassRole(this.pipeline.node.findChild('Deploy'), [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn]);
+      // The ECS deploy action may pass exactly the worker's task and execution roles (its role
+      // is the pipeline's only one that aws-cdk-lib lets pass any role).
+      narrowPassRole(this.pipeline, [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn]);
     }
     this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform, props.workloadName, o.notificationTopic);
   }

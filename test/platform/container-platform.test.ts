@@ -2,10 +2,11 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ContainerPlatformProps } from '../../lib';
+import { ContainerPlatformProps, Microservice, QueueWorker, Routing } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { newPlatform, newStack, templateOf } from '../util';
 
@@ -480,5 +481,29 @@ describe('ContainerPlatform options', () => {
     // THEN
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+});
+
+describe('the platform lists its services and workers, however they were built', () => {
+  test('addService and a Microservice built directly are each listed once, in order; so are workers', () => {
+    // GIVEN
+    const { stack, platform } = newPlatform();
+    // WHEN
+    const orders = platform.addService('Orders', { routing: Routing.path('/orders/*') });
+    const direct = new Microservice(stack, 'Direct', { platform, routing: Routing.path('/direct/*') });
+    const resizer = platform.addWorker('Resizer', { container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37') } });
+    const direct2 = new QueueWorker(stack, 'DirectWorker', { platform, container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37') } });
+    // THEN
+    expect(platform.services).toEqual([orders, direct]);
+    expect(platform.workers).toEqual([resizer, direct2]);
+  });
+
+  test('a service whose props are invalid is not listed', () => {
+    // GIVEN
+    const { stack, platform } = newPlatform();
+    // WHEN
+    expect(() => new Microservice(stack, 'Bad', { platform, routing: Routing.path('bad') })).toThrow(/routing/);
+    // THEN
+    expect(platform.services).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { Deployment, ScheduledJob, Source } from '../../lib';
+import { ScheduledJob, Source } from '../../lib';
 import { errorOf, newPlatform, templateOf } from '../util';
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
@@ -157,12 +157,3 @@ test('retries and maximum age out of range fail together', () => {
   expect(message).toContain('maxEventAge: received "30 seconds"; allowed: whole seconds from 60 (1 minute) to 86400 (24 hours). Fix: use Duration.minutes(n)');
 });
 
-test('a blue/green policy fails: a job serves no traffic', () => {
-  // GIVEN a platform
-  const { stack, platform } = newPlatform();
-  // WHEN a job asks for blue/green
-  const message = errorOf(() => new ScheduledJob(stack, 'Report', { platform, schedule: nightly, container: { image }, deployment: Deployment.blueGreen() }));
-  // THEN the error says there is no traffic to shift
-  expect(message).toContain('[Test/Report]');
-  expect(message).toContain('deployment: received "BLUE_GREEN"; allowed: nothing: a scheduled job serves no traffic, so there is nothing to shift blue/green. Fix: remove `deployment`.');
-});

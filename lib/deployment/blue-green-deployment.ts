@@ -95,6 +95,8 @@ export function platformApplication(platform: ContainerPlatform): codedeploy.Ecs
  * shift, automatic rollback on failure, stop and the service's alarms), the smoke test and
  * your hooks. The service's `Custom::BlueGreenService` deploys the task definitions that
  * `cdk deploy` registers through this group, with the same hooks.
+ *
+ * Made by the platform for each `Deployment.blueGreen()` service (`service.blueGreen`).
  */
 export class BlueGreenDeployment extends Construct {
   public readonly application: codedeploy.IEcsApplication;

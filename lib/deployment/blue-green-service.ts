@@ -72,6 +72,9 @@ export interface BlueGreenServiceProps {
  * new task definition, network or capacity to production through one CodeDeploy deployment
  * that `cdk deploy` waits for. Tags applied with `Tags.of(...)` reach the service (and, through
  * `propagateTags`, its tasks).
+ *
+ * Made by the platform for each `Deployment.blueGreen()` service (`service.blueGreenService`);
+ * you do not build one yourself.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
  */
 export class BlueGreenService extends Construct implements ITaggableV2 {

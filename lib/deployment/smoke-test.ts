@@ -51,6 +51,8 @@ export interface SmokeTestProps {
  * path, host and expected answer are in an SSM parameter named after the service, so that
  * the platform needs one function and one security-group rule per load balancer, whatever
  * the number of services.
+ *
+ * Made by the platform, once, with its first blue/green service (`service.smokeTest`, `SmokeTest.of(platform)`).
  */
 export class SmokeTest extends Construct {
   /** The platform's smoke test, created with its first blue/green service. */

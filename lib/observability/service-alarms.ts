@@ -43,6 +43,8 @@ export interface ServiceAlarmsProps {
  * The alarms of a service: target 5xx, unhealthy hosts and p99 latency on every target
  * group (blue and green swap roles on every deployment, so both are watched), CPU and
  * memory high on the service.
+ *
+ * Made by the platform for each service (`service.alarms`).
  */
 export class ServiceAlarms extends Construct {
   /** 5xx responses of the targets, one alarm per target group. */

@@ -41,6 +41,8 @@ export function serviceDashboard(scope: Microservice, id: string, target: Dashbo
 /**
  * A CloudWatch dashboard with the four golden signals of one service (latency, traffic,
  * errors, saturation), each target group on the same graph, and its alarms.
+ *
+ * Made by the platform for each service (`service.dashboard`).
  */
 export class ServiceDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;

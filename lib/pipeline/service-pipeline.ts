@@ -77,6 +77,8 @@ export interface ServicePipelineProps {
  * The delivery pipeline of one service: source, image build (tests, docker build with layer
  * cache, push tagged with the commit, deployment files), optional approval, and deployment
  * with the service's policy (CodeDeploy blue/green, or the ECS deploy action).
+ *
+ * Made by the platform for each service with a `source` (`service.pipeline`).
  */
 export class ServicePipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;

@@ -50,6 +50,8 @@ export interface WorkloadPipelineProps {
  * optional approval, then either the ECS deploy action (a worker's rolling deployment) or a
  * release step that registers a task definition revision with the new image, which the
  * schedule or rule runs next (and which `cdk deploy` reads back, so it keeps that image).
+ *
+ * Made by the platform for each worker, job or event task with a `source` (`.pipeline`).
  */
 export class WorkloadPipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;

@@ -3,6 +3,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +11,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HookBinding } from '../deployment/blue-green-deployment';
+import type { PipelineDeploy } from '../deployment/strategies/strategy';
+import type { ContainerPlatform } from '../platform/container-platform';
 import { renderAppSpec } from '../private/appspec';
 import { acknowledge, narrowPassRole } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -73,6 +76,50 @@ export interface ServicePipelineProps {
   readonly options?: PipelineOptions;
 }
 
+/** What a service's pipeline needs of it: handed over by the service. */
+export interface PipelineTarget {
+  readonly platform: ContainerPlatform;
+  /** The service's construct ID, which names the artifact bucket. */
+  readonly id: string;
+  readonly serviceName: string;
+  readonly repository: ecr.IRepository;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly containerName: string;
+  readonly containerPort: number;
+  readonly capacityStrategies: ecs.CapacityProviderStrategy[];
+  /** The fewest tasks auto scaling keeps: the build scales a service from zero to it. */
+  readonly minTasks: number;
+  /** How the pipeline deploys what it built, as the service's deployment strategy bound it. */
+  readonly deploy: PipelineDeploy;
+}
+
+/** The props the microservice passes: its contract instead of the whole microservice. */
+interface BoundServicePipelineProps extends ServicePipelineProps {
+  readonly target?: PipelineTarget;
+}
+
+/** The contract of a microservice built from its members (for a ServicePipeline made by hand). */
+function targetOf(svc: Microservice): PipelineTarget {
+  return {
+    platform: svc.platform,
+    id: svc.node.id,
+    serviceName: svc.serviceName,
+    repository: svc.repository,
+    taskDefinition: svc.taskDefinition,
+    containerName: svc.container.containerName,
+    containerPort: svc.containerPort,
+    capacityStrategies: svc.capacityStrategies,
+    minTasks: svc.minTasks,
+    deploy: svc._pipelineDeploy,
+  };
+}
+
+/** The pipeline of a microservice, which reads the service through its contract only. */
+export function servicePipeline(scope: Microservice, id: string, source: Source, options: PipelineOptions, target: PipelineTarget): ServicePipeline {
+  const props: BoundServicePipelineProps = { microservice: scope, source, options, target };
+  return new ServicePipeline(scope, id, props);
+}
+
 /**
  * The delivery pipeline of one service: source, image build (tests, docker build with layer
  * cache, push tagged with the commit, deployment files), optional approval, and deployment
@@ -92,13 +139,13 @@ export class ServicePipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: ServicePipelineProps) {
     super(scope, id);
-    const svc = props.microservice;
+    const svc = (props as BoundServicePipelineProps).target ?? targetOf(props.microservice);
     const o = props.options ?? {};
     // How the service deploys is its deployment strategy's answer, not a kind switched on here.
-    const deployBy = svc._pipelineDeploy;
+    const deployBy = svc.deploy;
     const writesDeployFiles = deployBy.writesDeployFiles;
 
-    this.artifactBucket = artifactBucket(this, svc.platform, svc.node.id);
+    this.artifactBucket = artifactBucket(this, svc.platform, svc.id);
 
     const sourceOutput = new codepipeline.Artifact('Source');
     const buildOutput = new codepipeline.Artifact('Build');
@@ -153,7 +200,7 @@ export class ServicePipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }
 
-  private newProject(svc: Microservice, hooks: HookBinding[], id: string, description: string, spec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
+  private newProject(svc: PipelineTarget, hooks: HookBinding[], id: string, description: string, spec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
     const arm = svc.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
     const project = new codebuild.PipelineProject(this, id, {
       description: fit(description, 255),
@@ -169,14 +216,14 @@ export class ServicePipeline extends Construct {
       environmentVariables: {
         REPOSITORY_URI: { value: svc.repository.repositoryUri },
         TASK_FAMILY: { value: svc.taskDefinition.family },
-        CONTAINER_NAME: { value: svc.container.containerName },
+        CONTAINER_NAME: { value: svc.containerName },
         CLUSTER: { value: svc.platform.cluster.clusterName },
         SERVICE: { value: svc.serviceName },
         MIN_TASKS: { value: String(svc.minTasks) },
         APPSPEC_YAML: {
           value: renderAppSpec({
             taskDefinition: '<TASK_DEFINITION>',
-            containerName: svc.container.containerName,
+            containerName: svc.containerName,
             containerPort: svc.containerPort,
             capacity: svc.capacityStrategies.map((s) => ({ capacityProvider: s.capacityProvider, base: s.base ?? 0, weight: s.weight ?? 0 })),
             hooks: hooks.map((h) => ({ event: h.lifecycleEvent, functionArn: h.functionArn })),
@@ -190,7 +237,7 @@ export class ServicePipeline extends Construct {
   }
 
   /** The image build pushes and reads its repository; unless an approval comes first, it reads the live revision and scales the service from zero. */
-  private grantBuild(svc: Microservice, project: codebuild.PipelineProject, target: BuildTarget): void {
+  private grantBuild(svc: PipelineTarget, project: codebuild.PipelineProject, target: BuildTarget): void {
     svc.repository.grantPullPush(project);
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecr:DescribeImages'],
@@ -200,7 +247,7 @@ export class ServicePipeline extends Construct {
   }
 
   /** Reading the live revision, and scaling the service from zero. */
-  private grantRender(svc: Microservice, project: codebuild.PipelineProject): void {
+  private grantRender(svc: PipelineTarget, project: codebuild.PipelineProject): void {
     project.addToRolePolicy(new iam.PolicyStatement({
       // DescribeTaskDefinition supports no resource-level permissions.
       actions: ['ecs:DescribeTaskDefinition'],

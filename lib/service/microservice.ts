@@ -20,7 +20,7 @@ import { strategyFor } from '../deployment/strategies';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard, serviceDashboard } from '../observability/service-dashboard';
-import { ServicePipeline, PipelineOptions } from '../pipeline/service-pipeline';
+import { ServicePipeline, PipelineOptions, servicePipeline } from '../pipeline/service-pipeline';
 import { Source } from '../pipeline/source';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { validateRouting } from '../platform/route-registry';
@@ -173,7 +173,10 @@ export class Microservice extends Construct {
   public readonly healthCheckPath: string;
   /** Where the tasks run: on-demand Fargate and/or Fargate Spot. */
   public readonly capacityStrategies: ecs.CapacityProviderStrategy[];
-  /** @internal how the service's pipeline deploys, as the deployment strategy bound it. */
+  /**
+   * @internal how the service's pipeline deploys, as the deployment strategy bound it: read only
+   * by a ServicePipeline made by hand (the service hands its own pipeline the decision directly).
+   */
   public readonly _pipelineDeploy: PipelineDeploy;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
@@ -329,7 +332,18 @@ export class Microservice extends Construct {
     this.smokeTest = bound.smokeTest;
     this._pipelineDeploy = bound.pipelineDeploy;
     if (props.source) {
-      this.pipeline = new ServicePipeline(this, 'Pipeline', { microservice: this, source: props.source, options: props.pipeline ?? {} });
+      this.pipeline = servicePipeline(this, 'Pipeline', props.source, props.pipeline ?? {}, {
+        platform,
+        id,
+        serviceName: this.serviceName,
+        repository: this.repository,
+        taskDefinition: this.taskDefinition,
+        containerName: this.container.containerName,
+        containerPort: this.containerPort,
+        capacityStrategies: this.capacityStrategies,
+        minTasks,
+        deploy: bound.pipelineDeploy,
+      });
     }
   }
 

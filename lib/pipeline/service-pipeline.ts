@@ -191,11 +191,9 @@ export class ServicePipeline extends Construct {
       approvalText: `Approve to deploy ${svc.serviceName} to production.`,
     });
 
-    // The deploy action may pass exactly the task's roles.
-    const deployStage = this.pipeline.node.tryFindChild('Deploy');
-    if (deployStage) {
-      narrowPassRole(deployStage, [svc.taskDefinition.taskRole.roleArn, svc.taskDefinition.obtainExecutionRole().roleArn]);
-    }
+    // The deploy action may pass exactly the task's roles (its role is the pipeline's only one
+    // that aws-cdk-lib lets pass any role).
+    narrowPassRole(this.pipeline, [svc.taskDefinition.taskRole.roleArn, svc.taskDefinition.obtainExecutionRole().roleArn]);
 
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }

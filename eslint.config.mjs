@@ -5,7 +5,7 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'assets/', 'dist/', 'build/', 'lib/**/*.js', 'lib/**/*.d.ts', '**/*.d.ts', '.jsii', 'tsconfig.jsii.json', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'assets/', 'dist/', 'build/', 'bench/.work/', 'bench-results/', 'lib/**/*.js', 'lib/**/*.d.ts', '**/*.d.ts', '.jsii', 'tsconfig.jsii.json', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

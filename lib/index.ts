@@ -9,7 +9,7 @@ export { SharedLoadBalancer, SharedLoadBalancerProps } from './platform/shared-l
 
 // Services: what `platform.addService` takes and creates
 export { Microservice, MicroserviceProps, ServiceOptions } from './service/microservice';
-export { AlarmOptions, HealthOptions, ScalingOptions, ScheduledScalingOptions, StepScalingOptions } from './service/options';
+export { HealthOptions, ScalingOptions, ScheduledScalingOptions, StepScalingOptions } from './service/options';
 export { ContainerOptions, RepositoryOptions } from './core/options';
 export { Capacity, SpotCapacityOptions } from './core/capacity';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
@@ -34,7 +34,7 @@ export { EventTrigger, S3TriggerOptions } from './workloads/event-trigger';
 export { EventTask, EventTaskOptions, EventTaskProps } from './workloads/event-task';
 
 // Observability
-export { ServiceAlarms, ServiceAlarmsProps } from './observability/service-alarms';
+export { AlarmOptions, ServiceAlarms, ServiceAlarmsProps } from './observability/service-alarms';
 export { ServiceDashboard, ServiceDashboardProps } from './observability/service-dashboard';
 export { PlatformAlerts, PlatformAlertsProps } from './observability/platform-alerts';
 export { PlatformDashboard, PlatformDashboardProps } from './observability/platform-dashboard';

@@ -4,9 +4,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { isPrivateEcrImage } from '../platform/platform-resources';
+import { TMP_INIT_CONTAINER } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { TMP_INIT_CONTAINER } from './constants';
 import { ContainerOptions } from './options';
 
 /**

@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
 import type { ContainerPlatform } from '../platform/container-platform';
+import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from './constants';
 import { ContainerOptions, RepositoryOptions } from './options';
 import { buildTaskDefinition } from './task';
 

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -5,13 +6,42 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { fitName } from '../private/naming';
-import { AlarmOptions } from '../service/options';
 
 /**
  * The longest alarm name CloudWatch accepts; any UTF-8 but ASCII control characters.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
  */
 const MAX_ALARM_NAME_LENGTH = 255;
+
+/** Thresholds of the service's alarms. */
+export interface AlarmOptions {
+  /**
+   * Target 5xx responses per minute that raise the alarm (at least 1).
+   * @default 10
+   */
+  readonly http5xxPerMinute?: number;
+  /**
+   * p99 target response time that raises the alarm (more than 0).
+   * @default Duration.seconds(2)
+   */
+  readonly p99Latency?: Duration;
+  /**
+   * Average CPU utilization (percent) that raises the alarm.
+   * @default 90
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Average memory utilization (percent) that raises the alarm.
+   * @default 90
+   */
+  readonly memoryPercent?: number;
+  /**
+   * Consecutive one-minute periods over the threshold before an alarm fires (1 to 1440: CloudWatch evaluates at most a day).
+   * @default 3
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+   */
+  readonly evaluationPeriods?: number;
+}
 
 /** Properties of {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps {

@@ -1,4 +1,4 @@
-import { BOOTSTRAP_TAG } from '../core/constants';
+import { BOOTSTRAP_TAG } from '../private/constants';
 
 /** What the generated buildspec needs to know about its service. */
 export interface BuildSpecInput {

@@ -115,32 +115,3 @@ export interface ScalingOptions {
   readonly steps?: StepScalingOptions[];
 }
 
-/** Thresholds of the service's alarms. */
-export interface AlarmOptions {
-  /**
-   * Target 5xx responses per minute that raise the alarm (at least 1).
-   * @default 10
-   */
-  readonly http5xxPerMinute?: number;
-  /**
-   * p99 target response time that raises the alarm (more than 0).
-   * @default Duration.seconds(2)
-   */
-  readonly p99Latency?: Duration;
-  /**
-   * Average CPU utilization (percent) that raises the alarm.
-   * @default 90
-   */
-  readonly cpuPercent?: number;
-  /**
-   * Average memory utilization (percent) that raises the alarm.
-   * @default 90
-   */
-  readonly memoryPercent?: number;
-  /**
-   * Consecutive one-minute periods over the threshold before an alarm fires (1 to 1440: CloudWatch evaluates at most a day).
-   * @default 3
-   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
-   */
-  readonly evaluationPeriods?: number;
-}

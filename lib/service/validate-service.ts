@@ -3,10 +3,11 @@ import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer } from '../core/validate-container';
 import { validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
+import { AlarmOptions } from '../observability/service-alarms';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
 import type { MicroserviceProps } from './microservice';
-import { AlarmOptions, HealthOptions } from './options';
+import { HealthOptions } from './options';
 import { validateServiceScaling } from './validate-scaling';
 
 /** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */

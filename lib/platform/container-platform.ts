@@ -276,6 +276,9 @@ export class ContainerPlatform extends Construct {
     } else {
       const isolated = natGateways === 0;
       const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+      // What the VPC adds to the stack itself (aws-cdk-lib's provider that closes the default
+      // security group), found by difference rather than by aws-cdk-lib's internal construct ID.
+      const stackChildren = new Set(Stack.of(this).node.children);
       const vpc = new ec2.Vpc(this, 'Vpc', {
         ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? DEFAULTS.vpcCidr),
         maxAzs: props.maxAzs ?? DEFAULTS.maxAzs,
@@ -292,7 +295,7 @@ export class ContainerPlatform extends Construct {
       });
       if (isolated) addFargateEndpoints(vpc);
       this.isolated = isolated;
-      acknowledgeVpc(vpc);
+      acknowledgeVpc(vpc, Stack.of(this).node.children.filter((c) => !stackChildren.has(c)));
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
       if (props.serviceSubnets) {

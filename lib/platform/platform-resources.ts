@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../private/compliance';
 
 /** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */
@@ -16,13 +16,16 @@ export function acknowledgeLogBucket(bucket: s3.Bucket): void {
   acknowledge(bucket, 's3_bucket_object_lock_enabled_check', 'Object lock would keep objects past their lifecycle expiry; versioning protects against overwrites.');
 }
 
-/** The VPC's public subnets route to the internet gateway by design (load balancer, NAT). */
-export function acknowledgeVpc(vpc: ec2.Vpc): void {
+/**
+ * The VPC's public subnets route to the internet gateway by design (load balancer, NAT); the
+ * constructs the VPC added to the stack itself (aws-cdk-lib's provider that removes the
+ * default security group's rules) run outside it by design.
+ */
+export function acknowledgeVpc(vpc: ec2.Vpc, addedToStack: IConstruct[]): void {
   for (const subnet of vpc.publicSubnets) {
     acknowledge(subnet, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'A public subnet: it holds the internet-facing load balancer and the NAT gateway.');
   }
-  const provider = Stack.of(vpc).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-  if (provider) {
+  for (const provider of addedToStack) {
     acknowledge(provider, 'lambda_inside_vpc_check', 'aws-cdk-lib\'s provider that removes the rules of the default security group; it only calls the EC2 API.');
   }
 }

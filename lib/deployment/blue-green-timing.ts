@@ -24,11 +24,13 @@ export interface BlueGreenTiming {
  * one interval; a linear shift moves `percent` every interval until all has moved, counted
  * here as one interval per step, the upper bound), the
  * termination wait, the health-check grace period, the draining of blue, plus an allowance for
- * starting green and running the hooks.
+ * starting green and running the hooks. Undefined when any of them is a token: then it is
+ * known at deploy time only.
  * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html#deployment-configuration-ecs
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-blueinstanceterminationoption.html
  */
-export function blueGreenTiming(traffic: TrafficShift, terminationWait: Duration, gracePeriod: Duration, draining: Duration): BlueGreenTiming {
+export function blueGreenTiming(traffic: TrafficShift, terminationWait: Duration, gracePeriod: Duration, draining: Duration): BlueGreenTiming | undefined {
+  if ([traffic.interval, terminationWait, gracePeriod, draining].some((d) => d.isUnresolved()) || Token.isUnresolved(traffic.percent)) return undefined;
   const interval = traffic.interval.toSeconds({ integral: false }) / 60;
   const shiftMinutes = traffic.kind === TrafficShiftKind.ALL_AT_ONCE ? 0
     : traffic.kind === TrafficShiftKind.CANARY ? interval
@@ -53,12 +55,11 @@ export function blueGreenTiming(traffic: TrafficShift, terminationWait: Duration
 export function validateCodeDeployTiming(p: Problems, props: MicroserviceProps): void {
   const o = props.deployment?.blueGreenOptions ?? {};
   const traffic = o.traffic ?? TrafficShift.allAtOnce();
-  const durations = [traffic.interval, props.health?.gracePeriod, props.health?.deregistrationDelay, o.terminationWait];
-  if (durations.some((d) => d?.isUnresolved()) || Token.isUnresolved(traffic.percent)) return;
-  const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
-  if (traffic.kind !== TrafficShiftKind.ALL_AT_ONCE && !(traffic.percent >= 1 && traffic.percent <= 99 && Number.isInteger(minutes) && minutes >= 1)) return;
   const timing = blueGreenTiming(traffic, o.terminationWait ?? DEFAULTS.terminationWait,
     props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod, props.health?.deregistrationDelay ?? DEFAULTS.deregistrationDelay);
+  if (!timing) return;
+  const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
+  if (traffic.kind !== TrafficShiftKind.ALL_AT_ONCE && !(traffic.percent >= 1 && traffic.percent <= 99 && Number.isInteger(minutes) && minutes >= 1)) return;
   p.require(timing.shiftFits, 'deployment.traffic', `${traffic.kind} ${traffic.percent} % every ${minutes} minutes`,
     `a traffic shift that, with the health-check grace period and ${BLUE_GREEN_LIMITS.allowanceMinutes} minutes to start green and run the hooks, `
     + `ends within the ${BLUE_GREEN_LIMITS.waitMinutes} minutes a cdk deploy can wait for its deployment (about ${timing.untilShiftedMinutes} minutes here)`,

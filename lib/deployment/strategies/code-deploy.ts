@@ -1,4 +1,4 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BLUE_GREEN_LIMITS } from '../../private/blue-green-limits';
@@ -88,13 +88,11 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
   const options = deployment.blueGreenOptions ?? {};
   const gracePeriod = svc.gracePeriod;
   const traffic = options.traffic ?? TrafficShift.allAtOnce();
-  const durations = [traffic.interval, options.terminationWait, gracePeriod, svc.deregistrationDelay];
-  // Durations given as tokens are known at deploy time only: then a cdk deploy confirms once
-  // production traffic has moved (never held by a termination wait it cannot see), and does not
-  // give up early while another deployment runs (ExpectedMinutes 0: unknown).
-  const known = !durations.some((d) => d?.isUnresolved()) && !Token.isUnresolved(traffic.percent);
-  const timing = known ? blueGreenTiming(traffic, options.terminationWait ?? DEFAULTS.terminationWait,
-    gracePeriod, svc.deregistrationDelay ?? DEFAULTS.deregistrationDelay) : undefined;
+  // Durations given as tokens are known at deploy time only (no timing): then a cdk deploy
+  // confirms once production traffic has moved (never held by a termination wait it cannot
+  // see), and does not give up early while another deployment runs (ExpectedMinutes 0: unknown).
+  const timing = blueGreenTiming(traffic, options.terminationWait ?? DEFAULTS.terminationWait,
+    gracePeriod, svc.deregistrationDelay ?? DEFAULTS.deregistrationDelay);
   if (timing && !timing.endFits) {
     Annotations.of(svc.scope).addWarningV2('cdk-container-platform:blueGreenWait',
       `A CodeDeploy deployment of ${svc.scope.node.id} takes about ${timing.untilEndMinutes} minutes with its termination wait; `

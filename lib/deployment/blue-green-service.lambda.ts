@@ -17,16 +17,16 @@ import {
   CodeDeployClient, CreateDeploymentCommand, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, ListDeploymentsCommandInput, StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
-  CreateServiceCommand, CreateServiceCommandInput, Service, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, UpdateServiceCommandInput,
+  CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
 import {
   appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
-  loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, tagChanges, templateTaskDefinition,
+  loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, templateTaskDefinition,
 } from '../private/blue-green-spec';
 import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service.handler';
 import {
-  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, withProductionImage,
+  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, updateTags, withProductionImage,
 } from './service-handler-shared';
 
 const codedeploy = new CodeDeployClient({});
@@ -69,11 +69,7 @@ async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> 
   if (update) {
     await ecs.send(new UpdateServiceCommand({ cluster: p.ClusterName, service: p.ServiceName, ...update } as UpdateServiceCommandInput));
   }
-  // Tags change through TagResource and UntagResource, not UpdateService.
-  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
-  const tags = tagChanges(old, p);
-  if (tags.remove.length > 0) await ecs.send(new UntagResourceCommand({ resourceArn: service.serviceArn, tagKeys: tags.remove }));
-  if (tags.add.length > 0) await ecs.send(new TagResourceCommand({ resourceArn: service.serviceArn, tags: tags.add }));
+  await updateTags(service.serviceArn, old, p);
   return { PhysicalResourceId: event.PhysicalResourceId ?? service.serviceArn!, Data: data(p, service.serviceArn!), StartedAt: Date.now() };
 }
 

@@ -16,10 +16,10 @@
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
  * @see https://github.com/aws/containers-roadmap/issues/493
  */
-import { CreateServiceCommand, CreateServiceCommandInput, DescribeServicesCommand, Service, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
-import { createOnlyChange, createServiceInput, ecsTagChanges, EcsServiceProperties, updateServiceInput } from '../private/ecs-service-spec';
+import { CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import { createOnlyChange, createServiceInput, EcsServiceProperties, updateServiceInput } from '../private/ecs-service-spec';
 import {
-  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, withProductionImage,
+  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, updateTags, withProductionImage,
 } from './service-handler-shared';
 
 export async function onEcsServiceEvent(event: ProviderEvent): Promise<OnEventResponse> {
@@ -44,11 +44,7 @@ export async function onEcsServiceEvent(event: ProviderEvent): Promise<OnEventRe
     // Only a change of what the tasks run starts a deployment: wait for it, not for an older one.
     if (after !== before) deploymentId = after;
   }
-  // Tags change through TagResource and UntagResource, not UpdateService.
-  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
-  const tags = ecsTagChanges(old, p);
-  if (tags.remove.length > 0) await ecs.send(new UntagResourceCommand({ resourceArn: service.serviceArn, tagKeys: tags.remove }));
-  if (tags.add.length > 0) await ecs.send(new TagResourceCommand({ resourceArn: service.serviceArn, tags: tags.add }));
+  await updateTags(service.serviceArn, old, p);
   return { PhysicalResourceId: event.PhysicalResourceId ?? service.serviceArn!, Data: data(p, service.serviceArn!), DeploymentId: deploymentId };
 }
 
@@ -56,9 +52,7 @@ export async function isEcsServiceComplete(event: ProviderEvent): Promise<IsComp
   const p: EcsServiceProperties = event.ResourceProperties;
   if (event.RequestType === 'Delete') return { IsComplete: await isDeleted(p.Cluster, event.PhysicalResourceId ?? '') };
   if (!event.DeploymentId) return { IsComplete: true };
-  const out = await ecs.send(new DescribeServicesCommand({ cluster: p.Cluster, services: [p.ServiceName] }));
-  const service = out.services?.find((s) => s.status === 'ACTIVE');
-  if (!service) throw new Error(`The ECS service ${p.ServiceName} disappeared while it was being deployed.`);
+  const service = await activeService(p.Cluster, p.ServiceName);
   const mine = service.deployments?.find((d) => d.id === event.DeploymentId);
   if (mine?.rolloutState === 'COMPLETED') return { IsComplete: true };
   if (mine && mine.rolloutState !== 'FAILED') return { IsComplete: false };

@@ -4,8 +4,11 @@
  * service and waiting for it to go, and registering the template's settings with the image
  * production runs. Bundled with the handler (assets/blue-green-service).
  */
-import { DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
-import { imageOf, sameSettings, withImage } from '../private/blue-green-spec';
+import {
+  DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput, Service,
+  TagResourceCommand, UntagResourceCommand,
+} from '@aws-sdk/client-ecs';
+import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from '../private/blue-green-spec';
 
 /** The event the provider framework passes to onEvent, and (with onEvent's answer merged in) to isComplete. */
 export interface ProviderEvent {
@@ -106,4 +109,14 @@ export async function withProductionImage(template: string, running: string | un
   const arn = out.taskDefinition?.taskDefinitionArn;
   if (!arn) throw new Error(`RegisterTaskDefinition returned no task definition for the family of ${template}`);
   return arn;
+}
+
+/**
+ * Tags change through TagResource and UntagResource, not UpdateService.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
+ */
+export async function updateTags(serviceArn: string | undefined, old: { readonly Tags?: TagProperty[] }, next: { readonly Tags?: TagProperty[] }): Promise<void> {
+  const tags = tagChanges(old, next);
+  if (tags.remove.length > 0) await ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: tags.remove }));
+  if (tags.add.length > 0) await ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: tags.add }));
 }

@@ -107,7 +107,7 @@ const capacityOf = (p: ServiceProperties) => (p.CapacityProviderStrategy ?? []).
 }));
 const capacityKey = (list: LiveCapacity[]) => sorted(list.map((c) => `${c.capacityProvider}/${c.base ?? 0}/${c.weight ?? 0}`));
 const assignPublicIp = (p: ServiceProperties) => p.AssignPublicIp ?? 'DISABLED';
-const tagsOf = (p: ServiceProperties) => new Map((p.Tags ?? []).map((t) => [t.Key, t.Value]));
+const tagsOf = (p: { readonly Tags?: TagProperty[] }) => new Map((p.Tags ?? []).map((t) => [t.Key, t.Value]));
 
 /** Whether the service is another one (another name or cluster): CloudFormation replaces it. */
 export function isReplacement(old: ServiceProperties, next: ServiceProperties): boolean {
@@ -145,8 +145,8 @@ export function serviceUpdate(old: ServiceProperties, next: ServiceProperties): 
   return Object.keys(update).length > 0 ? update as ServiceUpdate : undefined;
 }
 
-/** The tags to add (new or changed values) and the keys to remove. */
-export function tagChanges(old: ServiceProperties, next: ServiceProperties): TagChanges {
+/** The tags to add (new or changed values) and the keys to remove, between the properties of any of the platform's service resources. */
+export function tagChanges(old: { readonly Tags?: TagProperty[] }, next: { readonly Tags?: TagProperty[] }): TagChanges {
   const before = tagsOf(old);
   const after = tagsOf(next);
   return {

@@ -100,14 +100,3 @@ export function updateServiceInput(old: EcsServiceProperties, next: EcsServicePr
   if (Object.keys(input).length === 0) return undefined;
   return { cluster: next.Cluster, service: next.ServiceName, ...input };
 }
-
-/** The tags to add (new or changed values) and the keys to remove. */
-export function ecsTagChanges(old: EcsServiceProperties, next: EcsServiceProperties): { add: Array<{ key: string; value: string }>; remove: string[] } {
-  const tagsOf = (p: EcsServiceProperties) => new Map(((p.Tags ?? []) as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]));
-  const before = tagsOf(old);
-  const after = tagsOf(next);
-  return {
-    add: [...after].filter(([k, v]) => before.get(k) !== v).map(([key, value]) => ({ key, value })),
-    remove: [...before.keys()].filter((k) => !after.has(k)),
-  };
-}

@@ -82,7 +82,7 @@ export interface HookBinding {
 }
 
 /** The platform's one CodeDeploy application. */
-const DEPLOYMENT_APPLICATION = new PlatformSingleton('CodeDeploy application', (platform) => new codedeploy.EcsApplication(platform, 'DeploymentApplication'));
+const DEPLOYMENT_APPLICATION = new PlatformSingleton((platform) => new codedeploy.EcsApplication(platform, 'DeploymentApplication'));
 
 /** The CodeDeploy application of a platform, created with its first blue/green service. */
 export function platformApplication(platform: ContainerPlatform): codedeploy.EcsApplication {

@@ -21,7 +21,7 @@ export function serviceStateFunction(platform: ContainerPlatform): lambda.Functi
 }
 
 /** The platform's one deployed-state function. */
-const SERVICE_STATE_FUNCTION = new PlatformSingleton('deployed-state function', (platform) => newServiceStateFunction(platform, platform.cluster));
+const SERVICE_STATE_FUNCTION = new PlatformSingleton((platform) => newServiceStateFunction(platform, platform.cluster));
 
 function newServiceStateFunction(platform: ContainerPlatform, cluster: ecs.ICluster): lambda.Function {
   const logGroup = platform._newLogGroup(platform, 'ServiceStateFunctionLogs');

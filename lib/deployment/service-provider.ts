@@ -132,7 +132,7 @@ export class ServiceProvider extends Construct {
 }
 
 /** The platform's one provider of service resources. */
-const PROVIDER = new PlatformSingleton('service provider', (platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
+const PROVIDER = new PlatformSingleton((platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
 
 /** The provider of the platform's service resources (Custom::BlueGreenService, Custom::EcsService), created with the first. */
 export function serviceProvider(platform: ContainerPlatform): ServiceProvider {

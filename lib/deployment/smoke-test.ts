@@ -162,4 +162,4 @@ export class SmokeTest extends Construct {
 }
 
 /** The platform's one smoke test. */
-const SMOKE_TEST = new PlatformSingleton('smoke test', (platform) => new SmokeTest(platform, 'SmokeTest', { platform }));
+const SMOKE_TEST = new PlatformSingleton((platform) => new SmokeTest(platform, 'SmokeTest', { platform }));

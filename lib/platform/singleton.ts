@@ -8,9 +8,6 @@ import type { ContainerPlatform } from './container-platform';
  * it by a child-id string and the platform does not import the part.
  */
 export class PlatformSingleton<T extends IConstruct> {
-  /**
-   * @param description what the part is, for error messages
-   * @param create makes the part in the platform (with its construct ID: a public contract)
-   */
-  constructor(public readonly description: string, public readonly create: (platform: ContainerPlatform) => T) {}
+  /** @param create makes the part in the platform (with its construct ID: a public contract) */
+  constructor(public readonly create: (platform: ContainerPlatform) => T) {}
 }

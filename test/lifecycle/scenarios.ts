@@ -142,6 +142,26 @@ export const SCENARIOS = {
 
 export type ScenarioName = keyof typeof SCENARIOS;
 
+/** The scenarios that apply to a service behind the load balancer, whatever its deployment. */
+export const SERVICE_SCENARIOS: ScenarioName[] = [
+  'first deploy on an empty ECR repository',
+  'first pipeline run',
+  'cdk deploy changing an environment variable',
+  'cdk deploy changing only scaling',
+  'cdk deploy changing only alarms',
+  'cdk deploy changing only health checks',
+  'cdk deploy changing only capacity',
+  'cdk deploy while a pipeline deployment is in progress',
+  'cdk deploy while a pipeline run waits for approval',
+  'a deployment that fails its smoke test (or its health checks), then the next push',
+  'a deployment that fails its alarms, then the next push',
+  'a cdk deploy whose settings break the service, then the next push',
+  'a cdk deploy that fails later in the stack and rolls back',
+  'a routing change after an odd number of deployments',
+  'a retried custom-resource event',
+  'destroy, then deploy again',
+];
+
 /** Registers the scenarios of one kind, each a test. */
 export function scenarios(kind: Kind, names: ScenarioName[]): void {
   // Synthesizing a variant takes about a second.

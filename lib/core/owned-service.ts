@@ -39,32 +39,12 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
 
   // Passing roles to ECS: the roles the service's own properties name (the load balancer role
   // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the
-  // task's roles when a revision with production's image is registered. Kept beside the roles,
-  // not in the provider's stack, which would then wait for the service that waits for it.
+  // task's roles when a revision with production's image is registered.
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
-  const serviceRoles = service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role);
   const task = service.taskDefinition;
-  const taskRoles = options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [];
-  if (serviceRoles.length + taskRoles.length === 0) return;
-  const statements: iam.PolicyStatement[] = [];
-  if (serviceRoles.length > 0) {
-    statements.push(new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: serviceRoles.map((r) => r.roleArn),
-      conditions: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
-    }));
-  }
-  if (taskRoles.length > 0) {
-    statements.push(new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: taskRoles.map((r) => r.roleArn),
-      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    }));
-  }
-  const policy = new iam.Policy(service, 'ProviderPolicy', {
-    roles: [provider.onEventFunction.role!, provider.isCompleteFunction.role!],
-    statements,
-  });
-  cfn.node.addDependency(policy);
+  provider.allowPassing(service, 'ProviderPolicy', cfn, [provider.onEventFunction, provider.isCompleteFunction], [
+    { roles: service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role), to: 'ecs.amazonaws.com' },
+    { roles: options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [], to: 'ecs-tasks.amazonaws.com' },
+  ]);
 }

@@ -128,29 +128,17 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     // The function's permissions must exist before it creates the service, and the provider
     // must outlive the service on delete.
     this.resource.node.addDependency(provider);
-    if (props.pipelineOwnsImage) this.allowReleases(provider.isCompleteFunction.role!, props.taskDefinition);
+    // Registering a revision with production's image (the handler's `deployable`) passes exactly the task's roles.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+    if (props.pipelineOwnsImage) {
+      const task = props.taskDefinition;
+      provider.allowPassing(this, 'ReleasePolicy', this.resource, [provider.isCompleteFunction], [{
+        roles: [task.taskRole, task.executionRole].filter((r): r is iam.IRole => r !== undefined),
+        to: 'ecs-tasks.amazonaws.com',
+      }]);
+    }
     this.serviceName = this.resource.getAttString('ServiceName');
     this.serviceArn = this.resource.getAttString('ServiceArn');
-  }
-
-  /**
-   * Lets the provider register a revision of this service's task definition with production's
-   * image (see the handler's `deployable`), which passes exactly the task's roles to ECS. The
-   * policy lives here, beside the roles, not in the provider's stack: a parent-stack policy that
-   * named a nested stack's roles would make the provider wait for the service that waits for it.
-   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
-   */
-  private allowReleases(providerRole: iam.IRole, taskDefinition: ecs.ITaskDefinition): void {
-    const roles = [taskDefinition.taskRole, taskDefinition.executionRole].filter((r): r is iam.IRole => r !== undefined);
-    const policy = new iam.Policy(this, 'ReleasePolicy', {
-      roles: [providerRole],
-      statements: [new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: roles.map((r) => r.roleArn),
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      })],
-    });
-    this.resource.node.addDependency(policy);
   }
 
   /** Adds lifecycle hooks to the appspec of the deployments that `cdk deploy` starts, in order. */

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { PlatformSingleton } from '../platform/singleton';
 import { handlerAsset } from '../private/assets';
@@ -99,6 +99,25 @@ export class ServiceProvider extends Construct {
       acknowledgeAll(stateMachine, ['AwsSolutions-SF2', 'step_functions_state_machine_tracing_enabled_check'],
         'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
     }
+  }
+
+  /**
+   * Lets functions of this provider pass a service's roles to ECS (`to`: the service principal
+   * that may receive them), and makes the service's resource wait for that permission. The
+   * policy lives in `scope`, beside the roles, not in the provider's stack: a parent-stack policy
+   * that named a nested stack's roles would make the provider wait for the service that waits
+   * for it. Nothing is made when no grant has roles.
+   */
+  public allowPassing(scope: Construct, id: string, resource: IConstruct, functions: lambda.IFunction[],
+    grants: Array<{ readonly roles: iam.IRole[]; readonly to: string }>): void {
+    const statements = grants.filter((g) => g.roles.length > 0).map((g) => new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: g.roles.map((r) => r.roleArn),
+      conditions: { StringEquals: { 'iam:PassedToService': g.to } },
+    }));
+    if (statements.length === 0) return;
+    const policy = new iam.Policy(scope, id, { roles: functions.map((f) => f.role!), statements });
+    resource.node.addDependency(policy);
   }
 
   /**

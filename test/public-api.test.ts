@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as api from '../lib';
 import { PlatformErrors, Routing } from '../lib';
 import { newPlatform } from './util';
@@ -39,5 +41,28 @@ describe('PlatformErrors.isValidationError', () => {
     expect(PlatformErrors.isValidationError(new Error('other'))).toBe(false);
     expect(PlatformErrors.isValidationError({ message: 'not an error' })).toBe(false);
     expect(PlatformErrors.isValidationError(undefined)).toBe(false);
+  });
+});
+
+describe('the constructs the platform makes for a service', () => {
+  // The published API (jsii's assembly, which `npm run build` writes before the tests run):
+  // what every language sees of each class.
+  const assemblyFile = path.join(__dirname, '..', '.jsii');
+  const types = (): Record<string, { initializer?: unknown }> => {
+    if (!fs.existsSync(assemblyFile)) throw new Error(`${assemblyFile} is missing: run \`npm run build\` first (npm test does)`);
+    return JSON.parse(fs.readFileSync(assemblyFile, 'utf8')).types;
+  };
+
+  test('cannot be made by hand: the service hands each its contract, and users read them from the service', () => {
+    // GIVEN the published classes
+    const published = types();
+    // THEN the parts of a service have no public constructor (`service.pipeline`, `.dashboard`, `.blueGreen`)
+    for (const part of ['ServicePipeline', 'ServiceDashboard', 'BlueGreenDeployment']) {
+      expect({ part, constructible: 'initializer' in published[`cdk-container-platform.${part}`] }).toEqual({ part, constructible: false });
+    }
+    // while what users build has one (so the check reads constructors where they exist)
+    for (const built of ['ContainerPlatform', 'Microservice', 'QueueWorker', 'PlatformDashboard']) {
+      expect({ built, constructible: 'initializer' in published[`cdk-container-platform.${built}`] }).toEqual({ built, constructible: true });
+    }
   });
 });

@@ -2,8 +2,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { isPrivateEcrImage } from '../platform/platform-resources';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { isPrivateEcrImage } from '../foundation/platform-resources';
 import { TMP_INIT_CONTAINER } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -48,7 +48,7 @@ function isRoot(user: string | undefined): boolean {
  * @param bootstrapImage the image tagged `bootstrap` of a pipeline-built workload, which never
  *   expires and which no pipeline replaces: it opens /tmp (a fixed `container.image` does that itself)
  */
-export function buildTaskDefinition(scope: Construct, platform: ContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number, bootstrapImage?: string): BuiltTask {
+export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number, bootstrapImage?: string): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,

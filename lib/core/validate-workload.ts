@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import type { Source } from '../pipeline/source';
-import type { ContainerPlatform } from '../platform/container-platform';
 import { Problems } from '../private/errors';
 import { RepositoryOptions, ContainerOptions } from './options';
 
@@ -9,7 +9,7 @@ const MAX_WORKLOAD_ID_LENGTH = 32;
 
 /** What every Fargate workload (service, worker, job, event task) is given: its platform, container, repository and source. */
 export interface CoreProps {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   readonly container?: ContainerOptions;
   readonly repository?: RepositoryOptions;
   readonly source?: Source;

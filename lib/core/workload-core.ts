@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
 import { ContainerOptions, RepositoryOptions } from './options';
@@ -22,7 +22,7 @@ export interface CoreService {
 
 /** What the Fargate core of a service, worker, job or event task is made from. */
 export interface WorkloadCoreOptions {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   readonly container: ContainerOptions;
   readonly repository?: RepositoryOptions;
   /**

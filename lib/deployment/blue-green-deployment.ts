@@ -5,21 +5,13 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { PlatformSingleton } from '../platform/singleton';
 import { DEFAULTS } from '../private/defaults';
-import type { Microservice } from '../service/microservice';
 import type { BlueGreenService } from './blue-green-service';
 import { codeDeployServiceRole, CodeDeployRoleTarget } from './code-deploy-role';
-import { BlueGreenOptions, DeploymentHook, HookEvent } from './deployment';
+import { platformApplication } from './codedeploy-application';
+import { BlueGreenOptions, DeploymentHook, HookBinding, HookEvent } from './deployment';
 import { SmokeTest, SmokeTestTarget } from './smoke-test';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
-
-/** Properties of {@link BlueGreenDeployment}. */
-export interface BlueGreenDeploymentProps {
-  readonly microservice: Microservice;
-  readonly options: BlueGreenOptions;
-}
 
 /** What the CodeDeploy side of a service needs of it: handed over by the service's deployment strategy. */
 export interface BlueGreenTarget extends CodeDeployRoleTarget, SmokeTestTarget {
@@ -33,61 +25,12 @@ export interface BlueGreenTarget extends CodeDeployRoleTarget, SmokeTestTarget {
   readonly blueGreenService?: BlueGreenService;
 }
 
-/** The props the platform's own strategy passes: the service's contract instead of the whole microservice. */
-interface BoundBlueGreenDeploymentProps extends BlueGreenDeploymentProps {
-  readonly target?: BlueGreenTarget;
-}
-
-/** The contract of a microservice built from its public members (for a BlueGreenDeployment made by hand). */
-function targetOf(svc: Microservice): BlueGreenTarget {
-  return {
-    scope: svc,
-    platform: svc.platform,
-    serviceName: svc.serviceName,
-    service: svc.service,
-    sharedLoadBalancer: svc.sharedLoadBalancer,
-    targetGroup: svc.targetGroup,
-    greenTargetGroup: svc.greenTargetGroup,
-    productionRule: svc.productionRule,
-    testRule: svc.testRule,
-    deploymentAlarms: svc.alarms.deploymentAlarms,
-    taskRole: svc.taskRole,
-    executionRole: svc.executionRole,
-    routing: svc.routing,
-    healthCheckPath: svc.healthCheckPath,
-    blueGreenService: svc.blueGreenService,
-  };
-}
-
-/**
- * The BlueGreenDeployment of a service's CodeDeploy strategy, which reads the service through
- * its contract only (`target.scope` is the microservice, named in the public props).
- */
-export function bindBlueGreenDeployment(id: string, target: BlueGreenTarget, options: BlueGreenOptions): BlueGreenDeployment {
-  const props: BoundBlueGreenDeploymentProps = { microservice: target.scope as Microservice, options, target };
-  return new BlueGreenDeployment(target.scope, id, props);
-}
-
 const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
   'CANARY/10/5': codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_5MINUTES,
   'CANARY/10/15': codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_15MINUTES,
   'LINEAR/10/1': codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTES,
   'LINEAR/10/3': codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_3MINUTES,
 };
-
-/** The hooks of a blue/green deployment, by CodeDeploy event, in the appspec's order. */
-export interface HookBinding {
-  readonly lifecycleEvent: HookEvent;
-  readonly functionArn: string;
-}
-
-/** The platform's one CodeDeploy application. */
-const DEPLOYMENT_APPLICATION = new PlatformSingleton((platform) => new codedeploy.EcsApplication(platform, 'DeploymentApplication'));
-
-/** The CodeDeploy application of a platform, created with its first blue/green service. */
-export function platformApplication(platform: ContainerPlatform): codedeploy.EcsApplication {
-  return platform._singleton(DEPLOYMENT_APPLICATION);
-}
 
 /**
  * CodeDeploy blue/green for one service: the deployment group on the platform's
@@ -114,10 +57,16 @@ export class BlueGreenDeployment extends Construct {
   /** Every hook the appspec names: the smoke test and yours. */
   public readonly hooks: HookBinding[];
 
-  constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
+  /**
+   * @internal the CodeDeploy side of a service's CodeDeploy strategy, which reads the service
+   * through its contract only (made in `target.scope`, the service)
+   */
+  public static _bind(id: string, target: BlueGreenTarget, options: BlueGreenOptions): BlueGreenDeployment {
+    return new BlueGreenDeployment(target.scope, id, target, options);
+  }
+
+  private constructor(scope: Construct, id: string, svc: BlueGreenTarget, o: BlueGreenOptions) {
     super(scope, id);
-    const svc = (props as BoundBlueGreenDeploymentProps).target ?? targetOf(props.microservice);
-    const o = props.options;
     this.application = platformApplication(svc.platform);
     this.deploymentConfig = deploymentConfig(this, o.traffic ?? TrafficShift.allAtOnce());
     this.serviceRole = codeDeployServiceRole(this, 'ServiceRole', svc);

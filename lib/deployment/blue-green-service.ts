@@ -5,15 +5,15 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
-import type { HookBinding } from './blue-green-deployment';
+import type { HookBinding } from './deployment';
 import { serviceProvider } from './service-provider';
 
 /** Properties of a {@link BlueGreenService}. */
 export interface BlueGreenServiceProps {
   /** The platform whose cluster runs the service and whose provider owns it. */
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   /** The service's name in the cluster. */
   readonly serviceName: string;
   /** The task definition of the service; a new revision reaches production through CodeDeploy. */

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import type { MicroserviceProps } from '../service/microservice';
+import type { BlueGreenOptions } from './deployment';
 import { TrafficShift, TrafficShiftKind } from './traffic-shift';
 
 /** How long a CodeDeploy deployment of a service takes, and what a `cdk deploy` can wait for. */
@@ -52,11 +52,10 @@ export function blueGreenTiming(traffic: TrafficShift, terminationWait: Duration
  * must fit in that time. (A termination wait that does not fit is a warning: see
  * `codeDeployService`.) Shifts that are invalid anyway have their own problem.
  */
-export function validateCodeDeployTiming(p: Problems, props: MicroserviceProps): void {
-  const o = props.deployment?.blueGreenOptions ?? {};
+export function validateCodeDeployTiming(p: Problems, o: BlueGreenOptions, health: { readonly gracePeriod?: Duration; readonly deregistrationDelay?: Duration }): void {
   const traffic = o.traffic ?? TrafficShift.allAtOnce();
   const timing = blueGreenTiming(traffic, o.terminationWait ?? DEFAULTS.terminationWait,
-    props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod, props.health?.deregistrationDelay ?? DEFAULTS.deregistrationDelay);
+    health.gracePeriod ?? DEFAULTS.healthCheckGracePeriod, health.deregistrationDelay ?? DEFAULTS.deregistrationDelay);
   if (!timing) return;
   const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
   if (traffic.kind !== TrafficShiftKind.ALL_AT_ONCE && !(traffic.percent >= 1 && traffic.percent <= 99 && Number.isInteger(minutes) && minutes >= 1)) return;

@@ -4,8 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { PlatformSingleton } from '../platform/singleton';
+import { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
 import { handlerAsset } from '../private/assets';
 import { templateProperties } from '../private/cfn-properties';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
@@ -16,14 +15,14 @@ import { functionRole } from '../private/function-role';
  * The one function per platform that answers the platform's custom resources
  * (Custom::DeployedState and Custom::LiveTargetGroups).
  */
-export function serviceStateFunction(platform: ContainerPlatform): lambda.Function {
+export function serviceStateFunction(platform: IContainerPlatform): lambda.Function {
   return platform._singleton(SERVICE_STATE_FUNCTION);
 }
 
 /** The platform's one deployed-state function. */
 const SERVICE_STATE_FUNCTION = new PlatformSingleton((platform) => newServiceStateFunction(platform, platform.cluster));
 
-function newServiceStateFunction(platform: ContainerPlatform, cluster: ecs.ICluster): lambda.Function {
+function newServiceStateFunction(platform: IContainerPlatform, cluster: ecs.ICluster): lambda.Function {
   const logGroup = platform._newLogGroup(platform, 'ServiceStateFunctionLogs');
   const fn = new lambda.Function(platform, 'ServiceStateFunction', {
     role: functionRole(platform, 'ServiceStateFunctionRole', logGroup, false),

@@ -155,3 +155,9 @@ export class Deployment {
     return this.kind === DeploymentKind.BLUE_GREEN || this.kind === DeploymentKind.ECS_BLUE_GREEN;
   }
 }
+
+/** The hooks of a blue/green deployment, by CodeDeploy event, in the appspec's order. */
+export interface HookBinding {
+  readonly lifecycleEvent: HookEvent;
+  readonly functionArn: string;
+}

@@ -4,18 +4,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { PlatformSingleton } from '../platform/singleton';
+import { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
 import { handlerAsset } from '../private/assets';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { acknowledgeAll } from '../private/compliance';
 import { functionRole } from '../private/function-role';
-import { platformApplication } from './blue-green-deployment';
+import { platformApplication } from './codedeploy-application';
 import { acknowledgeFunction } from './deployed-state';
 
 /** Properties of {@link ServiceProvider}. */
 export interface ServiceProviderProps {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
 }
 
 /**
@@ -34,7 +33,7 @@ export class ServiceProvider extends Construct {
   public readonly isCompleteFunction: lambda.Function;
   public readonly provider: cr.Provider;
   private codeDeployAllowed = false;
-  private readonly platform: ContainerPlatform;
+  private readonly platform: IContainerPlatform;
 
   constructor(scope: Construct, id: string, props: ServiceProviderProps) {
     super(scope, id);
@@ -154,6 +153,6 @@ export class ServiceProvider extends Construct {
 const PROVIDER = new PlatformSingleton((platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
 
 /** The provider of the platform's service resources (Custom::BlueGreenService, Custom::EcsService), created with the first. */
-export function serviceProvider(platform: ContainerPlatform): ServiceProvider {
+export function serviceProvider(platform: IContainerPlatform): ServiceProvider {
   return platform._singleton(PROVIDER);
 }

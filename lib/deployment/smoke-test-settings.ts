@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import type { Routing } from '../platform/routing';
+import type { Routing } from '../foundation/routing';
 import { Problems } from '../private/errors';
 import { SmokeTestOptions } from './deployment';
 import { MAX_SMOKE_TEST_ATTEMPTS, SMOKE_TEST_TIMING } from './smoke-test-timing';

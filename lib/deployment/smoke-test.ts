@@ -6,10 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import type { Routing } from '../platform/routing';
-import type { SharedLoadBalancer } from '../platform/shared-load-balancer';
-import { PlatformSingleton } from '../platform/singleton';
+import { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import type { Routing } from '../foundation/routing';
+import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { handlerAsset } from '../private/assets';
 import { DEFAULTS } from '../private/defaults';
 import { functionRole } from '../private/function-role';
@@ -31,7 +30,7 @@ function settingsPrefix(platform: IConstruct): string {
 export interface SmokeTestTarget {
   /** The service: the parent of its settings parameter, and where warnings go. */
   readonly scope: Construct;
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   readonly serviceName: string;
   readonly sharedLoadBalancer: SharedLoadBalancer;
   readonly routing: Routing;
@@ -40,7 +39,7 @@ export interface SmokeTestTarget {
 
 /** Properties of {@link SmokeTest}. */
 export interface SmokeTestProps {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
 }
 
 /**
@@ -56,7 +55,7 @@ export interface SmokeTestProps {
  */
 export class SmokeTest extends Construct {
   /** The platform's smoke test, created with its first blue/green service. */
-  public static of(platform: ContainerPlatform): SmokeTest {
+  public static of(platform: IContainerPlatform): SmokeTest {
     return platform._singleton(SMOKE_TEST);
   }
 

@@ -2,12 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import type { Microservice } from '../service/microservice';
-
-/** Properties of {@link ServiceDashboard}. */
-export interface ServiceDashboardProps {
-  readonly microservice: Microservice;
-}
 
 /** What a service's dashboard shows of it: handed over by the service. */
 export interface DashboardTarget {
@@ -16,26 +10,6 @@ export interface DashboardTarget {
   readonly cpuUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
   readonly memoryUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
   readonly alarms: cloudwatch.IAlarm[];
-}
-
-/** The props the microservice passes: its contract instead of the whole microservice. */
-interface BoundServiceDashboardProps extends ServiceDashboardProps {
-  readonly target?: DashboardTarget;
-}
-
-function targetOf(svc: Microservice): DashboardTarget {
-  return {
-    targetGroups: svc.targetGroups,
-    cpuUtilization: (o) => svc.metricCpuUtilization(o),
-    memoryUtilization: (o) => svc.metricMemoryUtilization(o),
-    alarms: svc.alarms.all,
-  };
-}
-
-/** The dashboard of a microservice, which reads the service through its contract only. */
-export function serviceDashboard(scope: Microservice, id: string, target: DashboardTarget): ServiceDashboard {
-  const props: BoundServiceDashboardProps = { microservice: scope, target };
-  return new ServiceDashboard(scope, id, props);
 }
 
 /**
@@ -47,9 +21,13 @@ export function serviceDashboard(scope: Microservice, id: string, target: Dashbo
 export class ServiceDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
-  constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
+  /** @internal the dashboard of a service, which reads the service through its contract only */
+  public static _bind(scope: Construct, id: string, target: DashboardTarget): ServiceDashboard {
+    return new ServiceDashboard(scope, id, target);
+  }
+
+  private constructor(scope: Construct, id: string, svc: DashboardTarget) {
     super(scope, id);
-    const svc = (props as BoundServiceDashboardProps).target ?? targetOf(props.microservice);
     const period = Duration.minutes(1);
     const tgs = svc.targetGroups;
     const label = (i: number) => (tgs.length > 1 ? [' (blue)', ' (green)'][i] : '');

@@ -5,19 +5,19 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../platform/platform-resources';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
-import type { PipelineOptions } from './service-pipeline';
+import type { PipelineOptions } from './options';
 
 /**
  * A pipeline's artifact bucket: SSE-S3, SSL-only, versioned, expiring artifacts after 30 days,
  * its server access logs in the platform's access-log bucket (whose policy admits them
  * account-wide: a statement per bucket there would not scale to many services).
  */
-export function artifactBucket(scope: Construct, platform: ContainerPlatform, owner: string): s3.Bucket {
+export function artifactBucket(scope: Construct, platform: IContainerPlatform, owner: string): s3.Bucket {
   const bucket = new s3.Bucket(scope, 'Artifacts', {
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
@@ -83,7 +83,7 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
 }
 
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
-export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: ContainerPlatform, name: string, topic?: sns.ITopic): sns.ITopic {
+export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: IContainerPlatform, name: string, topic?: sns.ITopic): sns.ITopic {
   const target = topic ?? new sns.Topic(scope, 'Notifications', {
     displayName: fit(`${name} pipeline`, 100),
     enforceSSL: true,

@@ -10,75 +10,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { HookBinding } from '../deployment/blue-green-deployment';
+import type { HookBinding } from '../deployment/deployment';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { renderAppSpec } from '../private/appspec';
 import { acknowledge, narrowPassRole } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
-import type { Microservice } from '../service/microservice';
 import { BuildTarget, renderBuildSpec, renderDeployFilesSpec } from './buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
+import type { PipelineOptions } from './options';
 import { Source } from './source';
-
-/** A manual approval before production. */
-export interface ApprovalOptions {
-  /**
-   * Email addresses (name@domain) told that an approval is waiting.
-   * @default - none (then `topic` is required)
-   */
-  readonly emails?: string[];
-  /**
-   * A topic told that an approval is waiting.
-   * @default - none (then `emails` is required)
-   */
-  readonly topic?: sns.ITopic;
-}
-
-/** The build, approval and notifications of a service's pipeline. */
-export interface PipelineOptions {
-  /**
-   * Commands run in the build container before the image is built, such as unit tests.
-   * @default - none
-   */
-  readonly testCommands?: string[];
-  /**
-   * The Dockerfile, relative to the build context.
-   * @default 'Dockerfile'
-   */
-  readonly dockerfile?: string;
-  /**
-   * The directory of the source the image is built from.
-   * @default '.'
-   */
-  readonly buildContext?: string;
-  /**
-   * A manual approval between the build and production.
-   * @default - no approval
-   */
-  readonly approval?: ApprovalOptions;
-  /**
-   * Where failed and succeeded executions are announced.
-   * @default - a new encrypted topic (`pipeline.notificationTopic`) to subscribe to
-   */
-  readonly notificationTopic?: sns.ITopic;
-}
-
-/** Properties of a {@link ServicePipeline}. */
-export interface ServicePipelineProps {
-  readonly microservice: Microservice;
-  readonly source: Source;
-  /**
-   * Build, approval and notifications.
-   * @default - the defaults of each option
-   */
-  readonly options?: PipelineOptions;
-}
 
 /** What a service's pipeline needs of it: handed over by the service. */
 export interface PipelineTarget {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   /** The service's construct ID, which names the artifact bucket. */
   readonly id: string;
   readonly serviceName: string;
@@ -91,33 +37,6 @@ export interface PipelineTarget {
   readonly minTasks: number;
   /** How the pipeline deploys what it built, as the service's deployment strategy bound it. */
   readonly deploy: PipelineDeploy;
-}
-
-/** The props the microservice passes: its contract instead of the whole microservice. */
-interface BoundServicePipelineProps extends ServicePipelineProps {
-  readonly target?: PipelineTarget;
-}
-
-/** The contract of a microservice built from its members (for a ServicePipeline made by hand). */
-function targetOf(svc: Microservice): PipelineTarget {
-  return {
-    platform: svc.platform,
-    id: svc.node.id,
-    serviceName: svc.serviceName,
-    repository: svc.repository,
-    taskDefinition: svc.taskDefinition,
-    containerName: svc.container.containerName,
-    containerPort: svc.containerPort,
-    capacityStrategies: svc.capacityStrategies,
-    minTasks: svc.minTasks,
-    deploy: svc._pipelineDeploy,
-  };
-}
-
-/** The pipeline of a microservice, which reads the service through its contract only. */
-export function servicePipeline(scope: Microservice, id: string, source: Source, options: PipelineOptions, target: PipelineTarget): ServicePipeline {
-  const props: BoundServicePipelineProps = { microservice: scope, source, options, target };
-  return new ServicePipeline(scope, id, props);
 }
 
 /**
@@ -137,10 +56,13 @@ export class ServicePipeline extends Construct {
   /** The CodeCommit repository, for a CodeCommit source. */
   public readonly sourceRepository?: codecommit.IRepository;
 
-  constructor(scope: Construct, id: string, props: ServicePipelineProps) {
+  /** @internal the pipeline of a service, which reads the service through its contract only */
+  public static _bind(scope: Construct, id: string, source: Source, options: PipelineOptions, target: PipelineTarget): ServicePipeline {
+    return new ServicePipeline(scope, id, source, options, target);
+  }
+
+  private constructor(scope: Construct, id: string, source: Source, o: PipelineOptions, svc: PipelineTarget) {
     super(scope, id);
-    const svc = (props as BoundServicePipelineProps).target ?? targetOf(props.microservice);
-    const o = props.options ?? {};
     // How the service deploys is its deployment strategy's answer, not a kind switched on here.
     const deployBy = svc.deploy;
     const writesDeployFiles = deployBy.writesDeployFiles;
@@ -149,7 +71,7 @@ export class ServicePipeline extends Construct {
 
     const sourceOutput = new codepipeline.Artifact('Source');
     const buildOutput = new codepipeline.Artifact('Build');
-    const bound = props.source._bind(this, sourceOutput, svc.serviceName);
+    const bound = source._bind(this, sourceOutput, svc.serviceName);
     this.sourceRepository = bound.codeCommitRepository;
 
     // With an approval, taskdef.json is rendered after it, from the revision production runs

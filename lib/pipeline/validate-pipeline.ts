@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Problems } from '../private/errors';
-import type { PipelineOptions } from './service-pipeline';
+import type { PipelineOptions } from './options';
 import { Source } from './source';
 
 /**

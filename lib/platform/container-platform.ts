@@ -11,170 +11,22 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import type { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import { PlatformDns } from '../foundation/platform-dns';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
-import { Microservice, ServiceOptions } from '../service/microservice';
+import { Microservice } from '../service/microservice';
+import { ServiceOptions } from '../service/options';
 import { EventTask, EventTaskOptions } from '../workloads/event-task';
 import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
 import { ScheduledJob, ScheduledJobOptions } from '../workloads/scheduled-job';
 import { checkChildId } from './child-ids';
-import { PlatformDomain } from './domain';
-import { PlatformDns } from './platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from './platform-resources';
-import { SharedLoadBalancer, SharedLoadBalancerProps } from './shared-load-balancer';
-import type { PlatformSingleton } from './singleton';
+import type { ContainerPlatformProps } from './options';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
-
-/** Properties of a {@link ContainerPlatform}. */
-export interface ContainerPlatformProps {
-  /**
-   * The VPC to run in. Services run in its private subnets with egress
-   * (`serviceSubnets` to choose others) and the load balancer in its public subnets
-   * (private subnets when `internetFacing` is false).
-   * @default - a new VPC with public and private subnets in `maxAzs` availability zones and VPC flow logs
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Availability zones of the VPC the platform creates (not with `vpc`).
-   * An Application Load Balancer needs at least two.
-   * @default 2
-   */
-  readonly maxAzs?: number;
-
-  /**
-   * NAT gateways of the VPC the platform creates (not with `vpc`). One is cheapest;
-   * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
-   * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch
-   * Logs, Secrets Manager, SSM, S3, CodeDeploy, EC2) instead, and SQS with the first queue
-   * worker; tasks then reach nothing else: an image must be in Amazon ECR (synthesis refuses
-   * others; an ECR pull through cache copies public ones), and other AWS APIs your code
-   * calls need their own endpoints (`platform.vpc.addInterfaceEndpoint`).
-   * @default 1
-   * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
-   */
-  readonly natGateways?: number;
-
-  /**
-   * The IPv4 CIDR block of the VPC the platform creates (not with `vpc`): /16 up to the
-   * smallest block that holds a /24 public and a /20 private subnet in each availability zone
-   * (/18 for two or three zones).
-   * @default '10.0.0.0/16'
-   */
-  readonly vpcCidr?: string;
-
-  /**
-   * Subnets the services' tasks run in.
-   * @default - the private subnets of the VPC
-   */
-  readonly serviceSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Whether the load balancer is reachable from the internet.
-   * @default true
-   */
-  readonly internetFacing?: boolean;
-
-  /**
-   * Protocol of the production listener. HTTPS needs `certificate` or `domain`; with HTTPS the
-   * platform also listens on port 80 and redirects to 443.
-   * @default - HTTPS when `certificate` or `domain` is set, HTTP otherwise (for trials only)
-   */
-  readonly protocol?: elbv2.ApplicationProtocol;
-
-  /**
-   * The certificate of the HTTPS listeners (production and test). Leave it out with `domain`,
-   * which makes the certificate.
-   * @default - the certificate of `domain`; without `domain` the listeners speak HTTP
-   */
-  readonly certificate?: acm.ICertificate;
-
-  /**
-   * The domain to serve, in a Route 53 hosted zone: the platform requests a DNS-validated ACM
-   * certificate for the name and its wildcard, serves HTTPS on 443 (port 80 redirects), and
-   * creates an alias record to the service's load balancer for every host a service routes
-   * (the domain's own name for services routed by path).
-   * @default - no DNS records; HTTPS only with `certificate`
-   * @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
-   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-elb-load-balancer.html
-   */
-  readonly domain?: PlatformDomain;
-
-  /**
-   * The TLS policy of the HTTPS listeners (HTTPS only).
-   * @default elbv2.SslPolicy.TLS13_12_RES_PQ - TLS 1.3 and 1.2 with forward secrecy and post-quantum key exchange
-   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
-   */
-  readonly sslPolicy?: elbv2.SslPolicy;
-
-  /**
-   * CIDR blocks allowed to reach the production listener.
-   * @default - ['0.0.0.0/0', '::/0'] when internet-facing, the VPC CIDR when internal
-   */
-  readonly allowedCidrs?: string[];
-
-  /**
-   * The port of the test listener that blue/green deployments send test traffic to.
-   * @default 9000
-   */
-  readonly testListenerPort?: number;
-
-  /**
-   * CIDR blocks allowed to reach the test listener, e.g. your office or VPN. The
-   * platform's own smoke tests reach it from inside the VPC whatever this says.
-   * @default - none
-   */
-  readonly testListenerAllowedCidrs?: string[];
-
-  /**
-   * Bucket for the load balancer's access logs: in the platform's region, encrypted with
-   * S3-managed keys (the only encryption access logs support).
-   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-   * @default - a new encrypted, SSL-only, versioned bucket that expires logs after 365 days and is retained on delete
-   */
-  readonly accessLogsBucket?: s3.IBucket;
-
-  /**
-   * The ARN of a regional AWS WAF web ACL of the platform's region to protect the load balancer with.
-   * @default - no web ACL
-   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
-   */
-  readonly webAclArn?: string;
-
-  /**
-   * Protect the load balancer from deletion. It holds no data, and protection makes
-   * `cdk destroy` fail until it is turned off again.
-   * @default false
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * The KMS key that encrypts the platform's log groups and notification topics.
-   * @default - a new key with rotation, retained on delete
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Put each service and workload added with `addService`, `addWorker`, `addScheduledJob` or
-   * `addEventTask` in a nested stack of its own. A service with a
-   * pipeline is about 65 resources; a CloudFormation stack holds 500, so without nested stacks
-   * a platform stops at a handful of services. Nested stacks take their references to the
-   * platform as parameters (no exports that would block later updates). Decide before the
-   * first deployment: changing it later replaces every service.
-   * @default true
-   */
-  readonly nestedServiceStacks?: boolean;
-
-  /**
-   * What happens to the platform's stateful resources (access-log bucket, flow-log
-   * group, log groups and the KMS key it creates) when they are removed from the stack or
-   * the stack is deleted. A deleted key waits out KMS's pending window (30 days).
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
 
 /** The workload IDs of each stack, by the platform that uses them. */
 const workloadIds = new WeakMap<Stack, Map<string, Construct>>();
@@ -205,7 +57,7 @@ function claimWorkloadName(platform: Construct, id: string): void {
  *
  * Add services with {@link ContainerPlatform.addService}.
  */
-export class ContainerPlatform extends Construct {
+export class ContainerPlatform extends Construct implements IContainerPlatform {
   public readonly vpc: ec2.IVpc;
   public readonly cluster: ecs.Cluster;
   /** The load balancer services use unless they name another. */
@@ -225,7 +77,7 @@ export class ContainerPlatform extends Construct {
   /** The key of the platform's log groups and topics. */
   public readonly encryptionKey: kms.IKey;
   /** Every alarm of the platform's services notifies this topic: subscribe to it. */
-  public readonly alarmTopic: sns.Topic;
+  public readonly alarmTopic: sns.ITopic;
   /** The certificate of the HTTPS listeners: yours, or the one made for `domain`. */
   public readonly certificate?: acm.ICertificate;
   /** The domain name the platform serves, in lower case (with `domain`). */
@@ -367,9 +219,9 @@ export class ContainerPlatform extends Construct {
    * @internal lists a service or worker of the platform; each registers itself when built,
    * whether through `addService`/`addWorker` or directly.
    */
-  public _register(workload: Microservice | QueueWorker): void {
+  public _register(workload: IConstruct): void {
     if (workload instanceof Microservice) this.addedServices.push(workload);
-    else this.addedWorkers.push(workload);
+    else if (workload instanceof QueueWorker) this.addedWorkers.push(workload);
   }
 
   /**

@@ -3,11 +3,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { validateDomain } from '../foundation/platform-dns';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { isCidr, isIpv4Cidr } from './cidr';
-import type { ContainerPlatformProps } from './container-platform';
-import { validateDomain } from './platform-dns';
+import type { ContainerPlatformProps } from './options';
 
 /**
  * A regional AWS WAF web ACL: the only scope a load balancer can use.

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
-import { ContainerOptions, RepositoryOptions } from '../core/options';
+import { ContainerOptions } from '../core/options';
 import { validateOwnRepository } from '../core/validate-workload';
 import { buildWorkloadCore } from '../core/workload-core';
 import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
@@ -16,102 +16,22 @@ import { BlueGreenService } from '../deployment/blue-green-service';
 import { Deployment } from '../deployment/deployment';
 import { SmokeTest } from '../deployment/smoke-test';
 import { strategyFor } from '../deployment/strategies';
-import type { PipelineDeploy } from '../deployment/strategies/strategy';
-import { ServiceAlarms, AlarmOptions } from '../observability/service-alarms';
-import { ServiceDashboard, serviceDashboard } from '../observability/service-dashboard';
-import { ServicePipeline, PipelineOptions, servicePipeline } from '../pipeline/service-pipeline';
-import { Source } from '../pipeline/source';
-import type { ContainerPlatform } from '../platform/container-platform';
-import { validateRouting } from '../platform/route-registry';
-import { Routing } from '../platform/routing';
-import { SharedLoadBalancer } from '../platform/shared-load-balancer';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { validateRouting } from '../foundation/route-registry';
+import { Routing } from '../foundation/routing';
+import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
+import { ServiceAlarms } from '../observability/service-alarms';
+import { ServiceDashboard } from '../observability/service-dashboard';
+import { ServicePipeline } from '../pipeline/service-pipeline';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
-import { HealthOptions, ScalingOptions } from './options';
+import { HealthOptions, MicroserviceProps } from './options';
 import { blueGreenTaskCount, configureScaling } from './scaling';
 import { validateService } from './validate-service';
 
 
-
-/** What a service on a {@link ContainerPlatform} is made of. */
-export interface ServiceOptions {
-  /**
-   * How the shared load balancer routes requests to the service.
-   */
-  readonly routing: Routing;
-  /**
-   * The shared load balancer that routes to the service.
-   * @default - the platform's first load balancer
-   */
-  readonly loadBalancer?: SharedLoadBalancer;
-  /**
-   * The container and its task size.
-   * @default - port 8080, 256 CPU units, 512 MiB, X86_64
-   */
-  readonly container?: ContainerOptions;
-  /**
-   * The deployment policy.
-   * @default Deployment.rolling()
-   */
-  readonly deployment?: Deployment;
-  /**
-   * Where the service's pipeline gets its code. With a source the service gets a
-   * pipeline that builds the image and deploys it with the service's deployment policy.
-   * @default - no pipeline: set `container.image`, or push images with your own CI
-   */
-  readonly source?: Source;
-  /**
-   * The pipeline's build, approval and notifications (needs `source`).
-   * @default - build the Dockerfile at the repository root, no tests, no approval
-   */
-  readonly pipeline?: PipelineOptions;
-  /**
-   * The service's ECR repository.
-   * @default - a new repository with secure defaults
-   */
-  readonly repository?: RepositoryOptions;
-  /**
-   * Auto scaling.
-   * @default - 2 to 10 tasks, tracking 70 % CPU
-   */
-  readonly scaling?: ScalingOptions;
-  /**
-   * The number of tasks the service starts with; auto scaling moves it within min..max afterwards.
-   * @default - the minimum of `scaling`
-   */
-  readonly desiredCount?: number;
-  /**
-   * On-demand Fargate or a mix with Fargate Spot.
-   * @default Capacity.onDemand()
-   */
-  readonly capacity?: Capacity;
-  /**
-   * Target-group health checks and draining.
-   * @default - 10 s interval, 2 healthy, 3 unhealthy, 15 s deregistration delay
-   */
-  readonly health?: HealthOptions;
-  /**
-   * Alarm thresholds.
-   * @default - the defaults of each threshold
-   */
-  readonly alarms?: AlarmOptions;
-  /**
-   * Join the platform's Service Connect namespace, so that other services reach this one at
-   * `http://<id in lower case>:<port>`. Service Connect works with the ECS deployment
-   * controller only: use it with the rolling policies or `Deployment.ecsBlueGreen()`.
-   * @default false
-   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html
-   */
-  readonly serviceConnect?: boolean;
-}
-
-/** Properties of a {@link Microservice}. */
-export interface MicroserviceProps extends ServiceOptions {
-  /** The platform the service runs on. */
-  readonly platform: ContainerPlatform;
-}
 
 /**
  * A production-grade Fargate service on a {@link ContainerPlatform}: ECR repository, task
@@ -165,7 +85,7 @@ export class Microservice extends Construct {
   public readonly containerPort: number;
   /** The fewest tasks auto scaling keeps. */
   public readonly minTasks: number;
-  public readonly platform: ContainerPlatform;
+  public readonly platform: IContainerPlatform;
   /** The load balancer the service is routed through. */
   public readonly sharedLoadBalancer: SharedLoadBalancer;
   public readonly routing: Routing;
@@ -173,11 +93,6 @@ export class Microservice extends Construct {
   public readonly healthCheckPath: string;
   /** Where the tasks run: on-demand Fargate and/or Fargate Spot. */
   public readonly capacityStrategies: ecs.CapacityProviderStrategy[];
-  /**
-   * @internal how the service's pipeline deploys, as the deployment strategy bound it: read only
-   * by a ServicePipeline made by hand (the service hands its own pipeline the decision directly).
-   */
-  public readonly _pipelineDeploy: PipelineDeploy;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -294,7 +209,12 @@ export class Microservice extends Construct {
 
     const taskCount = this.ecsService?.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks })
       ?? blueGreenTaskCount(this.service, minTasks, maxTasks);
-    this.scaling = configureScaling(this, taskCount, props.scaling);
+    this.scaling = configureScaling({
+      targetGroups: this.targetGroups,
+      loadBalancerFullName: lb.loadBalancer.loadBalancerFullName,
+      clusterName: platform.cluster.clusterName,
+      metricServiceName: this._metricServiceName,
+    }, taskCount, props.scaling);
     this.alarms = new ServiceAlarms(this, 'Alarms', {
       cpuUtilization: this.metricCpuUtilization({ period: DEFAULTS.alarmPeriod }),
       memoryUtilization: this.metricMemoryUtilization({ period: DEFAULTS.alarmPeriod }),
@@ -305,7 +225,7 @@ export class Microservice extends Construct {
       // the ECS service's deployment alarms then name them without a reference.
       alarmNamePrefix: this.serviceName,
     });
-    this.dashboard = serviceDashboard(this, 'Dashboard', {
+    this.dashboard = ServiceDashboard._bind(this, 'Dashboard', {
       targetGroups: this.targetGroups,
       cpuUtilization: (o) => this.metricCpuUtilization(o),
       memoryUtilization: (o) => this.metricMemoryUtilization(o),
@@ -330,9 +250,8 @@ export class Microservice extends Construct {
     });
     this.blueGreen = bound.blueGreen;
     this.smokeTest = bound.smokeTest;
-    this._pipelineDeploy = bound.pipelineDeploy;
     if (props.source) {
-      this.pipeline = servicePipeline(this, 'Pipeline', props.source, props.pipeline ?? {}, {
+      this.pipeline = ServicePipeline._bind(this, 'Pipeline', props.source, props.pipeline ?? {}, {
         platform,
         id,
         serviceName: this.serviceName,

@@ -1,6 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Capacity } from '../core/capacity';
+import type { ContainerOptions, RepositoryOptions } from '../core/options';
+import type { Deployment } from '../deployment/deployment';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import type { Routing } from '../foundation/routing';
+import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
+import type { AlarmOptions } from '../observability/service-alarms';
+import type { PipelineOptions } from '../pipeline/options';
+import type { Source } from '../pipeline/source';
 
 /** Target-group health checks and draining. The defaults favour fast deployments. */
 export interface HealthOptions {
@@ -115,3 +124,80 @@ export interface ScalingOptions {
   readonly steps?: StepScalingOptions[];
 }
 
+/** What a service on a {@link ContainerPlatform} is made of. */
+export interface ServiceOptions {
+  /**
+   * How the shared load balancer routes requests to the service.
+   */
+  readonly routing: Routing;
+  /**
+   * The shared load balancer that routes to the service.
+   * @default - the platform's first load balancer
+   */
+  readonly loadBalancer?: SharedLoadBalancer;
+  /**
+   * The container and its task size.
+   * @default - port 8080, 256 CPU units, 512 MiB, X86_64
+   */
+  readonly container?: ContainerOptions;
+  /**
+   * The deployment policy.
+   * @default Deployment.rolling()
+   */
+  readonly deployment?: Deployment;
+  /**
+   * Where the service's pipeline gets its code. With a source the service gets a
+   * pipeline that builds the image and deploys it with the service's deployment policy.
+   * @default - no pipeline: set `container.image`, or push images with your own CI
+   */
+  readonly source?: Source;
+  /**
+   * The pipeline's build, approval and notifications (needs `source`).
+   * @default - build the Dockerfile at the repository root, no tests, no approval
+   */
+  readonly pipeline?: PipelineOptions;
+  /**
+   * The service's ECR repository.
+   * @default - a new repository with secure defaults
+   */
+  readonly repository?: RepositoryOptions;
+  /**
+   * Auto scaling.
+   * @default - 2 to 10 tasks, tracking 70 % CPU
+   */
+  readonly scaling?: ScalingOptions;
+  /**
+   * The number of tasks the service starts with; auto scaling moves it within min..max afterwards.
+   * @default - the minimum of `scaling`
+   */
+  readonly desiredCount?: number;
+  /**
+   * On-demand Fargate or a mix with Fargate Spot.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Target-group health checks and draining.
+   * @default - 10 s interval, 2 healthy, 3 unhealthy, 15 s deregistration delay
+   */
+  readonly health?: HealthOptions;
+  /**
+   * Alarm thresholds.
+   * @default - the defaults of each threshold
+   */
+  readonly alarms?: AlarmOptions;
+  /**
+   * Join the platform's Service Connect namespace, so that other services reach this one at
+   * `http://<id in lower case>:<port>`. Service Connect works with the ECS deployment
+   * controller only: use it with the rolling policies or `Deployment.ecsBlueGreen()`.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html
+   */
+  readonly serviceConnect?: boolean;
+}
+
+/** Properties of a {@link Microservice}. */
+export interface MicroserviceProps extends ServiceOptions {
+  /** The platform the service runs on. */
+  readonly platform: IContainerPlatform;
+}

@@ -2,17 +2,28 @@ import { Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DEFAULTS } from '../private/defaults';
-import type { Microservice } from './microservice';
 import { ScalingOptions } from './options';
+
+/** What request scaling reads of a service: handed over by the service. */
+export interface ScalingTarget {
+  /** Blue, then green for a blue/green service. */
+  readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /** The full name of the load balancer the target groups are on (the LoadBalancer dimension). */
+  readonly loadBalancerFullName: string;
+  readonly clusterName: string;
+  /** The ServiceName dimension of the service's metrics. */
+  readonly metricServiceName: string;
+}
 
 /**
  * Target tracking on CPU (and on memory and requests when asked), scheduled actions and
  * step policies. Request tracking counts both target groups of a blue/green service,
  * since traffic is split over them during a deployment.
  */
-export function configureScaling(service: Microservice, scaling: ecs.ScalableTaskCount, options: ScalingOptions | undefined): ecs.ScalableTaskCount {
+export function configureScaling(service: ScalingTarget, scaling: ecs.ScalableTaskCount, options: ScalingOptions | undefined): ecs.ScalableTaskCount {
   const o = options ?? {};
   const cooldowns = { scaleInCooldown: DEFAULTS.scaleInCooldown, scaleOutCooldown: DEFAULTS.scaleOutCooldown };
   scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: o.cpuPercent ?? DEFAULTS.cpuPercent, ...cooldowns });
@@ -53,7 +64,7 @@ export function blueGreenTaskCount(service: ecs.IBaseService, minTasks: number, 
   });
 }
 
-function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount, target: number): void {
+function addRequestScaling(service: ScalingTarget, scaling: ecs.ScalableTaskCount, target: number): void {
   const [blue, green] = service.targetGroups;
   if (!green) {
     scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: target, targetGroup: blue, ...{ scaleInCooldown: DEFAULTS.scaleInCooldown, scaleOutCooldown: DEFAULTS.scaleOutCooldown } });
@@ -75,7 +86,7 @@ function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'RequestCount',
         Dimensions: [
-          { Name: 'LoadBalancer', Value: service.sharedLoadBalancer.loadBalancer.loadBalancerFullName },
+          { Name: 'LoadBalancer', Value: service.loadBalancerFullName },
           { Name: 'TargetGroup', Value: tg.targetGroupFullName },
         ],
       },
@@ -99,8 +110,8 @@ function addRequestScaling(service: Microservice, scaling: ecs.ScalableTaskCount
           Namespace: 'ECS/ContainerInsights',
           MetricName: 'RunningTaskCount',
           Dimensions: [
-            { Name: 'ClusterName', Value: service.platform.cluster.clusterName },
-            { Name: 'ServiceName', Value: service._metricServiceName },
+            { Name: 'ClusterName', Value: service.clusterName },
+            { Name: 'ServiceName', Value: service.metricServiceName },
           ],
         },
         Stat: 'Average',

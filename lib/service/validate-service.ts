@@ -6,7 +6,7 @@ import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { AlarmOptions } from '../observability/service-alarms';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
-import type { MicroserviceProps } from './microservice';
+import type { MicroserviceProps } from './options';
 import { HealthOptions } from './options';
 import { validateServiceScaling } from './validate-scaling';
 
@@ -48,7 +48,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validatePipeline(p, props.source, props.pipeline);
   validateSourceImage(p, props, 'service');
   validateRepositoryOptions(p, props.repository);
-  strategy.validate(p, props);
+  strategy.validate(p, { routing: props.routing, gracePeriod: props.health?.gracePeriod, deregistrationDelay: props.health?.deregistrationDelay });
 }
 
 /**

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { validateEventPattern } from './event-pattern';
 import { EventTrigger } from './event-trigger';
@@ -28,7 +28,7 @@ export interface EventTaskOptions extends WorkloadOptions, RunRetryOptions {
 /** Properties of a {@link EventTask}. */
 export interface EventTaskProps extends EventTaskOptions {
   /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
 }
 
 /**

@@ -6,7 +6,6 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import type { WorkerScalingOptions } from './queue-worker';
 
 /** The worker's own step below the user's: no change while no message is visible. */
 const NO_BACKLOG: appscaling.ScalingInterval = { upper: 0, change: 0 };
@@ -102,4 +101,32 @@ function addBacklogPerTask(scaling: ecs.ScalableTaskCount, queue: sqs.IQueue, se
     },
     { Id: 'backlogPerTask', Expression: 'visible / tasks', Label: 'Visible messages per running task', ReturnData: true },
   ]);
+}
+
+/** Scaling of a {@link QueueWorker} on its queue's backlog. */
+export interface WorkerScalingOptions {
+  /**
+   * The fewest tasks; 0 lets the worker scale to zero when the queue is empty.
+   * @default 1
+   */
+  readonly minTasks?: number;
+  /**
+   * The most tasks.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+  /**
+   * Target tracking on visible messages per running task instead of step scaling
+   * (needs `minTasks` of at least 1).
+   * @default - step scaling on the visible messages
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html
+   */
+  readonly messagesPerTask?: number;
+  /**
+   * The scale-out steps on the visible messages (1 to 39 intervals from 0 up, each adding at
+   * least one task). Not with `messagesPerTask`. The worker always scales in to `minTasks`
+   * once nothing is waiting or in flight.
+   * @default - +1 task from 1 visible message, +2 from 100, +5 from 500
+   */
+  readonly steps?: appscaling.ScalingInterval[];
 }

@@ -7,17 +7,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
-import { ownByPlatform } from '../core/owned-service';
 import { validateCapacity } from '../core/validate-capacity';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/deployment';
-import type { ContainerPlatform } from '../platform/container-platform';
+import { ownByPlatform } from '../deployment/owned-service';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, validateReserved, validateWorkload, workloadName } from './private';
-import { configureQueueScaling, validateQueueScaling } from './queue-scaling';
+import { configureQueueScaling, validateQueueScaling, WorkerScalingOptions } from './queue-scaling';
 import { WorkloadOptions } from './workload-options';
 import { WorkloadPipeline } from './workload-pipeline';
 
@@ -39,34 +39,6 @@ export interface WorkerQueueOptions {
    * @default - SQS-managed encryption (SSE-SQS)
    */
   readonly encryptionKey?: kms.IKey;
-}
-
-/** Scaling of a {@link QueueWorker} on its queue's backlog. */
-export interface WorkerScalingOptions {
-  /**
-   * The fewest tasks; 0 lets the worker scale to zero when the queue is empty.
-   * @default 1
-   */
-  readonly minTasks?: number;
-  /**
-   * The most tasks.
-   * @default 10
-   */
-  readonly maxTasks?: number;
-  /**
-   * Target tracking on visible messages per running task instead of step scaling
-   * (needs `minTasks` of at least 1).
-   * @default - step scaling on the visible messages
-   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html
-   */
-  readonly messagesPerTask?: number;
-  /**
-   * The scale-out steps on the visible messages (1 to 39 intervals from 0 up, each adding at
-   * least one task). Not with `messagesPerTask`. The worker always scales in to `minTasks`
-   * once nothing is waiting or in flight.
-   * @default - +1 task from 1 visible message, +2 from 100, +5 from 500
-   */
-  readonly steps?: appscaling.ScalingInterval[];
 }
 
 /** Properties of a {@link QueueWorker}. */
@@ -101,7 +73,7 @@ export interface QueueWorkerOptions extends WorkloadOptions {
 /** Properties of a {@link QueueWorker}. */
 export interface QueueWorkerProps extends QueueWorkerOptions {
   /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
 }
 
 /**

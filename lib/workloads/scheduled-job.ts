@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { validateCapacity } from '../core/validate-capacity';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { validateScheduleExpression } from '../private/schedule-expression';
 import { validateWorkload } from './private';
@@ -38,7 +38,7 @@ export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {
 /** Properties of a {@link ScheduledJob}. */
 export interface ScheduledJobProps extends ScheduledJobOptions {
   /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ContainerOptions, RepositoryOptions } from '../core/options';
-import { PipelineOptions } from '../pipeline/service-pipeline';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { PipelineOptions } from '../pipeline/options';
 import { Source } from '../pipeline/source';
-import type { ContainerPlatform } from '../platform/container-platform';
 
 /**
  * What every workload that is not a web service shares: its container, its ECR repository
@@ -38,7 +38,7 @@ export interface WorkloadOptions {
 /** A workload's options and the platform it runs on. */
 export interface WorkloadProps extends WorkloadOptions {
   /** The platform whose cluster, VPC and subnets the workload runs in. */
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
 }
 
 /** How a scheduled job or an event task retries a run that could not be started. */

@@ -9,11 +9,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { renderBuildSpec } from '../pipeline/buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/delivery';
-import { PipelineOptions } from '../pipeline/service-pipeline';
+import { PipelineOptions } from '../pipeline/options';
 import { Source } from '../pipeline/source';
-import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledge, narrowPassRole } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
@@ -21,7 +21,7 @@ import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec
 
 /** Properties of a {@link WorkloadPipeline}. */
 export interface WorkloadPipelineProps {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   /** The workload's name (names the CodeCommit repository a CodeCommit source creates). */
   readonly workloadName: string;
   readonly repository: ecr.IRepository;

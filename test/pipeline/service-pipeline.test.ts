@@ -3,8 +3,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Deployment, Routing, ServicePipeline, Source } from '../../lib';
-import { CfnResource, flatPlatform, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
+import { Deployment, Routing, Source } from '../../lib';
+import { CfnResource, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
 import { newApp, newPlatform, newStack, templateOf } from '../util';
 
 /** The delivery pipeline of a service: stages, actions, source repository, notifications, artifacts. */
@@ -348,23 +348,5 @@ describe('notification topic option', () => {
       Targets: [{ TargetAddress: { Ref: logicalId(template, 'AWS::SNS::Topic', 'Team') }, TargetType: 'SNS' }],
     });
     expect(Object.keys(resourcesOf(template, 'AWS::SNS::Topic')).filter((id) => id.startsWith('PlatformOrdersPipelineNotifications'))).toEqual([]);
-  });
-});
-
-describe('a ServicePipeline made by hand', () => {
-  // The service hands its own pipeline a narrow contract; one made by hand reads the same from
-  // the service's members, so it must give the very pipeline the service would have made.
-  test.each([
-    ['rolling', Deployment.rolling()],
-    ['CodeDeploy blue/green', Deployment.blueGreen()],
-  ])('for a %s service equals the pipeline of the service with a source', (_kind, deployment) => {
-    // GIVEN a service with a source, and the same service without one
-    const own = serviceFixture({ deployment, source: Source.codeCommit(), pipeline: { testCommands: ['npm test'] } }).template;
-    const { stack, platform } = flatPlatform();
-    const service = platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment });
-    // WHEN its pipeline is made by hand where the service would have made it
-    new ServicePipeline(service, 'Pipeline', { microservice: service, source: Source.codeCommit(), options: { testCommands: ['npm test'] } });
-    // THEN the templates are the same
-    expect(templateOf(stack).toJSON()).toEqual(own.toJSON());
   });
 });

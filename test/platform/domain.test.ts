@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ContainerPlatform, ContainerPlatformProps, Deployment, PlatformDomain, Routing, ServiceOptions } from '../../lib';
-import { aliasRecordTypes } from '../../lib/platform/platform-dns';
+import { aliasRecordTypes } from '../../lib/foundation/platform-dns';
 import { errorOf, newStack, templateOf } from '../util';
 
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';

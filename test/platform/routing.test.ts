@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Deployment, Routing } from '../../lib';
-import { derivedPriority } from '../../lib/platform/route-registry';
+import { derivedPriority } from '../../lib/foundation/route-registry';
 import { servicePathHeader } from '../service/helpers';
 import { errorOf, newPlatform, templateOf } from '../util';
 

@@ -4,14 +4,14 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BLUE_GREEN_LIMITS } from '../../private/blue-green-limits';
 import { DEFAULTS } from '../../private/defaults';
 import type { Problems } from '../../private/errors';
-import type { MicroserviceProps } from '../../service/microservice';
-import { bindBlueGreenDeployment, platformApplication } from '../blue-green-deployment';
+import { BlueGreenDeployment } from '../blue-green-deployment';
 import { BlueGreenService } from '../blue-green-service';
 import { blueGreenTiming, validateCodeDeployTiming } from '../blue-green-timing';
+import { platformApplication } from '../codedeploy-application';
 import { BlueGreenOptions, Deployment } from '../deployment';
 import { validateSmokeTest } from '../smoke-test-settings';
 import { TrafficShift } from '../traffic-shift';
-import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
+import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -35,10 +35,10 @@ export class CodeDeployStrategy implements ServiceStrategy {
     return this.deployment.blueGreenOptions ?? {};
   }
 
-  public validate(p: Problems, props: MicroserviceProps): void {
+  public validate(p: Problems, service: ServiceCheck): void {
     validateBlueGreenOptions(p, this.options, BLUE_GREEN_RULES.codeDeploy);
-    validateSmokeTest(p, this.options.smokeTest, props.routing);
-    validateCodeDeployTiming(p, props);
+    validateSmokeTest(p, this.options.smokeTest, service.routing);
+    validateCodeDeployTiming(p, this.options, service);
   }
 
   public createService(t: ServiceTarget): StrategyService {
@@ -54,7 +54,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
 
   public bind(t: BindTarget): StrategyBinding {
     if (!this.created) throw new Error('cdk-container-platform: a deployment strategy binds after it created the service');
-    const blueGreen = bindBlueGreenDeployment('BlueGreen', { ...t, ...this.created }, this.options);
+    const blueGreen = BlueGreenDeployment._bind('BlueGreen', { ...t, ...this.created }, this.options);
     return {
       blueGreen,
       smokeTest: blueGreen.smokeTest,

@@ -1,12 +1,11 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Problems } from '../../private/errors';
-import type { MicroserviceProps } from '../../service/microservice';
 import { BlueGreenOptions } from '../deployment';
 import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
 import type { SmokeTest } from '../smoke-test';
 import { validateSmokeTest } from '../smoke-test-settings';
 import { RollingStrategy } from './rolling';
-import { BindTarget, ServiceTarget } from './strategy';
+import { BindTarget, ServiceCheck, ServiceTarget } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -21,9 +20,9 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
     return this.deployment.blueGreenOptions ?? {};
   }
 
-  public validate(p: Problems, props: MicroserviceProps): void {
+  public validate(p: Problems, service: ServiceCheck): void {
     validateBlueGreenOptions(p, this.options, BLUE_GREEN_RULES.ecs);
-    validateSmokeTest(p, this.options.smokeTest, props.routing);
+    validateSmokeTest(p, this.options.smokeTest, service.routing);
   }
 
   protected controllerProps(): Partial<ecs.FargateServiceProps> {

@@ -1,12 +1,11 @@
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { ownByPlatform } from '../../core/owned-service';
 import type { Problems } from '../../private/errors';
-import type { MicroserviceProps } from '../../service/microservice';
 import type { Deployment } from '../deployment';
 import { circuitBreakerFor } from '../ecs-blue-green';
+import { ownByPlatform } from '../owned-service';
 import type { SmokeTest } from '../smoke-test';
-import { BindTarget, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
+import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
 
 /**
  * The rolling policies: a Fargate service on the ECS deployment controller (the circuit breaker
@@ -22,7 +21,7 @@ export class RollingStrategy implements ServiceStrategy {
 
   constructor(protected readonly deployment: Deployment) {}
 
-  public validate(_p: Problems, _props: MicroserviceProps): void {
+  public validate(_p: Problems, _service: ServiceCheck): void {
     // The rolling policies have no options.
   }
 

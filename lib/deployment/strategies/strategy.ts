@@ -4,20 +4,21 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import type { Routing } from '../../foundation/routing';
 import type { ServiceAlarms } from '../../observability/service-alarms';
-import type { ContainerPlatform } from '../../platform/container-platform';
 import type { Problems } from '../../private/errors';
-import type { MicroserviceProps } from '../../service/microservice';
-import type { BlueGreenDeployment, BlueGreenTarget, HookBinding } from '../blue-green-deployment';
+import type { BlueGreenDeployment, BlueGreenTarget } from '../blue-green-deployment';
 import type { BlueGreenService } from '../blue-green-service';
 import type { DeployedState } from '../deployed-state';
+import type { HookBinding } from '../deployment';
 import type { SmokeTest, SmokeTestTarget } from '../smoke-test';
 
 /** What a deployment strategy needs to create a service's ECS service: handed over by the microservice. */
 export interface ServiceTarget {
   /** The microservice: the parent of the service's resources. */
   readonly scope: Construct;
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   readonly serviceName: string;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly containerName: string;
@@ -38,6 +39,15 @@ export interface ServiceTarget {
   readonly initialDesiredCount: number;
   /** Whether the container's image is whatever the pipeline deployed. */
   readonly pipelineOwnsImage: boolean;
+}
+
+/** What a strategy checks of a service besides its own options: handed over by the service's validation. */
+export interface ServiceCheck {
+  readonly routing: Routing;
+  /** The health-check grace period, as the user set it (undefined: the default). */
+  readonly gracePeriod?: Duration;
+  /** The target groups' deregistration delay, as the user set it (undefined: the default). */
+  readonly deregistrationDelay?: Duration;
 }
 
 /** The ECS service a strategy created. */
@@ -85,7 +95,7 @@ export interface ServiceStrategy {
   /** Why the service cannot use Service Connect with this strategy, when it cannot. */
   readonly serviceConnectRefusal?: { readonly value: string; readonly allowed: string; readonly fix: string };
   /** Records the problems of the strategy's own options. */
-  validate(p: Problems, props: MicroserviceProps): void;
+  validate(p: Problems, service: ServiceCheck): void;
   /** Creates the service. */
   createService(target: ServiceTarget): StrategyService;
   /** Adds what depends on the service and its alarms: hooks, smoke test, deployment group; and says how the pipeline deploys. */

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 
 /**
  * The stop codes of tasks that stopped for a routine reason or whose failure the TaskFailed
@@ -14,7 +14,7 @@ const ROUTINE_STOP_CODES = ['ServiceSchedulerInitiated', 'UserInitiated', 'Essen
 /** Properties of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
   /** The platform whose cluster, deployments and pipelines are watched. */
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   /**
    * Where the alerts go.
    * @default - the platform's alarm topic (encrypted with the platform key, SSL only)

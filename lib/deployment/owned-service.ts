@@ -1,12 +1,12 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { serviceProvider } from '../deployment/service-provider';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
+import { serviceProvider } from './service-provider';
 
 /** How a service on the ECS deployment controller is handed to the platform's provider. */
 export interface OwnedServiceOptions {
-  readonly platform: ContainerPlatform;
+  readonly platform: IContainerPlatform;
   /** Whether the container's image is whatever the pipeline deployed (not fixed by the template). */
   readonly pipelineOwnsImage: boolean;
   /** The container whose image the pipeline owns. */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ContainerPlatform } from '../platform/container-platform';
+import type { ContainerPlatform } from './container-platform';
 import { PlatformAlerts } from './platform-alerts';
 
 /** Properties of {@link PlatformDashboard}. */

@@ -43,7 +43,7 @@ function targetOf(svc: Microservice): BlueGreenTarget {
   return {
     scope: svc,
     platform: svc.platform,
-    serviceName: svc.serviceName,
+    serviceName: svc.workloadName,
     service: svc.service,
     sharedLoadBalancer: svc.sharedLoadBalancer,
     targetGroup: svc.targetGroup,

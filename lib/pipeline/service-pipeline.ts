@@ -103,7 +103,7 @@ function targetOf(svc: Microservice): PipelineTarget {
   return {
     platform: svc.platform,
     id: svc.node.id,
-    serviceName: svc.serviceName,
+    serviceName: svc.workloadName,
     repository: svc.repository,
     taskDefinition: svc.taskDefinition,
     containerName: svc.container.containerName,

@@ -111,7 +111,12 @@ export interface QueueWorkerProps extends QueueWorkerOptions {
  * and optionally its delivery pipeline. The container gets QUEUE_URL and QUEUE_NAME.
  */
 export class QueueWorker extends Construct {
-  public readonly serviceName: string;
+  /**
+   * The name the worker's resources carry (its ECS service's and, when it has one, its
+   * pipeline's, such as the CodeCommit repository a CodeCommit source creates), from the
+   * platform's stack name and the ID (at most 64 characters): unique in the account and region.
+   */
+  public readonly workloadName: string;
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue the worker created (undefined with your `queue`). */
   public readonly deadLetterQueue?: sqs.Queue;
@@ -154,7 +159,7 @@ export class QueueWorker extends Construct {
     // Built by addWorker or directly: either way the platform lists it (dashboards).
     props.platform._register(this);
 
-    this.serviceName = workloadName(props.platform, id);
+    this.workloadName = workloadName(props.platform, id);
     if (props.queue) {
       this.queue = props.queue;
     } else {
@@ -176,7 +181,7 @@ export class QueueWorker extends Construct {
       container,
       repository: props.repository,
       environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
-      service: { serviceName: this.serviceName, desiredCount: minTasks },
+      service: { serviceName: this.workloadName, desiredCount: minTasks },
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -190,7 +195,7 @@ export class QueueWorker extends Construct {
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: platform.cluster,
-      serviceName: this.serviceName,
+      serviceName: this.workloadName,
       taskDefinition: this.taskDefinition,
       desiredCount: state.desiredCount,
       vpcSubnets: platform.serviceSubnets,
@@ -211,7 +216,7 @@ export class QueueWorker extends Construct {
     if (props.source) {
       this.pipeline = new WorkloadPipeline(this, 'Pipeline', {
         platform,
-        workloadName: this.serviceName,
+        workloadName: this.workloadName,
         repository: this.repository,
         taskDefinition: this.taskDefinition,
         container: this.container,

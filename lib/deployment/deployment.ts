@@ -149,9 +149,4 @@ export class Deployment {
     /** The blue/green options, for the blue/green kinds. */
     public readonly blueGreenOptions?: BlueGreenOptions,
   ) {}
-
-  /** Whether the policy runs two target groups (blue and green). */
-  public get isBlueGreen(): boolean {
-    return this.kind === DeploymentKind.BLUE_GREEN || this.kind === DeploymentKind.ECS_BLUE_GREEN;
-  }
 }

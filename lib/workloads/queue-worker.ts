@@ -11,6 +11,7 @@ import { ownByPlatform } from '../core/owned-service';
 import { validateCapacity } from '../core/validate-capacity';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/deployment';
+import { strategyFor } from '../deployment/strategies';
 import type { ContainerPlatform } from '../platform/container-platform';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
@@ -142,9 +143,8 @@ export class QueueWorker extends Construct {
     validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
     validateQueueScaling(p, props.scaling, minTasks, maxTasks);
     validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
-    p.require(!this.deployment.isBlueGreen, 'deployment', this.deployment.kind,
-      'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
-      'use Deployment.rolling() or Deployment.immutable()');
+    const rollout = strategyFor(this.deployment).withoutTraffic();
+    if ('refusal' in rollout) p.add('deployment', rollout.refusal.value, rollout.refusal.allowed, rollout.refusal.fix);
     p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
       'remove `queueOptions`, or remove `queue` to let the worker create one');
     const q = props.queueOptions ?? {};
@@ -202,9 +202,8 @@ export class QueueWorker extends Construct {
       securityGroups: [egressOnlySecurityGroup(this, platform.vpc)],
       assignPublicIp: false,
       capacityProviderStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
-      circuitBreaker: { enable: true, rollback: true },
-      minHealthyPercent: this.deployment.minHealthyPercent,
-      maxHealthyPercent: this.deployment.maxHealthyPercent,
+      // The strategy's circuit breaker and percentages (a refusal has thrown above).
+      ...('settings' in rollout ? rollout.settings : {}),
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });

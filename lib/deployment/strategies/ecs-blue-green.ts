@@ -6,7 +6,7 @@ import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
 import type { SmokeTest } from '../smoke-test';
 import { validateSmokeTest } from '../smoke-test-settings';
 import { RollingStrategy } from './rolling';
-import { BindTarget, ServiceTarget } from './strategy';
+import { BindTarget, nothingToShift, ServiceTarget, TrafficlessRollout } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -24,6 +24,11 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
   public validate(p: Problems, props: MicroserviceProps): void {
     validateBlueGreenOptions(p, this.options, BLUE_GREEN_RULES.ecs);
     validateSmokeTest(p, this.options.smokeTest, props.routing);
+  }
+
+  /** A service without traffic has nothing to shift. */
+  public withoutTraffic(): TrafficlessRollout {
+    return nothingToShift(this.deployment.kind);
   }
 
   protected controllerProps(): Partial<ecs.FargateServiceProps> {

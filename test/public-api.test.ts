@@ -1,8 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as api from '../lib';
-import { PlatformErrors, Routing } from '../lib';
-import { newPlatform } from './util';
+import { EventTrigger, PlatformErrors, Routing, Source } from '../lib';
+import { newPlatform, templateOf } from './util';
 
 /** What an app that imports the package sees: the public API is the product, nothing else. */
 
@@ -64,5 +68,40 @@ describe('the constructs the platform makes for a service', () => {
     for (const built of ['ContainerPlatform', 'Microservice', 'QueueWorker', 'PlatformDashboard']) {
       expect({ built, constructible: 'initializer' in published[`cdk-container-platform.${built}`] }).toEqual({ built, constructible: true });
     }
+  });
+});
+
+describe('workloadName', () => {
+  // The one name every workload exposes: the platform's stack name and the workload's ID.
+  function build() {
+    const { stack, platform } = newPlatform();
+    const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
+    const service = platform.addService('Orders', { routing: Routing.path('/orders/*'), container: { image } });
+    const worker = platform.addWorker('Invoices', { container: { image } });
+    const job = platform.addScheduledJob('Report', { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), source: Source.codeCommit() });
+    const task = platform.addEventTask('Thumbnail', { trigger: EventTrigger.s3ObjectCreated(new s3.Bucket(stack, 'Uploads')), source: Source.codeCommit() });
+    return { service, worker, job, task, t: templateOf(stack) };
+  }
+  let built: ReturnType<typeof build>;
+  // GIVEN one workload of each kind on a platform in stack Test (synthesized once)
+  beforeAll(() => {
+    built = build();
+  });
+
+  test('is the stack name and the ID on all four workloads', () => {
+    const { service, worker, job, task } = built;
+    // THEN each exposes the same kind of name under the same member
+    expect([service, worker, job, task].map((w) => w.workloadName)).toEqual(['Test-Orders', 'Test-Invoices', 'Test-Report', 'Test-Thumbnail']);
+  });
+
+  test('is the name the workloads\' resources carry in the template', () => {
+    const { service, worker, job, task, t } = built;
+    // THEN the service's and the worker's ECS services are named by it
+    const serviceNames = [...Object.values<any>(t.findResources('Custom::EcsService')), ...Object.values<any>(t.findResources('AWS::ECS::Service'))]
+      .map((r) => r.Properties.ServiceName);
+    expect(serviceNames.sort()).toEqual([service.workloadName, worker.workloadName].sort());
+    // AND the job's and the task's pipelines describe their builds by it
+    const builds = Object.values<any>(t.findResources('AWS::CodeBuild::Project')).map((r) => r.Properties.Description);
+    expect(builds).toEqual(expect.arrayContaining([`Builds the image of ${job.workloadName}`, `Builds the image of ${task.workloadName}`]));
   });
 });

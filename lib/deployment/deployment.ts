@@ -149,11 +149,6 @@ export class Deployment {
     /** The blue/green options, for the blue/green kinds. */
     public readonly blueGreenOptions?: BlueGreenOptions,
   ) {}
-
-  /** Whether the policy runs two target groups (blue and green). */
-  public get isBlueGreen(): boolean {
-    return this.kind === DeploymentKind.BLUE_GREEN || this.kind === DeploymentKind.ECS_BLUE_GREEN;
-  }
 }
 
 /** The hooks of a blue/green deployment, by CodeDeploy event, in the appspec's order. */

@@ -40,8 +40,13 @@ import { validateService } from './validate-service';
  * every target group, a dashboard, and optionally its delivery pipeline.
  */
 export class Microservice extends Construct {
-  /** The service's name in the cluster. */
-  public readonly serviceName: string;
+  /**
+   * The name the service's resources carry (its ECS service's, its alarms' as a prefix, and, when
+   * it has them, its CodeDeploy deployment group's, its smoke test's settings parameter's and its
+   * pipeline's, such as the CodeCommit repository a CodeCommit source creates), from the
+   * platform's stack name and the ID (at most 255 characters): unique in the account and region.
+   */
+  public readonly workloadName: string;
   public readonly repository: ecr.IRepository;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly container: ecs.ContainerDefinition;
@@ -132,7 +137,7 @@ export class Microservice extends Construct {
     platform._register(this);
     platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
 
-    this.serviceName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);
+    this.workloadName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
     const core = buildWorkloadCore(this, {
@@ -140,7 +145,7 @@ export class Microservice extends Construct {
       container,
       repository: props.repository,
       port: this.containerPort,
-      service: { serviceName: this.serviceName, desiredCount: props.desiredCount ?? minTasks },
+      service: { serviceName: this.workloadName, desiredCount: props.desiredCount ?? minTasks },
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -186,7 +191,7 @@ export class Microservice extends Construct {
     const created = strategy.createService({
       scope: this,
       platform,
-      serviceName: this.serviceName,
+      serviceName: this.workloadName,
       taskDefinition: this.taskDefinition,
       containerName: CONTAINER_NAME,
       containerPort: this.containerPort,
@@ -223,7 +228,7 @@ export class Microservice extends Construct {
       topic: platform.alarmTopic,
       // Literal names (the platform's stack name and the service's ID, unique in the Region):
       // the ECS service's deployment alarms then name them without a reference.
-      alarmNamePrefix: this.serviceName,
+      alarmNamePrefix: this.workloadName,
     });
     this.dashboard = ServiceDashboard._bind(this, 'Dashboard', {
       targetGroups: this.targetGroups,
@@ -235,7 +240,7 @@ export class Microservice extends Construct {
     const bound = strategy.bind({
       scope: this,
       platform,
-      serviceName: this.serviceName,
+      serviceName: this.workloadName,
       sharedLoadBalancer: lb,
       routing: this.routing,
       healthCheckPath: this.healthCheckPath,
@@ -254,7 +259,7 @@ export class Microservice extends Construct {
       this.pipeline = ServicePipeline._bind(this, 'Pipeline', props.source, props.pipeline ?? {}, {
         platform,
         id,
-        serviceName: this.serviceName,
+        serviceName: this.workloadName,
         repository: this.repository,
         taskDefinition: this.taskDefinition,
         containerName: this.container.containerName,
@@ -288,7 +293,7 @@ export class Microservice extends Construct {
 
   /** @internal the ServiceName dimension of the service's metrics: the name itself, unless the stack creates the service. */
   public get _metricServiceName(): string {
-    return this.ecsService?.serviceName ?? this.serviceName;
+    return this.ecsService?.serviceName ?? this.workloadName;
   }
 
   private metricEcs(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {

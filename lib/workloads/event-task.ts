@@ -37,7 +37,12 @@ export interface EventTaskProps extends EventTaskOptions {
  * and a dead-letter queue. With a `source`, its pipeline releases new images to the next runs.
  */
 export class EventTask extends Construct {
-  public readonly taskName: string;
+  /**
+   * The name the task's resources carry (when it has a pipeline, the pipeline's, such as the
+   * CodeCommit repository a CodeCommit source creates), from the platform's stack name and the
+   * ID (at most 64 characters): unique in the account and region.
+   */
+  public readonly workloadName: string;
   public readonly rule: events.Rule;
   /** The role EventBridge starts the task with. */
   public readonly eventsRole: iam.Role;
@@ -68,7 +73,7 @@ export class EventTask extends Construct {
     const { platform } = props;
     const retry = retrySettings(props);
     const built = buildRunTask(this, id, props, {});
-    this.taskName = built.name;
+    this.workloadName = built.name;
     this.repository = built.repository;
     this.taskDefinition = built.taskDefinition;
     this.container = built.container;

@@ -12,7 +12,12 @@ import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 import { WorkloadProps } from './workload-options';
 
-/** EventBridge rule and Scheduler schedule names, which workloads are named by, hold at most 64 characters. */
+/**
+ * The longest name of a worker, job or event task. It fits every resource named by it (an ECS
+ * service name, a CodeCommit repository name and the CodeBuild descriptions); it stays at the
+ * 64 characters it was chosen for when rules and schedules carried it too, because a shorter
+ * one would rename, and so replace, what the name already names.
+ */
 const MAX_WORKLOAD_NAME_LENGTH = 64;
 
 /** The checks every workload shares: its ID, container, and pipeline options. */

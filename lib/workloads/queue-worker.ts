@@ -11,6 +11,7 @@ import { validateCapacity } from '../core/validate-capacity';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/deployment';
 import { ownByPlatform } from '../deployment/owned-service';
+import { strategyFor } from '../deployment/strategies';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
@@ -83,7 +84,12 @@ export interface QueueWorkerProps extends QueueWorkerOptions {
  * and optionally its delivery pipeline. The container gets QUEUE_URL and QUEUE_NAME.
  */
 export class QueueWorker extends Construct {
-  public readonly serviceName: string;
+  /**
+   * The name the worker's resources carry (its ECS service's and, when it has one, its
+   * pipeline's, such as the CodeCommit repository a CodeCommit source creates), from the
+   * platform's stack name and the ID (at most 64 characters): unique in the account and region.
+   */
+  public readonly workloadName: string;
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue the worker created (undefined with your `queue`). */
   public readonly deadLetterQueue?: sqs.Queue;
@@ -109,9 +115,8 @@ export class QueueWorker extends Construct {
     validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
     validateQueueScaling(p, props.scaling, minTasks, maxTasks);
     validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
-    p.require(!this.deployment.isBlueGreen, 'deployment', this.deployment.kind,
-      'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
-      'use Deployment.rolling() or Deployment.immutable()');
+    const rollout = strategyFor(this.deployment).withoutTraffic();
+    if ('refusal' in rollout) p.add('deployment', rollout.refusal.value, rollout.refusal.allowed, rollout.refusal.fix);
     p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
       'remove `queueOptions`, or remove `queue` to let the worker create one');
     const q = props.queueOptions ?? {};
@@ -126,7 +131,7 @@ export class QueueWorker extends Construct {
     // Built by addWorker or directly: either way the platform lists it (dashboards).
     props.platform._register(this);
 
-    this.serviceName = workloadName(props.platform, id);
+    this.workloadName = workloadName(props.platform, id);
     if (props.queue) {
       this.queue = props.queue;
     } else {
@@ -148,7 +153,7 @@ export class QueueWorker extends Construct {
       container,
       repository: props.repository,
       environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
-      service: { serviceName: this.serviceName, desiredCount: minTasks },
+      service: { serviceName: this.workloadName, desiredCount: minTasks },
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -162,16 +167,15 @@ export class QueueWorker extends Construct {
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: platform.cluster,
-      serviceName: this.serviceName,
+      serviceName: this.workloadName,
       taskDefinition: this.taskDefinition,
       desiredCount: state.desiredCount,
       vpcSubnets: platform.serviceSubnets,
       securityGroups: [egressOnlySecurityGroup(this, platform.vpc)],
       assignPublicIp: false,
       capacityProviderStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
-      circuitBreaker: { enable: true, rollback: true },
-      minHealthyPercent: this.deployment.minHealthyPercent,
-      maxHealthyPercent: this.deployment.maxHealthyPercent,
+      // The strategy's circuit breaker and percentages (a refusal has thrown above).
+      ...('settings' in rollout ? rollout.settings : {}),
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
@@ -183,7 +187,7 @@ export class QueueWorker extends Construct {
     if (props.source) {
       this.pipeline = new WorkloadPipeline(this, 'Pipeline', {
         platform,
-        workloadName: this.serviceName,
+        workloadName: this.workloadName,
         repository: this.repository,
         taskDefinition: this.taskDefinition,
         container: this.container,

@@ -47,7 +47,12 @@ export interface ScheduledJobProps extends ScheduledJobOptions {
  * pipeline builds the image and releases it to the next run.
  */
 export class ScheduledJob extends Construct {
-  public readonly jobName: string;
+  /**
+   * The name the job's resources carry (when it has a pipeline, the pipeline's, such as the
+   * CodeCommit repository a CodeCommit source creates), from the platform's stack name and the
+   * ID (at most 64 characters): unique in the account and region.
+   */
+  public readonly workloadName: string;
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler starts the task with. */
   public readonly schedulerRole: iam.Role;
@@ -70,7 +75,7 @@ export class ScheduledJob extends Construct {
     const { platform } = props;
     const retry = retrySettings(props);
     const built = buildRunTask(this, id, props, {});
-    this.jobName = built.name;
+    this.workloadName = built.name;
     this.repository = built.repository;
     this.taskDefinition = built.taskDefinition;
     this.container = built.container;

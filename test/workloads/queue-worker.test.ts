@@ -37,15 +37,20 @@ test('the task role may consume exactly the worker queue', () => {
   });
 });
 
-test('a service without load balancer, with the circuit breaker and the rolling percentages', () => {
-  // GIVEN a worker with an immutable deployment
+test.each([
+  ['allAtOnce', Deployment.allAtOnce(), 0, 100],
+  ['rolling', Deployment.rolling(), 50, 100],
+  ['rollingWithAdditionalBatch', Deployment.rollingWithAdditionalBatch(), 100, 150],
+  ['immutable', Deployment.immutable(), 100, 200],
+])('a service without load balancer, with the circuit breaker and the percentages of %s', (_name, deployment, min, max) => {
+  // GIVEN a worker with a rolling kind of deployment
   const { stack, platform } = newPlatform();
-  new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment: Deployment.immutable() });
-  // THEN the service has no load balancer and deploys 100 % / 200 % with rollback
+  new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment });
+  // THEN the service has no load balancer and deploys with the policy's percentages and rollback
   templateOf(stack).hasResourceProperties('Custom::EcsService', {
     ServiceName: 'Test-Resizer',
     LoadBalancers: [],
-    DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
+    DeploymentConfiguration: { MinimumHealthyPercent: min, MaximumPercent: max, DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
     NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
   });
 });
@@ -132,14 +137,17 @@ test('with a source, the pipeline deploys the worker with the ECS deploy action'
   });
 });
 
-test('a blue/green policy fails: a worker has no traffic to shift', () => {
+test.each([
+  ['BLUE_GREEN', Deployment.blueGreen({ traffic: TrafficShift.allAtOnce() })],
+  ['ECS_BLUE_GREEN', Deployment.ecsBlueGreen()],
+])('a %s policy fails: a worker has no traffic to shift', (kind, deployment) => {
   // GIVEN a platform
   const { stack, platform } = newPlatform();
-  // WHEN a worker asks for CodeDeploy blue/green
-  const message = errorOf(() => new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment: Deployment.blueGreen({ traffic: TrafficShift.allAtOnce() }) }));
+  // WHEN a worker asks for a blue/green kind
+  const message = errorOf(() => new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment }));
   // THEN the error names the path, prop, value, what is allowed and the fix
   expect(message).toContain('[Test/Resizer] 1 invalid prop:');
-  expect(message).toContain('deployment: received "BLUE_GREEN"; allowed: a rolling kind');
+  expect(message).toContain(`deployment: received "${kind}"; allowed: a rolling kind`);
   expect(message).toContain('nothing to shift blue/green');
   expect(message).toContain('Fix: use Deployment.rolling() or Deployment.immutable().');
 });

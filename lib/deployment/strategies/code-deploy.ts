@@ -11,7 +11,7 @@ import { platformApplication } from '../codedeploy-application';
 import { BlueGreenOptions, Deployment } from '../deployment';
 import { validateSmokeTest } from '../smoke-test-settings';
 import { TrafficShift } from '../traffic-shift';
-import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
+import { BindTarget, nothingToShift, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, TrafficlessRollout } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -71,6 +71,11 @@ export class CodeDeployStrategy implements ServiceStrategy {
         }),
       },
     };
+  }
+
+  /** A service without traffic has nothing to shift. */
+  public withoutTraffic(): TrafficlessRollout {
+    return nothingToShift(this.deployment.kind);
   }
 }
 

@@ -5,7 +5,7 @@ import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
 import type { SmokeTest } from '../smoke-test';
 import { validateSmokeTest } from '../smoke-test-settings';
 import { RollingStrategy } from './rolling';
-import { BindTarget, ServiceCheck, ServiceTarget } from './strategy';
+import { BindTarget, nothingToShift, ServiceCheck, ServiceTarget, TrafficlessRollout } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -23,6 +23,11 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
   public validate(p: Problems, service: ServiceCheck): void {
     validateBlueGreenOptions(p, this.options, BLUE_GREEN_RULES.ecs);
     validateSmokeTest(p, this.options.smokeTest, service.routing);
+  }
+
+  /** A service without traffic has nothing to shift. */
+  public withoutTraffic(): TrafficlessRollout {
+    return nothingToShift(this.deployment.kind);
   }
 
   protected controllerProps(): Partial<ecs.FargateServiceProps> {

@@ -5,7 +5,7 @@ import type { Deployment } from '../deployment';
 import { circuitBreakerFor } from '../ecs-blue-green';
 import { ownByPlatform } from '../owned-service';
 import type { SmokeTest } from '../smoke-test';
-import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService } from './strategy';
+import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, TrafficlessRollout } from './strategy';
 
 /**
  * The rolling policies: a Fargate service on the ECS deployment controller (the circuit breaker
@@ -73,6 +73,17 @@ export class RollingStrategy implements ServiceStrategy {
         writesDeployFiles: false,
         hooks: [],
         action: ({ buildOutput }) => new actions.EcsDeployAction({ actionName: 'Deploy', service, input: buildOutput }),
+      },
+    };
+  }
+
+  /** The rolling update's settings, with the circuit breaker the service has. */
+  public withoutTraffic(): TrafficlessRollout {
+    return {
+      settings: {
+        circuitBreaker: circuitBreakerFor(undefined),
+        minHealthyPercent: this.deployment.minHealthyPercent,
+        maxHealthyPercent: this.deployment.maxHealthyPercent,
       },
     };
   }

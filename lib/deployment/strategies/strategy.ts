@@ -75,6 +75,29 @@ export interface PipelineDeploy {
   action(input: { readonly buildOutput: codepipeline.Artifact; readonly deployFiles: codepipeline.Artifact; readonly runOrder: number }): codepipeline.IAction;
 }
 
+/** Why a strategy cannot do something: the problem to report on the `deployment` prop. */
+export interface StrategyRefusal {
+  readonly value: string;
+  readonly allowed: string;
+  readonly fix: string;
+}
+
+/** How a service without traffic (a worker) rolls out under a strategy, or why it cannot. */
+export type TrafficlessRollout =
+  | { readonly settings: Pick<ecs.FargateServiceProps, 'circuitBreaker' | 'minHealthyPercent' | 'maxHealthyPercent'> }
+  | { readonly refusal: StrategyRefusal };
+
+/** The refusal of a blue/green strategy to deploy a service that takes no traffic. */
+export function nothingToShift(kind: string): TrafficlessRollout {
+  return {
+    refusal: {
+      value: kind,
+      allowed: 'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
+      fix: 'use Deployment.rolling() or Deployment.immutable()',
+    },
+  };
+}
+
 /** What a strategy bound to a service: the CodeDeploy side, the smoke test, and the pipeline's deploy action. */
 export interface StrategyBinding {
   readonly blueGreen?: BlueGreenDeployment;
@@ -93,11 +116,16 @@ export interface ServiceStrategy {
   /** Whether the strategy names a CodeDeploy deployment group after the service. */
   readonly namesDeploymentGroup: boolean;
   /** Why the service cannot use Service Connect with this strategy, when it cannot. */
-  readonly serviceConnectRefusal?: { readonly value: string; readonly allowed: string; readonly fix: string };
+  readonly serviceConnectRefusal?: StrategyRefusal;
   /** Records the problems of the strategy's own options. */
   validate(p: Problems, service: ServiceCheck): void;
   /** Creates the service. */
   createService(target: ServiceTarget): StrategyService;
   /** Adds what depends on the service and its alarms: hooks, smoke test, deployment group; and says how the pipeline deploys. */
   bind(target: BindTarget): StrategyBinding;
+  /**
+   * The rollout settings of a service without traffic (a worker, which creates its own service
+   * and calls nothing else of the strategy), or why the strategy cannot deploy one.
+   */
+  withoutTraffic(): TrafficlessRollout;
 }

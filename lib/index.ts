@@ -7,7 +7,7 @@ export { ContainerPlatformProps } from './platform/options';
 export { IContainerPlatform } from './foundation/platform-contract';
 export { PlatformDomain } from './foundation/domain';
 export { Routing, RoutingRuleOptions } from './foundation/routing';
-export { SharedLoadBalancer, SharedLoadBalancerProps } from './foundation/shared-load-balancer';
+export { SharedLoadBalancer } from './foundation/shared-load-balancer';
 
 // Services: what `platform.addService` takes and creates
 export { Microservice } from './service/microservice';
@@ -20,8 +20,8 @@ export { SecureRepository, SecureRepositoryProps } from './registry/secure-repos
 export { BlueGreenOptions, Deployment, DeploymentHook, DeploymentKind, HookBinding, HookEvent, SmokeTestOptions } from './deployment/deployment';
 export { TrafficShift, TrafficShiftKind } from './deployment/traffic-shift';
 export { BlueGreenDeployment } from './deployment/blue-green-deployment';
-export { BlueGreenService, BlueGreenServiceProps } from './deployment/blue-green-service';
-export { SmokeTest, SmokeTestProps } from './deployment/smoke-test';
+export { BlueGreenService } from './deployment/blue-green-service';
+export { SmokeTest } from './deployment/smoke-test';
 
 // Pipelines
 export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source } from './pipeline/source';
@@ -30,7 +30,7 @@ export { ApprovalOptions, PipelineOptions } from './pipeline/options';
 
 // Workers, scheduled jobs and event-driven tasks
 export { RunRetryOptions, WorkloadOptions, WorkloadProps } from './workloads/workload-options';
-export { WorkloadPipeline, WorkloadPipelineProps } from './workloads/workload-pipeline';
+export { WorkloadPipeline } from './workloads/workload-pipeline';
 export { QueueWorker, QueueWorkerOptions, QueueWorkerProps, WorkerQueueOptions } from './workloads/queue-worker';
 export { WorkerScalingOptions } from './workloads/queue-scaling';
 export { ScheduledJob, ScheduledJobOptions, ScheduledJobProps } from './workloads/scheduled-job';

@@ -48,7 +48,7 @@ describe('PlatformErrors.isValidationError', () => {
   });
 });
 
-describe('the constructs the platform makes for a service', () => {
+describe('the constructs the platform makes', () => {
   // The published API (jsii's assembly, which `npm run build` writes before the tests run):
   // what every language sees of each class.
   const assemblyFile = path.join(__dirname, '..', '.jsii');
@@ -57,11 +57,12 @@ describe('the constructs the platform makes for a service', () => {
     return JSON.parse(fs.readFileSync(assemblyFile, 'utf8')).types;
   };
 
-  test('cannot be made by hand: the service hands each its contract, and users read them from the service', () => {
+  test('cannot be made by hand: the platform or the workload hands each its contract, and users read them from their owner', () => {
     // GIVEN the published classes
     const published = types();
-    // THEN the parts of a service have no public constructor (`service.pipeline`, `.dashboard`, `.blueGreen`)
-    for (const part of ['ServicePipeline', 'ServiceDashboard', 'BlueGreenDeployment']) {
+    // THEN they have no public constructor (`platform.loadBalancers`, `service.blueGreenService`, `.blueGreen`,
+    // `.smokeTest`, `.pipeline`, `.dashboard`, `worker.pipeline`)
+    for (const part of ['SharedLoadBalancer', 'BlueGreenService', 'BlueGreenDeployment', 'SmokeTest', 'ServicePipeline', 'ServiceDashboard', 'WorkloadPipeline']) {
       expect({ part, constructible: 'initializer' in published[`cdk-container-platform.${part}`] }).toEqual({ part, constructible: false });
     }
     // while what users build has one (so the check reads constructors where they exist)

@@ -61,7 +61,7 @@ export class BlueGreenDeployment extends Construct {
    * @internal the CodeDeploy side of a service's CodeDeploy strategy, which reads the service
    * through its contract only (made in `target.scope`, the service)
    */
-  public static _bind(id: string, target: BlueGreenTarget, options: BlueGreenOptions): BlueGreenDeployment {
+  public static _create(id: string, target: BlueGreenTarget, options: BlueGreenOptions): BlueGreenDeployment {
     return new BlueGreenDeployment(target.scope, id, target, options);
   }
 

@@ -86,7 +86,12 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
   public readonly serviceArn: string;
   private readonly hooks: HookBinding[] = [];
 
-  constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
+  /** @internal the service of a CodeDeploy blue/green strategy */
+  public static _create(scope: Construct, id: string, props: BlueGreenServiceProps): BlueGreenService {
+    return new BlueGreenService(scope, id, props);
+  }
+
+  private constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
     super(scope, id);
     this.cdkTagManager = new TagManager(TagType.KEY_VALUE, 'Custom::BlueGreenService');
     const platform = props.platform;

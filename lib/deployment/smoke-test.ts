@@ -37,11 +37,6 @@ export interface SmokeTestTarget {
   readonly healthCheckPath: string;
 }
 
-/** Properties of {@link SmokeTest}. */
-export interface SmokeTestProps {
-  readonly platform: IContainerPlatform;
-}
-
 /**
  * The built-in AfterAllowTestTraffic hook of the platform's blue/green deployments: one
  * function in the VPC that requests the deploying service through its load balancer's test
@@ -56,17 +51,19 @@ export interface SmokeTestProps {
 export class SmokeTest extends Construct {
   /** The platform's smoke test, created with its first blue/green service. */
   public static of(platform: IContainerPlatform): SmokeTest {
-    return platform._singleton(SMOKE_TEST);
+    return platform._singleton(SmokeTest.SINGLETON);
   }
+
+  /** The platform's one smoke test. */
+  private static readonly SINGLETON = new PlatformSingleton((platform) => new SmokeTest(platform, 'SmokeTest', platform));
 
   public readonly function: lambda.Function;
   public readonly securityGroup: ec2.SecurityGroup;
   private readonly reached = new Set<SharedLoadBalancer>();
   private codeDeployAllowed = false;
 
-  constructor(scope: Construct, id: string, props: SmokeTestProps) {
+  private constructor(scope: Construct, id: string, platform: IContainerPlatform) {
     super(scope, id);
-    const platform = props.platform;
     const stack = Stack.of(platform);
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: platform.vpc,
@@ -159,6 +156,3 @@ export class SmokeTest extends Construct {
     });
   }
 }
-
-/** The platform's one smoke test. */
-const SMOKE_TEST = new PlatformSingleton((platform) => new SmokeTest(platform, 'SmokeTest', { platform }));

@@ -27,7 +27,7 @@ export const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
 export const MAX_RULES_PER_LOAD_BALANCER = 100;
 export const MAX_TARGETS_PER_LOAD_BALANCER = 1000;
 
-/** Properties of a {@link SharedLoadBalancer}; the platform passes its own settings. */
+/** The settings a platform gives each of its load balancers. */
 export interface SharedLoadBalancerProps {
   readonly vpc: ec2.IVpc;
   readonly internetFacing: boolean;
@@ -75,7 +75,12 @@ export class SharedLoadBalancer extends Construct {
   private rules = 0;
   private targets = 0;
 
-  constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
+  /** @internal a load balancer of a platform, with the platform's settings (`platform.addLoadBalancer`) */
+  public static _create(scope: Construct, id: string, props: SharedLoadBalancerProps): SharedLoadBalancer {
+    return new SharedLoadBalancer(scope, id, props);
+  }
+
+  private constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
     super(scope, id);
     const https = props.protocol === elbv2.ApplicationProtocol.HTTPS;
     this.protocol = props.protocol;

@@ -22,7 +22,7 @@ export class ServiceDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
   /** @internal the dashboard of a service, which reads the service through its contract only */
-  public static _bind(scope: Construct, id: string, target: DashboardTarget): ServiceDashboard {
+  public static _create(scope: Construct, id: string, target: DashboardTarget): ServiceDashboard {
     return new ServiceDashboard(scope, id, target);
   }
 

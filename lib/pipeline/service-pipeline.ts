@@ -57,7 +57,7 @@ export class ServicePipeline extends Construct {
   public readonly sourceRepository?: codecommit.IRepository;
 
   /** @internal the pipeline of a service, which reads the service through its contract only */
-  public static _bind(scope: Construct, id: string, source: Source, options: PipelineOptions, target: PipelineTarget): ServicePipeline {
+  public static _create(scope: Construct, id: string, source: Source, options: PipelineOptions, target: PipelineTarget): ServicePipeline {
     return new ServicePipeline(scope, id, source, options, target);
   }
 

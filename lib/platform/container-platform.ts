@@ -198,7 +198,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     let free = this.sharedLoadBalancers.length + 1;
     while (this.node.tryFindChild(`LoadBalancer${free}`)) free++;
     checkChildId(this, id, id, { kind: 'load balancer', others: 'load balancer', fix: `use another ID, such as 'LoadBalancer${free}'` });
-    const lb = new SharedLoadBalancer(this, id, this.loadBalancerSettings);
+    const lb = SharedLoadBalancer._create(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
     for (const watch of this.loadBalancerWatchers) watch(lb);
     return lb;

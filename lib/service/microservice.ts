@@ -230,7 +230,7 @@ export class Microservice extends Construct {
       // the ECS service's deployment alarms then name them without a reference.
       alarmNamePrefix: this.workloadName,
     });
-    this.dashboard = ServiceDashboard._bind(this, 'Dashboard', {
+    this.dashboard = ServiceDashboard._create(this, 'Dashboard', {
       targetGroups: this.targetGroups,
       cpuUtilization: (o) => this.metricCpuUtilization(o),
       memoryUtilization: (o) => this.metricMemoryUtilization(o),
@@ -256,7 +256,7 @@ export class Microservice extends Construct {
     this.blueGreen = bound.blueGreen;
     this.smokeTest = bound.smokeTest;
     if (props.source) {
-      this.pipeline = ServicePipeline._bind(this, 'Pipeline', props.source, props.pipeline ?? {}, {
+      this.pipeline = ServicePipeline._create(this, 'Pipeline', props.source, props.pipeline ?? {}, {
         platform,
         id,
         serviceName: this.workloadName,

@@ -185,7 +185,7 @@ export class QueueWorker extends Construct {
     this.backlogPolicy = configureQueueScaling(this.scaling, this.queue, this.service, platform.cluster, props.scaling);
 
     if (props.source) {
-      this.pipeline = new WorkloadPipeline(this, 'Pipeline', {
+      this.pipeline = WorkloadPipeline._create(this, 'Pipeline', {
         platform,
         workloadName: this.workloadName,
         repository: this.repository,

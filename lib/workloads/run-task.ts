@@ -95,7 +95,7 @@ export function allowFamily(role: iam.IRole, built: BuiltRunTask, cluster: ecs.I
 /** The pipeline of a task: it releases new images to the family the trigger runs. */
 export function runTaskPipeline(scope: Construct, props: WorkloadProps, built: BuiltRunTask): WorkloadPipeline | undefined {
   if (!props.source) return undefined;
-  return new WorkloadPipeline(scope, 'Pipeline', {
+  return WorkloadPipeline._create(scope, 'Pipeline', {
     platform: props.platform,
     workloadName: built.name,
     repository: built.repository,

@@ -64,7 +64,12 @@ export class WorkloadPipeline extends Construct {
   /** The CodeCommit repository, for a CodeCommit source. */
   public readonly sourceRepository?: codecommit.IRepository;
 
-  constructor(scope: Construct, id: string, props: WorkloadPipelineProps) {
+  /** @internal the pipeline of a worker, job or event task with a `source` */
+  public static _create(scope: Construct, id: string, props: WorkloadPipelineProps): WorkloadPipeline {
+    return new WorkloadPipeline(scope, id, props);
+  }
+
+  private constructor(scope: Construct, id: string, props: WorkloadPipelineProps) {
     super(scope, id);
     const o = props.options ?? {};
     this.artifactBucket = artifactBucket(this, props.platform, scope.node.id);

@@ -54,7 +54,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
 
   public bind(t: BindTarget): StrategyBinding {
     if (!this.created) throw new Error('cdk-container-platform: a deployment strategy binds after it created the service');
-    const blueGreen = BlueGreenDeployment._bind('BlueGreen', { ...t, ...this.created }, this.options);
+    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...t, ...this.created }, this.options);
     return {
       blueGreen,
       smokeTest: blueGreen.smokeTest,
@@ -106,7 +106,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
       + 'the termination wait still rolls the deployment back, after cdk deploy has finished. Shorten deployment.terminationWait for cdk deploy to wait for the end.');
   }
   const expectedMinutes = !timing ? 0 : timing.endFits ? timing.untilEndMinutes : timing.untilShiftedMinutes;
-  const service = new BlueGreenService(svc.scope, 'BlueGreenService', {
+  const service = BlueGreenService._create(svc.scope, 'BlueGreenService', {
     platform: svc.platform,
     serviceName: svc.serviceName,
     taskDefinition: svc.taskDefinition,

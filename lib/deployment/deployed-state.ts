@@ -93,6 +93,12 @@ export interface FollowedRules {
   readonly greenTargetGroup: elbv2.ITargetGroup;
 }
 
+/** The target groups a blue/green service's rules forward to, as they are live now. */
+export interface LiveTargetGroups {
+  readonly productionTargetGroupArn: string;
+  readonly testTargetGroupArn: string;
+}
+
 /**
  * What is deployed now, read back by `cdk deploy`: the image the pipeline last deployed and
  * the desired count auto scaling set (and, with {@link followRules}, the target group that
@@ -109,7 +115,6 @@ export interface FollowedRules {
  */
 export class DeployedState extends Construct {
   private readonly resource: CustomResource;
-  private liveTargetGroups?: CustomResource;
   private readonly handler: lambda.IFunction;
   private readonly hasService: boolean;
   private taskDefinition?: ecs.TaskDefinition;
@@ -145,33 +150,23 @@ export class DeployedState extends Construct {
     return Token.asNumber(this.resource.getAtt('DesiredCount'));
   }
 
-  /** The target group production traffic reaches now (blue before the first deployment); after {@link followRules}. */
-  public get productionTargetGroup(): string | undefined {
-    return this.liveTargetGroups?.getAttString('ProductionTargetGroup');
-  }
-
-  /** The other target group, which the test listener rule forwards to; after {@link followRules}. */
-  public get testTargetGroup(): string | undefined {
-    return this.liveTargetGroups?.getAttString('TestTargetGroup');
-  }
-
   /** Re-read whenever CloudFormation would register a new revision of this task definition. */
   public watch(taskDefinition: ecs.TaskDefinition): void {
     this.taskDefinition = taskDefinition;
   }
 
   /**
-   * Let a blue/green service's rules forward to the live target groups: the production rule
-   * to the one production reaches now, the test rule to the other, read by a resource of its
-   * own (`Custom::LiveTargetGroups`) whenever CloudFormation would change either rule
-   * (listener, priority, conditions), and only then. A rollback replays a rule's previous
-   * properties, so the rules must not change with the task definition or the service: a
-   * `cdk deploy` whose deployment fails would set them back to the target group they named
-   * before the last pipeline deployment.
+   * The live target groups of a blue/green service, for its rules to forward to: the one
+   * production reaches now (blue before the first deployment) and the other, which the test
+   * rule forwards to. A resource of its own (`Custom::LiveTargetGroups`) reads them whenever
+   * CloudFormation would change either rule (listener, priority, conditions), and only then.
+   * A rollback replays a rule's previous properties, so the rules must not change with the
+   * task definition or the service: a `cdk deploy` whose deployment fails would set them back
+   * to the target group they named before the last pipeline deployment.
    */
-  public followRules(rules: FollowedRules): void {
+  public followRules(rules: FollowedRules): LiveTargetGroups {
     const production = rules.productionRule.node.defaultChild as elbv2.CfnListenerRule;
-    this.liveTargetGroups = new CustomResource(this, 'LiveTargetGroups', {
+    const live = new CustomResource(this, 'LiveTargetGroups', {
       serviceToken: this.handler.functionArn,
       resourceType: 'Custom::LiveTargetGroups',
       serviceTimeout: DEFAULTS.customResourceTimeout,
@@ -184,9 +179,7 @@ export class DeployedState extends Construct {
         Watched: { ProductionRule: watchedRule(rules.productionRule), TestRule: watchedRule(rules.testRule) },
       },
     });
-    this.liveTargetGroups.node.addDependency(this.handler);
-    forward(rules.productionRule, this.liveTargetGroups.getAttString('ProductionTargetGroup'));
-    forward(rules.testRule, this.liveTargetGroups.getAttString('TestTargetGroup'));
+    live.node.addDependency(this.handler);
     if (!readsRules.has(this.handler) && this.handler instanceof lambda.Function) {
       readsRules.add(this.handler);
       this.handler.addToRolePolicy(new iam.PolicyStatement({
@@ -196,6 +189,10 @@ export class DeployedState extends Construct {
         resources: ['*'],
       }));
     }
+    return {
+      productionTargetGroupArn: live.getAttString('ProductionTargetGroup'),
+      testTargetGroupArn: live.getAttString('TestTargetGroup'),
+    };
   }
 
   private watched(): Record<string, unknown> {
@@ -208,11 +205,6 @@ export class DeployedState extends Construct {
 /** A listener rule's CloudFormation properties without its actions (required: an empty list stands in for them, then they are left out). */
 function watchedRule(rule: elbv2.ApplicationListenerRule): IResolvable {
   return templateProperties(rule.node.defaultChild as elbv2.CfnListenerRule, (p) => ({ ...p, actions: [] }), ({ Actions: _actions, ...rest }) => rest);
-}
-
-/** The rule forwards to one target group, given by ARN (a token of the deployed state). */
-function forward(rule: elbv2.ApplicationListenerRule, targetGroupArn: string): void {
-  (rule.node.defaultChild as elbv2.CfnListenerRule).actions = [{ type: 'forward', targetGroupArn }];
 }
 
 /**

@@ -185,7 +185,9 @@ export class Microservice extends Construct {
     if (this.testRule && this.greenTargetGroup) {
       // CodeDeploy and ECS move the production rule to the other target group on every
       // deployment; the rules follow what is live, so a template change never reverts that.
-      state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
+      const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
+      forwardByArn(this.productionRule, live.productionTargetGroupArn);
+      forwardByArn(this.testRule, live.testTargetGroupArn);
     }
 
     const created = strategy.createService({
@@ -329,6 +331,11 @@ export class Microservice extends Construct {
     if (health?.timeout?.isUnresolved()) cfn.healthCheckTimeoutSeconds = health.timeout.toSeconds();
     return tg;
   }
+}
+
+/** The rule forwards to one target group, given by ARN (a token of the deployed state). */
+function forwardByArn(rule: elbv2.ApplicationListenerRule, targetGroupArn: string): void {
+  (rule.node.defaultChild as elbv2.CfnListenerRule).actions = [{ type: 'forward', targetGroupArn }];
 }
 
 function routingConditions(routing: Routing): elbv2.ListenerCondition[] {

@@ -91,8 +91,8 @@ export class Microservice extends Construct {
   /** The fewest tasks auto scaling keeps. */
   public readonly minTasks: number;
   public readonly platform: IContainerPlatform;
-  /** The load balancer the service is routed through. */
-  public readonly sharedLoadBalancer: SharedLoadBalancer;
+  /** The load balancer the service is routed through (its `loadBalancer` prop, or the platform's default). */
+  public readonly loadBalancer: SharedLoadBalancer;
   public readonly routing: Routing;
   /** The path the load balancer checks. */
   public readonly healthCheckPath: string;
@@ -103,8 +103,8 @@ export class Microservice extends Construct {
     super(scope, id);
     const { platform } = props;
     this.platform = platform;
-    this.sharedLoadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;
-    const lb = this.sharedLoadBalancer;
+    this.loadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;
+    const lb = this.loadBalancer;
     this.routing = props.routing;
     const container = props.container ?? {};
     this.healthCheckPath = container.healthCheckPath ?? DEFAULTS.healthCheckPath;

@@ -139,7 +139,7 @@ export class DiagramBuilder {
       }
       listeners.set(lb, { production, test });
     }
-    for (const service of platform.services) this.service(service, vpcGroup, platformGroup, listeners.get(service.sharedLoadBalancer)!);
+    for (const service of platform.services) this.service(service, vpcGroup, platformGroup, listeners.get(service.loadBalancer)!);
     for (const worker of platform.workers) this.worker(worker, vpcGroup, platformGroup);
     const jobs = platform.node.findAll().filter((c): c is ScheduledJob => c instanceof ScheduledJob);
     for (const job of jobs) {

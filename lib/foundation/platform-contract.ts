@@ -7,13 +7,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
+import { Problems } from '../private/errors';
 import type { PlatformDns } from './platform-dns';
 import type { SharedLoadBalancer } from './shared-load-balancer';
 
 /**
  * What the parts of a platform (services, workers, jobs, event tasks, pipelines, deployments)
- * are given of it: the shared foundation they run on. A {@link ContainerPlatform} is one; the
- * parts depend on this contract instead of the class, which composes them.
+ * are given of it: the shared foundation they run on. The parts depend on this contract instead
+ * of the class that composes them, {@link ContainerPlatform}, which is its only implementation:
+ * pass a `ContainerPlatform` wherever a prop asks for one.
  */
 export interface IContainerPlatform extends IConstruct {
   /** The VPC the platform's tasks and load balancers run in. */
@@ -66,4 +68,24 @@ export interface IContainerPlatform extends IConstruct {
 export class PlatformSingleton<T extends IConstruct> {
   /** @param create makes the part in the platform (with its construct ID: a public contract) */
   constructor(public readonly create: (platform: IContainerPlatform) => T) {}
+}
+
+/** Marks the contract's one implementation, so that a part can tell it from an object of the same shape. */
+const PLATFORM = Symbol.for('cdk-container-platform.ContainerPlatform');
+
+/** @param platform the ContainerPlatform being built */
+export function markPlatform(platform: IContainerPlatform): void {
+  Object.defineProperty(platform, PLATFORM, { value: true });
+}
+
+/**
+ * Refuses, at synthesis and before anything reads it, a `platform` prop that is missing or is
+ * not a ContainerPlatform (such as an object that merely has its public members).
+ */
+export function requirePlatform(scope: IConstruct, platform: IContainerPlatform | undefined): void {
+  if ((platform as unknown as Record<symbol, unknown> | undefined)?.[PLATFORM] === true) return;
+  const p = new Problems(scope);
+  p.add('platform', platform === undefined ? undefined : (platform.node?.path ?? typeof platform),
+    'a ContainerPlatform (the only implementation of IContainerPlatform)', 'pass the platform made with `new ContainerPlatform(...)`');
+  p.throwIfAny();
 }

@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import type { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import { IContainerPlatform, markPlatform, PlatformSingleton } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
 import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
@@ -97,6 +97,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
+    markPlatform(this);
     const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 
 /**
  * The stop codes of tasks that stopped for a routine reason or whose failure the TaskFailed
@@ -43,6 +43,7 @@ export class PlatformAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id);
+    requirePlatform(this, props.platform);
     const cluster = props.platform.cluster;
     this.topic = props.topic ?? props.platform.alarmTopic;
     const target = (message: string) => new targets.SnsTopic(this.topic, { message: events.RuleTargetInput.fromText(message) });

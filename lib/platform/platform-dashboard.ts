@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { requirePlatform } from '../foundation/platform-contract';
 import type { ContainerPlatform } from './container-platform';
 import { PlatformAlerts } from './platform-alerts';
 
@@ -35,6 +36,7 @@ export class PlatformDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
+    requirePlatform(this, props.platform);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
     // The widgets are made at synthesis, when every service and worker has been added: a
     // dashboard made before `addService` shows that service too.

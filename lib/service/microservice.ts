@@ -16,7 +16,7 @@ import { BlueGreenService } from '../deployment/blue-green-service';
 import { Deployment } from '../deployment/deployment';
 import { SmokeTest } from '../deployment/smoke-test';
 import { strategyFor } from '../deployment/strategies';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { validateRouting } from '../foundation/route-registry';
 import { Routing } from '../foundation/routing';
 import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
@@ -101,6 +101,7 @@ export class Microservice extends Construct {
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
+    requirePlatform(this, props.platform);
     const { platform } = props;
     this.platform = platform;
     this.loadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { validateEventPattern } from './event-pattern';
 import { EventTrigger } from './event-trigger';
@@ -55,6 +55,7 @@ export class EventTask extends Construct {
 
   constructor(scope: Construct, id: string, props: EventTaskProps) {
     super(scope, id);
+    requirePlatform(this, props.platform);
     const trigger = props.trigger;
     const p = new Problems(this);
     validateWorkload(p, this, id, props);

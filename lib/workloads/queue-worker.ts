@@ -12,7 +12,7 @@ import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/deployment';
 import { ownByPlatform } from '../deployment/owned-service';
 import { strategyFor } from '../deployment/strategies';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
@@ -106,6 +106,7 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
+    requirePlatform(this, props.platform);
     const { platform } = props;
     this.deployment = props.deployment ?? Deployment.rolling();
     const minTasks = props.scaling?.minTasks ?? WORKER_DEFAULTS.minTasks;

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { validateCapacity } from '../core/validate-capacity';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { validateScheduleExpression } from '../private/schedule-expression';
 import { validateWorkload } from './private';
@@ -65,6 +65,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    requirePlatform(this, props.platform);
     const p = new Problems(this);
     validateWorkload(p, this, id, props);
     validateRetry(p, props);

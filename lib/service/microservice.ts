@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -26,10 +25,17 @@ import { ServicePipeline } from '../pipeline/service-pipeline';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 import { HealthOptions, MicroserviceProps } from './options';
 import { blueGreenTaskCount, configureScaling } from './scaling';
 import { validateService } from './validate-service';
+
+/**
+ * An ECS service name holds at most 255 letters, digits, hyphens and underscores.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (serviceName)
+ */
+const MAX_SERVICE_NAME_LENGTH = 255;
 
 
 
@@ -138,7 +144,7 @@ export class Microservice extends Construct {
     platform._register(this);
     platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
 
-    this.workloadName = `${Stack.of(platform).stackName}-${id}`.slice(0, 255);
+    this.workloadName = platformScopedName(platform, id, MAX_SERVICE_NAME_LENGTH);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
     const core = buildWorkloadCore(this, {

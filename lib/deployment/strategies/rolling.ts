@@ -38,10 +38,8 @@ export class RollingStrategy implements ServiceStrategy {
       capacityProviderStrategies: t.capacityStrategies,
       healthCheckGracePeriod: t.gracePeriod,
       deploymentController: { type: ecs.DeploymentControllerType.ECS },
-      circuitBreaker: circuitBreakerFor(undefined),
+      ...this.rolloutSettings(),
       ...this.controllerProps(),
-      minHealthyPercent: this.deployment.minHealthyPercent,
-      maxHealthyPercent: this.deployment.maxHealthyPercent,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
@@ -79,12 +77,15 @@ export class RollingStrategy implements ServiceStrategy {
 
   /** The rolling update's settings, with the circuit breaker the service has. */
   public withoutTraffic(): TrafficlessRollout {
+    return { settings: this.rolloutSettings() };
+  }
+
+  /** The rolling update of every service of this strategy: its percentages, and the circuit breaker with rollback. */
+  private rolloutSettings(): Pick<ecs.FargateServiceProps, 'circuitBreaker' | 'minHealthyPercent' | 'maxHealthyPercent'> {
     return {
-      settings: {
-        circuitBreaker: circuitBreakerFor(undefined),
-        minHealthyPercent: this.deployment.minHealthyPercent,
-        maxHealthyPercent: this.deployment.maxHealthyPercent,
-      },
+      circuitBreaker: circuitBreakerFor(undefined),
+      minHealthyPercent: this.deployment.minHealthyPercent,
+      maxHealthyPercent: this.deployment.maxHealthyPercent,
     };
   }
 

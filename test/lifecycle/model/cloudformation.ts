@@ -12,7 +12,7 @@
 import { CloudAssembly, Template, TemplateResource } from './assembly';
 import { ACCOUNT, arn, clone, PARTITION, REGION, same, URL_SUFFIX } from './aws';
 import { NO_VALUE, references, resolve, ResolveContext } from './intrinsics';
-import { createOnlyPaths, NAME_PROPERTY, valueAt } from './schemas';
+import { createOnlyPaths, NAME_PROPERTY, valueAt } from './replacement';
 import type { World } from './world';
 
 export interface ResourceState {

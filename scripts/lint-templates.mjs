@@ -4,24 +4,46 @@
 // finding and exits non-zero on any error or warning (W3005, a DependsOn that aws-cdk-lib
 // writes beside a reference, is ignored).
 //
-// cfn-lint: $CFN_LINT, else ../shared/tools/cfn-lint/cfn-lint beside the repository, else
-// `cfn-lint` on the PATH (`pip install cfn-lint`). LINT_OUTDIR keeps the templates there.
+// cfn-lint: $CFN_LINT, else ../shared/tools/cfn-lint/cfn-lint beside the repository (this
+// project's CI machines have one), else `cfn-lint` on the PATH; without any it says how to
+// install it and exits with 2 before synthesizing anything. `npm test` never needs it.
+// LINT_OUTDIR keeps the templates there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { delimiter, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const REGION = 'eu-west-1';
 const IGNORED = ['W3005'];
-const out = process.env.LINT_OUTDIR ? resolve(process.env.LINT_OUTDIR) : mkdtempSync(join(tmpdir(), 'lint-templates-'));
-mkdirSync(out, { recursive: true });
 
+/** The cfn-lint to run, or undefined when there is none. */
 function cfnLint() {
   if (process.env.CFN_LINT) return process.env.CFN_LINT;
-  const shared = resolve(root, '..', 'shared', 'tools', 'cfn-lint', 'cfn-lint');
-  return existsSync(shared) ? shared : 'cfn-lint';
+  const beside = resolve(root, '..', 'shared', 'tools', 'cfn-lint', 'cfn-lint');
+  if (existsSync(beside)) return beside;
+  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'cfn-lint')).find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
+
+const linter = cfnLint();
+if (!linter) {
+  process.stderr.write([
+    'npm run lint:templates needs cfn-lint, AWS\'s CloudFormation linter, and found none:',
+    '  install it with `pipx install cfn-lint` (or `pip install cfn-lint`), or set CFN_LINT to its path.',
+    'npm test does not need it.',
+    '',
+  ].join('\n'));
+  process.exit(2);
+}
+const out = process.env.LINT_OUTDIR ? resolve(process.env.LINT_OUTDIR) : mkdtempSync(join(tmpdir(), 'lint-templates-'));
+mkdirSync(out, { recursive: true });
 
 /**
  * Synthesizes an app with the CDK CLI, as a user does (cdk.json's context, path and asset
@@ -65,13 +87,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const linter = cfnLint();
 process.stdout.write(`linting ${files.length} templates with ${linter} (regions ${REGION}, ignoring ${IGNORED.join(', ')})\n`);
 const r = spawnSync(linter, ['--format', 'json', '--regions', REGION, '--ignore-checks', ...IGNORED, '--', ...files], {
   encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
 });
 if (r.error) {
-  process.stdout.write(`cannot run cfn-lint (${linter}): ${r.error.message}\nSet CFN_LINT to its path, or install it: pip install cfn-lint\n`);
+  process.stdout.write(`cannot run cfn-lint (${linter}): ${r.error.message}\nSet CFN_LINT to its path, or install it: pipx install cfn-lint\n`);
   process.exit(1);
 }
 let findings;

@@ -6,9 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/global-setup.js',
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/', '<rootDir>/cdk.out/'],
-  // The lifecycle suite loads ../shared/peer-baseline unmodified: its imports of aws-cdk-lib and
-  // constructs resolve to this project's node_modules.
-  modulePaths: ['<rootDir>/node_modules'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,
 };

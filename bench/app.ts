@@ -1,9 +1,9 @@
 // The benchmark app of `npm run bench`: this library's platform with N services, each the
-// same as a service of the hand-written baseline (/work/shared/peer-baseline): blue/green
-// through CodeDeploy, a CodeCommit -> CodeBuild -> CodeDeploy pipeline and the path
-// `/svc-i/*` on the shared load balancer. N comes from the context key `services`.
+// same as a service of the hand-written baseline (bench/baseline/baseline-stack.ts):
+// blue/green through CodeDeploy, a CodeCommit -> CodeBuild -> CodeDeploy pipeline and the
+// path `/svc-i/*` on the shared load balancer. N comes from the context key `services`.
 // scripts/bench.mjs compiles it (and lib/) to JavaScript with esbuild and runs it with the
-// CLI's context in CDK_CONTEXT_JSON, as the baseline is run.
+// CLI's context in CDK_CONTEXT_JSON, as it runs bench/baseline/app.ts.
 import { App, Stack } from 'aws-cdk-lib';
 import { ContainerPlatform, Deployment, Routing, Source } from '../lib';
 

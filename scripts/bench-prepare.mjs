@@ -1,56 +1,30 @@
-// Builds what scripts/bench.mjs runs, as compiled JavaScript on both sides:
-// - a scratch copy of the hand-written baseline (never modified in place), its own
-//   `npm ci` and `tsc` build;
-// - this library's bench/app.ts and lib/, transpiled file by file with esbuild.
+// Builds what scripts/bench.mjs runs, as compiled JavaScript on both sides, transpiled file
+// by file with esbuild and run against the repository's own node_modules (one aws-cdk-lib):
+// - this library's bench/app.ts and lib/;
+// - the hand-written plain aws-cdk-lib baseline and the floor, bench/baseline/*.ts.
 // Everything goes to bench/.work/ (git-ignored).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** Top-level entries of the baseline copy that are not its sources: outputs and our stamp. */
-const PEER_SKIP = new Set(['node_modules', 'dist', 'cdk.out', '.out', '.bench-stamp.json']);
-
 /**
- * Copies the baseline from `source` to `dir`, then installs and compiles it when its
- * sources changed since the last run (a stamp file records their hash).
- * Returns { dir, version } (its aws-cdk-lib version), or { dir, error } when it did not build.
+ * The context the CDK CLI hands an app (CDK_CONTEXT_JSON): its defaults, then cdk.json's
+ * context (feature flags and the platform region's availability zones), then `services`
+ * when `n` is given. One context for the floor, the baseline and the platform.
+ * Left out of the CLI's defaults: "@aws-cdk/core:failSynthOnValidationErrors": false, with
+ * which the app leaves validation errors for the CLI to report and exits 0; without the CLI,
+ * the app itself must fail for the benchmark to see it.
  */
-export function preparePeer(source, dir, log) {
-  mkdirSync(dir, { recursive: true });
-  cpSync(source, dir, { recursive: true, force: true, filter: (src) => !PEER_SKIP.has(relative(source, src).split('/')[0]) });
-  makeWritable(dir); // the shared copy is read-only; tsc and npm write beside the sources
-
-  const lockHash = hash([join(source, 'package-lock.json')]);
-  const sourceHash = hash(listFiles(source).filter((f) => !PEER_SKIP.has(relative(source, f).split('/')[0])));
-  const stampFile = join(dir, '.bench-stamp.json');
-  const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : {};
-
-  try {
-    if (stamp.lockHash !== lockHash || !existsSync(join(dir, 'node_modules'))) {
-      log('baseline: npm ci (its own dependencies) ...');
-      rmSync(stampFile, { force: true });
-      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-    if (stamp.sourceHash !== sourceHash || stamp.lockHash !== lockHash || !existsSync(join(dir, 'dist', 'bin', 'peer.js'))) {
-      log('baseline: tsc ...');
-      rmSync(join(dir, 'dist'), { recursive: true, force: true });
-      execFileSync(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, stdio: 'inherit' });
-    }
-  } catch (e) {
-    return { dir, error: `baseline build: ${String(e.message).split('\n')[0]}` };
-  }
-  writeFileSync(stampFile, JSON.stringify({ lockHash, sourceHash }));
-  return { dir, version: cdkLibVersion(dir) };
-}
-
-/**
- * The CDK_CONTEXT_JSON for N services, as the baseline's scripts/cli-context.js builds it
- * (its cdk.json context, the CLI's defaults, `services`), with `extra` on top.
- */
-export function peerContext(peerDir, n, extra = {}) {
-  const json = execFileSync(process.execPath, [join(peerDir, 'scripts', 'cli-context.js'), String(n)], { encoding: 'utf8' });
-  return JSON.stringify({ ...JSON.parse(json), ...extra, services: String(n) });
+export function cliContext(root, n) {
+  const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8'));
+  return JSON.stringify({
+    'aws:cdk:enable-path-metadata': true,
+    'aws:cdk:enable-asset-metadata': true,
+    'aws:cdk:version-reporting': true,
+    'aws:cdk:bundling-stacks': ['**'],
+    ...cdkJson.context,
+    ...(n === undefined ? {} : { services: String(n) }),
+  });
 }
 
 /**
@@ -65,11 +39,39 @@ export async function compilePlatform(root, outDir, log) {
     const r = spawnSync('npm', ['run', '--silent', 'bundle'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.status !== 0) return { error: 'npm run bundle failed' };
   }
-  const { build } = await import('esbuild');
-  const entryPoints = [
+  const error = await transpile(root, outDir, [
     ...listFiles(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.lambda.ts')),
     join(root, 'bench', 'app.ts'),
-  ];
+  ]);
+  if (error) return { error };
+  // lib/private/assets.ts looks for assets/ two or three folders above itself.
+  symlinkSync(relative(outDir, assets), join(outDir, 'assets'));
+  return { app: join(outDir, 'bench', 'app.js') };
+}
+
+/**
+ * Transpiles bench/baseline/*.ts into `outDir`. Returns { app, floor, error }: the compiled
+ * baseline app and floor, or the first line of a build failure.
+ */
+export async function compileBaseline(root, outDir) {
+  const dir = join(root, 'bench', 'baseline');
+  const error = await transpile(root, outDir, readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
+  if (error) return { error };
+  return { app: join(outDir, 'bench', 'baseline', 'app.js'), floor: join(outDir, 'bench', 'baseline', 'floor.js') };
+}
+
+/** The version of aws-cdk-lib installed for the project in `dir`. */
+export function cdkLibVersion(dir) {
+  return JSON.parse(readFileSync(join(dir, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
+}
+
+/**
+ * Transpiles `entryPoints` (TypeScript under `root`) to CommonJS in a fresh `outDir`, with
+ * the same layout, so that their imports of aws-cdk-lib resolve to root's node_modules.
+ * Returns the first line of a failure, or undefined.
+ */
+async function transpile(root, outDir, entryPoints) {
+  const { build } = await import('esbuild');
   rmSync(outDir, { recursive: true, force: true });
   try {
     await build({
@@ -82,19 +84,12 @@ export async function compilePlatform(root, outDir, log) {
       target: 'node20',
       logLevel: 'silent',
     });
+    return undefined;
   } catch (e) {
     const first = e.errors?.[0];
     const where = first?.location ? `${relative(root, first.location.file)}:${first.location.line}: ` : '';
-    return { error: `esbuild: ${where}${first?.text ?? String(e.message).split('\n')[0]}` };
+    return `esbuild: ${where}${first?.text ?? String(e.message).split('\n')[0]}`;
   }
-  // lib/private/assets.ts looks for assets/ two or three folders above itself.
-  symlinkSync(relative(outDir, assets), join(outDir, 'assets'));
-  return { app: join(outDir, 'bench', 'app.js') };
-}
-
-/** The version of aws-cdk-lib installed for the project in `dir`. */
-export function cdkLibVersion(dir) {
-  return JSON.parse(readFileSync(join(dir, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
 }
 
 function listFiles(dir) {
@@ -102,19 +97,4 @@ function listFiles(dir) {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? listFiles(path) : [path];
   });
-}
-
-function makeWritable(dir) {
-  for (const name of readdirSync(dir)) {
-    if (PEER_SKIP.has(name)) continue;
-    const path = join(dir, name);
-    chmodSync(path, statSync(path).mode | 0o200);
-    if (statSync(path).isDirectory()) makeWritable(path);
-  }
-}
-
-function hash(files) {
-  const h = createHash('sha256');
-  for (const f of files) h.update(f).update('\0').update(readFileSync(f));
-  return h.digest('hex');
 }

@@ -41,13 +41,14 @@ export function markdown({ machine, options, cases, stats }) {
     '# Synth benchmark',
     '',
     `${machine.date} · ${machine.cpus} × ${machine.cpuModel} · ${gib(machine.memoryBytes)} GiB memory · Node ${machine.node} · ` +
-      `aws-cdk-lib ${machine.cdkLib.platform} (platform), ${machine.cdkLib.baseline} (baseline) · ` +
+      `aws-cdk-lib ${machine.cdkLib} (platform and baseline) · ` +
       `load average ${machine.loadStart} at start, ${machine.loadEnd} at end · commit ${machine.commit}`,
     '',
     `Medians of ${options.rounds} interleaved rounds (min and max beside them); \`cdk synth\` through the CLI: ` +
       `${options.cliRounds} rounds. Compiled JavaScript on both sides, the same context (feature flags from cdk.json, ` +
-      `the CLI's defaults). "baseline" is the hand-written peer-baseline, "platform" this library (bench/app.ts), ` +
-      `"floor" a one-queue app. Peak RSS: median of each run's peak resident memory (${options.memLabel}). ` +
+      `the CLI's defaults). "baseline" is the hand-written plain aws-cdk-lib platform (bench/baseline/app.ts), ` +
+      '"platform" this library (bench/app.ts), "floor" a one-queue app (bench/baseline/floor.ts). ' +
+      `Peak RSS: median of each run's peak resident memory (${options.memLabel}). ` +
       'Per added service: the time each service added since the previous N costs (constant = linear growth). ' +
       'Stacks: *.template.json files written (nested included); largest: the template with the most resources.',
   ];
@@ -59,7 +60,7 @@ export function markdown({ machine, options, cases, stats }) {
   }
   const cli = cases.filter((c) => c.kind === 'cli');
   if (cli.length) {
-    out.push('', '## `npx cdk synth -q` (the quickstart: CLI, TypeScript run by tsx or ts-node, no compiled JS)', '');
+    out.push('', '## `npx cdk synth -q` (the quickstart: CLI, TypeScript run by tsx, no compiled JS)', '');
     out.push('| command | validation | median | min | max | peak RSS, largest process | runs |');
     out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
     for (const c of cli) out.push(cliRow(c, stats.get(c)));

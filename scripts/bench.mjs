@@ -1,66 +1,64 @@
 #!/usr/bin/env node
-// `npm run bench`: synth time, memory and output size of this library's platform against
-// the hand-written plain aws-cdk-lib baseline (/work/shared/peer-baseline) and the floor
-// (a one-queue app). Not a test: it never fails on timings. It prints a markdown table
-// and writes bench-results/latest.md and latest.json.
+// `npm run bench`: synth time, memory and output size of this library's platform
+// (bench/app.ts) against the hand-written plain aws-cdk-lib baseline (bench/baseline/app.ts)
+// and the floor (bench/baseline/floor.ts, a one-queue app). Not a test: it never fails on
+// timings. It prints a markdown table and writes bench-results/latest.md and latest.json.
 //
 //   node scripts/bench.mjs [--rounds N] [--quick] [--cli-rounds N] [--mem time|proc]
 //
 // Every command runs once per round, rounds interleaved, each with aws-cdk-lib's built-in
 // CloudFormation validation on and off (CDK_VALIDATION=false); a synth that fails is
 // reported with the first line of its error and not run again.
-// BENCH_PEER_BASELINE=DIR measures another copy of the baseline (default ../shared/peer-baseline).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assemblyStats, memoryMethod, run } from './bench-measure.mjs';
-import { cdkLibVersion, compilePlatform, peerContext, preparePeer } from './bench-prepare.mjs';
+import { cdkLibVersion, cliContext, compileBaseline, compilePlatform } from './bench-prepare.mjs';
 import { analyze, markdown } from './bench-report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PEER_SOURCE = process.env.BENCH_PEER_BASELINE ?? resolve(ROOT, '..', 'shared', 'peer-baseline');
-const WORK = join(ROOT, 'bench', '.work'); // scratch: baseline copy, compiled app, synth outputs
+const WORK = join(ROOT, 'bench', '.work'); // scratch: compiled apps, synth outputs
 const RESULTS = join(ROOT, 'bench-results');
 
 const options = parseArgs(process.argv.slice(2));
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
 // ---- build both sides -------------------------------------------------------------
-const peer = preparePeer(PEER_SOURCE, join(WORK, 'peer'), log);
-if (peer.error) log(`${peer.error} (the floor and baseline rows will be reported as failures)`);
+log('baseline: compiling bench/baseline/*.ts with esbuild ...');
+const baseline = await compileBaseline(ROOT, join(WORK, 'baseline'));
+if (baseline.error) log(`baseline: ${baseline.error} (the floor and baseline rows will be reported as failures)`);
 log('platform: compiling bench/app.ts and lib/ with esbuild ...');
 const platform = await compilePlatform(ROOT, join(WORK, 'js'), log);
 if (platform.error) log(`platform: ${platform.error} (its rows will be reported as failures)`);
 
-// The context the CDK CLI hands the app: the baseline's cli-context.js rebuilds it from
-// its cdk.json; our cdk.json carries the same feature flags plus the availability zones
-// of the platform's region, so ours is theirs with our cdk.json context on top.
-const ourContext = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context;
-const contexts = new Map(); // memoized CDK_CONTEXT_JSON per app and N
-const contextFor = (app, n) => {
-  const key = `${app}:${n}`;
-  if (!contexts.has(key)) contexts.set(key, peerContext(peer.dir, n, app === 'platform' ? ourContext : {}));
-  return contexts.get(key);
+// The context the CDK CLI hands an app, the same for every app: the CLI's defaults, the
+// repository's cdk.json context, and `services` (none for the floor).
+const contexts = new Map(); // memoized CDK_CONTEXT_JSON per N
+const contextFor = (n) => {
+  if (!contexts.has(n)) contexts.set(n, cliContext(ROOT, n ?? undefined));
+  return contexts.get(n);
 };
 
 // ---- the cases: every command, with validation on and off ---------------------------
 const commands = [
-  { app: 'floor', n: null, label: 'floor', cwd: peer.dir, argv: [process.execPath, 'dist/floor/floor.js'], setupError: peer.error,
-    context: () => contextFor('floor', 1) },
+  { app: 'floor', n: null, label: 'floor', cwd: ROOT, argv: [process.execPath, baseline.floor], setupError: baseline.error,
+    context: () => contextFor(null) },
   ...options.baselineNs.map((n) => ({
-    app: 'baseline', n, label: `baseline N=${n}`, cwd: peer.dir, argv: [process.execPath, 'dist/bin/peer.js'], setupError: peer.error,
-    context: () => contextFor('baseline', n),
+    app: 'baseline', n, label: `baseline N=${n}`, cwd: ROOT, argv: [process.execPath, baseline.app], setupError: baseline.error,
+    context: () => contextFor(n),
   })),
   ...options.platformNs.map((n) => ({
     app: 'platform', n, label: `platform N=${n}`, cwd: ROOT, argv: [process.execPath, platform.app], setupError: platform.error,
-    context: () => contextFor('platform', n),
+    context: () => contextFor(n),
   })),
 ];
+// Both from the repository root, TypeScript run by tsx: cdk.json's app (the examples), and
+// the baseline app with one service (the CLI's --app replaces cdk.json's, keeps its context).
 const cliCommands = options.cliRounds === 0 ? [] : [
   { app: 'platform', n: null, label: 'platform: npx cdk synth -q (tsx, bin/app.ts)', cwd: ROOT },
-  { app: 'baseline', n: null, label: 'baseline: npx cdk synth -q (ts-node, N=1)', cwd: peer.dir, setupError: peer.error },
+  { app: 'baseline', n: null, label: 'baseline: npx cdk synth -q (tsx, bench/baseline/app.ts, N=1)', cwd: ROOT, cliApp: 'node --import tsx bench/baseline/app.ts' },
 ];
 const cases = [];
 for (const validation of ['on', 'off']) {
@@ -98,7 +96,7 @@ const machine = {
   cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
   memoryBytes: totalmem(),
   node: process.version,
-  cdkLib: { platform: cdkLibVersion(ROOT), baseline: peer.version ?? 'not built' },
+  cdkLib: cdkLibVersion(ROOT), // the repository's, for the platform and the baseline alike
   loadStart,
   loadEnd: loadavg()[0].toFixed(2),
   commit: gitCommit(),
@@ -134,7 +132,7 @@ async function measure(c, round) {
   if (c.validation === 'off') env.CDK_VALIDATION = 'false'; // read by aws-cdk-lib's App at synth
   let argv = c.argv;
   if (c.kind === 'cli') {
-    argv = ['npx', 'cdk', 'synth', '-q', '-o', outDir]; // -o: leave the project's cdk.out alone
+    argv = ['npx', 'cdk', 'synth', '-q', '-o', outDir, ...(c.cliApp ? ['--app', c.cliApp] : [])]; // -o: leave the project's cdk.out alone
   } else {
     env.CDK_CONTEXT_JSON = c.context();
     env.CDK_OUTDIR = outDir;
@@ -222,8 +220,8 @@ function clock(seconds) {
 function gitCommit() {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lib'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    return dirty ? `${head} (lib/ modified)` : head;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lib', 'bench'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head} (lib/ or bench/ modified)` : head;
   } catch {
     return 'unknown';
   }

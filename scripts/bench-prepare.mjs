@@ -4,7 +4,7 @@
 // - the hand-written plain aws-cdk-lib baseline and the floor, bench/baseline/*.ts.
 // Everything goes to bench/.work/ (git-ignored).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
@@ -44,8 +44,7 @@ export async function compilePlatform(root, outDir, log) {
     join(root, 'bench', 'app.ts'),
   ]);
   if (error) return { error };
-  // lib/private/assets.ts looks for assets/ two or three folders above itself.
-  symlinkSync(relative(outDir, assets), join(outDir, 'assets'));
+  // lib/private/assets.ts finds assets/ beside the nearest package.json above it: the repository's.
   return { app: join(outDir, 'bench', 'app.js') };
 }
 

@@ -4,7 +4,9 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformLogGroup } from '../foundation/platform-resources';
 import { handlerAsset } from '../private/assets';
 import { templateProperties } from '../private/cfn-properties';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
@@ -16,14 +18,14 @@ import { functionRole } from '../private/function-role';
  * (Custom::DeployedState and Custom::LiveTargetGroups).
  */
 export function serviceStateFunction(platform: IContainerPlatform): lambda.Function {
-  return platform._singleton(SERVICE_STATE_FUNCTION);
+  return PlatformContext.of(platform).singleton(SERVICE_STATE_FUNCTION);
 }
 
 /** The platform's one deployed-state function. */
-const SERVICE_STATE_FUNCTION = new PlatformSingleton((platform) => newServiceStateFunction(platform, platform.cluster));
+const SERVICE_STATE_FUNCTION = new PlatformSingleton(['ServiceStateFunction', 'ServiceStateFunctionLogs', 'ServiceStateFunctionRole'], (platform) => newServiceStateFunction(platform, platform.cluster));
 
 function newServiceStateFunction(platform: IContainerPlatform, cluster: ecs.ICluster): lambda.Function {
-  const logGroup = platform._newLogGroup(platform, 'ServiceStateFunctionLogs');
+  const logGroup = platformLogGroup(platform, platform, 'ServiceStateFunctionLogs');
   const fn = new lambda.Function(platform, 'ServiceStateFunction', {
     role: functionRole(platform, 'ServiceStateFunctionRole', logGroup, false),
     description: 'cdk-container-platform: reads the deployed image and desired count of services and the live target groups of blue/green services',

@@ -4,7 +4,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformLogGroup } from '../foundation/platform-resources';
 import { handlerAsset } from '../private/assets';
 import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
 import { acknowledgeAll } from '../private/compliance';
@@ -40,7 +42,7 @@ export class ServiceProvider extends Construct {
     const platform = props.platform;
     this.platform = platform;
     const stack = Stack.of(platform);
-    const logGroup = platform._newLogGroup(this, 'Logs');
+    const logGroup = platformLogGroup(platform, this, 'Logs');
     const newFunction = (name: string, handler: string, description: string) => new lambda.Function(this, name, {
       role: functionRole(this, `${name}Role`, logGroup, false),
       description,
@@ -84,7 +86,7 @@ export class ServiceProvider extends Construct {
       frameworkOnEventRole: functionRole(this, 'FrameworkOnEventRole', logGroup, false),
       frameworkCompleteAndTimeoutRole: functionRole(this, 'FrameworkCompleteRole', logGroup, false),
       disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: { destination: platform._newLogGroup(this, 'WaiterLogs'), level: sfn.LogLevel.ALL, includeExecutionData: false },
+      waiterStateMachineLogOptions: { destination: platformLogGroup(platform, this, 'WaiterLogs'), level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.serviceToken = this.provider.serviceToken;
 
@@ -128,7 +130,7 @@ export class ServiceProvider extends Construct {
     this.codeDeployAllowed = true;
     const platform = this.platform;
     const stack = Stack.of(platform);
-    // The deployment groups of the platform's services (named <stack name>-<service id>) on the
+    // The deployment groups of the platform's services (named <platform name>-<service id>) on the
     // platform's application, once for all of them: a statement per service would outgrow the
     // 10 KB of a role's inline policies.
     // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
@@ -136,7 +138,7 @@ export class ServiceProvider extends Construct {
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
       actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
-      resources: [arn('deploymentgroup', `${application.applicationName}/${stack.stackName}-*`)],
+      resources: [arn('deploymentgroup', `${application.applicationName}/${platform.platformName}-*`)],
     }));
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
       actions: ['codedeploy:GetDeploymentConfig'],
@@ -150,9 +152,9 @@ export class ServiceProvider extends Construct {
 }
 
 /** The platform's one provider of service resources. */
-const PROVIDER = new PlatformSingleton((platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
+const PROVIDER = new PlatformSingleton(['ServiceProvider'], (platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
 
 /** The provider of the platform's service resources (Custom::BlueGreenService, Custom::EcsService), created with the first. */
 export function serviceProvider(platform: IContainerPlatform): ServiceProvider {
-  return platform._singleton(PROVIDER);
+  return PlatformContext.of(platform).singleton(PROVIDER);
 }

@@ -6,7 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { IContainerPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformLogGroup } from '../foundation/platform-resources';
 import type { Routing } from '../foundation/routing';
 import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { handlerAsset } from '../private/assets';
@@ -51,18 +53,18 @@ export interface SmokeTestTarget {
 export class SmokeTest extends Construct {
   /** The platform's smoke test, created with its first blue/green service. */
   public static of(platform: IContainerPlatform): SmokeTest {
-    return platform._singleton(SmokeTest.SINGLETON);
+    return PlatformContext.of(platform).singleton(SmokeTest.SINGLETON);
   }
 
   /** The platform's one smoke test. */
-  private static readonly SINGLETON = new PlatformSingleton((platform) => new SmokeTest(platform, 'SmokeTest', platform));
+  private static readonly SINGLETON = new PlatformSingleton(['SmokeTest'], (platform) => new SmokeTest(platform, 'SmokeTest', platform));
 
   public readonly function: lambda.Function;
   public readonly securityGroup: ec2.SecurityGroup;
   private readonly reached = new Set<SharedLoadBalancer>();
   private codeDeployAllowed = false;
 
-  private constructor(scope: Construct, id: string, platform: IContainerPlatform) {
+  private constructor(scope: Construct, id: string, private readonly platform: IContainerPlatform) {
     super(scope, id);
     const stack = Stack.of(platform);
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -72,7 +74,7 @@ export class SmokeTest extends Construct {
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy, EC2 and SSM APIs');
 
-    const logGroup = platform._newLogGroup(this, 'Logs');
+    const logGroup = platformLogGroup(platform, this, 'Logs');
     this.function = new lambda.Function(this, 'Function', {
       role: functionRole(this, 'Role', logGroup, true),
       description: fit(`Smoke tests of the blue/green deployments of ${platform.node.path}`, 256),
@@ -98,7 +100,7 @@ export class SmokeTest extends Construct {
       resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],
     }));
     acknowledgeFunction(this.function);
-    platform._watchLoadBalancers((lb) => this._reach(lb));
+    PlatformContext.of(platform).watchLoadBalancers((lb) => this._reach(lb));
   }
 
   /** @internal lets the smoke test reach a load balancer's test listener. */
@@ -119,7 +121,7 @@ export class SmokeTest extends Construct {
       resources: [stack.formatArn({
         service: 'codedeploy',
         resource: 'deploymentgroup',
-        resourceName: `${application.applicationName}/${stack.stackName}-*`,
+        resourceName: `${application.applicationName}/${this.platform.platformName}-*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
     }));

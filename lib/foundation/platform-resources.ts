@@ -2,9 +2,24 @@ import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
+import type { IContainerPlatform } from './platform-contract';
+
+/**
+ * A log group of the platform: encrypted with the platform's key, removed with its removal
+ * policy, kept `retention` (by default a year).
+ */
+export function platformLogGroup(platform: IContainerPlatform, scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    retention: retention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
+    encryptionKey: platform.encryptionKey,
+    removalPolicy: platform.removalPolicy,
+  });
+}
 
 /** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */
 export const SERVER_ACCESS_LOGS_PREFIX = 's3/';

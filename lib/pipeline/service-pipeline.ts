@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { HookBinding } from '../deployment/deployment';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformLogGroup } from '../foundation/platform-resources';
 import { renderAppSpec } from '../private/appspec';
 import { acknowledge, narrowPassRole } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -83,7 +84,7 @@ export class ServicePipeline extends Construct {
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
     const renderAfterApproval = writesDeployFiles && o.approval !== undefined;
     const target: BuildTarget = writesDeployFiles ? (renderAfterApproval ? 'codeDeployImage' : 'codeDeploy') : 'ecsService';
-    const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
+    const logGroup = platformLogGroup(svc.platform, this, 'BuildLogs');
     this.project = this.newProject(svc, deployBy.hooks, 'Build', `Builds the image of ${svc.serviceName}`, renderBuildSpec({
       testCommands: o.testCommands ?? [],
       dockerfile: o.dockerfile ?? 'Dockerfile',

@@ -42,6 +42,11 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
   p.require(https || props.sslPolicy === undefined, 'sslPolicy', props.sslPolicy,
     'nothing without HTTPS (the HTTP listeners have no TLS policy)', 'remove sslPolicy, or pass a certificate for HTTPS');
   p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
+  if (props.platformName !== undefined && !Token.isUnresolved(props.platformName)) {
+    p.require(/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(props.platformName), 'platformName', props.platformName,
+      'letters, digits and hyphens, starting with a letter, at most 128 characters (it starts the physical names of the workloads, as a stack name does)',
+      "use a name such as 'shop-internal'");
+  }
   const region = Stack.of(scope).region;
   p.require(!Token.isUnresolved(region), 'stack env.region', region,
     'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',

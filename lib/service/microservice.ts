@@ -15,6 +15,7 @@ import { BlueGreenService } from '../deployment/blue-green-service';
 import { Deployment } from '../deployment/deployment';
 import { SmokeTest } from '../deployment/smoke-test';
 import { strategyFor } from '../deployment/strategies';
+import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { validateRouting } from '../foundation/route-registry';
 import { Routing } from '../foundation/routing';
@@ -126,25 +127,26 @@ export class Microservice extends Construct {
     const p = new Problems(this);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
     if (props.routing) validateRouting(p, 'routing', props.routing);
-    if (props.routing) platform._dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
+    const context = PlatformContext.of(platform);
+    context.claimWorkload(p, this, id);
+    if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
     // Collisions are reported with the call's other problems.
     this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
     lb._reserve(p, this, { blueGreen: strategy.blueGreen, maxHealthyPercent: this.deployment.maxHealthyPercent }, maxTasks);
     if (props.serviceConnect) {
       // Service Connect names are lower case and unique in the namespace.
       // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
-      const other = platform._claimDiscoveryName(id.toLowerCase(), this);
+      const other = context.claimDiscoveryName(id.toLowerCase(), this);
       p.require(other === undefined, 'id', id,
         `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
         'rename one of the services');
     }
     validateOwnRepository(p, this, props, 'service');
     p.throwIfAny();
-    // Built by addService or directly: either way the platform lists it (dashboards, alerts).
-    platform._register(this);
-    platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
+    context.addWorkload(this);
+    context.dns?._addRecords(this, lb.loadBalancer, props.routing);
 
-    this.workloadName = platformScopedName(platform, id, MAX_SERVICE_NAME_LENGTH);
+    this.workloadName = platformScopedName(platform.platformName, id, MAX_SERVICE_NAME_LENGTH);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
     const core = buildWorkloadCore(this, {

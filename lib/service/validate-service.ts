@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer } from '../core/validate-container';
 import { validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
@@ -15,11 +15,11 @@ const MAX_DELIVERY_NAME_LENGTH = 100;
 
 /** Checks every prop of a service that can be judged at synth; records the problems in `p`. */
 export function validateService(p: Problems, id: string, props: MicroserviceProps, strategy: ServiceStrategy, port: number, minTasks: number, maxTasks: number): void {
-  const serviceName = `${Stack.of(props.platform).stackName}-${id}`;
+  const serviceName = `${props.platform.platformName}-${id}`;
   if ((props.source || strategy.namesDeploymentGroup) && !Token.isUnresolved(serviceName)) {
     p.require(serviceName.length <= MAX_DELIVERY_NAME_LENGTH, 'id', id,
-      `a stack name and service id that together ('${serviceName}') stay within ${MAX_DELIVERY_NAME_LENGTH} characters, the limit of the CodeDeploy deployment group and CodeCommit repository named after the service`,
-      'shorten the service id or the stack name');
+      `a platform name and service id that together ('${serviceName}') stay within ${MAX_DELIVERY_NAME_LENGTH} characters, the limit of the CodeDeploy deployment group and CodeCommit repository named after the service`,
+      'shorten the service id, or the platform name (the stack name unless `platformName` is set)');
   }
   p.require(props.routing !== undefined, 'routing', props.routing,
     'a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift',

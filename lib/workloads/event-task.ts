@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { validateEventPattern } from './event-pattern';
@@ -70,6 +71,7 @@ export class EventTask extends Construct {
     p.require(trigger.prefix !== '', 'trigger.prefix', trigger.prefix, 'a key prefix of 1 or more characters',
       "omit prefix to start a task for every object, or write one such as 'uploads/'");
     p.throwIfAny();
+    PlatformContext.of(props.platform).addWorkload(this);
 
     const { platform } = props;
     const retry = retrySettings(props);

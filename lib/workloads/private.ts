@@ -5,6 +5,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateContainer } from '../core/validate-container';
 import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
+import { PlatformContext } from '../foundation/platform-context';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { Problems } from '../private/errors';
@@ -23,6 +25,7 @@ const MAX_WORKLOAD_NAME_LENGTH = 64;
 /** The checks every workload shares: its ID, container, and pipeline options. */
 export function validateWorkload(p: Problems, owner: Construct, id: string, props: WorkloadProps): void {
   validateWorkloadId(p, id, "it names the workload's resources", 'Thumbnails');
+  PlatformContext.of(props.platform).claimWorkload(p, owner, id);
   const c = props.container ?? {};
   validateContainer(p, c);
   p.require(c.port === undefined, 'container.port', c.port, 'nothing: nothing connects to a worker or a task', 'remove it');
@@ -51,9 +54,9 @@ export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.Se
   });
 }
 
-/** A name unique in the account and region: the platform's stack name and the workload's ID, at most 64 characters. */
-export function workloadName(platform: Construct, id: string): string {
-  return platformScopedName(platform, id, MAX_WORKLOAD_NAME_LENGTH);
+/** A name unique in the account and region: the platform's name and the workload's ID, at most 64 characters. */
+export function workloadName(platform: IContainerPlatform, id: string): string {
+  return platformScopedName(platform.platformName, id, MAX_WORKLOAD_NAME_LENGTH);
 }
 
 /** The platform's least-privilege treatment of identity policies, for a workload outside the platform's scope. */

@@ -12,6 +12,7 @@ import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/deployment';
 import { ownByPlatform } from '../deployment/owned-service';
 import { strategyFor } from '../deployment/strategies';
+import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
@@ -129,8 +130,7 @@ export class QueueWorker extends Construct {
         'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
     }
     p.throwIfAny();
-    // Built by addWorker or directly: either way the platform lists it (dashboards).
-    props.platform._register(this);
+    PlatformContext.of(props.platform).addWorkload(this);
 
     this.workloadName = workloadName(props.platform, id);
     if (props.queue) {
@@ -147,7 +147,7 @@ export class QueueWorker extends Construct {
       });
     }
 
-    platform._reachQueues();
+    PlatformContext.of(platform).reachQueues();
     const container = props.container ?? {};
     const core = buildWorkloadCore(this, {
       platform,

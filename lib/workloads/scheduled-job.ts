@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { validateCapacity } from '../core/validate-capacity';
+import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { validateScheduleExpression } from '../private/schedule-expression';
@@ -72,6 +73,7 @@ export class ScheduledJob extends Construct {
     validateScheduleExpression(p, 'schedule', props.schedule.expressionString);
     validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
     p.throwIfAny();
+    PlatformContext.of(props.platform).addWorkload(this);
 
     const { platform } = props;
     const retry = retrySettings(props);

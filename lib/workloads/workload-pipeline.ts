@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformLogGroup } from '../foundation/platform-resources';
 import { renderBuildSpec } from '../pipeline/buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/delivery';
 import { PipelineOptions } from '../pipeline/options';
@@ -123,7 +124,7 @@ export class WorkloadPipeline extends Construct {
 
   private newProject(id: string, description: string, spec: Record<string, unknown>, props: WorkloadPipelineProps, docker: boolean): codebuild.PipelineProject {
     const arm = props.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
-    const logGroup = props.platform._newLogGroup(this, `${id}Logs`);
+    const logGroup = platformLogGroup(props.platform, this, `${id}Logs`);
     const project = new codebuild.PipelineProject(this, id, {
       description: fit(description, 255),
       buildSpec: codebuild.BuildSpec.fromObject(spec),

@@ -1,5 +1,6 @@
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { PlatformContext } from '../../foundation/platform-context';
 import type { Problems } from '../../private/errors';
 import type { Deployment } from '../deployment';
 import { circuitBreakerFor } from '../ecs-blue-green';
@@ -45,7 +46,7 @@ export class RollingStrategy implements ServiceStrategy {
     });
     this.attach(t, service);
     if (t.serviceConnect) {
-      platform._serviceConnectNamespace();
+      PlatformContext.of(platform).serviceConnectNamespace();
       const name = t.scope.node.id.toLowerCase();
       service.enableServiceConnect({ services: [{ portMappingName: t.containerName, dnsName: name, discoveryName: name, port: t.containerPort }] });
     }

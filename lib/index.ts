@@ -17,11 +17,11 @@ export { Capacity, SpotCapacityOptions } from './core/capacity';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
 
 // Deployment policies, and the constructs the platform creates for them
-export { BlueGreenOptions, Deployment, DeploymentHook, DeploymentKind, HookBinding, HookEvent, SmokeTestOptions } from './deployment/deployment';
-export { TrafficShift, TrafficShiftKind } from './deployment/traffic-shift';
-export { BlueGreenDeployment } from './deployment/blue-green-deployment';
-export { BlueGreenService } from './deployment/blue-green-service';
-export { SmokeTest } from './deployment/smoke-test';
+export { BlueGreenOptions, Deployment, DeploymentHook, DeploymentKind, HookBinding, HookEvent, SmokeTestOptions } from './deployment/policy/deployment';
+export { TrafficShift, TrafficShiftKind } from './deployment/policy/traffic-shift';
+export { BlueGreenDeployment } from './deployment/codedeploy/blue-green-deployment';
+export { BlueGreenService } from './deployment/provider/blue-green-service';
+export { SmokeTest } from './deployment/smoke-test/smoke-test';
 
 // Pipelines
 export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source } from './pipeline/source';

@@ -67,7 +67,7 @@ export async function compilePlatform(root, outDir, log) {
   }
   const { build } = await import('esbuild');
   const entryPoints = [
-    ...listFiles(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.lambda.ts')),
+    ...listFiles(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.split('/').includes('handler')),
     join(root, 'bench', 'app.ts'),
   ];
   rmSync(outDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildWorkloadCore } from '../core/workload-core';
-import { DeployedState } from '../deployment/deployed-state';
+import { DeployedState } from '../deployment/deployed-state/deployed-state';
 import { JOB_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';

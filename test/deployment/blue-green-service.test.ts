@@ -1,7 +1,7 @@
 import { Duration, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
-import { BLUE_GREEN_LIMITS } from '../../lib/private/blue-green-limits';
+import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
 import { templateOf } from '../util';
 import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passOrdersTaskRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 

@@ -1,9 +1,9 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Problems } from '../../private/errors';
-import { BlueGreenOptions } from '../deployment';
-import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
-import type { SmokeTest } from '../smoke-test';
-import { validateSmokeTest } from '../smoke-test-settings';
+import { BlueGreenOptions } from '../policy/deployment';
+import type { SmokeTest } from '../smoke-test/smoke-test';
+import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
+import { addEcsHooks, ecsBlueGreenServiceProps } from './ecs-controller';
 import { RollingStrategy } from './rolling';
 import { BindTarget, nothingToShift, ServiceCheck, ServiceTarget, TrafficlessRollout } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';

@@ -2,10 +2,10 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { PlatformContext } from '../../foundation/platform-context';
 import type { Problems } from '../../private/errors';
-import type { Deployment } from '../deployment';
-import { circuitBreakerFor } from '../ecs-blue-green';
-import { ownByPlatform } from '../owned-service';
-import type { SmokeTest } from '../smoke-test';
+import type { Deployment } from '../policy/deployment';
+import { ownByPlatform } from '../provider/ecs-service';
+import type { SmokeTest } from '../smoke-test/smoke-test';
+import { circuitBreakerFor } from './ecs-controller';
 import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, TrafficlessRollout } from './strategy';
 
 /**

@@ -8,11 +8,11 @@ import type { IContainerPlatform } from '../../foundation/platform-contract';
 import type { Routing } from '../../foundation/routing';
 import type { ServiceAlarms } from '../../observability/service-alarms';
 import type { Problems } from '../../private/errors';
-import type { BlueGreenDeployment, BlueGreenTarget } from '../blue-green-deployment';
-import type { BlueGreenService } from '../blue-green-service';
-import type { DeployedState } from '../deployed-state';
-import type { HookBinding } from '../deployment';
-import type { SmokeTest, SmokeTestTarget } from '../smoke-test';
+import type { BlueGreenDeployment, BlueGreenTarget } from '../codedeploy/blue-green-deployment';
+import type { DeployedState } from '../deployed-state/deployed-state';
+import type { HookBinding } from '../policy/deployment';
+import type { BlueGreenService } from '../provider/blue-green-service';
+import type { SmokeTest, SmokeTestTarget } from '../smoke-test/smoke-test';
 
 /** What a deployment strategy needs to create a service's ECS service: handed over by the microservice. */
 export interface ServiceTarget {
@@ -61,7 +61,7 @@ export interface StrategyService {
 }
 
 /** What a strategy needs once the service's alarms exist: its hooks, smoke test and deployment group. */
-export interface BindTarget extends Omit<BlueGreenTarget, 'service' | 'blueGreenService'>, SmokeTestTarget {
+export interface BindTarget extends Omit<BlueGreenTarget, 'service'>, SmokeTestTarget {
   readonly alarms: ServiceAlarms;
 }
 

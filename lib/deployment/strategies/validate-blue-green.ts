@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULTS } from '../../private/defaults';
 import { Problems } from '../../private/errors';
-import { BlueGreenOptions, HookEvent } from '../deployment';
+import { BlueGreenOptions, HookEvent } from '../policy/deployment';
 
 /** CloudFormation's limit on the bake times of an ECS canary or linear deployment: 33 hours. */
 const MAX_ECS_DEPLOYMENT_MINUTES = 33 * 60;

@@ -264,7 +264,7 @@ const codeCommit = provider({
 });
 
 /** The platform handlers the model runs in process, recognized by their bundled code. */
-const HANDLER_ASSETS = ['service-state', 'smoke-test', 'blue-green-service'];
+const HANDLER_ASSETS = ['deployed-state', 'smoke-test', 'provider'];
 
 function lambdaFunction(ctx: ProviderContext, props: Props, name: string): Applied {
   const functionArn = arn('lambda', `function:${name}`);

@@ -35,9 +35,9 @@ const GOOD: Behaviour = { healthy: true, status: () => 200, errors: false };
 
 /** The platform handlers the model runs in process (the modules behind the bundled assets). */
 const HANDLERS: Record<string, () => Record<string, (event: any) => Promise<unknown>>> = {
-  'service-state': () => require('../../../lib/deployment/service-state.lambda'),
-  'smoke-test': () => require('../../../lib/deployment/smoke-test.lambda'),
-  'blue-green-service': () => require('../../../lib/deployment/blue-green-service.lambda'),
+  'deployed-state': () => require('../../../lib/deployment/deployed-state/handler'),
+  'smoke-test': () => require('../../../lib/deployment/smoke-test/handler'),
+  'provider': () => require('../../../lib/deployment/provider/handler'),
 };
 
 export class World {

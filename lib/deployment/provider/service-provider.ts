@@ -4,15 +4,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
-import type { IContainerPlatform } from '../foundation/platform-contract';
-import { platformLogGroup } from '../foundation/platform-resources';
-import { handlerAsset } from '../private/assets';
-import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
-import { acknowledgeAll } from '../private/compliance';
-import { functionRole } from '../private/function-role';
-import { platformApplication } from './codedeploy-application';
-import { acknowledgeFunction } from './deployed-state';
+import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { platformLogGroup } from '../../foundation/platform-resources';
+import { handlerAsset } from '../../private/assets';
+import { acknowledgeAll } from '../../private/compliance';
+import { acknowledgeFunction, functionRole } from '../../private/function-role';
+import { platformApplication } from '../codedeploy/codedeploy-application';
+import { BLUE_GREEN_LIMITS } from './limits';
 
 /** Properties of {@link ServiceProvider}. */
 export interface ServiceProviderProps {
@@ -22,7 +21,7 @@ export interface ServiceProviderProps {
 /**
  * The one provider per platform behind its service resources (`Custom::BlueGreenService` for
  * CodeDeploy services, `Custom::EcsService` for rolling and ECS-native blue/green services and
- * workers; ): the onEvent and isComplete functions (bundled in assets/blue-green-service), and aws-cdk-lib's provider
+ * workers): the onEvent and isComplete functions (handler/, bundled into assets/provider), and aws-cdk-lib's provider
  * framework, whose waiter calls isComplete every 15 seconds for up to 55 minutes (CloudFormation
  * waits at most an hour for a custom resource). Each function may do exactly its part, on this
  * platform's cluster and CodeDeploy application only.
@@ -49,7 +48,7 @@ export class ServiceProvider extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: `index.${handler}`,
-      code: lambda.Code.fromAsset(handlerAsset('blue-green-service')),
+      code: lambda.Code.fromAsset(handlerAsset('provider')),
       timeout: Duration.seconds(BLUE_GREEN_LIMITS.handlerTimeoutSeconds),
       memorySize: 256,
       logGroup,

@@ -1,9 +1,9 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DEFAULTS } from '../private/defaults';
-import { BlueGreenOptions, HookEvent } from './deployment';
-import { SmokeTest, SmokeTestTarget } from './smoke-test';
-import { TrafficShiftKind } from './traffic-shift';
+import { DEFAULTS } from '../../private/defaults';
+import { BlueGreenOptions, HookEvent } from '../policy/deployment';
+import { TrafficShiftKind } from '../policy/traffic-shift';
+import { SmokeTest, SmokeTestTarget } from '../smoke-test/smoke-test';
 
 /**
  * The ECS lifecycle stage that matches each CodeDeploy hook event. CodeDeploy's

@@ -2,7 +2,7 @@
  * Custom::BlueGreenService: the ECS service of a CodeDeploy blue/green microservice, owned by
  * this handler instead of AWS::ECS::Service (whose CloudFormation handler sends every template
  * property in UpdateService, which ECS rejects for a CODE_DEPLOY service: aws-cdk#23564,
- * cloudformation-coverage-roadmap#1529). Bundled into assets/blue-green-service by
+ * cloudformation-coverage-roadmap#1529). Bundled into assets/provider by
  * `npm run bundle`; served by the aws-cdk-lib provider framework (onEvent + isComplete).
  *
  * Create   CreateService (CODE_DEPLOY controller, blue target group, desired count from the properties).
@@ -19,15 +19,15 @@ import {
 import {
   CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
+import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../limits';
 import {
   appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
   loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, templateTaskDefinition,
-} from '../private/blue-green-spec';
-import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service.handler';
+} from './blue-green-spec';
+import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service';
 import {
   activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, updateTags, withProductionImage,
-} from './service-handler-shared';
+} from './shared';
 
 const codedeploy = new CodeDeployClient({});
 
@@ -43,7 +43,7 @@ const LOOKBACK_MS = 2 * 60 * 60 * 1000;
 
 const properties = (raw: Record<string, any> | undefined) => (raw ?? {}) as ServiceProperties;
 
-export type { IsCompleteResponse, OnEventResponse, ProviderEvent } from './service-handler-shared';
+export type { IsCompleteResponse, OnEventResponse, ProviderEvent } from './shared';
 
 /** The resource type of the ECS-controller services the same provider serves. */
 const ECS_SERVICE = 'Custom::EcsService';

@@ -5,13 +5,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../private/defaults';
-import type { BlueGreenService } from './blue-green-service';
-import { codeDeployServiceRole, CodeDeployRoleTarget } from './code-deploy-role';
+import { DEFAULTS } from '../../private/defaults';
+import { BlueGreenOptions, DeploymentHook, HookBinding, HookEvent } from '../policy/deployment';
+import { TrafficShift, TrafficShiftKind } from '../policy/traffic-shift';
+import { SmokeTest, SmokeTestTarget } from '../smoke-test/smoke-test';
 import { platformApplication } from './codedeploy-application';
-import { BlueGreenOptions, DeploymentHook, HookBinding, HookEvent } from './deployment';
-import { SmokeTest, SmokeTestTarget } from './smoke-test';
-import { TrafficShift, TrafficShiftKind } from './traffic-shift';
+import { codeDeployServiceRole, CodeDeployRoleTarget } from './codedeploy-role';
 
 /** What the CodeDeploy side of a service needs of it: handed over by the service's deployment strategy. */
 export interface BlueGreenTarget extends CodeDeployRoleTarget, SmokeTestTarget {
@@ -21,8 +20,6 @@ export interface BlueGreenTarget extends CodeDeployRoleTarget, SmokeTestTarget {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The target group of the test listener (green). */
   readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
-  /** The custom resource that owns the service, which deploys with the same hooks. */
-  readonly blueGreenService?: BlueGreenService;
 }
 
 const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
@@ -37,7 +34,7 @@ const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
  * application (blue and green target groups, production and test listeners, the traffic
  * shift, automatic rollback on failure, stop and the service's alarms), the smoke test and
  * your hooks. The service's `Custom::BlueGreenService` deploys the task definitions that
- * `cdk deploy` registers through this group, with the same hooks.
+ * `cdk deploy` registers through this group, with the same hooks (its strategy hands them over).
  *
  * Made by the platform for each `Deployment.blueGreen()` service (`service.blueGreen`).
  */
@@ -116,14 +113,6 @@ export class BlueGreenDeployment extends Construct {
       }));
     }
 
-    // The deployments that cdk deploy starts need the group's permission to invoke the hooks
-    // and the smoke test's settings: the service resource comes after them.
-    const service = svc.blueGreenService;
-    if (service) {
-      service.addHooks(...this.hooks);
-      service.node.addDependency(this.serviceRole);
-      if (this.smokeTestSettings) service.node.addDependency(this.smokeTestSettings);
-    }
   }
 }
 

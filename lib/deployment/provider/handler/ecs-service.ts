@@ -17,10 +17,10 @@
  * @see https://github.com/aws/containers-roadmap/issues/493
  */
 import { CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
-import { createOnlyChange, createServiceInput, EcsServiceProperties, updateServiceInput } from '../private/ecs-service-spec';
+import { createOnlyChange, createServiceInput, EcsServiceProperties, updateServiceInput } from './ecs-service-spec';
 import {
   activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, updateTags, withProductionImage,
-} from './service-handler-shared';
+} from './shared';
 
 export async function onEcsServiceEvent(event: ProviderEvent): Promise<OnEventResponse> {
   const p: EcsServiceProperties = event.ResourceProperties;

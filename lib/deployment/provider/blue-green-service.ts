@@ -5,9 +5,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { IContainerPlatform } from '../foundation/platform-contract';
-import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from '../private/blue-green-limits';
-import type { HookBinding } from './deployment';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import type { HookBinding } from '../policy/deployment';
+import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from './limits';
 import { serviceProvider } from './service-provider';
 
 /** Properties of a {@link BlueGreenService}. */

@@ -1,7 +1,7 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IContainerPlatform } from '../foundation/platform-contract';
-import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { BLUE_GREEN_LIMITS } from './limits';
 import { serviceProvider } from './service-provider';
 
 /** How a service on the ECS deployment controller is handed to the platform's provider. */
@@ -23,7 +23,7 @@ export interface OwnedServiceOptions {
  * UpdateService and, in a rollback, the task definition and desired count it resolved at the
  * last deploy that changed the service, older than the pipeline's deployments since
  * (containers-roadmap#493): the provider sends only what changed, never the desired count, and
- * keeps production's image (see ecs-service.handler.ts).
+ * keeps production's image (see handler/ecs-service.ts).
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
  */
 export function ownByPlatform(service: ecs.FargateService, options: OwnedServiceOptions): void {

@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { BLUE_GREEN_LIMITS } from '../private/blue-green-limits';
-import { DEFAULTS } from '../private/defaults';
-import { Problems } from '../private/errors';
-import type { BlueGreenOptions } from './deployment';
-import { TrafficShift, TrafficShiftKind } from './traffic-shift';
+import { DEFAULTS } from '../../private/defaults';
+import { Problems } from '../../private/errors';
+import type { BlueGreenOptions } from '../policy/deployment';
+import { TrafficShift, TrafficShiftKind } from '../policy/traffic-shift';
+import { BLUE_GREEN_LIMITS } from '../provider/limits';
 
 /** How long a CodeDeploy deployment of a service takes, and what a `cdk deploy` can wait for. */
 export interface BlueGreenTiming {

@@ -1,6 +1,6 @@
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
 
 /** The platform's one CodeDeploy application. */
 const DEPLOYMENT_APPLICATION = new PlatformSingleton(['DeploymentApplication'], (platform) => new codedeploy.EcsApplication(platform, 'DeploymentApplication'));

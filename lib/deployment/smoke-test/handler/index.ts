@@ -14,8 +14,8 @@ import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 // The bounds (a request's, the whole test's) run on node:timers' own setTimeout, so that a test
 // harness that skips the pauses by replacing the global setTimeout does not skip them too.
-import { PLATFORM_NOT_FOUND_BODY } from '../foundation/not-found';
-import { SMOKE_TEST_TIMING } from './smoke-test-timing';
+import { PLATFORM_NOT_FOUND_BODY } from '../../../foundation/not-found';
+import { SMOKE_TEST_TIMING } from '../timing';
 
 /** A CodeDeploy hook invocation, or an ECS lifecycle-hook invocation. */
 interface HookEvent {

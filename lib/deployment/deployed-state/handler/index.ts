@@ -1,6 +1,6 @@
 /**
  * The custom resource behind cdk-container-platform's image ownership (bundled into
- * assets/service-state by `npm run bundle`; runs on Lambda with the AWS SDK it ships).
+ * assets/deployed-state by `npm run bundle`; runs on Lambda with the AWS SDK it ships).
  *
  * Custom::DeployedState  reads what is deployed now: the image of the service's primary
  *                        task set or deployment and its desired count (for a task that no
@@ -10,7 +10,7 @@
  * Custom::LiveTargetGroups reads the target group a blue/green service's production listener
  *                        rule forwards to now (blue before the rule exists), and the other one.
  * (The ECS service of a CodeDeploy blue/green service is Custom::BlueGreenService, in
- * blue-green-service.lambda.ts.)
+ * provider/handler.)
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';

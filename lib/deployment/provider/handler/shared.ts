@@ -2,13 +2,13 @@
  * What the handlers of the platform's service resources (Custom::BlueGreenService and
  * Custom::EcsService, one provider) share: the provider framework's event shapes, deleting a
  * service and waiting for it to go, and registering the template's settings with the image
- * production runs. Bundled with the handler (assets/blue-green-service).
+ * production runs. Bundled with the handler (assets/provider).
  */
 import {
   DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput, Service,
   TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
-import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from '../private/blue-green-spec';
+import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from './blue-green-spec';
 
 /** The event the provider framework passes to onEvent, and (with onEvent's answer merged in) to isComplete. */
 export interface ProviderEvent {

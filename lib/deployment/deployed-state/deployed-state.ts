@@ -4,14 +4,14 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
-import type { IContainerPlatform } from '../foundation/platform-contract';
-import { platformLogGroup } from '../foundation/platform-resources';
-import { handlerAsset } from '../private/assets';
-import { templateProperties } from '../private/cfn-properties';
-import { acknowledge, acknowledgeAll } from '../private/compliance';
-import { DEFAULTS } from '../private/defaults';
-import { functionRole } from '../private/function-role';
+import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { platformLogGroup } from '../../foundation/platform-resources';
+import { handlerAsset } from '../../private/assets';
+import { acknowledgeAll } from '../../private/compliance';
+import { DEFAULTS } from '../../private/defaults';
+import { acknowledgeFunction, functionRole } from '../../private/function-role';
+import { templateProperties } from './cfn-properties';
 
 /**
  * The one function per platform that answers the platform's custom resources
@@ -32,7 +32,7 @@ function newServiceStateFunction(platform: IContainerPlatform, cluster: ecs.IClu
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
-    code: lambda.Code.fromAsset(handlerAsset('service-state')),
+    code: lambda.Code.fromAsset(handlerAsset('deployed-state')),
     timeout: Duration.minutes(2),
     memorySize: 256,
     logGroup,
@@ -51,14 +51,6 @@ function newServiceStateFunction(platform: IContainerPlatform, cluster: ecs.IClu
   acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
     'It calls only the ECS and Elastic Load Balancing APIs; outside a VPC it needs no NAT gateway or endpoints.');
   return fn;
-}
-
-/** Why the platform's functions need no reserved concurrency and no dead-letter queue. */
-export function acknowledgeFunction(fn: lambda.Function): void {
-  acknowledge(fn, 'NIST.800.53.R5-LambdaConcurrency',
-    'Invoked only by CloudFormation or a deployment, a few times per deployment; reserving concurrency fails in accounts with the default limit of 10.');
-  acknowledge(fn, 'NIST.800.53.R5-LambdaDLQ',
-    'Invoked synchronously by CloudFormation or a deployment, which record the failure; an asynchronous dead-letter queue would never receive anything.');
 }
 
 const readsRules = new WeakSet<lambda.IFunction>();

@@ -3,7 +3,7 @@
  * properties and of what ECS reports (no AWS calls here; the handler makes them).
  * CloudFormation passes every scalar property to a custom resource as a string.
  */
-import { renderAppSpec } from './appspec';
+import { renderAppSpec } from '../../codedeploy/appspec';
 
 /** One capacity provider of the resource's `CapacityProviderStrategy`. */
 export interface CapacityProperty {
@@ -53,7 +53,7 @@ export interface ServiceProperties {
   readonly Hooks?: HookProperty[];
   /** `pipeline` when the container's image is whatever the pipeline deployed, `stack` when the template fixes it. */
   readonly ImageOwner?: string;
-  /** What a cdk deploy waits for: DEPLOYMENT_END or TRAFFIC_SHIFTED (see blue-green-limits). */
+  /** What a cdk deploy waits for: DEPLOYMENT_END or TRAFFIC_SHIFTED (see ../limits.ts). */
   readonly Confirm?: string;
   /** How long the deployment is expected to take, in minutes. */
   readonly ExpectedMinutes?: string;

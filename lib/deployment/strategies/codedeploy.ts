@@ -1,16 +1,16 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { BLUE_GREEN_LIMITS } from '../../private/blue-green-limits';
 import { DEFAULTS } from '../../private/defaults';
 import type { Problems } from '../../private/errors';
-import { BlueGreenDeployment } from '../blue-green-deployment';
-import { BlueGreenService } from '../blue-green-service';
-import { blueGreenTiming, validateCodeDeployTiming } from '../blue-green-timing';
-import { platformApplication } from '../codedeploy-application';
-import { BlueGreenOptions, Deployment } from '../deployment';
-import { validateSmokeTest } from '../smoke-test-settings';
-import { TrafficShift } from '../traffic-shift';
+import { BlueGreenDeployment } from '../codedeploy/blue-green-deployment';
+import { platformApplication } from '../codedeploy/codedeploy-application';
+import { BlueGreenOptions, Deployment } from '../policy/deployment';
+import { TrafficShift } from '../policy/traffic-shift';
+import { BlueGreenService } from '../provider/blue-green-service';
+import { BLUE_GREEN_LIMITS } from '../provider/limits';
+import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
+import { blueGreenTiming, validateCodeDeployTiming } from './codedeploy-timing';
 import { BindTarget, nothingToShift, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, TrafficlessRollout } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
@@ -54,7 +54,13 @@ export class CodeDeployStrategy implements ServiceStrategy {
 
   public bind(t: BindTarget): StrategyBinding {
     if (!this.created) throw new Error('cdk-container-platform: a deployment strategy binds after it created the service');
-    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...t, ...this.created }, this.options);
+    const { service, blueGreenService } = this.created;
+    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...t, service }, this.options);
+    // The deployments that cdk deploy starts need the group's permission to invoke the hooks
+    // and the smoke test's settings: the service resource comes after them.
+    blueGreenService.addHooks(...blueGreen.hooks);
+    blueGreenService.node.addDependency(blueGreen.serviceRole);
+    if (blueGreen.smokeTestSettings) blueGreenService.node.addDependency(blueGreen.smokeTestSettings);
     return {
       blueGreen,
       smokeTest: blueGreen.smokeTest,

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, platformLogGroup, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, platformLogGroup, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -228,18 +228,9 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
   }
 
   private createAccessLogsBucket(): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogs', {
-      // ALB access logs support only S3-managed encryption (SSE-S3).
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{
-        expiration: Duration.days(DEFAULTS.accessLogsExpirationDays),
-        noncurrentVersionExpiration: Duration.days(1),
-      }],
+    // ALB access logs support only S3-managed encryption (SSE-S3), what every bucket of the platform has.
+    const bucket = secureBucket(this, 'AccessLogs', {
+      expiration: Duration.days(DEFAULTS.accessLogsExpirationDays),
       removalPolicy: this.removalPolicy,
     });
     // One statement lets S3 deliver the server access logs of every bucket of this account

@@ -10,7 +10,6 @@ import { Capacity } from '../core/capacity';
 import { validateCapacity } from '../core/validate-capacity';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/policy/deployment';
-import { ownByPlatform } from '../deployment/provider/ecs-service';
 import { strategyFor } from '../deployment/strategies';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
@@ -117,8 +116,9 @@ export class QueueWorker extends Construct {
     validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
     validateQueueScaling(p, props.scaling, minTasks, maxTasks);
     validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
-    const rollout = strategyFor(this.deployment).withoutTraffic();
-    if ('refusal' in rollout) p.add('deployment', rollout.refusal.value, rollout.refusal.allowed, rollout.refusal.fix);
+    const strategy = strategyFor(this.deployment);
+    const refusal = strategy.workerRefusal;
+    if (refusal) p.add('deployment', refusal.value, refusal.allowed, refusal.fix);
     p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
       'remove `queueOptions`, or remove `queue` to let the worker create one');
     const q = props.queueOptions ?? {};
@@ -166,21 +166,19 @@ export class QueueWorker extends Construct {
       'The environment holds the queue\'s URL and name, which are not secret; secrets go in `container.secrets`.');
     explicitActions(this);
 
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: platform.cluster,
+    // The service and how the pipeline deploys to it are the strategy's, as for a service (a refusal has thrown above).
+    const worker = strategy.createWorker({
+      scope: this,
+      platform,
       serviceName: this.workloadName,
       taskDefinition: this.taskDefinition,
-      desiredCount: state.desiredCount,
-      vpcSubnets: platform.serviceSubnets,
-      securityGroups: [egressOnlySecurityGroup(this, platform.vpc)],
-      assignPublicIp: false,
-      capacityProviderStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
-      // The strategy's circuit breaker and percentages (a refusal has thrown above).
-      ...('settings' in rollout ? rollout.settings : {}),
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
+      containerName: CONTAINER_NAME,
+      securityGroup: egressOnlySecurityGroup(this, platform.vpc),
+      capacityStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
+      state,
+      pipelineOwnsImage: !container.image,
     });
-    ownByPlatform(this.service, { platform, pipelineOwnsImage: !container.image, containerName: CONTAINER_NAME });
+    this.service = worker.service;
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
     this.backlogPolicy = configureQueueScaling(this.scaling, this.queue, this.service, platform.cluster, props.scaling);
@@ -194,7 +192,7 @@ export class QueueWorker extends Construct {
         container: this.container,
         source: props.source,
         options: props.pipeline,
-        service: this.service,
+        service: { serviceName: this.service.serviceName, deploy: worker.pipelineDeploy },
         minTasks,
       });
     }

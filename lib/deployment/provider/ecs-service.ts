@@ -1,5 +1,8 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
 import { BLUE_GREEN_LIMITS } from './limits';
 import { serviceProvider } from './service-provider';
@@ -11,6 +14,48 @@ export interface OwnedServiceOptions {
   readonly pipelineOwnsImage: boolean;
   /** The container whose image the pipeline owns. */
   readonly containerName: string;
+}
+
+/** What a service of the platform on the ECS deployment controller is made of besides the platform's settings. */
+export interface PlatformServiceProps {
+  readonly platform: IContainerPlatform;
+  readonly serviceName: string;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly desiredCount: number;
+  readonly securityGroups: ec2.ISecurityGroup[];
+  readonly capacityProviderStrategies: ecs.CapacityProviderStrategy[];
+  /** The rollout (percentages, circuit breaker) and the controller's strategy, from the deployment strategy. */
+  readonly deployment: Partial<ecs.FargateServiceProps>;
+  /**
+   * How long ECS ignores failing load-balancer health checks of a new task.
+   * @default - none: no load balancer checks the tasks
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/**
+ * The one way the platform builds a Fargate service on the ECS deployment controller (a
+ * rolling or ECS-native blue/green service, a queue worker): in the platform's cluster and
+ * service subnets without public IPs, tags propagated from the service, ECS managed tags. Hand
+ * it to the platform's provider with {@link ownByPlatform} once everything that names roles in
+ * its properties (lifecycle hooks) is added.
+ */
+export function newPlatformService(scope: Construct, id: string, props: PlatformServiceProps): ecs.FargateService {
+  const platform = props.platform;
+  return new ecs.FargateService(scope, id, {
+    cluster: platform.cluster,
+    serviceName: props.serviceName,
+    taskDefinition: props.taskDefinition,
+    desiredCount: props.desiredCount,
+    vpcSubnets: platform.serviceSubnets,
+    securityGroups: props.securityGroups,
+    assignPublicIp: false,
+    capacityProviderStrategies: props.capacityProviderStrategies,
+    healthCheckGracePeriod: props.healthCheckGracePeriod,
+    ...props.deployment,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  });
 }
 
 /**

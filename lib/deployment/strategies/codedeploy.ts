@@ -11,7 +11,7 @@ import { BlueGreenService } from '../provider/blue-green-service';
 import { BLUE_GREEN_LIMITS } from '../provider/limits';
 import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
 import { blueGreenTiming, validateCodeDeployTiming } from './codedeploy-timing';
-import { BindTarget, nothingToShift, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, TrafficlessRollout } from './strategy';
+import { BindTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, StrategyWorker } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -80,8 +80,13 @@ export class CodeDeployStrategy implements ServiceStrategy {
   }
 
   /** A service without traffic has nothing to shift. */
-  public withoutTraffic(): TrafficlessRollout {
+  public get workerRefusal(): StrategyRefusal {
     return nothingToShift(this.deployment.kind);
+  }
+
+  /** Never called: a worker is refused first (workerRefusal). */
+  public createWorker(): StrategyWorker {
+    throw new Error(`cdk-container-platform: ${this.deployment.kind} cannot deploy a worker`);
   }
 }
 

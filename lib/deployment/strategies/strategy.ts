@@ -82,19 +82,34 @@ export interface StrategyRefusal {
   readonly fix: string;
 }
 
-/** How a service without traffic (a worker) rolls out under a strategy, or why it cannot. */
-export type TrafficlessRollout =
-  | { readonly settings: Pick<ecs.FargateServiceProps, 'circuitBreaker' | 'minHealthyPercent' | 'maxHealthyPercent'> }
-  | { readonly refusal: StrategyRefusal };
+/** What a strategy needs to create a worker's ECS service (a service that takes no traffic): handed over by the worker. */
+export interface WorkerTarget {
+  /** The worker: the parent of the service. */
+  readonly scope: Construct;
+  readonly platform: IContainerPlatform;
+  readonly serviceName: string;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly containerName: string;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly capacityStrategies: ecs.CapacityProviderStrategy[];
+  /** What `cdk deploy` reads back of the deployed service. */
+  readonly state: DeployedState;
+  /** Whether the container's image is whatever the pipeline deployed. */
+  readonly pipelineOwnsImage: boolean;
+}
+
+/** A worker's service, as its strategy created it, and how the worker's pipeline deploys to it. */
+export interface StrategyWorker {
+  readonly service: ecs.FargateService;
+  readonly pipelineDeploy: PipelineDeploy;
+}
 
 /** The refusal of a blue/green strategy to deploy a service that takes no traffic. */
-export function nothingToShift(kind: string): TrafficlessRollout {
+export function nothingToShift(kind: string): StrategyRefusal {
   return {
-    refusal: {
-      value: kind,
-      allowed: 'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
-      fix: 'use Deployment.rolling() or Deployment.immutable()',
-    },
+    value: kind,
+    allowed: 'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
+    fix: 'use Deployment.rolling() or Deployment.immutable()',
   };
 }
 
@@ -123,9 +138,11 @@ export interface ServiceStrategy {
   createService(target: ServiceTarget): StrategyService;
   /** Adds what depends on the service and its alarms: hooks, smoke test, deployment group; and says how the pipeline deploys. */
   bind(target: BindTarget): StrategyBinding;
+  /** Why the strategy cannot deploy a service without traffic (a worker), when it cannot. */
+  readonly workerRefusal?: StrategyRefusal;
   /**
-   * The rollout settings of a service without traffic (a worker, which creates its own service
-   * and calls nothing else of the strategy), or why the strategy cannot deploy one.
+   * Creates the ECS service of a worker (a service without traffic, which calls nothing else of
+   * the strategy) and says how its pipeline deploys; only when there is no `workerRefusal`.
    */
-  withoutTraffic(): TrafficlessRollout;
+  createWorker(target: WorkerTarget): StrategyWorker;
 }

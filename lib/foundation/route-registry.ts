@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { stableHash } from '../private/hash';
@@ -121,7 +121,7 @@ export class RouteRegistry {
         const prefix = broad.slice(0, -1);
         const shadowed = second.routing.paths.find((narrow) => narrow !== broad && narrow.startsWith(prefix));
         if (shadowed) {
-          Annotations.of(second.owner).addWarningV2('cdk-container-platform:route-shadowed',
+          new Problems(second.owner).warn('route-shadowed',
             `Path '${shadowed}' is shadowed by '${broad}' of ${first.owner.node.path}, whose rule priority ${first.priority} is evaluated first. ` +
             `Give this service a lower priority with Routing.rule({ paths, priority }).`);
         }

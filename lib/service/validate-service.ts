@@ -39,7 +39,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   }
   validateServiceScaling(p, props.scaling ?? {}, minTasks, maxTasks, props.desiredCount);
   if (props.desiredCount !== undefined && !props.container?.image) {
-    p.warn('cdk-container-platform:desired-count-ignored', 'desiredCount applies only with container.image: a service that runs the image of its '
+    p.warn('desired-count-ignored', 'desiredCount applies only with container.image: a service that runs the image of its '
       + 'repository starts with 0 tasks and scales to scaling.minTasks when its first image is deployed. Remove desiredCount, or set container.image.');
   }
   validateCapacity(p, props.capacity, props.container?.cpuArchitecture);

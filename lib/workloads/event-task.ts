@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -131,7 +131,7 @@ export class EventTask extends Construct {
     if (cfn instanceof s3.CfnBucket) {
       cfn.addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
     } else {
-      Annotations.of(this).addWarningV2('cdk-container-platform:bucket-eventbridge',
+      new Problems(this).warn('bucket-eventbridge',
         `Turn on Amazon EventBridge notifications of bucket ${bucket.bucketName} (imported here), or no object starts ${this.node.path}.`);
     }
   }

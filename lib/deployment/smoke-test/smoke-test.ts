@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -13,6 +13,7 @@ import type { Routing } from '../../foundation/routing';
 import type { SharedLoadBalancer } from '../../foundation/shared-load-balancer';
 import { handlerAsset } from '../../private/assets';
 import { DEFAULTS } from '../../private/defaults';
+import { Problems } from '../../private/errors';
 import { acknowledgeFunction, functionRole } from '../../private/function-role';
 import { fit } from '../../private/text';
 import { SmokeTestOptions } from '../policy/deployment';
@@ -135,7 +136,7 @@ export class SmokeTest extends Construct {
     this._reach(lb);
     const fallback = defaultSmokeTestPath(svc.routing, svc.healthCheckPath);
     if (options.path === undefined && !fallback.isHealthCheckPath) {
-      Annotations.of(svc.scope).addWarningV2('cdk-container-platform:smoke-test-path',
+      new Problems(svc.scope).warn('smoke-test-path',
         `The smoke test requests ${fallback.path} (a path of the routing ${svc.routing.paths.join(', ')}) because the health-check path ${svc.healthCheckPath} ` +
         'is outside the routing: the test listener would answer it with the platform\'s 404. Deployments fail unless the service answers 2xx or 3xx there; ' +
         'set the deployment\'s smokeTest.path to a path of the route that the service is sure to answer, or put the health check under the route.');

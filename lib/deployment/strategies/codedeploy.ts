@@ -1,8 +1,8 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { DEFAULTS } from '../../private/defaults';
-import type { Problems } from '../../private/errors';
+import { Problems } from '../../private/errors';
 import { BlueGreenDeployment } from '../codedeploy/blue-green-deployment';
 import { platformApplication } from '../codedeploy/codedeploy-application';
 import { BlueGreenOptions, Deployment } from '../policy/deployment';
@@ -110,7 +110,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
   const timing = blueGreenTiming(traffic, options.terminationWait ?? DEFAULTS.terminationWait,
     gracePeriod, svc.deregistrationDelay ?? DEFAULTS.deregistrationDelay);
   if (timing && !timing.endFits) {
-    Annotations.of(svc.scope).addWarningV2('cdk-container-platform:blueGreenWait',
+    new Problems(svc.scope).warn('blue-green-wait',
       `A CodeDeploy deployment of ${svc.scope.node.id} takes about ${timing.untilEndMinutes} minutes with its termination wait; `
       + `cdk deploy waits at most ${BLUE_GREEN_LIMITS.waitMinutes} (CloudFormation allows a custom resource one hour). A cdk deploy that `
       + 'changes the task definition therefore reports success once production traffic has moved to green; an alarm during the rest of '

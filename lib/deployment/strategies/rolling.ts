@@ -1,7 +1,7 @@
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { PlatformContext } from '../../foundation/platform-context';
-import type { Problems } from '../../private/errors';
+import { Problems } from '../../private/errors';
 import type { Deployment } from '../policy/deployment';
 import { newPlatformService, ownByPlatform } from '../provider/ecs-service';
 import type { SmokeTest } from '../smoke-test/smoke-test';
@@ -28,6 +28,7 @@ export class RollingStrategy implements ServiceStrategy {
 
   public createService(t: ServiceTarget): StrategyService {
     const platform = t.platform;
+    const deployment = { deploymentController: { type: ecs.DeploymentControllerType.ECS }, ...this.rolloutSettings(), ...this.controllerProps() };
     const service = newPlatformService(t.scope, 'Service', {
       platform,
       serviceName: t.serviceName,
@@ -36,8 +37,13 @@ export class RollingStrategy implements ServiceStrategy {
       securityGroups: [t.securityGroup],
       capacityProviderStrategies: t.capacityStrategies,
       healthCheckGracePeriod: t.gracePeriod,
-      deployment: { deploymentController: { type: ecs.DeploymentControllerType.ECS }, ...this.rolloutSettings(), ...this.controllerProps() },
+      deployment,
     });
+    if (!deployment.circuitBreaker) {
+      // ECS-native canary and linear: see circuitBreakerFor (ecs-controller.ts).
+      new Problems(service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
+        'Canary and linear ECS deployments have no circuit breaker: AWS documents it for the rolling update and blue/green only; they fail and roll back on the service\'s deployment alarms');
+    }
     this.attach(t, service);
     if (t.serviceConnect) {
       PlatformContext.of(platform).serviceConnectNamespace();

@@ -31,11 +31,14 @@ export { ApprovalOptions, PipelineOptions } from './pipeline/options';
 // Workers, scheduled jobs and event-driven tasks
 export { RunRetryOptions, WorkloadOptions, WorkloadProps } from './workloads/workload-options';
 export { WorkloadPipeline } from './workloads/workload-pipeline';
-export { QueueWorker, QueueWorkerOptions, QueueWorkerProps, WorkerQueueOptions } from './workloads/queue-worker';
+export { QueueWorker } from './workloads/queue-worker';
+export { QueueWorkerOptions, QueueWorkerProps, WorkerQueueOptions } from './workloads/queue-worker-options';
 export { WorkerScalingOptions } from './workloads/queue-scaling';
-export { ScheduledJob, ScheduledJobOptions, ScheduledJobProps } from './workloads/scheduled-job';
+export { ScheduledJob } from './workloads/scheduled-job';
+export { ScheduledJobOptions, ScheduledJobProps } from './workloads/scheduled-job-options';
 export { EventTrigger, S3TriggerOptions } from './workloads/event-trigger';
-export { EventTask, EventTaskOptions, EventTaskProps } from './workloads/event-task';
+export { EventTask } from './workloads/event-task';
+export { EventTaskOptions, EventTaskProps } from './workloads/event-task-options';
 
 // Observability
 export { AlarmOptions, ServiceAlarms, ServiceAlarmsProps } from './observability/service-alarms';

@@ -3,10 +3,11 @@ import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import type { Source } from '../pipeline/source';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { RepositoryOptions, ContainerOptions } from './options';
 
 const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
-const MAX_WORKLOAD_ID_LENGTH = 32;
+const MAX_WORKLOAD_ID_LENGTH = NAME_LIMITS.workloadId.max;
 
 /** What every Fargate workload (service, worker, job, event task) is given: its platform, container, repository and source. */
 export interface CoreProps {

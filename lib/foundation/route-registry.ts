@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { stableHash } from '../private/hash';
+import { NAME_LIMITS } from '../private/name-limits';
 import { Routing } from './routing';
 
 /** Derived priorities live in [DERIVED_MIN, DERIVED_MIN + DERIVED_SPAN). */
@@ -18,7 +19,7 @@ export const MAX_PRIORITY = 50000;
  */
 export const MAX_VALUES_PER_CONDITION = 3;
 export const MAX_VALUES_PER_RULE = 5;
-export const MAX_PATTERN_LENGTH = 128;
+export const MAX_PATTERN_LENGTH = NAME_LIMITS.ruleCondition.max;
 const PATH_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
 const HOST_CHARS = /^[A-Za-z0-9\-.*?]+$/;
 

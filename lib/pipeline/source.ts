@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { instanceUniqueName } from '../private/naming';
 
 /** Options of {@link Source.codeCommit}. */
@@ -151,11 +152,9 @@ export class Source {
   public static codeCommit(options: CodeCommitSourceOptions = {}): Source {
     return new Source('CodeCommit', (scope, output, name) => {
       const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
-        // CodeCommit repository names hold at most 100 characters:
-        // https://docs.aws.amazon.com/codecommit/latest/userguide/limits.html
         // The repository is retained when the stack is deleted, so its name ends with a suffix
         // of the stack instance: deploying the stack again creates a new one beside it.
-        repositoryName: instanceUniqueName(name, 100),
+        repositoryName: instanceUniqueName(name, NAME_LIMITS.codeCommitRepository.max),
         description: `Source of ${name}, built and deployed by its pipeline`,
         code: options.initialCode ? codecommit.Code.fromDirectory(options.initialCode, options.branch ?? DEFAULTS.branch) : undefined,
       });

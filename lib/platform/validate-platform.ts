@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { validateDomain } from '../foundation/platform-dns';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { isCidr, isIpv4Cidr } from './cidr';
 import type { ContainerPlatformProps } from './options';
 
@@ -43,8 +44,9 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
     'nothing without HTTPS (the HTTP listeners have no TLS policy)', 'remove sslPolicy, or pass a certificate for HTTPS');
   p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
   if (props.platformName !== undefined && !Token.isUnresolved(props.platformName)) {
-    p.require(/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(props.platformName), 'platformName', props.platformName,
-      'letters, digits and hyphens, starting with a letter, at most 128 characters (it starts the physical names of the workloads, as a stack name does)',
+    const max = NAME_LIMITS.platformName.max;
+    p.require(/^[A-Za-z][A-Za-z0-9-]*$/.test(props.platformName) && props.platformName.length <= max, 'platformName', props.platformName,
+      `letters, digits and hyphens, starting with a letter, at most ${max} characters (it starts the physical names of the workloads, as a stack name does)`,
       "use a name such as 'shop-internal'");
   }
   const region = Stack.of(scope).region;

@@ -8,7 +8,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { ContainerOptions } from '../core/options';
-import { validateOwnRepository } from '../core/validate-workload';
 import { buildWorkloadCore } from '../core/workload-core';
 import { BlueGreenDeployment } from '../deployment/codedeploy/blue-green-deployment';
 import { Deployment } from '../deployment/policy/deployment';
@@ -17,7 +16,6 @@ import { SmokeTest } from '../deployment/smoke-test/smoke-test';
 import { strategyFor } from '../deployment/strategies';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
-import { validateRouting } from '../foundation/route-registry';
 import { Routing } from '../foundation/routing';
 import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
@@ -26,17 +24,13 @@ import { ServicePipeline } from '../pipeline/service-pipeline';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 import { HealthOptions, MicroserviceProps } from './options';
 import { blueGreenTaskCount, configureScaling } from './scaling';
-import { validateService } from './validate-service';
+import { claimServicePlaces, validateService } from './validate-service';
 
-/**
- * An ECS service name holds at most 255 letters, digits, hyphens and underscores.
- * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (serviceName)
- */
-const MAX_SERVICE_NAME_LENGTH = 255;
 
 
 
@@ -126,27 +120,13 @@ export class Microservice extends Construct {
     const strategy = strategyFor(this.deployment);
     const p = new Problems(this);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
-    if (props.routing) validateRouting(p, 'routing', props.routing);
-    const context = PlatformContext.of(platform);
-    context.claimWorkload(p, this, id);
-    if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
-    // Collisions are reported with the call's other problems.
-    this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    lb._reserve(p, this, { blueGreen: strategy.blueGreen, maxHealthyPercent: this.deployment.maxHealthyPercent }, maxTasks);
-    if (props.serviceConnect) {
-      // Service Connect names are lower case and unique in the namespace.
-      // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
-      const other = context.claimDiscoveryName(id.toLowerCase(), this);
-      p.require(other === undefined, 'id', id,
-        `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
-        'rename one of the services');
-    }
-    validateOwnRepository(p, this, props, 'service');
+    this.rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
     p.throwIfAny();
+    const context = PlatformContext.of(platform);
     context.addWorkload(this);
     context.dns?._addRecords(this, lb.loadBalancer, props.routing);
 
-    this.workloadName = platformScopedName(platform.platformName, id, MAX_SERVICE_NAME_LENGTH);
+    this.workloadName = platformScopedName(platform.platformName, id, NAME_LIMITS.serviceName.max);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
     const core = buildWorkloadCore(this, {

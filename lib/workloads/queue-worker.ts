@@ -1,81 +1,24 @@
-import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
-import { validateCapacity } from '../core/validate-capacity';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/policy/deployment';
 import { strategyFor } from '../deployment/strategies';
 import { PlatformContext } from '../foundation/platform-context';
-import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { requirePlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, validateReserved, validateWorkload, workloadName } from './private';
-import { configureQueueScaling, validateQueueScaling, WorkerScalingOptions } from './queue-scaling';
-import { WorkloadOptions } from './workload-options';
+import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
+import { configureQueueScaling } from './queue-scaling';
+import { QueueWorkerProps } from './queue-worker-options';
+import { validateQueueWorker } from './validate-queue-worker';
 import { WorkloadPipeline } from './workload-pipeline';
-
-/** The queue a {@link QueueWorker} creates. */
-export interface WorkerQueueOptions {
-  /**
-   * Receives before a message moves to the dead-letter queue.
-   * @default 5
-   */
-  readonly maxReceiveCount?: number;
-  /**
-   * How long a received message stays invisible to other tasks: longer than your slowest message takes.
-   * @default Duration.minutes(5)
-   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
-   */
-  readonly visibilityTimeout?: Duration;
-  /**
-   * A KMS key to encrypt both queues with.
-   * @default - SQS-managed encryption (SSE-SQS)
-   */
-  readonly encryptionKey?: kms.IKey;
-}
-
-/** Properties of a {@link QueueWorker}. */
-export interface QueueWorkerOptions extends WorkloadOptions {
-  /**
-   * The queue to consume.
-   * @default - a new queue with a dead-letter queue, encrypted and SSL-only
-   */
-  readonly queue?: sqs.IQueue;
-  /**
-   * Options of the queue the worker creates (not with `queue`).
-   * @default - the defaults of each option
-   */
-  readonly queueOptions?: WorkerQueueOptions;
-  /**
-   * Scaling on the queue's backlog.
-   * @default - 1 to 10 tasks, step scaling on the visible messages
-   */
-  readonly scaling?: WorkerScalingOptions;
-  /**
-   * The deployment policy: a rolling kind (a worker takes no traffic to shift blue/green).
-   * @default Deployment.rolling()
-   */
-  readonly deployment?: Deployment;
-  /**
-   * On-demand Fargate or a mix with Fargate Spot.
-   * @default Capacity.onDemand()
-   */
-  readonly capacity?: Capacity;
-}
-
-/** Properties of a {@link QueueWorker}. */
-export interface QueueWorkerProps extends QueueWorkerOptions {
-  /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: IContainerPlatform;
-}
 
 /**
  * A Fargate service without a load balancer that consumes an SQS queue: the queue (with its
@@ -111,28 +54,14 @@ export class QueueWorker extends Construct {
     this.deployment = props.deployment ?? Deployment.rolling();
     const minTasks = props.scaling?.minTasks ?? WORKER_DEFAULTS.minTasks;
     const maxTasks = props.scaling?.maxTasks ?? WORKER_DEFAULTS.maxTasks;
-    const p = new Problems(this);
-    validateWorkload(p, this, id, props);
-    validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
-    validateQueueScaling(p, props.scaling, minTasks, maxTasks);
-    validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
     const strategy = strategyFor(this.deployment);
-    const refusal = strategy.workerRefusal;
-    if (refusal) p.add('deployment', refusal.value, refusal.allowed, refusal.fix);
-    p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
-      'remove `queueOptions`, or remove `queue` to let the worker create one');
-    const q = props.queueOptions ?? {};
-    // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (maxReceiveCount, VisibilityTimeout 0-43200 s)
-    p.intRange('queueOptions.maxReceiveCount', q.maxReceiveCount, 1, 1000);
-    if (q.visibilityTimeout && !q.visibilityTimeout.isUnresolved()) {
-      const s = q.visibilityTimeout.toSeconds({ integral: false });
-      p.require(Number.isInteger(s) && s >= 0 && s <= 43200, 'queueOptions.visibilityTimeout', `${s} seconds`,
-        'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
-    }
+    const p = new Problems(this);
+    validateQueueWorker(p, this, id, props, strategy, minTasks, maxTasks);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);
 
     this.workloadName = workloadName(props.platform, id);
+    const q = props.queueOptions ?? {};
     if (props.queue) {
       this.queue = props.queue;
     } else {

@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { buildWorkloadCore } from '../core/workload-core';
 import { DeployedState } from '../deployment/deployed-state/deployed-state';
 import { JOB_DEFAULTS } from '../private/defaults';
-import { Problems } from '../private/errors';
 import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
 import { RunRetryOptions, WorkloadProps } from './workload-options';
 import { WorkloadPipeline } from './workload-pipeline';
@@ -49,20 +48,6 @@ export function retrySettings(r: RunRetryOptions): { retryAttempts: number; maxE
     maxEventAge: age.isUnresolved() ? JOB_DEFAULTS.maxEventAge : age,
     overrides,
   };
-}
-
-/**
- * Retries 0-185, event age 60-86400 seconds.
- * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
- * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
- */
-export function validateRetry(p: Problems, r: RunRetryOptions): void {
-  p.intRange('retryAttempts', r.retryAttempts, 0, 185);
-  if (r.maxEventAge && !r.maxEventAge.isUnresolved()) {
-    const s = r.maxEventAge.toSeconds({ integral: false });
-    p.require(Number.isInteger(s) && s >= 60 && s <= 86400, 'maxEventAge', `${s} seconds`,
-      'whole seconds from 60 (1 minute) to 86400 (24 hours)', 'use Duration.minutes(n) or Duration.hours(n) within that range');
-  }
 }
 
 /**

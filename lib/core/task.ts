@@ -49,7 +49,8 @@ function isRoot(user: string | undefined): boolean {
  * @param bootstrapImage the image tagged `bootstrap` of a pipeline-built workload, which never
  *   expires and which no pipeline replaces: it opens /tmp (a fixed `container.image` does that itself)
  */
-export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number, bootstrapImage?: string): BuiltTask {
+export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string,
+  port?: number, bootstrapImage?: string): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,

@@ -74,7 +74,8 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
 }
 
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
-export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: IContainerPlatform, name: string, topic?: sns.ITopic): sns.ITopic {
+export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: IContainerPlatform, name: string,
+  topic?: sns.ITopic): sns.ITopic {
   const target = topic ?? new sns.Topic(scope, 'Notifications', {
     displayName: fit(`${name} pipeline`, 100),
     enforceSSL: true,

@@ -120,7 +120,8 @@ export class ServicePipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }
 
-  private newProject(svc: PipelineTarget, hooks: HookBinding[], id: string, description: string, buildSpec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
+  private newProject(svc: PipelineTarget, hooks: HookBinding[], id: string, description: string, buildSpec: Record<string, unknown>,
+    logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
     return newBuildProject(this, id, {
       description,
       buildSpec,

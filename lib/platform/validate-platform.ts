@@ -106,7 +106,8 @@ function validateAccessLogsBucket(p: Problems, bucket: s3.IBucket, region: strin
   const rules = cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.bucketEncryption)
     ? (cfn.bucketEncryption as s3.CfnBucket.BucketEncryptionProperty | undefined)?.serverSideEncryptionConfiguration : undefined;
   const kms = bucket.encryptionKey !== undefined || (Array.isArray(rules) && rules.some((r) =>
-    String(((r as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined)
+    String(((r as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault as
+      s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined)
       ?.sseAlgorithm ?? '').startsWith('aws:kms')));
   p.require(!kms, 'accessLogsBucket', bucket.node.path, 'a bucket encrypted with S3-managed keys (SSE-S3), the only encryption load balancer access logs support',
     'create the bucket with encryption: s3.BucketEncryption.S3_MANAGED, or omit accessLogsBucket to let the platform create one');
@@ -129,7 +130,8 @@ function validateWebAcl(p: Problems, arn: string | undefined, region: string): v
 }
 
 /** The services' subnets, and where the load balancer goes: public subnets, or the services' when internal. */
-export function subnetSelections(props: ContainerPlatformProps, defaultType: ec2.SubnetType): { services: ec2.SubnetSelection; loadBalancer: ec2.SubnetSelection } {
+export function subnetSelections(props: ContainerPlatformProps,
+  defaultType: ec2.SubnetType): { services: ec2.SubnetSelection; loadBalancer: ec2.SubnetSelection } {
   const services = props.serviceSubnets ?? { subnetType: defaultType };
   const internetFacing = props.internetFacing ?? true;
   return { services, loadBalancer: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : services.subnetType } };

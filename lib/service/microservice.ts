@@ -174,7 +174,8 @@ export class Microservice extends Construct {
     if (this.testRule && this.greenTargetGroup) {
       // CodeDeploy and ECS move the production rule to the other target group on every
       // deployment; the rules follow what is live, so a template change never reverts that.
-      const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
+      const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup,
+        greenTargetGroup: this.greenTargetGroup });
       forwardByArn(this.productionRule, live.productionTargetGroupArn);
       forwardByArn(this.testRule, live.testTargetGroupArn);
     }

@@ -17,7 +17,8 @@ import { HealthOptions } from './options';
 import { validateServiceScaling } from './validate-scaling';
 
 /** Checks every prop of a service that can be judged at synth; records the problems in `p`. */
-export function validateService(p: Problems, id: string, props: MicroserviceProps, strategy: ServiceStrategy, port: number, minTasks: number, maxTasks: number): void {
+export function validateService(p: Problems, id: string, props: MicroserviceProps, strategy: ServiceStrategy, port: number, minTasks: number,
+  maxTasks: number): void {
   const serviceName = `${props.platform.platformName}-${id}`;
   if ((props.source || strategy.namesDeploymentGroup) && !Token.isUnresolved(serviceName)) {
     p.require(serviceName.length <= NAME_LIMITS.deliveryName.max, 'id', id,

@@ -65,7 +65,8 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
   const deadLetterQueue = props.deadLetterQueue ?? newDeadLetterQueue(scope);
   explicitActions(scope);
   const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  return { name, repository, taskDefinition, container, logGroup, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, deployedState, familyArn };
+  return { name, repository, taskDefinition, container, logGroup, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue,
+    deployedState, familyArn };
 }
 
 /** Lets the trigger's role start any revision of the family (a pipeline-fed trigger runs the latest). */

@@ -9,7 +9,8 @@ import type { QueueWorkerProps } from './queue-worker-options';
 import { validateReserved, validateWorkload } from './validate-workload';
 
 /** Checks every prop of a queue worker that can be judged at synth; records the problems in `p`. */
-export function validateQueueWorker(p: Problems, owner: Construct, id: string, props: QueueWorkerProps, strategy: ServiceStrategy, minTasks: number, maxTasks: number): void {
+export function validateQueueWorker(p: Problems, owner: Construct, id: string, props: QueueWorkerProps, strategy: ServiceStrategy, minTasks: number,
+  maxTasks: number): void {
   validateWorkload(p, owner, id, props);
   validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
   validateQueueScaling(p, props.scaling, minTasks, maxTasks);

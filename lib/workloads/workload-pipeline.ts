@@ -129,7 +129,8 @@ export class WorkloadPipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform, props.workloadName, o.notificationTopic);
   }
 
-  private newProject(id: string, description: string, buildSpec: Record<string, unknown>, props: WorkloadPipelineProps, docker: boolean): codebuild.PipelineProject {
+  private newProject(id: string, description: string, buildSpec: Record<string, unknown>, props: WorkloadPipelineProps,
+    docker: boolean): codebuild.PipelineProject {
     return newBuildProject(this, id, {
       description,
       buildSpec,

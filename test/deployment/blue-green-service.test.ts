@@ -200,7 +200,8 @@ describe('the platform\'s provider', () => {
 describe('how long cdk deploy waits', () => {
   test('a termination wait that fits: the resource confirms the end of the deployment', () => {
     // GIVEN canary 10 % for 15 minutes and a 20-minute termination wait: 15 + 1 + 5 + 20 + 0.25
-    const { template } = serviceFixture({ deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(15)), terminationWait: Duration.minutes(20) }) });
+    const { template } = serviceFixture({ deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(15)),
+      terminationWait: Duration.minutes(20) }) });
     // THEN
     expect(resource(template, SERVICE).resource.Properties).toMatchObject({ Confirm: 'DEPLOYMENT_END', ExpectedMinutes: 42 });
   });

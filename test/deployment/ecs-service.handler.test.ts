@@ -1,5 +1,6 @@
 import {
-  CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand, UpdateServiceCommand,
+  CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand,
+    UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/provider/handler';
 

@@ -265,7 +265,8 @@ describe('handler', () => {
     // WHEN
     const result = await handler(HOOK_EVENT);
     // THEN the same status is sent again
-    const statuses = mockCodeDeploySend.mock.calls.map(([c]) => c).filter((c) => c instanceof PutLifecycleEventHookExecutionStatusCommand).map((c) => c.input.status);
+    const statuses = mockCodeDeploySend.mock.calls.map(([c]) => c)
+      .filter((c) => c instanceof PutLifecycleEventHookExecutionStatusCommand).map((c) => c.input.status);
     expect(statuses).toEqual(['Succeeded', 'Succeeded']);
     expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
   });

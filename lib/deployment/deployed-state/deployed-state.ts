@@ -212,6 +212,7 @@ function watchedTaskDefinition(td: ecs.TaskDefinition): IResolvable {
   return templateProperties(td.node.defaultChild as ecs.CfnTaskDefinition,
     // The image is a required property of a container definition: a constant stands in for it.
     (p) => ({ ...p, containerDefinitions: containers.map((c) => ({ ...c.renderContainerDefinition(td), image: 'IMAGE' })), tags: undefined }),
-    (rendered) => ({ ...rendered, ContainerDefinitions: (rendered.ContainerDefinitions ?? []).map(({ Image: _image, ...rest }: Record<string, unknown>) => rest) }));
+    (rendered) => ({ ...rendered, ContainerDefinitions: (rendered.ContainerDefinitions ?? []).map(({ Image: _image, ...rest }: Record<string,
+      unknown>) => rest) }));
 }
 

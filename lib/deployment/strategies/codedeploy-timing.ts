@@ -52,7 +52,8 @@ export function blueGreenTiming(traffic: TrafficShift, terminationWait: Duration
  * must fit in that time. (A termination wait that does not fit is a warning: see
  * `codeDeployService`.) Shifts that are invalid anyway have their own problem.
  */
-export function validateCodeDeployTiming(p: Problems, o: BlueGreenOptions, health: { readonly gracePeriod?: Duration; readonly deregistrationDelay?: Duration }): void {
+export function validateCodeDeployTiming(p: Problems, o: BlueGreenOptions,
+  health: { readonly gracePeriod?: Duration; readonly deregistrationDelay?: Duration }): void {
   const traffic = o.traffic ?? TrafficShift.allAtOnce();
   const timing = blueGreenTiming(traffic, o.terminationWait ?? DEFAULTS.terminationWait,
     health.gracePeriod ?? DEFAULTS.healthCheckGracePeriod, health.deregistrationDelay ?? DEFAULTS.deregistrationDelay);

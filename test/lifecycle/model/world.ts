@@ -141,7 +141,8 @@ export class World {
     if (testHandler) return testHandler(clone(event));
     if (!fn.handler) {
       const result = [...this.hookResults].find(([k]) => fn.name.includes(k))?.[1] ?? 'Succeeded';
-      if (event.DeploymentId) this.codedeploy.putHookStatus({ deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result });
+      if (event.DeploymentId) this.codedeploy.putHookStatus({ deploymentId: event.DeploymentId,
+        lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result });
       return { hookStatus: result === 'Succeeded' ? 'SUCCEEDED' : 'FAILED' };
     }
     const saved = { env: { ...process.env }, setTimeout: global.setTimeout };
@@ -312,7 +313,8 @@ export class World {
   /** The pipeline whose deploy action targets a service, deployment group or task family. */
   public pipelineOf(name: string): string {
     for (const [pipeline, def] of this.pipelines.definitions) {
-      const configs = (def.Stages as Array<{ Actions: Array<{ Configuration?: Record<string, string> }> }>).flatMap((s) => s.Actions.map((a) => a.Configuration ?? {}));
+      const configs = (def.Stages as Array<{ Actions: Array<{ Configuration?: Record<string,
+        string> }> }>).flatMap((s) => s.Actions.map((a) => a.Configuration ?? {}));
       if (configs.some((c) => c.ServiceName === name || c.DeploymentGroupName === name)) return pipeline;
       const projects = configs.map((c) => this.pipelines.projects.get(c.ProjectName)).filter((p) => p);
       if (projects.some((p) => (p!.Environment?.EnvironmentVariables ?? []).some((v: { Name: string; Value: string }) => v.Name === 'TASK_FAMILY' && v.Value === name))) return pipeline;

@@ -162,7 +162,8 @@ async function liveTargetGroups(r: Record<string, any>): Promise<Record<string, 
   const ours = (f: Forward) => f.arn === blue || f.arn === green;
   const candidates = (await listenerRules(r.ProductionListenerArn)).filter((rule) => forwardsOf(rule).some(ours));
   const rule = candidates.find((c) => c.Priority === String(r.Priority)) ?? candidates[0];
-  const heaviest = rule ? forwardsOf(rule).filter(ours).reduce<Forward | undefined>((best, f) => (!best || f.weight > best.weight ? f : best), undefined) : undefined;
+  const heaviest = rule ? forwardsOf(rule).filter(ours).reduce<Forward | undefined>((best, f) => (!best || f.weight > best.weight ? f : best),
+    undefined) : undefined;
   const production = heaviest?.arn ?? blue;
   return { ProductionTargetGroup: production, TestTargetGroup: production === blue ? green : blue };
 }

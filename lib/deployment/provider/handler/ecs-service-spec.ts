@@ -90,7 +90,8 @@ export function createOnlyChange(old: EcsServiceProperties, next: EcsServiceProp
  * Nothing to send answers undefined.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
  */
-export function updateServiceInput(old: EcsServiceProperties, next: EcsServiceProperties, taskDefinition: string | undefined): Record<string, unknown> | undefined {
+export function updateServiceInput(old: EcsServiceProperties, next: EcsServiceProperties, taskDefinition: string | undefined): Record<string,
+  unknown> | undefined {
   const input: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(next)) {
     if (OWN.has(k) || CREATE_ONLY.includes(k) || CREATE_ONLY_INPUT.includes(k) || k === TAGS || k === 'TaskDefinition' || v === undefined) continue;

@@ -14,7 +14,8 @@
  * Delete   DeleteService (force), then isComplete waits until ECS reports the service INACTIVE.
  */
 import {
-  CodeDeployClient, CreateDeploymentCommand, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, ListDeploymentsCommandInput, StopDeploymentCommand,
+  CodeDeployClient, CreateDeploymentCommand, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, ListDeploymentsCommandInput,
+    StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
   CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput,

@@ -5,7 +5,8 @@
  * production runs. Bundled with the handler (assets/provider).
  */
 import {
-  DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput, Service,
+  DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput,
+    Service,
   TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
 import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from './blue-green-spec';
@@ -115,7 +116,8 @@ export async function withProductionImage(template: string, running: string | un
  * Tags change through TagResource and UntagResource, not UpdateService.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
  */
-export async function updateTags(serviceArn: string | undefined, old: { readonly Tags?: TagProperty[] }, next: { readonly Tags?: TagProperty[] }): Promise<void> {
+export async function updateTags(serviceArn: string | undefined, old: { readonly Tags?: TagProperty[] },
+  next: { readonly Tags?: TagProperty[] }): Promise<void> {
   const tags = tagChanges(old, next);
   if (tags.remove.length > 0) await ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: tags.remove }));
   if (tags.add.length > 0) await ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: tags.add }));

@@ -147,7 +147,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Requests the service up to `attempts` times, `pauseMs` apart, while `remainingMs()` leaves
  * room for another request; the problem, or undefined when it passed.
  */
-export async function smokeTest(s: SmokeTestSettings, pauseMs: number = SMOKE_TEST_TIMING.pauseMs, remainingMs: () => number = () => Infinity): Promise<string | undefined> {
+export async function smokeTest(s: SmokeTestSettings, pauseMs: number = SMOKE_TEST_TIMING.pauseMs,
+  remainingMs: () => number = () => Infinity): Promise<string | undefined> {
   let problem = 'no attempt was made';
   for (let i = 1; i <= s.attempts; i++) {
     if (i > 1 && remainingMs() < SMOKE_TEST_TIMING.requestTimeoutMs + pauseMs) {

@@ -1,5 +1,6 @@
 // ESLint for the library, its tests, examples and scripts: typescript-eslint's recommended
-// rules, a fixed import order, lines of at most 160 characters, and type-aware promise rules for lib/. `npm test` runs it; `npm run lint -- --fix` fixes the order.
+// rules, a fixed import order, lines of at most 160 characters, and type-aware promise rules for
+// lib/. `npm test` runs it; `npm run lint -- --fix` fixes the order.
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';

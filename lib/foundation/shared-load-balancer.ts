@@ -59,12 +59,19 @@ export interface SharedLoadBalancerProps {
  * its services use against the load balancer's quotas, so that a full one fails at synth.
  */
 export class SharedLoadBalancer extends Construct {
+  /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The load balancer's security group: open outbound, inbound on its listeners from the allowed CIDR blocks. */
   public readonly securityGroup: ec2.SecurityGroup;
+  /** The listener that serves production traffic. */
   public readonly productionListener: elbv2.ApplicationListener;
+  /** The listener that blue/green deployments send test traffic to. */
   public readonly testListener: elbv2.ApplicationListener;
+  /** The protocol of both listeners. */
   public readonly protocol: elbv2.ApplicationProtocol;
+  /** The port of the production listener: 443 with HTTPS, 80 with HTTP. */
   public readonly productionPort: number;
+  /** The port of the test listener. */
   public readonly testListenerPort: number;
   /** The services routed through this load balancer, in the order they were added. */
   public readonly serviceNames: string[] = [];

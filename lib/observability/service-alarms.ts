@@ -78,7 +78,9 @@ export class ServiceAlarms extends Construct {
   public readonly unhealthyHosts: cloudwatch.Alarm[] = [];
   /** p99 target response time, one alarm per target group. */
   public readonly p99Latency: cloudwatch.Alarm[] = [];
+  /** Average CPU utilization of the service above the threshold. */
   public readonly cpuHigh: cloudwatch.Alarm;
+  /** Average memory utilization of the service above the threshold. */
   public readonly memoryHigh: cloudwatch.Alarm;
   private readonly literalNames = new Map<string, string>();
 

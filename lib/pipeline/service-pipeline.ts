@@ -47,11 +47,15 @@ export interface PipelineTarget {
  * Made by the platform for each service with a `source` (`service.pipeline`).
  */
 export class ServicePipeline extends Construct {
+  /** The CodePipeline pipeline: source, build, an optional approval, deploy. */
   public readonly pipeline: codepipeline.Pipeline;
+  /** The image build: tests, docker build with the layer cache, push tagged with the commit, and the deployment files. */
   public readonly project: codebuild.PipelineProject;
   /** The step that writes the deployment files after the approval (CodeDeploy with an approval only). */
   public readonly renderProject?: codebuild.PipelineProject;
+  /** The pipeline's artifact bucket (SSE-S3, SSL only, artifacts expire after 30 days). */
   public readonly artifactBucket: s3.Bucket;
+  /** Where failed and succeeded executions and pending approvals are announced. */
   public readonly notificationTopic: sns.ITopic;
   /** The CodeCommit repository, for a CodeCommit source. */
   public readonly sourceRepository?: codecommit.IRepository;

@@ -44,6 +44,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
   public readonly cluster: ecs.ICluster;
   /** The load balancer services use unless they name another. */
   public readonly defaultLoadBalancer: SharedLoadBalancer;
+  /** The port of the test listeners, which blue/green deployments send test traffic to. */
   public readonly testListenerPort: number;
   /** The listener protocol of both the production and the test listener. */
   public readonly protocol: elbv2.ApplicationProtocol;

@@ -31,6 +31,7 @@ export interface PlatformAlertsProps {
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
  */
 export class PlatformAlerts extends Construct {
+  /** Where the alerts go. */
   public readonly topic: sns.ITopic;
   /** Tasks that stopped unexpectedly. */
   public readonly stoppedTaskRule: events.Rule;

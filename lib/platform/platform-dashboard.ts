@@ -33,6 +33,7 @@ export interface PlatformDashboardProps {
  * at synthesis, whether they were added before or after the dashboard.
  */
 export class PlatformDashboard extends Construct {
+  /** The CloudWatch dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
   private built = false;

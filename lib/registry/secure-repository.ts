@@ -36,6 +36,7 @@ export interface SecureRepositoryProps {
  * a lifecycle policy that keeps the last images, and retained on stack deletion.
  */
 export class SecureRepository extends Construct {
+  /** The ECR repository. */
   public readonly repository: ecr.Repository;
 
   constructor(scope: Construct, id: string, props: SecureRepositoryProps = {}) {

@@ -48,9 +48,13 @@ export class Microservice extends Construct {
    * platform's stack name and the ID (at most 255 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The ECR repository of the service's image: yours, or one the service created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition of the service's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The service's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
   /**
    * The ECS service. For `Deployment.blueGreen()` it is the service that `blueGreenService`
@@ -66,6 +70,7 @@ export class Microservice extends Construct {
   public readonly ecsService?: ecs.FargateService;
   /** The `Custom::BlueGreenService` that owns the ECS service of a CodeDeploy blue/green service. */
   public readonly blueGreenService?: BlueGreenService;
+  /** The security group of the service's tasks: the load balancer reaches them on the container port. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The target group that receives production traffic first (blue). */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -73,14 +78,19 @@ export class Microservice extends Construct {
   public readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
   /** Every target group of the service: blue, then green. */
   public readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /** The rule on the production listener that routes to the service. */
   public readonly productionRule: elbv2.ApplicationListenerRule;
   /** The rule on the test listener (blue/green only). */
   public readonly testRule?: elbv2.ApplicationListenerRule;
   /** The listener-rule priority of the service. */
   public readonly rulePriority: number;
+  /** The service's auto scaling (target tracking on CPU, and what `scaling` adds). */
   public readonly scaling: ecs.ScalableTaskCount;
+  /** The service's alarms: 5xx, unhealthy hosts and latency on every target group, CPU and memory. */
   public readonly alarms: ServiceAlarms;
+  /** The service's dashboard of its golden signals and alarms. */
   public readonly dashboard: ServiceDashboard;
+  /** The deployment policy of the service. */
   public readonly deployment: Deployment;
   /** The CodeDeploy side of a BLUE_GREEN service. */
   public readonly blueGreen?: BlueGreenDeployment;
@@ -88,12 +98,15 @@ export class Microservice extends Construct {
   public readonly pipeline?: ServicePipeline;
   /** The smoke test of a blue/green service, unless disabled. */
   public readonly smokeTest?: SmokeTest;
+  /** The port the container listens on and the target groups send traffic to. */
   public readonly containerPort: number;
   /** The fewest tasks auto scaling keeps. */
   public readonly minTasks: number;
+  /** The platform the service runs on. */
   public readonly platform: IContainerPlatform;
   /** The load balancer the service is routed through (its `loadBalancer` prop, or the platform's default). */
   public readonly loadBalancer: SharedLoadBalancer;
+  /** How the load balancer routes requests to the service. */
   public readonly routing: Routing;
   /** The path the load balancer checks. */
   public readonly healthCheckPath: string;

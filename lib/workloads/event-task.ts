@@ -27,14 +27,21 @@ export class EventTask extends Construct {
    * ID (at most 64 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The EventBridge rule that starts a task for each matching event. */
   public readonly rule: events.Rule;
   /** The role EventBridge starts the task with. */
   public readonly eventsRole: iam.Role;
+  /** The ECR repository of the task's image: yours, or one the task created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition each event runs (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The task's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** Where the events of runs that could not be started go. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** The delivery pipeline, when the task has a `source`. */
   public readonly pipeline?: WorkloadPipeline;
 
   constructor(scope: Construct, id: string, props: EventTaskProps) {

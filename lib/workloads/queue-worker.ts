@@ -33,18 +33,27 @@ export class QueueWorker extends Construct {
    * platform's stack name and the ID (at most 64 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The queue the worker consumes (its URL and name are the container's QUEUE_URL and QUEUE_NAME). */
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue the worker created (undefined with your `queue`). */
   public readonly deadLetterQueue?: sqs.Queue;
+  /** The ECR repository of the worker's image: yours, or one the worker created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition of the worker's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The worker's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** The worker's ECS service (a `Custom::EcsService` of the platform's service provider). */
   public readonly service: ecs.FargateService;
+  /** The worker's auto scaling on its queue's backlog. */
   public readonly scaling: ecs.ScalableTaskCount;
   /** The step policy on the backlog (undefined with `messagesPerTask`). */
   public readonly backlogPolicy?: appscaling.StepScalingPolicy;
+  /** The deployment policy of the worker's rollouts. */
   public readonly deployment: Deployment;
+  /** The delivery pipeline, when the worker has a `source`. */
   public readonly pipeline?: WorkloadPipeline;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {

@@ -27,14 +27,21 @@ export class ScheduledJob extends Construct {
    * ID (at most 64 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The EventBridge Scheduler schedule that runs the task. */
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler starts the task with. */
   public readonly schedulerRole: iam.Role;
+  /** The ECR repository of the job's image: yours, or one the job created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition each run starts (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The job's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** Where the runs that could not be started go. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** The delivery pipeline, when the job has a `source`. */
   public readonly pipeline?: WorkloadPipeline;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {

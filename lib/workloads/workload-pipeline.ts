@@ -62,12 +62,15 @@ export interface WorkloadPipelineProps {
  * Made by the platform for each worker, job or event task with a `source` (`.pipeline`).
  */
 export class WorkloadPipeline extends Construct {
+  /** The CodePipeline pipeline: source, build, an optional approval, deploy or release. */
   public readonly pipeline: codepipeline.Pipeline;
   /** The image build. */
   public readonly project: codebuild.PipelineProject;
   /** The release step of a task (undefined for a worker). */
   public readonly releaseProject?: codebuild.PipelineProject;
+  /** The pipeline's artifact bucket (SSE-S3, SSL only, artifacts expire after 30 days). */
   public readonly artifactBucket: s3.Bucket;
+  /** Where failed and succeeded executions and pending approvals are announced. */
   public readonly notificationTopic: sns.ITopic;
   /** The CodeCommit repository, for a CodeCommit source. */
   public readonly sourceRepository?: codecommit.IRepository;

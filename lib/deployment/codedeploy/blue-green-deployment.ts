@@ -39,8 +39,11 @@ const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
  * Made by the platform for each `Deployment.blueGreen()` service (`service.blueGreen`).
  */
 export class BlueGreenDeployment extends Construct {
+  /** The platform's CodeDeploy application, which holds every service's deployment group. */
   public readonly application: codedeploy.IEcsApplication;
+  /** The service's deployment group: blue and green target groups, both listeners, the traffic shift, rollback on failure, stop and the deployment alarms. */
   public readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
+  /** How the deployment group shifts production traffic: a predefined configuration, or one made for this service's shift. */
   public readonly deploymentConfig: codedeploy.IEcsDeploymentConfig;
   /**
    * The deployment group's service role, scoped to this service (the group's own `role` is an

@@ -20,10 +20,15 @@ export enum DeploymentKind {
 
 /** The ECS lifecycle events of a CodeDeploy blue/green deployment that can run a hook. */
 export enum HookEvent {
+  /** Before the replacement task set is created. */
   BEFORE_INSTALL = 'BeforeInstall',
+  /** After the replacement task set is created, before any traffic reaches it. */
   AFTER_INSTALL = 'AfterInstall',
+  /** After the test listener sends traffic to the replacement task set: where the smoke test runs. */
   AFTER_ALLOW_TEST_TRAFFIC = 'AfterAllowTestTraffic',
+  /** Before production traffic moves to the replacement task set. */
   BEFORE_ALLOW_TRAFFIC = 'BeforeAllowTraffic',
+  /** After production traffic has moved to the replacement task set. */
   AFTER_ALLOW_TRAFFIC = 'AfterAllowTraffic',
 }
 
@@ -141,6 +146,7 @@ export class Deployment {
   }
 
   private constructor(
+    /** The policy: a rolling kind, CodeDeploy blue/green or ECS-native blue/green. */
     public readonly kind: DeploymentKind,
     /** Minimum healthy percent of the ECS deployment configuration. */
     public readonly minHealthyPercent: number,
@@ -153,6 +159,8 @@ export class Deployment {
 
 /** The hooks of a blue/green deployment, by CodeDeploy event, in the appspec's order. */
 export interface HookBinding {
+  /** When the hook runs. */
   readonly lifecycleEvent: HookEvent;
+  /** The ARN of the function the hook invokes. */
   readonly functionArn: string;
 }

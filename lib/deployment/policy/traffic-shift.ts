@@ -41,6 +41,7 @@ export class TrafficShift {
   }
 
   private constructor(
+    /** All at once, canary or linear. */
     public readonly kind: TrafficShiftKind,
     /** The share moved in each step (100 for all at once). */
     public readonly percent: number,

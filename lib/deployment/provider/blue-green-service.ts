@@ -83,6 +83,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
   public readonly resource: CustomResource;
   /** The service's name (a reference to the resource, so users of it come after it). */
   public readonly serviceName: string;
+  /** The service's ARN (a reference to the resource). */
   public readonly serviceArn: string;
   private readonly hooks: HookBinding[] = [];
 

@@ -59,7 +59,9 @@ export class SmokeTest extends Construct {
   /** The platform's one smoke test. */
   private static readonly SINGLETON = new PlatformSingleton(['SmokeTest'], (platform) => new SmokeTest(platform, 'SmokeTest', platform));
 
+  /** The function that CodeDeploy or ECS runs after test traffic reaches green. */
   public readonly function: lambda.Function;
+  /** The function's security group: it reaches the test listeners of the platform's load balancers and the AWS APIs on 443. */
   public readonly securityGroup: ec2.SecurityGroup;
   private readonly reached = new Set<SharedLoadBalancer>();
   private codeDeployAllowed = false;

@@ -24,7 +24,7 @@ export { BlueGreenService } from './deployment/provider/blue-green-service';
 export { SmokeTest } from './deployment/smoke-test/smoke-test';
 
 // Pipelines
-export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source } from './pipeline/source';
+export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source, SourceKind } from './pipeline/source';
 export { ServicePipeline } from './pipeline/service-pipeline';
 export { ApprovalOptions, PipelineOptions } from './pipeline/options';
 

@@ -14,7 +14,8 @@ import { RouteRegistry } from './route-registry';
 
 /** What a service's deployment takes of a load balancer: a second target group and rule (blue/green), and tasks at its maximum percent. */
 interface ServiceRoom {
-  readonly blueGreen: boolean;
+  /** Whether the service has a green target group and a test-listener rule (either blue/green). */
+  readonly twoTargetGroups: boolean;
   readonly maxHealthyPercent: number;
 }
 
@@ -172,7 +173,7 @@ export class SharedLoadBalancer extends Construct {
    * blue and green at full size for blue/green); records one problem when they do not fit.
    */
   public _reserve(p: Problems, owner: IConstruct, deployment: ServiceRoom, maxTasks: number): void {
-    const blueGreen = deployment.blueGreen;
+    const blueGreen = deployment.twoTargetGroups;
     const groups = blueGreen ? 2 : 1;
     const rules = blueGreen ? 2 : 1;
     const countable = !Token.isUnresolved(maxTasks);

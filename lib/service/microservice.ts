@@ -167,7 +167,7 @@ export class Microservice extends Construct {
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
     this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
-    this.greenTargetGroup = strategy.blueGreen ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
+    this.greenTargetGroup = strategy.twoTargetGroups ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
     this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
     const conditions = routingConditions(props.routing);
     this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {

@@ -76,7 +76,7 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
   context.claimWorkload(p, owner, id);
   if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
   const rulePriority = props.routing ? lb._routes.register(p, owner, 'routing', props.routing) : 0;
-  lb._reserve(p, owner, { blueGreen: places.strategy.blueGreen, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
+  lb._reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
   if (props.serviceConnect) {
     // Service Connect names are lower case and unique in the namespace.
     // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html

@@ -1,6 +1,7 @@
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -134,5 +135,10 @@ export class QueueWorker extends Construct {
         minTasks,
       });
     }
+  }
+
+  /** Lets the worker's tasks read or write your resources: pass it to `grant*` methods (it may already consume its queue). */
+  public get taskRole(): iam.IRole {
+    return this.taskDefinition.taskRole;
   }
 }

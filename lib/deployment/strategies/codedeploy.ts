@@ -20,7 +20,7 @@ import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-gree
  * smoke test and the user's hooks), and the pipeline deploys with CodeDeploy's ECS action.
  */
 export class CodeDeployStrategy implements ServiceStrategy {
-  public readonly blueGreen = true;
+  public readonly twoTargetGroups = true;
   public readonly namesDeploymentGroup = true;
   public readonly serviceConnectRefusal = {
     value: 'Deployment.blueGreen()',

@@ -14,7 +14,7 @@ import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-gree
  * hooks as ECS lifecycle hooks.
  */
 export class EcsBlueGreenStrategy extends RollingStrategy {
-  public readonly blueGreen: boolean = true;
+  public readonly twoTargetGroups: boolean = true;
 
   private get options(): BlueGreenOptions {
     return this.deployment.blueGreenOptions ?? {};

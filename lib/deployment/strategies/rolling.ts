@@ -16,7 +16,7 @@ import { BindTarget, PipelineDeploy, ServiceCheck, ServiceStrategy, ServiceTarge
  * ECS deploy action. ECS-native blue/green extends it (see ecs-blue-green.ts in this folder).
  */
 export class RollingStrategy implements ServiceStrategy {
-  public readonly blueGreen: boolean = false;
+  public readonly twoTargetGroups: boolean = false;
   public readonly namesDeploymentGroup = false;
   private created?: { readonly service: ecs.FargateService; readonly target: ServiceTarget };
 

@@ -126,8 +126,11 @@ export interface StrategyBinding {
  * service's alarms exist. The microservice calls each step once, in this order.
  */
 export interface ServiceStrategy {
-  /** Whether the service has two target groups (blue and green) and a rule on the test listener. */
-  readonly blueGreen: boolean;
+  /**
+   * Whether the service has two target groups (blue and green) and a rule on the test listener:
+   * both blue/green strategies. (`blueGreen` names the CodeDeploy side alone, as `Deployment.blueGreen()` does.)
+   */
+  readonly twoTargetGroups: boolean;
   /** Whether the strategy names a CodeDeploy deployment group after the service. */
   readonly namesDeploymentGroup: boolean;
   /** Why the service cannot use Service Connect with this strategy, when it cannot. */

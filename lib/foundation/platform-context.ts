@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
+import { LoadBalancerRoom } from './load-balancer-room';
 import type { IContainerPlatform } from './platform-contract';
 import type { PlatformDns } from './platform-dns';
 import { addQueueEndpoint } from './platform-resources';
@@ -70,7 +71,8 @@ function appOf(scope: IConstruct): AppPlatforms {
 /**
  * What the parts of one platform share beyond its public contract ({@link IContainerPlatform}):
  * the workloads built on it and the names they claim, its singletons, the Service Connect names
- * and pipeline repositories taken, its load balancers as they are added, and the settings its
+ * and pipeline repositories taken, its load balancers as they are added and what the services
+ * take of each (routes, priorities, quotas), and the settings its
  * implementation gives (isolated subnets, a domain). Any implementation of the contract has one,
  * made on first use: `PlatformContext.of(platform)`.
  */
@@ -105,6 +107,7 @@ export class PlatformContext {
   private readonly discoveryNames = new Map<string, IConstruct>();
   private readonly pipelineRepositories = new Map<string, IConstruct>();
   private readonly loadBalancerWatchers: Array<(lb: SharedLoadBalancer) => void> = [];
+  private readonly rooms = new Map<SharedLoadBalancer, LoadBalancerRoom>();
 
   private constructor(public readonly platform: IContainerPlatform, settings: PlatformSettings) {
     this.isolated = settings.isolated ?? false;
@@ -168,6 +171,16 @@ export class PlatformContext {
   public watchLoadBalancers(watch: (lb: SharedLoadBalancer) => void): void {
     this.loadBalancerWatchers.push(watch);
     for (const lb of this.platform.loadBalancers) watch(lb);
+  }
+
+  /** What the platform's services take of one of its load balancers: routes, priorities, quotas. */
+  public roomOf(lb: SharedLoadBalancer): LoadBalancerRoom {
+    let room = this.rooms.get(lb);
+    if (!room) {
+      room = new LoadBalancerRoom(lb);
+      this.rooms.set(lb, room);
+    }
+    return room;
   }
 
   /** Tells the watchers that the platform has a new load balancer. */

@@ -75,8 +75,9 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
   if (props.routing) validateRouting(p, 'routing', props.routing);
   context.claimWorkload(p, owner, id);
   if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
-  const rulePriority = props.routing ? lb._routes.register(p, owner, 'routing', props.routing) : 0;
-  lb._reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
+  const room = context.roomOf(lb);
+  const rulePriority = props.routing ? room.routes.register(p, owner, 'routing', props.routing) : 0;
+  room.reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
   if (props.serviceConnect) {
     // Service Connect names are lower case and unique in the namespace.
     // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html

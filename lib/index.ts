@@ -17,25 +17,28 @@ export { Capacity, SpotCapacityOptions } from './core/capacity';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
 
 // Deployment policies, and the constructs the platform creates for them
-export { BlueGreenOptions, Deployment, DeploymentHook, DeploymentKind, HookBinding, HookEvent, SmokeTestOptions } from './deployment/deployment';
-export { TrafficShift, TrafficShiftKind } from './deployment/traffic-shift';
-export { BlueGreenDeployment } from './deployment/blue-green-deployment';
-export { BlueGreenService } from './deployment/blue-green-service';
-export { SmokeTest } from './deployment/smoke-test';
+export { BlueGreenOptions, Deployment, DeploymentHook, DeploymentKind, HookBinding, HookEvent, SmokeTestOptions } from './deployment/policy/deployment';
+export { TrafficShift, TrafficShiftKind } from './deployment/policy/traffic-shift';
+export { BlueGreenDeployment } from './deployment/codedeploy/blue-green-deployment';
+export { BlueGreenService } from './deployment/provider/blue-green-service';
+export { SmokeTest } from './deployment/smoke-test/smoke-test';
 
 // Pipelines
-export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source } from './pipeline/source';
+export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source, SourceKind } from './pipeline/source';
 export { ServicePipeline } from './pipeline/service-pipeline';
 export { ApprovalOptions, PipelineOptions } from './pipeline/options';
 
 // Workers, scheduled jobs and event-driven tasks
 export { RunRetryOptions, WorkloadOptions, WorkloadProps } from './workloads/workload-options';
 export { WorkloadPipeline } from './workloads/workload-pipeline';
-export { QueueWorker, QueueWorkerOptions, QueueWorkerProps, WorkerQueueOptions } from './workloads/queue-worker';
+export { QueueWorker } from './workloads/queue-worker';
+export { QueueWorkerOptions, QueueWorkerProps, WorkerQueueOptions } from './workloads/queue-worker-options';
 export { WorkerScalingOptions } from './workloads/queue-scaling';
-export { ScheduledJob, ScheduledJobOptions, ScheduledJobProps } from './workloads/scheduled-job';
+export { ScheduledJob } from './workloads/scheduled-job';
+export { ScheduledJobOptions, ScheduledJobProps } from './workloads/scheduled-job-options';
 export { EventTrigger, S3TriggerOptions } from './workloads/event-trigger';
-export { EventTask, EventTaskOptions, EventTaskProps } from './workloads/event-task';
+export { EventTask } from './workloads/event-task';
+export { EventTaskOptions, EventTaskProps } from './workloads/event-task-options';
 
 // Observability
 export { AlarmOptions, ServiceAlarms, ServiceAlarmsProps } from './observability/service-alarms';

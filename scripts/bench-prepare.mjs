@@ -40,7 +40,7 @@ export async function compilePlatform(root, outDir, log) {
     if (r.status !== 0) return { error: 'npm run bundle failed' };
   }
   const error = await transpile(root, outDir, [
-    ...listFiles(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.lambda.ts')),
+    ...listFiles(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.split('/').includes('handler')),
     join(root, 'bench', 'app.ts'),
   ]);
   if (error) return { error };

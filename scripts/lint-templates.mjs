@@ -1,5 +1,6 @@
 // `npm run lint:templates`: synthesizes the examples (`npx cdk synth`, bin/app.ts) and the
-// every-option test app (test/apps/every-option.ts, through the same CLI) into a temporary directory, then runs AWS's CloudFormation linter over EVERY template file, nested
+// every-option test app (test/apps/every-option.ts, through the same CLI) into a temporary directory, then runs AWS's CloudFormation linter over EVERY
+// template file, nested
 // ones included, since CloudFormation takes each nested template on its own. Prints each
 // finding and exits non-zero on any error or warning (W3005, a DependsOn that aws-cdk-lib
 // writes beside a reference, is ignored).

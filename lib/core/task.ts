@@ -2,8 +2,9 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { isPrivateEcrImage } from '../foundation/platform-resources';
+import { isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
 import { TMP_INIT_CONTAINER } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -48,7 +49,8 @@ function isRoot(user: string | undefined): boolean {
  * @param bootstrapImage the image tagged `bootstrap` of a pipeline-built workload, which never
  *   expires and which no pipeline replaces: it opens /tmp (a fixed `container.image` does that itself)
  */
-export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string, port?: number, bootstrapImage?: string): BuiltTask {
+export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string,
+  port?: number, bootstrapImage?: string): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
@@ -58,7 +60,7 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
     },
   });
-  const logGroup = platform._newLogGroup(scope, 'Logs', c.logRetention);
+  const logGroup = platformLogGroup(platform, scope, 'Logs', c.logRetention);
   const readonlyRootFilesystem = c.readonlyRootFilesystem ?? true;
   const container = taskDefinition.addContainer(name, {
     image,
@@ -74,7 +76,7 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
   overrideUnresolvedHealthCheck(taskDefinition, c.containerHealthCheck);
-  if (c.image !== undefined && platform._isolated) checkReachableImage(scope, container.imageName);
+  if (c.image !== undefined && PlatformContext.of(platform).isolated) checkReachableImage(scope, container.imageName);
   if (readonlyRootFilesystem) {
     // A read-only root still leaves the task a writable, ephemeral /tmp: a bind mount on the
     // task's ephemeral storage (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html).

@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
+import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import type { Source } from '../pipeline/source';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { RepositoryOptions, ContainerOptions } from './options';
 
 const WORKLOAD_ID = /^[A-Za-z][A-Za-z0-9-]*$/;
-const MAX_WORKLOAD_ID_LENGTH = 32;
+const MAX_WORKLOAD_ID_LENGTH = NAME_LIMITS.workloadId.max;
 
 /** What every Fargate workload (service, worker, job, event task) is given: its platform, container, repository and source. */
 export interface CoreProps {
@@ -35,7 +37,7 @@ export function validateSourceImage(p: Problems, props: CoreProps, noun: string)
 /** A repository you pass to a workload with a `source` is that pipeline's alone: two pipelines would replace each other's images. */
 export function validateOwnRepository(p: Problems, owner: Construct, props: CoreProps, noun: string): void {
   if (!(props.source && props.repository?.repository)) return;
-  const other = props.platform._claimRepository(props.repository.repository, owner);
+  const other = PlatformContext.of(props.platform).claimRepository(props.repository.repository, owner);
   p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
     'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each ${noun} with a source its own repository`);
 }

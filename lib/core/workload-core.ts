@@ -5,7 +5,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DeployedState, serviceStateFunction } from '../deployment/deployed-state';
+import { DeployedState, serviceStateFunction } from '../deployment/deployed-state/deployed-state';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';

@@ -5,6 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct, IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { PlatformDomain } from './domain';
 import { Routing } from './routing';
 
@@ -19,10 +20,9 @@ const LABEL_RE = new RegExp(`^${LABEL}$`);
 const DNS_NAME_RE = new RegExp(`^(${LABEL}\\.)+${LABEL}$`);
 /**
  * "the length of the domain name (technically, the Common Name) that you provide cannot exceed
- * 64 octets (characters), including periods":
- * https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html
+ * 64 octets (characters), including periods" (NAME_LIMITS.certificateName).
  */
-export const MAX_CERTIFICATE_NAME_LENGTH = 64;
+export const MAX_CERTIFICATE_NAME_LENGTH = NAME_LIMITS.certificateName.max;
 
 /** Whether `name` is a DNS name of two labels or more (case-insensitive, no trailing dot). */
 export function isDnsName(name: string): boolean {

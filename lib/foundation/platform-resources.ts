@@ -1,13 +1,64 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../private/compliance';
+import { DEFAULTS } from '../private/defaults';
+import type { IContainerPlatform } from './platform-contract';
+
+/**
+ * A log group of the platform: encrypted with the platform's key, removed with its removal
+ * policy, kept `retention` (by default a year).
+ */
+export function platformLogGroup(platform: IContainerPlatform, scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    retention: retention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
+    encryptionKey: platform.encryptionKey,
+    removalPolicy: platform.removalPolicy,
+  });
+}
 
 /** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */
 export const SERVER_ACCESS_LOGS_PREFIX = 's3/';
+
+/** What differs between the platform's buckets. */
+export interface SecureBucketOptions {
+  /** How long objects are kept. */
+  readonly expiration: Duration;
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * Whether incomplete multipart uploads are removed after a day.
+   * @default false
+   */
+  readonly abortIncompleteUploads?: boolean;
+}
+
+/**
+ * The one way the platform builds a bucket (the access-log bucket, a pipeline's artifact bucket):
+ * S3-managed encryption (the only one load balancer access logs support), SSL only with TLS 1.2
+ * or later, public access blocked, owner-enforced objects, versioned, old versions kept a day,
+ * objects expiring after `expiration`.
+ */
+export function secureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
+  return new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    lifecycleRules: [{
+      expiration: options.expiration,
+      noncurrentVersionExpiration: Duration.days(1),
+      // Only when asked: aws-cdk-lib's analytics metadata records which props were passed.
+      ...(options.abortIncompleteUploads ? { abortIncompleteMultipartUploadAfter: Duration.days(1) } : {}),
+    }],
+    removalPolicy: options.removalPolicy,
+  });
+}
 
 /** The findings every log or artifact bucket of the platform shares, and why they do not apply. */
 export function acknowledgeLogBucket(bucket: s3.Bucket): void {

@@ -1,7 +1,8 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { stableHash } from '../private/hash';
+import { NAME_LIMITS } from '../private/name-limits';
 import { Routing } from './routing';
 
 /** Derived priorities live in [DERIVED_MIN, DERIVED_MIN + DERIVED_SPAN). */
@@ -18,7 +19,7 @@ export const MAX_PRIORITY = 50000;
  */
 export const MAX_VALUES_PER_CONDITION = 3;
 export const MAX_VALUES_PER_RULE = 5;
-export const MAX_PATTERN_LENGTH = 128;
+export const MAX_PATTERN_LENGTH = NAME_LIMITS.ruleCondition.max;
 const PATH_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
 const HOST_CHARS = /^[A-Za-z0-9\-.*?]+$/;
 
@@ -121,7 +122,7 @@ export class RouteRegistry {
         const prefix = broad.slice(0, -1);
         const shadowed = second.routing.paths.find((narrow) => narrow !== broad && narrow.startsWith(prefix));
         if (shadowed) {
-          Annotations.of(second.owner).addWarningV2('cdk-container-platform:route-shadowed',
+          new Problems(second.owner).warn('route-shadowed',
             `Path '${shadowed}' is shadowed by '${broad}' of ${first.owner.node.path}, whose rule priority ${first.priority} is evaluated first. ` +
             `Give this service a lower priority with Routing.rule({ paths, priority }).`);
         }

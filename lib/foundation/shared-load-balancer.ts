@@ -1,31 +1,14 @@
-import { CfnOutput, Duration, Lazy, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
-import { Problems } from '../private/errors';
 import { fit } from '../private/text';
 import { PLATFORM_NOT_FOUND_BODY } from './not-found';
-import { RouteRegistry } from './route-registry';
-
-/** What a service's deployment takes of a load balancer: a second target group and rule (blue/green), and tasks at its maximum percent. */
-interface ServiceRoom {
-  readonly blueGreen: boolean;
-  readonly maxHealthyPercent: number;
-}
-
-/**
- * Default quotas of one Application Load Balancer: target groups (not adjustable), rules of
- * all its listeners together with default rules excluded, and registered targets.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
- */
-export const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
-export const MAX_RULES_PER_LOAD_BALANCER = 100;
-export const MAX_TARGETS_PER_LOAD_BALANCER = 1000;
 
 /** The settings a platform gives each of its load balancers. */
 export interface SharedLoadBalancerProps {
@@ -55,25 +38,28 @@ export interface SharedLoadBalancerProps {
 
 /**
  * One Application Load Balancer that several services share: a production listener, a test
- * listener for blue/green, a 404 default, access logs. It counts the target groups and rules
- * its services use against the load balancer's quotas, so that a full one fails at synth.
+ * listener for blue/green, a 404 default, access logs. The platform counts the target groups,
+ * rules and targets its services use against the load balancer's quotas, so that a full one
+ * fails at synth.
  */
 export class SharedLoadBalancer extends Construct {
+  /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The load balancer's security group: open outbound, inbound on its listeners from the allowed CIDR blocks. */
   public readonly securityGroup: ec2.SecurityGroup;
+  /** The listener that serves production traffic. */
   public readonly productionListener: elbv2.ApplicationListener;
+  /** The listener that blue/green deployments send test traffic to. */
   public readonly testListener: elbv2.ApplicationListener;
+  /** The protocol of both listeners. */
   public readonly protocol: elbv2.ApplicationProtocol;
+  /** The port of the production listener: 443 with HTTPS, 80 with HTTP. */
   public readonly productionPort: number;
+  /** The port of the test listener. */
   public readonly testListenerPort: number;
   /** The services routed through this load balancer, in the order they were added. */
   public readonly serviceNames: string[] = [];
 
-  /** @internal */
-  public readonly _routes: RouteRegistry;
-  private targetGroups = 0;
-  private rules = 0;
-  private targets = 0;
 
   /** @internal a load balancer of a platform, with the platform's settings (`platform.addLoadBalancer`) */
   public static _create(scope: Construct, id: string, props: SharedLoadBalancerProps): SharedLoadBalancer {
@@ -86,7 +72,6 @@ export class SharedLoadBalancer extends Construct {
     this.protocol = props.protocol;
     this.productionPort = https ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     this.testListenerPort = props.testListenerPort;
-    this._routes = new RouteRegistry(this);
 
     // Outbound is open: a load balancer only connects to its registered targets, and a rule per
     // service would exhaust the 60 rules a security group holds. Each service's own security
@@ -156,46 +141,6 @@ export class SharedLoadBalancer extends Construct {
       value: this.loadBalancer.loadBalancerDnsName,
       description: Lazy.string({ produce: () => `Load balancer ${this.node.path}; services: ${this.serviceNames.join(', ') || 'none'}` }),
     });
-  }
-
-  /**
-   * @internal reserves what a service uses of the load balancer's quotas: a target group and a
-   * production rule, a second of each (green, and its test-listener rule) for blue/green, and a
-   * target for every task it can run at once (`maxTasks` at the deployment's maximum percent:
-   * blue and green at full size for blue/green); records one problem when they do not fit.
-   */
-  public _reserve(p: Problems, owner: IConstruct, deployment: ServiceRoom, maxTasks: number): void {
-    const blueGreen = deployment.blueGreen;
-    const groups = blueGreen ? 2 : 1;
-    const rules = blueGreen ? 2 : 1;
-    const countable = !Token.isUnresolved(maxTasks);
-    const targets = countable ? Math.ceil(maxTasks * deployment.maxHealthyPercent / 100) : 0;
-    const need: string[] = [];
-    const have: string[] = [];
-    const quota = (what: string, used: number, max: number, note = '') => `${used} of the ${max} ${what} an Application Load Balancer holds${note}`;
-    if (this.rules + rules > MAX_RULES_PER_LOAD_BALANCER) {
-      need.push(blueGreen ? `${rules} more rules (a production and a test listener rule)` : '1 more rule (a production listener rule)');
-      have.push(quota('rules', this.rules, MAX_RULES_PER_LOAD_BALANCER, " (every listener's, default rules excluded)"));
-    }
-    if (this.targetGroups + groups > MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
-      need.push(`${groups} more target group${groups === 1 ? '' : 's'}`);
-      have.push(quota('target groups', this.targetGroups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER));
-    }
-    const tooManyTargets = this.targets + targets > MAX_TARGETS_PER_LOAD_BALANCER;
-    if (tooManyTargets) {
-      need.push(`${targets} more targets (scaling.maxTasks ${maxTasks} at ${deployment.maxHealthyPercent} % during a deployment)`);
-      have.push(quota('targets', this.targets, MAX_TARGETS_PER_LOAD_BALANCER));
-    }
-    if (need.length > 0) {
-      p.add('loadBalancer', this.node.path, `a load balancer with room for ${need.join(' and ')}: it has ${have.join(' and ')}`,
-        `add a load balancer with platform.addLoadBalancer('LoadBalancer2') and pass it as the \`loadBalancer\` of ${owner.node.id} and the services after it`
-        + (tooManyTargets ? ', or lower scaling.maxTasks' : ''));
-      return;
-    }
-    this.targetGroups += groups;
-    this.rules += rules;
-    this.targets += targets;
-    this.serviceNames.push(owner.node.id);
   }
 
   private allowIngress(cidr: string, port: number, what: string): void {

@@ -5,13 +5,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
+import { NAME_LIMITS } from '../private/name-limits';
 import { fitName } from '../private/naming';
-
-/**
- * The longest alarm name CloudWatch accepts; any UTF-8 but ASCII control characters.
- * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
- */
-const MAX_ALARM_NAME_LENGTH = 255;
 
 /** Thresholds of the service's alarms. */
 export interface AlarmOptions {
@@ -83,7 +78,9 @@ export class ServiceAlarms extends Construct {
   public readonly unhealthyHosts: cloudwatch.Alarm[] = [];
   /** p99 target response time, one alarm per target group. */
   public readonly p99Latency: cloudwatch.Alarm[] = [];
+  /** Average CPU utilization of the service above the threshold. */
   public readonly cpuHigh: cloudwatch.Alarm;
+  /** Average memory utilization of the service above the threshold. */
   public readonly memoryHigh: cloudwatch.Alarm;
   private readonly literalNames = new Map<string, string>();
 
@@ -95,7 +92,7 @@ export class ServiceAlarms extends Construct {
     const common = { evaluationPeriods, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
     const prefix = props.alarmNamePrefix;
     const named = (alarmId: string) => {
-      const alarmName = prefix === undefined ? undefined : fitName(`${prefix}-${alarmId}`, MAX_ALARM_NAME_LENGTH);
+      const alarmName = prefix === undefined ? undefined : fitName(`${prefix}-${alarmId}`, NAME_LIMITS.alarmName.max);
       if (alarmName !== undefined) this.literalNames.set(alarmId, alarmName);
       return { alarmName };
     };

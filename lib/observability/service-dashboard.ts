@@ -19,6 +19,7 @@ export interface DashboardTarget {
  * Made by the platform for each service (`service.dashboard`).
  */
 export class ServiceDashboard extends Construct {
+  /** The CloudWatch dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
   /** @internal the dashboard of a service, which reads the service through its contract only */

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { acknowledgeLogBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeLogBucket, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
@@ -18,18 +18,9 @@ import type { PipelineOptions } from './options';
  * account-wide: a statement per bucket there would not scale to many services).
  */
 export function artifactBucket(scope: Construct, platform: IContainerPlatform, owner: string): s3.Bucket {
-  const bucket = new s3.Bucket(scope, 'Artifacts', {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    versioned: true,
-    lifecycleRules: [{
-      expiration: Duration.days(DEFAULTS.artifactExpirationDays),
-      noncurrentVersionExpiration: Duration.days(1),
-      abortIncompleteMultipartUploadAfter: Duration.days(1),
-    }],
+  const bucket = secureBucket(scope, 'Artifacts', {
+    expiration: Duration.days(DEFAULTS.artifactExpirationDays),
+    abortIncompleteUploads: true,
     removalPolicy: platform.removalPolicy,
   });
   (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
@@ -83,7 +74,8 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
 }
 
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
-export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: IContainerPlatform, name: string, topic?: sns.ITopic): sns.ITopic {
+export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: IContainerPlatform, name: string,
+  topic?: sns.ITopic): sns.ITopic {
   const target = topic ?? new sns.Topic(scope, 'Notifications', {
     displayName: fit(`${name} pipeline`, 100),
     enforceSSL: true,

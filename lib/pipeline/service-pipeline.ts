@@ -10,13 +10,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { HookBinding } from '../deployment/deployment';
+import { renderAppSpec } from '../deployment/codedeploy/appspec';
+import type { HookBinding } from '../deployment/policy/deployment';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { renderAppSpec } from '../private/appspec';
-import { acknowledge, narrowPassRole } from '../private/compliance';
-import { DEFAULTS } from '../private/defaults';
-import { fit } from '../private/text';
+import { platformLogGroup } from '../foundation/platform-resources';
+import { narrowPassRole } from '../private/compliance';
+import { newBuildProject } from './build-project';
 import { BuildTarget, renderBuildSpec, renderDeployFilesSpec } from './buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
 import type { PipelineOptions } from './options';
@@ -47,11 +47,15 @@ export interface PipelineTarget {
  * Made by the platform for each service with a `source` (`service.pipeline`).
  */
 export class ServicePipeline extends Construct {
+  /** The CodePipeline pipeline: source, build, an optional approval, deploy. */
   public readonly pipeline: codepipeline.Pipeline;
+  /** The image build: tests, docker build with the layer cache, push tagged with the commit, and the deployment files. */
   public readonly project: codebuild.PipelineProject;
   /** The step that writes the deployment files after the approval (CodeDeploy with an approval only). */
   public readonly renderProject?: codebuild.PipelineProject;
+  /** The pipeline's artifact bucket (SSE-S3, SSL only, artifacts expire after 30 days). */
   public readonly artifactBucket: s3.Bucket;
+  /** Where failed and succeeded executions and pending approvals are announced. */
   public readonly notificationTopic: sns.ITopic;
   /** The CodeCommit repository, for a CodeCommit source. */
   public readonly sourceRepository?: codecommit.IRepository;
@@ -83,7 +87,7 @@ export class ServicePipeline extends Construct {
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
     const renderAfterApproval = writesDeployFiles && o.approval !== undefined;
     const target: BuildTarget = writesDeployFiles ? (renderAfterApproval ? 'codeDeployImage' : 'codeDeploy') : 'ecsService';
-    const logGroup = svc.platform._newLogGroup(this, 'BuildLogs');
+    const logGroup = platformLogGroup(svc.platform, this, 'BuildLogs');
     this.project = this.newProject(svc, deployBy.hooks, 'Build', `Builds the image of ${svc.serviceName}`, renderBuildSpec({
       testCommands: o.testCommands ?? [],
       dockerfile: o.dockerfile ?? 'Dockerfile',
@@ -120,40 +124,30 @@ export class ServicePipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
   }
 
-  private newProject(svc: PipelineTarget, hooks: HookBinding[], id: string, description: string, spec: Record<string, unknown>, logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
-    const arm = svc.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
-    const project = new codebuild.PipelineProject(this, id, {
-      description: fit(description, 255),
-      buildSpec: codebuild.BuildSpec.fromObject(spec),
+  private newProject(svc: PipelineTarget, hooks: HookBinding[], id: string, description: string, buildSpec: Record<string, unknown>,
+    logGroup: logs.ILogGroup, docker: boolean): codebuild.PipelineProject {
+    return newBuildProject(this, id, {
+      description,
+      buildSpec,
+      logGroup,
+      docker,
+      taskDefinition: svc.taskDefinition,
       environment: {
-        buildImage: docker && arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,
-        computeType: codebuild.ComputeType.SMALL,
-        privileged: docker,
-      },
-      cache: docker ? codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER) : undefined,
-      timeout: DEFAULTS.buildTimeout,
-      logging: { cloudWatch: { logGroup } },
-      environmentVariables: {
-        REPOSITORY_URI: { value: svc.repository.repositoryUri },
-        TASK_FAMILY: { value: svc.taskDefinition.family },
-        CONTAINER_NAME: { value: svc.containerName },
-        CLUSTER: { value: svc.platform.cluster.clusterName },
-        SERVICE: { value: svc.serviceName },
-        MIN_TASKS: { value: String(svc.minTasks) },
-        APPSPEC_YAML: {
-          value: renderAppSpec({
-            taskDefinition: '<TASK_DEFINITION>',
-            containerName: svc.containerName,
-            containerPort: svc.containerPort,
-            capacity: svc.capacityStrategies.map((s) => ({ capacityProvider: s.capacityProvider, base: s.base ?? 0, weight: s.weight ?? 0 })),
-            hooks: hooks.map((h) => ({ event: h.lifecycleEvent, functionArn: h.functionArn })),
-          }),
-        },
+        REPOSITORY_URI: svc.repository.repositoryUri,
+        TASK_FAMILY: svc.taskDefinition.family,
+        CONTAINER_NAME: svc.containerName,
+        CLUSTER: svc.platform.cluster.clusterName,
+        SERVICE: svc.serviceName,
+        MIN_TASKS: String(svc.minTasks),
+        APPSPEC_YAML: renderAppSpec({
+          taskDefinition: '<TASK_DEFINITION>',
+          containerName: svc.containerName,
+          containerPort: svc.containerPort,
+          capacity: svc.capacityStrategies.map((s) => ({ capacityProvider: s.capacityProvider, base: s.base ?? 0, weight: s.weight ?? 0 })),
+          hooks: hooks.map((h) => ({ event: h.lifecycleEvent, functionArn: h.functionArn })),
+        }),
       },
     });
-    acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
-    if (docker) acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');
-    return project;
   }
 
   /** The image build pushes and reads its repository; unless an approval comes first, it reads the live revision and scales the service from zero. */

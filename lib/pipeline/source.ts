@@ -8,7 +8,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { instanceUniqueName } from '../private/naming';
+
+/** Where a pipeline's source comes from. */
+export enum SourceKind {
+  /** An AWS CodeCommit repository. */
+  CODE_COMMIT = 'CodeCommit',
+  /** A GitHub, GitHub Enterprise, GitLab or Bitbucket repository through a CodeConnections connection. */
+  CONNECTION = 'Connection',
+  /** A zip file in an S3 bucket. */
+  S3 = 'S3',
+}
 
 /** Options of {@link Source.codeCommit}. */
 export interface CodeCommitSourceOptions {
@@ -149,13 +160,11 @@ function validateCodeCommit(options: CodeCommitSourceOptions, p: Problems, prop:
 export class Source {
   /** A CodeCommit repository: a new one by default. */
   public static codeCommit(options: CodeCommitSourceOptions = {}): Source {
-    return new Source('CodeCommit', (scope, output, name) => {
+    return new Source(SourceKind.CODE_COMMIT, (scope, output, name) => {
       const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
-        // CodeCommit repository names hold at most 100 characters:
-        // https://docs.aws.amazon.com/codecommit/latest/userguide/limits.html
         // The repository is retained when the stack is deleted, so its name ends with a suffix
         // of the stack instance: deploying the stack again creates a new one beside it.
-        repositoryName: instanceUniqueName(name, 100),
+        repositoryName: instanceUniqueName(name, NAME_LIMITS.codeCommitRepository.max),
         description: `Source of ${name}, built and deployed by its pipeline`,
         code: options.initialCode ? codecommit.Code.fromDirectory(options.initialCode, options.branch ?? DEFAULTS.branch) : undefined,
       });
@@ -176,7 +185,7 @@ export class Source {
 
   /** A GitHub, GitLab or Bitbucket repository through a CodeConnections connection. */
   public static connection(options: ConnectionSourceOptions): Source {
-    return new Source('Connection', (_scope, output, _name) => ({
+    return new Source(SourceKind.CONNECTION, (_scope, output, _name) => ({
       identity: `connection:${options.owner}/${options.repo}@${options.branch ?? DEFAULTS.branch}`,
       action: new actions.CodeStarConnectionsSourceAction({
         actionName: 'Source',
@@ -192,7 +201,7 @@ export class Source {
 
   /** A zip file in an S3 bucket; a new version of the object starts the pipeline. */
   public static s3(options: S3SourceOptions): Source {
-    return new Source('S3', (_scope, output, _name) => ({
+    return new Source(SourceKind.S3, (_scope, output, _name) => ({
       identity: `s3:${options.bucket.node.path}/${options.key}`,
       action: new actions.S3SourceAction({
         actionName: 'S3',
@@ -205,8 +214,8 @@ export class Source {
   }
 
   private constructor(
-    /** The kind of source: CodeCommit, Connection or S3. */
-    public readonly kind: string,
+    /** The kind of source: CodeCommit, a connection or S3. */
+    public readonly kind: SourceKind,
     binder: Binder,
     validator?: Validator,
   ) {

@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
+import { PlatformSingleton } from '../foundation/platform-context';
 import { Problems } from '../private/errors';
-
-/** Children the platform creates when a service first needs them: nothing else may take their IDs. */
-const ON_DEMAND_CHILDREN = ['SmokeTest', 'DeploymentApplication', 'ServiceStateFunction'];
 
 /** What a child ID of the platform names, for the message of a clash. */
 export interface ChildKind {
@@ -15,7 +13,7 @@ export interface ChildKind {
 
 /**
  * Refuses an ID the platform cannot give a new child (`childId`, such as `<id>Stack`): empty,
- * already taken, or reserved for a child the platform creates later. aws-cdk-lib and
+ * already taken, or reserved for a child the platform creates later (the IDs its singletons declare). aws-cdk-lib and
  * constructs would otherwise throw "There is already a Construct with name ..." or "Only root
  * constructs may have an empty ID".
  */
@@ -27,8 +25,8 @@ export function checkChildId(platform: Construct, id: string, childId: string, w
   } else if (taken) {
     const holder = (childId !== id ? taken.node.tryFindChild(id) : undefined) ?? taken;
     allowed = `an ID no other ${what.others} or part of the platform uses (${holder.node.path} has it)`;
-  } else if (ON_DEMAND_CHILDREN.includes(childId)) {
-    allowed = `an ID other than ${ON_DEMAND_CHILDREN.join(', ')} (the platform creates these when a service needs them)`;
+  } else if (PlatformSingleton.reservedIds.includes(childId)) {
+    allowed = `an ID other than ${PlatformSingleton.reservedIds.join(', ')} (the platform creates these when a service needs them)`;
   }
   if (allowed === undefined) return;
   const p = new Problems(platform);

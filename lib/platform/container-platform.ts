@@ -1,19 +1,18 @@
-import { Aspects, Duration, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct, IConstruct } from 'constructs';
-import { IContainerPlatform, markPlatform, PlatformSingleton } from '../foundation/platform-contract';
+import { Construct } from 'constructs';
+import { PlatformContext } from '../foundation/platform-context';
+import { IContainerPlatform } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, platformLogGroup, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -21,34 +20,15 @@ import { Problems } from '../private/errors';
 import { fit } from '../private/text';
 import { Microservice } from '../service/microservice';
 import { ServiceOptions } from '../service/options';
-import { EventTask, EventTaskOptions } from '../workloads/event-task';
-import { QueueWorker, QueueWorkerOptions } from '../workloads/queue-worker';
-import { ScheduledJob, ScheduledJobOptions } from '../workloads/scheduled-job';
+import { EventTask } from '../workloads/event-task';
+import { EventTaskOptions } from '../workloads/event-task-options';
+import { QueueWorker } from '../workloads/queue-worker';
+import { QueueWorkerOptions } from '../workloads/queue-worker-options';
+import { ScheduledJob } from '../workloads/scheduled-job';
+import { ScheduledJobOptions } from '../workloads/scheduled-job-options';
 import { checkChildId } from './child-ids';
 import type { ContainerPlatformProps } from './options';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
-
-/** The workload IDs of each stack, by the platform that uses them. */
-const workloadIds = new WeakMap<Stack, Map<string, Construct>>();
-
-/**
- * Workloads are named after the platform's stack and their ID (CodeCommit repositories, SSM
- * parameters, schedules: names unique in the account and region), so two platforms of one
- * stack cannot use the same ID.
- */
-function claimWorkloadName(platform: Construct, id: string): void {
-  const stack = Stack.of(platform);
-  const ids = workloadIds.get(stack) ?? new Map<string, Construct>();
-  workloadIds.set(stack, ids);
-  const owner = ids.get(id);
-  if (owner && owner !== platform) {
-    const p = new Problems(platform);
-    p.add('id', id, `an ID that no other platform of the stack uses (${owner.node.path} has a workload '${id}'; resources are named after the stack and the ID)`,
-      'rename one of the two workloads, or put the platforms in separate stacks');
-    p.throwIfAny();
-  }
-  ids.set(id, platform);
-}
 
 /**
  * The shared foundation of a container platform: a VPC, an ECS cluster with Fargate and
@@ -58,10 +38,13 @@ function claimWorkloadName(platform: Construct, id: string): void {
  * Add services with {@link ContainerPlatform.addService}.
  */
 export class ContainerPlatform extends Construct implements IContainerPlatform {
+  /** The name the platform's workloads are named after (`<platformName>-<id>`): `platformName`, or the stack's name. */
+  public readonly platformName: string;
   public readonly vpc: ec2.IVpc;
-  public readonly cluster: ecs.Cluster;
+  public readonly cluster: ecs.ICluster;
   /** The load balancer services use unless they name another. */
   public readonly defaultLoadBalancer: SharedLoadBalancer;
+  /** The port of the test listeners, which blue/green deployments send test traffic to. */
   public readonly testListenerPort: number;
   /** The listener protocol of both the production and the test listener. */
   public readonly protocol: elbv2.ApplicationProtocol;
@@ -82,33 +65,21 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
   public readonly certificate?: acm.ICertificate;
   /** The domain name the platform serves, in lower case (with `domain`). */
   public readonly domainName?: string;
-  /** @internal the certificate and alias records of `domain` */
-  public readonly _dns?: PlatformDns;
-
   private readonly loadBalancerSettings: SharedLoadBalancerProps;
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
-  private readonly pipelineRepositories = new Map<string, Construct>();
-  private readonly discoveryNames = new Map<string, Construct>();
-  private readonly addedServices: Microservice[] = [];
-  private readonly addedWorkers: QueueWorker[] = [];
-  private isolated = false;
-  private readonly singletons = new Map<PlatformSingleton<IConstruct>, IConstruct>();
-  private readonly loadBalancerWatchers: Array<(lb: SharedLoadBalancer) => void> = [];
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
-    markPlatform(this);
     const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
     const p = new Problems(this);
     validatePlatform(p, this, props, { protocol, productionPort, testListenerPort });
     p.throwIfAny();
-    if (props.domain) {
-      this._dns = new PlatformDns(this, 'Dns', props.domain);
-      this.domainName = this._dns.domainName;
-    }
-    this.certificate = props.certificate ?? this._dns?.certificate;
+    this.platformName = props.platformName ?? Stack.of(this).stackName;
+    const dns = props.domain ? new PlatformDns(this, 'Dns', props.domain) : undefined;
+    this.domainName = dns?.domainName;
+    this.certificate = props.certificate ?? dns?.certificate;
 
     this.protocol = protocol;
     this.testListenerPort = testListenerPort;
@@ -123,11 +94,12 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     Aspects.of(this).add(new ExplicitActions());
 
     const natGateways = props.natGateways ?? DEFAULTS.natGateways;
+    let isolated = false;
     if (props.vpc) {
       this.vpc = props.vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     } else {
-      const isolated = natGateways === 0;
+      isolated = natGateways === 0;
       const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
       // What the VPC adds to the stack itself (aws-cdk-lib's provider that closes the default
       // security group), found by difference rather than by aws-cdk-lib's internal construct ID.
@@ -141,13 +113,12 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
           { name: 'Private', subnetType: privateType, cidrMask: SUBNET_MASKS.private },
         ],
       });
-      this.flowLogGroup = this._newLogGroup(this, 'FlowLogs');
+      this.flowLogGroup = platformLogGroup(this, this, 'FlowLogs', DEFAULTS.flowLogRetentionDays as logs.RetentionDays);
       vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       if (isolated) addFargateEndpoints(vpc);
-      this.isolated = isolated;
       acknowledgeVpc(vpc, Stack.of(this).node.children.filter((c) => !stackChildren.has(c)));
       this.vpc = vpc;
       this.serviceSubnets = props.serviceSubnets ?? { subnetType: privateType };
@@ -157,6 +128,8 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
         subnets.throwIfAny();
       }
     }
+
+    PlatformContext.register(this, { isolated, dns });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
@@ -201,48 +174,8 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     checkChildId(this, id, id, { kind: 'load balancer', others: 'load balancer', fix: `use another ID, such as 'LoadBalancer${free}'` });
     const lb = SharedLoadBalancer._create(this, id, this.loadBalancerSettings);
     this.sharedLoadBalancers.push(lb);
-    for (const watch of this.loadBalancerWatchers) watch(lb);
+    PlatformContext.of(this).loadBalancerAdded(lb);
     return lb;
-  }
-
-  /**
-   * @internal a log group encrypted with the platform's key, with the platform's retention and removal policy.
-   */
-  public _newLogGroup(scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
-    return new logs.LogGroup(scope, id, {
-      retention: retention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
-      encryptionKey: this.encryptionKey,
-      removalPolicy: this.removalPolicy,
-    });
-  }
-
-  /**
-   * @internal lists a service or worker of the platform; each registers itself when built,
-   * whether through `addService`/`addWorker` or directly.
-   */
-  public _register(workload: IConstruct): void {
-    if (workload instanceof Microservice) this.addedServices.push(workload);
-    else if (workload instanceof QueueWorker) this.addedWorkers.push(workload);
-  }
-
-  /**
-   * @internal the platform's one part of a kind (see PlatformSingleton), made on first use.
-   */
-  public _singleton<T extends IConstruct>(key: PlatformSingleton<T>): T {
-    let part = this.singletons.get(key) as T | undefined;
-    if (!part) {
-      part = key.create(this);
-      this.singletons.set(key, part);
-    }
-    return part;
-  }
-
-  /**
-   * @internal calls `watch` for each of the platform's load balancers, now and as they are added.
-   */
-  public _watchLoadBalancers(watch: (lb: SharedLoadBalancer) => void): void {
-    this.loadBalancerWatchers.push(watch);
-    for (const lb of this.sharedLoadBalancers) watch(lb);
   }
 
   /**
@@ -275,67 +208,22 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     return new EventTask(this.workloadScope(id, 'event task'), id, { ...options, platform: this });
   }
 
-  /**
-   * @internal whether the platform created its VPC without NAT gateways: its tasks reach AWS
-   * services through VPC endpoints only, and nothing on the internet.
-   */
-  public get _isolated(): boolean {
-    return this.isolated;
-  }
-
-  /** @internal a queue worker's tasks reach SQS: in isolated subnets, through an endpoint. */
-  public _reachQueues(): void {
-    if (this.isolated) addQueueEndpoint(this.vpc);
-  }
-
-  /** The queue workers added with {@link addWorker}, in the order they were added. */
+  /** The queue workers of the platform (added with {@link addWorker} or built on it), in the order they were built. */
   public get workers(): QueueWorker[] {
-    return [...this.addedWorkers];
+    return PlatformContext.of(this).workloads.filter((w): w is QueueWorker => w instanceof QueueWorker);
   }
 
   private workloadScope(id: string, kind: string): Construct {
     checkChildId(this, id, this.nestedServiceStacks ? `${id}Stack` : id,
       { kind, others: 'workload', fix: 'give each service, worker, job and event task its own ID' });
-    claimWorkloadName(this, id);
     return this.nestedServiceStacks
       ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
       : this;
   }
 
-  /**
-   * @internal the cluster's Service Connect namespace, created for the first service that joins.
-   */
-  public _serviceConnectNamespace(): void {
-    if (this.cluster.defaultCloudMapNamespace) return;
-    this.cluster.addDefaultCloudMapNamespace({
-      name: `${this.node.id}.${Stack.of(this).stackName}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-'),
-      type: servicediscovery.NamespaceType.HTTP,
-      useForServiceConnect: true,
-    });
-  }
-
-  /**
-   * @internal records that `owner` joins Service Connect as `name`; returns the earlier owner of the name, if any.
-   */
-  public _claimDiscoveryName(name: string, owner: Construct): Construct | undefined {
-    const earlier = this.discoveryNames.get(name);
-    if (!earlier) this.discoveryNames.set(name, owner);
-    return earlier;
-  }
-
-  /**
-   * @internal records that `owner`'s pipeline pushes to `repository`; returns the earlier owner, if any.
-   */
-  public _claimRepository(repository: ecr.IRepository, owner: Construct): Construct | undefined {
-    const key = Token.isUnresolved(repository.repositoryName) ? repository.node.path : repository.repositoryName;
-    const earlier = this.pipelineRepositories.get(key);
-    if (!earlier) this.pipelineRepositories.set(key, owner);
-    return earlier;
-  }
-
-  /** The services added with {@link addService}, in the order they were added. */
+  /** The services of the platform (added with {@link addService} or built on it), in the order they were built. */
   public get services(): Microservice[] {
-    return [...this.addedServices];
+    return PlatformContext.of(this).workloads.filter((w): w is Microservice => w instanceof Microservice);
   }
 
   /** The port of the production listeners. */
@@ -344,18 +232,9 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
   }
 
   private createAccessLogsBucket(): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogs', {
-      // ALB access logs support only S3-managed encryption (SSE-S3).
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{
-        expiration: Duration.days(DEFAULTS.accessLogsExpirationDays),
-        noncurrentVersionExpiration: Duration.days(1),
-      }],
+    // ALB access logs support only S3-managed encryption (SSE-S3), what every bucket of the platform has.
+    const bucket = secureBucket(this, 'AccessLogs', {
+      expiration: Duration.days(DEFAULTS.accessLogsExpirationDays),
       removalPolicy: this.removalPolicy,
     });
     // One statement lets S3 deliver the server access logs of every bucket of this account

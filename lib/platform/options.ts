@@ -9,6 +9,17 @@ import type { PlatformDomain } from '../foundation/domain';
 /** Properties of a {@link ContainerPlatform}. */
 export interface ContainerPlatformProps {
   /**
+   * The name the platform's workloads are named after: the physical names of each workload (its
+   * ECS service, alarms, CodeDeploy deployment group, smoke-test settings and the CodeCommit
+   * repository its pipeline creates) are `<platformName>-<id>`, unique in the account and
+   * region. Two platforms of one stack share the default: give one of them its own name when
+   * both have a workload of the same ID. Letters, digits and hyphens, starting with a letter, at
+   * most 128 characters. Changing it renames, and so replaces, every workload's named resources.
+   * @default - the name of the platform's stack
+   */
+  readonly platformName?: string;
+
+  /**
    * The VPC to run in. Services run in its private subnets with egress
    * (`serviceSubnets` to choose others) and the load balancer in its public subnets
    * (private subnets when `internetFacing` is false).

@@ -31,9 +31,15 @@ export interface PlatformAlertsProps {
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
  */
 export class PlatformAlerts extends Construct {
+  /** Where the alerts go. */
   public readonly topic: sns.ITopic;
-  /** Tasks that stopped unexpectedly. */
+  /** Tasks whose essential container exited with a non-zero code (the rule `TaskFailed`). */
   public readonly stoppedTaskRule: events.Rule;
+  /**
+   * Tasks stopped by anything but a container, a scale-in, a deployment, a person, a Spot
+   * interruption or a task retirement, such as a task that failed to start (the rule `TaskStoppedUnexpectedly`).
+   */
+  public readonly unexpectedStopRule: events.Rule;
   /** ECS deployments that failed (circuit breaker or alarms). */
   public readonly ecsDeploymentRule: events.Rule;
   /** CodeDeploy blue/green deployments that failed. */
@@ -80,7 +86,7 @@ export class PlatformAlerts extends Construct {
       },
       targets: [target(taskMessage('with a failed container'))],
     });
-    new events.Rule(this, 'TaskStoppedUnexpectedly', {
+    this.unexpectedStopRule = new events.Rule(this, 'TaskStoppedUnexpectedly', {
       description: `Tasks of ${cluster.node.path} stopped by something other than a container, a scale-in, a deployment, a person, a Spot interruption or a task retirement`,
       eventPattern: {
         ...stopped,

@@ -3,13 +3,16 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { requirePlatform } from '../foundation/platform-contract';
-import type { ContainerPlatform } from './container-platform';
+import { PlatformContext } from '../foundation/platform-context';
+import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { Microservice } from '../service/microservice';
+import { QueueWorker } from '../workloads/queue-worker';
 import { PlatformAlerts } from './platform-alerts';
 
 /** Properties of {@link PlatformDashboard}. */
 export interface PlatformDashboardProps {
-  readonly platform: ContainerPlatform;
+  /** The platform whose services and workers the dashboard shows. */
+  readonly platform: IContainerPlatform;
   /**
    * Queues whose depth the dashboard shows, such as those of the platform's workers (`worker.queue`).
    * @default - the queues of the platform's workers (`platform.addWorker`)
@@ -30,6 +33,7 @@ export interface PlatformDashboardProps {
  * at synthesis, whether they were added before or after the dashboard.
  */
 export class PlatformDashboard extends Construct {
+  /** The CloudWatch dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
   private built = false;
@@ -47,7 +51,8 @@ export class PlatformDashboard extends Construct {
     if (this.built) return;
     this.built = true;
     const period = Duration.minutes(1);
-    const services = props.platform.services;
+    const workloads = PlatformContext.of(props.platform).workloads;
+    const services = workloads.filter((w): w is Microservice => w instanceof Microservice);
     // Metric IDs are unique within a graph, across every expression in it:
     // service n's target groups are s<n>m0, s<n>m1.
     const sum = (key: string, label: string, metrics: cloudwatch.IMetric[], stat: string) => {
@@ -72,7 +77,7 @@ export class PlatformDashboard extends Construct {
           left: services.map((s) => s.metricCpuUtilization({ period, label: s.node.id })) }),
       );
     }
-    const queues = props.queues ?? props.platform.workers.map((w) => w.queue);
+    const queues = props.queues ?? workloads.filter((w): w is QueueWorker => w instanceof QueueWorker).map((w) => w.queue);
     if (queues.length > 0) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Queue depth (visible messages)', width: 12,

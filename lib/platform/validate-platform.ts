@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { validateDomain } from '../foundation/platform-dns';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { isCidr, isIpv4Cidr } from './cidr';
 import type { ContainerPlatformProps } from './options';
 
@@ -42,6 +43,12 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
   p.require(https || props.sslPolicy === undefined, 'sslPolicy', props.sslPolicy,
     'nothing without HTTPS (the HTTP listeners have no TLS policy)', 'remove sslPolicy, or pass a certificate for HTTPS');
   p.intRange('testListenerPort', props.testListenerPort, 1, 65535);
+  if (props.platformName !== undefined && !Token.isUnresolved(props.platformName)) {
+    const max = NAME_LIMITS.platformName.max;
+    p.require(/^[A-Za-z][A-Za-z0-9-]*$/.test(props.platformName) && props.platformName.length <= max, 'platformName', props.platformName,
+      `letters, digits and hyphens, starting with a letter, at most ${max} characters (it starts the physical names of the workloads, as a stack name does)`,
+      "use a name such as 'shop-internal'");
+  }
   const region = Stack.of(scope).region;
   p.require(!Token.isUnresolved(region), 'stack env.region', region,
     'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',
@@ -99,7 +106,8 @@ function validateAccessLogsBucket(p: Problems, bucket: s3.IBucket, region: strin
   const rules = cfn instanceof s3.CfnBucket && !Token.isUnresolved(cfn.bucketEncryption)
     ? (cfn.bucketEncryption as s3.CfnBucket.BucketEncryptionProperty | undefined)?.serverSideEncryptionConfiguration : undefined;
   const kms = bucket.encryptionKey !== undefined || (Array.isArray(rules) && rules.some((r) =>
-    String(((r as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined)
+    String(((r as s3.CfnBucket.ServerSideEncryptionRuleProperty).serverSideEncryptionByDefault as
+      s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined)
       ?.sseAlgorithm ?? '').startsWith('aws:kms')));
   p.require(!kms, 'accessLogsBucket', bucket.node.path, 'a bucket encrypted with S3-managed keys (SSE-S3), the only encryption load balancer access logs support',
     'create the bucket with encryption: s3.BucketEncryption.S3_MANAGED, or omit accessLogsBucket to let the platform create one');
@@ -122,7 +130,8 @@ function validateWebAcl(p: Problems, arn: string | undefined, region: string): v
 }
 
 /** The services' subnets, and where the load balancer goes: public subnets, or the services' when internal. */
-export function subnetSelections(props: ContainerPlatformProps, defaultType: ec2.SubnetType): { services: ec2.SubnetSelection; loadBalancer: ec2.SubnetSelection } {
+export function subnetSelections(props: ContainerPlatformProps,
+  defaultType: ec2.SubnetType): { services: ec2.SubnetSelection; loadBalancer: ec2.SubnetSelection } {
   const services = props.serviceSubnets ?? { subnetType: defaultType };
   const internetFacing = props.internetFacing ?? true;
   return { services, loadBalancer: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : services.subnetType } };

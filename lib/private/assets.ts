@@ -9,7 +9,7 @@ function packageRoot(): string {
 }
 
 /**
- * The folder of a pre-bundled Lambda handler (built by `npm run bundle` into assets/).
+ * The folder of a pre-bundled Lambda handler: the `handler/index.ts` of feature folder `name`, built by `npm run bundle` into `assets/<name>/`.
  * Works from the TypeScript sources (lib/...) and from the compiled package (build/lib/...).
  */
 export function handlerAsset(name: string): string {

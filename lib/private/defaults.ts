@@ -1,8 +1,8 @@
 /**
  * The defaults of the library's props. Each public prop's `@default` doc quotes the value from
  * here; tests assert the synthesized templates against these values. AWS limits the library
- * checks against live beside the code that checks them (blue-green-limits.ts,
- * smoke-test-timing.ts, the load balancer's quotas in shared-load-balancer.ts).
+ * checks against live beside the code that checks them (deployment/provider/limits.ts,
+ * deployment/smoke-test/timing.ts, the load balancer's quotas in shared-load-balancer.ts).
  */
 import { Duration } from 'aws-cdk-lib';
 

@@ -11,6 +11,10 @@ interface Problem {
 
 const VALIDATION_ERROR = Symbol.for('cdk-container-platform.ValidationError');
 
+/** The library's warnings: `cdk-container-platform:` and a kebab-case ID. */
+const WARNING_PREFIX = 'cdk-container-platform:';
+const WARNING_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /**
  * Thrown at synth (construction) time when the props of a construct are invalid. Internal:
  * jsii cannot export a subclass of `Error`; users test an error with
@@ -98,9 +102,21 @@ export class Problems {
     this.require(value.length > 0 && !/\s/.test(value), prop, value, allowed, fix);
   }
 
-  /** Records advice that does not stop synthesis, as a warning on the construct. */
+  /**
+   * Records advice that does not stop synthesis, as a warning on the construct: the one way the
+   * library warns. `id` is kebab-case; users acknowledge it as `cdk-container-platform:<id>`.
+   */
   public warn(id: string, message: string): void {
-    Annotations.of(this.scope).addWarningV2(id, message);
+    if (!WARNING_ID.test(id)) throw new Error(`cdk-container-platform: a warning ID is kebab-case, not '${id}'`);
+    Annotations.of(this.scope).addWarningV2(`${WARNING_PREFIX}${id}`, message);
+  }
+
+  /**
+   * Acknowledges a warning that aws-cdk-lib gives the construct, where the library has decided
+   * otherwise on purpose; `reason` says why.
+   */
+  public acknowledgeWarning(id: string, reason: string): void {
+    Annotations.of(this.scope).acknowledgeWarning(id, reason);
   }
 
   public get count(): number {

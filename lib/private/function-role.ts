@@ -1,6 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge } from './compliance';
 
 /**
  * A Lambda execution role with exactly what the function needs to run: writing to its own
@@ -24,4 +26,12 @@ export function functionRole(scope: Construct, id: string, logGroup: logs.ILogGr
     }));
   }
   return role;
+}
+
+/** Why the platform's functions need no reserved concurrency and no dead-letter queue. */
+export function acknowledgeFunction(fn: lambda.Function): void {
+  acknowledge(fn, 'NIST.800.53.R5-LambdaConcurrency',
+    'Invoked only by CloudFormation or a deployment, a few times per deployment; reserving concurrency fails in accounts with the default limit of 10.');
+  acknowledge(fn, 'NIST.800.53.R5-LambdaDLQ',
+    'Invoked synchronously by CloudFormation or a deployment, which record the failure; an asynchronous dead-letter queue would never receive anything.');
 }

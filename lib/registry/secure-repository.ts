@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { BOOTSTRAP_TAG } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { validateSecureRepository } from './validate-secure-repository';
 
 /** Properties of a {@link SecureRepository}. */
 export interface SecureRepositoryProps {
@@ -35,12 +36,13 @@ export interface SecureRepositoryProps {
  * a lifecycle policy that keeps the last images, and retained on stack deletion.
  */
 export class SecureRepository extends Construct {
+  /** The ECR repository. */
   public readonly repository: ecr.Repository;
 
   constructor(scope: Construct, id: string, props: SecureRepositoryProps = {}) {
     super(scope, id);
     const p = new Problems(this);
-    p.intRange('keepImages', props.keepImages, 1, 10000);
+    validateSecureRepository(p, props);
     p.throwIfAny();
     const keep = props.keepImages ?? DEFAULTS.keepImages;
     const keepIsNumber = !Token.isUnresolved(keep);

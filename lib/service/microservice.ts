@@ -8,15 +8,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { ContainerOptions } from '../core/options';
-import { validateOwnRepository } from '../core/validate-workload';
 import { buildWorkloadCore } from '../core/workload-core';
-import { BlueGreenDeployment } from '../deployment/blue-green-deployment';
-import { BlueGreenService } from '../deployment/blue-green-service';
-import { Deployment } from '../deployment/deployment';
-import { SmokeTest } from '../deployment/smoke-test';
+import { BlueGreenDeployment } from '../deployment/codedeploy/blue-green-deployment';
+import { Deployment } from '../deployment/policy/deployment';
+import { BlueGreenService } from '../deployment/provider/blue-green-service';
+import { SmokeTest } from '../deployment/smoke-test/smoke-test';
 import { strategyFor } from '../deployment/strategies';
+import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
-import { validateRouting } from '../foundation/route-registry';
 import { Routing } from '../foundation/routing';
 import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
@@ -25,17 +24,13 @@ import { ServicePipeline } from '../pipeline/service-pipeline';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
 import { HealthOptions, MicroserviceProps } from './options';
 import { blueGreenTaskCount, configureScaling } from './scaling';
-import { validateService } from './validate-service';
+import { claimServicePlaces, validateService } from './validate-service';
 
-/**
- * An ECS service name holds at most 255 letters, digits, hyphens and underscores.
- * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (serviceName)
- */
-const MAX_SERVICE_NAME_LENGTH = 255;
 
 
 
@@ -53,9 +48,13 @@ export class Microservice extends Construct {
    * platform's stack name and the ID (at most 255 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The ECR repository of the service's image: yours, or one the service created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition of the service's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The service's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
   /**
    * The ECS service. For `Deployment.blueGreen()` it is the service that `blueGreenService`
@@ -71,6 +70,7 @@ export class Microservice extends Construct {
   public readonly ecsService?: ecs.FargateService;
   /** The `Custom::BlueGreenService` that owns the ECS service of a CodeDeploy blue/green service. */
   public readonly blueGreenService?: BlueGreenService;
+  /** The security group of the service's tasks: the load balancer reaches them on the container port. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The target group that receives production traffic first (blue). */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -78,14 +78,19 @@ export class Microservice extends Construct {
   public readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
   /** Every target group of the service: blue, then green. */
   public readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /** The rule on the production listener that routes to the service. */
   public readonly productionRule: elbv2.ApplicationListenerRule;
   /** The rule on the test listener (blue/green only). */
   public readonly testRule?: elbv2.ApplicationListenerRule;
   /** The listener-rule priority of the service. */
   public readonly rulePriority: number;
+  /** The service's auto scaling (target tracking on CPU, and what `scaling` adds). */
   public readonly scaling: ecs.ScalableTaskCount;
+  /** The service's alarms: 5xx, unhealthy hosts and latency on every target group, CPU and memory. */
   public readonly alarms: ServiceAlarms;
+  /** The service's dashboard of its golden signals and alarms. */
   public readonly dashboard: ServiceDashboard;
+  /** The deployment policy of the service. */
   public readonly deployment: Deployment;
   /** The CodeDeploy side of a BLUE_GREEN service. */
   public readonly blueGreen?: BlueGreenDeployment;
@@ -93,12 +98,15 @@ export class Microservice extends Construct {
   public readonly pipeline?: ServicePipeline;
   /** The smoke test of a blue/green service, unless disabled. */
   public readonly smokeTest?: SmokeTest;
+  /** The port the container listens on and the target groups send traffic to. */
   public readonly containerPort: number;
   /** The fewest tasks auto scaling keeps. */
   public readonly minTasks: number;
+  /** The platform the service runs on. */
   public readonly platform: IContainerPlatform;
   /** The load balancer the service is routed through (its `loadBalancer` prop, or the platform's default). */
   public readonly loadBalancer: SharedLoadBalancer;
+  /** How the load balancer routes requests to the service. */
   public readonly routing: Routing;
   /** The path the load balancer checks. */
   public readonly healthCheckPath: string;
@@ -125,26 +133,13 @@ export class Microservice extends Construct {
     const strategy = strategyFor(this.deployment);
     const p = new Problems(this);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
-    if (props.routing) validateRouting(p, 'routing', props.routing);
-    if (props.routing) platform._dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
-    // Collisions are reported with the call's other problems.
-    this.rulePriority = props.routing ? lb._routes.register(p, this, 'routing', props.routing) : 0;
-    lb._reserve(p, this, { blueGreen: strategy.blueGreen, maxHealthyPercent: this.deployment.maxHealthyPercent }, maxTasks);
-    if (props.serviceConnect) {
-      // Service Connect names are lower case and unique in the namespace.
-      // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
-      const other = platform._claimDiscoveryName(id.toLowerCase(), this);
-      p.require(other === undefined, 'id', id,
-        `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
-        'rename one of the services');
-    }
-    validateOwnRepository(p, this, props, 'service');
+    this.rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
     p.throwIfAny();
-    // Built by addService or directly: either way the platform lists it (dashboards, alerts).
-    platform._register(this);
-    platform._dns?._addRecords(this, lb.loadBalancer, props.routing);
+    const context = PlatformContext.of(platform);
+    context.addWorkload(this);
+    context.dns?._addRecords(this, lb.loadBalancer, props.routing);
 
-    this.workloadName = platformScopedName(platform, id, MAX_SERVICE_NAME_LENGTH);
+    this.workloadName = platformScopedName(platform.platformName, id, NAME_LIMITS.serviceName.max);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
     // pipeline (or your CI) deployed, which `cdk deploy` reads back and never reverts.
     const core = buildWorkloadCore(this, {
@@ -172,7 +167,7 @@ export class Microservice extends Construct {
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
     this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
-    this.greenTargetGroup = strategy.blueGreen ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
+    this.greenTargetGroup = strategy.twoTargetGroups ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
     this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
     const conditions = routingConditions(props.routing);
     this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
@@ -192,7 +187,8 @@ export class Microservice extends Construct {
     if (this.testRule && this.greenTargetGroup) {
       // CodeDeploy and ECS move the production rule to the other target group on every
       // deployment; the rules follow what is live, so a template change never reverts that.
-      const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup, greenTargetGroup: this.greenTargetGroup });
+      const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup,
+        greenTargetGroup: this.greenTargetGroup });
       forwardByArn(this.productionRule, live.productionTargetGroupArn);
       forwardByArn(this.testRule, live.testTargetGroupArn);
     }

@@ -3,7 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Capacity } from '../core/capacity';
 import type { ContainerOptions, RepositoryOptions } from '../core/options';
-import type { Deployment } from '../deployment/deployment';
+import type { Deployment } from '../deployment/policy/deployment';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import type { Routing } from '../foundation/routing';
 import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';

@@ -1,25 +1,29 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer } from '../core/validate-container';
-import { validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
+import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
+import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
+import { PlatformContext } from '../foundation/platform-context';
+import { validateRouting } from '../foundation/route-registry';
+import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { AlarmOptions } from '../observability/service-alarms';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import type { MicroserviceProps } from './options';
 import { HealthOptions } from './options';
 import { validateServiceScaling } from './validate-scaling';
 
-/** CodeDeploy deployment groups and CodeCommit repositories take the service's name: at most 100 characters. */
-const MAX_DELIVERY_NAME_LENGTH = 100;
-
 /** Checks every prop of a service that can be judged at synth; records the problems in `p`. */
-export function validateService(p: Problems, id: string, props: MicroserviceProps, strategy: ServiceStrategy, port: number, minTasks: number, maxTasks: number): void {
-  const serviceName = `${Stack.of(props.platform).stackName}-${id}`;
+export function validateService(p: Problems, id: string, props: MicroserviceProps, strategy: ServiceStrategy, port: number, minTasks: number,
+  maxTasks: number): void {
+  const serviceName = `${props.platform.platformName}-${id}`;
   if ((props.source || strategy.namesDeploymentGroup) && !Token.isUnresolved(serviceName)) {
-    p.require(serviceName.length <= MAX_DELIVERY_NAME_LENGTH, 'id', id,
-      `a stack name and service id that together ('${serviceName}') stay within ${MAX_DELIVERY_NAME_LENGTH} characters, the limit of the CodeDeploy deployment group and CodeCommit repository named after the service`,
-      'shorten the service id or the stack name');
+    p.require(serviceName.length <= NAME_LIMITS.deliveryName.max, 'id', id,
+      `a platform name and service id that together ('${serviceName}') stay within ${NAME_LIMITS.deliveryName.max} characters, the limit of the CodeDeploy deployment group and CodeCommit repository named after the service`,
+      'shorten the service id, or the platform name (the stack name unless `platformName` is set)');
   }
   p.require(props.routing !== undefined, 'routing', props.routing,
     'a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift',
@@ -39,7 +43,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   }
   validateServiceScaling(p, props.scaling ?? {}, minTasks, maxTasks, props.desiredCount);
   if (props.desiredCount !== undefined && !props.container?.image) {
-    p.warn('cdk-container-platform:desired-count-ignored', 'desiredCount applies only with container.image: a service that runs the image of its '
+    p.warn('desired-count-ignored', 'desiredCount applies only with container.image: a service that runs the image of its '
       + 'repository starts with 0 tasks and scales to scaling.minTasks when its first image is deployed. Remove desiredCount, or set container.image.');
   }
   validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
@@ -49,6 +53,41 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateSourceImage(p, props, 'service');
   validateRepositoryOptions(p, props.repository);
   strategy.validate(p, { routing: props.routing, gracePeriod: props.health?.gracePeriod, deregistrationDelay: props.health?.deregistrationDelay });
+}
+
+/** What a service takes of its platform and load balancer besides its props. */
+export interface ServicePlaces {
+  readonly strategy: ServiceStrategy;
+  readonly deployment: Deployment;
+  readonly loadBalancer: SharedLoadBalancer;
+  readonly maxTasks: number;
+}
+
+/**
+ * Claims what a service takes of its platform and load balancer, recording every claim that
+ * fails with the call's other problems: its name, its route and rule priority (returned), its
+ * DNS names, its room on the load balancer (target groups, rules, targets), its Service Connect
+ * name and the repository its pipeline pushes to.
+ */
+export function claimServicePlaces(p: Problems, owner: Construct, id: string, props: MicroserviceProps, places: ServicePlaces): number {
+  const lb = places.loadBalancer;
+  const context = PlatformContext.of(props.platform);
+  if (props.routing) validateRouting(p, 'routing', props.routing);
+  context.claimWorkload(p, owner, id);
+  if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
+  const room = context.roomOf(lb);
+  const rulePriority = props.routing ? room.routes.register(p, owner, 'routing', props.routing) : 0;
+  room.reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
+  if (props.serviceConnect) {
+    // Service Connect names are lower case and unique in the namespace.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
+    const other = context.claimDiscoveryName(id.toLowerCase(), owner);
+    p.require(other === undefined, 'id', id,
+      `an ID whose lower case (${id.toLowerCase()}) no other Service Connect service of the platform has (Service Connect names are lower case; ${other?.node.path} has it)`,
+      'rename one of the services');
+  }
+  validateOwnRepository(p, owner, props, 'service');
+  return rulePriority;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { Annotations, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,28 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { PlatformContext } from '../foundation/platform-context';
+import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
-import { validateEventPattern } from './event-pattern';
-import { EventTrigger } from './event-trigger';
-import { validateReserved, validateWorkload } from './private';
-import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
-import { RunRetryOptions, WorkloadOptions } from './workload-options';
+import { EventTaskProps } from './event-task-options';
+import { allowFamily, buildRunTask, retrySettings, runTaskPipeline } from './run-task';
+import { validateEventTask } from './validate-event-task';
 import { WorkloadPipeline } from './workload-pipeline';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Properties of an {@link EventTask}. */
-export interface EventTaskOptions extends WorkloadOptions, RunRetryOptions {
-  /** The events that start a task, and the event fields the container gets. */
-  readonly trigger: EventTrigger;
-}
-
-/** Properties of a {@link EventTask}. */
-export interface EventTaskProps extends EventTaskOptions {
-  /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: IContainerPlatform;
-}
 
 /**
  * A Fargate task that an EventBridge rule starts for each matching event, such as an
@@ -43,14 +27,21 @@ export class EventTask extends Construct {
    * ID (at most 64 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The EventBridge rule that starts a task for each matching event. */
   public readonly rule: events.Rule;
   /** The role EventBridge starts the task with. */
   public readonly eventsRole: iam.Role;
+  /** The ECR repository of the task's image: yours, or one the task created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition each event runs (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The task's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** Where the events of runs that could not be started go. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** The delivery pipeline, when the task has a `source`. */
   public readonly pipeline?: WorkloadPipeline;
 
   constructor(scope: Construct, id: string, props: EventTaskProps) {
@@ -58,18 +49,9 @@ export class EventTask extends Construct {
     requirePlatform(this, props.platform);
     const trigger = props.trigger;
     const p = new Problems(this);
-    validateWorkload(p, this, id, props);
-    validateRetry(p, props);
-    const pattern = validateEventPattern(p, 'trigger.pattern', trigger.patternJson);
-    for (const [name, path] of Object.entries(trigger.environment)) {
-      p.require(ENV_NAME.test(name), 'trigger.environment', name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
-      p.require(Token.isUnresolved(path) || /^\$(\.[A-Za-z0-9_-]+)+$/.test(path), `trigger.environment.${name}`, path,
-        "a JSON path into the event such as '$.detail.object.key'", "start the path with '$.'");
-    }
-    validateReserved(p, props, Object.keys(trigger.environment));
-    p.require(trigger.prefix !== '', 'trigger.prefix', trigger.prefix, 'a key prefix of 1 or more characters',
-      "omit prefix to start a task for every object, or write one such as 'uploads/'");
+    const pattern = validateEventTask(p, this, id, props);
     p.throwIfAny();
+    PlatformContext.of(props.platform).addWorkload(this);
 
     const { platform } = props;
     const retry = retrySettings(props);
@@ -129,7 +111,7 @@ export class EventTask extends Construct {
     if (cfn instanceof s3.CfnBucket) {
       cfn.addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
     } else {
-      Annotations.of(this).addWarningV2('cdk-container-platform:bucket-eventbridge',
+      new Problems(this).warn('bucket-eventbridge',
         `Turn on Amazon EventBridge notifications of bucket ${bucket.bucketName} (imported here), or no object starts ${this.node.path}.`);
     }
   }

@@ -3,44 +3,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { validateContainer } from '../core/validate-container';
-import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
-import { validatePipeline } from '../pipeline/validate-pipeline';
+import type { IContainerPlatform } from '../foundation/platform-contract';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
-import { Problems } from '../private/errors';
+import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
-import { WorkloadProps } from './workload-options';
-
-/**
- * The longest name of a worker, job or event task. It fits every resource named by it (an ECS
- * service name, a CodeCommit repository name and the CodeBuild descriptions); it stays at the
- * 64 characters it was chosen for when rules and schedules carried it too, because a shorter
- * one would rename, and so replace, what the name already names.
- */
-const MAX_WORKLOAD_NAME_LENGTH = 64;
-
-/** The checks every workload shares: its ID, container, and pipeline options. */
-export function validateWorkload(p: Problems, owner: Construct, id: string, props: WorkloadProps): void {
-  validateWorkloadId(p, id, "it names the workload's resources", 'Thumbnails');
-  const c = props.container ?? {};
-  validateContainer(p, c);
-  p.require(c.port === undefined, 'container.port', c.port, 'nothing: nothing connects to a worker or a task', 'remove it');
-  p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
-    'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
-  validatePipeline(p, props.source, props.pipeline);
-  validateRepositoryOptions(p, props.repository);
-  validateSourceImage(p, props, 'workload');
-  validateOwnRepository(p, owner, props, 'workload');
-}
-
-/** Refuses environment variables that the platform sets itself. */
-export function validateReserved(p: Problems, props: WorkloadProps, reserved: string[]): void {
-  const env = props.container?.environment ?? {};
-  const clash = reserved.filter((name) => name in env || name in (props.container?.secrets ?? {}));
-  p.require(clash.length === 0, 'container.environment', clash, `names other than ${reserved.join(', ')} (the platform sets them)`,
-    'rename your variables');
-}
 
 /** A security group for tasks that nothing connects to: egress only. */
 export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
@@ -51,9 +18,9 @@ export function egressOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.Se
   });
 }
 
-/** A name unique in the account and region: the platform's stack name and the workload's ID, at most 64 characters. */
-export function workloadName(platform: Construct, id: string): string {
-  return platformScopedName(platform, id, MAX_WORKLOAD_NAME_LENGTH);
+/** A name unique in the account and region: the platform's name and the workload's ID, at most 64 characters. */
+export function workloadName(platform: IContainerPlatform, id: string): string {
+  return platformScopedName(platform.platformName, id, NAME_LIMITS.workloadName.max);
 }
 
 /** The platform's least-privilege treatment of identity policies, for a workload outside the platform's scope. */

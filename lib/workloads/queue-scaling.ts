@@ -1,37 +1,12 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 import { WORKER_DEFAULTS } from '../private/defaults';
-import { Problems } from '../private/errors';
 
 /** The worker's own step below the user's: no change while no message is visible. */
-const NO_BACKLOG: appscaling.ScalingInterval = { upper: 0, change: 0 };
-
-export function validateQueueScaling(p: Problems, s: WorkerScalingOptions | undefined, minTasks: number, maxTasks: number): void {
-  const o = s ?? {};
-  validateTaskLimits(p, o, minTasks, maxTasks);
-  if (o.messagesPerTask !== undefined) {
-    p.intRange('scaling.messagesPerTask', o.messagesPerTask, 1, 1_000_000);
-    p.require(Token.isUnresolved(minTasks) || minTasks >= 1, 'scaling.minTasks', minTasks,
-      'at least 1 with `messagesPerTask` (backlog per task is undefined with no task running, so target tracking cannot start from zero)',
-      'raise minTasks to 1, or remove `messagesPerTask` to scale from zero on the visible messages');
-    p.require(o.steps === undefined, 'scaling.steps', o.steps, 'nothing with messagesPerTask (target tracking replaces the steps)',
-      'remove steps, or remove messagesPerTask');
-  } else if (o.steps) {
-    // The worker puts a step of no change below the user's: from no message up to the first.
-    validateStepIntervals(p, 'scaling.steps', o.steps, {
-      min: 1,
-      max: 39,
-      countAllowed: '1 to 39 scale-out steps (the worker adds the step that keeps it as it is while nothing waits)',
-      countFix: 'give at least one step, such as [{ lower: 1, change: 1 }], or omit steps for the default',
-      implicit: [NO_BACKLOG],
-      scaleOutOnly: true,
-    });
-  }
-}
+export const NO_BACKLOG: appscaling.ScalingInterval = { upper: 0, change: 0 };
 
 /**
  * Scaling on the backlog. Step scaling on the visible messages scales out (from zero too),

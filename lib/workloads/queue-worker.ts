@@ -1,81 +1,25 @@
-import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
-import { validateCapacity } from '../core/validate-capacity';
 import { buildWorkloadCore } from '../core/workload-core';
-import { Deployment } from '../deployment/deployment';
-import { ownByPlatform } from '../deployment/owned-service';
+import { Deployment } from '../deployment/policy/deployment';
 import { strategyFor } from '../deployment/strategies';
-import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { PlatformContext } from '../foundation/platform-context';
+import { requirePlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, validateReserved, validateWorkload, workloadName } from './private';
-import { configureQueueScaling, validateQueueScaling, WorkerScalingOptions } from './queue-scaling';
-import { WorkloadOptions } from './workload-options';
+import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
+import { configureQueueScaling } from './queue-scaling';
+import { QueueWorkerProps } from './queue-worker-options';
+import { validateQueueWorker } from './validate-queue-worker';
 import { WorkloadPipeline } from './workload-pipeline';
-
-/** The queue a {@link QueueWorker} creates. */
-export interface WorkerQueueOptions {
-  /**
-   * Receives before a message moves to the dead-letter queue.
-   * @default 5
-   */
-  readonly maxReceiveCount?: number;
-  /**
-   * How long a received message stays invisible to other tasks: longer than your slowest message takes.
-   * @default Duration.minutes(5)
-   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
-   */
-  readonly visibilityTimeout?: Duration;
-  /**
-   * A KMS key to encrypt both queues with.
-   * @default - SQS-managed encryption (SSE-SQS)
-   */
-  readonly encryptionKey?: kms.IKey;
-}
-
-/** Properties of a {@link QueueWorker}. */
-export interface QueueWorkerOptions extends WorkloadOptions {
-  /**
-   * The queue to consume.
-   * @default - a new queue with a dead-letter queue, encrypted and SSL-only
-   */
-  readonly queue?: sqs.IQueue;
-  /**
-   * Options of the queue the worker creates (not with `queue`).
-   * @default - the defaults of each option
-   */
-  readonly queueOptions?: WorkerQueueOptions;
-  /**
-   * Scaling on the queue's backlog.
-   * @default - 1 to 10 tasks, step scaling on the visible messages
-   */
-  readonly scaling?: WorkerScalingOptions;
-  /**
-   * The deployment policy: a rolling kind (a worker takes no traffic to shift blue/green).
-   * @default Deployment.rolling()
-   */
-  readonly deployment?: Deployment;
-  /**
-   * On-demand Fargate or a mix with Fargate Spot.
-   * @default Capacity.onDemand()
-   */
-  readonly capacity?: Capacity;
-}
-
-/** Properties of a {@link QueueWorker}. */
-export interface QueueWorkerProps extends QueueWorkerOptions {
-  /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: IContainerPlatform;
-}
 
 /**
  * A Fargate service without a load balancer that consumes an SQS queue: the queue (with its
@@ -90,18 +34,27 @@ export class QueueWorker extends Construct {
    * platform's stack name and the ID (at most 64 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The queue the worker consumes (its URL and name are the container's QUEUE_URL and QUEUE_NAME). */
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue the worker created (undefined with your `queue`). */
   public readonly deadLetterQueue?: sqs.Queue;
+  /** The ECR repository of the worker's image: yours, or one the worker created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition of the worker's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The worker's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** The worker's ECS service (a `Custom::EcsService` of the platform's service provider). */
   public readonly service: ecs.FargateService;
+  /** The worker's auto scaling on its queue's backlog. */
   public readonly scaling: ecs.ScalableTaskCount;
   /** The step policy on the backlog (undefined with `messagesPerTask`). */
   public readonly backlogPolicy?: appscaling.StepScalingPolicy;
+  /** The deployment policy of the worker's rollouts. */
   public readonly deployment: Deployment;
+  /** The delivery pipeline, when the worker has a `source`. */
   public readonly pipeline?: WorkloadPipeline;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
@@ -111,28 +64,14 @@ export class QueueWorker extends Construct {
     this.deployment = props.deployment ?? Deployment.rolling();
     const minTasks = props.scaling?.minTasks ?? WORKER_DEFAULTS.minTasks;
     const maxTasks = props.scaling?.maxTasks ?? WORKER_DEFAULTS.maxTasks;
+    const strategy = strategyFor(this.deployment);
     const p = new Problems(this);
-    validateWorkload(p, this, id, props);
-    validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
-    validateQueueScaling(p, props.scaling, minTasks, maxTasks);
-    validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
-    const rollout = strategyFor(this.deployment).withoutTraffic();
-    if ('refusal' in rollout) p.add('deployment', rollout.refusal.value, rollout.refusal.allowed, rollout.refusal.fix);
-    p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
-      'remove `queueOptions`, or remove `queue` to let the worker create one');
-    const q = props.queueOptions ?? {};
-    // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (maxReceiveCount, VisibilityTimeout 0-43200 s)
-    p.intRange('queueOptions.maxReceiveCount', q.maxReceiveCount, 1, 1000);
-    if (q.visibilityTimeout && !q.visibilityTimeout.isUnresolved()) {
-      const s = q.visibilityTimeout.toSeconds({ integral: false });
-      p.require(Number.isInteger(s) && s >= 0 && s <= 43200, 'queueOptions.visibilityTimeout', `${s} seconds`,
-        'whole seconds from 0 to 43200 (12 hours, the SQS maximum)', 'use Duration.seconds(n) or Duration.minutes(n) within that range');
-    }
+    validateQueueWorker(p, this, id, props, strategy, minTasks, maxTasks);
     p.throwIfAny();
-    // Built by addWorker or directly: either way the platform lists it (dashboards).
-    props.platform._register(this);
+    PlatformContext.of(props.platform).addWorkload(this);
 
     this.workloadName = workloadName(props.platform, id);
+    const q = props.queueOptions ?? {};
     if (props.queue) {
       this.queue = props.queue;
     } else {
@@ -147,7 +86,7 @@ export class QueueWorker extends Construct {
       });
     }
 
-    platform._reachQueues();
+    PlatformContext.of(platform).reachQueues();
     const container = props.container ?? {};
     const core = buildWorkloadCore(this, {
       platform,
@@ -166,21 +105,19 @@ export class QueueWorker extends Construct {
       'The environment holds the queue\'s URL and name, which are not secret; secrets go in `container.secrets`.');
     explicitActions(this);
 
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: platform.cluster,
+    // The service and how the pipeline deploys to it are the strategy's, as for a service (a refusal has thrown above).
+    const worker = strategy.createWorker({
+      scope: this,
+      platform,
       serviceName: this.workloadName,
       taskDefinition: this.taskDefinition,
-      desiredCount: state.desiredCount,
-      vpcSubnets: platform.serviceSubnets,
-      securityGroups: [egressOnlySecurityGroup(this, platform.vpc)],
-      assignPublicIp: false,
-      capacityProviderStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
-      // The strategy's circuit breaker and percentages (a refusal has thrown above).
-      ...('settings' in rollout ? rollout.settings : {}),
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
+      containerName: CONTAINER_NAME,
+      securityGroup: egressOnlySecurityGroup(this, platform.vpc),
+      capacityStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
+      state,
+      pipelineOwnsImage: !container.image,
     });
-    ownByPlatform(this.service, { platform, pipelineOwnsImage: !container.image, containerName: CONTAINER_NAME });
+    this.service = worker.service;
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
     this.backlogPolicy = configureQueueScaling(this.scaling, this.queue, this.service, platform.cluster, props.scaling);
@@ -194,9 +131,14 @@ export class QueueWorker extends Construct {
         container: this.container,
         source: props.source,
         options: props.pipeline,
-        service: this.service,
+        service: { serviceName: this.service.serviceName, deploy: worker.pipelineDeploy },
         minTasks,
       });
     }
+  }
+
+  /** Lets the worker's tasks read or write your resources: pass it to `grant*` methods (it may already consume its queue). */
+  public get taskRole(): iam.IRole {
+    return this.taskDefinition.taskRole;
   }
 }

@@ -7,9 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildWorkloadCore } from '../core/workload-core';
-import { DeployedState } from '../deployment/deployed-state';
+import { DeployedState } from '../deployment/deployed-state/deployed-state';
 import { JOB_DEFAULTS } from '../private/defaults';
-import { Problems } from '../private/errors';
 import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
 import { RunRetryOptions, WorkloadProps } from './workload-options';
 import { WorkloadPipeline } from './workload-pipeline';
@@ -52,20 +51,6 @@ export function retrySettings(r: RunRetryOptions): { retryAttempts: number; maxE
 }
 
 /**
- * Retries 0-185, event age 60-86400 seconds.
- * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
- * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
- */
-export function validateRetry(p: Problems, r: RunRetryOptions): void {
-  p.intRange('retryAttempts', r.retryAttempts, 0, 185);
-  if (r.maxEventAge && !r.maxEventAge.isUnresolved()) {
-    const s = r.maxEventAge.toSeconds({ integral: false });
-    p.require(Number.isInteger(s) && s >= 60 && s <= 86400, 'maxEventAge', `${s} seconds`,
-      'whole seconds from 60 (1 minute) to 86400 (24 hours)', 'use Duration.minutes(n) or Duration.hours(n) within that range');
-  }
-}
-
-/**
  * The task definition, repository, security group and dead-letter queue of a task. Without
  * a fixed `container.image` the image is the one the pipeline released last: the image of
  * the family's newest ACTIVE revision, read back by `Custom::DeployedState` whenever
@@ -80,7 +65,8 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
   const deadLetterQueue = props.deadLetterQueue ?? newDeadLetterQueue(scope);
   explicitActions(scope);
   const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  return { name, repository, taskDefinition, container, logGroup, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue, deployedState, familyArn };
+  return { name, repository, taskDefinition, container, logGroup, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue,
+    deployedState, familyArn };
 }
 
 /** Lets the trigger's role start any revision of the family (a pipeline-fed trigger runs the latest). */

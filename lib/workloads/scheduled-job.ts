@@ -7,39 +7,13 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
-import { validateCapacity } from '../core/validate-capacity';
-import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { PlatformContext } from '../foundation/platform-context';
+import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
-import { validateScheduleExpression } from '../private/schedule-expression';
-import { validateWorkload } from './private';
-import { allowFamily, buildRunTask, retrySettings, runTaskPipeline, validateRetry } from './run-task';
-import { RunRetryOptions, WorkloadOptions } from './workload-options';
+import { allowFamily, buildRunTask, retrySettings, runTaskPipeline } from './run-task';
+import { ScheduledJobProps } from './scheduled-job-options';
+import { validateScheduledJob } from './validate-scheduled-job';
 import { WorkloadPipeline } from './workload-pipeline';
-
-/** Properties of a {@link ScheduledJob}. */
-export interface ScheduledJobOptions extends WorkloadOptions, RunRetryOptions {
-  /**
-   * When the job runs: a rate (at least a minute), a cron expression, or once at a date.
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
-   */
-  readonly schedule: scheduler.ScheduleExpression;
-  /**
-   * Whether the schedule starts enabled.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * On-demand Fargate or a mix with Fargate Spot.
-   * @default Capacity.onDemand()
-   */
-  readonly capacity?: Capacity;
-}
-
-/** Properties of a {@link ScheduledJob}. */
-export interface ScheduledJobProps extends ScheduledJobOptions {
-  /** The platform whose cluster, VPC and subnets it runs in. */
-  readonly platform: IContainerPlatform;
-}
 
 /**
  * A Fargate task that EventBridge Scheduler runs on a rate or cron schedule, with retries
@@ -53,25 +27,30 @@ export class ScheduledJob extends Construct {
    * ID (at most 64 characters): unique in the account and region.
    */
   public readonly workloadName: string;
+  /** The EventBridge Scheduler schedule that runs the task. */
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler starts the task with. */
   public readonly schedulerRole: iam.Role;
+  /** The ECR repository of the job's image: yours, or one the job created. */
   public readonly repository: ecr.IRepository;
+  /** The task definition each run starts (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The job's container. */
   public readonly container: ecs.ContainerDefinition;
+  /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** Where the runs that could not be started go. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** The delivery pipeline, when the job has a `source`. */
   public readonly pipeline?: WorkloadPipeline;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
     requirePlatform(this, props.platform);
     const p = new Problems(this);
-    validateWorkload(p, this, id, props);
-    validateRetry(p, props);
-    validateScheduleExpression(p, 'schedule', props.schedule.expressionString);
-    validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
+    validateScheduledJob(p, this, id, props);
     p.throwIfAny();
+    PlatformContext.of(props.platform).addWorkload(this);
 
     const { platform } = props;
     const retry = retrySettings(props);

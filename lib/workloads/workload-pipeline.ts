@@ -9,15 +9,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformLogGroup } from '../foundation/platform-resources';
+import { newBuildProject } from '../pipeline/build-project';
 import { renderBuildSpec } from '../pipeline/buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/delivery';
 import { PipelineOptions } from '../pipeline/options';
 import { Source } from '../pipeline/source';
-import { acknowledge, narrowPassRole } from '../private/compliance';
-import { DEFAULTS } from '../private/defaults';
-import { fit } from '../private/text';
+import { narrowPassRole } from '../private/compliance';
 import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
+
+/** The service a worker's pipeline deploys to. */
+export interface PipelineService {
+  readonly serviceName: string;
+  /** How the pipeline deploys, as the worker's deployment strategy says. */
+  readonly deploy: PipelineDeploy;
+}
 
 /** Properties of a {@link WorkloadPipeline}. */
 export interface WorkloadPipelineProps {
@@ -34,10 +42,10 @@ export interface WorkloadPipelineProps {
    */
   readonly options?: PipelineOptions;
   /**
-   * The service the pipeline deploys to with the ECS deploy action (a worker).
+   * The worker's service the pipeline deploys to, and how (its deployment strategy's answer).
    * @default - no service: the pipeline releases a task (registers a revision of its family)
    */
-  readonly service?: ecs.FargateService;
+  readonly service?: PipelineService;
   /**
    * The fewest tasks of `service`; a service created before its first image is scaled to it.
    * @default 0
@@ -54,12 +62,15 @@ export interface WorkloadPipelineProps {
  * Made by the platform for each worker, job or event task with a `source` (`.pipeline`).
  */
 export class WorkloadPipeline extends Construct {
+  /** The CodePipeline pipeline: source, build, an optional approval, deploy or release. */
   public readonly pipeline: codepipeline.Pipeline;
   /** The image build. */
   public readonly project: codebuild.PipelineProject;
   /** The release step of a task (undefined for a worker). */
   public readonly releaseProject?: codebuild.PipelineProject;
+  /** The pipeline's artifact bucket (SSE-S3, SSL only, artifacts expire after 30 days). */
   public readonly artifactBucket: s3.Bucket;
+  /** Where failed and succeeded executions and pending approvals are announced. */
   public readonly notificationTopic: sns.ITopic;
   /** The CodeCommit repository, for a CodeCommit source. */
   public readonly sourceRepository?: codecommit.IRepository;
@@ -97,7 +108,7 @@ export class WorkloadPipeline extends Construct {
 
     let deploy: codepipeline.IAction;
     if (svc) {
-      deploy = new actions.EcsDeployAction({ actionName: 'Deploy', service: svc, input: buildOutput });
+      deploy = svc.deploy.action({ buildOutput, deployFiles: buildOutput, runOrder: 1 });
     } else {
       this.releaseProject = this.newProject('Release', `Releases the new image of ${props.workloadName} to its next runs`, renderTaskReleaseSpec(), props, false);
       this.grantRelease(this.releaseProject, props);
@@ -121,32 +132,23 @@ export class WorkloadPipeline extends Construct {
     this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform, props.workloadName, o.notificationTopic);
   }
 
-  private newProject(id: string, description: string, spec: Record<string, unknown>, props: WorkloadPipelineProps, docker: boolean): codebuild.PipelineProject {
-    const arm = props.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
-    const logGroup = props.platform._newLogGroup(this, `${id}Logs`);
-    const project = new codebuild.PipelineProject(this, id, {
-      description: fit(description, 255),
-      buildSpec: codebuild.BuildSpec.fromObject(spec),
+  private newProject(id: string, description: string, buildSpec: Record<string, unknown>, props: WorkloadPipelineProps,
+    docker: boolean): codebuild.PipelineProject {
+    return newBuildProject(this, id, {
+      description,
+      buildSpec,
+      logGroup: platformLogGroup(props.platform, this, `${id}Logs`),
+      docker,
+      taskDefinition: props.taskDefinition,
       environment: {
-        buildImage: docker && arm ? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : codebuild.LinuxBuildImage.STANDARD_7_0,
-        computeType: codebuild.ComputeType.SMALL,
-        privileged: docker,
-      },
-      cache: docker ? codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER) : undefined,
-      timeout: DEFAULTS.buildTimeout,
-      logging: { cloudWatch: { logGroup } },
-      environmentVariables: {
-        REPOSITORY_URI: { value: props.repository.repositoryUri },
-        TASK_FAMILY: { value: props.taskDefinition.family },
-        CONTAINER_NAME: { value: props.container.containerName },
-        CLUSTER: { value: props.platform.cluster.clusterName },
-        SERVICE: { value: props.service?.serviceName ?? '' },
-        MIN_TASKS: { value: String(props.minTasks ?? 0) },
+        REPOSITORY_URI: props.repository.repositoryUri,
+        TASK_FAMILY: props.taskDefinition.family,
+        CONTAINER_NAME: props.container.containerName,
+        CLUSTER: props.platform.cluster.clusterName,
+        SERVICE: props.service?.serviceName ?? '',
+        MIN_TASKS: String(props.minTasks ?? 0),
       },
     });
-    acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
-    if (docker) acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');
-    return project;
   }
 
   /** Least privilege of the release step: its family, and passing exactly the task's roles to ECS. */

@@ -62,18 +62,18 @@ export function addFlatStack(app: App): void {
   new PlatformAlerts(stack, 'FlatAlerts', { platform: flat });
   new PlatformDashboard(stack, 'FlatDashboard', { platform: flat });
 
-  const isolated = new ContainerPlatform(stack, 'Isolated', { natGateways: 0, vpcCidr: '10.30.0.0/16' });
-  // A second platform in the same stack (issue 10, item 5): its own smoke-test settings prefix;
-  // workload IDs must differ from the first platform's (the library refuses a repeated one).
+  // A second platform in the same stack (issue 10, item 5): its own smoke-test settings prefix,
+  // and its own name, so that its workloads may take IDs the first platform's have (Tick below).
+  const isolated = new ContainerPlatform(stack, 'Isolated', { natGateways: 0, vpcCidr: '10.30.0.0/16', platformName: 'EveryOptionFlat-Isolated' });
   isolated.addService('Payments', {
     routing: Routing.path('/payments/*'),
     deployment: Deployment.blueGreen(),
     source: Source.codeCommit({ initialCode: APP_CODE }),
   });
   // Isolated subnets pull from Amazon ECR only: the image of an ECR pull through cache of ECR Public.
-  isolated.addService('Ledger', {
-    routing: Routing.path('/ledger/*'),
-    container: { image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'NginxCache', 'ecr-public/docker/library/nginx'), '1.27') },
-  });
+  const nginx = ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'NginxCache', 'ecr-public/docker/library/nginx'), '1.27');
+  isolated.addService('Ledger', { routing: Routing.path('/ledger/*'), container: { image: nginx } });
+  // The same ID as the first platform's job: the names are scoped by platform (EveryOptionFlat-Isolated-Tick).
+  isolated.addScheduledJob('Tick', { schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)), container: { image: nginx } });
   new PlatformDashboard(stack, 'IsolatedDashboard', { platform: isolated });
 }

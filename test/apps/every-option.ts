@@ -121,7 +121,8 @@ function addNestedStack(app: App): void {
     },
     desiredCount: 3,
     capacity: Capacity.spot({ onDemandBase: 2, onDemandWeight: 1, spotWeight: 2 }),
-    health: { interval: Duration.seconds(15), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2, deregistrationDelay: Duration.seconds(10), gracePeriod: Duration.seconds(30) },
+    health: { interval: Duration.seconds(15), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2,
+      deregistrationDelay: Duration.seconds(10), gracePeriod: Duration.seconds(30) },
     alarms: { http5xxPerMinute: 5, p99Latency: Duration.seconds(1), cpuPercent: 80, memoryPercent: 85, evaluationPeriods: 2 },
   });
   user.bucket.grantRead(orders.taskRole);
@@ -142,7 +143,8 @@ function addNestedStack(app: App): void {
   });
   platform.addService('Cart', {
     routing: Routing.path('/cart/*'),
-    deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(25, Duration.minutes(3)), terminationWait: Duration.minutes(10), hooks: [{ lifecycleEvent: HookEvent.AFTER_INSTALL, function: user.hook }] }),
+    deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(25, Duration.minutes(3)), terminationWait: Duration.minutes(10),
+      hooks: [{ lifecycleEvent: HookEvent.AFTER_INSTALL, function: user.hook }] }),
     serviceConnect: true,
     source: Source.s3({ bucket: user.bucket, key: 'cart/source.zip' }),
   });

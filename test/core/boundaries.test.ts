@@ -9,6 +9,13 @@ const LIB = path.join(__dirname, '..', '..', 'lib');
  */
 const LAYERS = ['private', 'registry', 'testing', 'foundation', 'observability', 'deployment', 'pipeline', 'core', 'service', 'workloads', 'platform'];
 
+/**
+ * The feature folders of lib/deployment, lowest first, held the same way: the policies users
+ * choose, the deployed state, the smoke test, the CodeDeploy side, the service provider, and the
+ * strategies that put them together.
+ */
+const DEPLOYMENT_LAYERS = ['policy', 'deployed-state', 'smoke-test', 'codedeploy', 'provider', 'strategies'];
+
 interface Import {
   /** The importing file, relative to lib/. */
   readonly file: string;
@@ -39,6 +46,10 @@ function libImports(): Import[] {
 }
 
 const folderOf = (file: string): string => file.split(path.sep)[0];
+/** The feature folder of a file of lib/deployment, or undefined for a file elsewhere. */
+const featureOf = (file: string): string | undefined => (folderOf(file) === 'deployment' ? file.split(path.sep)[1] : undefined);
+/** Whether a file is Lambda code: in a handler/ folder, bundled into assets/ and left out of the package. */
+const isHandler = (file: string): boolean => file.split(path.sep).includes('handler');
 
 /** The imports of `folder` that reach into one of `forbidden`. */
 function crossings(imports: Import[], folder: string, forbidden: string[]): string[] {
@@ -152,5 +163,43 @@ describe('the dependencies between parts', () => {
     const users = imports.filter((i) => i.target === path.join('service', 'microservice.ts')).map((i) => i.file);
     // THEN the service folder, the platform that adds services and the index are the only importers
     expect(users.filter((f) => f !== 'index.ts' && !['service', 'platform'].includes(folderOf(f)))).toEqual([]);
+  });
+});
+
+describe('the feature folders of lib/deployment', () => {
+  const deployment = imports.filter((i) => featureOf(i.file) !== undefined);
+
+  test('every file is in a feature folder, each folder in the documented order', () => {
+    // GIVEN every TypeScript file of lib/deployment
+    const files = new Set(deployment.flatMap((i) => [i.file, i.target]).filter((f) => featureOf(f) !== undefined));
+    // THEN none lies loose in lib/deployment, and each folder is a layer
+    expect([...files].filter((f) => !DEPLOYMENT_LAYERS.includes(featureOf(f)!))).toEqual([]);
+  });
+
+  test('each folder imports only from the folders below it', () => {
+    // GIVEN every import from one feature folder into another
+    const between = deployment.filter((i) => featureOf(i.target) !== undefined && featureOf(i.file) !== featureOf(i.target));
+    // THEN each goes down the order
+    const upward = between.filter((i) => DEPLOYMENT_LAYERS.indexOf(featureOf(i.target)!) >= DEPLOYMENT_LAYERS.indexOf(featureOf(i.file)!));
+    expect(upward.map((i) => `${i.file} -> ${i.target}`)).toEqual([]);
+    expect(between.length).toBeGreaterThan(0);
+  });
+
+  test('no code outside a handler/ folder imports one: the package never loads Lambda code', () => {
+    // GIVEN every import of a file in a handler/ folder
+    const intoHandlers = imports.filter((i) => isHandler(i.target) && !isHandler(i.file));
+    // THEN only other handler code imports it (jsii leaves handler/ folders out of the package)
+    expect(intoHandlers.map((i) => `${i.file} -> ${i.target}`)).toEqual([]);
+    expect(imports.some((i) => isHandler(i.file) && isHandler(i.target))).toBe(true);
+  });
+
+  test('the package leaves out exactly the handler/ folders, and ESLint lints them as handlers', () => {
+    // GIVEN the package's jsii settings and the ESLint configuration
+    const root = path.join(LIB, '..');
+    const jsii = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).jsii;
+    const eslint = fs.readFileSync(path.join(root, 'eslint.config.mjs'), 'utf8');
+    // THEN both name the handler/ folders by glob, and nothing else of lib/
+    expect(jsii.excludeTypescript.filter((g: string) => g.startsWith('lib/'))).toEqual(['lib/**/handler/**']);
+    expect(eslint).toContain("const HANDLERS = 'lib/**/handler/**/*.ts';");
   });
 });

@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
 import { templateOf } from '../util';
 import {
-  actionsOf, CfnResource, flatPlatform, flatten, hookFunction, listenerId, loadBalancerSecurityGroupId, logicalId, parseYaml, resource, resourcesOfType, serviceFixture, statementsOfRole,
+  actionsOf, CfnResource, flatPlatform, flatten, hookFunction, listenerId, loadBalancerSecurityGroupId, logicalId, parseYaml, resource, resourcesOfType,
+    serviceFixture, statementsOfRole,
 } from './helpers';
 
 const GROUP = 'AWS::CodeDeploy::DeploymentGroup';
@@ -283,7 +284,8 @@ describe('the smoke test of a host-routed service', () => {
 });
 
 describe('user hooks', () => {
-  const events = [HookEvent.BEFORE_INSTALL, HookEvent.AFTER_INSTALL, HookEvent.AFTER_ALLOW_TEST_TRAFFIC, HookEvent.BEFORE_ALLOW_TRAFFIC, HookEvent.AFTER_ALLOW_TRAFFIC];
+  const events = [HookEvent.BEFORE_INSTALL, HookEvent.AFTER_INSTALL, HookEvent.AFTER_ALLOW_TEST_TRAFFIC, HookEvent.BEFORE_ALLOW_TRAFFIC,
+    HookEvent.AFTER_ALLOW_TRAFFIC];
   let template: Template;
   beforeAll(() => {
     template = serviceFixture((stack) => ({

@@ -4,7 +4,7 @@ import {
   UntagResourceCommand, UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { parse } from 'yaml';
-import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/blue-green-service.lambda';
+import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/provider/handler';
 
 /** The Custom::BlueGreenService handler (onEvent, isComplete), against fakes of the ECS and CodeDeploy clients. */
 

@@ -1,7 +1,7 @@
 import { Duration, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
-import { BLUE_GREEN_LIMITS } from '../../lib/private/blue-green-limits';
+import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
 import { templateOf } from '../util';
 import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passOrdersTaskRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
@@ -200,7 +200,8 @@ describe('the platform\'s provider', () => {
 describe('how long cdk deploy waits', () => {
   test('a termination wait that fits: the resource confirms the end of the deployment', () => {
     // GIVEN canary 10 % for 15 minutes and a 20-minute termination wait: 15 + 1 + 5 + 20 + 0.25
-    const { template } = serviceFixture({ deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(15)), terminationWait: Duration.minutes(20) }) });
+    const { template } = serviceFixture({ deployment: Deployment.blueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(15)),
+      terminationWait: Duration.minutes(20) }) });
     // THEN
     expect(resource(template, SERVICE).resource.Properties).toMatchObject({ Confirm: 'DEPLOYMENT_END', ExpectedMinutes: 42 });
   });

@@ -110,7 +110,8 @@ describe('a service with a fixed container.image', () => {
 });
 
 /** The Watched property of the Orders service's DeployedState, synthesized with `options` and changed by `change`. */
-function watchedOf(options: Partial<ServiceOptions> | ((stack: Stack) => Partial<ServiceOptions>), change?: (service: Microservice) => void): Record<string, any> {
+function watchedOf(options: Partial<ServiceOptions> | ((stack: Stack) => Partial<ServiceOptions>), change?: (service: Microservice) => void): Record<string,
+  any> {
   const { stack, platform } = flatPlatform();
   const resolved = typeof options === 'function' ? options(stack) : options;
   const service = platform.addService('Orders', { routing: Routing.path('/orders/*'), ...resolved });

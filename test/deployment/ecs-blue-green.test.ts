@@ -97,7 +97,8 @@ describe('the deployment circuit breaker of an ECS-native blue/green service', (
 describe('ecsBlueGreen traffic shifts', () => {
   test('canary(20, 3 minutes) uses the CANARY strategy with 20 % and a 3-minute canary bake time', () => {
     // GIVEN / WHEN
-    const { template } = serviceFixture({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(20, Duration.minutes(3)), terminationWait: Duration.minutes(7) }) });
+    const { template } = serviceFixture({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(20, Duration.minutes(3)),
+      terminationWait: Duration.minutes(7) }) });
     // THEN
     expect(serviceOf(template).Properties!.DeploymentConfiguration).toMatchObject({
       Strategy: 'CANARY',
@@ -130,7 +131,8 @@ describe('ecsBlueGreen traffic shifts', () => {
 describe('ecsBlueGreen hooks', () => {
   test('map each CodeDeploy event to its ECS lifecycle stage, after the smoke test', () => {
     // GIVEN a hook for each of the five events
-    const events = [HookEvent.BEFORE_INSTALL, HookEvent.AFTER_INSTALL, HookEvent.AFTER_ALLOW_TEST_TRAFFIC, HookEvent.BEFORE_ALLOW_TRAFFIC, HookEvent.AFTER_ALLOW_TRAFFIC];
+    const events = [HookEvent.BEFORE_INSTALL, HookEvent.AFTER_INSTALL, HookEvent.AFTER_ALLOW_TEST_TRAFFIC, HookEvent.BEFORE_ALLOW_TRAFFIC,
+      HookEvent.AFTER_ALLOW_TRAFFIC];
     const { template } = serviceFixture((stack) => ({
       deployment: Deployment.ecsBlueGreen({ hooks: events.map((lifecycleEvent, i) => ({ lifecycleEvent, function: hookFunction(stack, `Hook${i}`) })) }),
     }));

@@ -1,7 +1,8 @@
 import {
-  CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand, UpdateServiceCommand,
+  CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand,
+    UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/blue-green-service.lambda';
+import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/provider/handler';
 
 /** Custom::EcsService (rolling and ECS-native blue/green services, workers), against a fake ECS client. */
 

@@ -1,5 +1,5 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { handler } from '../../lib/deployment/service-state.lambda';
+import { handler } from '../../lib/deployment/deployed-state/handler';
 
 /** The custom-resource handler of Custom::DeployedState and Custom::LiveTargetGroups, with the SDK clients mocked. */
 

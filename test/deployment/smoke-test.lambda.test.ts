@@ -3,8 +3,8 @@ import { AddressInfo } from 'node:net';
 import { GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { SMOKE_TEST_TIMING } from '../../lib/deployment/smoke-test-timing';
-import { handler, passes, smokeTest, SmokeTestSettings } from '../../lib/deployment/smoke-test.lambda';
+import { handler, passes, smokeTest, SmokeTestSettings } from '../../lib/deployment/smoke-test/handler';
+import { SMOKE_TEST_TIMING } from '../../lib/deployment/smoke-test/timing';
 import { PLATFORM_NOT_FOUND_BODY } from '../../lib/foundation/not-found';
 
 /** The built-in smoke test: a real HTTP server on 127.0.0.1 plays the load balancer's test listener. */
@@ -265,7 +265,8 @@ describe('handler', () => {
     // WHEN
     const result = await handler(HOOK_EVENT);
     // THEN the same status is sent again
-    const statuses = mockCodeDeploySend.mock.calls.map(([c]) => c).filter((c) => c instanceof PutLifecycleEventHookExecutionStatusCommand).map((c) => c.input.status);
+    const statuses = mockCodeDeploySend.mock.calls.map(([c]) => c)
+      .filter((c) => c instanceof PutLifecycleEventHookExecutionStatusCommand).map((c) => c.input.status);
     expect(statuses).toEqual(['Succeeded', 'Succeeded']);
     expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
   });

@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Deployment, Routing, ServiceOptions } from '../../lib';
-import { MAX_SMOKE_TEST_ATTEMPTS, SMOKE_TEST_TIMING } from '../../lib/deployment/smoke-test-timing';
+import { MAX_SMOKE_TEST_ATTEMPTS, SMOKE_TEST_TIMING } from '../../lib/deployment/smoke-test/timing';
 import { errorOf } from '../util';
 import { flatPlatform, flatten, resource, serviceFixture } from './helpers';
 

@@ -205,15 +205,15 @@ describe('several problems', () => {
 });
 
 describe('names derived from the service', () => {
-  test('a stack name and service id longer than the 100 characters of a deployment group name are refused', () => {
+  test('a platform name and service id longer than the 100 characters of a deployment group name are refused', () => {
     // GIVEN a stack whose name leaves no room for the service id
     const stack = new Stack(newApp(), `S${'x'.repeat(89)}`, { env: EXAMPLE_ENV });
     const platform = new ContainerPlatform(stack, 'Platform', { nestedServiceStacks: false });
     // WHEN
     const message = errorOf(() => platform.addService('OrdersService', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() }));
     // THEN
-    expect(message).toContain(`  - id: received "OrdersService"; allowed: a stack name and service id that together ('S${'x'.repeat(89)}-OrdersService') stay within 100 characters, ` +
-      'the limit of the CodeDeploy deployment group and CodeCommit repository named after the service. Fix: shorten the service id or the stack name.');
+    expect(message).toContain(`  - id: received "OrdersService"; allowed: a platform name and service id that together ('S${'x'.repeat(89)}-OrdersService') stay within 100 characters, ` +
+      'the limit of the CodeDeploy deployment group and CodeCommit repository named after the service. Fix: shorten the service id, or the platform name (the stack name unless `platformName` is set).');
   });
 });
 

@@ -43,7 +43,8 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
     const id = WORKLOAD_ID[kind];
     let workload;
     if (kind === 'worker') {
-      workload = platform.addWorker(id, { container: { environment }, source: Source.codeCommit(), pipeline, capacity, scaling: { minTasks: 1, maxTasks: v.maxTasks ?? 10 } });
+      workload = platform.addWorker(id, { container: { environment }, source: Source.codeCommit(), pipeline, capacity, scaling: { minTasks: 1,
+        maxTasks: v.maxTasks ?? 10 } });
     } else if (kind === 'job') {
       workload = platform.addScheduledJob(id, {
         schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),

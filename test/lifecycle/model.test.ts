@@ -35,7 +35,8 @@ function custom(properties: Record<string, unknown>, extra: Record<string, unkno
 }
 
 /** The test handler: records every event and answers SUCCESS (or what `answer` says). */
-function probe(answer: (e: CustomResourceEvent) => { Status?: string; PhysicalResourceId?: string; Data?: Record<string, unknown> } = () => ({})): CustomResourceEvent[] {
+function probe(answer: (e: CustomResourceEvent) => { Status?: string; PhysicalResourceId?: string; Data?: Record<string,
+  unknown> } = () => ({})): CustomResourceEvent[] {
   const events: CustomResourceEvent[] = [];
   world.testHandlers.set('probe', async (e: CustomResourceEvent) => {
     events.push(e);

@@ -132,15 +132,15 @@ test('two platforms in one stack keep their services\' smoke-test settings apart
   ]);
 });
 
-test('two platforms in one stack cannot use the same workload ID, whose names would collide', () => {
-  // GIVEN two platforms in one stack, the first with a service Orders
+test('two platforms named after one stack cannot use the same workload ID, whose names would collide', () => {
+  // GIVEN two platforms in one stack, both named after it, the first with a service Orders
   const stack = newStack();
   const first = newPlatform({}, stack).platform;
   const second = new ContainerPlatform(stack, 'Second');
   first.addService('Orders', { routing: Routing.path('/orders/*') });
   // WHEN the second adds a worker called Orders THEN synthesis says why and how to fix it
   expect(errorOf(() => second.addWorker('Orders'))).toBe([
-    '[Test/Second] 1 invalid prop:',
-    "  - id: received \"Orders\"; allowed: an ID that no other platform of the stack uses (Test/Platform has a workload 'Orders'; resources are named after the stack and the ID). Fix: rename one of the two workloads, or put the platforms in separate stacks.",
+    '[Test/Second/OrdersStack/Orders] 1 invalid prop:',
+    "  - id: received \"Orders\"; allowed: an ID no other workload named after 'Test' uses (Test/Platform/OrdersStack/Orders has it; the physical names of a workload are '<platform name>-<id>'). Fix: rename one of the two workloads, or give one of the platforms its own `platformName`.",
   ].join('\n'));
 });

@@ -106,7 +106,8 @@ describe('the Fargate service, by default', () => {
       Matcher: { HttpCode: '200-399' },
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: String(DEFAULTS.deregistrationDelay.toSeconds()) }]),
     });
-    expect([DEFAULTS.healthCheckInterval.toSeconds(), DEFAULTS.healthCheckTimeout.toSeconds(), DEFAULTS.deregistrationDelay.toSeconds(), DEFAULTS.healthCheckGracePeriod.toSeconds()])
+    expect([DEFAULTS.healthCheckInterval.toSeconds(), DEFAULTS.healthCheckTimeout.toSeconds(), DEFAULTS.deregistrationDelay.toSeconds(),
+      DEFAULTS.healthCheckGracePeriod.toSeconds()])
       .toEqual([10, 5, 15, 60]);
   });
 });

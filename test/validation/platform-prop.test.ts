@@ -7,9 +7,9 @@ import { errorOf, newPlatform } from '../util';
 import { IMAGE, messageOf } from './helpers';
 
 /**
- * Every construct that takes a `platform` refuses one that is missing or is not a
- * ContainerPlatform (an object with the contract's public members only, as a user of another
- * language could write), with the library's message and before reading any of it.
+ * Every construct that takes a `platform` refuses one that is missing or lacks members of the
+ * IContainerPlatform contract, with the library's message and before reading any of it; and
+ * accepts any construct that implements the contract.
  */
 
 type Build = (stack: Stack, platform: IContainerPlatform) => Construct;
@@ -21,10 +21,10 @@ const builders: Array<[string, Build]> = [
   ['ScheduledJob', (stack, platform) => new ScheduledJob(stack, 'Part', { platform, container, schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)) })],
   ['EventTask', (stack, platform) => new EventTask(stack, 'Part', { platform, container, trigger: EventTrigger.s3ObjectCreated(new s3.Bucket(stack, 'Uploads')) })],
   ['PlatformAlerts', (stack, platform) => new PlatformAlerts(stack, 'Part', { platform })],
-  ['PlatformDashboard', (stack, platform) => new PlatformDashboard(stack, 'Part', { platform: platform as never })],
+  ['PlatformDashboard', (stack, platform) => new PlatformDashboard(stack, 'Part', { platform })],
 ];
 
-const ALLOWED = 'allowed: a ContainerPlatform (the only implementation of IContainerPlatform). Fix: pass the platform made with `new ContainerPlatform(...)`.';
+const ALLOWED = 'allowed: an IContainerPlatform, such as a ContainerPlatform. Fix: pass the platform made with `new ContainerPlatform(...)`.';
 
 describe.each(builders)('%s', (_name, build) => {
   test('refuses a missing platform', () => {
@@ -42,17 +42,30 @@ describe.each(builders)('%s', (_name, build) => {
     expect((error as Error).message).toBe(messageOf('Default/Part', [`platform: received undefined; ${ALLOWED}`]));
   });
 
-  test('refuses an object with the public members of a platform', () => {
-    // GIVEN a real platform, and a look-alike with its public members but not its internals
+  test('refuses an object that lacks members of the contract', () => {
+    // GIVEN a construct with some of a platform's members only
     const { stack, platform } = newPlatform();
-    const lookAlike = new Construct(stack, 'LookAlike');
-    Object.assign(lookAlike, { vpc: platform.vpc, cluster: platform.cluster, serviceSubnets: platform.serviceSubnets,
-      defaultLoadBalancer: platform.defaultLoadBalancer, loadBalancers: platform.loadBalancers, encryptionKey: platform.encryptionKey,
+    const partial = new Construct(stack, 'Partial');
+    Object.assign(partial, { vpc: platform.vpc, cluster: platform.cluster });
+    // WHEN the construct is given it
+    const message = errorOf(() => build(stack, partial as unknown as IContainerPlatform));
+    // THEN it is refused by path, naming what is missing
+    expect(message).toBe(messageOf('Test/Part', ['platform: received "Test/Partial"; allowed: an IContainerPlatform, such as a ContainerPlatform '
+      + '(this one has no platformName, serviceSubnets, defaultLoadBalancer, loadBalancers, encryptionKey, alarmTopic, accessLogsBucket). '
+      + 'Fix: pass the platform made with `new ContainerPlatform(...)`.']));
+  });
+
+  test('accepts another implementation of the contract: a construct with its public members', () => {
+    // GIVEN a real platform, and another construct that implements the contract with its members
+    const { stack, platform } = newPlatform();
+    const other = new Construct(stack, 'Other');
+    Object.assign(other, { platformName: 'Other', vpc: platform.vpc, cluster: platform.cluster, serviceSubnets: platform.serviceSubnets,
+      defaultLoadBalancer: platform.addLoadBalancer('ForOther'), loadBalancers: [], encryptionKey: platform.encryptionKey,
       alarmTopic: platform.alarmTopic, accessLogsBucket: platform.accessLogsBucket, removalPolicy: platform.removalPolicy });
-    // WHEN the construct is given the look-alike
-    const message = errorOf(() => build(stack, lookAlike as unknown as IContainerPlatform));
-    // THEN it is refused by path
-    expect(message).toBe(messageOf('Test/Part', [`platform: received "Test/LookAlike"; ${ALLOWED}`]));
+    Object.assign(other, { loadBalancers: [(other as unknown as IContainerPlatform).defaultLoadBalancer] });
+    // WHEN the construct is built on it
+    // THEN it is built: nothing below the platform needs more than the contract
+    expect(build(stack, other as unknown as IContainerPlatform).node.path).toBe('Test/Part');
   });
 
   test('accepts a ContainerPlatform', () => {

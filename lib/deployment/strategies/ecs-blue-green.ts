@@ -1,11 +1,11 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Problems } from '../../private/errors';
-import { BlueGreenOptions } from '../deployment';
-import { addEcsHooks, ecsBlueGreenServiceProps } from '../ecs-blue-green';
-import type { SmokeTest } from '../smoke-test';
-import { validateSmokeTest } from '../smoke-test-settings';
+import { BlueGreenOptions } from '../policy/deployment';
+import type { SmokeTest } from '../smoke-test/smoke-test';
+import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
+import { addEcsHooks, ecsBlueGreenServiceProps } from './ecs-controller';
 import { RollingStrategy } from './rolling';
-import { BindTarget, nothingToShift, ServiceCheck, ServiceTarget, TrafficlessRollout } from './strategy';
+import { BindTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceTarget, StrategyWorker } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -14,7 +14,7 @@ import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-gree
  * hooks as ECS lifecycle hooks.
  */
 export class EcsBlueGreenStrategy extends RollingStrategy {
-  public readonly blueGreen: boolean = true;
+  public readonly twoTargetGroups: boolean = true;
 
   private get options(): BlueGreenOptions {
     return this.deployment.blueGreenOptions ?? {};
@@ -26,8 +26,13 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
   }
 
   /** A service without traffic has nothing to shift. */
-  public withoutTraffic(): TrafficlessRollout {
+  public get workerRefusal(): StrategyRefusal {
     return nothingToShift(this.deployment.kind);
+  }
+
+  /** Never called: a worker is refused first (workerRefusal). */
+  public createWorker(): StrategyWorker {
+    throw new Error(`cdk-container-platform: ${this.deployment.kind} cannot deploy a worker`);
   }
 
   protected controllerProps(): Partial<ecs.FargateServiceProps> {

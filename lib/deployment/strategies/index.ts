@@ -1,5 +1,5 @@
-import { Deployment, DeploymentKind } from '../deployment';
-import { CodeDeployStrategy } from './code-deploy';
+import { Deployment, DeploymentKind } from '../policy/deployment';
+import { CodeDeployStrategy } from './codedeploy';
 import { EcsBlueGreenStrategy } from './ecs-blue-green';
 import { RollingStrategy } from './rolling';
 import { ServiceStrategy } from './strategy';

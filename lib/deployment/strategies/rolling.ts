@@ -1,11 +1,12 @@
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type { Problems } from '../../private/errors';
-import type { Deployment } from '../deployment';
-import { circuitBreakerFor } from '../ecs-blue-green';
-import { ownByPlatform } from '../owned-service';
-import type { SmokeTest } from '../smoke-test';
-import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, TrafficlessRollout } from './strategy';
+import { PlatformContext } from '../../foundation/platform-context';
+import { Problems } from '../../private/errors';
+import type { Deployment } from '../policy/deployment';
+import { newPlatformService, ownByPlatform } from '../provider/ecs-service';
+import type { SmokeTest } from '../smoke-test/smoke-test';
+import { circuitBreakerFor } from './ecs-controller';
+import { BindTarget, PipelineDeploy, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, StrategyWorker, WorkerTarget } from './strategy';
 
 /**
  * The rolling policies: a Fargate service on the ECS deployment controller (the circuit breaker
@@ -15,7 +16,7 @@ import { BindTarget, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBindi
  * ECS deploy action. ECS-native blue/green extends it (see ecs-blue-green.ts in this folder).
  */
 export class RollingStrategy implements ServiceStrategy {
-  public readonly blueGreen: boolean = false;
+  public readonly twoTargetGroups: boolean = false;
   public readonly namesDeploymentGroup = false;
   private created?: { readonly service: ecs.FargateService; readonly target: ServiceTarget };
 
@@ -27,25 +28,25 @@ export class RollingStrategy implements ServiceStrategy {
 
   public createService(t: ServiceTarget): StrategyService {
     const platform = t.platform;
-    const service = new ecs.FargateService(t.scope, 'Service', {
-      cluster: platform.cluster,
+    const deployment = { deploymentController: { type: ecs.DeploymentControllerType.ECS }, ...this.rolloutSettings(), ...this.controllerProps() };
+    const service = newPlatformService(t.scope, 'Service', {
+      platform,
       serviceName: t.serviceName,
       taskDefinition: t.taskDefinition,
       desiredCount: t.state.desiredCount,
-      vpcSubnets: platform.serviceSubnets,
       securityGroups: [t.securityGroup],
-      assignPublicIp: false,
       capacityProviderStrategies: t.capacityStrategies,
       healthCheckGracePeriod: t.gracePeriod,
-      deploymentController: { type: ecs.DeploymentControllerType.ECS },
-      ...this.rolloutSettings(),
-      ...this.controllerProps(),
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
+      deployment,
     });
+    if (!deployment.circuitBreaker) {
+      // ECS-native canary and linear: see circuitBreakerFor (ecs-controller.ts).
+      new Problems(service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
+        'Canary and linear ECS deployments have no circuit breaker: AWS documents it for the rolling update and blue/green only; they fail and roll back on the service\'s deployment alarms');
+    }
     this.attach(t, service);
     if (t.serviceConnect) {
-      platform._serviceConnectNamespace();
+      PlatformContext.of(platform).serviceConnectNamespace();
       const name = t.scope.node.id.toLowerCase();
       service.enableServiceConnect({ services: [{ portMappingName: t.containerName, dnsName: name, discoveryName: name, port: t.containerPort }] });
     }
@@ -67,17 +68,26 @@ export class RollingStrategy implements ServiceStrategy {
     ownByPlatform(service, { platform: t.platform, pipelineOwnsImage: target.pipelineOwnsImage, containerName: target.containerName });
     return {
       smokeTest,
-      pipelineDeploy: {
-        writesDeployFiles: false,
-        hooks: [],
-        action: ({ buildOutput }) => new actions.EcsDeployAction({ actionName: 'Deploy', service, input: buildOutput }),
-      },
+      pipelineDeploy: ecsDeploy(service),
     };
   }
 
-  /** The rolling update's settings, with the circuit breaker the service has. */
-  public withoutTraffic(): TrafficlessRollout {
-    return { settings: this.rolloutSettings() };
+  /**
+   * A worker's service: the rolling update of this policy with its circuit breaker, handed to the
+   * platform's provider at once (a worker has no hooks), deployed by the ECS deploy action.
+   */
+  public createWorker(t: WorkerTarget): StrategyWorker {
+    const service = newPlatformService(t.scope, 'Service', {
+      platform: t.platform,
+      serviceName: t.serviceName,
+      taskDefinition: t.taskDefinition,
+      desiredCount: t.state.desiredCount,
+      securityGroups: [t.securityGroup],
+      capacityProviderStrategies: t.capacityStrategies,
+      deployment: this.rolloutSettings(),
+    });
+    ownByPlatform(service, { platform: t.platform, pipelineOwnsImage: t.pipelineOwnsImage, containerName: t.containerName });
+    return { service, pipelineDeploy: ecsDeploy(service) };
   }
 
   /** The rolling update of every service of this strategy: its percentages, and the circuit breaker with rollback. */
@@ -103,4 +113,13 @@ export class RollingStrategy implements ServiceStrategy {
   protected addHooks(_t: BindTarget, _service: ecs.FargateService): SmokeTest | undefined {
     return undefined;
   }
+}
+
+/** The ECS deploy action of a service on the ECS controller: a new revision with the built image, rolled out by the service's own deployment settings. */
+function ecsDeploy(service: ecs.FargateService): PipelineDeploy {
+  return {
+    writesDeployFiles: false,
+    hooks: [],
+    action: ({ buildOutput }) => new actions.EcsDeployAction({ actionName: 'Deploy', service, input: buildOutput }),
+  };
 }

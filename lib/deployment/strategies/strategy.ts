@@ -8,11 +8,11 @@ import type { IContainerPlatform } from '../../foundation/platform-contract';
 import type { Routing } from '../../foundation/routing';
 import type { ServiceAlarms } from '../../observability/service-alarms';
 import type { Problems } from '../../private/errors';
-import type { BlueGreenDeployment, BlueGreenTarget } from '../blue-green-deployment';
-import type { BlueGreenService } from '../blue-green-service';
-import type { DeployedState } from '../deployed-state';
-import type { HookBinding } from '../deployment';
-import type { SmokeTest, SmokeTestTarget } from '../smoke-test';
+import type { BlueGreenDeployment, BlueGreenTarget } from '../codedeploy/blue-green-deployment';
+import type { DeployedState } from '../deployed-state/deployed-state';
+import type { HookBinding } from '../policy/deployment';
+import type { BlueGreenService } from '../provider/blue-green-service';
+import type { SmokeTest, SmokeTestTarget } from '../smoke-test/smoke-test';
 
 /** What a deployment strategy needs to create a service's ECS service: handed over by the microservice. */
 export interface ServiceTarget {
@@ -61,7 +61,7 @@ export interface StrategyService {
 }
 
 /** What a strategy needs once the service's alarms exist: its hooks, smoke test and deployment group. */
-export interface BindTarget extends Omit<BlueGreenTarget, 'service' | 'blueGreenService'>, SmokeTestTarget {
+export interface BindTarget extends Omit<BlueGreenTarget, 'service'>, SmokeTestTarget {
   readonly alarms: ServiceAlarms;
 }
 
@@ -82,19 +82,34 @@ export interface StrategyRefusal {
   readonly fix: string;
 }
 
-/** How a service without traffic (a worker) rolls out under a strategy, or why it cannot. */
-export type TrafficlessRollout =
-  | { readonly settings: Pick<ecs.FargateServiceProps, 'circuitBreaker' | 'minHealthyPercent' | 'maxHealthyPercent'> }
-  | { readonly refusal: StrategyRefusal };
+/** What a strategy needs to create a worker's ECS service (a service that takes no traffic): handed over by the worker. */
+export interface WorkerTarget {
+  /** The worker: the parent of the service. */
+  readonly scope: Construct;
+  readonly platform: IContainerPlatform;
+  readonly serviceName: string;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly containerName: string;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly capacityStrategies: ecs.CapacityProviderStrategy[];
+  /** What `cdk deploy` reads back of the deployed service. */
+  readonly state: DeployedState;
+  /** Whether the container's image is whatever the pipeline deployed. */
+  readonly pipelineOwnsImage: boolean;
+}
+
+/** A worker's service, as its strategy created it, and how the worker's pipeline deploys to it. */
+export interface StrategyWorker {
+  readonly service: ecs.FargateService;
+  readonly pipelineDeploy: PipelineDeploy;
+}
 
 /** The refusal of a blue/green strategy to deploy a service that takes no traffic. */
-export function nothingToShift(kind: string): TrafficlessRollout {
+export function nothingToShift(kind: string): StrategyRefusal {
   return {
-    refusal: {
-      value: kind,
-      allowed: 'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
-      fix: 'use Deployment.rolling() or Deployment.immutable()',
-    },
+    value: kind,
+    allowed: 'a rolling kind: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() (a worker receives no traffic, so there is nothing to shift blue/green)',
+    fix: 'use Deployment.rolling() or Deployment.immutable()',
   };
 }
 
@@ -111,8 +126,11 @@ export interface StrategyBinding {
  * service's alarms exist. The microservice calls each step once, in this order.
  */
 export interface ServiceStrategy {
-  /** Whether the service has two target groups (blue and green) and a rule on the test listener. */
-  readonly blueGreen: boolean;
+  /**
+   * Whether the service has two target groups (blue and green) and a rule on the test listener:
+   * both blue/green strategies. (`blueGreen` names the CodeDeploy side alone, as `Deployment.blueGreen()` does.)
+   */
+  readonly twoTargetGroups: boolean;
   /** Whether the strategy names a CodeDeploy deployment group after the service. */
   readonly namesDeploymentGroup: boolean;
   /** Why the service cannot use Service Connect with this strategy, when it cannot. */
@@ -123,9 +141,11 @@ export interface ServiceStrategy {
   createService(target: ServiceTarget): StrategyService;
   /** Adds what depends on the service and its alarms: hooks, smoke test, deployment group; and says how the pipeline deploys. */
   bind(target: BindTarget): StrategyBinding;
+  /** Why the strategy cannot deploy a service without traffic (a worker), when it cannot. */
+  readonly workerRefusal?: StrategyRefusal;
   /**
-   * The rollout settings of a service without traffic (a worker, which creates its own service
-   * and calls nothing else of the strategy), or why the strategy cannot deploy one.
+   * Creates the ECS service of a worker (a service without traffic, which calls nothing else of
+   * the strategy) and says how its pipeline deploys; only when there is no `workerRefusal`.
    */
-  withoutTraffic(): TrafficlessRollout;
+  createWorker(target: WorkerTarget): StrategyWorker;
 }

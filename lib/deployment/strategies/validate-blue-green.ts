@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULTS } from '../../private/defaults';
 import { Problems } from '../../private/errors';
-import { BlueGreenOptions, HookEvent } from '../deployment';
+import { BlueGreenOptions, HookEvent } from '../policy/deployment';
 
 /** CloudFormation's limit on the bake times of an ECS canary or linear deployment: 33 hours. */
 const MAX_ECS_DEPLOYMENT_MINUTES = 33 * 60;
@@ -85,7 +85,7 @@ export function validateBlueGreenOptions(p: Problems, options: BlueGreenOptions,
     if (!validEvents.includes(hook.lifecycleEvent)) {
       p.add(prop, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value');
     } else if (rules.oneHookPerEvent && smokeTest && hook.lifecycleEvent === HookEvent.AFTER_ALLOW_TEST_TRAFFIC) {
-      p.warn('cdk-container-platform:hook-beside-smoke-test', `${prop} is AfterAllowTestTraffic, where the built-in smoke test also runs; `
+      p.warn('hook-beside-smoke-test', `${prop} is AfterAllowTestTraffic, where the built-in smoke test also runs; `
         + `${onePerEvent}. Move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }.`);
     } else if (rules.oneHookPerEvent && used.has(hook.lifecycleEvent)) {
       p.add(prop, hook.lifecycleEvent, `an event no other hook uses (${onePerEvent})`, 'call both from one function, or move one to another event');

@@ -176,7 +176,8 @@ export class CloudFormation {
   }
 
   /** Creates or updates the resources of `stack` to match `template` (used for nested stacks too). */
-  public async applyTemplate(stack: StackState, assembly: CloudAssembly, template: Template, parameters: Record<string, unknown>, run: OperationRun): Promise<void> {
+  public async applyTemplate(stack: StackState, assembly: CloudAssembly, template: Template, parameters: Record<string, unknown>,
+    run: OperationRun): Promise<void> {
     const previous = { template: stack.template, parameters: stack.parameters, assembly: stack.assembly };
     stack.parameters = parameters;
     stack.assembly = assembly;
@@ -226,7 +227,8 @@ export class CloudFormation {
     if (!current || current.type !== resource.Type) {
       run.event(`${stack.name}/${id} CREATE`);
       const applied = await guard(() => provider.create(pctx(), props));
-      const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+      const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props,
+        deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
       stack.resources.set(id, state);
       this.world.recordCreated(stack, state);
       run.undo.push({ describe: `delete new ${id}`, stack: stack.name, logicalId: id, run: async () => { await this.deleteResource(stack, state, run, 'rollback'); } });
@@ -248,7 +250,8 @@ export class CloudFormation {
       }
       run.event(`${stack.name}/${id} REPLACE`);
       const applied = await guard(() => provider.create(pctx(), props));
-      const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+      const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props,
+        deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
       stack.resources.set(id, state);
       this.world.recordCreated(stack, state);
       run.undo.push({
@@ -270,7 +273,8 @@ export class CloudFormation {
     const before = { physicalId: current.physicalId, attributes: current.attributes, properties: current.properties };
     const applied = await guard(() => provider.update(pctx(), current, props, before.properties));
     const replacedByHandler = applied.physicalId !== before.physicalId;
-    const next: ResourceState = { ...current, physicalId: applied.physicalId, attributes: applied.attributes, properties: props, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+    const next: ResourceState = { ...current, physicalId: applied.physicalId, attributes: applied.attributes, properties: props,
+      deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
     stack.resources.set(id, next);
     if (replacedByHandler) {
       // A custom resource that answers another physical id was replaced: CloudFormation
@@ -310,7 +314,8 @@ export class CloudFormation {
       return;
     }
     run.event(`${stack.name}/${state.logicalId} DELETE`);
-    await this.world.providerFor(state.type).delete({ world: this.world, stack, logicalId: state.logicalId, type: state.type, run, rollingBack: run.rollingBack }, state);
+    await this.world.providerFor(state.type).delete({ world: this.world, stack, logicalId: state.logicalId, type: state.type, run,
+      rollingBack: run.rollingBack }, state);
     this.world.recordDeleted(stack, state);
   }
 

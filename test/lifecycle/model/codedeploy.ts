@@ -207,11 +207,14 @@ export class CodeDeploy {
    * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html
    */
   private taskSetConfig(d: Deployment, service: Service): Record<string, any> {
-    const config: Record<string, any> = Object.fromEntries(TASK_SET_PARAMETERS.filter((k) => service.config[k] !== undefined).map((k) => [k, clone(service.config[k])]));
+    const config: Record<string, any> = Object.fromEntries(TASK_SET_PARAMETERS.filter((k) => service.config[k] !== undefined).map((k) => [k,
+      clone(service.config[k])]));
     const vpc = d.target.NetworkConfiguration?.AwsvpcConfiguration;
-    if (vpc) config.networkConfiguration = { awsvpcConfiguration: { subnets: vpc.Subnets, securityGroups: vpc.SecurityGroups, assignPublicIp: vpc.AssignPublicIp } };
+    if (vpc) config.networkConfiguration = { awsvpcConfiguration: { subnets: vpc.Subnets, securityGroups: vpc.SecurityGroups,
+      assignPublicIp: vpc.AssignPublicIp } };
     const capacity = d.target.CapacityProviderStrategy as Array<Record<string, any>> | undefined;
-    if (capacity) config.capacityProviderStrategy = capacity.map((c) => ({ capacityProvider: c.CapacityProvider, base: Number(c.Base ?? 0), weight: Number(c.Weight ?? 0) }));
+    if (capacity) config.capacityProviderStrategy = capacity.map((c) => ({ capacityProvider: c.CapacityProvider, base: Number(c.Base ?? 0),
+      weight: Number(c.Weight ?? 0) }));
     if (d.target.PlatformVersion) config.platformVersion = d.target.PlatformVersion;
     return config;
   }

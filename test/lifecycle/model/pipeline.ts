@@ -43,7 +43,8 @@ export class Pipelines {
   public async start(pipeline: string, commit: string): Promise<Execution> {
     const def = this.definitions.get(pipeline);
     if (!def) throw new Error(`no pipeline ${pipeline}`);
-    const actions = (def.Stages as Props[]).flatMap((s) => [...s.Actions].sort((a: Props, b: Props) => (a.RunOrder ?? 1) - (b.RunOrder ?? 1)).map((action: Props) => ({ stage: String(s.Name), action })));
+    const actions = (def.Stages as Props[]).flatMap((s) => [...s.Actions].sort((a: Props,
+      b: Props) => (a.RunOrder ?? 1) - (b.RunOrder ?? 1)).map((action: Props) => ({ stage: String(s.Name), action })));
     const e: Execution = { id: `exec-${this.executions.length + 1}`, pipeline, commit, status: 'InProgress', actions, next: 0, artifacts: new Map() };
     this.executions.push(e);
     await this.run(e);
@@ -154,7 +155,8 @@ export class Pipelines {
       if (!service) throw new Error(`service ${config.ServiceName} not found`);
       const current = (await this.world.api('ECS', 'DescribeTaskDefinition', { taskDefinition: service.taskDefinition }) as { taskDefinition: Props }).taskDefinition;
       const { taskDefinitionArn: _a, revision: _r, status: _s, ...rest } = current;
-      const next = { ...rest, containerDefinitions: (current.containerDefinitions as Props[]).map((c) => ({ ...c, image: definitions.find((d) => d.name === c.name)?.imageUri ?? c.image })) };
+      const next = { ...rest, containerDefinitions: (current.containerDefinitions as Props[]).map((c) => ({ ...c,
+        image: definitions.find((d) => d.name === c.name)?.imageUri ?? c.image })) };
       const registered = await this.world.api('ECS', 'RegisterTaskDefinition', next) as { taskDefinition: { taskDefinitionArn: string } };
       await this.world.api('ECS', 'UpdateService', { cluster: config.ClusterName, service: config.ServiceName, taskDefinition: registered.taskDefinition.taskDefinitionArn });
       e.service = { cluster: config.ClusterName, name: config.ServiceName, taskDefinition: registered.taskDefinition.taskDefinitionArn };

@@ -34,7 +34,8 @@ const MAX_POLLS = 220;
 /** The framework's answer to CloudFormation for one event. */
 export async function runProviderFramework(world: World, framework: LambdaFunction, event: CustomResourceEvent): Promise<Record<string, unknown>> {
   const answer = (status: 'SUCCESS' | 'FAILED', physicalId: string | undefined, extra: Record<string, unknown> = {}) =>
-    ({ Status: status, PhysicalResourceId: physicalId, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, ...extra });
+    ({ Status: status, PhysicalResourceId: physicalId, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId,
+      ...extra });
   if (event.RequestType === 'Delete' && event.PhysicalResourceId === CREATE_FAILED_MARKER) return answer('SUCCESS', CREATE_FAILED_MARKER);
   const onEventArn = framework.environment.USER_ON_EVENT_FUNCTION_ARN;
   const isCompleteArn = framework.environment.USER_IS_COMPLETE_FUNCTION_ARN;

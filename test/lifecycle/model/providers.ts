@@ -63,7 +63,8 @@ function provider(p: {
 }): Provider {
   return {
     create: async (ctx, props) => p.create(ctx, props),
-    update: async (ctx, current, props, old) => (await p.update?.(ctx, current, props, old)) ?? { physicalId: current.physicalId, attributes: current.attributes },
+    update: async (ctx, current, props, old) => (await p.update?.(ctx, current, props, old)) ?? { physicalId: current.physicalId,
+      attributes: current.attributes },
     delete: async (ctx, current) => { await p.delete?.(ctx, current); },
   };
 }
@@ -264,7 +265,7 @@ const codeCommit = provider({
 });
 
 /** The platform handlers the model runs in process, recognized by their bundled code. */
-const HANDLER_ASSETS = ['service-state', 'smoke-test', 'blue-green-service'];
+const HANDLER_ASSETS = ['deployed-state', 'smoke-test', 'provider'];
 
 function lambdaFunction(ctx: ProviderContext, props: Props, name: string): Applied {
   const functionArn = arn('lambda', `function:${name}`);
@@ -316,7 +317,8 @@ const schedule = provider({
     return { physicalId: name, attributes: { Arn: arn('scheduler', `schedule/default/${name}`) } };
   },
   update(ctx, current, props) {
-    ctx.world.scheduler.schedules.set(current.physicalId, { taskDefinitionArn: String(props.Target?.EcsParameters?.TaskDefinitionArn), cluster: String(props.Target?.Arn) });
+    ctx.world.scheduler.schedules.set(current.physicalId, { taskDefinitionArn: String(props.Target?.EcsParameters?.TaskDefinitionArn),
+      cluster: String(props.Target?.Arn) });
   },
   delete(ctx, current) { ctx.world.scheduler.schedules.delete(current.physicalId); },
 });
@@ -348,13 +350,15 @@ const nestedStack: Provider = {
     const name = `${ctx.stack.name}-${ctx.logicalId}-${ctx.world.ids.suffix().toUpperCase()}`;
     const child = ctx.world.cfn.newStack(name, ctx.stack.assembly, {});
     ctx.world.cfn.stacks.set(name, child);
-    await ctx.world.cfn.applyTemplate(child, ctx.stack.assembly, ctx.stack.assembly.templateAt(String(props.TemplateURL)), (props.Parameters ?? {}) as Record<string, unknown>, ctx.run);
+    await ctx.world.cfn.applyTemplate(child, ctx.stack.assembly, ctx.stack.assembly.templateAt(String(props.TemplateURL)),
+      (props.Parameters ?? {}) as Record<string, unknown>, ctx.run);
     return { physicalId: child.id, attributes: outputs(ctx, name) };
   },
   async update(ctx, current, props) {
     const name = current.physicalId.split('/')[1];
     const child = ctx.world.cfn.stacks.get(name)!;
-    await ctx.world.cfn.applyTemplate(child, ctx.stack.assembly, ctx.stack.assembly.templateAt(String(props.TemplateURL)), (props.Parameters ?? {}) as Record<string, unknown>, ctx.run);
+    await ctx.world.cfn.applyTemplate(child, ctx.stack.assembly, ctx.stack.assembly.templateAt(String(props.TemplateURL)),
+      (props.Parameters ?? {}) as Record<string, unknown>, ctx.run);
     return { physicalId: current.physicalId, attributes: outputs(ctx, name) };
   },
   async delete(ctx, current) {

@@ -35,9 +35,9 @@ const GOOD: Behaviour = { healthy: true, status: () => 200, errors: false };
 
 /** The platform handlers the model runs in process (the modules behind the bundled assets). */
 const HANDLERS: Record<string, () => Record<string, (event: any) => Promise<unknown>>> = {
-  'service-state': () => require('../../../lib/deployment/service-state.lambda'),
-  'smoke-test': () => require('../../../lib/deployment/smoke-test.lambda'),
-  'blue-green-service': () => require('../../../lib/deployment/blue-green-service.lambda'),
+  'deployed-state': () => require('../../../lib/deployment/deployed-state/handler'),
+  'smoke-test': () => require('../../../lib/deployment/smoke-test/handler'),
+  'provider': () => require('../../../lib/deployment/provider/handler'),
 };
 
 export class World {
@@ -141,7 +141,8 @@ export class World {
     if (testHandler) return testHandler(clone(event));
     if (!fn.handler) {
       const result = [...this.hookResults].find(([k]) => fn.name.includes(k))?.[1] ?? 'Succeeded';
-      if (event.DeploymentId) this.codedeploy.putHookStatus({ deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result });
+      if (event.DeploymentId) this.codedeploy.putHookStatus({ deploymentId: event.DeploymentId,
+        lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result });
       return { hookStatus: result === 'Succeeded' ? 'SUCCEEDED' : 'FAILED' };
     }
     const saved = { env: { ...process.env }, setTimeout: global.setTimeout };
@@ -312,7 +313,8 @@ export class World {
   /** The pipeline whose deploy action targets a service, deployment group or task family. */
   public pipelineOf(name: string): string {
     for (const [pipeline, def] of this.pipelines.definitions) {
-      const configs = (def.Stages as Array<{ Actions: Array<{ Configuration?: Record<string, string> }> }>).flatMap((s) => s.Actions.map((a) => a.Configuration ?? {}));
+      const configs = (def.Stages as Array<{ Actions: Array<{ Configuration?: Record<string,
+        string> }> }>).flatMap((s) => s.Actions.map((a) => a.Configuration ?? {}));
       if (configs.some((c) => c.ServiceName === name || c.DeploymentGroupName === name)) return pipeline;
       const projects = configs.map((c) => this.pipelines.projects.get(c.ProjectName)).filter((p) => p);
       if (projects.some((p) => (p!.Environment?.EnvironmentVariables ?? []).some((v: { Name: string; Value: string }) => v.Name === 'TASK_FAMILY' && v.Value === name))) return pipeline;

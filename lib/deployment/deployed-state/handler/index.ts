@@ -1,0 +1,169 @@
+/**
+ * The custom resource behind cdk-container-platform's image ownership (bundled into
+ * assets/deployed-state by `npm run bundle`; runs on Lambda with the AWS SDK it ships).
+ *
+ * Custom::DeployedState  reads what is deployed now: the image of the service's primary
+ *                        task set or deployment and its desired count (for a task that no
+ *                        service runs, the image of its family's newest ACTIVE revision).
+ *                        Before anything exists it answers the bootstrap image and the
+ *                        initial count.
+ * Custom::LiveTargetGroups reads the target group a blue/green service's production listener
+ *                        rule forwards to now (blue before the rule exists), and the other one.
+ * (The ECS service of a CodeDeploy blue/green service is Custom::BlueGreenService, in
+ * provider/handler.)
+ */
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
+import { DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+
+interface CfnEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, any>;
+  readonly OldResourceProperties?: Record<string, any>;
+}
+
+interface Result {
+  readonly physicalId: string;
+  readonly data: Record<string, string | number>;
+}
+
+const ecs = new ECSClient({});
+
+export async function handler(event: CfnEvent): Promise<void> {
+  let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
+  let reason = '';
+  let result: Result = { physicalId: event.PhysicalResourceId ?? event.LogicalResourceId, data: {} };
+  try {
+    if (event.RequestType !== 'Delete') {
+      if (event.ResourceType === 'Custom::DeployedState') result = await deployedState(event);
+      else if (event.ResourceType === 'Custom::LiveTargetGroups') result = await liveTargetGroupsResource(event);
+      else throw new Error(`unknown resource type ${event.ResourceType}`);
+    }
+  } catch (e) {
+    status = 'FAILED';
+    reason = e instanceof Error ? e.message : String(e);
+    console.error(reason);
+  }
+  const body = JSON.stringify({
+    Status: status,
+    Reason: reason || 'see the CloudWatch logs of the function',
+    PhysicalResourceId: result.physicalId,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    Data: result.data,
+  });
+  await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
+}
+
+async function describeService(cluster: string, service: string): Promise<Service | undefined> {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return out.services?.find((s) => s.status === 'ACTIVE');
+}
+
+/** The task definition serving production now. */
+function liveTaskDefinition(service: Service): string | undefined {
+  const taskSet = service.taskSets?.find((t) => t.status === 'PRIMARY');
+  const deployment = service.deployments?.find((d) => d.status === 'PRIMARY');
+  return taskSet?.taskDefinition ?? deployment?.taskDefinition ?? service.taskDefinition;
+}
+
+async function deployedState(event: CfnEvent): Promise<Result> {
+  const p = event.ResourceProperties;
+  const physicalId = event.PhysicalResourceId ?? (p.ServiceName ? `${p.ClusterName}/${p.ServiceName}` : p.Family);
+  const data: Record<string, string | number> = p.ServiceName ? await serviceState(p) : await familyState(p);
+  return { physicalId, data };
+}
+
+/** The image and desired count of the service now; the bootstrap image and initial count before it exists. */
+async function serviceState(p: Record<string, any>): Promise<Record<string, string | number>> {
+  const service = await describeService(p.ClusterName, p.ServiceName);
+  const arn = service && liveTaskDefinition(service);
+  if (!service || !arn) return { Image: p.BootstrapImage, DesiredCount: Number(p.InitialDesiredCount), Deployed: 'false' };
+  const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+  const container = td.taskDefinition?.containerDefinitions?.find((c) => c.name === p.ContainerName);
+  return { Image: container?.image ?? p.BootstrapImage, DesiredCount: service.desiredCount ?? 0, Deployed: 'true' };
+}
+
+/**
+ * The image of the family's newest ACTIVE revision (the pipeline's release step registers
+ * one per release). DescribeTaskDefinition with a family alone describes that revision
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html)
+ * and fails with ClientException "Unable to describe task definition." when the family has
+ * none. An image of another repository than the bootstrap image's is a leftover of an
+ * earlier stack (its repository was retained, and the task may no longer pull from it).
+ */
+async function familyState(p: Record<string, any>): Promise<Record<string, string | number>> {
+  const bootstrap = { Image: p.BootstrapImage, DesiredCount: Number(p.InitialDesiredCount), Deployed: 'false' };
+  let image: string | undefined;
+  try {
+    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: p.Family }));
+    image = td.taskDefinition?.containerDefinitions?.find((c) => c.name === p.ContainerName)?.image;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ClientException' && /Unable to describe task definition/i.test(e.message)) return bootstrap;
+    throw e;
+  }
+  const repository = String(p.BootstrapImage).replace(/:[^:/@]+$/, '');
+  if (!image || !(image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`))) return bootstrap;
+  return { Image: image, DesiredCount: Number(p.InitialDesiredCount), Deployed: image === p.BootstrapImage ? 'false' : 'true' };
+}
+
+/** One target group of a forward action and its weight. */
+interface Forward {
+  readonly arn: string;
+  readonly weight: number;
+}
+
+/** Created on first use: only blue/green services read listener rules. */
+let loadBalancing: ElasticLoadBalancingV2Client | undefined;
+
+/** Every rule of a listener, page by page. */
+async function listenerRules(listenerArn: string): Promise<Rule[]> {
+  loadBalancing ??= new ElasticLoadBalancingV2Client({});
+  const rules: Rule[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await loadBalancing.send(new DescribeRulesCommand({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
+    rules.push(...(page.Rules ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return rules;
+}
+
+/** The target groups a rule forwards to, with their weights (a plain forward weighs 1). */
+function forwardsOf(rule: Rule): Forward[] {
+  const action = (rule.Actions ?? []).find((a) => a.Type === 'forward');
+  if (!action) return [];
+  const groups = action.ForwardConfig?.TargetGroups;
+  if (groups && groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn ?? '', weight: g.Weight ?? 1 }));
+  return action.TargetGroupArn ? [{ arn: action.TargetGroupArn, weight: 1 }] : [];
+}
+
+async function liveTargetGroupsResource(event: CfnEvent): Promise<Result> {
+  const p = event.ResourceProperties;
+  return { physicalId: event.PhysicalResourceId ?? `${p.ProductionListenerArn}/${p.Priority}`, data: await liveTargetGroups(p) };
+}
+
+/**
+ * The target group production reaches now, read from the service's rule on the production
+ * listener: CodeDeploy and ECS blue/green deployments move that rule to the other target
+ * group (ECS as a weighted forward, the new group at 100). The service's rule is the one that
+ * forwards to its blue or green group (at its priority if several do, as during a priority
+ * change); before it exists, blue.
+ */
+async function liveTargetGroups(r: Record<string, any>): Promise<Record<string, string>> {
+  const blue = String(r.BlueTargetGroupArn);
+  const green = String(r.GreenTargetGroupArn);
+  const ours = (f: Forward) => f.arn === blue || f.arn === green;
+  const candidates = (await listenerRules(r.ProductionListenerArn)).filter((rule) => forwardsOf(rule).some(ours));
+  const rule = candidates.find((c) => c.Priority === String(r.Priority)) ?? candidates[0];
+  const heaviest = rule ? forwardsOf(rule).filter(ours).reduce<Forward | undefined>((best, f) => (!best || f.weight > best.weight ? f : best),
+    undefined) : undefined;
+  const production = heaviest?.arn ?? blue;
+  return { ProductionTargetGroup: production, TestTargetGroup: production === blue ? green : blue };
+}

@@ -1,0 +1,95 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { BLUE_GREEN_LIMITS } from './limits';
+import { serviceProvider } from './service-provider';
+
+/** How a service on the ECS deployment controller is handed to the platform's provider. */
+export interface OwnedServiceOptions {
+  readonly platform: IContainerPlatform;
+  /** Whether the container's image is whatever the pipeline deployed (not fixed by the template). */
+  readonly pipelineOwnsImage: boolean;
+  /** The container whose image the pipeline owns. */
+  readonly containerName: string;
+}
+
+/** What a service of the platform on the ECS deployment controller is made of besides the platform's settings. */
+export interface PlatformServiceProps {
+  readonly platform: IContainerPlatform;
+  readonly serviceName: string;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly desiredCount: number;
+  readonly securityGroups: ec2.ISecurityGroup[];
+  readonly capacityProviderStrategies: ecs.CapacityProviderStrategy[];
+  /** The rollout (percentages, circuit breaker) and the controller's strategy, from the deployment strategy. */
+  readonly deployment: Partial<ecs.FargateServiceProps>;
+  /**
+   * How long ECS ignores failing load-balancer health checks of a new task.
+   * @default - none: no load balancer checks the tasks
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/**
+ * The one way the platform builds a Fargate service on the ECS deployment controller (a
+ * rolling or ECS-native blue/green service, a queue worker): in the platform's cluster and
+ * service subnets without public IPs, tags propagated from the service, ECS managed tags. Hand
+ * it to the platform's provider with {@link ownByPlatform} once everything that names roles in
+ * its properties (lifecycle hooks) is added.
+ */
+export function newPlatformService(scope: Construct, id: string, props: PlatformServiceProps): ecs.FargateService {
+  const platform = props.platform;
+  return new ecs.FargateService(scope, id, {
+    cluster: platform.cluster,
+    serviceName: props.serviceName,
+    taskDefinition: props.taskDefinition,
+    desiredCount: props.desiredCount,
+    vpcSubnets: platform.serviceSubnets,
+    securityGroups: props.securityGroups,
+    assignPublicIp: false,
+    capacityProviderStrategies: props.capacityProviderStrategies,
+    healthCheckGracePeriod: props.healthCheckGracePeriod,
+    ...props.deployment,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  });
+}
+
+/**
+ * Makes a FargateService on the ECS deployment controller (rolling, or ECS-native blue/green) a
+ * `Custom::EcsService` of the platform's service provider. aws-cdk-lib's FargateService still
+ * renders the properties (load balancers, alternate target groups, lifecycle hooks, Service
+ * Connect, deployment alarms) and the roles they name, and everything that uses the service
+ * (scaling, metrics, alarms) reads its `Name` attribute and ARN as before; only the handler
+ * changes. CloudFormation's own handler for AWS::ECS::Service sends every property in
+ * UpdateService and, in a rollback, the task definition and desired count it resolved at the
+ * last deploy that changed the service, older than the pipeline's deployments since
+ * (containers-roadmap#493): the provider sends only what changed, never the desired count, and
+ * keeps production's image (see handler/ecs-service.ts).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+ */
+export function ownByPlatform(service: ecs.FargateService, options: OwnedServiceOptions): void {
+  const cfn = service.node.defaultChild as ecs.CfnService;
+  const provider = serviceProvider(options.platform);
+  cfn.addOverride('Type', 'Custom::EcsService');
+  cfn.addPropertyOverride('ServiceToken', provider.serviceToken);
+  cfn.addPropertyOverride('ServiceTimeout', String(BLUE_GREEN_LIMITS.serviceTimeoutSeconds));
+  cfn.addPropertyOverride('ImageOwner', options.pipelineOwnsImage ? 'pipeline' : 'stack');
+  cfn.addPropertyOverride('ContainerName', options.containerName);
+  // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
+  cfn.node.addDependency(provider);
+
+  // Passing roles to ECS: the roles the service's own properties name (the load balancer role
+  // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the
+  // task's roles when a revision with production's image is registered.
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
+  const task = service.taskDefinition;
+  provider.allowPassing(service, 'ProviderPolicy', cfn, [provider.onEventFunction, provider.isCompleteFunction], [
+    { roles: service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role), to: 'ecs.amazonaws.com' },
+    { roles: options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [], to: 'ecs-tasks.amazonaws.com' },
+  ]);
+}

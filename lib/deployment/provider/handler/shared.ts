@@ -1,0 +1,124 @@
+/**
+ * What the handlers of the platform's service resources (Custom::BlueGreenService and
+ * Custom::EcsService, one provider) share: the provider framework's event shapes, deleting a
+ * service and waiting for it to go, and registering the template's settings with the image
+ * production runs. Bundled with the handler (assets/provider).
+ */
+import {
+  DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput,
+    Service,
+  TagResourceCommand, UntagResourceCommand,
+} from '@aws-sdk/client-ecs';
+import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from './blue-green-spec';
+
+/** The event the provider framework passes to onEvent, and (with onEvent's answer merged in) to isComplete. */
+export interface ProviderEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly RequestId: string;
+  readonly ResourceType?: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, any>;
+  readonly OldResourceProperties?: Record<string, any>;
+  /** When onEvent answered (epoch milliseconds): isComplete knows how long it has waited. */
+  readonly StartedAt?: number;
+  /** The ECS deployment that onEvent's UpdateService started (Custom::EcsService). */
+  readonly DeploymentId?: string;
+}
+
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, string>;
+  readonly StartedAt?: number;
+  readonly DeploymentId?: string;
+}
+
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+}
+
+export const ecs = new ECSClient({});
+
+/**
+ * Deletes the service even with running tasks (force). Nothing to delete when the physical ID
+ * is not a service ARN: then the Create failed before ECS created anything.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
+ */
+export async function deleteService(cluster: string, physicalId: string): Promise<OnEventResponse> {
+  if (!physicalId.startsWith('arn:')) return { PhysicalResourceId: physicalId };
+  try {
+    await ecs.send(new DeleteServiceCommand({ cluster, service: physicalId, force: true }));
+  } catch (e) {
+    if (!['ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException'].includes((e as Error).name)) throw e;
+  }
+  return { PhysicalResourceId: physicalId };
+}
+
+/**
+ * A deleted service is DRAINING until its tasks have stopped, then INACTIVE. Waiting for that
+ * lets CloudFormation delete the security group and target group afterwards, and lets a new
+ * service of the same name be created (ECS refuses while one is ACTIVE or DRAINING).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
+ */
+export async function isDeleted(cluster: string, physicalId: string): Promise<boolean> {
+  if (!physicalId.startsWith('arn:')) return true;
+  try {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [physicalId] }));
+    const service = out.services?.[0];
+    return !service || service.status === 'INACTIVE';
+  } catch (e) {
+    if ((e as Error).name === 'ClusterNotFoundException') return true;
+    throw e;
+  }
+}
+
+/** The ACTIVE service of that name, or an error that says what to do. */
+export async function activeService(cluster: string, name: string): Promise<Service> {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+  const service = out.services?.find((s) => s.status === 'ACTIVE');
+  if (!service) {
+    throw new Error(`The ECS service ${name} does not exist in cluster ${cluster} (deleted outside CloudFormation?). `
+      + 'Remove the service from the app and deploy, then add it again to have it created anew.');
+  }
+  return service;
+}
+
+async function describe(taskDefinition: string): Promise<Record<string, unknown> | undefined> {
+  return (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition as Record<string, unknown> | undefined;
+}
+
+/** Whether two task definitions have the same settings, apart from the image of the pipeline's container. */
+export async function sameSettingsOf(a: string, b: string, containerName: string): Promise<boolean> {
+  const [x, y] = await Promise.all([describe(a), describe(b)]);
+  return !!x && !!y && sameSettings(x, y, containerName);
+}
+
+/**
+ * The revision to deploy for the template's task definition when the pipeline owns the image:
+ * the template's, or a revision of its settings with the image production runs, registered
+ * now. The template's image is what Custom::DeployedState read when the `cdk deploy` began;
+ * production may run a newer one since (a pipeline deployment that this deploy waited for),
+ * and CloudFormation's rollback replays the image of an older deploy.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
+ */
+export async function withProductionImage(template: string, running: string | undefined, containerName: string): Promise<string> {
+  if (!running || running === template) return template;
+  const [t, r] = await Promise.all([describe(template), describe(running)]);
+  const input = t && r && withImage(t, imageOf(r, containerName), containerName);
+  if (!input) return template;
+  const out = await ecs.send(new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput));
+  const arn = out.taskDefinition?.taskDefinitionArn;
+  if (!arn) throw new Error(`RegisterTaskDefinition returned no task definition for the family of ${template}`);
+  return arn;
+}
+
+/**
+ * Tags change through TagResource and UntagResource, not UpdateService.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
+ */
+export async function updateTags(serviceArn: string | undefined, old: { readonly Tags?: TagProperty[] },
+  next: { readonly Tags?: TagProperty[] }): Promise<void> {
+  const tags = tagChanges(old, next);
+  if (tags.remove.length > 0) await ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: tags.remove }));
+  if (tags.add.length > 0) await ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: tags.add }));
+}

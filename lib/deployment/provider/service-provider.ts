@@ -1,0 +1,159 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { platformLogGroup } from '../../foundation/platform-resources';
+import { handlerAsset } from '../../private/assets';
+import { acknowledgeAll } from '../../private/compliance';
+import { acknowledgeFunction, functionRole } from '../../private/function-role';
+import { platformApplication } from '../codedeploy/codedeploy-application';
+import { BLUE_GREEN_LIMITS } from './limits';
+
+/** Properties of {@link ServiceProvider}. */
+export interface ServiceProviderProps {
+  readonly platform: IContainerPlatform;
+}
+
+/**
+ * The one provider per platform behind its service resources (`Custom::BlueGreenService` for
+ * CodeDeploy services, `Custom::EcsService` for rolling and ECS-native blue/green services and
+ * workers): the onEvent and isComplete functions (handler/, bundled into assets/provider), and aws-cdk-lib's provider
+ * framework, whose waiter calls isComplete every 15 seconds for up to 55 minutes (CloudFormation
+ * waits at most an hour for a custom resource). Each function may do exactly its part, on this
+ * platform's cluster and CodeDeploy application only.
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#provider-framework
+ */
+export class ServiceProvider extends Construct {
+  /** The token of the resources this provider serves. */
+  public readonly serviceToken: string;
+  public readonly onEventFunction: lambda.Function;
+  public readonly isCompleteFunction: lambda.Function;
+  public readonly provider: cr.Provider;
+  private codeDeployAllowed = false;
+  private readonly platform: IContainerPlatform;
+
+  constructor(scope: Construct, id: string, props: ServiceProviderProps) {
+    super(scope, id);
+    const platform = props.platform;
+    this.platform = platform;
+    const stack = Stack.of(platform);
+    const logGroup = platformLogGroup(platform, this, 'Logs');
+    const newFunction = (name: string, handler: string, description: string) => new lambda.Function(this, name, {
+      role: functionRole(this, `${name}Role`, logGroup, false),
+      description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: `index.${handler}`,
+      code: lambda.Code.fromAsset(handlerAsset('provider')),
+      timeout: Duration.seconds(BLUE_GREEN_LIMITS.handlerTimeoutSeconds),
+      memorySize: 256,
+      logGroup,
+    });
+    this.onEventFunction = newFunction('OnEventFunction', 'onEvent',
+      'cdk-container-platform: creates, updates and deletes the ECS services of the platform');
+    this.isCompleteFunction = newFunction('IsCompleteFunction', 'isComplete',
+      'cdk-container-platform: waits for the deployments of the platform\'s services and reports their result');
+
+    // Service-level actions support the service ARN (service/<cluster>/<name>); the tags go on
+    // at creation, which needs ecs:TagResource as well.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
+    const services = stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${platform.cluster.clusterName}/*` });
+    this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'],
+      resources: [services],
+    }));
+    // An ECS-controller service's update registers a revision with production's image (each
+    // service lets both functions pass its own roles: ownByPlatform).
+    this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [services] }));
+    // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
+    // Registering a revision with production's image passes the task's roles: each service
+    // allows that for its own roles only (BlueGreenService).
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventFunction,
+      isCompleteHandler: this.isCompleteFunction,
+      queryInterval: Duration.seconds(BLUE_GREEN_LIMITS.queryIntervalSeconds),
+      totalTimeout: Duration.minutes(BLUE_GREEN_LIMITS.waitMinutes),
+      logGroup,
+      frameworkOnEventRole: functionRole(this, 'FrameworkOnEventRole', logGroup, false),
+      frameworkCompleteAndTimeoutRole: functionRole(this, 'FrameworkCompleteRole', logGroup, false),
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: platformLogGroup(platform, this, 'WaiterLogs'), level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.serviceToken = this.provider.serviceToken;
+
+    for (const fn of this.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
+      acknowledgeFunction(fn);
+      acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
+        'It calls only the ECS, CodeDeploy, Lambda and Step Functions APIs; outside a VPC it needs no NAT gateway or endpoints.');
+    }
+    const stateMachine = this.provider.node.findAll().find((c) => c instanceof sfn.CfnStateMachine);
+    if (stateMachine) {
+      acknowledgeAll(stateMachine, ['AwsSolutions-SF2', 'step_functions_state_machine_tracing_enabled_check'],
+        'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
+    }
+  }
+
+  /**
+   * Lets functions of this provider pass a service's roles to ECS (`to`: the service principal
+   * that may receive them), and makes the service's resource wait for that permission. The
+   * policy lives in `scope`, beside the roles, not in the provider's stack: a parent-stack policy
+   * that named a nested stack's roles would make the provider wait for the service that waits
+   * for it. Nothing is made when no grant has roles.
+   */
+  public allowPassing(scope: Construct, id: string, resource: IConstruct, functions: lambda.IFunction[],
+    grants: Array<{ readonly roles: iam.IRole[]; readonly to: string }>): void {
+    const statements = grants.filter((g) => g.roles.length > 0).map((g) => new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: g.roles.map((r) => r.roleArn),
+      conditions: { StringEquals: { 'iam:PassedToService': g.to } },
+    }));
+    if (statements.length === 0) return;
+    const policy = new iam.Policy(scope, id, { roles: functions.map((f) => f.role!), statements });
+    resource.node.addDependency(policy);
+  }
+
+  /**
+   * Lets isComplete deploy through the platform's CodeDeploy deployment groups: called by the
+   * first CodeDeploy blue/green service (a platform without one has no CodeDeploy application).
+   */
+  public allowCodeDeploy(): void {
+    if (this.codeDeployAllowed) return;
+    this.codeDeployAllowed = true;
+    const platform = this.platform;
+    const stack = Stack.of(platform);
+    // The deployment groups of the platform's services (named <platform name>-<service id>) on the
+    // platform's application, once for all of them: a statement per service would outgrow the
+    // 10 KB of a role's inline policies.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+    const application = platformApplication(platform);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
+      resources: [arn('deploymentgroup', `${application.applicationName}/${platform.platformName}-*`)],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeploymentConfig'],
+      resources: [arn('deploymentconfig', '*')],
+    }));
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+      resources: [application.applicationArn],
+    }));
+  }
+}
+
+/** The platform's one provider of service resources. */
+const PROVIDER = new PlatformSingleton(['ServiceProvider'], (platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
+
+/** The provider of the platform's service resources (Custom::BlueGreenService, Custom::EcsService), created with the first. */
+export function serviceProvider(platform: IContainerPlatform): ServiceProvider {
+  return PlatformContext.of(platform).singleton(PROVIDER);
+}

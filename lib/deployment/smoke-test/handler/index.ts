@@ -1,0 +1,243 @@
+/**
+ * The built-in smoke test of the platform's blue/green deployments (bundled into
+ * assets/smoke-test by `npm run bundle`). It finds the deploying service (from the CodeDeploy
+ * deployment, or from the ECS lifecycle-hook event), reads the service's settings from SSM,
+ * requests the service through its load balancer's test listener (which routes to green) at
+ * the load balancer's private addresses, and reports the result: to CodeDeploy for CodeDeploy
+ * deployments, as the hook status for ECS-native ones.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { clearTimeout as clearBound, setTimeout as setBound } from 'node:timers';
+import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+// The bounds (a request's, the whole test's) run on node:timers' own setTimeout, so that a test
+// harness that skips the pauses by replacing the global setTimeout does not skip them too.
+import { PLATFORM_NOT_FOUND_BODY } from '../../../foundation/not-found';
+import { SMOKE_TEST_TIMING } from '../timing';
+
+/** A CodeDeploy hook invocation, or an ECS lifecycle-hook invocation. */
+interface HookEvent {
+  readonly DeploymentId?: string;
+  readonly LifecycleEventHookExecutionId?: string;
+  readonly executionDetails?: { readonly serviceArn?: string };
+  readonly resourceArn?: string;
+}
+
+/** What the handler uses of the Lambda context. */
+interface Context {
+  getRemainingTimeInMillis(): number;
+}
+
+/** What the smoke test of one service requests and accepts (written by the SmokeTest construct). */
+export interface SmokeTestSettings {
+  readonly loadBalancerName: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'https';
+  readonly host: string;
+  readonly path: string;
+  /** Accepted status codes; empty: any 2xx or 3xx. */
+  readonly expectedStatus: number[];
+  readonly attempts: number;
+}
+
+/** One answer of the service (the body's first KiB is enough to recognize the platform's 404). */
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+// Bounded requests: an SDK call that hangs must not use up the function's time.
+const clientConfig = { requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
+const ec2 = new EC2Client(clientConfig);
+const codedeploy = new CodeDeployClient(clientConfig);
+const ssm = new SSMClient(clientConfig);
+
+/** The name of the service being deployed: the deployment group's name, or the service's in its ARN. */
+async function serviceName(event: HookEvent): Promise<string> {
+  if (event.DeploymentId) {
+    const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId: event.DeploymentId }));
+    const name = out.deploymentInfo?.deploymentGroupName;
+    if (!name) throw new Error(`deployment ${event.DeploymentId} has no deployment group`);
+    return name;
+  }
+  const arn = event.executionDetails?.serviceArn ?? event.resourceArn ?? '';
+  const match = /:service\/[^/]+\/([^/]+)/.exec(arn);
+  if (!match) throw new Error(`no service in the hook event (serviceArn ${JSON.stringify(arn)})`);
+  return match[1];
+}
+
+async function settingsOf(service: string): Promise<SmokeTestSettings> {
+  const out = await ssm.send(new GetParameterCommand({ Name: `${process.env.PARAMETER_PREFIX}${service}` }));
+  return JSON.parse(out.Parameter?.Value ?? '{}') as SmokeTestSettings;
+}
+
+/** The private addresses of the load balancer's nodes. */
+async function loadBalancerAddresses(loadBalancerName: string): Promise<string[]> {
+  const out = await ec2.send(new DescribeNetworkInterfacesCommand({
+    Filters: [{ Name: 'description', Values: [`ELB ${loadBalancerName}`] }],
+  }));
+  return (out.NetworkInterfaces ?? []).map((n) => n.PrivateIpAddress).filter((ip): ip is string => !!ip);
+}
+
+function request(address: string, s: SmokeTestSettings): Promise<Answer> {
+  const client = s.protocol === 'https' ? https : http;
+  const seconds = SMOKE_TEST_TIMING.requestTimeoutMs / 1000;
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = <T>(f: (v: T) => void) => (v: T) => {
+      clearBound(timer);
+      f(v);
+    };
+    const req = client.request({
+      host: address,
+      port: s.port,
+      path: s.path,
+      method: 'GET',
+      timeout: SMOKE_TEST_TIMING.requestTimeoutMs,
+      headers: s.host ? { host: s.host } : {},
+      // Addressed by IP: the name in the certificate cannot match, and TLS is not what is tested.
+      rejectUnauthorized: false,
+      servername: s.host || undefined,
+    }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < 1024) body += chunk;
+      });
+      res.on('end', () => settle(resolve)({ status: res.statusCode ?? 0, body: body.slice(0, 1024) }));
+      res.on('error', settle(reject));
+    });
+    // Bounds the whole exchange, not only an idle socket.
+    timer = setBound(() => req.destroy(new Error(`no answer within ${seconds} s`)), SMOKE_TEST_TIMING.requestTimeoutMs);
+    req.on('close', () => clearBound(timer));
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${seconds} s`)));
+    req.on('error', settle(reject));
+    req.end();
+  });
+}
+
+/** Whether the answer is the fixed 404 of the listener's default action (no rule matched). */
+function isPlatformNotFound(status: number, body: string): boolean {
+  return status === 404 && body.trim() === PLATFORM_NOT_FOUND_BODY;
+}
+
+/**
+ * Passes with an expected status code, or any 2xx or 3xx when none is listed (what the
+ * target group's health check accepts). The platform's own 404 never passes: the request
+ * did not reach the service.
+ */
+export function passes(status: number, body: string, expected: number[]): boolean {
+  if (isPlatformNotFound(status, body)) return false;
+  return expected.length > 0 ? expected.includes(status) : status >= 200 && status < 400;
+}
+
+function describeFailure(s: SmokeTestSettings, answer: Answer): string {
+  const wanted = s.expectedStatus.length ? s.expectedStatus.join(' or ') : 'a 2xx or 3xx status';
+  if (isPlatformNotFound(answer.status, answer.body)) {
+    return `the platform's 404 default action answered ${s.path}: no rule of the test listener sends it to the service (expected ${wanted})`;
+  }
+  return `${s.path} answered ${answer.status}, expected ${wanted}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Requests the service up to `attempts` times, `pauseMs` apart, while `remainingMs()` leaves
+ * room for another request; the problem, or undefined when it passed.
+ */
+export async function smokeTest(s: SmokeTestSettings, pauseMs: number = SMOKE_TEST_TIMING.pauseMs,
+  remainingMs: () => number = () => Infinity): Promise<string | undefined> {
+  let problem = 'no attempt was made';
+  for (let i = 1; i <= s.attempts; i++) {
+    if (i > 1 && remainingMs() < SMOKE_TEST_TIMING.requestTimeoutMs + pauseMs) {
+      return `stopped after ${i - 1} of ${s.attempts} attempts, the time left is too short for another: ${problem}`;
+    }
+    if (i > 1) await sleep(pauseMs);
+    try {
+      const addresses = await loadBalancerAddresses(s.loadBalancerName);
+      if (addresses.length === 0) throw new Error(`no network interfaces found for ${s.loadBalancerName}`);
+      const answer = await request(addresses[i % addresses.length], s);
+      if (passes(answer.status, answer.body, s.expectedStatus)) {
+        console.log(`attempt ${i}: ${s.path} answered ${answer.status}: pass`);
+        return undefined;
+      }
+      problem = describeFailure(s, answer);
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+    }
+    console.log(`attempt ${i}/${s.attempts}: ${problem}`);
+  }
+  return problem;
+}
+
+/** Finds the service, reads its settings and tests it; the problem, or undefined when it passed. */
+async function run(event: HookEvent, remainingMs: () => number): Promise<string | undefined> {
+  try {
+    const service = await serviceName(event);
+    console.log(`smoke test of ${service}`);
+    return await smokeTest(await settingsOf(service), SMOKE_TEST_TIMING.pauseMs, remainingMs);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * The problem of `run`, or a problem of its own when `budgetMs` runs out first: a hung
+ * request or SDK call must not let the function time out without a report, or CodeDeploy
+ * waits an hour for the hook.
+ */
+async function withinBudget(work: Promise<string | undefined>, budgetMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setBound(() => resolve(`the smoke test ran out of time after ${Math.max(0, Math.round(budgetMs / 1000))} s, before the function's timeout`), Math.max(0, budgetMs));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearBound(timer);
+  }
+}
+
+/**
+ * Reports the result to CodeDeploy, again after a failure (throttling, a lost connection);
+ * a report CodeDeploy already has is not an error.
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html
+ */
+async function report(event: Required<Pick<HookEvent, 'DeploymentId' | 'LifecycleEventHookExecutionId'>>, status: 'Succeeded' | 'Failed'): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId: event.DeploymentId,
+        lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+        status,
+      }));
+      return;
+    } catch (e) {
+      if ((e as Error).name === 'LifecycleEventAlreadyCompletedException') return;
+      console.error(`report ${attempt}/${SMOKE_TEST_TIMING.reportAttempts} of ${status} failed: ${(e as Error).message}`);
+      if (attempt >= SMOKE_TEST_TIMING.reportAttempts) throw e;
+      await sleep(SMOKE_TEST_TIMING.reportRetryMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/**
+ * A CodeDeploy hook must report with PutLifecycleEventHookExecutionStatus, or the deployment
+ * waits (an hour) for it; an ECS hook returns its status.
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/lambda-lifecycle-hooks.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html (getRemainingTimeInMillis)
+ */
+export async function handler(event: HookEvent, context?: Context): Promise<{ hookStatus: string }> {
+  const remaining = () => (context ? context.getRemainingTimeInMillis() : SMOKE_TEST_TIMING.functionTimeoutSeconds * 1000);
+  // The smoke test gets the time left less what reporting needs.
+  const budget = () => remaining() - SMOKE_TEST_TIMING.reportReserveMs;
+  const problem = await withinBudget(run(event, budget), budget());
+  if (problem) console.error(`smoke test failed: ${problem}`);
+  if (event.DeploymentId && event.LifecycleEventHookExecutionId) {
+    await report({ DeploymentId: event.DeploymentId, LifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId }, problem ? 'Failed' : 'Succeeded');
+  }
+  return { hookStatus: problem ? 'FAILED' : 'SUCCEEDED' };
+}

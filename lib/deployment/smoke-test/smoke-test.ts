@@ -1,0 +1,162 @@
+import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
+import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { platformLogGroup } from '../../foundation/platform-resources';
+import type { Routing } from '../../foundation/routing';
+import type { SharedLoadBalancer } from '../../foundation/shared-load-balancer';
+import { handlerAsset } from '../../private/assets';
+import { DEFAULTS } from '../../private/defaults';
+import { Problems } from '../../private/errors';
+import { acknowledgeFunction, functionRole } from '../../private/function-role';
+import { fit } from '../../private/text';
+import { SmokeTestOptions } from '../policy/deployment';
+import { defaultSmokeTestPath } from './paths';
+import { SMOKE_TEST_TIMING } from './timing';
+
+/** Where the smoke-test settings of a platform's services live: the function reads them when a deployment of a service calls it. */
+export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/';
+
+/** The parameter path of one platform's settings: two platforms in one stack keep theirs apart. */
+function settingsPrefix(platform: IConstruct): string {
+  return `${SMOKE_TEST_PARAMETER_PREFIX}${Names.uniqueId(platform)}/`;
+}
+
+/** What the smoke test needs of a service: handed over by the service. */
+export interface SmokeTestTarget {
+  /** The service: the parent of its settings parameter, and where warnings go. */
+  readonly scope: Construct;
+  readonly platform: IContainerPlatform;
+  readonly serviceName: string;
+  readonly sharedLoadBalancer: SharedLoadBalancer;
+  readonly routing: Routing;
+  readonly healthCheckPath: string;
+}
+
+/**
+ * The built-in AfterAllowTestTraffic hook of the platform's blue/green deployments: one
+ * function in the VPC that requests the deploying service through its load balancer's test
+ * listener (at the load balancer's private addresses, so that it works for internet-facing
+ * and internal load balancers alike) and fails the deployment on a bad answer. Each service's
+ * path, host and expected answer are in an SSM parameter named after the service, so that
+ * the platform needs one function and one security-group rule per load balancer, whatever
+ * the number of services.
+ *
+ * Made by the platform, once, with its first blue/green service (`service.smokeTest`, `SmokeTest.of(platform)`).
+ */
+export class SmokeTest extends Construct {
+  /** The platform's smoke test, created with its first blue/green service. */
+  public static of(platform: IContainerPlatform): SmokeTest {
+    return PlatformContext.of(platform).singleton(SmokeTest.SINGLETON);
+  }
+
+  /** The platform's one smoke test. */
+  private static readonly SINGLETON = new PlatformSingleton(['SmokeTest'], (platform) => new SmokeTest(platform, 'SmokeTest', platform));
+
+  /** The function that CodeDeploy or ECS runs after test traffic reaches green. */
+  public readonly function: lambda.Function;
+  /** The function's security group: it reaches the test listeners of the platform's load balancers and the AWS APIs on 443. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  private readonly reached = new Set<SharedLoadBalancer>();
+  private codeDeployAllowed = false;
+
+  private constructor(scope: Construct, id: string, private readonly platform: IContainerPlatform) {
+    super(scope, id);
+    const stack = Stack.of(platform);
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: platform.vpc,
+      description: fit(`Smoke tests of ${platform.node.path}`, 255),
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy, EC2 and SSM APIs');
+
+    const logGroup = platformLogGroup(platform, this, 'Logs');
+    this.function = new lambda.Function(this, 'Function', {
+      role: functionRole(this, 'Role', logGroup, true),
+      description: fit(`Smoke tests of the blue/green deployments of ${platform.node.path}`, 256),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(handlerAsset('smoke-test')),
+      timeout: Duration.seconds(SMOKE_TEST_TIMING.functionTimeoutSeconds),
+      memorySize: 256,
+      vpc: platform.vpc,
+      vpcSubnets: platform.serviceSubnets,
+      securityGroups: [this.securityGroup],
+      logGroup,
+      environment: { PARAMETER_PREFIX: settingsPrefix(platform) },
+    });
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      // DescribeNetworkInterfaces supports no resource-level permissions.
+      actions: ['ec2:DescribeNetworkInterfaces'],
+      resources: ['*'],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],
+    }));
+    acknowledgeFunction(this.function);
+    PlatformContext.of(platform).watchLoadBalancers((lb) => this._reach(lb));
+  }
+
+  /** @internal lets the smoke test reach a load balancer's test listener. */
+  public _reach(lb: SharedLoadBalancer): void {
+    if (this.reached.has(lb)) return;
+    this.reached.add(lb);
+    this.securityGroup.addEgressRule(lb.securityGroup, ec2.Port.tcp(lb.testListenerPort), `to the test listener of ${lb.node.id}`);
+    lb.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(lb.testListenerPort), 'smoke tests');
+  }
+
+  /** @internal lets the function read CodeDeploy deployments of the platform's services and report on them. */
+  public _allowCodeDeploy(application: codedeploy.IEcsApplication): void {
+    if (this.codeDeployAllowed) return;
+    this.codeDeployAllowed = true;
+    const stack = Stack.of(this);
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+      resources: [stack.formatArn({
+        service: 'codedeploy',
+        resource: 'deploymentgroup',
+        resourceName: `${application.applicationName}/${this.platform.platformName}-*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
+  }
+
+  /**
+   * @internal the SSM parameter with what the smoke test requests of one service and what it
+   * accepts (created in the service's scope).
+   */
+  public _settingsFor(svc: SmokeTestTarget, options: SmokeTestOptions): ssm.StringParameter {
+    const lb = svc.sharedLoadBalancer;
+    this._reach(lb);
+    const fallback = defaultSmokeTestPath(svc.routing, svc.healthCheckPath);
+    if (options.path === undefined && !fallback.isHealthCheckPath) {
+      new Problems(svc.scope).warn('smoke-test-path',
+        `The smoke test requests ${fallback.path} (a path of the routing ${svc.routing.paths.join(', ')}) because the health-check path ${svc.healthCheckPath} ` +
+        'is outside the routing: the test listener would answer it with the platform\'s 404. Deployments fail unless the service answers 2xx or 3xx there; ' +
+        'set the deployment\'s smokeTest.path to a path of the route that the service is sure to answer, or put the health check under the route.');
+    }
+    const settings = {
+      loadBalancerName: lb.loadBalancer.loadBalancerFullName,
+      port: lb.testListenerPort,
+      protocol: lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
+      host: svc.routing.hosts[0]?.replace(/^\*\./, 'smoke.').replace(/[*?]/g, 'x') ?? '',
+      path: options.path ?? fallback.path,
+      // Empty: any 2xx or 3xx, what the target group's health check accepts.
+      expectedStatus: options.expectedStatusCodes ?? [],
+      attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
+    };
+    return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
+      parameterName: `${settingsPrefix(svc.platform)}${svc.serviceName}`,
+      description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
+      stringValue: Stack.of(svc.scope).toJsonString(settings),
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Capacity } from '../core/capacity';
+import type { Deployment } from '../deployment/policy/deployment';
+import type { IContainerPlatform } from '../foundation/platform-contract';
+import type { WorkerScalingOptions } from './queue-scaling';
+import type { WorkloadOptions } from './workload-options';
+
+/** The queue a {@link QueueWorker} creates. */
+export interface WorkerQueueOptions {
+  /**
+   * Receives before a message moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long a received message stays invisible to other tasks: longer than your slowest message takes.
+   * @default Duration.minutes(5)
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+   */
+  readonly visibilityTimeout?: Duration;
+  /**
+   * A KMS key to encrypt both queues with.
+   * @default - SQS-managed encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Properties of a {@link QueueWorker}. */
+export interface QueueWorkerOptions extends WorkloadOptions {
+  /**
+   * The queue to consume.
+   * @default - a new queue with a dead-letter queue, encrypted and SSL-only
+   */
+  readonly queue?: sqs.IQueue;
+  /**
+   * Options of the queue the worker creates (not with `queue`).
+   * @default - the defaults of each option
+   */
+  readonly queueOptions?: WorkerQueueOptions;
+  /**
+   * Scaling on the queue's backlog.
+   * @default - 1 to 10 tasks, step scaling on the visible messages
+   */
+  readonly scaling?: WorkerScalingOptions;
+  /**
+   * The deployment policy: a rolling kind (a worker takes no traffic to shift blue/green).
+   * @default Deployment.rolling()
+   */
+  readonly deployment?: Deployment;
+  /**
+   * On-demand Fargate or a mix with Fargate Spot.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+}
+
+/** Properties of a {@link QueueWorker}. */
+export interface QueueWorkerProps extends QueueWorkerOptions {
+  /** The platform whose cluster, VPC and subnets it runs in. */
+  readonly platform: IContainerPlatform;
+}

@@ -1,0 +1,66 @@
+import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Problems } from '../private/errors';
+import type { EventTaskProps } from './event-task-options';
+import { validateReserved, validateRetry, validateWorkload } from './validate-workload';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ARRAY_FIELDS = ['source', 'detail-type', 'account', 'region', 'resources', 'id', 'time', 'version'];
+
+/**
+ * Checks an EventBridge event pattern: a non-empty JSON object whose values are non-empty
+ * arrays of matchers, or objects of the same shape.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+ */
+function validateEventPattern(p: Problems, prop: string, json: string): unknown {
+  const fix = "write a JSON object such as '{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\"]}'";
+  let pattern: unknown;
+  try {
+    pattern = JSON.parse(json);
+  } catch (e) {
+    p.add(prop, json, `JSON text (${(e as Error).message})`, fix);
+    return undefined;
+  }
+  if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern) || Object.keys(pattern).length === 0) {
+    p.add(prop, pattern, 'a JSON object with at least one field', fix);
+    return undefined;
+  }
+  const wrong: string[] = [];
+  const walk = (node: Record<string, unknown>, path: string) => {
+    for (const [key, value] of Object.entries(node)) {
+      const at = path ? `${path}.${key}` : key;
+      if (Array.isArray(value)) {
+        if (value.length === 0) wrong.push(`${at} is an empty array`);
+      } else if (typeof value === 'object' && value !== null && !ARRAY_FIELDS.includes(at)) {
+        if (Object.keys(value).length === 0) wrong.push(`${at} is an empty object`);
+        else walk(value as Record<string, unknown>, at);
+      } else {
+        wrong.push(`${at} is ${JSON.stringify(value)}, not an array`);
+      }
+    }
+  };
+  walk(pattern as Record<string, unknown>, '');
+  p.require(wrong.length === 0, prop, pattern, `values that are non-empty arrays of matchers, or objects of them (${wrong.join('; ')})`,
+    'wrap each value in an array, e.g. "source": ["aws.s3"]');
+  return wrong.length === 0 ? pattern : undefined;
+}
+
+/**
+ * Checks every prop of an event task that can be judged at synth; records the problems in `p`.
+ * @returns the trigger's event pattern, when it is valid
+ */
+export function validateEventTask(p: Problems, owner: Construct, id: string, props: EventTaskProps): unknown {
+  const trigger = props.trigger;
+  validateWorkload(p, owner, id, props);
+  validateRetry(p, props);
+  const pattern = validateEventPattern(p, 'trigger.pattern', trigger.patternJson);
+  for (const [name, path] of Object.entries(trigger.environment)) {
+    p.require(ENV_NAME.test(name), 'trigger.environment', name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
+    p.require(Token.isUnresolved(path) || /^\$(\.[A-Za-z0-9_-]+)+$/.test(path), `trigger.environment.${name}`, path,
+      "a JSON path into the event such as '$.detail.object.key'", "start the path with '$.'");
+  }
+  validateReserved(p, props, Object.keys(trigger.environment));
+  p.require(trigger.prefix !== '', 'trigger.prefix', trigger.prefix, 'a key prefix of 1 or more characters',
+    "omit prefix to start a task for every object, or write one such as 'uploads/'");
+  return pattern;
+}

@@ -36,6 +36,10 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   cfn.addPropertyOverride('ContainerName', options.containerName);
   // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
   cfn.node.addDependency(provider);
+  // The cluster's capacity providers must be associated before the service uses them, and stay
+  // until it is gone (ResourceInUseException otherwise: aws-cdk#15366).
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+  cfn.node.addDependency(options.platform.cluster);
 
   // Passing roles to ECS: the roles the service's own properties name (the load balancer role
   // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the

@@ -93,6 +93,11 @@ export class SmokeTest extends Construct {
       actions: ['ec2:DescribeNetworkInterfaces'],
       resources: ['*'],
     }));
+    // An ECS hook on a service that runs no task passes (smoke-test.lambda.ts, nothingToTest).
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecs:DescribeServices'],
+      resources: [stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${platform.cluster.clusterName}/*` })],
+    }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
       resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],

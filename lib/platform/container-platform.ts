@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { IContainerPlatform, markPlatform, PlatformSingleton } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, allowAlarmsToPublish, addQueueEndpoint, platformKey, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -120,6 +120,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       enforceSSL: true,
       masterKey: this.encryptionKey,
     });
+    allowAlarmsToPublish(this.alarmTopic);
     Aspects.of(this).add(new ExplicitActions());
 
     const natGateways = props.natGateways ?? DEFAULTS.natGateways;

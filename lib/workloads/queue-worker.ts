@@ -116,7 +116,7 @@ export class QueueWorker extends Construct {
     validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
     validateQueueScaling(p, props.scaling, minTasks, maxTasks);
     validateCapacity(p, props.capacity, props.container?.cpuArchitecture);
-    const rollout = strategyFor(this.deployment).withoutTraffic();
+    const rollout = strategyFor(this.deployment).withoutTraffic(minTasks);
     if ('refusal' in rollout) p.add('deployment', rollout.refusal.value, rollout.refusal.allowed, rollout.refusal.fix);
     p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
       'remove `queueOptions`, or remove `queue` to let the worker create one');

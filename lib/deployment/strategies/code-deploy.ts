@@ -74,7 +74,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
   }
 
   /** A service without traffic has nothing to shift. */
-  public withoutTraffic(): TrafficlessRollout {
+  public withoutTraffic(_minTasks: number): TrafficlessRollout {
     return nothingToShift(this.deployment.kind);
   }
 }

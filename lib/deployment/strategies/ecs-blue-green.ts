@@ -26,7 +26,7 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
   }
 
   /** A service without traffic has nothing to shift. */
-  public withoutTraffic(): TrafficlessRollout {
+  public withoutTraffic(_minTasks: number): TrafficlessRollout {
     return nothingToShift(this.deployment.kind);
   }
 

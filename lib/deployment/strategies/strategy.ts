@@ -37,6 +37,8 @@ export interface ServiceTarget {
   readonly state: DeployedState;
   /** The number of tasks a new service starts with. */
   readonly initialDesiredCount: number;
+  /** The fewest tasks the service scales to (its rolling update must progress at that count). */
+  readonly minTasks: number;
   /** Whether the container's image is whatever the pipeline deployed. */
   readonly pipelineOwnsImage: boolean;
 }
@@ -127,5 +129,5 @@ export interface ServiceStrategy {
    * The rollout settings of a service without traffic (a worker, which creates its own service
    * and calls nothing else of the strategy), or why the strategy cannot deploy one.
    */
-  withoutTraffic(): TrafficlessRollout;
+  withoutTraffic(minTasks: number): TrafficlessRollout;
 }

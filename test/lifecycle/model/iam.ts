@@ -8,6 +8,18 @@
  * identity and resource policies, same and cross account, KMS key policies, role trust policies).
  * Both packages are test-only devDependencies (iam-simulate is AGPL-3.0, iam-data MIT): nothing
  * of them ships with the library.
+ *
+ * Where the Service Authorization Reference and AWS's examples disagree, the model follows the
+ * Service Authorization Reference: CodeDeploy's PutLifecycleEventHookExecutionStatus and
+ * StopDeployment are listed there without resource types (allowed by "*" only), while CodeDeploy's
+ * permissions reference grants them on deployment-group ARNs. The reference is what policies are
+ * evaluated with (its data is generated from the same service definitions), and an AWS engineer
+ * reported the permissions reference wrong about StopDeployment's resource
+ * (awsdocs/aws-codedeploy-user-guide#18, "CodeDeploy does not support resource permissions ... for
+ * StopDeployment actions").
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/auth-and-access-control-permissions-reference.html
+ * @see https://github.com/awsdocs/aws-codedeploy-user-guide/issues/18
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  *   ("If the Resource types column is empty, the action doesn't support resource-level permissions: specify all resources ("*")")

@@ -147,7 +147,7 @@ export class Iam {
     const denial = await this.evaluate(principal, request);
     if (!denial) return;
     this.denials.push({ ...denial, during });
-    throw new AwsError(request.action.startsWith('kms:') ? 'AccessDeniedException' : 'AccessDeniedException', denial.message);
+    throw new AwsError('AccessDeniedException', denial.message);
   }
 
   /** The denial of a request, or undefined when it is allowed. */

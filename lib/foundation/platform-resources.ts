@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -134,6 +135,30 @@ export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): 
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
   return key;
+}
+
+/**
+ * Lets the account's CloudWatch alarms publish to a topic. A topic policy (enforceSSL makes one)
+ * replaces SNS's default policy, which let the account's principals and AWS services acting for
+ * it publish; CloudWatch publishes as the service principal cloudwatch.amazonaws.com, for the
+ * alarm in aws:SourceArn, so without this statement no alarm reaches the topic. (An encrypted
+ * topic's key must let CloudWatch use it too: platformKey's policy does.)
+ * @see https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+ * @see https://github.com/aws/aws-cdk/issues/20661 (a topic policy overrides the default one)
+ */
+export function allowAlarmsToPublish(topic: sns.ITopic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CloudWatchAlarms',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
 }
 
 /**

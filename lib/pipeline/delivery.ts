@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -64,13 +65,23 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
     });
   }
   stages.push({ stageName: 'Deploy', actions: d.deploy });
-  return new codepipeline.Pipeline(scope, 'Pipeline', {
+  const pipeline = new codepipeline.Pipeline(scope, 'Pipeline', {
     pipelineType: codepipeline.PipelineType.V2,
     artifactBucket: d.artifactBucket,
     restartExecutionOnUpdate: false,
     crossAccountKeys: false,
     stages,
   });
+  // "When a pipeline is created, a pipeline execution starts automatically": the policies of its
+  // action roles must exist by then, or that first run is denied (aws-cdk#38861). The pipeline's
+  // resource (not its construct, whose action roles are children) waits for them.
+  // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html
+  const resource = pipeline.node.defaultChild as codepipeline.CfnPipeline;
+  for (const role of pipeline.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role && c.node.id === 'CodePipelineActionRole')) {
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy) resource.node.addDependency(policy);
+  }
+  return pipeline;
 }
 
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */

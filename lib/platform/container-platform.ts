@@ -12,7 +12,9 @@ import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
-import { acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, platformKey, platformLogGroup, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import {
+  acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, allowAlarmsToPublish, platformKey, platformLogGroup, secureBucket, SERVER_ACCESS_LOGS_PREFIX,
+} from '../foundation/platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
@@ -91,6 +93,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       enforceSSL: true,
       masterKey: this.encryptionKey,
     });
+    allowAlarmsToPublish(this.alarmTopic);
     Aspects.of(this).add(new ExplicitActions());
 
     const natGateways = props.natGateways ?? DEFAULTS.natGateways;

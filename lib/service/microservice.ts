@@ -211,6 +211,7 @@ export class Microservice extends Construct {
       serviceConnect: props.serviceConnect ?? false,
       state,
       initialDesiredCount,
+      minTasks,
       pipelineOwnsImage: !container.image,
     });
     this.service = created.service;

@@ -116,6 +116,7 @@ export class QueueWorker extends Construct {
       capacityStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
       state,
       pipelineOwnsImage: !container.image,
+      minTasks,
     });
     this.service = worker.service;
 

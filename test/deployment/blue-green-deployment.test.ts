@@ -223,9 +223,11 @@ describe('the built-in smoke test', () => {
     const statements = statementsOfRole(template, role);
     expect(statements).toContainEqual(expect.objectContaining({
       Effect: 'Allow',
-      Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+      Action: 'codedeploy:GetDeployment',
       Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-*']] },
     }));
+    // PutLifecycleEventHookExecutionStatus takes no resource (the Service Authorization Reference): only "*" allows it.
+    expect(statements.some((s) => actionsOf(s).includes('codedeploy:PutLifecycleEventHookExecutionStatus') && s.Resource === '*')).toBe(true);
     expect(statements).toContainEqual(expect.objectContaining({
       Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:eu-west-1:111111111111:parameter${PLATFORM_PREFIX}*`,
     }));
@@ -329,13 +331,13 @@ describe('user hooks', () => {
     }
   });
 
-  test('may each report their status to the deployment group', () => {
+  test('may each report their status (PutLifecycleEventHookExecutionStatus takes no resource: "*")', () => {
     for (let i = 0; i < events.length; i++) {
       const fn = resource(template, 'AWS::Lambda::Function', `Hook${i}`).resource;
       const role = (fn.Properties!.Role as any)['Fn::GetAtt'][0];
       expect(statementsOfRole(template, role)).toContainEqual(expect.objectContaining({
         Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
-        Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: logicalId(template, 'AWS::CodeDeploy::Application') }, '/Test-Orders']] },
+        Resource: '*',
       }));
     }
   });

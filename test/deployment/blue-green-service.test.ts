@@ -159,10 +159,11 @@ describe('the platform\'s provider', () => {
     const statements = all.filter((s) => s.Action !== 'iam:PassRole');
     expect(statements).toEqual([
       { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] } },
-      { Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' },
+      // StopDeployment takes no resource (the Service Authorization Reference): only "*" allows it.
+      { Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' },
       {
         Effect: 'Allow',
-        Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
+        Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
         Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', app, '/Test-*']] },
       },
       { Effect: 'Allow', Action: 'codedeploy:GetDeploymentConfig', Resource: 'arn:aws:codedeploy:eu-west-1:111111111111:deploymentconfig:*' },

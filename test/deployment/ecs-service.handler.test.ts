@@ -130,6 +130,17 @@ describe('Update', () => {
     expect(response.DeploymentId).toBeUndefined();
   });
 
+  test('a capacity provider strategy change forces a new deployment (alone it would leave the tasks where they are)', async () => {
+    // GIVEN the same task definition on Fargate Spot
+    const next = { ...PROPS, TaskDefinition: td(1), CapacityProviderStrategy: [{ Base: '0', CapacityProvider: 'FARGATE_SPOT', Weight: '1' }] };
+    // WHEN
+    await onEvent(update(next));
+    // THEN
+    expect(calls(UpdateServiceCommand)).toEqual([{
+      cluster: 'cluster-1', service: 'Test-Orders', capacityProviderStrategy: [{ base: 0, capacityProvider: 'FARGATE_SPOT', weight: 1 }], forceNewDeployment: true,
+    }]);
+  });
+
   test('new settings go out with the image production runs (the pipeline\'s), registered as a new revision', async () => {
     // WHEN the template moves from revision 1 to 2 (MODE b, registered with c1) while production runs c2
     const response = await onEvent(update());

@@ -12,6 +12,11 @@ import { PLATFORM_NOT_FOUND_BODY } from '../../lib/foundation/not-found';
 const mockEc2Send = jest.fn();
 const mockCodeDeploySend = jest.fn();
 const mockSsmSend = jest.fn();
+const mockEcsSend = jest.fn();
+jest.mock('@aws-sdk/client-ecs', () => ({
+  ...jest.requireActual('@aws-sdk/client-ecs'),
+  ECSClient: jest.fn(() => ({ send: (command: unknown) => mockEcsSend(command) })),
+}));
 jest.mock('@aws-sdk/client-ec2', () => ({
   ...jest.requireActual('@aws-sdk/client-ec2'),
   EC2Client: jest.fn(() => ({ send: (command: unknown) => mockEc2Send(command) })),
@@ -94,6 +99,7 @@ describe('handler', () => {
     };
     mockEc2Send.mockReset().mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
     mockSsmSend.mockReset().mockImplementation(async () => ({ Parameter: { Value: JSON.stringify(settings) } }));
+    mockEcsSend.mockReset().mockResolvedValue({ services: [{ desiredCount: 2 }] });
     mockCodeDeploySend.mockReset().mockImplementation(async (command: unknown) =>
       (command instanceof GetDeploymentCommand ? { deploymentInfo: { deploymentGroupName: 'Test-Orders' } } : {}));
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -305,6 +311,17 @@ describe('handler', () => {
     // THEN
     expect(requests).toHaveLength(1);
     expect(problem).toBe('stopped after 1 of 5 attempts, the time left is too short for another: /orders/health answered 503, expected 200');
+  });
+
+  test('as an ECS lifecycle hook of a service that runs no task (created at 0 tasks) passes without a request', async () => {
+    // GIVEN
+    mockEcsSend.mockResolvedValue({ services: [{ desiredCount: 0 }] });
+    // WHEN
+    const result = await handler({ executionDetails: { serviceArn: 'arn:aws:ecs:eu-west-1:111111111111:service/Test-Cluster/Test-Carts' } });
+    // THEN
+    expect(mockEcsSend.mock.calls[0][0].input).toEqual({ cluster: 'Test-Cluster', services: ['Test-Carts'] });
+    expect(requests).toEqual([]);
+    expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
   });
 
   test('as an ECS lifecycle hook reports nothing to CodeDeploy and returns the hook status', async () => {

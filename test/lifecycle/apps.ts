@@ -1,8 +1,9 @@
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { Capacity, ContainerPlatform, Deployment, Routing, Source } from '../../lib';
+import { Capacity, ContainerPlatform, Deployment, HookEvent, PlatformAlerts, Routing, Source, TrafficShift } from '../../lib';
 import { CloudAssembly } from './model/assembly';
 import { synth } from './synth';
 
@@ -24,7 +25,16 @@ export interface Variant {
   readonly laterFailure?: boolean;
   /** Tags on the whole stack. */
   readonly tags?: boolean;
+  /** CodeDeploy: the termination wait, in minutes. */
+  readonly terminationWaitMinutes?: number;
+  /** CodeDeploy: a canary shift of 10 % that moves the rest after this many minutes. */
+  readonly canaryMinutes?: number;
+  /** CodeDeploy: a user's hook function before production traffic moves (named GATE_HOOK: the test says what it reports). */
+  readonly gateHook?: boolean;
 }
+
+/** The function name of the `gateHook` variant's hook (the model's hook double answers by name). */
+export const GATE_HOOK = 'orders-gate';
 
 export const STACK = 'Plat';
 /** The construct id of the workload in each kind's app. */
@@ -37,6 +47,8 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
   return synth(`${kind}-${key}`, (a) => {
     const stack = new Stack(a, STACK, { env: EXAMPLE_ENV });
     const platform = new ContainerPlatform(stack, 'Platform');
+    // What announces failed deployments and pipelines: EventBridge rules publishing to the alarm topic.
+    new PlatformAlerts(stack, 'Alerts', { platform });
     const environment = { SERVICE: 'demo', ...v.env };
     const pipeline = v.approval ? { approval: { emails: ['ops@example.com'] } } : undefined;
     const capacity = v.spot ? Capacity.spot() : undefined;
@@ -51,7 +63,17 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         container: { environment }, source: Source.codeCommit(), pipeline, capacity,
       });
     } else {
-      const deployment = kind === 'codeDeploy' ? Deployment.blueGreen() : kind === 'ecsBlueGreen' ? Deployment.ecsBlueGreen() : Deployment.rolling();
+      const gate = v.gateHook ? [{
+        lifecycleEvent: HookEvent.BEFORE_ALLOW_TRAFFIC,
+        function: new lambda.Function(stack, 'Gate', { functionName: GATE_HOOK, runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') }),
+      }] : undefined;
+      const deployment = kind === 'codeDeploy'
+        ? Deployment.blueGreen({
+          terminationWait: v.terminationWaitMinutes === undefined ? undefined : Duration.minutes(v.terminationWaitMinutes),
+          traffic: v.canaryMinutes === undefined ? undefined : TrafficShift.canary(10, Duration.minutes(v.canaryMinutes)),
+          hooks: gate,
+        })
+        : kind === 'ecsBlueGreen' ? Deployment.ecsBlueGreen() : Deployment.rolling();
       workload = platform.addService(id, {
         routing: v.paths ? Routing.rule({ paths: v.paths }) : Routing.path('/orders/*'),
         container: { port: 8080, healthCheckPath: '/health', environment },

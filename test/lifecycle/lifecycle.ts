@@ -9,9 +9,14 @@
  * 3. the running settings (environment, cpu, memory) are the latest successful `cdk deploy`'s;
  * 4. production traffic reaches running, healthy tasks;
  * 5. the task count is at least the minimum, and no `cdk deploy` changed it;
- * 6. nothing retained was deleted.
+ * 6. nothing retained was deleted;
+ * 7. AWS denied no request (of a handler, a service acting with a role, a service principal);
+ * 8. every delivery reached its target: each alarm that went into ALARM reached its topic, each
+ *    event its rule's targets, each notification its topic;
+ * 9. no pipeline execution that a push started failed, unless the scenario made it fail;
+ * 10. the running tasks use the template's capacity provider strategy.
  *
- * 2 to 4 apply once the pipeline has delivered an image; before that nothing should run.
+ * 2 to 4 and 10 apply once the pipeline has delivered an image; before that nothing should run.
  */
 import { Kind, STACK, WORKLOAD_ID } from './apps';
 import { CloudAssembly } from './model/assembly';
@@ -23,8 +28,12 @@ import { Behaviour, World } from './model/world';
 export class Lifecycle {
   public readonly world = new World().start();
   private checked = 0;
+  private deniedChecked = 0;
+  private deliveriesChecked = 0;
   private readonly expectedRollbacks = new Set<Operation>();
   private readonly countChanges: string[] = [];
+  /** The executions pushes started, and whether the scenario made each fail. */
+  private readonly pushed: Array<{ execution: Execution; mayFail: boolean }> = [];
 
   constructor(public readonly kind: Kind) {}
 
@@ -49,10 +58,12 @@ export class Lifecycle {
     return this.world.destroy(STACK);
   }
 
-  /** A push of `commit` (whose code behaves as said) to the workload's pipeline. */
-  public async push(commit: string, behaviour?: Partial<Behaviour>): Promise<Execution> {
+  /** A push of `commit` (whose code behaves as said) to the workload's pipeline; `mayFail` when the scenario makes its deployment fail. */
+  public async push(commit: string, behaviour?: Partial<Behaviour>, options: { mayFail?: boolean } = {}): Promise<Execution> {
     if (behaviour) this.world.app(commit, behaviour);
-    return this.world.push(this.name(), commit);
+    const execution = await this.world.push(this.name(), commit);
+    this.pushed.push({ execution, mayFail: options.mayFail === true });
+    return execution;
   }
 
   public async settle(): Promise<void> {
@@ -103,10 +114,37 @@ export class Lifecycle {
     return (live?.actions.at(-1)?.forward ?? []).filter((f) => f.weight > 0).map((f) => f.targetGroupArn);
   }
 
+  /**
+   * The job's schedule fires now: EventBridge Scheduler assumes the schedule's role and runs the
+   * task. Answers why it could not, if it could not.
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
+   */
+  private async fireSchedule(): Promise<string | undefined> {
+    const schedule = this.resource('AWS::Scheduler::Schedule');
+    const target = schedule && this.world.scheduler.schedules.get(schedule.physicalId);
+    if (!target) return undefined;
+    const role = await this.world.assume('scheduler.amazonaws.com', target.roleArn, `schedule-${schedule!.physicalId}`, target.arn);
+    if (!role) return `EventBridge Scheduler could not assume ${target.roleArn}: ${this.world.iam.denials.at(-1)?.message}`;
+    const ran = await this.world.runTaskAs(role, target.cluster, target.ecs, `schedule ${schedule!.physicalId}`);
+    return ran ? undefined : `the schedule could not run its task: ${this.world.taskRuns.at(-1)?.error}`;
+  }
+
   /** Every invariant that does not hold now. */
-  public violations(): string[] {
+  public async violations(): Promise<string[]> {
     const { world } = this;
     const out: string[] = [];
+    if (this.kind === 'job' && this.currentPipeline() && world.pipelines.lastSucceeded(this.currentPipeline()!)) {
+      const why = await this.fireSchedule();
+      if (why) out.push(why);
+    }
+    for (const d of world.iam.denials.slice(this.deniedChecked)) out.push(`AWS denied ${d.action} on ${d.resource}${d.during ? ` (${d.during})` : ''}: ${d.message}`);
+    this.deniedChecked = world.iam.denials.length;
+    for (const d of world.notifications.failedSince(this.deliveriesChecked)) out.push(`${d.from} did not reach ${d.to}: ${d.reason}`);
+    this.deliveriesChecked = world.notifications.deliveries.length;
+    for (const p of this.pushed.splice(0)) {
+      if (p.execution.status === 'InProgress') { this.pushed.push(p); continue; }
+      if (p.execution.status === 'Failed' && !p.mayFail) out.push(`the pipeline execution ${p.execution.id} of ${p.execution.commit} failed: ${p.execution.error}`);
+    }
     for (const op of world.cfn.operations.slice(this.checked)) {
       const expected = this.expectedRollbacks.has(op) ? 'UPDATE_ROLLBACK_COMPLETE' : undefined;
       const ok = expected ? op.status === expected : op.status.endsWith('_COMPLETE') && !op.status.includes('ROLLBACK');
@@ -159,7 +197,20 @@ export class Lifecycle {
     if (service && this.kind !== 'job' && !service.groups.some((g) => g.running >= service.desiredCount)) {
       out.push(`the service runs ${service.groups.map((g) => g.running).join('+')} tasks, not its desired ${service.desiredCount}`);
     }
+    const capacity = this.templateCapacity();
+    const primary = service && world.ecs.primary(service);
+    if (service && capacity && primary && capacityKey(primary.config?.capacityProviderStrategy) !== capacityKey(capacity)) {
+      out.push(`the service's tasks run on ${capacityKey(primary.config?.capacityProviderStrategy)}, not the latest cdk deploy's ${capacityKey(capacity)}`);
+    }
     return out;
+  }
+
+  /** The capacity provider strategy of the workload's service resource in the template (as the API names it). */
+  private templateCapacity(): Array<Record<string, unknown>> | undefined {
+    const stack = this.workloadStack();
+    const r = stack && [...stack.resources.values()].find((x) => x.type === 'Custom::EcsService' || x.type === 'Custom::BlueGreenService');
+    const items = r?.properties.CapacityProviderStrategy as Array<Record<string, unknown>> | undefined;
+    return items?.map((i) => ({ capacityProvider: i.CapacityProvider, base: Number(i.Base ?? 0), weight: Number(i.Weight ?? 0) }));
   }
 
   private currentPipeline(): string | undefined {
@@ -170,9 +221,13 @@ export class Lifecycle {
     }
   }
 
-  public expectInvariants(): void {
-    expect(this.violations()).toEqual([]);
+  public async expectInvariants(): Promise<void> {
+    expect(await this.violations()).toEqual([]);
   }
+}
+
+function capacityKey(items: unknown): string {
+  return ((items ?? []) as Array<Record<string, unknown>>).map((i) => `${i.capacityProvider}:${Number(i.base ?? 0)}:${Number(i.weight ?? 0)}`).sort().join(',') || 'the launch type';
 }
 
 function envOf(list: unknown, key: string, value: string): Record<string, string> {

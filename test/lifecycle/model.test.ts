@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CloudAssembly, Template } from './model/assembly';
 import { runBuildSpec } from './model/buildspec-runner';
+import { adversarialOrder } from './model/cloudformation';
 import { CustomResourceEvent } from './model/custom-resource';
+import { Principal, service, session } from './model/iam';
 import { World } from './model/world';
 
 /** The lifecycle model's own rules, each on a hand-written template or a direct call. */
@@ -153,7 +155,7 @@ describe('CloudFormation', () => {
 });
 
 describe('ECS', () => {
-  function service(controller: string) {
+  async function service(controller: string) {
     world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:1' }] });
     return world.ecs.createService({ cluster: 'c', serviceName: 's', taskDefinition: 'f', desiredCount: 3, deploymentController: { type: controller }, networkConfiguration: { awsvpcConfiguration: { subnets: ['a'] } } });
   }
@@ -162,16 +164,16 @@ describe('ECS', () => {
     ['taskDefinition', 'f', 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'],
     ['networkConfiguration', { awsvpcConfiguration: { subnets: ['a'] } }, 'Unable to update network parameters on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'],
     ['loadBalancers', [], 'Unable to update load balancers on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'],
-  ])('GIVEN a CODE_DEPLOY service WHEN UpdateService carries %s, even unchanged, THEN ECS refuses it', (param, value, message) => {
-    service('CODE_DEPLOY');
-    expect(() => world.ecs.updateService({ cluster: 'c', service: 's', desiredCount: 4, [param]: value })).toThrow(message);
+  ])('GIVEN a CODE_DEPLOY service WHEN UpdateService carries %s, even unchanged, THEN ECS refuses it', async (param, value, message) => {
+    await service('CODE_DEPLOY');
+    await expect(world.ecs.updateService({ cluster: 'c', service: 's', desiredCount: 4, [param]: value })).rejects.toThrow(message);
   });
 
-  test('GIVEN a CODE_DEPLOY service WHEN UpdateService carries only the desired count THEN it is accepted; without a desired count the count stays', () => {
-    const s = service('CODE_DEPLOY');
-    world.ecs.updateService({ cluster: 'c', service: 's', desiredCount: 5, healthCheckGracePeriodSeconds: 30 });
+  test('GIVEN a CODE_DEPLOY service WHEN UpdateService carries only the desired count THEN it is accepted; without a desired count the count stays', async () => {
+    const s = await service('CODE_DEPLOY');
+    await world.ecs.updateService({ cluster: 'c', service: 's', desiredCount: 5, healthCheckGracePeriodSeconds: 30 });
     expect(s.desiredCount).toBe(5);
-    world.ecs.updateService({ cluster: 'c', service: 's', healthCheckGracePeriodSeconds: 60 });
+    await world.ecs.updateService({ cluster: 'c', service: 's', healthCheckGracePeriodSeconds: 60 });
     expect(s.desiredCount).toBe(5);
   });
 
@@ -194,11 +196,12 @@ describe('ECS', () => {
 });
 
 describe('CodeDeploy, ECR and ELB', () => {
-  test('GIVEN an active deployment WHEN another is created in its group THEN DeploymentLimitExceededException', () => {
-    world.codedeploy.groups.set('app/g', { application: 'app', name: 'g', cluster: 'c', service: 's', targetGroupNames: [], prodListeners: [], testListeners: [], alarms: [], alarmsEnabled: false, rollbackEvents: [], terminationWaitMinutes: 0 });
+  test('GIVEN an active deployment WHEN another is created in its group THEN DeploymentLimitExceededException', async () => {
+    world.iam.roles.set('arn:aws:iam::111111111111:role/cd', { arn: 'arn:aws:iam::111111111111:role/cd', name: 'cd', trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, inline: [], managed: [] });
+    world.codedeploy.groups.set('app/g', { application: 'app', name: 'g', cluster: 'c', service: 's', targetGroupNames: [], prodListeners: [], testListeners: [], alarms: [], alarmsEnabled: false, rollbackEvents: [], terminationWaitMinutes: 0, serviceRoleArn: 'arn:aws:iam::111111111111:role/cd', deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce' });
     const input = { applicationName: 'app', deploymentGroupName: 'g', revision: { appSpecContent: { content: 'version: 0.0\nResources: []\n' } } };
-    const first = world.codedeploy.createDeployment(input);
-    expect(() => world.codedeploy.createDeployment(input)).toThrow(`The Deployment Group 'g' already has an active Deployment '${first.id}'`);
+    const first = await world.codedeploy.createDeployment(input);
+    await expect(world.codedeploy.createDeployment(input)).rejects.toThrow(`The Deployment Group 'g' already has an active Deployment '${first.id}'`);
   });
 
   test('GIVEN an immutable repository keeping 2 images WHEN a tag is pushed again or a third image arrives THEN the push fails, and the oldest image expires', () => {
@@ -224,5 +227,355 @@ describe('CodeDeploy, ECR and ELB', () => {
   test('GIVEN a buildspec WHEN it runs an aws command the model does not know THEN it fails loudly', async () => {
     await expect(runBuildSpec({ phases: { build: { commands: ['aws s3 cp a b'] } } }, { world, env: {}, commit: 'c', files: new Map() }))
       .rejects.toThrow('the lifecycle model does not know the command: aws s3 cp a b');
+  });
+});
+
+// ---- IAM, order, time, and the rules that differ from a naive reading ------------------------
+
+const A = '111111111111';
+const roleArn = (name: string) => `arn:aws:iam::${A}:role/${name}`;
+
+/** A role in the model's IAM, trusting `service`, with these statements. */
+function role(name: string, service: string, statements: unknown[] = []): Principal {
+  world.iam.roles.set(roleArn(name), {
+    arn: roleArn(name), name, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] },
+    inline: statements.length ? [{ name: 'p', document: { Version: '2012-10-17', Statement: statements } }] : [], managed: [],
+  });
+  return session(roleArn(name), `${name}-session`);
+}
+
+describe('IAM', () => {
+  test('GIVEN a role without the permission WHEN it calls THEN AccessDenied names the session, the action and the resource as AWS words it', async () => {
+    const caller = role('fn', 'lambda.amazonaws.com', [{ Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: `arn:aws:ecs:eu-west-1:${A}:service/c/*` }]);
+    await expect(world.iam.authorize(caller, { action: 'ecs:DescribeServices', resource: `arn:aws:ecs:eu-west-1:${A}:service/c/s` })).resolves.toBeUndefined();
+
+    await expect(world.iam.authorize(caller, { action: 'ecs:UpdateService', resource: `arn:aws:ecs:eu-west-1:${A}:service/c/s` })).rejects.toThrow(
+      `User: arn:aws:sts::${A}:assumed-role/fn/fn-session is not authorized to perform: ecs:UpdateService on resource: arn:aws:ecs:eu-west-1:${A}:service/c/s because no identity-based policy allows the ecs:UpdateService action`);
+    expect(world.iam.denials).toHaveLength(1);
+  });
+
+  test('GIVEN an action the Service Authorization Reference lists without resource types WHEN a policy names a resource THEN only "*" allows it', async () => {
+    // codedeploy:StopDeployment and PutLifecycleEventHookExecutionStatus take no resource
+    // (list_awscodedeploy.html); CodeDeploy's permissions reference names a deployment group.
+    const group = `arn:aws:codedeploy:eu-west-1:${A}:deploymentgroup:app/g`;
+    const scoped = role('scoped', 'lambda.amazonaws.com', [{ Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], Resource: group }]);
+    const star = role('star', 'lambda.amazonaws.com', [{ Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], Resource: '*' }]);
+
+    for (const action of ['codedeploy:StopDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus']) {
+      expect(await world.iam.allowed(scoped, { action, resource: group })).toBe(false);
+      expect(await world.iam.allowed(star, { action, resource: group })).toBe(true);
+    }
+  });
+
+  test('GIVEN a topic WHEN CloudWatch publishes THEN the default policy lets it; a topic policy that only enforces SSL replaces it and refuses it; the key policy decides the encryption', async () => {
+    const topic = `arn:aws:sns:eu-west-1:${A}:alarms`;
+    const key = `arn:aws:kms:eu-west-1:${A}:key/k`;
+    const alarm = service('cloudwatch.amazonaws.com', `arn:aws:cloudwatch:eu-west-1:${A}:alarm:a`);
+    world.iam.topics.set(topic, {});
+    expect(await world.notifications.publish(alarm, topic, 'alarm a')).toBe(true);
+
+    world.iam.resourcePolicies.set(topic, { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: topic, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+    expect(await world.notifications.publish(alarm, topic, 'alarm a')).toBe(false);
+    expect(world.notifications.deliveries.at(-1)?.reason).toBe(`Service: cloudwatch.amazonaws.com is not authorized to perform: sns:Publish on resource: ${topic} because no resource-based policy allows the sns:Publish action`);
+
+    const allowCloudWatch = { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topic, Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${A}:alarm:*` } } };
+    world.iam.resourcePolicies.set(topic, { Version: '2012-10-17', Statement: [allowCloudWatch] });
+    world.iam.topics.set(topic, { kmsKey: key });
+    const keyPolicy = (topicArn: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*', Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } } }] });
+    world.iam.resourcePolicies.set(key, keyPolicy(`arn:aws:sns:eu-west-1:${A}:other`));
+    expect(await world.notifications.publish(alarm, topic, 'alarm a')).toBe(false);
+    world.iam.resourcePolicies.set(key, keyPolicy(`arn:aws:sns:eu-west-1:${A}:*`));
+    expect(await world.notifications.publish(alarm, topic, 'alarm a')).toBe(true);
+  });
+
+  test('GIVEN a role passed to ECS WHEN the caller may pass it only to another service THEN iam:PassRole is denied', async () => {
+    const caller = role('passer', 'lambda.amazonaws.com', [
+      { Effect: 'Allow', Action: 'ecs:RegisterTaskDefinition', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: roleArn('task'), Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } } },
+    ]);
+    world.iam.roles.set(roleArn('task'), { arn: roleArn('task'), name: 'task', trust: { Statement: [] }, inline: [], managed: [] });
+    await expect(world.api('ECS', 'RegisterTaskDefinition', { family: 'f', taskRoleArn: roleArn('task'), containerDefinitions: [] }, caller)).rejects.toThrow(/is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:role\/task/);
+  });
+});
+
+describe('order', () => {
+  const policy = (roleRef: string, statement: unknown) => ({ Type: 'AWS::IAM::Policy', Properties: { PolicyName: `${roleRef}Policy`, Roles: [{ Ref: roleRef }], PolicyDocument: { Version: '2012-10-17', Statement: [statement] } } });
+  const trust = (p: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: p, Action: 'sts:AssumeRole' }] });
+
+  test('GIVEN resources no dependency orders WHEN created THEN a policy goes after them (unless something depends on it); WHEN deleted THEN first', () => {
+    const t: Template = { Resources: {
+      R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust({ Service: 'lambda.amazonaws.com' }) } },
+      P: policy('R', { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }),
+      Q: { Type: 'AWS::SQS::Queue', Properties: {} },
+      T: { Type: 'AWS::SNS::Topic', Properties: {} },
+      U: { Type: 'AWS::SNS::Topic', Properties: {}, DependsOn: 'P' },
+    } };
+    const all = new Set(Object.keys(t.Resources));
+    expect(adversarialOrder(t, all, 'create', () => false)).toEqual(['T', 'Q', 'R', 'P', 'U']);
+    expect(adversarialOrder(t, new Set(['R', 'P', 'Q', 'T']), 'create', () => false)).toEqual(['T', 'Q', 'R', 'P']);
+    // Deleting, a role (whose policies go with it) is a grant too: as early as its dependents allow.
+    expect(adversarialOrder(t, all, 'delete', () => true)).toEqual(['U', 'P', 'R', 'T', 'Q']);
+  });
+
+  test('GIVEN a pipeline beside its action role\'s policy WHEN the stack is created THEN its first execution runs before the policy exists and is denied (aws-cdk#38861); with DependsOn it is not', async () => {
+    const t = (dependsOn: boolean): Template => ({ Resources: {
+      Repo: { Type: 'AWS::CodeCommit::Repository', Properties: { RepositoryName: 'repo' } },
+      Bucket: { Type: 'AWS::S3::Bucket', Properties: {} },
+      PipelineRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust({ Service: 'codepipeline.amazonaws.com' }) } },
+      PipelineRolePolicy: policy('PipelineRole', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': ['SourceRole', 'Arn'] } }),
+      SourceRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust({ AWS: { 'Fn::GetAtt': ['PipelineRole', 'Arn'] } }) } },
+      SourceRolePolicy: policy('SourceRole', { Effect: 'Allow', Action: ['codecommit:GetBranch', 'codecommit:GetCommit', 'codecommit:UploadArchive', 'codecommit:GetUploadArchiveStatus'], Resource: { 'Fn::GetAtt': ['Repo', 'Arn'] } }),
+      Pipeline: {
+        Type: 'AWS::CodePipeline::Pipeline',
+        DependsOn: dependsOn ? ['PipelineRolePolicy', 'SourceRolePolicy'] : ['PipelineRolePolicy'],
+        Properties: {
+          Name: 'p', RoleArn: { 'Fn::GetAtt': ['PipelineRole', 'Arn'] }, ArtifactStore: { Type: 'S3', Location: { Ref: 'Bucket' } },
+          Stages: [{ Name: 'Source', Actions: [{ Name: 'Source', ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeCommit', Version: '1' }, RoleArn: { 'Fn::GetAtt': ['SourceRole', 'Arn'] }, Configuration: { RepositoryName: 'repo', BranchName: 'main' }, OutputArtifacts: [{ Name: 'src' }] }] }],
+        },
+      },
+    } });
+
+    await world.deploy(assembly(t(false)), 'S');
+    expect(world.pipelines.executions[0].trigger).toBe('CreatePipeline');
+    expect(world.pipelines.executions[0].error).toMatch(/is not authorized to perform: codecommit:GetBranch/);
+
+    await world.destroy('S');
+    world.iam.denials.splice(0);
+    world.codecommit.repositories.clear();
+    await world.deploy(assembly(t(true)), 'S');
+    // The repository is empty: the first run fails at its source, authorized.
+    expect(world.pipelines.executions[1].error).toMatch(/no branch named main was found/);
+    expect(world.iam.denials).toEqual([]);
+  });
+
+  test('GIVEN a service using a capacity provider of its cluster WHEN the stack is destroyed THEN the association goes first and ECS refuses it: ResourceInUseException; with DependsOn it goes after the service', async () => {
+    const t = (dependsOn: boolean): Template => ({ Resources: {
+      Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ClusterName: 'c' } },
+      Providers: { Type: 'AWS::ECS::ClusterCapacityProviderAssociations', Properties: { Cluster: { Ref: 'Cluster' }, CapacityProviders: ['FARGATE'], DefaultCapacityProviderStrategy: [] } },
+      Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { Family: 'f', ContainerDefinitions: [{ Name: 'app', Image: 'public.ecr.aws/x/y:1' }] } },
+      Service: {
+        Type: 'AWS::ECS::Service', ...(dependsOn ? { DependsOn: 'Providers' } : {}),
+        Properties: { Cluster: { Ref: 'Cluster' }, ServiceName: 's', TaskDefinition: { Ref: 'Task' }, DesiredCount: 1, CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }] },
+      },
+    } });
+    // Without the DependsOn the service could not even be created (the association comes late):
+    // create with it, then drop it, to have something to destroy.
+    expect((await world.deploy(assembly(t(false)), 'S')).failure?.message).toMatch(/not associated with the cluster/);
+    expect((await world.deploy(assembly(t(true)), 'S')).status).toBe('CREATE_COMPLETE');
+    expect((await world.deploy(assembly(t(false)), 'S')).status).toBe('UPDATE_COMPLETE');
+
+    const destroyed = await world.destroy('S');
+
+    expect(destroyed.status).toBe('DELETE_FAILED');
+    expect(destroyed.failure?.logicalId).toBe('Providers');
+    expect(destroyed.failure?.message).toMatch(/The specified capacity provider is in use and cannot be removed/);
+
+    const world2 = new World().start();
+    try {
+      expect((await world2.deploy(assembly(t(true)), 'S')).status).toBe('CREATE_COMPLETE');
+      expect((await world2.destroy('S')).status).toBe('DELETE_COMPLETE');
+    } finally {
+      world2.stop();
+      world.start();
+    }
+  });
+});
+
+/** A CODE_DEPLOY service behind a production and a test rule, with a deployment group whose role may do everything. */
+async function codeDeployService(config = 'CodeDeployDefault.ECSAllAtOnce', options: { terminationWaitMinutes?: number; hook?: string } = {}) {
+  role('cd', 'codedeploy.amazonaws.com', [{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+  const lb = world.elbv2.createLoadBalancer('lb', '1');
+  world.elbv2.listeners.set('prod', { arn: 'prod', loadBalancerArn: lb.arn, port: 80, defaultActions: [] });
+  world.elbv2.listeners.set('test', { arn: 'test', loadBalancerArn: lb.arn, port: 9000, defaultActions: [] });
+  const blue = world.elbv2.createTargetGroup('blue', '1', 80, '/');
+  const green = world.elbv2.createTargetGroup('green', '2', 80, '/');
+  blue.deregistrationDelay = 15;
+  green.deregistrationDelay = 15;
+  const forward = [{ type: 'forward' as const, forward: [{ targetGroupArn: blue.arn, weight: 1 }] }];
+  world.elbv2.rules.set('prodRule', { arn: `arn:aws:elasticloadbalancing:eu-west-1:${A}:listener-rule/app/lb/1/prod/1`, listenerArn: 'prod', priority: 1, conditions: [], actions: forward });
+  world.elbv2.rules.set('testRule', { arn: `arn:aws:elasticloadbalancing:eu-west-1:${A}:listener-rule/app/lb/1/test/1`, listenerArn: 'test', priority: 1, conditions: [], actions: forward });
+  const v1 = world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:1' }] });
+  const v2 = world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:2' }] });
+  const svc = await world.ecs.createService({ cluster: 'c', serviceName: 's', taskDefinition: v1.taskDefinitionArn, desiredCount: 2, deploymentController: { type: 'CODE_DEPLOY' }, healthCheckGracePeriodSeconds: 60, loadBalancers: [{ targetGroupArn: blue.arn }] });
+  world.codedeploy.groups.set('app/g', {
+    application: 'app', name: 'g', cluster: 'c', service: 's', targetGroupNames: ['blue', 'green'], prodListeners: ['prod'], testListeners: ['test'],
+    alarms: [], alarmsEnabled: false, rollbackEvents: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+    terminationWaitMinutes: options.terminationWaitMinutes ?? 0, serviceRoleArn: roleArn('cd'), deploymentConfigName: config,
+  });
+  const hooks = options.hook ? `Hooks:\n  - BeforeAllowTraffic: "${options.hook}"\n` : '';
+  const deploy = () => world.codedeploy.createDeployment({
+    applicationName: 'app', deploymentGroupName: 'g',
+    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: "${v2.taskDefinitionArn}"\n${hooks}` } },
+  });
+  return { svc, blue, green, v1, v2, deploy, prodRule: world.elbv2.rules.get('prodRule')! };
+}
+
+describe('time', () => {
+  test('GIVEN a canary configuration WHEN CodeDeploy shifts traffic THEN the production rule forwards 10 % to green, then 100 % after the interval (green 100, blue 0), and green becomes PRIMARY', async () => {
+    const { svc, blue, green, v2, deploy, prodRule } = await codeDeployService('CodeDeployDefault.ECSCanary10Percent5Minutes');
+    const d = await deploy();
+    await world.advance(61);
+
+    expect(prodRule.actions[0].forward).toEqual([{ targetGroupArn: green.arn, weight: 10 }, { targetGroupArn: blue.arn, weight: 90 }]);
+    expect(d.status).toBe('InProgress');
+    await world.advance(5 * 60);
+    expect(prodRule.actions[0].forward).toEqual([{ targetGroupArn: green.arn, weight: 100 }, { targetGroupArn: blue.arn, weight: 0 }]);
+    expect(world.ecs.primary(svc)?.taskDefinition).toBe(v2.taskDefinitionArn);
+    await world.settle();
+    expect(d.status).toBe('Succeeded');
+  });
+
+  test('GIVEN a hook that never reports WHEN CodeDeploy waits THEN the deployment fails after an hour, and its automatic rollback is a new deployment with its own id (rollbackInfo)', async () => {
+    const fn = `arn:aws:lambda:eu-west-1:${A}:function:silent`;
+    world.lambdas.functions.set(fn, { name: 'silent', arn: fn, environment: {} });
+    world.hookResults.set('silent', 'Silent');
+    const { svc, v1, deploy } = await codeDeployService('CodeDeployDefault.ECSAllAtOnce', { hook: fn });
+    const d = await deploy();
+
+    // Green is ready after the grace period (60 s); the hook then has an hour.
+    await world.advance(60 + 3599);
+    expect(d.status).toBe('InProgress');
+    await world.advance(1);
+
+    expect(d.status).toBe('Failed');
+    expect(d.error?.message).toMatch(/hook timed out/);
+    const rollback = world.codedeploy.get(d.rollbackDeploymentId!);
+    expect(rollback.id).not.toBe(d.id);
+    expect(world.codedeploy.describe(rollback).rollbackInfo).toMatchObject({ rollbackTriggeringDeploymentId: d.id });
+    expect(world.codedeploy.describe(d).rollbackInfo).toMatchObject({ rollbackDeploymentId: rollback.id });
+    await world.settle();
+    expect(rollback.status).toBe('Succeeded');
+    expect(world.ecs.primary(svc)?.taskDefinition).toBe(v1.taskDefinitionArn);
+  });
+
+  test('GIVEN a custom resource whose waiter never completes WHEN the provider framework polls THEN it answers "Operation timed out" after MaxAttempts intervals, within ServiceTimeout', async () => {
+    const f = (name: string, handler: string, env: Record<string, string> = {}) => ({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: name, Handler: handler, Runtime: 'nodejs22.x', Code: { ZipFile: 'x' }, Environment: { Variables: env } } });
+    world.testHandlers.set('onEvent', async () => ({ PhysicalResourceId: 'p1' }));
+    world.testHandlers.set('isComplete', async (e) => ({ IsComplete: e.RequestType === 'Delete' }));
+    const machine = `arn:aws:states:eu-west-1:${A}:stateMachine:waiter`;
+    world.stateMachines.machines.set(machine, { arn: machine, roleArn: '', definition: { States: { t: { Retry: [{ IntervalSeconds: 15, MaxAttempts: 220 }] } } } });
+    const fw = `arn:aws:lambda:eu-west-1:${A}:function:framework`;
+    world.lambdas.functions.set(fw, { name: 'framework', arn: fw, handler: 'provider-framework', entry: 'onEvent', environment: {
+      USER_ON_EVENT_FUNCTION_ARN: `arn:aws:lambda:eu-west-1:${A}:function:onEvent`, USER_IS_COMPLETE_FUNCTION_ARN: `arn:aws:lambda:eu-west-1:${A}:function:isComplete`, WAITER_STATE_MACHINE_ARN: machine,
+    } });
+    const template: Template = { Resources: {
+      OnEvent: f('onEvent', 'index.handler'), IsComplete: f('isComplete', 'index.handler'),
+      C: { Type: 'Custom::Slow', Properties: { ServiceToken: fw, ServiceTimeout: '3600' }, DependsOn: ['OnEvent', 'IsComplete'] },
+    } };
+
+    const op = await world.deploy(assembly(template), 'S');
+
+    expect(op.failure?.message).toMatch(/Operation timed out/);
+    expect(world.now).toBe(220 * 15);
+  });
+});
+
+describe('rules', () => {
+  test('GIVEN an update that fails WHEN CloudFormation rolls back THEN the custom resource whose update failed gets an Update back to its old properties', async () => {
+    const events = probe((e) => ({ Status: e.RequestType === 'Update' && e.ResourceProperties.N === '2' ? 'FAILED' : 'SUCCESS' }));
+    const t = (n: number): Template => ({ Resources: { Probe: PROBE, C: custom({ N: n }) } });
+    await world.deploy(assembly(t(1)), 'S');
+
+    const op = await world.deploy(assembly(t(2)), 'S');
+
+    expect(op.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(events.map((e) => `${e.RequestType}:${e.ResourceProperties.N}:${e.OldResourceProperties?.N ?? ''}`)).toEqual(['Create:1:', 'Update:2:1', 'Update:1:2']);
+  });
+
+  test('GIVEN a deleted service WHEN its tasks drain THEN it is DRAINING, and a service of the same name cannot be created until it is INACTIVE', async () => {
+    world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:1' }] });
+    const input = { cluster: 'c', serviceName: 's', taskDefinition: 'f', desiredCount: 1 };
+    await world.ecs.createService(input);
+
+    const s = world.ecs.deleteService('c', 's');
+
+    expect(s.status).toBe('DRAINING');
+    await expect(world.ecs.createService(input)).rejects.toThrow('Unable to Start a service that is still Draining.');
+    await world.advance(30);
+    expect(s.status).toBe('INACTIVE');
+    expect((await world.ecs.createService(input)).status).toBe('ACTIVE');
+  });
+
+  test.each([
+    ['capacityProviderStrategy', [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]],
+    ['enableExecuteCommand', true],
+    ['forceNewDeployment', true],
+  ])('GIVEN a CODE_DEPLOY service WHEN UpdateService carries %s (not in the documented list) THEN ECS refuses it', async (param, value) => {
+    const { svc } = await codeDeployService();
+    await expect(world.ecs.updateService({ cluster: 'c', service: 's', [param]: value })).rejects.toThrow(/on services with a CODE_DEPLOY deployment controller/);
+    await world.ecs.updateService({ cluster: 'c', service: 's', propagateTags: 'SERVICE', enableECSManagedTags: true, placementStrategy: [], deploymentConfiguration: { maximumPercent: 200 } });
+    expect(svc.config.propagateTags).toBe('SERVICE');
+  });
+
+  test('GIVEN a rolling service WHEN only its capacity provider strategy changes THEN no deployment starts; with forceNewDeployment one does', async () => {
+    world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:1' }] });
+    const s = await world.ecs.createService({ cluster: 'c', serviceName: 's', taskDefinition: 'f', desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] });
+    await world.ecs.settle(s);
+    const spot = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+
+    await world.ecs.updateService({ cluster: 'c', service: 's', capacityProviderStrategy: spot });
+    expect(s.groups.map((g) => g.config?.capacityProviderStrategy)).toEqual([[{ capacityProvider: 'FARGATE', weight: 1 }]]);
+
+    await world.ecs.updateService({ cluster: 'c', service: 's', capacityProviderStrategy: spot, forceNewDeployment: true });
+    await world.ecs.settle(s);
+    expect(s.groups.map((g) => g.config?.capacityProviderStrategy)).toEqual([spot]);
+  });
+
+  test.each([
+    [1, 50, 100, true],
+    [1, 100, 150, true],
+    [1, 50, 200, false],
+    [1, 0, 100, false],
+    [2, 50, 100, false],
+    [2, 100, 150, false],
+  ])('GIVEN a rolling service at %i task(s) with %i %% / %i %% WHEN its task definition changes THEN the deployment stalls: %s (ECS rounds the minimum up and the maximum down)', async (count, min, max, stalls) => {
+    world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:1' }] });
+    const s = await world.ecs.createService({ cluster: 'c', serviceName: 's', taskDefinition: 'f', desiredCount: count, deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max } });
+    await world.ecs.settle(s);
+    const v2 = world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:2' }] });
+
+    await world.ecs.updateService({ cluster: 'c', service: 's', taskDefinition: v2.taskDefinitionArn });
+    await world.ecs.settle(s);
+
+    expect(world.ecs.primary(s)?.rolloutState).toBe(stalls ? 'IN_PROGRESS' : 'COMPLETED');
+    expect(world.ecs.primary(s)?.running).toBe(stalls ? 0 : count);
+  });
+
+  test('GIVEN an ECS-native blue/green service with a lifecycle hook WHEN it is created THEN ECS runs the hook on the deployment that creates it', async () => {
+    const calls: string[] = [];
+    const fn = `arn:aws:lambda:eu-west-1:${A}:function:hook`;
+    world.lambdas.functions.set(fn, { name: 'hook', arn: fn, environment: {} });
+    world.testHandlers.set('hook', async (e) => { calls.push(e.lifecycleStage); return { hookStatus: 'SUCCEEDED' }; });
+    role('hookRole', 'ecs.amazonaws.com', [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: fn }]);
+    const tg = world.elbv2.createTargetGroup('blue', '1', 80, '/');
+    world.elbv2.rules.set('prod', { arn: 'prod', listenerArn: 'L', priority: 1, conditions: [], actions: [{ type: 'forward', forward: [{ targetGroupArn: tg.arn, weight: 1 }] }] });
+    world.ecs.registerTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/x/y:1' }] });
+
+    const s = await world.ecs.createService({
+      cluster: 'c', serviceName: 's', taskDefinition: 'f', desiredCount: 1,
+      loadBalancers: [{ targetGroupArn: tg.arn, advancedConfiguration: { productionListenerRule: 'prod', alternateTargetGroupArn: 'green' } }],
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', lifecycleHooks: [{ hookTargetArn: fn, roleArn: roleArn('hookRole'), lifecycleStages: ['POST_SCALE_UP'] }] },
+    });
+    await world.ecs.settle(s);
+
+    expect(calls).toEqual(['POST_SCALE_UP']);
+    expect(world.ecs.primary(s)?.rolloutState).toBe('COMPLETED');
+  });
+
+  test('GIVEN a listener rule that CodeDeploy moved to green WHEN CloudFormation updates the rule THEN the update replays the template\'s actions (production back on blue)', async () => {
+    const { blue, green, deploy, prodRule } = await codeDeployService();
+    await deploy();
+    await world.settle();
+    expect(prodRule.actions[0].forward[0]).toEqual({ targetGroupArn: green.arn, weight: 100 });
+    world.elbv2.listeners.set('L2', { arn: 'L2', loadBalancerArn: '', port: 81, defaultActions: [] });
+    const template = (priority: number): Template => ({ Resources: { R: { Type: 'AWS::ElasticLoadBalancingV2::ListenerRule', Properties: { ListenerArn: 'prod', Priority: priority, Conditions: [], Actions: [{ Type: 'forward', TargetGroupArn: blue.arn }] } } } });
+    world.elbv2.rules.delete('prodRule');
+    await world.deploy(assembly(template(2)), 'S');
+    const rule = [...world.elbv2.rules.values()].find((r) => r.priority === 2)!;
+    rule.actions = [{ type: 'forward', forward: [{ targetGroupArn: green.arn, weight: 100 }, { targetGroupArn: blue.arn, weight: 0 }] }];
+
+    await world.deploy(assembly(template(3)), 'S');
+
+    expect(rule.actions).toEqual([{ type: 'forward', forward: [{ targetGroupArn: blue.arn, weight: 1 }] }]);
   });
 });

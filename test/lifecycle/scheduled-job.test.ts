@@ -9,5 +9,6 @@ scenarios('job', [
   'cdk deploy while a pipeline run waits for approval',
   'cdk deploy changing tags, then an environment variable',
   'a cdk deploy that fails later in the stack and rolls back',
+  'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'destroy, then deploy again',
 ]);

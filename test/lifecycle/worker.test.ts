@@ -12,6 +12,7 @@ scenarios('worker', [
   'a deployment that fails its smoke test (or its health checks), then the next push',
   'a cdk deploy whose settings break the service, then the next push',
   'a cdk deploy that fails later in the stack and rolls back',
+  'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a retried custom-resource event',
   'destroy, then deploy again',
 ]);

@@ -200,6 +200,8 @@ describe('deployment policies (DESIGN.md table)', () => {
     add('Rolling', Deployment.rolling());
     add('Additional', Deployment.rollingWithAdditionalBatch());
     add('Immutable', Deployment.immutable());
+    platform.addService('RollingFromOne', { routing: Routing.path('/rollingfromone/*'), deployment: Deployment.rolling(), scaling: { minTasks: 1, maxTasks: 4 } });
+    platform.addService('AdditionalFromOne', { routing: Routing.path('/additionalfromone/*'), deployment: Deployment.rollingWithAdditionalBatch(), scaling: { minTasks: 1, maxTasks: 4 } });
     add('BlueGreen', Deployment.blueGreen({ smokeTest: { enabled: false } }));
     add('EcsBlueGreen', Deployment.ecsBlueGreen({ smokeTest: { enabled: false } }));
     add('EcsAllAtOnce', Deployment.ecsBlueGreen({ traffic: TrafficShift.allAtOnce(), smokeTest: { enabled: false } }));
@@ -213,6 +215,9 @@ describe('deployment policies (DESIGN.md table)', () => {
     { id: 'Rolling', min: 50, max: 100 },
     { id: 'Additional', min: 100, max: 150 },
     { id: 'Immutable', min: 100, max: 200 },
+    // From one task ECS would round 50 % or 100 % up to 1 and 100 % or 150 % down to 1: 200 % lets one new task start.
+    { id: 'RollingFromOne', min: 50, max: 200 },
+    { id: 'AdditionalFromOne', min: 100, max: 200 },
   ])('$id: minimum healthy $min %, maximum $max %, ECS controller with circuit breaker and rollback', ({ id, min, max }) => {
     // THEN
     expect(serviceNamed(template, id)).toMatchObject({

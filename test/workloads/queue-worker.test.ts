@@ -38,14 +38,18 @@ test('the task role may consume exactly the worker queue', () => {
 });
 
 test.each([
-  ['allAtOnce', Deployment.allAtOnce(), 0, 100],
-  ['rolling', Deployment.rolling(), 50, 100],
-  ['rollingWithAdditionalBatch', Deployment.rollingWithAdditionalBatch(), 100, 150],
-  ['immutable', Deployment.immutable(), 100, 200],
-])('a service without load balancer, with the circuit breaker and the percentages of %s', (_name, deployment, min, max) => {
+  // A worker scales down to one task (1 by default): ECS rounds the minimum up and the maximum
+  // down, so a maximum below 200 % with a minimum above 0 % could neither start nor stop a task.
+  ['allAtOnce', Deployment.allAtOnce(), 1, 0, 100],
+  ['rolling', Deployment.rolling(), 1, 50, 200],
+  ['rollingWithAdditionalBatch', Deployment.rollingWithAdditionalBatch(), 1, 100, 200],
+  ['immutable', Deployment.immutable(), 1, 100, 200],
+  ['rolling', Deployment.rolling(), 2, 50, 100],
+  ['rollingWithAdditionalBatch', Deployment.rollingWithAdditionalBatch(), 2, 100, 150],
+])('a service without load balancer, with the circuit breaker and the percentages of %s from %i task(s)', (_name, deployment, minTasks, min, max) => {
   // GIVEN a worker with a rolling kind of deployment
   const { stack, platform } = newPlatform();
-  new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment });
+  new QueueWorker(stack, 'Resizer', { platform, container: { image }, deployment, scaling: { minTasks, maxTasks: 10 } });
   // THEN the service has no load balancer and deploys with the policy's percentages and rollback
   templateOf(stack).hasResourceProperties('Custom::EcsService', {
     ServiceName: 'Test-Resizer',

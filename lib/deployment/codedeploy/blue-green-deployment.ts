@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -96,23 +96,15 @@ export class BlueGreenDeployment extends Construct {
       this.smokeTestSettings = this.smokeTest._settingsFor(svc, o.smokeTest ?? {});
       userHooks.unshift({ lifecycleEvent: HookEvent.AFTER_ALLOW_TEST_TRAFFIC, function: this.smokeTest.function });
     }
-    // The group's ARN is built from names, not taken from the group: the group depends on the
-    // service, whose Custom::BlueGreenService names these functions in its appspec hooks.
-    const stack = Stack.of(this);
-    const groupArn = stack.formatArn({
-      service: 'codedeploy',
-      resource: 'deploymentgroup',
-      resourceName: `${this.application.applicationName}/${svc.serviceName}`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     this.hooks = userHooks.map((h) => ({ lifecycleEvent: h.lifecycleEvent, functionArn: h.function.functionArn }));
     for (const hook of userHooks) {
       hook.function.grantInvoke(this.serviceRole);
       // The platform's smoke test may already report on every deployment group of the platform.
       if (hook.function === this.smokeTest?.function) continue;
       hook.function.addToRolePolicy(new iam.PolicyStatement({
+        // No resource-level permission exists for it (see SmokeTest._allowCodeDeploy).
         actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
-        resources: [groupArn],
+        resources: ['*'],
       }));
     }
 

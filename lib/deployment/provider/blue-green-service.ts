@@ -134,6 +134,12 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     // The function's permissions must exist before it creates the service, and the provider
     // must outlive the service on delete.
     this.resource.node.addDependency(provider);
+    // The cluster's capacity providers must be associated before the service uses them, and stay
+    // until it is gone: CloudFormation orders nothing else between them (the association is a
+    // child of the cluster, added at synthesis).
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+    // @see https://github.com/aws/aws-cdk/issues/15366 (ResourceInUse on destroy)
+    this.resource.node.addDependency(props.platform.cluster);
     // Registering a revision with production's image (the handler's `deployable`) passes exactly the task's roles.
     // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
     if (props.pipelineOwnsImage) {

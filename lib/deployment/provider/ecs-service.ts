@@ -81,6 +81,15 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   cfn.addPropertyOverride('ContainerName', options.containerName);
   // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
   cfn.node.addDependency(provider);
+  // The cluster's capacity providers must be associated before the service uses them, and stay
+  // until it is gone (ResourceInUseException otherwise: aws-cdk#15366).
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+  cfn.node.addDependency(options.platform.cluster);
+  // ECS acts with the roles the service's own properties name (the load balancer role of
+  // ECS-native blue/green, the lifecycle hooks' roles) from the deployment that creates the
+  // service on: their policies, children of each role, come first.
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
+  for (const role of service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role)) cfn.node.addDependency(role);
 
   // Passing roles to ECS: the roles the service's own properties name (the load balancer role
   // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the

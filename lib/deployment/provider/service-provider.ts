@@ -136,9 +136,14 @@ export class ServiceProvider extends Construct {
     const application = platformApplication(platform);
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
+      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
       resources: [arn('deploymentgroup', `${application.applicationName}/${platform.platformName}-*`)],
     }));
+    // StopDeployment supports no resource-level permission (the Service Authorization Reference
+    // lists no resource type; an AWS engineer confirmed CodeDeploy's permissions reference wrong
+    // about it, awsdocs/aws-codedeploy-user-guide#18): only "*" allows it. The handler stops only
+    // the platform's own deployments (DEPLOYMENT_MARKER in their description).
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['codedeploy:StopDeployment'], resources: ['*'] }));
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
       actions: ['codedeploy:GetDeploymentConfig'],
       resources: [arn('deploymentconfig', '*')],

@@ -97,6 +97,11 @@ export class SmokeTest extends Construct {
       actions: ['ec2:DescribeNetworkInterfaces'],
       resources: ['*'],
     }));
+    // An ECS hook on a service that runs no task passes (smoke-test.lambda.ts, nothingToTest).
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecs:DescribeServices'],
+      resources: [stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${platform.cluster.clusterName}/*` })],
+    }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
       resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],
@@ -119,13 +124,23 @@ export class SmokeTest extends Construct {
     this.codeDeployAllowed = true;
     const stack = Stack.of(this);
     this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+      actions: ['codedeploy:GetDeployment'],
       resources: [stack.formatArn({
         service: 'codedeploy',
         resource: 'deploymentgroup',
         resourceName: `${application.applicationName}/${this.platform.platformName}-*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
+    }));
+    // The Service Authorization Reference lists no resource type for
+    // PutLifecycleEventHookExecutionStatus, so only "*" allows it. CodeDeploy's permissions
+    // reference names a deployment group ARN; an AWS engineer reported that page wrong for the
+    // same kind of action (StopDeployment, awsdocs/aws-codedeploy-user-guide#18). The platform
+    // follows the Service Authorization Reference, from which AWS evaluates the policy.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+      resources: ['*'],
     }));
   }
 

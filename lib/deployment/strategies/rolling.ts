@@ -28,7 +28,7 @@ export class RollingStrategy implements ServiceStrategy {
 
   public createService(t: ServiceTarget): StrategyService {
     const platform = t.platform;
-    const deployment = { deploymentController: { type: ecs.DeploymentControllerType.ECS }, ...this.rolloutSettings(), ...this.controllerProps() };
+    const deployment = { deploymentController: { type: ecs.DeploymentControllerType.ECS }, ...this.rolloutSettings(t.minTasks), ...this.controllerProps() };
     const service = newPlatformService(t.scope, 'Service', {
       platform,
       serviceName: t.serviceName,
@@ -84,18 +84,29 @@ export class RollingStrategy implements ServiceStrategy {
       desiredCount: t.state.desiredCount,
       securityGroups: [t.securityGroup],
       capacityProviderStrategies: t.capacityStrategies,
-      deployment: this.rolloutSettings(),
+      deployment: this.rolloutSettings(t.minTasks),
     });
     ownByPlatform(service, { platform: t.platform, pipelineOwnsImage: t.pipelineOwnsImage, containerName: t.containerName });
     return { service, pipelineDeploy: ecsDeploy(service) };
   }
 
-  /** The rolling update of every service of this strategy: its percentages, and the circuit breaker with rollback. */
-  private rolloutSettings(): Pick<ecs.FargateServiceProps, 'circuitBreaker' | 'minHealthyPercent' | 'maxHealthyPercent'> {
+  /**
+   * The rolling update of every service of this strategy: its percentages, and the circuit
+   * breaker with rollback. ECS rounds the minimum healthy percent of the desired count up and
+   * the maximum percent down, so at one task a policy with a minimum above 0 % and a maximum
+   * below 200 % is 1 and 1: the deployment can neither start a new task nor stop the old one,
+   * and waits until something gives up (cdk deploy's provider after 55 minutes, the pipeline's
+   * ECS action after 60). A service or worker that can run one task (its scaling minimum is 0 or
+   * 1) gets a maximum of 200 %: one new task starts beside the old one, which then stops.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+   */
+  private rolloutSettings(minTasks: number): Pick<ecs.FargateServiceProps, 'circuitBreaker' | 'minHealthyPercent' | 'maxHealthyPercent'> {
+    const { minHealthyPercent, maxHealthyPercent } = this.deployment;
+    const stallsAtOneTask = minTasks <= 1 && minHealthyPercent > 0 && maxHealthyPercent < 200;
     return {
       circuitBreaker: circuitBreakerFor(undefined),
-      minHealthyPercent: this.deployment.minHealthyPercent,
-      maxHealthyPercent: this.deployment.maxHealthyPercent,
+      minHealthyPercent,
+      maxHealthyPercent: stallsAtOneTask ? 200 : maxHealthyPercent,
     };
   }
 

@@ -37,6 +37,8 @@ export interface ServiceTarget {
   readonly state: DeployedState;
   /** The number of tasks a new service starts with. */
   readonly initialDesiredCount: number;
+  /** The fewest tasks the service scales to (its rolling update must progress at that count). */
+  readonly minTasks: number;
   /** Whether the container's image is whatever the pipeline deployed. */
   readonly pipelineOwnsImage: boolean;
 }
@@ -96,6 +98,8 @@ export interface WorkerTarget {
   readonly state: DeployedState;
   /** Whether the container's image is whatever the pipeline deployed. */
   readonly pipelineOwnsImage: boolean;
+  /** The fewest tasks scaling keeps (a rollout that must work at one task, see rolloutSettings). */
+  readonly minTasks: number;
 }
 
 /** A worker's service, as its strategy created it, and how the worker's pipeline deploys to it. */

@@ -17,6 +17,13 @@ export class AwsError extends Error {
   }
 }
 
+/** The caller may not invoke a function (lambda:InvokeFunction denied): the function did not run. */
+export class InvokeDenied extends AwsError {
+  constructor(message: string) {
+    super('AccessDeniedException', message);
+  }
+}
+
 export function awsError(name: string, message: string): AwsError {
   return new AwsError(name, message);
 }

@@ -5,13 +5,23 @@
  * redirections; docker build/tag/push, the aws CLI calls (routed to the model), jq, printf,
  * echo, cut, tr -c, sed -e 's/.../.../' and cat. An `aws` command the runner does not know fails loudly, so that a change
  * of the buildspec cannot silently escape the model; other unknown commands (a user's tests)
- * succeed without effect.
+ * succeed without effect. Each aws command is evaluated for the build's role (a denied one
+ * fails as the AWS CLI fails, exit status 254); `docker push` needs the ECR upload actions on
+ * the repository, `docker pull` the download actions, after `aws ecr get-login-password`
+ * (ecr:GetAuthorizationToken).
  * @see https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-pull.html
+ * @see https://docs.aws.amazon.com/cli/latest/topic/return-codes.html (254: the command was parsed but the service returned an error)
  */
+import { arn } from './aws';
+import type { Principal } from './iam';
 import type { World } from './world';
 
 export interface BuildContext {
   readonly world: World;
+  /** The project role's session the build runs as (its aws commands and docker pushes are evaluated for it). */
+  readonly role?: Principal;
   readonly env: Record<string, string>;
   /** The commit of the source (CODEBUILD_RESOLVED_SOURCE_VERSION); the images built from it carry it. */
   readonly commit: string;
@@ -106,6 +116,19 @@ class Shell {
     return target ? OK : r;
   }
 
+  /** The first of `actions` the build's role may not do on an image's repository, as AWS words the denial. */
+  private async ecrDenied(image: string, actions: string[]): Promise<string | undefined> {
+    const role = this.ctx.role;
+    const repo = /^[^/]+\.dkr\.ecr\.[^/]+\.amazonaws\.com\/([^:@]+)/.exec(image)?.[1];
+    if (!role || !repo) return undefined;
+    for (const action of actions) {
+      if (!await this.ctx.world.iam.allowed(role, { action, resource: arn('ecr', `repository/${repo}`) }, `docker ${action.startsWith('ecr:BatchGet') || action.startsWith('ecr:GetDownload') ? 'pull' : 'push'} of ${image}`)) {
+        return this.ctx.world.iam.denials.at(-1)!.message;
+      }
+    }
+    return undefined;
+  }
+
   private async sequence(parts: string[], stdin: string): Promise<Result> {
     let r: Result = OK;
     for (const p of parts) { r = await this.exec(p, stdin); if (r.status !== 0) return r; }
@@ -155,16 +178,29 @@ class Shell {
       if (c1 === 'push') {
         const commit = this.built.get(c2);
         if (!commit) return { status: 1, stdout: `An image does not exist locally with the tag: ${c2}` };
+        const denied = await this.ecrDenied(c2, ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage']);
+        if (denied) return { status: 1, stdout: `denied: ${denied}` };
         try { world.ecr.push(c2, commit); return OK; } catch (e) { return { status: 1, stdout: `tag invalid: ${(e as Error).message}` }; }
       }
-      return OK; // login, pull
+      if (c1 === 'pull') {
+        const denied = await this.ecrDenied(c2, ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']);
+        if (denied) return { status: 1, stdout: `Error response from daemon: denied: ${denied}` };
+        return world.ecr.find(c2) ? OK : { status: 1, stdout: `Error response from daemon: manifest for ${c2} not found` };
+      }
+      return OK; // login
     }
     if (c0 !== 'aws') return OK; // a user's test command
     const call = `${c1} ${c2}`;
+    const role = this.ctx.role;
+    const api = (service: string, operation: string, input: Record<string, any>) => world.api(service, operation, input, role);
+    const may = async (action: string, resource: string) => { if (role) await world.iam.authorize(role, { action, resource }, `the build's ${call}`); };
     try {
       switch (call) {
-        case 'ecr get-login-password': return { status: 0, stdout: 'password' };
+        case 'ecr get-login-password':
+          await may('ecr:GetAuthorizationToken', '*');
+          return { status: 0, stdout: 'password' };
         case 'ecr describe-images': {
+          await may('ecr:DescribeImages', arn('ecr', `repository/${opt('--repository-name')}`));
           const repo = world.ecr.repo(opt('--repository-name')!);
           const ids = opt('--image-ids');
           if (ids) return { status: repo.images.some((i) => i.tags.has(ids.replace('imageTag=', ''))) ? 0 : 255, stdout: '' };
@@ -172,12 +208,12 @@ class Shell {
           return { status: 0, stdout: (latest ? [...latest.tags][0] : 'None') + '\n' };
         }
         case 'ecs describe-task-definition': {
-          const out = await world.api('ECS', 'DescribeTaskDefinition', { taskDefinition: opt('--task-definition') }) as { taskDefinition: Record<string, unknown> };
+          const out = await api('ECS', 'DescribeTaskDefinition', { taskDefinition: opt('--task-definition') }) as { taskDefinition: Record<string, unknown> };
           const td = { ...out.taskDefinition, requiresAttributes: [], compatibilities: ['EC2', 'FARGATE'], registeredAt: '2026-11-30T00:00:00Z', registeredBy: 'arn:aws:iam::111111111111:role/build' };
           return { status: 0, stdout: JSON.stringify(opt('--query') === 'taskDefinition' ? td : out) };
         }
         case 'ecs describe-services': {
-          const out = await world.api('ECS', 'DescribeServices', { cluster: opt('--cluster'), services: [opt('--services')] }) as { services: Array<Record<string, any>> };
+          const out = await api('ECS', 'DescribeServices', { cluster: opt('--cluster'), services: [opt('--services')] }) as { services: Array<Record<string, any>> };
           // `--output text` prints a JMESPath null as None.
           // @see https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html
           if (opt('--query') === "services[0].taskSets[?status=='PRIMARY'].taskDefinition | [0]") {
@@ -188,23 +224,24 @@ class Shell {
           return { status: 0, stdout: String(out.services[0]?.desiredCount ?? 'None') + '\n' };
         }
         case 'ecs update-service': {
-          await world.api('ECS', 'UpdateService', { cluster: opt('--cluster'), service: opt('--service'), desiredCount: Number(opt('--desired-count')) });
+          await api('ECS', 'UpdateService', { cluster: opt('--cluster'), service: opt('--service'), desiredCount: Number(opt('--desired-count')) });
           return OK;
         }
         case 'ecs register-task-definition': {
           const input = JSON.parse(this.ctx.files.get(opt('--cli-input-json')!.replace('file://', ''))!);
-          const out = await world.api('ECS', 'RegisterTaskDefinition', input) as { taskDefinition: { taskDefinitionArn: string } };
+          const out = await api('ECS', 'RegisterTaskDefinition', input) as { taskDefinition: { taskDefinitionArn: string } };
           return { status: 0, stdout: out.taskDefinition.taskDefinitionArn + '\n' };
         }
         case 'ssm put-parameter': {
-          await world.api('SSM', 'PutParameter', { Name: opt('--name'), Value: opt('--value'), Type: opt('--type'), Overwrite: argv.includes('--overwrite') });
+          await api('SSM', 'PutParameter', { Name: opt('--name'), Value: opt('--value'), Type: opt('--type'), Overwrite: argv.includes('--overwrite') });
           return OK;
         }
         default: throw new Error(`the lifecycle model does not know the command: ${text}`);
       }
     } catch (e) {
       if ((e as Error).message.startsWith('the lifecycle model')) throw e;
-      return { status: 254, stdout: `An error occurred (${(e as Error).name}): ${(e as Error).message}` };
+      const operation = c2.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+      return { status: 254, stdout: `An error occurred (${(e as Error).name}) when calling the ${operation} operation: ${(e as Error).message}` };
     }
   }
 }

@@ -57,6 +57,18 @@ export interface Operation {
 /** Thrown by a provider whose resource never stabilizes: CloudFormation waits until it times out. */
 export class StackHang extends Error {}
 
+/**
+ * Thrown by a provider whose resource exists although its creation failed (a custom resource
+ * that answered FAILED with a physical id, a service that never stabilized): CloudFormation's
+ * rollback deletes it like the resources it created.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-delete.html
+ */
+export class CreateFailed extends Error {
+  constructor(message: string, public readonly physicalId: string, public readonly hung = false) {
+    super(message);
+  }
+}
+
 /** What a resource provider gets: the engine, the stack, the resource, the running operation. */
 export interface ProviderContext {
   readonly world: World;
@@ -184,15 +196,28 @@ export class CloudFormation {
     const ctx = this.context(stack, template);
     const wanted = Object.entries(template.Resources).filter(([, r]) => !r.Condition || ctx.condition(r.Condition));
     const wantedIds = new Set(wanted.map(([id]) => id));
-    for (const id of dependencyOrder(template, wantedIds)) {
+    const existing = (id: string) => stack.resources.get(id)?.type === template.Resources[id]?.Type;
+    for (const id of adversarialOrder(template, wantedIds, 'create', existing)) {
       await this.applyResource(stack, id, template.Resources[id], ctx, run);
     }
-    // Removed resources go in the cleanup phase, dependents first.
+    // Removed resources go in the cleanup phase, in an order the old template allows.
     const removed = [...stack.resources.keys()].filter((id) => !wantedIds.has(id));
-    const oldOrder = dependencyOrder(stack.template, new Set(removed)).reverse();
-    for (const id of oldOrder) {
-      const state = stack.resources.get(id)!;
-      run.cleanup.push({ describe: `delete ${id}`, stack: stack.name, logicalId: id, run: async () => this.deleteResource(stack, state, run) });
+    if (removed.length > 0) {
+      const oldTemplate = stack.template;
+      run.cleanup.push({
+        describe: `delete removed resources of ${stack.name}`, stack: stack.name, logicalId: stack.name,
+        run: async () => {
+          for (const id of adversarialOrder(oldTemplate, new Set(removed), 'delete', () => true)) {
+            const state = stack.resources.get(id);
+            if (!state) continue;
+            try {
+              await this.deleteResource(stack, state, run);
+            } catch (e) {
+              run.operation.warnings.push(`${stack.name}/${id}: ${e instanceof Error ? e.message : String(e)}`);
+            }
+          }
+        },
+      });
     }
     stack.template = template;
     run.undo.push({
@@ -226,7 +251,19 @@ export class CloudFormation {
     };
     if (!current || current.type !== resource.Type) {
       run.event(`${stack.name}/${id} CREATE`);
-      const applied = await guard(() => provider.create(pctx(), props));
+      const applied = await guard(async () => {
+        try {
+          return await provider.create(pctx(), props);
+        } catch (e) {
+          if (e instanceof CreateFailed) {
+            const failed: ResourceState = { logicalId: id, type: resource.Type, physicalId: e.physicalId, attributes: {}, properties: props,
+              deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+            run.undo.push({ describe: `delete failed ${id}`, stack: stack.name, logicalId: id, run: async () => { await this.deleteResource(stack, failed, run, 'rollback'); } });
+            throw e.hung ? new StackHang(e.message) : new Error(e.message);
+          }
+          throw e;
+        }
+      });
       const state: ResourceState = { logicalId: id, type: resource.Type, physicalId: applied.physicalId, attributes: applied.attributes, properties: props,
         deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
       stack.resources.set(id, state);
@@ -271,7 +308,30 @@ export class CloudFormation {
     }
     run.event(`${stack.name}/${id} UPDATE`);
     const before = { physicalId: current.physicalId, attributes: current.attributes, properties: current.properties };
-    const applied = await guard(() => provider.update(pctx(), current, props, before.properties));
+    const applied = await guard(async () => {
+      try {
+        return await provider.update(pctx(), current, props, before.properties);
+      } catch (e) {
+        // The rollback sends the custom resource whose update failed an update back to its
+        // previous properties too: an Update whose OldResourceProperties are the properties of
+        // the update that failed. (The model does this for custom resources, where it is
+        // reported; what a resource type's own handler gets is not documented.)
+        // @see https://github.com/aws/aws-cdk/issues/17040 ("CloudFormation ... execute another update when rolling back")
+        // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html
+        if (provider.inPlaceOnly) {
+          run.undo.push({
+            describe: `roll back failed ${id}`, stack: stack.name, logicalId: id,
+            run: async () => {
+              run.event(`${stack.name}/${id} UPDATE (rollback of the failed update)`);
+              const failed: ResourceState = { ...current, properties: props };
+              const back = await provider.update(pctx(), failed, before.properties, props);
+              stack.resources.set(id, { ...current, physicalId: back.physicalId, attributes: back.attributes, properties: before.properties });
+            },
+          });
+        }
+        throw e;
+      }
+    });
     const replacedByHandler = applied.physicalId !== before.physicalId;
     const next: ResourceState = { ...current, physicalId: applied.physicalId, attributes: applied.attributes, properties: props,
       deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
@@ -319,9 +379,9 @@ export class CloudFormation {
     this.world.recordDeleted(stack, state);
   }
 
-  /** Deletes every resource of a stack, dependents first (used by `cdk destroy` and nested stack deletion). */
+  /** Deletes every resource of a stack, dependents first, in the adversary's order (used by `cdk destroy` and nested stack deletion). */
   public async deleteStackResources(stack: StackState, run: OperationRun): Promise<void> {
-    const order = dependencyOrder(stack.template, new Set(stack.resources.keys())).reverse();
+    const order = adversarialOrder(stack.template, new Set(stack.resources.keys()), 'delete', () => true);
     for (const id of order) {
       const state = stack.resources.get(id);
       if (!state) continue;
@@ -413,8 +473,31 @@ function failureOf(e: unknown, stack: string): { stack: string; logicalId: strin
   return { stack, logicalId: stack, message: e instanceof Error ? e.message : String(e) };
 }
 
-/** The resources of `ids` in dependency order (Ref, GetAtt, Sub and DependsOn), ties in template order. */
-export function dependencyOrder(template: Template, ids: Set<string>): string[] {
+/**
+ * The types whose resources grant permissions or attach one resource to another: a dependent
+ * that needs one must say so (Ref, GetAtt, Sub or DependsOn), since CloudFormation is free to
+ * create it late and delete it early.
+ */
+export const GRANTING_TYPES = new Set([
+  'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::UserToGroupAddition', 'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy', 'AWS::S3::BucketPolicy',
+  'AWS::Lambda::Permission', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+  'AWS::ECR::RepositoryPolicy', 'AWS::Events::EventBusPolicy', 'AWS::Logs::ResourcePolicy', 'AWS::KMS::Grant',
+]);
+
+/** Types whose update can change what they grant (a key policy, a role's inline policies and trust). */
+const GRANTING_WHEN_UPDATED = new Set(['AWS::KMS::Key', 'AWS::IAM::Role']);
+
+/**
+ * The order the model's adversary runs the resources of `ids` in: CloudFormation creates,
+ * updates and deletes in parallel whatever no Ref, GetAtt, Sub or DependsOn orders, so any order
+ * the dependencies allow can happen. The adversary picks the one most likely to break a missing
+ * dependency: when creating or updating, a resource that grants permissions or attaches things
+ * (GRANTING_TYPES, and a key or role being updated) goes as late as its dependents allow; when
+ * deleting, as early as allowed; among the rest, reverse template order.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html ("CloudFormation creates, updates, and deletes resources in parallel to the extent possible")
+ */
+export function adversarialOrder(template: Template, ids: Set<string>, mode: 'create' | 'delete', exists: (id: string) => boolean): string[] {
+  const position = new Map(Object.keys(template.Resources).map((id, i) => [id, i]));
   const deps = new Map<string, Set<string>>();
   for (const id of ids) {
     const r = template.Resources[id];
@@ -422,18 +505,31 @@ export function dependencyOrder(template: Template, ids: Set<string>): string[] 
     for (const x of [r?.DependsOn ?? []].flat()) d.add(x);
     deps.set(id, new Set([...d].filter((x) => ids.has(x) && x !== id)));
   }
+  const granting = (id: string) => {
+    const type = template.Resources[id]?.Type ?? '';
+    return GRANTING_TYPES.has(type) || (GRANTING_WHEN_UPDATED.has(type) && exists(id));
+  };
+  // When deleting, a resource waits for its dependents.
+  const waitsFor = new Map<string, Set<string>>([...ids].map((id) => [id, new Set<string>()]));
+  for (const [id, d] of deps) for (const x of d) (mode === 'create' ? waitsFor.get(id)! : waitsFor.get(x)!).add(mode === 'create' ? x : id);
+  // What each resource holds up: its dependents when creating.
+  const holds = new Map<string, Set<string>>([...ids].map((id) => [id, new Set<string>()]));
+  for (const [id, w] of waitsFor) for (const x of w) holds.get(x)!.add(id);
   const order: string[] = [];
   const done = new Set<string>();
-  const visiting = new Set<string>();
-  const visit = (id: string) => {
-    if (done.has(id)) return;
-    if (visiting.has(id)) throw new Error(`circular dependency at ${id}`);
-    visiting.add(id);
-    for (const d of deps.get(id) ?? []) visit(d);
-    visiting.delete(id);
-    done.add(id);
-    order.push(id);
-  };
-  for (const id of ids) visit(id);
+  while (order.length < ids.size) {
+    const ready = [...ids].filter((id) => !done.has(id) && [...waitsFor.get(id)!].every((x) => done.has(x)));
+    if (ready.length === 0) throw new Error(`circular dependency among ${[...ids].filter((id) => !done.has(id)).join(', ')}`);
+    let pool = ready.filter((id) => (mode === 'create' ? !granting(id) : granting(id)));
+    if (pool.length === 0 && mode === 'create') {
+      // Only grants are left to run: first one that something waits for; one that nothing waits for goes last.
+      const needed = ready.filter((id) => [...holds.get(id)!].some((x) => !done.has(x)));
+      pool = needed.length > 0 ? needed : ready;
+    }
+    if (pool.length === 0) pool = ready;
+    const next = pool.sort((a, b) => (position.get(b) ?? 0) - (position.get(a) ?? 0))[0];
+    done.add(next);
+    order.push(next);
+  }
   return order;
 }

@@ -9,8 +9,13 @@
  * @see https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1037 (properties become strings)
  * @see https://aws.amazon.com/blogs/compute/adding-resiliency-to-aws-cloudformation-custom-resource-deployments/ (asynchronous invocation)
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html ("Lambda retries function errors twice")
+ *
+ * CloudFormation waits at most the resource's ServiceTimeout for the answer ("an integer from 1
+ * to 3600. The default value is 3600 seconds (1 hour)"): an answer that comes later is ignored
+ * and the resource has failed.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html#cfn-cloudformation-customresource-servicetimeout
  */
-import { Applied, Provider, ProviderContext, ResourceState, StackHang } from './cloudformation';
+import { Applied, CreateFailed, Provider, ProviderContext, ResourceState, StackHang } from './cloudformation';
 
 export interface CustomResourceEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -63,6 +68,8 @@ export class CustomResourceProvider implements Provider {
       ...(r.old ? { OldResourceProperties: stringify(r.old) as Record<string, unknown> } : {}),
     };
     world.customResourceEvents.push(event);
+    const sent = world.now;
+    const timeout = Math.min(3600, Number(r.props.ServiceTimeout ?? 3600));
     if (!world.knowsFunction(event.ServiceToken)) {
       // aws-cdk-lib's own providers (VPC default security group, auto-delete objects, ...):
       // a no-op success keeps the model about the platform.
@@ -74,13 +81,19 @@ export class CustomResourceProvider implements Provider {
       world.lostResponses.delete(ctx.type);
       response = await world.invokeCustomResource(event);
     }
+    if (world.now - sent > timeout) {
+      throw new Error(`CloudFormation did not receive a response from your Custom Resource within its ServiceTimeout of ${timeout} seconds (RequestId: ${requestId})`);
+    }
     if (!response) {
       // @see https://repost.aws/knowledge-center/best-practices-custom-cf-lambda
       throw new StackHang(`CloudFormation did not receive a response from your Custom Resource (RequestId: ${requestId}); it waits an hour before failing`);
     }
     const answer = response as Response;
     if (answer.Status !== 'SUCCESS') {
-      throw new Error(`Received response status [FAILED] from custom resource. Message returned: ${answer.Reason ?? ''} (RequestId: ${requestId})`);
+      const message = `Received response status [FAILED] from custom resource. Message returned: ${answer.Reason ?? ''} (RequestId: ${requestId})`;
+      // A failed Create with a physical id is deleted by the rollback (with that id).
+      if (r.RequestType === 'Create' && answer.PhysicalResourceId) throw new CreateFailed(message, String(answer.PhysicalResourceId));
+      throw new Error(message);
     }
     return { physicalId: String(answer.PhysicalResourceId ?? r.physicalId), attributes: answer.Data ?? {} };
   }

@@ -25,7 +25,14 @@ export interface Condition {
 export interface LoadBalancer { readonly arn: string; readonly name: string; readonly fullName: string; readonly addresses: string[] }
 export interface Listener { readonly arn: string; readonly loadBalancerArn: string; port: number; defaultActions: Action[] }
 export interface Rule { readonly arn: string; readonly listenerArn: string; priority: number; conditions: Condition[]; actions: Action[] }
-export interface TargetGroup { readonly arn: string; readonly name: string; readonly fullName: string; port: number; healthCheckPath: string }
+export interface TargetGroup {
+  readonly arn: string;
+  readonly name: string;
+  readonly fullName: string;
+  port: number;
+  healthCheckPath: string;
+  deregistrationDelay?: number;
+}
 
 export class Elbv2 {
   public readonly loadBalancers = new Map<string, LoadBalancer>();

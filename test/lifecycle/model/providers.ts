@@ -7,20 +7,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ACCOUNT, arn, awsError, REGION } from './aws';
-import { Applied, Provider, ProviderContext, ResourceState, StackHang } from './cloudformation';
+import { Applied, CreateFailed, Provider, ProviderContext, ResourceState, StackHang } from './cloudformation';
 import { Elbv2 } from './elbv2';
+import { IAM_PROVIDERS } from './iam-providers';
 import { resolve, resolveDynamicReferences } from './intrinsics';
 import { PROVIDER_FRAMEWORK } from './provider-framework';
+import { generatedName, provider, withAttributes } from './provider-kit';
 import type { World } from './world';
 
 type Props = Record<string, any>;
-
-/** A generated physical name: `<stack>-<logical id>-<suffix>`, cut to the type's limit. */
-export function generatedName(ctx: ProviderContext, max = 64, lower = false): string {
-  const base = `${ctx.stack.name}-${ctx.logicalId}`.slice(0, max - 9);
-  const name = `${base}-${ctx.world.ids.suffix()}`;
-  return lower ? name.toLowerCase() : name;
-}
 
 /** CloudFormation property names to the API's (lower camel case); map-valued properties kept as written. */
 export function toApi(value: unknown): any {
@@ -51,23 +46,10 @@ class Generic implements Provider {
 }
 
 function genericAttributes(resourceArn: string, id: string, props: Props): Record<string, unknown> {
-  const known: Record<string, unknown> = { Arn: resourceArn, GroupId: `sg-${id}`, Id: id, RoleId: `role-${id}`, TopicArn: resourceArn, QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${id}`, QueueName: id, ...props };
-  return new Proxy(known, { has: () => true, get: (t, k: string) => (k in t ? t[k] : `${id}.${k}`) });
+  return withAttributes({ Arn: resourceArn, GroupId: `sg-${id}`, Id: id, ...props }, id);
 }
 
-/** A provider from three functions (update defaults to keeping the physical id). */
-function provider(p: {
-  create(ctx: ProviderContext, props: Props): Promise<Applied> | Applied;
-  update?(ctx: ProviderContext, current: ResourceState, props: Props, old: Props): Promise<Applied | void> | Applied | void;
-  delete?(ctx: ProviderContext, current: ResourceState): Promise<void> | void;
-}): Provider {
-  return {
-    create: async (ctx, props) => p.create(ctx, props),
-    update: async (ctx, current, props, old) => (await p.update?.(ctx, current, props, old)) ?? { physicalId: current.physicalId,
-      attributes: current.attributes },
-    delete: async (ctx, current) => { await p.delete?.(ctx, current); },
-  };
-}
+
 
 /**
  * CloudFormation waits for an ECS service to be stable after creating or updating it. A
@@ -99,23 +81,30 @@ const ecsService = provider({
   async create(ctx, props) {
     const { Cluster, ServiceName, TaskDefinition, DesiredCount, ...rest } = props;
     const name = ServiceName ?? generatedName(ctx, 255);
-    const s = ctx.world.ecs.createService({ ...toApi(rest), cluster: Cluster ?? 'default', serviceName: name, taskDefinition: TaskDefinition, desiredCount: DesiredCount === undefined ? 1 : Number(DesiredCount) });
-    await waitForService(ctx.world, s.clusterName, name);
+    const s = await ctx.world.ecs.createService({ ...toApi(rest), cluster: Cluster ?? 'default', serviceName: name, taskDefinition: TaskDefinition, desiredCount: DesiredCount === undefined ? 1 : Number(DesiredCount) });
+    try {
+      await waitForService(ctx.world, s.clusterName, name);
+    } catch (e) {
+      throw new CreateFailed((e as Error).message, s.serviceArn, e instanceof StackHang);
+    }
     return { physicalId: s.serviceArn, attributes: { Name: name, ServiceArn: s.serviceArn } };
   },
   async update(ctx, current, props) {
     const { Cluster, ServiceName: _n, DeploymentController: _d, LaunchType: _l, SchedulingStrategy: _s, Role: _r, Tags: _t, DesiredCount, ...rest } = props;
     const name = String(current.attributes.Name);
     try {
-      ctx.world.ecs.updateService({ ...toApi(rest), cluster: Cluster ?? 'default', service: name, ...(DesiredCount === undefined ? {} : { desiredCount: Number(DesiredCount) }) });
+      await ctx.world.ecs.updateService({ ...toApi(rest), cluster: Cluster ?? 'default', service: name, ...(DesiredCount === undefined ? {} : { desiredCount: Number(DesiredCount) }) });
     } catch (e) {
       throw new Error(`Resource handler returned message: "Invalid request provided: UpdateService error: ${(e as Error).message} (Service: AmazonECS; Status Code: 400; Error Code: ${(e as Error).name})" (HandlerErrorCode: InvalidRequest)`, { cause: e });
     }
     await waitForService(ctx.world, Cluster ?? 'default', name);
   },
-  delete(ctx, current) {
-    const s = ctx.world.ecs.findService(String(current.properties.Cluster ?? 'default'), String(current.attributes.Name));
-    if (s) ctx.world.ecs.deleteService(s.clusterName, s.serviceName);
+  /** DeleteService, then CloudFormation waits until the service is INACTIVE. */
+  async delete(ctx, current) {
+    const s = ctx.world.ecs.findService(String(current.properties.Cluster ?? 'default'), current.physicalId);
+    if (!s) return;
+    ctx.world.ecs.deleteService(s.clusterName, s.serviceName);
+    while (s.status === 'DRAINING') await ctx.world.advance(15);
   },
 });
 
@@ -129,12 +118,58 @@ const taskDefinition = provider({
   delete(ctx, current) { ctx.world.ecs.deregisterTaskDefinition(current.physicalId); },
 });
 
+/**
+ * A cluster; DeleteCluster fails while services are ACTIVE or DRAINING in it.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCluster.html
+ */
 const cluster = provider({
   create(ctx, props) {
     const name = props.ClusterName ?? generatedName(ctx, 255);
+    ctx.world.ecs.clusters.set(name, { providers: new Set(((props.CapacityProviders ?? []) as string[]).map(String)) });
     return { physicalId: name, attributes: { Arn: arn('ecs', `cluster/${name}`) } };
   },
+  delete(ctx, current) {
+    const busy = [...ctx.world.ecs.services.values()].filter((s) => s.clusterName === current.physicalId && s.status !== 'INACTIVE');
+    if (busy.length) throw awsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+    ctx.world.ecs.clusters.delete(current.physicalId);
+  },
 });
+
+/**
+ * The capacity providers of a cluster. Removing one that a service (ACTIVE or DRAINING) uses
+ * fails: "The specified capacity provider is in use and cannot be removed." (ECS's
+ * ResourceInUseException, reported by CloudFormation's handler).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html
+ * @see https://github.com/aws/aws-cdk/issues/15366 (the association deleted before the services on cdk destroy)
+ * @see https://github.com/pahud/cdk-fargate-patterns/issues/71
+ */
+const capacityProviderAssociations = provider({
+  create(ctx, props) {
+    const name = String(props.Cluster);
+    const known = ctx.world.ecs.clusters.get(name);
+    for (const p of (props.CapacityProviders ?? []) as string[]) known?.providers.add(String(p));
+    return { physicalId: name, attributes: {} };
+  },
+  update(ctx, current, props) {
+    const keep = new Set(((props.CapacityProviders ?? []) as string[]).map(String));
+    removeProviders(ctx.world, current.physicalId, ((current.properties.CapacityProviders ?? []) as string[]).filter((p) => !keep.has(String(p))));
+    for (const p of keep) ctx.world.ecs.clusters.get(current.physicalId)?.providers.add(p);
+  },
+  delete(ctx, current) {
+    removeProviders(ctx.world, current.physicalId, (current.properties.CapacityProviders ?? []) as string[]);
+  },
+});
+
+function removeProviders(world: World, clusterName: string, providers: string[]): void {
+  const inUse = [...world.ecs.services.values()].filter((s) => s.clusterName === clusterName && s.status !== 'INACTIVE').some((s) => {
+    const strategies = [s.config.capacityProviderStrategy, ...s.groups.map((g) => g.config?.capacityProviderStrategy)];
+    return strategies.some((st) => ((st ?? []) as Array<{ capacityProvider: string }>).some((i) => providers.includes(i.capacityProvider)));
+  });
+  if (inUse) {
+    throw new Error('Resource handler returned message: "The specified capacity provider is in use and cannot be removed. (Service: Ecs, Status Code: 400, Error Code: ResourceInUseException)" (HandlerErrorCode: ResourceConflict)');
+  }
+  for (const p of providers) world.ecs.clusters.get(clusterName)?.providers.delete(String(p));
+}
 
 const loadBalancer = provider({
   create(ctx, props) {
@@ -176,14 +211,27 @@ const listenerRule = provider({
   delete(ctx, current) { ctx.world.elbv2.rules.delete(current.physicalId); },
 });
 
+/**
+ * A target group; its deregistration delay (300 s unless an attribute says otherwise) is how
+ * long a deregistered target drains.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay
+ */
+function deregistrationDelay(props: Props): number {
+  const a = ((props.TargetGroupAttributes ?? []) as Props[]).find((x) => x.Key === 'deregistration_delay.timeout_seconds');
+  return a ? Number(a.Value) : 300;
+}
+
 const targetGroup = provider({
   create(ctx, props) {
     const name = props.Name ?? generatedName(ctx, 32);
     const tg = ctx.world.elbv2.createTargetGroup(name, ctx.world.ids.suffix(), Number(props.Port), String(props.HealthCheckPath ?? '/'));
+    tg.deregistrationDelay = deregistrationDelay(props);
     return { physicalId: tg.arn, attributes: { TargetGroupName: name, TargetGroupFullName: tg.fullName, TargetGroupArn: tg.arn, LoadBalancerArns: [] } };
   },
   update(ctx, current, props) {
-    ctx.world.elbv2.targetGroups.get(current.physicalId)!.healthCheckPath = String(props.HealthCheckPath ?? '/');
+    const tg = ctx.world.elbv2.targetGroups.get(current.physicalId)!;
+    tg.healthCheckPath = String(props.HealthCheckPath ?? '/');
+    tg.deregistrationDelay = deregistrationDelay(props);
   },
   delete(ctx, current) { ctx.world.elbv2.targetGroups.delete(current.physicalId); },
 });
@@ -192,9 +240,17 @@ const ecrRepository = provider({
   create(ctx, props) {
     const name = props.RepositoryName ?? generatedName(ctx, 256, true);
     const repo = ctx.world.ecr.create(name, props.ImageTagMutability === 'IMMUTABLE', props.LifecyclePolicy?.LifecyclePolicyText);
+    if (props.RepositoryPolicyText) ctx.world.iam.resourcePolicies.set(arn('ecr', `repository/${name}`), props.RepositoryPolicyText);
     return { physicalId: name, attributes: { Arn: arn('ecr', `repository/${name}`), RepositoryUri: repo.uri } };
   },
-  delete(ctx, current) { ctx.world.ecr.delete(current.physicalId); },
+  update(ctx, current, props) {
+    if (props.RepositoryPolicyText) ctx.world.iam.resourcePolicies.set(arn('ecr', `repository/${current.physicalId}`), props.RepositoryPolicyText);
+    else ctx.world.iam.resourcePolicies.delete(arn('ecr', `repository/${current.physicalId}`));
+  },
+  delete(ctx, current) {
+    ctx.world.ecr.delete(current.physicalId);
+    ctx.world.iam.resourcePolicies.delete(arn('ecr', `repository/${current.physicalId}`));
+  },
 });
 
 const ssmParameter = provider({
@@ -210,21 +266,26 @@ const ssmParameter = provider({
   delete(ctx, current) { ctx.world.ssm.delete(current.physicalId); },
 });
 
-/** Registering a scalable target moves an active service's desired count into the range. */
-function registerTarget(world: World, props: Props): string {
+/**
+ * Registering a scalable target moves an active service's desired count into the range.
+ * Application Auto Scaling acts through its service-linked role, which AWS manages (and whose
+ * permissions it keeps as the service needs): the model treats its calls as allowed.
+ * @see https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
+ */
+async function registerTarget(world: World, props: Props): Promise<string> {
   const resourceId = String(props.ResourceId);
   const min = Number(props.MinCapacity);
   const max = Number(props.MaxCapacity);
   world.autoscaling.targets.set(resourceId, { min, max });
   const [, clusterName, serviceName] = resourceId.split('/');
   const service = world.ecs.findService(clusterName, serviceName);
-  if (service) world.ecs.setDesiredCount(service, Math.min(max, Math.max(min, service.desiredCount)));
+  if (service) await world.ecs.setDesiredCount(service, Math.min(max, Math.max(min, service.desiredCount)));
   return `${resourceId}|${props.ScalableDimension}|${props.ServiceNamespace}`;
 }
 
 const scalableTarget = provider({
-  create(ctx, props) { return { physicalId: registerTarget(ctx.world, props), attributes: { Id: props.ResourceId } }; },
-  update(ctx, current, props) { registerTarget(ctx.world, props); return { physicalId: current.physicalId, attributes: current.attributes }; },
+  async create(ctx, props) { return { physicalId: await registerTarget(ctx.world, props), attributes: { Id: props.ResourceId } }; },
+  async update(ctx, current, props) { await registerTarget(ctx.world, props); return { physicalId: current.physicalId, attributes: current.attributes }; },
   delete(ctx, current) { ctx.world.autoscaling.targets.delete(String(current.properties.ResourceId)); },
 });
 
@@ -242,17 +303,52 @@ function deploymentGroup(ctx: ProviderContext, props: Props, name: string): void
     alarms: (props.AlarmConfiguration?.Alarms ?? []).map((a: Props) => String(a.Name)), alarmsEnabled: props.AlarmConfiguration?.Enabled === true,
     rollbackEvents: props.AutoRollbackConfiguration?.Enabled ? props.AutoRollbackConfiguration.Events ?? [] : [],
     terminationWaitMinutes: Number(props.BlueGreenDeploymentConfiguration?.TerminateBlueInstancesOnDeploymentSuccess?.TerminationWaitTimeInMinutes ?? 0),
+    serviceRoleArn: props.ServiceRoleArn,
+    deploymentConfigName: String(props.DeploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce'),
   });
 }
 
+/**
+ * A deployment group: CodeDeploy checks that it can assume the service role when the group is
+ * created or changed.
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html (InvalidRoleException)
+ * @see https://github.com/go-to-k/cdkd/pull/948 ("AWS CodeDeploy does not have the permissions required to assume the role")
+ */
+async function checkServiceRole(ctx: ProviderContext, props: Props): Promise<void> {
+  if (props.ServiceRoleArn && !await ctx.world.assume('codedeploy.amazonaws.com', String(props.ServiceRoleArn), 'CodeDeploy-validation')) {
+    throw awsError('InvalidRoleException', `AWS CodeDeploy does not have the permissions required to assume the role ${props.ServiceRoleArn}.`);
+  }
+}
+
 const codeDeployGroup = provider({
-  create(ctx, props) {
+  async create(ctx, props) {
+    await checkServiceRole(ctx, props);
     const name = props.DeploymentGroupName ?? generatedName(ctx, 100);
     deploymentGroup(ctx, props, name);
     return { physicalId: name, attributes: {} };
   },
-  update(ctx, current, props) { deploymentGroup(ctx, props, current.physicalId); },
+  async update(ctx, current, props) {
+    await checkServiceRole(ctx, props);
+    deploymentGroup(ctx, props, current.physicalId);
+  },
   delete(ctx, current) { ctx.world.codedeploy.groups.delete(`${current.properties.ApplicationName}/${current.physicalId}`); },
+});
+
+/**
+ * A custom deployment configuration: its traffic routing (minutes between steps).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentconfig-trafficroutingconfig.html
+ */
+const codeDeployConfig = provider({
+  create(ctx, props) {
+    const name = props.DeploymentConfigName ?? generatedName(ctx, 100);
+    const t = props.TrafficRoutingConfig ?? { Type: 'AllAtOnce' };
+    const step = t.TimeBasedCanary ? { percent: Number(t.TimeBasedCanary.CanaryPercentage), intervalMinutes: Number(t.TimeBasedCanary.CanaryInterval) }
+      : t.TimeBasedLinear ? { percent: Number(t.TimeBasedLinear.LinearPercentage), intervalMinutes: Number(t.TimeBasedLinear.LinearInterval) }
+        : { percent: 100, intervalMinutes: 0 };
+    ctx.world.codedeploy.configs.set(name, { type: t.Type, ...step });
+    return { physicalId: name, attributes: {} };
+  },
+  delete(ctx, current) { ctx.world.codedeploy.configs.delete(current.physicalId); },
 });
 
 const codeCommit = provider({
@@ -267,7 +363,33 @@ const codeCommit = provider({
 /** The platform handlers the model runs in process, recognized by their bundled code. */
 const HANDLER_ASSETS = ['deployed-state', 'smoke-test', 'provider'];
 
-function lambdaFunction(ctx: ProviderContext, props: Props, name: string): Applied {
+/**
+ * A function. Lambda checks its role when the function is created or changed: the role must
+ * trust lambda.amazonaws.com, and a function in a VPC needs the EC2 permissions that create its
+ * network interfaces.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (InvalidParameterValueException)
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html ("ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces ... ec2:DeleteNetworkInterface")
+ * @see https://repost.aws/knowledge-center/lambda-execution-role-ec2 (the error: "The provided execution role does not have permissions to call CreateNetworkInterface on EC2")
+ */
+async function checkFunctionRole(ctx: ProviderContext, props: Props, name: string): Promise<void> {
+  if (!props.Role) return;
+  const role = String(props.Role);
+  if (!await ctx.world.assume('lambda.amazonaws.com', role, name)) {
+    throw awsError('InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.');
+  }
+  if (props.VpcConfig?.SubnetIds?.length) {
+    const self = { kind: 'role' as const, roleArn: role, session: name };
+    for (const action of ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']) {
+      const resource = action === 'ec2:DescribeNetworkInterfaces' ? '*' : arn('ec2', 'network-interface/*');
+      if (!await ctx.world.iam.allowed(self, { action, resource }, `creating the function ${name}`)) {
+        throw awsError('InvalidParameterValueException', `The provided execution role does not have permissions to call ${action.split(':')[1]} on EC2`);
+      }
+    }
+  }
+}
+
+async function lambdaFunction(ctx: ProviderContext, props: Props, name: string): Promise<Applied> {
+  await checkFunctionRole(ctx, props, name);
   const functionArn = arn('lambda', `function:${name}`);
   let handler: string | undefined;
   const key = props.Code?.S3Key;
@@ -285,7 +407,10 @@ function lambdaFunction(ctx: ProviderContext, props: Props, name: string): Appli
       });
     }
   }
-  ctx.world.lambdas.functions.set(functionArn, { name, arn: functionArn, handler, entry, environment: props.Environment?.Variables ?? {} });
+  ctx.world.lambdas.functions.set(functionArn, {
+    name, arn: functionArn, handler, entry, environment: props.Environment?.Variables ?? {},
+    role: props.Role ? String(props.Role) : undefined, logGroup: props.LoggingConfig?.LogGroup ? String(props.LoggingConfig.LogGroup) : undefined,
+  });
   return { physicalId: name, attributes: { Arn: functionArn } };
 }
 
@@ -300,26 +425,45 @@ function alarmTarget(props: Props): string | undefined {
   return dims.find((d) => d.Name === 'TargetGroup')?.Value;
 }
 
+/**
+ * An alarm: what it watches (the target group of its metric, if any), its actions, and its
+ * state (INSUFFICIENT_DATA until first evaluated).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html
+ */
+function setAlarm(world: World, name: string, props: Props): void {
+  const previous = world.notifications.alarms.get(name);
+  world.notifications.alarms.set(name, {
+    name, arn: arn('cloudwatch', `alarm:${name}`), targetGroupFullName: alarmTarget(props),
+    alarmActions: ((props.AlarmActions ?? []) as string[]).map(String), okActions: ((props.OKActions ?? []) as string[]).map(String),
+    actionsEnabled: props.ActionsEnabled === undefined ? true : String(props.ActionsEnabled) === 'true',
+    state: previous?.state ?? 'INSUFFICIENT_DATA',
+  });
+}
+
 const alarm = provider({
   create(ctx, props) {
     const name = props.AlarmName ?? generatedName(ctx, 255);
-    ctx.world.alarms.alarms.set(name, { targetGroupFullName: alarmTarget(props) });
+    setAlarm(ctx.world, name, props);
     return { physicalId: name, attributes: { Arn: arn('cloudwatch', `alarm:${name}`) } };
   },
-  update(ctx, current, props) { ctx.world.alarms.alarms.set(current.physicalId, { targetGroupFullName: alarmTarget(props) }); },
-  delete(ctx, current) { ctx.world.alarms.alarms.delete(current.physicalId); },
+  update(ctx, current, props) { setAlarm(ctx.world, current.physicalId, props); },
+  delete(ctx, current) { ctx.world.notifications.alarms.delete(current.physicalId); },
 });
+
+function setSchedule(world: World, name: string, props: Props): void {
+  world.scheduler.schedules.set(name, {
+    arn: arn('scheduler', `schedule/${props.GroupName ?? 'default'}/${name}`), taskDefinitionArn: String(props.Target?.EcsParameters?.TaskDefinitionArn),
+    cluster: String(props.Target?.Arn), roleArn: String(props.Target?.RoleArn), ecs: props.Target?.EcsParameters ?? {},
+  });
+}
 
 const schedule = provider({
   create(ctx, props) {
     const name = props.Name ?? generatedName(ctx, 64);
-    ctx.world.scheduler.schedules.set(name, { taskDefinitionArn: String(props.Target?.EcsParameters?.TaskDefinitionArn), cluster: String(props.Target?.Arn) });
-    return { physicalId: name, attributes: { Arn: arn('scheduler', `schedule/default/${name}`) } };
+    setSchedule(ctx.world, name, props);
+    return { physicalId: name, attributes: { Arn: arn('scheduler', `schedule/${props.GroupName ?? 'default'}/${name}`) } };
   },
-  update(ctx, current, props) {
-    ctx.world.scheduler.schedules.set(current.physicalId, { taskDefinitionArn: String(props.Target?.EcsParameters?.TaskDefinitionArn),
-      cluster: String(props.Target?.Arn) });
-  },
+  update(ctx, current, props) { setSchedule(ctx.world, current.physicalId, props); },
   delete(ctx, current) { ctx.world.scheduler.schedules.delete(current.physicalId); },
 });
 
@@ -333,14 +477,78 @@ const codeBuildProject = provider({
   delete(ctx, current) { ctx.world.pipelines.projects.delete(current.physicalId); },
 });
 
+/**
+ * A pipeline. "When a pipeline is created, a pipeline execution starts automatically": the
+ * model starts it at once, before CloudFormation creates anything else (the earliest AWS may).
+ * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html
+ * @see https://github.com/aws/aws-cdk/issues/38861 (the first run fails when the action roles' policies come later)
+ */
 const codePipeline = provider({
-  create(ctx, props) {
+  async create(ctx, props) {
     const name = props.Name ?? generatedName(ctx, 100);
     ctx.world.pipelines.definitions.set(name, props);
+    await ctx.world.pipelines.started(name);
     return { physicalId: name, attributes: { Version: '1' } };
   },
   update(ctx, current, props) { ctx.world.pipelines.definitions.set(current.physicalId, props); },
   delete(ctx, current) { ctx.world.pipelines.definitions.delete(current.physicalId); },
+});
+
+/**
+ * An EventBridge rule on the default bus: its pattern and targets (with the role each uses).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html
+ */
+function setRule(world: World, name: string, props: Props): void {
+  world.notifications.rules.set(name, {
+    name, arn: arn('events', `rule/${name}`), pattern: props.EventPattern ?? {}, enabled: (props.State ?? 'ENABLED') === 'ENABLED',
+    targets: ((props.Targets ?? []) as Props[]).map((t) => ({ arn: String(t.Arn), roleArn: t.RoleArn ? String(t.RoleArn) : undefined, ecs: t.EcsParameters })),
+  });
+}
+
+const eventRule = provider({
+  create(ctx, props) {
+    const name = props.Name ?? generatedName(ctx, 64);
+    setRule(ctx.world, name, props);
+    return { physicalId: name, attributes: { Arn: arn('events', `rule/${name}`) } };
+  },
+  update(ctx, current, props) { setRule(ctx.world, current.physicalId, props); },
+  delete(ctx, current) { ctx.world.notifications.rules.delete(current.physicalId); },
+});
+
+/**
+ * A CodeStar Notifications rule: the events of a resource it sends to its SNS targets.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html
+ */
+const notificationRule = provider({
+  create(ctx, props) {
+    const ruleArn = arn('codestar-notifications', `notificationrule/${ctx.world.ids.suffix()}`);
+    ctx.world.notifications.notificationRules.set(ruleArn, {
+      arn: ruleArn, resource: String(props.Resource), eventTypeIds: (props.EventTypeIds ?? []).map(String),
+      targets: ((props.Targets ?? []) as Props[]).filter((t) => t.TargetType === 'SNS').map((t) => String(t.TargetAddress)),
+    });
+    return { physicalId: ruleArn, attributes: { Arn: ruleArn } };
+  },
+  update(ctx, current, props) {
+    ctx.world.notifications.notificationRules.set(current.physicalId, {
+      arn: current.physicalId, resource: String(props.Resource), eventTypeIds: (props.EventTypeIds ?? []).map(String),
+      targets: ((props.Targets ?? []) as Props[]).filter((t) => t.TargetType === 'SNS').map((t) => String(t.TargetAddress)),
+    });
+  },
+  delete(ctx, current) { ctx.world.notifications.notificationRules.delete(current.physicalId); },
+});
+
+/** A state machine (the provider framework's waiter): its role and definition. */
+const stateMachine = provider({
+  create(ctx, props) {
+    const name = props.StateMachineName ?? generatedName(ctx, 80);
+    const machineArn = arn('states', `stateMachine:${name}`);
+    ctx.world.stateMachines.machines.set(machineArn, { arn: machineArn, roleArn: String(props.RoleArn), definition: JSON.parse(String(props.DefinitionString ?? '{}')) });
+    return { physicalId: machineArn, attributes: { Arn: machineArn, Name: name } };
+  },
+  update(ctx, current, props) {
+    ctx.world.stateMachines.machines.set(current.physicalId, { arn: current.physicalId, roleArn: String(props.RoleArn), definition: JSON.parse(String(props.DefinitionString ?? '{}')) });
+  },
+  delete(ctx, current) { ctx.world.stateMachines.machines.delete(current.physicalId); },
 });
 
 /** A nested stack: a stack of its own, named `<parent>-<logical id>-<suffix>`, with the parameters the parent passes. */
@@ -380,6 +588,12 @@ function outputs(ctx: ProviderContext, name: string): Record<string, unknown> {
 }
 
 export const PROVIDERS: Record<string, Provider> = {
+  ...IAM_PROVIDERS,
+  'AWS::ECS::ClusterCapacityProviderAssociations': capacityProviderAssociations,
+  'AWS::CodeDeploy::DeploymentConfig': codeDeployConfig,
+  'AWS::Events::Rule': eventRule,
+  'AWS::CodeStarNotifications::NotificationRule': notificationRule,
+  'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::ECS::Service': ecsService,
   'AWS::ECS::TaskDefinition': taskDefinition,
   'AWS::ECS::Cluster': cluster,

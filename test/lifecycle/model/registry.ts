@@ -1,6 +1,7 @@
 /**
  * The smaller services of the model: SSM parameters, CodeCommit repositories, Application
- * Auto Scaling targets, Lambda functions, CloudWatch alarms and EventBridge Scheduler schedules.
+ * Auto Scaling targets, Lambda functions, Step Functions state machines and EventBridge
+ * Scheduler schedules.
  */
 import { awsError } from './aws';
 
@@ -33,11 +34,12 @@ export class Ssm {
  * @see https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html
  */
 export class CodeCommit {
-  public readonly repositories = new Map<string, { name: string; arn: string }>();
+  /** Repositories by name, with the commit each branch points at. */
+  public readonly repositories = new Map<string, { name: string; arn: string; commits: Map<string, string> }>();
 
   public create(name: string, arn: string): void {
     if (this.repositories.has(name)) throw awsError('RepositoryNameExistsException', `Repository named ${name} already exists`);
-    this.repositories.set(name, { name, arn });
+    this.repositories.set(name, { name, arn, commits: new Map() });
   }
 
   public delete(name: string): void {
@@ -62,6 +64,10 @@ export interface LambdaFunction {
   /** The function of the handler's module that Lambda calls (the part of `Handler` after the dot). */
   readonly entry?: string;
   readonly environment: Record<string, string>;
+  /** The execution role's ARN (none for the model's own hand-written test functions). */
+  readonly role?: string;
+  /** The log group the function writes to (LoggingConfig.LogGroup, else /aws/lambda/<name>). */
+  readonly logGroup?: string;
 }
 
 export class Lambdas {
@@ -72,12 +78,12 @@ export class Lambdas {
   }
 }
 
-/** CloudWatch alarms by name, with the target group (full name) their metric watches, if any. */
-export class Alarms {
-  public readonly alarms = new Map<string, { targetGroupFullName?: string }>();
+/** Step Functions state machines (the provider framework's waiter): their role and definition. */
+export class StateMachines {
+  public readonly machines = new Map<string, { arn: string; roleArn: string; definition: Record<string, any> }>();
 }
 
-/** EventBridge Scheduler: what each schedule starts. */
+/** EventBridge Scheduler: what each schedule starts, and as which role. */
 export class Scheduler {
-  public readonly schedules = new Map<string, { taskDefinitionArn: string; cluster: string }>();
+  public readonly schedules = new Map<string, { arn: string; taskDefinitionArn: string; cluster: string; roleArn: string; ecs: Record<string, any> }>();
 }

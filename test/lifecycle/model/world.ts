@@ -4,7 +4,8 @@
  * behaves). The platform's Lambda handlers run in process against it through the AWS SDK.
  */
 import { CloudAssembly } from './assembly';
-import { Ids, awsError, clone } from './aws';
+import { requestsFor } from './authorization';
+import { arn, Ids, awsError, clone, InvokeDenied } from './aws';
 import { CloudFormation, Operation, Provider, ResourceState, StackState } from './cloudformation';
 import { CodeDeploy } from './codedeploy';
 import { CustomResourceEvent, CustomResourceProvider } from './custom-resource';
@@ -12,11 +13,14 @@ import { Ecr } from './ecr';
 import { Ecs } from './ecs';
 import { EcsBlueGreen } from './ecs-blue-green';
 import { Elbv2 } from './elbv2';
+import { Iam, Principal, service as servicePrincipal, session } from './iam';
+import { Logs } from './iam-providers';
 import { setRouter, HttpRequest } from './network';
+import { Notifications } from './notifications';
 import { Execution, Pipelines } from './pipeline';
 import { PROVIDER_FRAMEWORK, runProviderFramework } from './provider-framework';
 import { GENERIC, PROVIDERS } from './providers';
-import { Alarms, AutoScaling, CodeCommit, Lambdas, Scheduler, Ssm } from './registry';
+import { AutoScaling, CodeCommit, Lambdas, Scheduler, Ssm, StateMachines } from './registry';
 import { routeSdkTo } from './sdk';
 
 /** How the code of one commit behaves once it runs. */
@@ -29,6 +33,8 @@ export interface Behaviour {
   readonly errors: boolean;
   /** It answers 500 to every request when its task definition sets this environment variable. */
   readonly brokenBy?: string;
+  /** Its 5xx and latency alarms go into ALARM while it takes production traffic with this environment variable set. */
+  readonly errorsWith?: string;
 }
 
 const GOOD: Behaviour = { healthy: true, status: () => 200, errors: false };
@@ -48,8 +54,11 @@ export class World {
   public readonly codecommit = new CodeCommit();
   public readonly autoscaling = new AutoScaling();
   public readonly lambdas = new Lambdas();
-  public readonly alarms = new Alarms();
+  public readonly stateMachines = new StateMachines();
   public readonly scheduler = new Scheduler();
+  public readonly iam = new Iam();
+  public readonly logs = new Logs(this);
+  public readonly notifications = new Notifications(this);
   public readonly elbv2 = new Elbv2();
   public readonly ecs = new Ecs(this);
   public readonly ecsBlueGreen = new EcsBlueGreen(this);
@@ -65,15 +74,23 @@ export class World {
   public readonly retained: Array<{ type: string; physicalId: string; stack: string; logicalId: string }> = [];
   /** Handlers a test gives functions by name (the function's code is the test's). */
   public readonly testHandlers = new Map<string, (event: any) => Promise<unknown>>();
-  /** What user hook functions (by name fragment) report; they succeed unless told otherwise. */
-  public readonly hookResults = new Map<string, 'Succeeded' | 'Failed'>();
+  /** What user hook functions (by name fragment) report; they succeed unless told otherwise ('Silent': they never report). */
+  public readonly hookResults = new Map<string, 'Succeeded' | 'Failed' | 'Silent'>();
+  /** Tasks that schedules and rules started, or could not start. */
+  public readonly taskRuns: Array<{ from: string; taskDefinition?: string; at: number; error?: string }> = [];
+  /** Seconds since the model's epoch (EPOCH): the clock that deployments, waits and timeouts run on. */
+  public now = 0;
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly customProvider = new CustomResourceProvider();
+  private readonly timers: Array<{ at: number; seq: number; what: string; run: () => Promise<void> | void }> = [];
+  private timerSeq = 0;
+  /** The principal of the code that runs now (a Lambda function's role session), innermost last. */
+  private readonly callers: Array<Principal | undefined> = [];
   private restoreSdk?: () => void;
 
   /** Routes the AWS SDK and the smoke test's HTTP requests to this world. */
   public start(): this {
-    this.restoreSdk = routeSdkTo((service, operation, input) => this.api(service, operation, input));
+    this.restoreSdk = routeSdkTo((service, operation, input) => this.api(service, operation, input, this.callers.at(-1)));
     setRouter((r) => this.http(r));
     return this;
   }
@@ -131,36 +148,87 @@ export class World {
   }
 
   /**
-   * Invokes a function in process: a platform handler with its environment, or the test
-   * double of a user's hook (it reports what `hookResults` says, Succeeded by default).
+   * Invokes a function in process, `by` a principal whose lambda:InvokeFunction is evaluated
+   * (the function's resource policy included). The function runs as a session of its role,
+   * named after the function, and writes its logs with that role; its SDK calls are evaluated
+   * for that session. A platform handler runs with its environment and the model's clock; a
+   * user's hook is a test double that reports what `hookResults` says (Succeeded by default).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html (the execution role needs logs:CreateLogStream and logs:PutLogEvents)
    */
-  public async invoke(functionArn: string, event: Record<string, any>): Promise<unknown> {
+  public async invoke(functionArn: string, event: Record<string, any>, by?: Principal): Promise<unknown> {
     const fn = this.lambdas.byArn(functionArn);
     if (!fn) throw awsError('ResourceNotFoundException', `Function not found: ${functionArn}`);
-    const testHandler = this.testHandlers.get(fn.name);
-    if (testHandler) return testHandler(clone(event));
-    if (!fn.handler) {
-      const result = [...this.hookResults].find(([k]) => fn.name.includes(k))?.[1] ?? 'Succeeded';
-      if (event.DeploymentId) this.codedeploy.putHookStatus({ deploymentId: event.DeploymentId,
-        lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result });
-      return { hookStatus: result === 'Succeeded' ? 'SUCCEEDED' : 'FAILED' };
+    if (by) {
+      try {
+        await this.iam.authorize(by, { action: 'lambda:InvokeFunction', resource: fn.arn }, `invoking ${fn.name}`);
+      } catch (e) {
+        throw new InvokeDenied((e as Error).message);
+      }
     }
-    const saved = { env: { ...process.env }, setTimeout: global.setTimeout };
-    Object.assign(process.env, fn.environment);
+    const self = fn.role ? session(fn.role, fn.name) : undefined;
+    if (self) await this.writeLogs(self, fn.logGroup ?? `/aws/lambda/${fn.name}`, `2026/12/01/[$LATEST]${this.ids.suffix()}`, `the logs of ${fn.name}`);
+    this.callers.push(self);
+    try {
+      const testHandler = this.testHandlers.get(fn.name);
+      if (testHandler) return await testHandler(clone(event));
+      if (!fn.handler) return await this.hookDouble(fn.name, event);
+      return await this.inProcess(fn.handler, fn.entry ?? 'handler', fn.environment, event);
+    } finally {
+      this.callers.pop();
+    }
+  }
+
+  /** A user's hook function: it reports its result to CodeDeploy (a CodeDeploy hook) or answers it (an ECS hook). */
+  private async hookDouble(name: string, event: Record<string, any>): Promise<unknown> {
+    const result = [...this.hookResults].find(([k]) => name.includes(k))?.[1] ?? 'Succeeded';
+    if (result === 'Silent') return undefined;
+    if (event.DeploymentId) {
+      try {
+        await this.api('CodeDeploy', 'PutLifecycleEventHookExecutionStatus', { deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: result }, this.callers.at(-1));
+      } catch {
+        // A hook that may not report leaves CodeDeploy waiting for its hour.
+      }
+    }
+    return { hookStatus: result === 'Succeeded' ? 'SUCCEEDED' : 'FAILED' };
+  }
+
+  private async inProcess(handler: string, entry: string, environment: Record<string, string>, event: Record<string, any>): Promise<unknown> {
+    const saved = { env: { ...process.env }, setTimeout: global.setTimeout, Date: global.Date };
+    Object.assign(process.env, environment);
     // The smoke test pauses 5 s between attempts: the model does not wait.
     global.setTimeout = ((f: (...a: unknown[]) => void, _ms?: number, ...args: unknown[]) => saved.setTimeout(f, 0, ...args)) as typeof setTimeout;
+    // The handler reads the model's clock.
+    global.Date = this.modelDate(saved.Date);
     const log = console.log;
     const error = console.error;
     console.log = () => undefined;
     console.error = () => undefined;
     try {
-      return await HANDLERS[fn.handler]()[fn.entry ?? 'handler'](clone(event));
+      return await HANDLERS[handler]()[entry](clone(event));
     } finally {
       console.log = log;
       console.error = error;
       global.setTimeout = saved.setTimeout;
+      global.Date = saved.Date;
       process.env = saved.env;
     }
+  }
+
+  /** A Date class whose "now" is the model's clock. */
+  private modelDate(Real: DateConstructor): DateConstructor {
+    const now = () => this.epochMs();
+    class ModelDate extends Real {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(now());
+        else super(...(args as [number]));
+      }
+
+      public static now(): number {
+        return now();
+      }
+    }
+    return ModelDate as unknown as DateConstructor;
   }
 
   /** Invokes a custom resource's function and answers what it PUT to the ResponseURL, if anything. */
@@ -182,13 +250,89 @@ export class World {
     return response;
   }
 
+  // ---- IAM: who calls -------------------------------------------------------------------
+
+  /**
+   * A service assumes a role for a resource of the account: the role's trust policy must allow
+   * the service principal (with aws:SourceArn / aws:SourceAccount, as services send them).
+   * Answers the role's session, or undefined (the denial is recorded).
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-service.html
+   */
+  public async assume(servicePrincipalName: string, roleArn: string, sessionName: string, sourceArn?: string): Promise<Principal | undefined> {
+    const ok = await this.iam.allowed(servicePrincipal(servicePrincipalName, sourceArn), { action: 'sts:AssumeRole', resource: roleArn }, `${servicePrincipalName} assuming ${roleArn}`);
+    return ok ? session(roleArn, sessionName) : undefined;
+  }
+
+  /**
+   * A session assumes another role (CodePipeline's role assumes an action's role): the caller's
+   * identity policies and the role's trust policy decide.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+   */
+  public async assumeAs(caller: Principal, roleArn: string, sessionName: string): Promise<Principal> {
+    await this.iam.authorize(caller, { action: 'sts:AssumeRole', resource: roleArn }, `assuming ${roleArn}`);
+    return session(roleArn, sessionName);
+  }
+
+  /**
+   * A write to a log stream: the log group must exist, and the writer's role must allow
+   * logs:CreateLogStream and logs:PutLogEvents on the stream. Answers whether the logs arrived.
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html (log-stream: arn:aws:logs:region:account:log-group:name:log-stream:stream)
+   */
+  public async writeLogs(writer: Principal, group: string, stream: string, during: string): Promise<boolean> {
+    if (!this.logs.groups.has(group)) {
+      this.iam.denials.push({ principal: 'logs', action: 'logs:CreateLogStream', resource: group, message: `ResourceNotFoundException: The specified log group does not exist: ${group}`, during });
+      return false;
+    }
+    const resource = arn('logs', `log-group:${group}:log-stream:${stream}`);
+    return await this.iam.allowed(writer, { action: 'logs:CreateLogStream', resource }, during)
+      && this.iam.allowed(writer, { action: 'logs:PutLogEvents', resource }, during);
+  }
+
+  /**
+   * A schedule or rule runs a task as its role: ecs:RunTask on the task definition's revision
+   * (a family means its latest ACTIVE revision) with the cluster as ecs:cluster, iam:PassRole
+   * of the task definition's roles to ECS tasks, then the task starts with its execution role.
+   * Answers the task definition that ran, or undefined.
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html (iam:PassRole for the task execution role and the task role)
+   * @see https://github.com/aws/aws-cdk/issues/30390 (RunTask is authorized on the revision)
+   */
+  public async runTaskAs(principal: Principal, cluster: string, params: Record<string, any>, from: string): Promise<string | undefined> {
+    try {
+      const td = this.ecs.describeTaskDefinition(String(params.TaskDefinitionArn ?? params.taskDefinitionArn));
+      await this.iam.authorize(principal, { action: 'ecs:RunTask', resource: td.taskDefinitionArn, context: { 'ecs:cluster': cluster } }, from);
+      for (const r of [td.taskRoleArn, td.executionRoleArn].filter((x): x is string => typeof x === 'string')) {
+        await this.iam.authorize(principal, { action: 'iam:PassRole', resource: r, context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }, from);
+      }
+      const why = await this.ecs.startProblem(td.taskDefinitionArn);
+      if (why) throw new Error(why);
+      this.taskRuns.push({ from, taskDefinition: td.taskDefinitionArn, at: this.now });
+      return td.taskDefinitionArn;
+    } catch (e) {
+      this.taskRuns.push({ from, at: this.now, error: (e as Error).message });
+      return undefined;
+    }
+  }
+
   // ---- the AWS API, as the SDK sees it -----------------------------------------------------
 
-  public async api(service: string, operation: string, input: Record<string, any>): Promise<unknown> {
+  /**
+   * One API call by `caller` (a handler's SDK calls are its function's session): IAM evaluates
+   * each request the call makes (AccessDenied as AWS words it), then the service answers. A call
+   * without a caller is the model's own (a hand-written unit test's function without a role).
+   */
+  public async api(service: string, operation: string, input: Record<string, any>, caller: Principal | undefined): Promise<unknown> {
+    if (caller) {
+      for (const request of requestsFor(this, service, operation, input)) await this.iam.authorize(caller, request, `${service}:${operation}`);
+    }
+    return this.serve(service, operation, input);
+  }
+
+  private async serve(service: string, operation: string, input: Record<string, any>): Promise<unknown> {
     const key = `${service}:${operation}`;
     switch (key) {
       case 'ECS:DescribeServices': {
-        const found = (input.services as string[]).map((s) => this.ecs.findService(input.cluster, s));
+        const found = (input.services as string[]).map((s) => this.ecs.findService(input.cluster, s, true));
         return {
           services: found.filter((s) => s).map((s) => this.ecs.describe(s!)),
           failures: (input.services as string[]).filter((_, i) => !found[i]).map((s) => ({ arn: s, reason: 'MISSING' })),
@@ -196,19 +340,15 @@ export class World {
       }
       case 'ECS:DescribeTaskDefinition': return { taskDefinition: clone(this.ecs.describeTaskDefinition(input.taskDefinition)) };
       case 'ECS:RegisterTaskDefinition': return { taskDefinition: clone(this.ecs.registerTaskDefinition(input)) };
-      case 'ECS:UpdateService': return { service: this.ecs.describe(this.ecs.updateService(input)) };
-      case 'ECS:CreateService': return { service: this.ecs.describe(this.ecs.createService(input)) };
-      case 'ECS:DeleteService': {
-        const service = this.ecs.service(input.cluster, input.service);
-        this.ecs.deleteService(input.cluster, input.service);
-        return { service: this.ecs.describe(service) };
-      }
+      case 'ECS:UpdateService': return { service: this.ecs.describe(await this.ecs.updateService(input)) };
+      case 'ECS:CreateService': return { service: this.ecs.describe(await this.ecs.createService(input)) };
+      case 'ECS:DeleteService': return { service: this.ecs.describe(this.ecs.deleteService(input.cluster, input.service)) };
       case 'ECS:TagResource': case 'ECS:UntagResource': return {};
       case 'CodeDeploy:ListDeployments': return { deployments: this.codedeploy.list(input).map((d) => d.id) };
       case 'CodeDeploy:StopDeployment':
-        this.codedeploy.stop(input.deploymentId, input.autoRollbackEnabled === true);
+        await this.codedeploy.stop(input.deploymentId, input.autoRollbackEnabled === true);
         return { status: 'Pending', statusMessage: 'Stopping' };
-      case 'CodeDeploy:CreateDeployment': return { deploymentId: this.codedeploy.createDeployment(input).id };
+      case 'CodeDeploy:CreateDeployment': return { deploymentId: (await this.codedeploy.createDeployment(input)).id };
       case 'CodeDeploy:GetDeployment': return { deploymentInfo: this.codedeploy.describe(this.codedeploy.get(input.deploymentId)) };
       case 'CodeDeploy:PutLifecycleEventHookExecutionStatus':
         this.codedeploy.putHookStatus(input);
@@ -256,10 +396,21 @@ export class World {
 
   /** An alarm on a target group fires while that group takes production traffic and runs code whose behaviour has errors. */
   public alarmFiring(name: string): boolean {
-    const tgName = this.alarms.alarms.get(name)?.targetGroupFullName;
+    const tgName = this.notifications.alarms.get(name)?.targetGroupFullName;
     const tg = [...this.elbv2.targetGroups.values()].find((t) => t.fullName === tgName);
     if (!tg || !this.takesProductionTraffic(tg.arn)) return false;
-    return this.targetsOf(tg.arn).some((t) => this.behaviourOf(t.taskDefinition).errors || !t.healthy);
+    return this.targetsOf(tg.arn).some((t) => this.errors(t.taskDefinition) || !t.healthy);
+  }
+
+  /** Whether the code a task definition runs has errors (always, or when its settings carry a variable). */
+  public errors(taskDefinition: string): boolean {
+    const b = this.behaviourOf(taskDefinition);
+    return b.errors || (b.errorsWith !== undefined && this.envOf(taskDefinition).includes(b.errorsWith));
+  }
+
+  private envOf(taskDefinition: string): string[] {
+    const td = this.ecs.describeTaskDefinition(taskDefinition);
+    return (td.containerDefinitions.flatMap((c) => c.environment ?? []) as Array<{ name: string }>).map((e) => e.name);
   }
 
   /** A request to a load balancer's address: the listener's routing, then a healthy target's answer, or 503. */
@@ -272,42 +423,75 @@ export class World {
     const tg = action.forward.filter((f) => f.weight > 0).sort((a, b) => b.weight - a.weight)[0];
     const healthy = tg ? this.targetsOf(tg.targetGroupArn).filter((t) => t.healthy) : [];
     if (healthy.length === 0) return 503;
-    return this.answer(healthy[0].taskDefinition, r.path);
+    return this.respond(healthy[0].taskDefinition, r.path);
   }
 
   /** What the code a task definition runs answers to a request for `path`. */
-  public answer(taskDefinition: string, path: string): number {
+  public respond(taskDefinition: string, path: string): number {
     const b = this.behaviourOf(taskDefinition);
-    const td = this.ecs.describeTaskDefinition(taskDefinition);
-    const env = (td.containerDefinitions.flatMap((c) => c.environment ?? []) as Array<{ name: string }>).map((e) => e.name);
-    return b.brokenBy && env.includes(b.brokenBy) ? 500 : b.status(path);
+    return b.brokenBy && this.envOf(taskDefinition).includes(b.brokenBy) ? 500 : b.status(path);
   }
 
   // ---- time -----------------------------------------------------------------------------
 
-  /** Lets every deployment and pipeline execution run to its end (or to an approval). */
-  public async settle(): Promise<void> {
-    for (let round = 0; round < 100; round++) {
-      let moved = false;
-      for (const d of this.codedeploy.deployments.filter((x) => x.status === 'InProgress')) {
-        while (await this.codedeploy.step(d)) { /* next lifecycle event */ }
-        moved = true;
-      }
-      for (const s of [...this.ecs.services.values()].filter((x) => x.status === 'ACTIVE')) await this.ecs.settle(s);
-      if (await this.pipelines.resume()) moved = true;
-      if (!moved) return;
-    }
-    throw new Error('the model did not settle');
+  /** The model's clock in epoch milliseconds (what Date.now() answers in a handler). */
+  public epochMs(): number {
+    return this.epochAt(this.now);
+  }
+
+  /** A time of the model's clock in epoch milliseconds. */
+  public epochAt(seconds: number): number {
+    return EPOCH_MS + seconds * 1000;
+  }
+
+  /** Runs `run` when the clock reaches now + `delaySeconds`. */
+  public schedule(delaySeconds: number, what: string, run: () => Promise<void> | void): void {
+    this.timerSeq += 1;
+    this.timers.push({ at: this.now + delaySeconds, seq: this.timerSeq, what, run });
+  }
+
+  /** Whether something is scheduled (a deployment step, a wait, a timeout). */
+  public pending(): string[] {
+    return this.timers.map((t) => `${t.what} at ${t.at}s`);
   }
 
   /**
-   * Lets time pass while something waits (the provider framework's waiter): each active
-   * CodeDeploy deployment runs one lifecycle event, and each ECS-controller deployment runs
-   * as far as it goes.
+   * Lets `seconds` pass: what is due runs in time order (the clock set to its time), then the
+   * services react: ECS-controller deployments run as far as they go, alarms are evaluated
+   * (and their actions run), and pipeline executions whose deployment ended go on.
    */
-  public async step(): Promise<void> {
-    for (const d of this.codedeploy.deployments.filter((x) => x.status === 'InProgress')) await this.codedeploy.step(d);
+  public async advance(seconds: number): Promise<void> {
+    const until = this.now + seconds;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.timers.splice(this.timers.indexOf(due), 1);
+      this.now = Math.max(this.now, due.at);
+      await due.run();
+      await this.react();
+    }
+    this.now = until;
+    await this.react();
+  }
+
+  private async react(): Promise<boolean> {
     for (const s of [...this.ecs.services.values()].filter((x) => x.status === 'ACTIVE' && x.controller === 'ECS')) await this.ecs.settle(s);
+    await this.notifications.evaluateAlarms();
+    return this.pipelines.resume();
+  }
+
+  /** Lets time pass until nothing more happens: every deployment and pipeline execution runs to its end (or to an approval). */
+  public async settle(): Promise<void> {
+    for (let round = 0; round < 10_000; round++) {
+      const moved = await this.react();
+      const next = this.timers.reduce((m, t) => Math.min(m, t.at), Infinity);
+      if (next === Infinity) {
+        if (!moved) return;
+        continue;
+      }
+      await this.advance(Math.max(0, next - this.now));
+    }
+    throw new Error(`the model did not settle: ${this.pending().join(', ')}`);
   }
 
   /** The pipeline whose deploy action targets a service, deployment group or task family. */
@@ -322,8 +506,35 @@ export class World {
     throw new Error(`no pipeline deploys ${name}`);
   }
 
-  /** A push to the source of the pipeline that deploys `name`. */
+  /**
+   * A push of `commit` to the branch the pipeline that deploys `name` watches: CodeCommit puts a
+   * "CodeCommit Repository State Change" event on the default bus, whose rule starts the
+   * pipeline as the rule's role. Answers the execution it started.
+   * @see https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
+   */
   public async push(name: string, commit: string): Promise<Execution> {
-    return this.pipelines.start(this.pipelineOf(name), commit);
+    const pipeline = this.pipelineOf(name);
+    const source = (this.pipelines.definitions.get(pipeline)!.Stages as Array<{ Actions: Array<Record<string, any>> }>)
+      .flatMap((s) => s.Actions).find((a) => a.ActionTypeId.Category === 'Source')!;
+    const repo = this.codecommit.repositories.get(String(source.Configuration.RepositoryName));
+    if (!repo) throw new Error(`no CodeCommit repository ${source.Configuration.RepositoryName}`);
+    repo.commits.set(String(source.Configuration.BranchName ?? 'main'), commit);
+    const before = this.pipelines.executions.length;
+    await this.notifications.put({
+      source: 'aws.codecommit',
+      'detail-type': 'CodeCommit Repository State Change',
+      resources: [repo.arn],
+      detail: { event: 'referenceUpdated', referenceType: 'branch', referenceName: source.Configuration.BranchName ?? 'main', repositoryName: repo.name, commitId: commit },
+    });
+    const started = this.pipelines.executions.slice(before).find((e) => e.pipeline === pipeline);
+    if (!started) {
+      const why = this.notifications.deliveries.slice(-3).filter((d) => !d.ok).map((d) => d.reason).join('; ');
+      throw new Error(`the push of ${commit} started no execution of ${pipeline}${why ? `: ${why}` : ''}`);
+    }
+    return started;
   }
 }
+
+/** The model's epoch: 2026-12-01T00:00:00Z (the clock starts there). */
+export const EPOCH_MS = Date.UTC(2026, 11, 1);
+

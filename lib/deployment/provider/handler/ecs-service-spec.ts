@@ -98,6 +98,10 @@ export function updateServiceInput(old: EcsServiceProperties, next: EcsServicePr
     if (canonical(old[k]) !== canonical(v)) input[camel(k)] = toApi(v, camel(k));
   }
   if (taskDefinition) input.taskDefinition = taskDefinition;
+  // A capacity provider strategy change alone starts no deployment: the running tasks would stay
+  // where they are. Forcing one moves them (with production's task definition).
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html (capacityProviderStrategy: "This parameter doesn't trigger a new service deployment.")
+  if (input.capacityProviderStrategy !== undefined) input.forceNewDeployment = true;
   if (Object.keys(input).length === 0) return undefined;
   return { cluster: next.Cluster, service: next.ServiceName, ...input };
 }

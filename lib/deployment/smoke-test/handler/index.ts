@@ -11,6 +11,7 @@ import * as https from 'node:https';
 import { clearTimeout as clearBound, setTimeout as setBound } from 'node:timers';
 import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 // The bounds (a request's, the whole test's) run on node:timers' own setTimeout, so that a test
 // harness that skips the pauses by replacing the global setTimeout does not skip them too.
@@ -53,6 +54,7 @@ const clientConfig = { requestHandler: { connectionTimeout: 3_000, requestTimeou
 const ec2 = new EC2Client(clientConfig);
 const codedeploy = new CodeDeployClient(clientConfig);
 const ssm = new SSMClient(clientConfig);
+const ecs = new ECSClient(clientConfig);
 
 /** The name of the service being deployed: the deployment group's name, or the service's in its ARN. */
 async function serviceName(event: HookEvent): Promise<string> {
@@ -172,9 +174,28 @@ export async function smokeTest(s: SmokeTestSettings, pauseMs: number = SMOKE_TE
   return problem;
 }
 
+/**
+ * Whether an ECS-native deployment has no task to test: ECS runs the lifecycle hooks on the
+ * deployment that creates the service too, and the platform creates a service whose image the
+ * pipeline has not built yet with 0 tasks (the test listener then has no target to answer).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
+ */
+async function nothingToTest(event: HookEvent): Promise<boolean> {
+  if (event.DeploymentId) return false;
+  const arn = event.executionDetails?.serviceArn ?? '';
+  const match = /:service\/([^/]+)\/([^/]+)/.exec(arn);
+  if (!match) return false;
+  const out = await ecs.send(new DescribeServicesCommand({ cluster: match[1], services: [match[2]] }));
+  return out.services?.[0]?.desiredCount === 0;
+}
+
 /** Finds the service, reads its settings and tests it; the problem, or undefined when it passed. */
 async function run(event: HookEvent, remainingMs: () => number): Promise<string | undefined> {
   try {
+    if (await nothingToTest(event)) {
+      console.log('the service runs no task yet: nothing to test');
+      return undefined;
+    }
     const service = await serviceName(event);
     console.log(`smoke test of ${service}`);
     return await smokeTest(await settingsOf(service), SMOKE_TEST_TIMING.pauseMs, remainingMs);

@@ -4,7 +4,7 @@
 // The platform and what routes to its services
 export { ContainerPlatform } from './platform/container-platform';
 export { ContainerPlatformProps } from './platform/options';
-export { IContainerPlatform } from './foundation/platform-contract';
+export { IContainerPlatform, ISharedLoadBalancer } from './foundation/platform-contract';
 export { PlatformDomain } from './foundation/domain';
 export { Routing, RoutingRuleOptions } from './foundation/routing';
 export { SharedLoadBalancer } from './foundation/shared-load-balancer';

@@ -2,7 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { RouteRegistry } from './route-registry';
-import type { SharedLoadBalancer } from './shared-load-balancer';
+import type { ISharedLoadBalancer } from './platform-contract';
+import { SharedLoadBalancer } from './shared-load-balancer';
 
 /**
  * Default quotas of one Application Load Balancer: target groups (not adjustable), rules of
@@ -32,7 +33,7 @@ export class LoadBalancerRoom {
   private rules = 0;
   private targets = 0;
 
-  constructor(private readonly lb: SharedLoadBalancer) {
+  constructor(private readonly lb: ISharedLoadBalancer) {
     this.routes = new RouteRegistry(lb);
   }
 
@@ -73,6 +74,6 @@ export class LoadBalancerRoom {
     this.targetGroups += groups;
     this.rules += rules;
     this.targets += targets;
-    this.lb.serviceNames.push(owner.node.id);
+    if (this.lb instanceof SharedLoadBalancer) this.lb.serviceNames.push(owner.node.id);
   }
 }

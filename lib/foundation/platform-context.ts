@@ -1,14 +1,16 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { LoadBalancerRoom } from './load-balancer-room';
-import type { IContainerPlatform } from './platform-contract';
+import type { IContainerPlatform, ISharedLoadBalancer } from './platform-contract';
 import type { PlatformDns } from './platform-dns';
 import { addQueueEndpoint } from './platform-resources';
-import type { SharedLoadBalancer } from './shared-load-balancer';
 
 /**
  * A part of which a platform has at most one, made on first use (the smoke test, the CodeDeploy
@@ -34,6 +36,28 @@ export class PlatformSingleton<T extends IConstruct> {
   }
 }
 
+/**
+ * What a platform imported by name (`ContainerPlatform.fromName`) takes from the platform's
+ * publication instead of making it: references to the platform's own parts, which its services
+ * use as the platform's own services use the parts themselves.
+ */
+export interface ImportedParts {
+  /** The service token of the platform's service provider. */
+  readonly serviceToken: string;
+  /** The platform's deployed-state function. */
+  readonly stateFunction: lambda.IFunction;
+  /** The platform's smoke-test function. */
+  readonly smokeTestFunction: lambda.IFunction;
+  /** The smoke-test function's security group. */
+  readonly smokeTestSecurityGroup: ec2.ISecurityGroup;
+  /** Where the smoke test reads each service's settings: `<prefix><service name>`. */
+  readonly smokeTestSettingsPrefix: string;
+  /** The platform's CodeDeploy application. */
+  readonly application: codedeploy.IEcsApplication;
+  /** The service token of the platform's claims function (Custom::PlatformClaims). */
+  readonly claimsServiceToken: string;
+}
+
 /** What the implementation of a platform tells its context that the contract does not show. */
 export interface PlatformSettings {
   /**
@@ -46,6 +70,17 @@ export interface PlatformSettings {
    * @default - no domain
    */
   readonly dns?: PlatformDns;
+  /**
+   * Whether the platform publishes itself under its name (`publish: true`): its services claim
+   * their names, priorities and routes at deploy, and its CodeDeploy application is named after it.
+   * @default false
+   */
+  readonly published?: boolean;
+  /**
+   * The parts of the platform this one imports by name.
+   * @default - the platform makes its own parts
+   */
+  readonly imported?: ImportedParts;
 }
 
 /** The platforms of one app, and the workload names claimed under each platform name. */
@@ -53,6 +88,8 @@ interface AppPlatforms {
   readonly contexts: Map<IConstruct, PlatformContext>;
   /** By `<account>/<region>/<platform name>`: workload ID to the workload that claimed it. */
   readonly names: Map<string, Map<string, IConstruct>>;
+  /** The rooms of load balancers of platforms imported by name, by `<account>/<region>/<platform name>/<index>`. */
+  readonly importedRooms: Map<string, LoadBalancerRoom>;
 }
 
 /** The one home of platform-internal state: per app (the root construct), per platform. */
@@ -62,7 +99,7 @@ function appOf(scope: IConstruct): AppPlatforms {
   const root = scope.node.root;
   let app = APPS.get(root);
   if (!app) {
-    app = { contexts: new Map(), names: new Map() };
+    app = { contexts: new Map(), names: new Map(), importedRooms: new Map() };
     APPS.set(root, app);
   }
   return app;
@@ -101,17 +138,47 @@ export class PlatformContext {
   public readonly isolated: boolean;
   /** The certificate and alias records of the platform's domain, if it has one. */
   public readonly dns?: PlatformDns;
+  /** Whether the platform publishes itself under its name. */
+  public readonly published: boolean;
+  /** The parts of the platform this one imports by name, if it is imported. */
+  public readonly imported?: ImportedParts;
+  private claimsToken?: string;
 
   private readonly workloadList: IConstruct[] = [];
   private readonly singletons = new Map<PlatformSingleton<IConstruct>, IConstruct>();
   private readonly discoveryNames = new Map<string, IConstruct>();
   private readonly pipelineRepositories = new Map<string, IConstruct>();
-  private readonly loadBalancerWatchers: Array<(lb: SharedLoadBalancer) => void> = [];
-  private readonly rooms = new Map<SharedLoadBalancer, LoadBalancerRoom>();
+  private readonly loadBalancerWatchers: Array<(lb: ISharedLoadBalancer) => void> = [];
+  private readonly rooms = new Map<ISharedLoadBalancer, LoadBalancerRoom>();
 
   private constructor(public readonly platform: IContainerPlatform, settings: PlatformSettings) {
     this.isolated = settings.isolated ?? false;
     this.dns = settings.dns;
+    this.published = settings.published ?? false;
+    this.imported = settings.imported;
+  }
+
+  /**
+   * The platform of this app, account and Region published or built under `name`, if there is
+   * one: a platform imported by name in the app that builds it shares its routes, priorities and
+   * names at synth. Imported platforms are not counted.
+   */
+  public static builtInApp(scope: IConstruct, account: string, region: string, name: string): PlatformContext | undefined {
+    return [...appOf(scope).contexts.values()].find((c) => !c.imported && c.platform.platformName === name
+      && Stack.of(c.platform).account === account && Stack.of(c.platform).region === region);
+  }
+
+  /**
+   * The service token of the platform's claims function, when its workloads claim their names,
+   * rule priorities and routes at deploy (a published platform, or one imported by name).
+   */
+  public get claimsServiceToken(): string | undefined {
+    return this.imported?.claimsServiceToken ?? this.claimsToken;
+  }
+
+  /** Makes the workloads of a published platform claim at deploy, through the given claims function. */
+  public enableClaims(serviceToken: string): void {
+    this.claimsToken = serviceToken;
   }
 
   /** The workloads built on the platform, in the order they were built. */
@@ -168,13 +235,18 @@ export class PlatformContext {
   }
 
   /** Calls `watch` for each of the platform's load balancers, now and as they are added. */
-  public watchLoadBalancers(watch: (lb: SharedLoadBalancer) => void): void {
+  public watchLoadBalancers(watch: (lb: ISharedLoadBalancer) => void): void {
     this.loadBalancerWatchers.push(watch);
     for (const lb of this.platform.loadBalancers) watch(lb);
   }
 
-  /** What the platform's services take of one of its load balancers: routes, priorities, quotas. */
-  public roomOf(lb: SharedLoadBalancer): LoadBalancerRoom {
+  /**
+   * What the platform's services take of one of its load balancers: routes, priorities, quotas.
+   * An imported platform shares the room of the same load balancer with the platform it imports
+   * when the app builds that platform, and with the other imports of the same platform otherwise.
+   */
+  public roomOf(lb: ISharedLoadBalancer): LoadBalancerRoom {
+    if (this.imported) return this.importedRoom(lb);
     let room = this.rooms.get(lb);
     if (!room) {
       room = new LoadBalancerRoom(lb);
@@ -183,8 +255,25 @@ export class PlatformContext {
     return room;
   }
 
+  private importedRoom(lb: ISharedLoadBalancer): LoadBalancerRoom {
+    const index = this.platform.loadBalancers.indexOf(lb);
+    const stack = Stack.of(this.platform);
+    const name = this.platform.platformName;
+    const built = PlatformContext.builtInApp(this.platform, stack.account, stack.region, name);
+    const twin = built?.platform.loadBalancers[index];
+    if (built && twin) return built.roomOf(twin);
+    const rooms = appOf(this.platform).importedRooms;
+    const key = `${stack.account}/${stack.region}/${name}/${index}`;
+    let room = rooms.get(key);
+    if (!room) {
+      room = new LoadBalancerRoom(lb);
+      rooms.set(key, room);
+    }
+    return room;
+  }
+
   /** Tells the watchers that the platform has a new load balancer. */
-  public loadBalancerAdded(lb: SharedLoadBalancer): void {
+  public loadBalancerAdded(lb: ISharedLoadBalancer): void {
     for (const watch of this.loadBalancerWatchers) watch(lb);
   }
 

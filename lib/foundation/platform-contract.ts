@@ -1,12 +1,37 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
-import type { SharedLoadBalancer } from './shared-load-balancer';
+
+/**
+ * One load balancer of a platform as its services use it: a production listener and a blue/green
+ * test listener that their rules join, and the security group their tasks admit. A
+ * {@link SharedLoadBalancer} of a {@link ContainerPlatform}, or one of a platform imported by name
+ * (`ContainerPlatform.fromName`).
+ */
+export interface ISharedLoadBalancer extends IConstruct {
+  /** The Application Load Balancer. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The load balancer's full name (`app/<name>/<id>`), the dimension of its CloudWatch metrics. */
+  readonly loadBalancerFullName: string;
+  /** The load balancer's security group: services admit it on their container port. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The listener that serves production traffic. */
+  readonly productionListener: elbv2.IApplicationListener;
+  /** The listener that blue/green deployments send test traffic to. */
+  readonly testListener: elbv2.IApplicationListener;
+  /** The protocol of both listeners (a token for an imported platform). */
+  readonly protocol: elbv2.ApplicationProtocol;
+  /** The port of the production listener: 443 with HTTPS, 80 with HTTP (a token for an imported platform). */
+  readonly productionPort: number;
+  /** The port of the test listener (a token for an imported platform). */
+  readonly testListenerPort: number;
+}
 
 /**
  * What the parts of a platform (services, workers, jobs, event tasks, pipelines, deployments)
@@ -28,9 +53,9 @@ export interface IContainerPlatform extends IConstruct {
   /** Where the platform's tasks run. */
   readonly serviceSubnets: ec2.SubnetSelection;
   /** The load balancer services use unless they name another. */
-  readonly defaultLoadBalancer: SharedLoadBalancer;
+  readonly defaultLoadBalancer: ISharedLoadBalancer;
   /** Every load balancer of the platform, the first one first. */
-  readonly loadBalancers: SharedLoadBalancer[];
+  readonly loadBalancers: ISharedLoadBalancer[];
   /** The key of the platform's log groups and topics. */
   readonly encryptionKey: kms.IKey;
   /** The topic every alarm of the platform notifies. */

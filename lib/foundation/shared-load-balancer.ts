@@ -9,6 +9,7 @@ import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
 import { PLATFORM_NOT_FOUND_BODY } from './not-found';
+import type { ISharedLoadBalancer } from './platform-contract';
 
 /** The settings a platform gives each of its load balancers. */
 export interface SharedLoadBalancerProps {
@@ -42,7 +43,7 @@ export interface SharedLoadBalancerProps {
  * rules and targets its services use against the load balancer's quotas, so that a full one
  * fails at synth.
  */
-export class SharedLoadBalancer extends Construct {
+export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer {
   /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The load balancer's security group: open outbound, inbound on its listeners from the allowed CIDR blocks. */
@@ -57,6 +58,11 @@ export class SharedLoadBalancer extends Construct {
   public readonly productionPort: number;
   /** The port of the test listener. */
   public readonly testListenerPort: number;
+  /** The load balancer's full name (`app/<name>/<id>`), the dimension of its CloudWatch metrics. */
+  public get loadBalancerFullName(): string {
+    return this.loadBalancer.loadBalancerFullName;
+  }
+
   /** The services routed through this load balancer, in the order they were added. */
   public readonly serviceNames: string[] = [];
 

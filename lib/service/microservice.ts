@@ -15,7 +15,7 @@ import { BlueGreenService } from '../deployment/provider/blue-green-service';
 import { SmokeTest } from '../deployment/smoke-test/smoke-test';
 import { strategyFor } from '../deployment/strategies';
 import { PlatformContext } from '../foundation/platform-context';
-import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, ISharedLoadBalancer, requirePlatform } from '../foundation/platform-contract';
 import { Routing } from '../foundation/routing';
 import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
@@ -105,7 +105,7 @@ export class Microservice extends Construct {
   /** The platform the service runs on. */
   public readonly platform: IContainerPlatform;
   /** The load balancer the service is routed through (its `loadBalancer` prop, or the platform's default). */
-  public readonly loadBalancer: SharedLoadBalancer;
+  public readonly loadBalancer: ISharedLoadBalancer;
   /** How the load balancer routes requests to the service. */
   public readonly routing: Routing;
   /** The path the load balancer checks. */
@@ -137,7 +137,7 @@ export class Microservice extends Construct {
     p.throwIfAny();
     const context = PlatformContext.of(platform);
     context.addWorkload(this);
-    context.dns?._addRecords(this, lb.loadBalancer, props.routing);
+    if (lb instanceof SharedLoadBalancer) context.dns?._addRecords(this, lb.loadBalancer, props.routing);
 
     this.workloadName = platformScopedName(platform.platformName, id, NAME_LIMITS.serviceName.max);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
@@ -222,7 +222,7 @@ export class Microservice extends Construct {
       ?? blueGreenTaskCount(this.service, minTasks, maxTasks);
     this.scaling = configureScaling({
       targetGroups: this.targetGroups,
-      loadBalancerFullName: lb.loadBalancer.loadBalancerFullName,
+      loadBalancerFullName: lb.loadBalancerFullName,
       clusterName: platform.cluster.clusterName,
       metricServiceName: this._metricServiceName,
     }, taskCount, props.scaling);

@@ -4,9 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Capacity } from '../core/capacity';
 import type { ContainerOptions, RepositoryOptions } from '../core/options';
 import type { Deployment } from '../deployment/policy/deployment';
-import type { IContainerPlatform } from '../foundation/platform-contract';
+import type { IContainerPlatform, ISharedLoadBalancer } from '../foundation/platform-contract';
 import type { Routing } from '../foundation/routing';
-import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import type { AlarmOptions } from '../observability/service-alarms';
 import type { PipelineOptions } from '../pipeline/options';
 import type { Source } from '../pipeline/source';
@@ -134,7 +133,7 @@ export interface ServiceOptions {
    * The shared load balancer that routes to the service.
    * @default - the platform's first load balancer
    */
-  readonly loadBalancer?: SharedLoadBalancer;
+  readonly loadBalancer?: ISharedLoadBalancer;
   /**
    * The container and its task size.
    * @default - port 8080, 256 CPU units, 512 MiB, X86_64

@@ -7,7 +7,8 @@ import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateRouting } from '../foundation/route-registry';
-import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
+import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
+import type { ISharedLoadBalancer } from '../foundation/platform-contract';
 import { AlarmOptions } from '../observability/service-alarms';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
@@ -59,7 +60,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
 export interface ServicePlaces {
   readonly strategy: ServiceStrategy;
   readonly deployment: Deployment;
-  readonly loadBalancer: SharedLoadBalancer;
+  readonly loadBalancer: ISharedLoadBalancer;
   readonly maxTasks: number;
 }
 
@@ -74,7 +75,7 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
   const context = PlatformContext.of(props.platform);
   if (props.routing) validateRouting(p, 'routing', props.routing);
   context.claimWorkload(p, owner, id);
-  if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
+  if (props.routing && lb instanceof SharedLoadBalancer) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
   const room = context.roomOf(lb);
   const rulePriority = props.routing ? room.routes.register(p, owner, 'routing', props.routing) : 0;
   room.reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);

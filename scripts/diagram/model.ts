@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { IConstruct } from 'constructs';
-import { ContainerPlatform, Deployment, DeploymentKind, EventTask, Microservice, QueueWorker, ScheduledJob, SharedLoadBalancer, TrafficShiftKind } from '../../lib';
+import { ContainerPlatform, Deployment, DeploymentKind, EventTask, Microservice, QueueWorker, ScheduledJob, ISharedLoadBalancer, TrafficShiftKind } from '../../lib';
 
 /** What a node stands for: it picks the node's colour. */
 export type NodeKind = 'client' | 'network' | 'loadBalancer' | 'listener' | 'targetGroup' | 'tasks' | 'delivery' | 'trigger' | 'queue' | 'dns';
@@ -123,7 +123,7 @@ export class DiagramBuilder {
       platformGroup.nodes.push(this.node(idOf(platform, 'dns'), 'dns', ['Route 53 and ACM', `${platform.domainName}, *.${platform.domainName}`]));
       this.edge(client, idOf(platform, 'dns'), 'DNS');
     }
-    const listeners = new Map<SharedLoadBalancer, { production: string; test: string }>();
+    const listeners = new Map<ISharedLoadBalancer, { production: string; test: string }>();
     for (const lb of platform.loadBalancers) {
       const lbNode = this.node(idOf(lb, 'alb'), 'loadBalancer', ['Application Load Balancer', lb.node.id]);
       const production = this.node(idOf(lb, 'production'), 'listener', ['production listener', `${lb.protocol} :${lb.productionPort}`]);

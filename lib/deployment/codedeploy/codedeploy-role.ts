@@ -3,14 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { IContainerPlatform } from '../../foundation/platform-contract';
-import type { SharedLoadBalancer } from '../../foundation/shared-load-balancer';
+import type { IContainerPlatform, ISharedLoadBalancer } from '../../foundation/platform-contract';
 
 /** What the CodeDeploy service role of a service is scoped to: handed over by the service. */
 export interface CodeDeployRoleTarget {
   readonly platform: IContainerPlatform;
   readonly serviceName: string;
-  readonly sharedLoadBalancer: SharedLoadBalancer;
+  readonly sharedLoadBalancer: ISharedLoadBalancer;
   readonly productionRule: elbv2.ApplicationListenerRule;
   readonly testRule?: elbv2.ApplicationListenerRule;
   /** The alarms that roll a deployment back. */

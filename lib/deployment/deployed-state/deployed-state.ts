@@ -15,10 +15,27 @@ import { templateProperties } from './cfn-properties';
 
 /**
  * The one function per platform that answers the platform's custom resources
- * (Custom::DeployedState and Custom::LiveTargetGroups).
+ * (Custom::DeployedState and Custom::LiveTargetGroups); the published one for a platform imported by name.
  */
-export function serviceStateFunction(platform: IContainerPlatform): lambda.Function {
-  return PlatformContext.of(platform).singleton(SERVICE_STATE_FUNCTION);
+export function serviceStateFunction(platform: IContainerPlatform): lambda.IFunction {
+  const context = PlatformContext.of(platform);
+  return context.imported?.stateFunction ?? context.singleton(SERVICE_STATE_FUNCTION);
+}
+
+/**
+ * Lets the platform's deployed-state function read the listener rules of the blue/green services
+ * that platforms importing it add (a published platform grants it whether its own services need
+ * it or not).
+ */
+export function allowReadingRules(fn: lambda.IFunction): void {
+  if (readsRules.has(fn) || !(fn instanceof lambda.Function)) return;
+  readsRules.add(fn);
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    // DescribeRules supports no resource-level permissions ("Resource types" is empty):
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+    actions: ['elasticloadbalancing:DescribeRules'],
+    resources: ['*'],
+  }));
 }
 
 /** The platform's one deployed-state function. */
@@ -174,15 +191,7 @@ export class DeployedState extends Construct {
       },
     });
     live.node.addDependency(this.handler);
-    if (!readsRules.has(this.handler) && this.handler instanceof lambda.Function) {
-      readsRules.add(this.handler);
-      this.handler.addToRolePolicy(new iam.PolicyStatement({
-        // DescribeRules supports no resource-level permissions ("Resource types" is empty):
-        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
-        actions: ['elasticloadbalancing:DescribeRules'],
-        resources: ['*'],
-      }));
-    }
+    allowReadingRules(this.handler);
     return {
       productionTargetGroupArn: live.getAttString('ProductionTargetGroup'),
       testTargetGroupArn: live.getAttString('TestTargetGroup'),

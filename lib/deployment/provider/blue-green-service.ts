@@ -144,10 +144,10 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
     if (props.pipelineOwnsImage) {
       const task = props.taskDefinition;
-      provider.allowPassing(this, 'ReleasePolicy', this.resource, [provider.isCompleteFunction], [{
+      provider.allowPassing(this, 'ReleasePolicy', this.resource, [{
         roles: [task.taskRole, task.executionRole].filter((r): r is iam.IRole => r !== undefined),
         to: 'ecs-tasks.amazonaws.com',
-      }]);
+      }], true);
     }
     this.serviceName = this.resource.getAttString('ServiceName');
     this.serviceArn = this.resource.getAttString('ServiceArn');

@@ -97,7 +97,7 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
   const task = service.taskDefinition;
-  provider.allowPassing(service, 'ProviderPolicy', cfn, [provider.onEventFunction, provider.isCompleteFunction], [
+  provider.allowPassing(service, 'ProviderPolicy', cfn, [
     { roles: service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role), to: 'ecs.amazonaws.com' },
     { roles: options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [], to: 'ecs-tasks.amazonaws.com' },
   ]);

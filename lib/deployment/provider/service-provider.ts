@@ -13,6 +13,31 @@ import { acknowledgeFunction, functionRole } from '../../private/function-role';
 import { platformApplication } from '../codedeploy/codedeploy-application';
 import { BLUE_GREEN_LIMITS } from './limits';
 
+/** A permission to pass roles to an AWS service. */
+export interface PassGrant {
+  readonly roles: iam.IRole[];
+  /** The service principal that may receive them (`iam:PassedToService`). */
+  readonly to: string;
+}
+
+/**
+ * The platform's provider of service resources as the services use it: its service token, and
+ * the permissions a service adds for itself. A platform's own provider ({@link ServiceProvider}),
+ * or the provider a platform imported by name references, which the publishing platform has
+ * already granted what its importers need.
+ */
+export interface PlatformServiceProvider extends IConstruct {
+  /** The token of the resources this provider serves. */
+  readonly serviceToken: string;
+  /**
+   * Lets the provider's functions (with `isCompleteOnly`, the isComplete function alone) pass a
+   * service's roles, and makes `resource` wait for that permission.
+   */
+  allowPassing(scope: Construct, id: string, resource: IConstruct, grants: PassGrant[], isCompleteOnly?: boolean): void;
+  /** Lets the provider deploy through the platform's CodeDeploy deployment groups. */
+  allowCodeDeploy(): void;
+}
+
 /** Properties of {@link ServiceProvider}. */
 export interface ServiceProviderProps {
   readonly platform: IContainerPlatform;
@@ -27,7 +52,7 @@ export interface ServiceProviderProps {
  * platform's cluster and CodeDeploy application only.
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#provider-framework
  */
-export class ServiceProvider extends Construct {
+export class ServiceProvider extends Construct implements PlatformServiceProvider {
   /** The token of the resources this provider serves. */
   public readonly serviceToken: string;
   public readonly onEventFunction: lambda.Function;
@@ -108,8 +133,8 @@ export class ServiceProvider extends Construct {
    * that named a nested stack's roles would make the provider wait for the service that waits
    * for it. Nothing is made when no grant has roles.
    */
-  public allowPassing(scope: Construct, id: string, resource: IConstruct, functions: lambda.IFunction[],
-    grants: Array<{ readonly roles: iam.IRole[]; readonly to: string }>): void {
+  public allowPassing(scope: Construct, id: string, resource: IConstruct, grants: PassGrant[], isCompleteOnly = false): void {
+    const functions = isCompleteOnly ? [this.isCompleteFunction] : [this.onEventFunction, this.isCompleteFunction];
     const statements = grants.filter((g) => g.roles.length > 0).map((g) => new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: g.roles.map((r) => r.roleArn),
@@ -153,12 +178,58 @@ export class ServiceProvider extends Construct {
       resources: [application.applicationArn],
     }));
   }
+
+  /**
+   * Lets the provider pass every role under `path` (`role<path>*`) to ECS tasks and to ECS: the
+   * roles of the workloads of platforms that import this one by name, which the platform cannot
+   * name one by one. One statement for all of them, whatever their number.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns (a role's path is part of its ARN)
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService
+   */
+  public allowPassingPath(path: string): void {
+    const roles = Stack.of(this).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${path.replace(/^\//, '')}*` });
+    for (const fn of [this.onEventFunction, this.isCompleteFunction]) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [roles],
+        conditions: { StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com'] } },
+      }));
+    }
+  }
+}
+
+/**
+ * The provider of a platform imported by name: its service token, published by the platform,
+ * which has granted at publication what importers need (passing the roles under its IAM path,
+ * deploying through its CodeDeploy application); nothing is added here.
+ */
+class ImportedServiceProvider extends Construct implements PlatformServiceProvider {
+  constructor(scope: Construct, id: string, public readonly serviceToken: string) {
+    super(scope, id);
+  }
+
+  public allowPassing(): void {
+    // The publishing platform lets its provider pass every role under its IAM path.
+  }
+
+  public allowCodeDeploy(): void {
+    // The publishing platform granted it at publication.
+  }
 }
 
 /** The platform's one provider of service resources. */
 const PROVIDER = new PlatformSingleton(['ServiceProvider'], (platform) => new ServiceProvider(platform, 'ServiceProvider', { platform }));
+/** The reference to the provider of the platform a platform imports by name. */
+const IMPORTED_PROVIDER = new PlatformSingleton(['ServiceProvider'],
+  (platform) => new ImportedServiceProvider(platform, 'ServiceProvider', PlatformContext.of(platform).imported!.serviceToken));
 
 /** The provider of the platform's service resources (Custom::BlueGreenService, Custom::EcsService), created with the first. */
-export function serviceProvider(platform: IContainerPlatform): ServiceProvider {
+export function serviceProvider(platform: IContainerPlatform): PlatformServiceProvider {
+  const context = PlatformContext.of(platform);
+  return context.imported ? context.singleton(IMPORTED_PROVIDER) : context.singleton(PROVIDER);
+}
+
+/** The platform's own provider, made now if it does not exist yet (a published platform's). */
+export function ownServiceProvider(platform: IContainerPlatform): ServiceProvider {
   return PlatformContext.of(platform).singleton(PROVIDER);
 }

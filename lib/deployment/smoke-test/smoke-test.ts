@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnMapping, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,10 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
-import type { IContainerPlatform } from '../../foundation/platform-contract';
+import type { IContainerPlatform, ISharedLoadBalancer } from '../../foundation/platform-contract';
 import { platformLogGroup } from '../../foundation/platform-resources';
 import type { Routing } from '../../foundation/routing';
-import type { SharedLoadBalancer } from '../../foundation/shared-load-balancer';
 import { handlerAsset } from '../../private/assets';
 import { DEFAULTS } from '../../private/defaults';
 import { Problems } from '../../private/errors';
@@ -24,8 +23,22 @@ import { SMOKE_TEST_TIMING } from './timing';
 export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/';
 
 /** The parameter path of one platform's settings: two platforms in one stack keep theirs apart. */
-function settingsPrefix(platform: IConstruct): string {
+export function settingsPrefix(platform: IConstruct): string {
   return `${SMOKE_TEST_PARAMETER_PREFIX}${Names.uniqueId(platform)}/`;
+}
+
+/**
+ * The smoke test's protocol (`http`, `https`) for a listener protocol known only at deploy (a
+ * load balancer of a platform imported by name publishes `HTTP` or `HTTPS`): a mapping of the
+ * stack, looked up by CloudFormation.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html
+ */
+function smokeTestProtocol(scope: IConstruct, protocol: string): string {
+  const stack = Stack.of(scope);
+  const id = 'CdkContainerPlatformProtocols';
+  const mapping = (stack.node.tryFindChild(id) as CfnMapping | undefined)
+    ?? new CfnMapping(stack, id, { mapping: { [elbv2.ApplicationProtocol.HTTP]: { Scheme: 'http' }, [elbv2.ApplicationProtocol.HTTPS]: { Scheme: 'https' } } });
+  return mapping.findInMap(protocol, 'Scheme');
 }
 
 /** What the smoke test needs of a service: handed over by the service. */
@@ -34,7 +47,7 @@ export interface SmokeTestTarget {
   readonly scope: Construct;
   readonly platform: IContainerPlatform;
   readonly serviceName: string;
-  readonly sharedLoadBalancer: SharedLoadBalancer;
+  readonly sharedLoadBalancer: ISharedLoadBalancer;
   readonly routing: Routing;
   readonly healthCheckPath: string;
 }
@@ -51,33 +64,54 @@ export interface SmokeTestTarget {
  * Made by the platform, once, with its first blue/green service (`service.smokeTest`, `SmokeTest.of(platform)`).
  */
 export class SmokeTest extends Construct {
-  /** The platform's smoke test, created with its first blue/green service. */
+  /**
+   * The platform's smoke test, created with its first blue/green service (with the platform,
+   * when it is published); for a platform imported by name, the published smoke test.
+   */
   public static of(platform: IContainerPlatform): SmokeTest {
-    return PlatformContext.of(platform).singleton(SmokeTest.SINGLETON);
+    const context = PlatformContext.of(platform);
+    return context.singleton(context.imported ? SmokeTest.IMPORTED : SmokeTest.SINGLETON);
   }
 
   /** The platform's one smoke test. */
   private static readonly SINGLETON = new PlatformSingleton(['SmokeTest'], (platform) => new SmokeTest(platform, 'SmokeTest', platform));
+  /** The published smoke test of the platform a platform imports by name. */
+  private static readonly IMPORTED = new PlatformSingleton(['SmokeTest'], (platform) => new SmokeTest(platform, 'SmokeTest', platform, true));
 
   /** The function that CodeDeploy or ECS runs after test traffic reaches green. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.IFunction;
   /** The function's security group: it reaches the test listeners of the platform's load balancers and the AWS APIs on 443. */
-  public readonly securityGroup: ec2.SecurityGroup;
-  private readonly reached = new Set<SharedLoadBalancer>();
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** Where the function reads each service's settings: `<prefix><service name>` (a token for an imported platform). */
+  private readonly prefix: string;
+  private readonly reached = new Set<ISharedLoadBalancer>();
   private codeDeployAllowed = false;
 
-  private constructor(scope: Construct, id: string, private readonly platform: IContainerPlatform) {
+  private constructor(scope: Construct, id: string, private readonly platform: IContainerPlatform, imported = false) {
     super(scope, id);
+    const parts = PlatformContext.of(platform).imported;
+    if (imported && parts) {
+      // The platform that publishes it reaches every load balancer it has and may report on every
+      // deployment group of its application: nothing is added for a platform importing it.
+      this.function = parts.smokeTestFunction;
+      this.securityGroup = parts.smokeTestSecurityGroup;
+      this.prefix = parts.smokeTestSettingsPrefix;
+      this.codeDeployAllowed = true;
+      for (const lb of platform.loadBalancers) this.reached.add(lb);
+      return;
+    }
+    this.prefix = settingsPrefix(platform);
     const stack = Stack.of(platform);
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: platform.vpc,
       description: fit(`Smoke tests of ${platform.node.path}`, 255),
       allowAllOutbound: false,
     });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy, EC2 and SSM APIs');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy, EC2 and SSM APIs');
+    this.securityGroup = securityGroup;
 
     const logGroup = platformLogGroup(platform, this, 'Logs');
-    this.function = new lambda.Function(this, 'Function', {
+    const fn = new lambda.Function(this, 'Function', {
       role: functionRole(this, 'Role', logGroup, true),
       description: fit(`Smoke tests of the blue/green deployments of ${platform.node.path}`, 256),
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -88,30 +122,31 @@ export class SmokeTest extends Construct {
       memorySize: 256,
       vpc: platform.vpc,
       vpcSubnets: platform.serviceSubnets,
-      securityGroups: [this.securityGroup],
+      securityGroups: [securityGroup],
       logGroup,
-      environment: { PARAMETER_PREFIX: settingsPrefix(platform) },
+      environment: { PARAMETER_PREFIX: this.prefix },
     });
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.function = fn;
+    fn.addToRolePolicy(new iam.PolicyStatement({
       // DescribeNetworkInterfaces supports no resource-level permissions.
       actions: ['ec2:DescribeNetworkInterfaces'],
       resources: ['*'],
     }));
     // An ECS hook on a service that runs no task passes (smoke-test.lambda.ts, nothingToTest).
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    fn.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecs:DescribeServices'],
       resources: [stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${platform.cluster.clusterName}/*` })],
     }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    fn.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
-      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${settingsPrefix(platform).slice(1)}*` })],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${this.prefix.slice(1)}*` })],
     }));
-    acknowledgeFunction(this.function);
+    acknowledgeFunction(fn);
     PlatformContext.of(platform).watchLoadBalancers((lb) => this._reach(lb));
   }
 
   /** @internal lets the smoke test reach a load balancer's test listener. */
-  public _reach(lb: SharedLoadBalancer): void {
+  public _reach(lb: ISharedLoadBalancer): void {
     if (this.reached.has(lb)) return;
     this.reached.add(lb);
     this.securityGroup.addEgressRule(lb.securityGroup, ec2.Port.tcp(lb.testListenerPort), `to the test listener of ${lb.node.id}`);
@@ -159,9 +194,9 @@ export class SmokeTest extends Construct {
         'set the deployment\'s smokeTest.path to a path of the route that the service is sure to answer, or put the health check under the route.');
     }
     const settings = {
-      loadBalancerName: lb.loadBalancer.loadBalancerFullName,
+      loadBalancerName: lb.loadBalancerFullName,
       port: lb.testListenerPort,
-      protocol: lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
+      protocol: Token.isUnresolved(lb.protocol) ? smokeTestProtocol(svc.scope, lb.protocol) : lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
       host: svc.routing.hosts[0]?.replace(/^\*\./, 'smoke.').replace(/[*?]/g, 'x') ?? '',
       path: options.path ?? fallback.path,
       // Empty: any 2xx or 3xx, what the target group's health check accepts.
@@ -169,7 +204,7 @@ export class SmokeTest extends Construct {
       attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
     };
     return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
-      parameterName: `${settingsPrefix(svc.platform)}${svc.serviceName}`,
+      parameterName: `${this.prefix}${svc.serviceName}`,
       description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
       stringValue: Stack.of(svc.scope).toJsonString(settings),
     });

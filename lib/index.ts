@@ -3,7 +3,7 @@
 
 // The platform and what routes to its services
 export { ContainerPlatform } from './platform/container-platform';
-export { ContainerPlatformProps } from './platform/options';
+export { ContainerPlatformImportOptions, ContainerPlatformProps } from './platform/options';
 export { IContainerPlatform, ISharedLoadBalancer } from './foundation/platform-contract';
 export { PlatformDomain } from './foundation/domain';
 export { Routing, RoutingRuleOptions } from './foundation/routing';

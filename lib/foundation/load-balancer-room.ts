@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
-import { RouteRegistry } from './route-registry';
 import type { ISharedLoadBalancer } from './platform-contract';
+import { RouteRegistry } from './route-registry';
 import { SharedLoadBalancer } from './shared-load-balancer';
 
 /**

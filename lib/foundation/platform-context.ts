@@ -1,6 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -46,10 +45,10 @@ export interface ImportedParts {
   readonly serviceToken: string;
   /** The platform's deployed-state function. */
   readonly stateFunction: lambda.IFunction;
-  /** The platform's smoke-test function. */
-  readonly smokeTestFunction: lambda.IFunction;
+  /** The ARN of the platform's smoke-test function. */
+  readonly smokeTestFunctionArn: string;
   /** The smoke-test function's security group. */
-  readonly smokeTestSecurityGroup: ec2.ISecurityGroup;
+  readonly smokeTestSecurityGroupId: string;
   /** Where the smoke test reads each service's settings: `<prefix><service name>`. */
   readonly smokeTestSettingsPrefix: string;
   /** The platform's CodeDeploy application. */
@@ -163,9 +162,10 @@ export class PlatformContext {
    * one: a platform imported by name in the app that builds it shares its routes, priorities and
    * names at synth. Imported platforms are not counted.
    */
-  public static builtInApp(scope: IConstruct, account: string, region: string, name: string): PlatformContext | undefined {
-    return [...appOf(scope).contexts.values()].find((c) => !c.imported && c.platform.platformName === name
+  public static builtInApp(scope: IConstruct, account: string, region: string, name: string, publishedOnly = false): PlatformContext | undefined {
+    const built = [...appOf(scope).contexts.values()].filter((c) => !c.imported && c.platform.platformName === name
       && Stack.of(c.platform).account === account && Stack.of(c.platform).region === region);
+    return built.find((c) => c.published) ?? (publishedOnly ? undefined : built[0]);
   }
 
   /**

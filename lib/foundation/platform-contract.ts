@@ -1,4 +1,5 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -75,10 +76,36 @@ const MEMBERS = ['platformName', 'vpc', 'cluster', 'serviceSubnets', 'defaultLoa
  */
 export function requirePlatform(scope: IConstruct, platform: IContainerPlatform | undefined): void {
   const missing = platform === undefined || !Construct.isConstruct(platform) ? [] : MEMBERS.filter((m) => platform[m] === undefined);
-  if (platform !== undefined && Construct.isConstruct(platform) && missing.length === 0) return;
+  if (platform !== undefined && Construct.isConstruct(platform) && missing.length === 0) {
+    warnOfExports(scope, platform);
+    return;
+  }
   const p = new Problems(scope);
   const received = platform === undefined ? undefined : ((platform as IConstruct).node?.path ?? typeof platform);
   p.add('platform', received, `an IContainerPlatform, such as a ContainerPlatform${missing.length > 0 ? ` (this one has no ${missing.join(', ')})` : ''}`,
     'pass the platform made with `new ContainerPlatform(...)`');
   p.throwIfAny();
+}
+
+/** The stack a construct is deployed with: its own, or the top-level stack of a nested one. */
+function deployedStack(scope: IConstruct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
+}
+
+/**
+ * Warns when a workload takes a platform of another stack of the app by reference: the
+ * platform's values reach it as exports of the platform's stack, which CloudFormation then
+ * refuses to change or delete while the workload's stack imports them.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html#outputs-section-cross-stack-references
+ */
+function warnOfExports(scope: IConstruct, platform: IContainerPlatform): void {
+  const own = deployedStack(platform);
+  const workload = deployedStack(scope);
+  if (own === workload) return;
+  new Problems(scope).warn('platform-in-another-stack',
+    `${scope.node.path} is in stack ${workload.stackName} and its platform ${platform.node.path} in ${own.stackName}: the platform's values reach it as `
+    + `exports of ${own.stackName}, which CloudFormation cannot change or delete while ${workload.stackName} imports them. Publish the platform `
+    + `(publish: true) and import it in ${workload.stackName} with ContainerPlatform.fromName(scope, 'Platform', '${platform.platformName}').`);
 }

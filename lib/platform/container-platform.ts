@@ -29,7 +29,9 @@ import { QueueWorkerOptions } from '../workloads/queue-worker-options';
 import { ScheduledJob } from '../workloads/scheduled-job';
 import { ScheduledJobOptions } from '../workloads/scheduled-job-options';
 import { checkChildId } from './child-ids';
-import type { ContainerPlatformProps } from './options';
+import { ImportedPlatform } from './imported-platform';
+import type { ContainerPlatformImportOptions, ContainerPlatformProps } from './options';
+import { PlatformPublication } from './publication';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
 
 /**
@@ -132,9 +134,12 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       }
     }
 
-    PlatformContext.register(this, { isolated, dns });
+    const publish = props.publish ?? false;
+    PlatformContext.register(this, { isolated, dns, published: publish });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
+      // A published platform's cluster is named after it: a pipeline in another account addresses it by name.
+      clusterName: publish ? this.platformName : undefined,
       vpc: this.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
       enableFargateCapacityProviders: true,
@@ -157,6 +162,27 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       deletionProtection: props.deletionProtection ?? false,
     };
     this.defaultLoadBalancer = this.addLoadBalancer('LoadBalancer');
+    if (publish) new PlatformPublication(this, 'Publication', this);
+  }
+
+  /**
+   * The platform published under `platformName` (`publish: true`), in the account and Region
+   * of `scope`'s stack, for the workloads of this stack: an `IContainerPlatform` whose values
+   * are CloudFormation parameters of type `AWS::SSM::Parameter::Value<...>` that CloudFormation
+   * resolves when it deploys the stack (nothing is looked up at synth). A name that was never
+   * published fails the deploy with CloudFormation's message, which names the parameter. The
+   * workloads' roles get the platform's IAM path (`/cdk-container-platform/<platformName>/`),
+   * under which the platform's provider may pass them, and every workload claims its name, rule
+   * priority and route on the platform at deploy (`Custom::PlatformClaims`). In the app that
+   * builds the platform, import it this way in every other stack too: the stack deploys after
+   * the platform's, and no export locks the platform's values.
+   * @param scope where the import's parameters go (a construct of the workloads' stack)
+   * @param id the import's construct ID
+   * @param platformName the name the platform is published under
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html
+   */
+  public static fromName(scope: Construct, id: string, platformName: string, options: ContainerPlatformImportOptions = {}): IContainerPlatform {
+    return ImportedPlatform._create(scope, id, platformName, options);
   }
 
   /** Every load balancer of the platform, the first one first. */

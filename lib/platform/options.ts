@@ -20,6 +20,21 @@ export interface ContainerPlatformProps {
   readonly platformName?: string;
 
   /**
+   * Publish the platform under `platformName`, so that stacks of this app and other apps import
+   * it with `ContainerPlatform.fromName(scope, id, platformName)`: SSM parameters (under
+   * `/cdk-container-platform/platform/<platformName>/`) of what their workloads need, and, made
+   * now, the parts they use (service provider, deployed-state and smoke-test functions, a
+   * CodeDeploy application, a claims function with which every workload claims its name, rule
+   * priority and route at deploy). The platform's cluster and CodeDeploy application are named
+   * after `platformName` (at most 100 characters), so that a pipeline in another account
+   * addresses them by name: decide before the first deployment, since renaming replaces them.
+   * One platform per name in an account and Region.
+   * @default false
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html
+   */
+  readonly publish?: boolean;
+
+  /**
    * The VPC to run in. Services run in its private subnets with egress
    * (`serviceSubnets` to choose others) and the load balancer in its public subnets
    * (private subnets when `internetFacing` is false).
@@ -164,4 +179,16 @@ export interface ContainerPlatformProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/** What `ContainerPlatform.fromName` needs to know at synth of the platform it imports. */
+export interface ContainerPlatformImportOptions {
+  /**
+   * How many of the platform's load balancers to import, the first ones first
+   * (`platform.loadBalancers`): a service uses the first unless it names another. The platform
+   * must have published at least as many; one it has not fails the deploy with the name of the
+   * missing parameter.
+   * @default 1
+   */
+  readonly loadBalancers?: number;
 }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -27,6 +28,27 @@ export interface PlatformSettings {
   readonly testListenerPort: number;
 }
 
+/**
+ * A published platform's name: known at synth (it names SSM parameters, the cluster and the
+ * CodeDeploy application, at most 100 characters), and not published by another platform of
+ * this app in the same account and Region (SSM parameter names are unique there).
+ */
+function validatePublication(p: Problems, scope: IConstruct, name: string): void {
+  const max = NAME_LIMITS.publishedPlatformName.max;
+  if (Token.isUnresolved(name)) {
+    p.add('platformName', name, 'a name known at synth to publish under', "set platformName to a literal such as 'shop'");
+    return;
+  }
+  p.require(name.length <= max, 'platformName', name,
+    `at most ${max} characters to publish (the CodeDeploy application of a published platform is named after it)`, 'choose a shorter platformName');
+  const stack = Stack.of(scope);
+  const other = PlatformContext.builtInApp(scope, stack.account, stack.region, name, true);
+  if (other) {
+    p.add('publish', true, `a name no other platform of the app publishes in ${stack.account}/${stack.region} (${other.platform.node.path} publishes '${name}'; SSM parameter names are unique in an account and Region)`,
+      'give one of the platforms its own platformName');
+  }
+}
+
 /** Checks the platform's props; records the problems in `p`. */
 export function validatePlatform(p: Problems, scope: IConstruct, props: ContainerPlatformProps, s: PlatformSettings): void {
   const https = s.protocol === elbv2.ApplicationProtocol.HTTPS;
@@ -49,6 +71,7 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
       `letters, digits and hyphens, starting with a letter, at most ${max} characters (it starts the physical names of the workloads, as a stack name does)`,
       "use a name such as 'shop-internal'");
   }
+  if (props.publish) validatePublication(p, scope, props.platformName ?? Stack.of(scope).stackName);
   const region = Stack.of(scope).region;
   p.require(!Token.isUnresolved(region), 'stack env.region', region,
     'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',

@@ -23,6 +23,11 @@ export const NAME_LIMITS = {
   /** The platform's name (`platformName`), which starts its workloads' names: as long as a stack name. */
   platformName: { max: 128, policy: 'refuse' },
   /**
+   * The name of a published platform, which names its CodeDeploy application.
+   * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html (applicationName: 1 to 100)
+   */
+  publishedPlatformName: { max: 100, policy: 'refuse' },
+  /**
    * A service's name (`<platform name>-<id>`), its ECS service's: letters, digits, hyphens and
    * underscores, at most 255.
    * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (serviceName)

@@ -40,3 +40,25 @@ export function stackInstanceSuffix(): string {
 export function instanceUniqueName(name: string, maxLength: number): string {
   return `${fitName(name, maxLength - STACK_INSTANCE_SUFFIX_LENGTH - 1)}-${stackInstanceSuffix()}`;
 }
+
+/**
+ * Where a platform published under `platformName` writes what services need, in SSM Parameter
+ * Store of its account and Region: `/cdk-container-platform/platform/<platformName>/`. Parameter
+ * names allow letters, digits, `_ . -` and `/` for the hierarchy, at most 15 levels.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html
+ */
+export function publicationPrefix(platformName: string): string {
+  return `/cdk-container-platform/platform/${platformName}/`;
+}
+
+/**
+ * The IAM path of the roles of the workloads of a platform imported by name (issue 21's design:
+ * one path per platform, `role/<path>/*` in one `iam:PassRole` statement of the platform's
+ * provider): `/cdk-container-platform/<platformName>/`. A path is part of a role's ARN
+ * (`arn:aws:iam::<account>:role/<path><name>`), begins and ends with `/`, and holds letters,
+ * digits and `/+=,.@_-` (at most 512 characters).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names
+ */
+export function platformRolePath(platformName: string): string {
+  return `/cdk-container-platform/${platformName}/`;
+}

@@ -8,7 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { ContainerOptions } from '../core/options';
+import { joinPlatform } from '../core/platform-membership';
 import { buildWorkloadCore } from '../core/workload-core';
+import { routeClaims } from '../deployment/claims/claims';
 import { BlueGreenDeployment } from '../deployment/codedeploy/blue-green-deployment';
 import { Deployment } from '../deployment/policy/deployment';
 import { BlueGreenService } from '../deployment/provider/blue-green-service';
@@ -275,6 +277,8 @@ export class Microservice extends Construct {
         deploy: bound.pipelineDeploy,
       });
     }
+    joinPlatform(this, platform, this.workloadName, routeClaims(platform, lb, this.routing, this.rulePriority),
+      [this.productionRule, ...(this.testRule ? [this.testRule] : []), this.blueGreenService ?? this.ecsService!]);
   }
 
   /** Lets the task read or write your resources: pass it to `grant*` methods (e.g. `bucket.grantRead(service.taskRole)`). */

@@ -6,9 +6,9 @@ import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, 
 import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { PlatformContext } from '../foundation/platform-context';
+import type { ISharedLoadBalancer } from '../foundation/platform-contract';
 import { validateRouting } from '../foundation/route-registry';
 import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
-import type { ISharedLoadBalancer } from '../foundation/platform-contract';
 import { AlarmOptions } from '../observability/service-alarms';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';

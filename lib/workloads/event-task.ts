@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { joinPlatform } from '../core/platform-membership';
 import { PlatformContext } from '../foundation/platform-context';
 import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
@@ -98,6 +99,7 @@ export class EventTask extends Construct {
       allowFamily(this.eventsRole, built, platform.cluster);
     }
     this.pipeline = runTaskPipeline(this, props, built);
+    joinPlatform(this, platform, this.workloadName, [], [this.rule]);
   }
 
   /** Lets the task read or write your resources: pass it to `grant*` methods. */

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
+import { joinPlatform } from '../core/platform-membership';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/policy/deployment';
 import { strategyFor } from '../deployment/strategies';
@@ -136,6 +137,7 @@ export class QueueWorker extends Construct {
         minTasks,
       });
     }
+    joinPlatform(this, platform, this.workloadName, [], [this.service]);
   }
 
   /** Lets the worker's tasks read or write your resources: pass it to `grant*` methods (it may already consume its queue). */

@@ -7,6 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
+import { joinPlatform } from '../core/platform-membership';
 import { PlatformContext } from '../foundation/platform-context';
 import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
@@ -92,6 +93,7 @@ export class ScheduledJob extends Construct {
       allowFamily(this.schedulerRole, built, platform.cluster);
     }
     this.pipeline = runTaskPipeline(this, props, built);
+    joinPlatform(this, platform, this.workloadName, [], [this.schedule]);
   }
 
   /** Lets the task read or write your resources: pass it to `grant*` methods. */

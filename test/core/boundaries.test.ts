@@ -14,7 +14,7 @@ const LAYERS = ['private', 'registry', 'testing', 'foundation', 'observability',
  * choose, the deployed state, the smoke test, the CodeDeploy side, the service provider, and the
  * strategies that put them together.
  */
-const DEPLOYMENT_LAYERS = ['policy', 'deployed-state', 'smoke-test', 'codedeploy', 'provider', 'strategies'];
+const DEPLOYMENT_LAYERS = ['policy', 'claims', 'deployed-state', 'smoke-test', 'codedeploy', 'provider', 'strategies'];
 
 interface Import {
   /** The importing file, relative to lib/. */

@@ -80,8 +80,7 @@ export class SmokeTest extends Construct {
 
   /** The function that CodeDeploy or ECS runs after test traffic reaches green. */
   public readonly function: lambda.IFunction;
-  /** The function's security group: it reaches the test listeners of the platform's load balancers and the AWS APIs on 443. */
-  public readonly securityGroup: ec2.ISecurityGroup;
+  private readonly group: () => ec2.ISecurityGroup;
   /** Where the function reads each service's settings: `<prefix><service name>` (a token for an imported platform). */
   private readonly prefix: string;
   private readonly reached = new Set<ISharedLoadBalancer>();
@@ -93,8 +92,9 @@ export class SmokeTest extends Construct {
     if (imported && parts) {
       // The platform that publishes it reaches every load balancer it has and may report on every
       // deployment group of its application: nothing is added for a platform importing it.
-      this.function = parts.smokeTestFunction;
-      this.securityGroup = parts.smokeTestSecurityGroup;
+      this.function = lambda.Function.fromFunctionAttributes(this, 'Function', { functionArn: parts.smokeTestFunctionArn, sameEnvironment: true });
+      let group: ec2.ISecurityGroup | undefined;
+      this.group = () => (group ??= ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', parts.smokeTestSecurityGroupId, { mutable: false }));
       this.prefix = parts.smokeTestSettingsPrefix;
       this.codeDeployAllowed = true;
       for (const lb of platform.loadBalancers) this.reached.add(lb);
@@ -108,7 +108,7 @@ export class SmokeTest extends Construct {
       allowAllOutbound: false,
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the CodeDeploy, EC2 and SSM APIs');
-    this.securityGroup = securityGroup;
+    this.group = () => securityGroup;
 
     const logGroup = platformLogGroup(platform, this, 'Logs');
     const fn = new lambda.Function(this, 'Function', {
@@ -143,6 +143,16 @@ export class SmokeTest extends Construct {
     }));
     acknowledgeFunction(fn);
     PlatformContext.of(platform).watchLoadBalancers((lb) => this._reach(lb));
+  }
+
+  /** The function's security group: it reaches the test listeners of the platform's load balancers and the AWS APIs on 443. */
+  public get securityGroup(): ec2.ISecurityGroup {
+    return this.group();
+  }
+
+  /** @internal where the function reads each service's settings: `<prefix><service name>`. */
+  public get _settingsPrefix(): string {
+    return this.prefix;
   }
 
   /** @internal lets the smoke test reach a load balancer's test listener. */
@@ -205,6 +215,8 @@ export class SmokeTest extends Construct {
     };
     return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
       parameterName: `${this.prefix}${svc.serviceName}`,
+      // The prefix of a platform imported by name is a token; the name starts with '/'.
+      ...(Token.isUnresolved(this.prefix) ? { simpleName: false } : {}),
       description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
       stringValue: Stack.of(svc.scope).toJsonString(settings),
     });

@@ -27,6 +27,8 @@ export { SmokeTest } from './deployment/smoke-test/smoke-test';
 export { BoundSource, CodeCommitSourceOptions, ConnectionSourceOptions, S3SourceOptions, Source, SourceKind } from './pipeline/source';
 export { ServicePipeline } from './pipeline/service-pipeline';
 export { ApprovalOptions, PipelineOptions } from './pipeline/options';
+export { PromotionEnvironment, PromotionPipeline } from './pipeline/promotion-pipeline';
+export { PromotionEnvironmentOptions, PromotionPipelineProps } from './pipeline/promotion-options';
 
 // Workers, scheduled jobs and event-driven tasks
 export { RunRetryOptions, WorkloadOptions, WorkloadProps } from './workloads/workload-options';

@@ -19,14 +19,17 @@ class RolePath implements IAspect {
 }
 
 /**
- * A workload's membership of its platform beyond synth: for a platform imported by name, every
- * role the workload makes goes under the platform's IAM path, which the platform's provider may
- * pass to ECS (one statement for all importers, in the platform's account); for a published or
+ * A workload's membership of its platform beyond synth: for a platform imported by name (or a
+ * workload a pipeline promotes), every role the workload makes goes under the platform's IAM
+ * path, which the platform's provider may pass to ECS (one statement for all importers, in the
+ * platform's account); for a published or
  * imported platform, the workload claims its name (and what `claims` adds: a service's rule
  * priority and route) at deploy, before `dependents` are created (`Custom::PlatformClaims`).
  */
-export function joinPlatform(workload: Construct, platform: IContainerPlatform, workloadName: string, claims: PlaceClaim[], dependents: IConstruct[]): void {
-  if (PlatformContext.of(platform).imported) {
+export function joinPlatform(workload: Construct, platform: IContainerPlatform, workloadName: string, claims: PlaceClaim[], dependents: IConstruct[],
+  promoted = false): void {
+  // A promoted workload's roles too: the pipeline's repository lets exactly the roles under the path pull.
+  if (PlatformContext.of(platform).imported || promoted) {
     Aspects.of(workload).add(new RolePath(platformRolePath(platform.platformName)), { priority: AspectPriority.MUTATING });
     // A role with a path must be named by its ARN where a property takes a name or an ARN, which
     // the projects do (Fn::GetAtt Arn); aws-cdk-lib's built-in validator still reports a Ref there.

@@ -1,6 +1,8 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import type { PromotionEnvironment } from '../pipeline/promotion-pipeline';
 import type { Source } from '../pipeline/source';
 import { Problems } from '../private/errors';
 import { NAME_LIMITS } from '../private/name-limits';
@@ -40,6 +42,21 @@ export function validateOwnRepository(p: Problems, owner: Construct, props: Core
   const other = PlatformContext.of(props.platform).claimRepository(props.repository.repository, owner);
   p.require(other === undefined, 'repository.repository', props.repository.repository.node.path,
     'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each ${noun} with a source its own repository`);
+}
+
+/**
+ * A workload promoted by a pipeline (`promotion`) runs the image the pipeline built and pulls it
+ * from the pipeline's repository: no source, fixed image or repository of its own; and the
+ * environment must fit the pipeline (see PromotionPipeline).
+ */
+export function validatePromotion(p: Problems, owner: Construct, props: CoreProps, promotion: PromotionEnvironment | undefined): void {
+  if (!promotion) return;
+  const fix = 'remove it: the promotion pipeline builds the image and every environment pulls it from the pipeline\'s repository';
+  p.require(props.source === undefined, 'source', 'set', 'no source with `promotion` (the promotion pipeline builds the image from its own source)', fix);
+  p.require(props.container?.image === undefined, 'container.image', 'set', 'no fixed image with `promotion` (the environment runs the image the pipeline promotes)', fix);
+  p.require(props.repository?.repository === undefined, 'repository.repository', props.repository?.repository?.node.path,
+    'no repository with `promotion` (the environment pulls from the pipeline\'s repository)', fix);
+  promotion._check(p, owner, props.platform, props.container?.cpuArchitecture ?? ecs.CpuArchitecture.X86_64);
 }
 
 /** Props that a repository you pass makes meaningless: refused rather than ignored. */

@@ -1,5 +1,4 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
+import { deployedStack } from '../private/stacks';
 
 /**
  * One load balancer of a platform as its services use it: a production listener and a blue/green
@@ -71,11 +71,23 @@ export interface IContainerPlatform extends IConstruct {
 const MEMBERS = ['platformName', 'vpc', 'cluster', 'serviceSubnets', 'defaultLoadBalancer', 'loadBalancers', 'encryptionKey', 'alarmTopic', 'accessLogsBucket'] as const;
 
 /**
+ * Whether `platform` has the member: a getter (read only when a part uses it: a platform imported
+ * by name makes the parameter of a value on its first use), or a value.
+ */
+function hasMember(platform: object, member: string): boolean {
+  for (let o: object | null = platform; o; o = Object.getPrototypeOf(o)) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, member);
+    if (descriptor) return descriptor.get !== undefined || descriptor.value !== undefined;
+  }
+  return false;
+}
+
+/**
  * Refuses, at synthesis and before anything reads it, a `platform` prop that is missing, is not
  * a construct, or lacks members of the contract (as a caller without type checks can pass).
  */
 export function requirePlatform(scope: IConstruct, platform: IContainerPlatform | undefined): void {
-  const missing = platform === undefined || !Construct.isConstruct(platform) ? [] : MEMBERS.filter((m) => platform[m] === undefined);
+  const missing = platform === undefined || !Construct.isConstruct(platform) ? [] : MEMBERS.filter((m) => !hasMember(platform, m));
   if (platform !== undefined && Construct.isConstruct(platform) && missing.length === 0) {
     warnOfExports(scope, platform);
     return;
@@ -85,13 +97,6 @@ export function requirePlatform(scope: IConstruct, platform: IContainerPlatform 
   p.add('platform', received, `an IContainerPlatform, such as a ContainerPlatform${missing.length > 0 ? ` (this one has no ${missing.join(', ')})` : ''}`,
     'pass the platform made with `new ContainerPlatform(...)`');
   p.throwIfAny();
-}
-
-/** The stack a construct is deployed with: its own, or the top-level stack of a nested one. */
-function deployedStack(scope: IConstruct): Stack {
-  let stack = Stack.of(scope);
-  while (stack.nestedStackParent) stack = stack.nestedStackParent;
-  return stack;
 }
 
 /**

@@ -35,6 +35,11 @@ export interface SecureBucketOptions {
    * @default false
    */
   readonly abortIncompleteUploads?: boolean;
+  /**
+   * A KMS key to encrypt the objects with (SSE-KMS), with S3 Bucket Keys.
+   * @default - S3-managed keys (SSE-S3)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -45,7 +50,10 @@ export interface SecureBucketOptions {
  */
 export function secureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
   return new s3.Bucket(scope, id, {
-    encryption: s3.BucketEncryption.S3_MANAGED,
+    // Only when asked: aws-cdk-lib's analytics metadata records which props were passed.
+    ...(options.encryptionKey
+      ? { encryption: s3.BucketEncryption.KMS, encryptionKey: options.encryptionKey, bucketKeyEnabled: true }
+      : { encryption: s3.BucketEncryption.S3_MANAGED }),
     enforceSSL: true,
     minimumTLSVersion: 1.2,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

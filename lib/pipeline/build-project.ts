@@ -1,5 +1,6 @@
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../private/compliance';
@@ -14,10 +15,15 @@ export interface BuildProjectProps {
   readonly logGroup: logs.ILogGroup;
   /** Whether it builds an image: privileged, with the docker layer cache, on ARM for ARM64 tasks. */
   readonly docker: boolean;
-  /** The task definition whose image it builds (its CPU architecture picks the build image). */
-  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The CPU architecture of the image it builds (ARM64 picks the ARM build image). */
+  readonly cpuArchitecture: ecs.CpuArchitecture;
   /** The build's environment variables, in this order. */
   readonly environment: Record<string, string>;
+  /**
+   * The project's role.
+   * @default - a new role
+   */
+  readonly role?: iam.IRole;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface BuildProjectProps {
  */
 export function newBuildProject(scope: Construct, id: string, props: BuildProjectProps): codebuild.PipelineProject {
   const docker = props.docker;
-  const arm = props.taskDefinition.runtimePlatform?.cpuArchitecture === ecs.CpuArchitecture.ARM64;
+  const arm = props.cpuArchitecture === ecs.CpuArchitecture.ARM64;
   const environmentVariables: Record<string, codebuild.BuildEnvironmentVariable> = {};
   for (const [name, value] of Object.entries(props.environment)) environmentVariables[name] = { value };
   const project = new codebuild.PipelineProject(scope, id, {
@@ -43,6 +49,7 @@ export function newBuildProject(scope: Construct, id: string, props: BuildProjec
     timeout: DEFAULTS.buildTimeout,
     logging: { cloudWatch: { logGroup: props.logGroup } },
     environmentVariables,
+    role: props.role,
   });
   acknowledge(project, 'AwsSolutions-CB4', 'Build outputs go to the pipeline\'s artifact bucket, encrypted at rest and reachable only over SSL.');
   if (docker) acknowledge(project, 'codebuild_project_environment_privileged_check', 'Building a container image with docker needs a privileged build environment.');

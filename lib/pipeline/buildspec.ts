@@ -17,7 +17,7 @@ export interface BuildSpecInput {
 }
 
 /** What deploys the image a build pushes. */
-export type BuildTarget = 'codeDeploy' | 'codeDeployImage' | 'ecsService' | 'task';
+export type BuildTarget = 'codeDeploy' | 'codeDeployImage' | 'ecsService' | 'task' | 'promotion';
 
 /**
  * The commands that write taskdef.json and appspec.yaml for CodeDeploy. taskdef.json is the
@@ -44,6 +44,59 @@ function scaleFromZero(): string[] {
     'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
     'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
   ];
+}
+
+/**
+ * The image a promotion pipeline built, by digest: every environment deploys these very bytes
+ * (a tag names an image only as long as nobody pushes it again; a digest always). Both
+ * deployment files name it: imageDetail.json for CodeDeploy's ECS action, imagedefinitions.json
+ * for the ECS deploy action, whichever each environment's deployment policy uses.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-pull-ecr-image.html (pull by digest: <repository URI>@sha256:...)
+ * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/file-reference.html
+ */
+function promotedImageFiles(): string[] {
+  return [
+    'DIGEST="$(aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query "imageDetails[0].imageDigest" --output text)"',
+    'IMAGE="$REPOSITORY_URI@$DIGEST"',
+    `printf '{"ImageURI":"%s"}' "$IMAGE" > imageDetail.json`,
+    `printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$IMAGE" > imagedefinitions.json`,
+  ];
+}
+
+/**
+ * The step of a promotion pipeline before it deploys to an environment, run by the pipeline's
+ * account as a role of the environment's account (ENVIRONMENT_ROLE_ARN): a profile of the AWS
+ * CLI assumes it with the build's own credentials (CodeBuild serves them as container
+ * credentials). For CodeDeploy it writes taskdef.json from the revision the environment runs
+ * and appspec.yaml from the environment's published appspec (APPSPEC_PARAMETER, which names the
+ * environment's hooks); for every policy it raises a service created with no tasks to its minimum.
+ * @see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html (role_arn, credential_source EcsContainer)
+ * @see https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)
+ * @see https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html (commands of a phase run in one shell: an exported variable stays)
+ */
+export function renderPrepareSpec(codeDeploy: boolean): Record<string, unknown> {
+  return {
+    version: '0.2',
+    env: { shell: 'bash' },
+    phases: {
+      build: {
+        commands: [
+          'set -euo pipefail',
+          'aws configure set profile.environment.role_arn "$ENVIRONMENT_ROLE_ARN"',
+          'aws configure set profile.environment.credential_source EcsContainer',
+          'export AWS_PROFILE=environment',
+          ...(codeDeploy ? ['APPSPEC_YAML="$(aws ssm get-parameter --name "$APPSPEC_PARAMETER" --query Parameter.Value --output text)"', ...codeDeployFiles()] : []),
+          ...scaleFromZero(),
+        ],
+      },
+    },
+    ...(codeDeploy ? { artifacts: { files: ['taskdef.json', 'appspec.yaml'] } } : {}),
+  };
+}
+
+/** The commands a promotion pipeline runs after it deployed to an environment (ENVIRONMENT, SERVICE and IMAGE set). */
+export function renderEnvironmentTestSpec(commands: string[]): Record<string, unknown> {
+  return { version: '0.2', env: { shell: 'bash' }, phases: { build: { commands: ['set -euo pipefail', ...commands] } } };
 }
 
 /**
@@ -78,14 +131,17 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
     codeDeployImage: [imageDetail],
     ecsService: [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`],
     task: [`printf "%s" "${image}" > image.txt`],
+    promotion: promotedImageFiles(),
   }[input.target];
-  // With an approval, the service is scaled from zero after it (renderDeployFilesSpec).
+  // With an approval, the service is scaled from zero after it (renderDeployFilesSpec); a promoted
+  // service in each environment's Prepare step (renderPrepareSpec).
   const scale = input.target === 'codeDeploy' || input.target === 'ecsService' ? scaleFromZero() : [];
   const artifacts = {
     codeDeploy: ['imageDetail.json', 'taskdef.json', 'appspec.yaml'],
     codeDeployImage: ['imageDetail.json'],
     ecsService: ['imagedefinitions.json'],
     task: ['image.txt'],
+    promotion: ['imageDetail.json', 'imagedefinitions.json'],
   }[input.target];
   return {
     version: '0.2',

@@ -3,6 +3,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -72,25 +73,32 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
     crossAccountKeys: false,
     stages,
   });
-  // "When a pipeline is created, a pipeline execution starts automatically": the policies of its
-  // action roles must exist by then, or that first run is denied (aws-cdk#38861). The pipeline's
-  // resource (not its construct, whose action roles are children) waits for them.
-  // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html
+  waitForActionRolePolicies(pipeline);
+  return pipeline;
+}
+
+/**
+ * "When a pipeline is created, a pipeline execution starts automatically": the policies of its
+ * action roles must exist by then, or that first run is denied (aws-cdk#38861). The pipeline's
+ * resource (not its construct, whose action roles are children) waits for them; call again after
+ * adding stages.
+ * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html
+ */
+export function waitForActionRolePolicies(pipeline: codepipeline.Pipeline): void {
   const resource = pipeline.node.defaultChild as codepipeline.CfnPipeline;
   for (const role of pipeline.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role && c.node.id === 'CodePipelineActionRole')) {
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) resource.node.addDependency(policy);
   }
-  return pipeline;
 }
 
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
-export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, platform: IContainerPlatform, name: string,
+export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, key: kms.IKey, name: string,
   topic?: sns.ITopic): sns.ITopic {
   const target = topic ?? new sns.Topic(scope, 'Notifications', {
     displayName: fit(`${name} pipeline`, 100),
     enforceSSL: true,
-    masterKey: platform.encryptionKey,
+    masterKey: key,
   });
   pipeline.notifyOn('Notifications', target, {
     events: [

@@ -121,7 +121,7 @@ export class ServicePipeline extends Construct {
     // that aws-cdk-lib lets pass any role).
     narrowPassRole(this.pipeline, [svc.taskDefinition.taskRole.roleArn, svc.taskDefinition.obtainExecutionRole().roleArn]);
 
-    this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform, svc.serviceName, o.notificationTopic);
+    this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform.encryptionKey, svc.serviceName, o.notificationTopic);
   }
 
   private newProject(svc: PipelineTarget, hooks: HookBinding[], id: string, description: string, buildSpec: Record<string, unknown>,
@@ -131,7 +131,7 @@ export class ServicePipeline extends Construct {
       buildSpec,
       logGroup,
       docker,
-      taskDefinition: svc.taskDefinition,
+      cpuArchitecture: svc.taskDefinition.runtimePlatform?.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
       environment: {
         REPOSITORY_URI: svc.repository.repositoryUri,
         TASK_FAMILY: svc.taskDefinition.family,

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Problems } from '../private/errors';
-import type { PipelineOptions } from './options';
+import type { ApprovalOptions, PipelineOptions } from './options';
 import { Source } from './source';
 
 /**
@@ -9,21 +9,23 @@ import { Source } from './source';
  */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Checks who an approval tells (under `prop`): emails (each an address) or a topic. */
+export function validateApproval(p: Problems, prop: string, approval: ApprovalOptions): void {
+  p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, prop, approval,
+    'emails or a topic that tells someone an approval is waiting', 'add approval.emails (addresses) or approval.topic (an SNS topic)');
+  (approval.emails ?? []).forEach((email, i) => {
+    if (Token.isUnresolved(email)) return;
+    p.require(EMAIL.test(email), `${prop}.emails[${i}]`, email, 'an email address such as ops@example.com', 'write the whole address, name@domain');
+  });
+}
+
 /** Checks a workload's source and pipeline options, and that the options have a source. */
 export function validatePipeline(p: Problems, source: Source | undefined, pipeline: PipelineOptions | undefined): void {
   source?._validate(p, 'source');
   if (!pipeline) return;
   p.require(source !== undefined, 'pipeline', 'set', 'pipeline options only together with `source`',
     'add `source` (for example Source.codeCommit()) or remove `pipeline`');
-  const approval = pipeline.approval;
-  if (approval) {
-    p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, 'pipeline.approval', approval,
-      'emails or a topic that tells someone an approval is waiting', 'add approval.emails (addresses) or approval.topic (an SNS topic)');
-    (approval.emails ?? []).forEach((email, i) => {
-      if (Token.isUnresolved(email)) return;
-      p.require(EMAIL.test(email), `pipeline.approval.emails[${i}]`, email, 'an email address such as ops@example.com', 'write the whole address, name@domain');
-    });
-  }
+  if (pipeline.approval) validateApproval(p, 'pipeline.approval', pipeline.approval);
   if (pipeline.dockerfile !== undefined && !Token.isUnresolved(pipeline.dockerfile)) {
     p.require(pipeline.dockerfile.trim() !== '', 'pipeline.dockerfile', pipeline.dockerfile, 'a path relative to the build context',
       "omit it for 'Dockerfile', or name your file");

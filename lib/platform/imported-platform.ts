@@ -13,9 +13,10 @@ import type { IContainerPlatform, ISharedLoadBalancer } from '../foundation/plat
 import { Problems } from '../private/errors';
 import { shortDigest } from '../private/hash';
 import { publicationPrefix } from '../private/naming';
+import { deployedStack } from '../private/stacks';
 import type { ContainerPlatformImportOptions } from './options';
 import { loadBalancerKey, PUBLISHED, PUBLISHED_LOAD_BALANCER } from './publication';
-import { deployedStack, validateImport } from './validate-import';
+import { validateImport } from './validate-import';
 
 /**
  * The type of a CloudFormation parameter whose value CloudFormation reads from SSM Parameter

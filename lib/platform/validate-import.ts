@@ -1,8 +1,9 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { PlatformContext } from '../foundation/platform-context';
 import { Problems } from '../private/errors';
 import { NAME_LIMITS } from '../private/name-limits';
+import { deployedStack } from '../private/stacks';
 import type { ContainerPlatformImportOptions } from './options';
 
 /**
@@ -11,13 +12,6 @@ import type { ContainerPlatformImportOptions } from './options';
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
  */
 export const MAX_IMPORTED_LOAD_BALANCERS = 50;
-
-/** The stack a construct is deployed with: its stack, or the top-level stack of a nested one. */
-export function deployedStack(scope: IConstruct): Stack {
-  let stack = Stack.of(scope);
-  while (stack.nestedStackParent) stack = stack.nestedStackParent;
-  return stack;
-}
 
 /**
  * Checks an import by name: a name a platform can publish under, known at synth; a number of load

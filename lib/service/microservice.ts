@@ -11,6 +11,7 @@ import { ContainerOptions } from '../core/options';
 import { joinPlatform } from '../core/platform-membership';
 import { buildWorkloadCore } from '../core/workload-core';
 import { routeClaims } from '../deployment/claims/claims';
+import { renderAppSpec } from '../deployment/codedeploy/appspec';
 import { BlueGreenDeployment } from '../deployment/codedeploy/blue-green-deployment';
 import { Deployment } from '../deployment/policy/deployment';
 import { BlueGreenService } from '../deployment/provider/blue-green-service';
@@ -147,7 +148,7 @@ export class Microservice extends Construct {
     const core = buildWorkloadCore(this, {
       platform,
       container,
-      repository: props.repository,
+      repository: props.promotion ? { repository: props.promotion._repository(this) } : props.repository,
       port: this.containerPort,
       service: { serviceName: this.workloadName, desiredCount: props.desiredCount ?? minTasks },
     });
@@ -277,8 +278,28 @@ export class Microservice extends Construct {
         deploy: bound.pipelineDeploy,
       });
     }
+    if (props.promotion) {
+      const deploy = bound.pipelineDeploy;
+      props.promotion._bind({
+        scope: this,
+        platform,
+        workloadName: this.workloadName,
+        clusterName: platform.platformName,
+        taskDefinition: this.taskDefinition,
+        containerName: this.container.containerName,
+        minTasks,
+        codeDeploy: deploy.writesDeployFiles,
+        appSpec: deploy.writesDeployFiles ? renderAppSpec({
+          taskDefinition: '<TASK_DEFINITION>',
+          containerName: this.container.containerName,
+          containerPort: this.containerPort,
+          capacity: this.capacityStrategies.map((s) => ({ capacityProvider: s.capacityProvider, base: s.base ?? 0, weight: s.weight ?? 0 })),
+          hooks: deploy.hooks.map((h) => ({ event: h.lifecycleEvent, functionArn: h.functionArn })),
+        }) : undefined,
+      });
+    }
     joinPlatform(this, platform, this.workloadName, routeClaims(platform, lb, this.routing, this.rulePriority),
-      [this.productionRule, ...(this.testRule ? [this.testRule] : []), this.blueGreenService ?? this.ecsService!]);
+      [this.productionRule, ...(this.testRule ? [this.testRule] : []), this.blueGreenService ?? this.ecsService!], props.promotion !== undefined);
   }
 
   /** Lets the task read or write your resources: pass it to `grant*` methods (e.g. `bucket.grantRead(service.taskRole)`). */

@@ -8,6 +8,7 @@ import type { IContainerPlatform, ISharedLoadBalancer } from '../foundation/plat
 import type { Routing } from '../foundation/routing';
 import type { AlarmOptions } from '../observability/service-alarms';
 import type { PipelineOptions } from '../pipeline/options';
+import type { PromotionEnvironment } from '../pipeline/promotion-pipeline';
 import type { Source } from '../pipeline/source';
 
 /** Target-group health checks and draining. The defaults favour fast deployments. */
@@ -193,6 +194,14 @@ export interface ServiceOptions {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html
    */
   readonly serviceConnect?: boolean;
+  /**
+   * The environment of a promotion pipeline this service is (`pipeline.addEnvironment(name)`):
+   * the pipeline builds the image once and deploys it here with the service's deployment policy,
+   * after the environments before it; the service pulls it from the pipeline's repository.
+   * Not with `source`, `container.image` or `repository.repository`.
+   * @default - no promotion: the service's own `source`, a fixed image, or your CI
+   */
+  readonly promotion?: PromotionEnvironment;
 }
 
 /** Properties of a {@link Microservice}. */

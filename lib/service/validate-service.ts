@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer } from '../core/validate-container';
-import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
+import { validateOwnRepository, validatePromotion, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { PlatformContext } from '../foundation/platform-context';
@@ -88,6 +88,7 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
       'rename one of the services');
   }
   validateOwnRepository(p, owner, props, 'service');
+  validatePromotion(p, owner, props, props.promotion);
   return rulePriority;
 }
 

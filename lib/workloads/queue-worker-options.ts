@@ -4,6 +4,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Capacity } from '../core/capacity';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import type { PromotionEnvironment } from '../pipeline/promotion-pipeline';
 import type { WorkerScalingOptions } from './queue-scaling';
 import type { WorkloadOptions } from './workload-options';
 
@@ -54,6 +55,13 @@ export interface QueueWorkerOptions extends WorkloadOptions {
    * @default Capacity.onDemand()
    */
   readonly capacity?: Capacity;
+  /**
+   * The environment of a promotion pipeline this worker is (`pipeline.addEnvironment(name)`):
+   * the pipeline builds the image once and deploys it here (the ECS deploy action), after the
+   * environments before it. Not with `source`, `container.image` or `repository.repository`.
+   * @default - no promotion: the worker's own `source`, a fixed image, or your CI
+   */
+  readonly promotion?: PromotionEnvironment;
 }
 
 /** Properties of a {@link QueueWorker}. */

@@ -92,7 +92,7 @@ export class QueueWorker extends Construct {
     const core = buildWorkloadCore(this, {
       platform,
       container,
-      repository: props.repository,
+      repository: props.promotion ? { repository: props.promotion._repository(this) } : props.repository,
       environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
       service: { serviceName: this.workloadName, desiredCount: minTasks },
     });
@@ -137,7 +137,17 @@ export class QueueWorker extends Construct {
         minTasks,
       });
     }
-    joinPlatform(this, platform, this.workloadName, [], [this.service]);
+    props.promotion?._bind({
+      scope: this,
+      platform,
+      workloadName: this.workloadName,
+      clusterName: platform.platformName,
+      taskDefinition: this.taskDefinition,
+      containerName: this.container.containerName,
+      minTasks,
+      codeDeploy: false,
+    });
+    joinPlatform(this, platform, this.workloadName, [], [this.service], props.promotion !== undefined);
   }
 
   /** Lets the worker's tasks read or write your resources: pass it to `grant*` methods (it may already consume its queue). */

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
+import { validatePromotion } from '../core/validate-workload';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { Problems } from '../private/errors';
 import { NO_BACKLOG, WorkerScalingOptions } from './queue-scaling';
@@ -12,6 +13,7 @@ import { validateReserved, validateWorkload } from './validate-workload';
 export function validateQueueWorker(p: Problems, owner: Construct, id: string, props: QueueWorkerProps, strategy: ServiceStrategy, minTasks: number,
   maxTasks: number): void {
   validateWorkload(p, owner, id, props);
+  validatePromotion(p, owner, props, props.promotion);
   validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
   validateQueueScaling(p, props.scaling, minTasks, maxTasks);
   validateCapacity(p, props.capacity, props.container?.cpuArchitecture);

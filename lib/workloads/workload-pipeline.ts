@@ -129,7 +129,7 @@ export class WorkloadPipeline extends Construct {
       // is the pipeline's only one that aws-cdk-lib lets pass any role).
       narrowPassRole(this.pipeline, [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn]);
     }
-    this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform, props.workloadName, o.notificationTopic);
+    this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform.encryptionKey, props.workloadName, o.notificationTopic);
   }
 
   private newProject(id: string, description: string, buildSpec: Record<string, unknown>, props: WorkloadPipelineProps,
@@ -139,7 +139,7 @@ export class WorkloadPipeline extends Construct {
       buildSpec,
       logGroup: platformLogGroup(props.platform, this, `${id}Logs`),
       docker,
-      taskDefinition: props.taskDefinition,
+      cpuArchitecture: props.taskDefinition.runtimePlatform?.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
       environment: {
         REPOSITORY_URI: props.repository.repositoryUri,
         TASK_FAMILY: props.taskDefinition.family,

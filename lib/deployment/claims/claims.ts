@@ -12,6 +12,7 @@ import { DEFAULTS } from '../../private/defaults';
 import { acknowledgeFunction, functionRole } from '../../private/function-role';
 import { shortDigest } from '../../private/hash';
 import { publicationPrefix } from '../../private/naming';
+import { deployedStack } from '../../private/stacks';
 
 /** Where a platform's claims live in SSM Parameter Store: `<publication prefix>claims/`. */
 export function claimsPrefix(platformName: string): string {
@@ -55,8 +56,7 @@ export function routeClaims(platform: IContainerPlatform, lb: ISharedLoadBalance
 
 /** The workload that claims, as the messages name it: its root stack's name and its path below that stack. */
 function ownerOf(scope: IConstruct): string {
-  let stack = Stack.of(scope);
-  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  const stack = deployedStack(scope);
   const below = scope.node.path.slice(stack.node.path.length + 1);
   return `${stack.stackName}/${below}`;
 }

@@ -1,5 +1,6 @@
-// `npm run lint:templates`: synthesizes the examples (`npx cdk synth`, bin/app.ts) and the
-// every-option test app (test/apps/every-option.ts, through the same CLI) into a temporary directory, then runs AWS's CloudFormation linter over EVERY
+// `npm run lint:templates`: synthesizes the examples (`npx cdk synth`, bin/app.ts), the teams
+// example's two apps (examples/teams) and the every-option test app (test/apps/every-option.ts),
+// each through the same CLI, into a temporary directory, then runs AWS's CloudFormation linter over EVERY
 // template file, nested
 // ones included, since CloudFormation takes each nested template on its own. Prints each
 // finding and exits non-zero on any error or warning (W3005, a DependsOn that aws-cdk-lib
@@ -79,6 +80,9 @@ spawnSync(process.execPath, ['scripts/bundle-lambdas.mjs'], { cwd: root, stdio: 
 const synthesized = [
   synth('examples'),
   synth('every-option', 'node --import tsx test/apps/synth-every-option.ts'),
+  // The teams example: the platform team's app and a service team's app (examples/teams).
+  synth('teams-platform', 'node --import tsx examples/teams/platform-app.ts'),
+  synth('teams-service', 'node --import tsx examples/teams/service-app.ts'),
 ];
 
 const files = templates(out);

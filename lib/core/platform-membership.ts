@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { claimPlaces, nameClaim, PlaceClaim } from '../deployment/claims/claims';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { ExplicitActions } from '../private/compliance';
 import { platformRolePath } from '../private/naming';
 
 /** Gives every role made under a construct that has none the IAM path of a platform. */
@@ -28,8 +29,11 @@ class RolePath implements IAspect {
  */
 export function joinPlatform(workload: Construct, platform: IContainerPlatform, workloadName: string, claims: PlaceClaim[], dependents: IConstruct[],
   promoted = false): void {
+  const imported = PlatformContext.of(platform).imported !== undefined;
+  // Outside the platform's tree, the platform's own rewrite of aws-cdk-lib's wildcard actions does not reach the workload.
+  if (imported) Aspects.of(workload).add(new ExplicitActions());
   // A promoted workload's roles too: the pipeline's repository lets exactly the roles under the path pull.
-  if (PlatformContext.of(platform).imported || promoted) {
+  if (imported || promoted) {
     Aspects.of(workload).add(new RolePath(platformRolePath(platform.platformName)), { priority: AspectPriority.MUTATING });
     // A role with a path must be named by its ARN where a property takes a name or an ARN, which
     // the projects do (Fn::GetAtt Arn); aws-cdk-lib's built-in validator still reports a Ref there.

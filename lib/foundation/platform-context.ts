@@ -49,8 +49,6 @@ export interface ImportedParts {
   readonly smokeTestFunctionArn: string;
   /** The smoke-test function's security group. */
   readonly smokeTestSecurityGroupId: string;
-  /** Where the smoke test reads each service's settings: `<prefix><service name>`. */
-  readonly smokeTestSettingsPrefix: string;
   /** The platform's CodeDeploy application. */
   readonly application: codedeploy.IEcsApplication;
   /** The service token of the platform's claims function (Custom::PlatformClaims). */

@@ -162,9 +162,10 @@ export function bindEnvironment(target: PromotedWorkload, trust: PipelineTrust):
     });
     prepare.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }));
   }
-  for (const role of [deploy, prepare]) {
-    acknowledge(role, 'AwsSolutions-IAM5', 'ECS registers task definitions with no resource-level permission; the artifacts are objects of the pipeline account\'s '
-      + 'buckets (aws:ResourceAccount), read through S3 with its keys (kms:ViaService), which that account\'s bucket and key policies restrict to this role.');
-  }
+  const policy = deploy.node.findChild('DefaultPolicy').node.defaultChild!;
+  acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::*/*]`, 'The pipeline\'s artifacts: objects of its account\'s buckets only '
+    + '(aws:ResourceAccount), whose bucket policy admits this role; the bucket\'s name is made in that account.');
+  acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:${stack.partition}:kms:${stack.region}:${trust.toolingAccount}:key/*]`, 'The pipeline\'s artifact key: '
+    + 'keys of its account used through S3 only (kms:ViaService), whose key policy admits this role; the key\'s ID is made in that account.');
   return { path, appSpecParameterName };
 }

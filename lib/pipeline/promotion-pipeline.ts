@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -11,16 +11,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { acknowledgeLogBucket, platformKey, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
-import { acknowledgeAll } from '../private/compliance';
+import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { fitName } from '../private/naming';
 import { deployedStack } from '../private/stacks';
+import { fit } from '../private/text';
 import { SecureRepository } from '../registry/secure-repository';
 import { newBuildProject } from './build-project';
 import { renderBuildSpec, renderEnvironmentTestSpec, renderPrepareSpec } from './buildspec';
@@ -208,6 +210,7 @@ export class PromotionPipeline extends Construct {
       ],
     });
     this.notificationTopic = notifyExecutions(this, this.pipeline, this.encryptionKey, this.baseName, props.notificationTopic);
+    Aspects.of(this).add(new ExplicitActions());
     this.node.addValidation({ validate: () => this.unbound() });
   }
 
@@ -298,8 +301,7 @@ export class PromotionPipeline extends Construct {
     if (environment.index > 0) {
       stageActions.push(new actions.ManualApprovalAction({
         actionName: 'Approve',
-        notificationTopic: environment.options.approval?.topic,
-        notifyEmails: environment.options.approval?.emails,
+        notificationTopic: this.approvalTopic(environment),
         additionalInformation: `Approve to deploy ${target.workloadName} to ${environment.name}.`,
         runOrder: order.next++,
       }));
@@ -379,6 +381,23 @@ export class PromotionPipeline extends Construct {
       cluster,
     });
     return new actions.EcsDeployAction({ actionName: 'Deploy', service, input: this.buildOutput, role, runOrder });
+  }
+
+  /**
+   * The topic told of an approval: the user's, or one encrypted with the pipeline's key that the
+   * approval's emails subscribe to (CodePipeline's own would be unencrypted).
+   */
+  private approvalTopic(environment: PromotionEnvironment): sns.ITopic | undefined {
+    const approval = environment.options.approval;
+    if (!approval) return undefined;
+    if (approval.topic) return approval.topic;
+    const topic = new sns.Topic(this, `${environment.name}Approval`, {
+      displayName: fit(`Approvals of ${this.baseName} for ${environment.name}`, 100),
+      enforceSSL: true,
+      masterKey: this.encryptionKey,
+    });
+    for (const email of approval.emails ?? []) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    return topic;
   }
 
   /** The environments no workload took, as validation errors of synthesis. */

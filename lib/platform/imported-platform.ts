@@ -192,7 +192,6 @@ export class ImportedPlatform extends Construct implements IContainerPlatform {
       stateFunction: fn('ServiceStateFunction', PUBLISHED.stateFunctionArn, 'deployed-state function'),
       smokeTestFunctionArn: once(() => value(PUBLISHED.smokeTestFunctionArn, 'smoke-test function')),
       smokeTestSecurityGroupId: once(() => value(PUBLISHED.smokeTestSecurityGroupId, 'smoke-test security group')),
-      smokeTestSettingsPrefix: once(() => value(PUBLISHED.smokeTestSettingsPrefix, 'smoke-test settings prefix')),
       application: once(() => codedeploy.EcsApplication.fromEcsApplicationName(this, 'DeploymentApplication', platformName)),
       claimsServiceToken: once(() => value(PUBLISHED.claimsFunctionArn, 'claims function')),
     };
@@ -202,7 +201,6 @@ export class ImportedPlatform extends Construct implements IContainerPlatform {
         get stateFunction() { return parts.stateFunction(); },
         get smokeTestFunctionArn() { return parts.smokeTestFunctionArn(); },
         get smokeTestSecurityGroupId() { return parts.smokeTestSecurityGroupId(); },
-        get smokeTestSettingsPrefix() { return parts.smokeTestSettingsPrefix(); },
         get application() { return parts.application(); },
         get claimsServiceToken() { return parts.claimsServiceToken(); },
       },

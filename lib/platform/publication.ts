@@ -27,7 +27,6 @@ export const PUBLISHED = {
   stateFunctionArn: 'deployed-state-function-arn',
   smokeTestFunctionArn: 'smoke-test-function-arn',
   smokeTestSecurityGroupId: 'smoke-test-security-group-id',
-  smokeTestSettingsPrefix: 'smoke-test-settings-prefix',
   claimsFunctionArn: 'claims-function-arn',
   rolePath: 'role-path',
 } as const;
@@ -96,7 +95,6 @@ export class PlatformPublication extends Construct {
     this.publish(PUBLISHED.stateFunctionArn, stateFunction.functionArn, 'the deployed-state function');
     this.publish(PUBLISHED.smokeTestFunctionArn, smokeTest.function.functionArn, 'the smoke-test function');
     this.publish(PUBLISHED.smokeTestSecurityGroupId, smokeTest.securityGroup.securityGroupId, 'the security group of the smoke test');
-    this.publish(PUBLISHED.smokeTestSettingsPrefix, smokeTest._settingsPrefix, 'where the smoke test reads the settings of each service');
     this.publish(PUBLISHED.claimsFunctionArn, claims.functionArn, 'the function that claims the names, priorities and routes of the workloads');
     this.publish(PUBLISHED.rolePath, platformRolePath(name), 'the IAM path of the roles the provider may pass');
     let index = 0;

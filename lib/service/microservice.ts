@@ -225,7 +225,7 @@ export class Microservice extends Construct {
       ?? blueGreenTaskCount(this.service, minTasks, maxTasks);
     this.scaling = configureScaling({
       targetGroups: this.targetGroups,
-      loadBalancerFullName: lb.loadBalancerFullName,
+      loadBalancerFullName: () => lb.loadBalancerFullName,
       clusterName: platform.cluster.clusterName,
       metricServiceName: this._metricServiceName,
     }, taskCount, props.scaling);

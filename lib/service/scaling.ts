@@ -11,8 +11,8 @@ import { ScalingOptions } from './options';
 export interface ScalingTarget {
   /** Blue, then green for a blue/green service. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
-  /** The full name of the load balancer the target groups are on (the LoadBalancer dimension). */
-  readonly loadBalancerFullName: string;
+  /** The full name of the load balancer the target groups are on (the LoadBalancer dimension), read only when request scaling needs it. */
+  readonly loadBalancerFullName: () => string;
   readonly clusterName: string;
   /** The ServiceName dimension of the service's metrics. */
   readonly metricServiceName: string;
@@ -86,7 +86,7 @@ function addRequestScaling(service: ScalingTarget, scaling: ecs.ScalableTaskCoun
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'RequestCount',
         Dimensions: [
-          { Name: 'LoadBalancer', Value: service.loadBalancerFullName },
+          { Name: 'LoadBalancer', Value: service.loadBalancerFullName() },
           { Name: 'TargetGroup', Value: tg.targetGroupFullName },
         ],
       },

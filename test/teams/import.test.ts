@@ -38,7 +38,7 @@ describe('an imported platform', () => {
       'access-logs-bucket-name', 'alarm-topic-arn', 'claims-function-arn', 'deployed-state-function-arn', 'encryption-key-arn',
       'load-balancers/0/arn', 'load-balancers/0/production-listener-arn', 'load-balancers/0/protocol', 'load-balancers/0/security-group-id',
       'load-balancers/0/test-listener-arn', 'load-balancers/0/test-listener-port', 'service-provider-service-token', 'service-subnets',
-      'smoke-test-function-arn', 'smoke-test-settings-prefix', 'vpc-id',
+      'smoke-test-function-arn', 'vpc-id',
     ]);
     expect(new Set(platformParameters.map((p) => p.Type))).toEqual(new Set(['AWS::SSM::Parameter::Value<String>', 'AWS::SSM::Parameter::Value<List<String>>']));
     expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');

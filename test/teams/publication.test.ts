@@ -32,7 +32,7 @@ describe('publish: true', () => {
       'access-logs-bucket-name', 'alarm-topic-arn', 'claims-function-arn', 'cluster-name', 'codedeploy-application-name', 'deployed-state-function-arn',
       'encryption-key-arn', 'load-balancers/0/arn', 'load-balancers/0/production-listener-arn', 'load-balancers/0/production-port', 'load-balancers/0/protocol',
       'load-balancers/0/security-group-id', 'load-balancers/0/test-listener-arn', 'load-balancers/0/test-listener-port', 'role-path', 'service-provider-service-token',
-      'service-subnets', 'smoke-test-function-arn', 'smoke-test-security-group-id', 'smoke-test-settings-prefix', 'vpc-id',
+      'service-subnets', 'smoke-test-function-arn', 'smoke-test-security-group-id', 'vpc-id',
     ].map((k) => `${PREFIX}${k} ${k === 'service-subnets' ? 'StringList' : 'String'}`).sort());
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}role-path`, Value: '/cdk-container-platform/shop/' });
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}load-balancers/0/protocol`, Value: 'HTTP' });

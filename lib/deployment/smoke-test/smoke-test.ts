@@ -22,9 +22,15 @@ import { SMOKE_TEST_TIMING } from './timing';
 /** Where the smoke-test settings of a platform's services live: the function reads them when a deployment of a service calls it. */
 export const SMOKE_TEST_PARAMETER_PREFIX = '/cdk-container-platform/smoke-test/';
 
-/** The parameter path of one platform's settings: two platforms in one stack keep theirs apart. */
-export function settingsPrefix(platform: IConstruct): string {
-  return `${SMOKE_TEST_PARAMETER_PREFIX}${Names.uniqueId(platform)}/`;
+/**
+ * The parameter path of one platform's settings: two platforms in one stack keep theirs apart. A
+ * published platform's (and so an imported one's) is named after the platform, unique in its
+ * account and Region, so that importers know it at synth.
+ */
+export function settingsPrefix(platform: IContainerPlatform): string {
+  const context = PlatformContext.of(platform);
+  const key = context.published || context.imported ? platform.platformName : Names.uniqueId(platform);
+  return `${SMOKE_TEST_PARAMETER_PREFIX}${key}/`;
 }
 
 /**
@@ -95,7 +101,7 @@ export class SmokeTest extends Construct {
       this.function = lambda.Function.fromFunctionAttributes(this, 'Function', { functionArn: parts.smokeTestFunctionArn, sameEnvironment: true });
       let group: ec2.ISecurityGroup | undefined;
       this.group = () => (group ??= ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', parts.smokeTestSecurityGroupId, { mutable: false }));
-      this.prefix = parts.smokeTestSettingsPrefix;
+      this.prefix = settingsPrefix(platform);
       this.codeDeployAllowed = true;
       for (const lb of platform.loadBalancers) this.reached.add(lb);
       return;
@@ -148,11 +154,6 @@ export class SmokeTest extends Construct {
   /** The function's security group: it reaches the test listeners of the platform's load balancers and the AWS APIs on 443. */
   public get securityGroup(): ec2.ISecurityGroup {
     return this.group();
-  }
-
-  /** @internal where the function reads each service's settings: `<prefix><service name>`. */
-  public get _settingsPrefix(): string {
-    return this.prefix;
   }
 
   /** @internal lets the smoke test reach a load balancer's test listener. */
@@ -215,8 +216,6 @@ export class SmokeTest extends Construct {
     };
     return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
       parameterName: `${this.prefix}${svc.serviceName}`,
-      // The prefix of a platform imported by name is a token; the name starts with '/'.
-      ...(Token.isUnresolved(this.prefix) ? { simpleName: false } : {}),
       description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
       stringValue: Stack.of(svc.scope).toJsonString(settings),
     });

@@ -104,6 +104,7 @@ export function requestsFor(world: World, service: string, operation: string, in
     }
     case 'SSM:GetParameter':
     case 'SSM:PutParameter':
+    case 'SSM:DeleteParameter':
       return [{ action: `ssm:${operation}`, resource: parameterArn(input.Name) }];
     case 'EC2:DescribeNetworkInterfaces':
       return [{ action: 'ec2:DescribeNetworkInterfaces', resource: '*' }];

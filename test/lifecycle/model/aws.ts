@@ -1,9 +1,31 @@
 /**
- * What every part of the lifecycle model shares: the account and region the examples use,
- * AWS-shaped errors (the SDK v3 exposes a service exception's code as `name`), and
+ * What every part of the lifecycle model shares: the account that acts now and the region the
+ * examples use, AWS-shaped errors (the SDK v3 exposes a service exception's code as `name`), and
  * deterministic identifiers.
  */
-export const ACCOUNT = '111111111111';
+
+/** The account of a model with one account (the examples' account). */
+export const DEFAULT_ACCOUNT = '111111111111';
+
+/**
+ * The account whose world acts now: what `AWS::AccountId` resolves to and the account of the
+ * ARNs the services make. A scenario of several accounts switches it as it enters each account's
+ * world (Organization.run); with one account it never changes.
+ */
+export let ACCOUNT = DEFAULT_ACCOUNT;
+
+/** Makes `account` the one that acts; answers the one that acted before. */
+export function setAccount(account: string): string {
+  const previous = ACCOUNT;
+  ACCOUNT = account;
+  return previous;
+}
+
+/** The account an ARN names (its fifth field), if it names one (an S3 ARN does not). */
+export function accountOf(resourceArn: string): string | undefined {
+  const account = String(resourceArn).split(':')[4];
+  return /^\d{12}$/.test(account ?? '') ? account : undefined;
+}
 export const REGION = 'eu-west-1';
 export const PARTITION = 'aws';
 export const URL_SUFFIX = 'amazonaws.com';

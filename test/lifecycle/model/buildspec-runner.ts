@@ -59,6 +59,10 @@ const buildNumbers = new WeakMap<World, number>();
 class Shell {
   private readonly vars: Record<string, string>;
   private readonly built = new Map<string, string>();
+  /** The AWS CLI's profiles (`aws configure set profile.<name>.<key> <value>`). */
+  private readonly profiles = new Map<string, Record<string, string>>();
+  /** The sessions of the roles the profiles assume, by profile. */
+  private readonly sessions = new Map<string, Principal>();
 
   constructor(private readonly ctx: BuildContext) {
     const buildNumber = (buildNumbers.get(ctx.world) ?? 0) + 1;
@@ -93,7 +97,7 @@ class Shell {
       const r = await this.exec(cmd.slice(2), stdin);
       return { status: r.status === 0 ? 1 : 0, stdout: '' };
     }
-    const assign = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(cmd);
+    const assign = /^(?:export )?([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(cmd);
     if (assign && !cmd.includes(' docker ')) {
       this.vars[assign[1]] = await this.value(assign[2]);
       return OK;
@@ -114,6 +118,25 @@ class Shell {
     }
     if (target && target !== '/dev/null') { this.ctx.files.set(target, r.stdout); return OK; }
     return target ? OK : r;
+  }
+
+  /**
+   * Who an aws command runs as: the build's role, or, with AWS_PROFILE naming a profile that has a
+   * role_arn and credential_source EcsContainer, a session of that role, assumed with the build's
+   * credentials (its identity policy and the role's trust decide, across accounts too).
+   * @see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html
+   */
+  private async caller(call: string): Promise<Principal | undefined> {
+    const name = this.vars.AWS_PROFILE;
+    if (!name) return this.ctx.role;
+    const profile = this.profiles.get(name);
+    if (!profile?.role_arn || profile.credential_source !== 'EcsContainer') throw new Error(`the lifecycle model has no profile ${name} with a role_arn and credential_source EcsContainer (for ${call})`);
+    let session = this.sessions.get(name);
+    if (!session) {
+      session = await this.ctx.world.assumeAs(this.ctx.role!, profile.role_arn, `botocore-session-${this.ctx.world.ids.next()}`);
+      this.sessions.set(name, session);
+    }
+    return session;
   }
 
   /** The first of `actions` the build's role may not do on an image's repository, as AWS words the denial. */
@@ -191,8 +214,23 @@ class Shell {
     }
     if (c0 !== 'aws') return OK; // a user's test command
     const call = `${c1} ${c2}`;
-    const role = this.ctx.role;
-    const api = (service: string, operation: string, input: Record<string, any>) => world.api(service, operation, input, role);
+    if (call === 'configure set') {
+      // @see https://docs.aws.amazon.com/cli/latest/reference/configure/set.html
+      const [, profile, key] = /^profile\.([^.]+)\.(.+)$/.exec(argv[3]) ?? [];
+      if (!profile) throw new Error(`the lifecycle model does not know the command: ${text}`);
+      this.profiles.set(profile, { ...this.profiles.get(profile), [key]: argv[4] });
+      return OK;
+    }
+    let role: Principal | undefined;
+    try {
+      role = await this.caller(call);
+    } catch (e) {
+      if ((e as Error).message.startsWith('the lifecycle model')) throw e;
+      return { status: 254, stdout: `An error occurred (${(e as Error).name}) when calling the AssumeRole operation: ${(e as Error).message}` };
+    }
+    // A call as a role of another account reaches that account's services.
+    const target = role?.kind === 'role' ? world.worldOf(role.roleArn) : world;
+    const api = (service: string, operation: string, input: Record<string, any>) => target.run(() => target.api(service, operation, input, role));
     const may = async (action: string, resource: string) => { if (role) await world.iam.authorize(role, { action, resource }, `the build's ${call}`); };
     try {
       switch (call) {
@@ -203,7 +241,10 @@ class Shell {
           await may('ecr:DescribeImages', arn('ecr', `repository/${opt('--repository-name')}`));
           const repo = world.ecr.repo(opt('--repository-name')!);
           const ids = opt('--image-ids');
-          if (ids) return { status: repo.images.some((i) => i.tags.has(ids.replace('imageTag=', ''))) ? 0 : 255, stdout: '' };
+          const image = ids ? repo.images.find((i) => i.tags.has(ids.replace('imageTag=', ''))) : undefined;
+          // @see https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html (imageDigest)
+          if (ids && opt('--query') === 'imageDetails[0].imageDigest') return image ? { status: 0, stdout: `${image.digest}\n` } : { status: 254, stdout: 'ImageNotFoundException' };
+          if (ids) return { status: image ? 0 : 255, stdout: '' };
           const latest = [...repo.images].sort((a, b) => b.pushed - a.pushed)[0];
           return { status: 0, stdout: (latest ? [...latest.tags][0] : 'None') + '\n' };
         }
@@ -231,6 +272,11 @@ class Shell {
           const input = JSON.parse(this.ctx.files.get(opt('--cli-input-json')!.replace('file://', ''))!);
           const out = await api('ECS', 'RegisterTaskDefinition', input) as { taskDefinition: { taskDefinitionArn: string } };
           return { status: 0, stdout: out.taskDefinition.taskDefinitionArn + '\n' };
+        }
+        case 'ssm get-parameter': {
+          const out = await api('SSM', 'GetParameter', { Name: opt('--name') }) as { Parameter: { Value: string } };
+          if (opt('--query') !== 'Parameter.Value') throw new Error(`query ${opt('--query')}`);
+          return { status: 0, stdout: `${out.Parameter.Value}\n` };
         }
         case 'ssm put-parameter': {
           await api('SSM', 'PutParameter', { Name: opt('--name'), Value: opt('--value'), Type: opt('--type'), Overwrite: argv.includes('--overwrite') });

@@ -27,7 +27,9 @@ export interface ResourceState {
 }
 
 export type StackStatus = 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'UPDATE_COMPLETE'
-| 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+| 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED'
+/** The operation never started: CloudFormation refused the template or its parameters (a ValidationError of CreateChangeSet). */
+| 'VALIDATION_FAILED';
 
 export interface StackState {
   readonly name: string;
@@ -150,11 +152,19 @@ export class CloudFormation {
       operation.failure = { stack: stackName, logicalId: stackName, message: `Stack:${current.id} is in UPDATE_ROLLBACK_FAILED state and can not be updated.` };
       return operation;
     }
+    const parameters = this.parameterValues(template);
+    if ('missing' in parameters) {
+      // CloudFormation resolves SSM-typed parameters before it changes anything: a name that does
+      // not exist fails the request, and the stack stays as it was (or is not created).
+      operation.status = 'VALIDATION_FAILED';
+      operation.failure = { stack: stackName, logicalId: stackName, message: `Unable to fetch parameters [${parameters.missing.join(',')}] from parameter store for this account.` };
+      return operation;
+    }
     const run = new OperationRun(operation);
     const stack = current ?? this.newStack(stackName, assembly, {});
     if (!current) this.stacks.set(stackName, stack);
     try {
-      await this.applyTemplate(stack, assembly, template, this.defaultParameters(template), run);
+      await this.applyTemplate(stack, assembly, template, parameters.values, run);
     } catch (e) {
       await this.rollBack(run, e);
       operation.status = current
@@ -428,8 +438,35 @@ export class CloudFormation {
     return { name, id, template: { Resources: {} }, parameters, resources: new Map(), status: 'CREATE_COMPLETE', assembly };
   }
 
-  private defaultParameters(template: Template): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([k, p]) => [k, p.Default ?? '']));
+  /**
+   * The values of a stack's parameters, each its default (`cdk deploy` passes none but the
+   * assets'); a parameter of an SSM type gets the value of the SSM parameter its default names,
+   * read now, at each create and update (a `List<...>` type splits it at commas). CDK's bootstrap
+   * version parameter reads the bootstrap stack's, which the model takes as deployed.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html (ResolvedValue)
+   */
+  private parameterValues(template: Template): { values: Record<string, unknown> } | { missing: string[] } {
+    const values: Record<string, unknown> = {};
+    const missing: string[] = [];
+    for (const [k, p] of Object.entries(template.Parameters ?? {})) {
+      if (!p.Type.startsWith('AWS::SSM::Parameter::Value<')) {
+        values[k] = p.Default ?? '';
+        continue;
+      }
+      const name = String(p.Default);
+      if (name.startsWith('/cdk-bootstrap/') && !this.world.ssm.parameters.has(name)) {
+        values[k] = '30';
+        continue;
+      }
+      if (!this.world.ssm.parameters.has(name)) {
+        missing.push(name);
+        continue;
+      }
+      const value = this.world.ssm.get(name);
+      values[k] = p.Type.includes('<List<') ? value.split(',') : value;
+    }
+    return missing.length > 0 ? { missing } : { values };
   }
 
   /** How expressions of `template` resolve in `stack`: parameters, pseudo parameters, resources. */

@@ -24,6 +24,12 @@ export interface Repository {
 
 export class Ecr {
   public readonly repositories = new Map<string, Repository>();
+
+  /**
+   * @param account this registry's account
+   * @param registry the registry of another account of the organization (an image URI names its registry's account)
+   */
+  constructor(private readonly account: () => string = () => ACCOUNT, private readonly registry: (account: string) => Ecr | undefined = () => undefined) {}
   /** Called when a repository is created (lets a test play an operator who pushes an image). */
   public onCreate?: (repo: Repository) => void;
   private clock = 0;
@@ -55,6 +61,8 @@ export class Ecr {
   public find(uri: string): Image | undefined {
     const m = /^[^/]+\.dkr\.ecr\.[^/]+\.amazonaws\.com\/([^:@]+)[:@](.+)$/.exec(uri);
     if (!m) return undefined;
+    const account = /^(\d{12})\./.exec(uri)?.[1];
+    if (account && account !== this.account()) return this.registry(account)?.find(uri);
     const repo = this.repositories.get(m[1]);
     if (!repo || repo.deleted) return undefined;
     return repo.images.find((i) => i.tags.has(m[2]) || i.digest === m[2]);

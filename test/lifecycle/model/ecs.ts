@@ -9,7 +9,7 @@
  * logs), and is healthy when the application of its image is.
  */
 import { clusterArn } from './authorization';
-import { arn, awsError, clone, same } from './aws';
+import { arn, awsError, clone, REGION, same } from './aws';
 import type { World } from './world';
 
 export interface TaskDefinition {
@@ -336,9 +336,12 @@ export class Ecs {
     const during = `starting a task of ${td.family}:${td.revision}`;
     for (const c of td.containerDefinitions) {
       const image = String(c.image);
-      const repo = /^\d+\.dkr\.ecr\.[^.]+\.amazonaws\.com\/([^:@]+)/.exec(image)?.[1];
+      const [, registry, repo] = /^(\d+)\.dkr\.ecr\.[^.]+\.amazonaws\.com\/([^:@]+)/.exec(image) ?? [];
       if (repo) {
-        for (const [action, resource] of [['ecr:GetAuthorizationToken', '*'], ['ecr:BatchGetImage', arn('ecr', `repository/${repo}`)], ['ecr:GetDownloadUrlForLayer', arn('ecr', `repository/${repo}`)]]) {
+        // The repository of the image's registry (another account's for an image shared across accounts).
+        // @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
+        const repositoryArn = `arn:aws:ecr:${REGION}:${registry}:repository/${repo}`;
+        for (const [action, resource] of [['ecr:GetAuthorizationToken', '*'], ['ecr:BatchGetImage', repositoryArn], ['ecr:GetDownloadUrlForLayer', repositoryArn]]) {
           if (!await world.iam.allowed(exec, { action, resource }, during)) return `ResourceInitializationError: unable to pull secrets or registry auth: ${world.iam.denials.at(-1)!.message}`;
         }
       }

@@ -112,13 +112,25 @@ const topicPolicy = provider({
   },
 });
 
+/**
+ * A bucket, and the KMS key that encrypts its objects by default (SSE-KMS): reading an object
+ * needs kms:Decrypt on it, writing one kms:GenerateDataKey, through S3.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#aws-managed-customer-managed-keys
+ */
 const bucket = provider({
   create(ctx, props) {
     const name = props.BucketName ?? generatedName(ctx, 63, true);
+    ctx.world.iam.buckets.add(name);
+    const kmsKey = props.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
+    if (kmsKey) ctx.world.iam.bucketKeys.set(name, String(kmsKey));
     return {
       physicalId: name,
       attributes: withAttributes({ Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${REGION}.amazonaws.com` }, name),
     };
+  },
+  delete(ctx, current) {
+    ctx.world.iam.buckets.delete(current.physicalId);
+    ctx.world.iam.bucketKeys.delete(current.physicalId);
   },
 });
 

@@ -27,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
-import { ACCOUNT, AwsError, REGION } from './aws';
+import { accountOf, ACCOUNT, AwsError, REGION } from './aws';
 import MANAGED from './aws-managed-policies.json';
 
 export type PolicyDocument = { Version?: string; Statement: unknown[] | unknown };
@@ -82,6 +82,35 @@ interface Decision {
 
 export class Iam {
   public readonly roles = new Map<string, RoleState>();
+  /** The account's buckets, by name (an S3 ARN names no account). */
+  public readonly buckets = new Set<string>();
+  /** The KMS key (ARN) of each SSE-KMS bucket. */
+  public readonly bucketKeys = new Map<string, string>();
+
+  /**
+   * @param account the Iam of another account of the organization (identity policies of its roles,
+   *   policies of its resources), for a request across accounts
+   * @param bucketOwner the Iam of the account that owns a bucket
+   */
+  constructor(private readonly account: (id: string) => Iam | undefined = () => undefined,
+    private readonly bucketOwner: (bucket: string) => Iam | undefined = () => undefined) {}
+
+  /** The Iam of the account a resource belongs to (this one, unless its ARN or its bucket says otherwise). */
+  private ownerOf(resource: string): Iam {
+    const id = accountOf(resource);
+    if (id) return this.account(id) ?? this;
+    const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
+    return (bucket && !this.buckets.has(bucket) ? this.bucketOwner(bucket) : undefined) ?? this;
+  }
+
+  /** The account of a resource for IAM: its ARN's, its bucket's owner's, or this one's. */
+  private accountOfResource(resource: string): string {
+    const owner = this.ownerOf(resource);
+    return owner === this ? (accountOf(resource) ?? ACCOUNT) : (accountOf(resource) ?? owner.id ?? ACCOUNT);
+  }
+
+  /** This Iam's account, when another account's Iam looks it up. */
+  public id?: string;
   /** AWS::IAM::Policy and AWS::IAM::ManagedPolicy: documents attached to roles (by role name). */
   public readonly policies = new Map<string, { name: string; document: PolicyDocument; roles: string[]; arn?: string }>();
   /** Resource policies by the ARN of their resource: key, topic, bucket, queue, repository, function. */
@@ -154,7 +183,10 @@ export class Iam {
   public async evaluate(principal: Principal, request: Request): Promise<Omit<Denial, 'during'> | undefined> {
     this.evaluated += 1;
     const principalArn = principalArnOf(principal);
-    const role = principal.kind === 'role' ? this.role(principal.roleArn) : undefined;
+    // A role's session carries its own account's identity policies, wherever the resource is.
+    const principalAccount = principal.kind === 'role' ? (accountOf(principal.roleArn) ?? ACCOUNT) : (principal.sourceAccount ?? ACCOUNT);
+    const principalIam = principal.kind === 'role' ? (this.account(principalAccount) ?? this) : this;
+    const role = principal.kind === 'role' ? principalIam.role(principal.roleArn) : undefined;
     if (principal.kind === 'role' && !role) {
       // A session of a role that no longer exists (or does not exist yet) has no permissions.
       return { principal: principalArn, action: request.action, resource: request.resource, message: `${who(principalArn)} is not authorized to perform: ${request.action} on resource: ${request.resource} because the role ${principal.roleArn} does not exist` };
@@ -171,7 +203,7 @@ export class Iam {
       context['aws:PrincipalIsAWSService'] = 'true';
       context['aws:PrincipalServiceName'] = principal.service;
     } else {
-      context['aws:PrincipalAccount'] = ACCOUNT;
+      context['aws:PrincipalAccount'] = principalAccount;
       context['aws:PrincipalArn'] = role!.arn;
       context['aws:PrincipalIsAWSService'] = 'false';
       context['aws:userid'] = `AROA${role!.name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 17)}:${(principal as { session: string }).session}`;
@@ -179,10 +211,14 @@ export class Iam {
     // An action that supports no resource-level permissions is requested on "*", whatever it touches.
     const [prefix, name] = request.action.split(':');
     const resource = await wildcardOnly(prefix, name) ? '*' : request.resource;
-    const resourcePolicy = this.resourcePolicyOf(request.action, request.resource);
+    // The resource's account's policy decides with the identity's: a role's trust for sts:AssumeRole, a bucket's, key's or repository's policy.
+    const owner = request.resource === '*' ? this : this.ownerOf(request.resource);
+    const resourceAccount = request.resource === '*' ? ACCOUNT : this.accountOfResource(request.resource);
+    context['aws:ResourceAccount'] = resourceAccount;
+    const resourcePolicy = owner.resourcePolicyOf(request.action, request.resource);
     const simulation = {
-      request: { principal: principalArn, action: request.action, resource: { resource, accountId: ACCOUNT }, contextVariables: renameContext(context) },
-      identityPolicies: (role ? this.identityPolicies(role) : []).map((p) => ({ ...p, policy: renameConditions(p.policy) })),
+      request: { principal: principalArn, action: request.action, resource: { resource, accountId: resourceAccount }, contextVariables: renameContext(context) },
+      identityPolicies: (role ? principalIam.identityPolicies(role) : []).map((p) => ({ ...p, policy: renameConditions(p.policy) })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: resourcePolicy && renameConditions(resourcePolicy),
@@ -262,7 +298,7 @@ async function decide(simulation: Parameters<typeof runSimulation>[0]): Promise<
 export function principalArnOf(p: Principal): string {
   if (p.kind === 'service') return p.service;
   const name = p.roleArn.split('/').at(-1);
-  return `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/${p.session}`;
+  return `arn:aws:sts::${accountOf(p.roleArn) ?? ACCOUNT}:assumed-role/${name}/${p.session}`;
 }
 
 function who(principalArn: string): string {
@@ -295,7 +331,7 @@ export function defaultTopicPolicy(topicArn: string): PolicyDocument {
       Principal: { AWS: '*' },
       Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
       Resource: topicArn,
-      Condition: { StringEquals: { 'AWS:SourceOwner': ACCOUNT } },
+      Condition: { StringEquals: { 'AWS:SourceOwner': accountOf(topicArn) ?? ACCOUNT } },
     }],
   };
 }

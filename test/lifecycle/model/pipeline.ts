@@ -25,7 +25,7 @@
  * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
  */
 import { deploymentGroupArn } from './authorization';
-import { arn } from './aws';
+import { arn, REGION } from './aws';
 import { BuildFailed, runBuildSpec } from './buildspec-runner';
 import type { Principal } from './iam';
 import type { World } from './world';
@@ -50,6 +50,8 @@ export interface Execution {
   readonly artifacts: Map<string, Map<string, string>>;
   /** The pipeline role's session. */
   role?: Principal;
+  /** The account whose deployment the execution waits for (a cross-account action's). */
+  target?: World;
 }
 
 export class Pipelines {
@@ -120,21 +122,22 @@ export class Pipelines {
   }
 
   private deploymentOutcome(e: Execution): 'pending' | 'ok' | string {
+    const target = e.target ?? this.world;
     if (e.waiting === 'deployment') {
-      const d = this.world.codedeploy.get(e.deploymentId!);
+      const d = target.codedeploy.get(e.deploymentId!);
       if (d.status === 'InProgress') return 'pending';
       return d.status === 'Succeeded' ? 'ok' : `CodeDeploy deployment ${d.id} ${d.status}: ${d.error?.message}`;
     }
-    const service = this.world.ecs.findService(e.service!.cluster, e.service!.name);
+    const service = target.ecs.findService(e.service!.cluster, e.service!.name);
     if (!service) return 'the service no longer exists';
-    const primary = this.world.ecs.primary(service);
+    const primary = target.ecs.primary(service);
     if (primary?.rolloutState === 'IN_PROGRESS') {
       // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html (DeploymentTimeout: 1 to 60 minutes, 60 by default)
       return this.world.now >= e.service!.deadline ? `the ECS deployment of ${e.service!.taskDefinition} did not complete within the action's deployment timeout` : 'pending';
     }
     // The action succeeds when the service reaches a steady state running its image (a
     // deployment that superseded the action's with the same image counts).
-    const image = (td: string) => this.world.ecs.describeTaskDefinition(td).containerDefinitions.map((c) => c.image).join();
+    const image = (td: string) => target.ecs.describeTaskDefinition(td).containerDefinitions.map((c) => c.image).join();
     if (primary?.rolloutState === 'COMPLETED' && image(primary.taskDefinition) === image(e.service!.taskDefinition)) return 'ok';
     return `the ECS deployment of ${e.service!.taskDefinition} did not complete (${service.events.at(-1) ?? 'superseded'})`;
   }
@@ -176,16 +179,40 @@ export class Pipelines {
     return `arn:aws:s3:::${bucket}/${e.pipeline.slice(0, 20)}/${name.slice(0, 10)}/${e.id}`;
   }
 
+  /**
+   * Reading or writing an artifact: the object in the artifact bucket and, for a bucket encrypted
+   * with a KMS key, the key, used through S3 (kms:Decrypt to read, kms:GenerateDataKey to write),
+   * by a principal of any account (a cross-account action's role: its identity policies and the
+   * bucket's and key's policies decide).
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
+   * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html
+   */
+  private async artifact(who: Principal, e: Execution, name: string, mode: 'read' | 'write', during: string): Promise<void> {
+    const objectArn = this.artifactArn(e, name);
+    await this.world.iam.authorize(who, { action: mode === 'read' ? 's3:GetObject' : 's3:PutObject', resource: objectArn }, during);
+    const bucket = objectArn.slice('arn:aws:s3:::'.length).split('/')[0];
+    const key = this.world.iam.bucketKeys.get(bucket);
+    if (!key) return;
+    await this.world.iam.authorize(who, {
+      action: mode === 'read' ? 'kms:Decrypt' : 'kms:GenerateDataKey',
+      resource: key,
+      context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${bucket}` },
+    }, during);
+  }
+
   private async runAction(e: Execution, action: Props): Promise<Execution['waiting']> {
     const type = action.ActionTypeId as Props;
     const config = (action.Configuration ?? {}) as Props;
     const { world } = this;
     const as = action.RoleArn ? await world.assumeAs(e.role!, String(action.RoleArn), `${e.id}-${action.Name}`) : e.role!;
+    // An action whose role is another account's acts in that account.
+    // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html
+    const target = as.kind === 'role' ? world.worldOf(as.roleArn) : world;
     const may = (request: { action: string; resource: string; context?: Record<string, string> }) => world.iam.authorize(as, request, `${e.pipeline} ${action.Name}`);
     const inputName = (name?: string) => name ?? action.InputArtifacts?.[0]?.Name;
     const input = async (name?: string) => {
       const artifact = inputName(name);
-      await may({ action: 's3:GetObject', resource: this.artifactArn(e, artifact) });
+      await this.artifact(as, e, artifact, 'read', `${e.pipeline} ${action.Name}`);
       return e.artifacts.get(artifact) ?? new Map<string, string>();
     };
     if (type.Category === 'Source') {
@@ -195,7 +222,7 @@ export class Pipelines {
       if (!e.commit || !repo?.commits.has(String(config.BranchName ?? 'main'))) {
         throw new Error(`The action failed because no branch named ${config.BranchName ?? 'main'} was found in the selected AWS CodeCommit repository ${config.RepositoryName}. Make sure you are using the correct branch name, and then try again.`);
       }
-      await may({ action: 's3:PutObject', resource: this.artifactArn(e, action.OutputArtifacts[0].Name) });
+      await this.artifact(as, e, action.OutputArtifacts[0].Name, 'write', `${e.pipeline} ${action.Name}`);
       e.artifacts.set(action.OutputArtifacts[0].Name, new Map([['.commit', e.commit]]));
       return undefined;
     }
@@ -211,6 +238,19 @@ export class Pipelines {
       await may({ action: 'codebuild:BatchGetBuilds', resource: projectArn });
       return this.build(e, action, project, String(config.ProjectName));
     }
+    if (type.Provider === 'CodeDeployToECS' || type.Provider === 'ECS') {
+      e.target = target;
+      return target.run(() => this.deployAction(e, action, as, input, may));
+    }
+    throw new Error(`the lifecycle model does not run ${type.Category}/${type.Provider} actions`);
+  }
+
+  /** A deploy action, run in the account of its role (`world`: that account's). */
+  private async deployAction(e: Execution, action: Props, as: Principal, input: (name?: string) => Promise<Map<string, string>>,
+    may: (request: { action: string; resource: string; context?: Record<string, string> }) => Promise<void>): Promise<Execution['waiting']> {
+    const type = action.ActionTypeId as Props;
+    const config = (action.Configuration ?? {}) as Props;
+    const world = e.target!;
     if (type.Provider === 'CodeDeployToECS') {
       const taskdefFiles = await input(config.TaskDefinitionTemplateArtifact);
       const image = JSON.parse((await input(config.Image1ArtifactName)).get('imageDetail.json')!).ImageURI as string;
@@ -264,14 +304,14 @@ export class Pipelines {
     }
     const files = new Map<string, string>();
     for (const artifact of (action.InputArtifacts ?? []) as Props[]) {
-      await world.iam.authorize(role, { action: 's3:GetObject', resource: this.artifactArn(e, artifact.Name) }, `build ${buildId}`);
+      await this.artifact(role, e, artifact.Name, 'read', `build ${buildId}`);
       for (const [k, v] of e.artifacts.get(artifact.Name) ?? []) files.set(k, v);
     }
     const env = Object.fromEntries((project.Environment?.EnvironmentVariables ?? []).map((v: Props) => [v.Name, String(v.Value)]));
     try {
       const out = await runBuildSpec(JSON.parse(project.Source.BuildSpec), { world, env, commit: e.commit, files, role });
       if (action.OutputArtifacts?.[0]) {
-        await world.iam.authorize(role, { action: 's3:PutObject', resource: this.artifactArn(e, action.OutputArtifacts[0].Name) }, `build ${buildId}`);
+        await this.artifact(role, e, action.OutputArtifacts[0].Name, 'write', `build ${buildId}`);
         e.artifacts.set(action.OutputArtifacts[0].Name, out);
       }
       e.image ??= imageOf(out);

@@ -361,7 +361,7 @@ const codeCommit = provider({
 });
 
 /** The platform handlers the model runs in process, recognized by their bundled code. */
-const HANDLER_ASSETS = ['deployed-state', 'smoke-test', 'provider'];
+const HANDLER_ASSETS = ['deployed-state', 'smoke-test', 'provider', 'claims'];
 
 /**
  * A function. Lambda checks its role when the function is created or changed: the role must

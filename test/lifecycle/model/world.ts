@@ -5,7 +5,7 @@
  */
 import { CloudAssembly } from './assembly';
 import { requestsFor } from './authorization';
-import { arn, Ids, awsError, clone, InvokeDenied } from './aws';
+import { accountOf, ACCOUNT, arn, DEFAULT_ACCOUNT, Ids, awsError, clone, InvokeDenied, setAccount } from './aws';
 import { CloudFormation, Operation, Provider, ResourceState, StackState } from './cloudformation';
 import { CodeDeploy } from './codedeploy';
 import { CustomResourceEvent, CustomResourceProvider } from './custom-resource';
@@ -44,19 +44,143 @@ const HANDLERS: Record<string, () => Record<string, (event: any) => Promise<unkn
   'deployed-state': () => require('../../../lib/deployment/deployed-state/handler'),
   'smoke-test': () => require('../../../lib/deployment/smoke-test/handler'),
   'provider': () => require('../../../lib/deployment/provider/handler'),
+  'claims': () => require('../../../lib/deployment/claims/handler'),
 };
+
+/** A timer of the shared clock, run in the world that set it. */
+interface Timer {
+  readonly at: number;
+  readonly seq: number;
+  readonly what: string;
+  readonly world: World;
+  readonly run: () => Promise<void> | void;
+}
+
+/**
+ * The accounts of a scenario, each a world of its own (its CloudFormation, services and IAM),
+ * that share one clock, one network of AWS APIs and one IAM evaluation: a call of a session of
+ * one account's role is evaluated with that account's identity policies and the resource's
+ * account's resource policies (a role's trust, a bucket's, a key's, a repository's policy). The
+ * world that acts (`run`) is where `AWS::AccountId` and the SDK calls of the handlers go.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ */
+export class Organization {
+  public readonly worlds = new Map<string, World>();
+  /** Seconds since the model's epoch (EPOCH): the clock every account's deployments, waits and timeouts run on. */
+  public now = 0;
+  private readonly timers: Timer[] = [];
+  private timerSeq = 0;
+  private readonly active: World[] = [];
+  private restoreSdk?: () => void;
+
+  /** The world of an account, made on first use. */
+  public world(account: string): World {
+    return this.worlds.get(account) ?? new World(this, account);
+  }
+
+  /** The world that acts now (the first one when none was entered). */
+  public get current(): World {
+    const w = this.active.at(-1) ?? this.worlds.get(ACCOUNT) ?? [...this.worlds.values()][0];
+    if (!w) throw new Error('the organization has no account');
+    return w;
+  }
+
+  /** The world of the account an ARN names (a bucket's owner for an S3 ARN), or the one that acts. */
+  public worldOf(resourceArn: string): World {
+    const account = accountOf(resourceArn);
+    if (account) return this.world(account);
+    const bucket = /^arn:aws:s3:::([^/]+)/.exec(resourceArn)?.[1];
+    return (bucket && [...this.worlds.values()].find((w) => w.iam.buckets.has(bucket))) || this.current;
+  }
+
+  /** Routes the AWS SDK and the smoke test's HTTP requests to the world that acts. */
+  public start(): this {
+    this.restoreSdk ??= routeSdkTo((service, operation, input) => this.current.api(service, operation, input, this.current.caller));
+    setRouter((r) => this.current.http(r));
+    return this;
+  }
+
+  public stop(): void {
+    this.restoreSdk?.();
+    this.restoreSdk = undefined;
+    setRouter(undefined);
+  }
+
+  /** Runs `f` as `world`: its account acts, the SDK reaches it. */
+  public async run<T>(world: World, f: () => Promise<T>): Promise<T> {
+    this.active.push(world);
+    setAccount(world.account);
+    try {
+      return await f();
+    } finally {
+      this.active.pop();
+      setAccount(this.active.at(-1)?.account ?? world.account);
+    }
+  }
+
+  /** Runs `run` in `world` when the clock reaches now + `delaySeconds`. */
+  public schedule(world: World, delaySeconds: number, what: string, run: () => Promise<void> | void): void {
+    this.timerSeq += 1;
+    this.timers.push({ at: this.now + delaySeconds, seq: this.timerSeq, what, world, run });
+  }
+
+  /** What is scheduled (a deployment step, a wait, a timeout), in every account. */
+  public pending(): string[] {
+    return this.timers.map((t) => `${t.what} at ${t.at}s`);
+  }
+
+  /**
+   * Lets `seconds` pass: what is due runs in time order (the clock set to its time) in its
+   * account, then every account's services react.
+   */
+  public async advance(seconds: number): Promise<void> {
+    const until = this.now + seconds;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.timers.splice(this.timers.indexOf(due), 1);
+      this.now = Math.max(this.now, due.at);
+      await this.run(due.world, async () => { await due.run(); });
+      await this.react();
+    }
+    this.now = until;
+    await this.react();
+  }
+
+  /** Every account's services react first, then every account's pipelines (an action may wait for another account's deployment). */
+  private async react(): Promise<boolean> {
+    for (const w of this.worlds.values()) await this.run(w, () => w.reactServices());
+    let moved = false;
+    for (const w of this.worlds.values()) moved = await this.run(w, () => w.pipelines.resume()) || moved;
+    return moved;
+  }
+
+  /** Lets time pass until nothing more happens: every deployment and pipeline execution runs to its end (or to an approval). */
+  public async settle(): Promise<void> {
+    for (let round = 0; round < 10_000; round++) {
+      const moved = await this.react();
+      const next = this.timers.reduce((m, t) => Math.min(m, t.at), Infinity);
+      if (next === Infinity) {
+        if (!moved) return;
+        continue;
+      }
+      await this.advance(Math.max(0, next - this.now));
+    }
+    throw new Error(`the model did not settle: ${this.pending().join(', ')}`);
+  }
+}
 
 export class World {
   public readonly ids = new Ids();
   public readonly cfn = new CloudFormation(this);
-  public readonly ecr = new Ecr();
+  public readonly ecr: Ecr = new Ecr(() => this.account, (a): Ecr | undefined => this.org.worlds.get(a)?.ecr);
   public readonly ssm = new Ssm();
   public readonly codecommit = new CodeCommit();
   public readonly autoscaling = new AutoScaling();
   public readonly lambdas = new Lambdas();
   public readonly stateMachines = new StateMachines();
   public readonly scheduler = new Scheduler();
-  public readonly iam = new Iam();
+  public readonly iam: Iam;
   public readonly logs = new Logs(this);
   public readonly notifications = new Notifications(this);
   public readonly elbv2 = new Elbv2();
@@ -78,26 +202,52 @@ export class World {
   public readonly hookResults = new Map<string, 'Succeeded' | 'Failed' | 'Silent'>();
   /** Tasks that schedules and rules started, or could not start. */
   public readonly taskRuns: Array<{ from: string; taskDefinition?: string; at: number; error?: string }> = [];
-  /** Seconds since the model's epoch (EPOCH): the clock that deployments, waits and timeouts run on. */
-  public now = 0;
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly customProvider = new CustomResourceProvider();
-  private readonly timers: Array<{ at: number; seq: number; what: string; run: () => Promise<void> | void }> = [];
-  private timerSeq = 0;
   /** The principal of the code that runs now (a Lambda function's role session), innermost last. */
   private readonly callers: Array<Principal | undefined> = [];
-  private restoreSdk?: () => void;
+  public readonly org: Organization;
 
-  /** Routes the AWS SDK and the smoke test's HTTP requests to this world. */
+  /** One account of `org` (a model of one account: a new organization of its own). */
+  constructor(org?: Organization, public readonly account: string = DEFAULT_ACCOUNT) {
+    this.org = org ?? new Organization();
+    this.org.worlds.set(account, this);
+    this.iam = new Iam((a) => this.org.worlds.get(a)?.iam, (bucket) => [...this.org.worlds.values()].find((w) => w.iam.buckets.has(bucket))?.iam);
+    this.iam.id = account;
+  }
+
+  /** Seconds since the model's epoch (EPOCH): the clock that deployments, waits and timeouts run on (every account's). */
+  public get now(): number {
+    return this.org.now;
+  }
+
+  public set now(seconds: number) {
+    this.org.now = seconds;
+  }
+
+  /** The principal of the code that runs now in this account, if any. */
+  public get caller(): Principal | undefined {
+    return this.callers.at(-1);
+  }
+
+  /** Routes the AWS SDK and the smoke test's HTTP requests to the organization's acting world. */
   public start(): this {
-    this.restoreSdk = routeSdkTo((service, operation, input) => this.api(service, operation, input, this.callers.at(-1)));
-    setRouter((r) => this.http(r));
+    this.org.start();
     return this;
   }
 
   public stop(): void {
-    this.restoreSdk?.();
-    setRouter(undefined);
+    this.org.stop();
+  }
+
+  /** Runs `f` as this account. */
+  public async run<T>(f: () => Promise<T>): Promise<T> {
+    return this.org.run(this, f);
+  }
+
+  /** The world of the account an ARN names (a bucket's owner for an S3 ARN), or this one. */
+  public worldOf(resourceArn: string): World {
+    return accountOf(resourceArn) === this.account ? this : this.org.worldOf(resourceArn);
   }
 
   /** Says how the code of `commit` behaves. */
@@ -133,11 +283,11 @@ export class World {
   }
 
   public async deploy(assembly: CloudAssembly, stackName: string): Promise<Operation> {
-    return this.cfn.deploy(assembly, stackName);
+    return this.run(() => this.cfn.deploy(assembly, stackName));
   }
 
   public async destroy(stackName: string): Promise<Operation> {
-    return this.cfn.destroy(stackName);
+    return this.run(() => this.cfn.destroy(stackName));
   }
 
   // ---- Lambda ---------------------------------------------------------------------------
@@ -202,8 +352,8 @@ export class World {
     global.Date = this.modelDate(saved.Date);
     const log = console.log;
     const error = console.error;
-    console.log = () => undefined;
-    console.error = () => undefined;
+    console.log = process.env.MODEL_DEBUG ? log : () => undefined;
+    console.error = process.env.MODEL_DEBUG ? error : () => undefined;
     try {
       return await HANDLERS[handler]()[entry](clone(event));
     } finally {
@@ -355,6 +505,10 @@ export class World {
         return { lifecycleEventHookExecutionId: input.lifecycleEventHookExecutionId };
       case 'SSM:GetParameter': return { Parameter: { Name: input.Name, Value: this.ssm.get(input.Name), Type: 'String' } };
       case 'SSM:PutParameter': return { Version: this.ssm.put(input.Name, input.Value, input.Overwrite === true) };
+      case 'SSM:DeleteParameter':
+        this.ssm.get(input.Name);
+        this.ssm.delete(input.Name);
+        return {};
       case 'EC2:DescribeNetworkInterfaces': {
         const description = (input.Filters as Array<{ Name: string; Values: string[] }>).find((f) => f.Name === 'description')?.Values[0] ?? '';
         const lb = [...this.elbv2.loadBalancers.values()].find((l) => `ELB ${l.fullName}` === description);
@@ -444,54 +598,34 @@ export class World {
     return EPOCH_MS + seconds * 1000;
   }
 
-  /** Runs `run` when the clock reaches now + `delaySeconds`. */
+  /** Runs `run` in this account when the clock reaches now + `delaySeconds`. */
   public schedule(delaySeconds: number, what: string, run: () => Promise<void> | void): void {
-    this.timerSeq += 1;
-    this.timers.push({ at: this.now + delaySeconds, seq: this.timerSeq, what, run });
+    this.org.schedule(this, delaySeconds, what, run);
   }
 
-  /** Whether something is scheduled (a deployment step, a wait, a timeout). */
+  /** Whether something is scheduled (a deployment step, a wait, a timeout), in any account. */
   public pending(): string[] {
-    return this.timers.map((t) => `${t.what} at ${t.at}s`);
+    return this.org.pending();
   }
 
   /**
    * Lets `seconds` pass: what is due runs in time order (the clock set to its time), then the
    * services react: ECS-controller deployments run as far as they go, alarms are evaluated
-   * (and their actions run), and pipeline executions whose deployment ended go on.
+   * (and their actions run), and pipeline executions whose deployment ended go on (in every account).
    */
   public async advance(seconds: number): Promise<void> {
-    const until = this.now + seconds;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (!due) break;
-      this.timers.splice(this.timers.indexOf(due), 1);
-      this.now = Math.max(this.now, due.at);
-      await due.run();
-      await this.react();
-    }
-    this.now = until;
-    await this.react();
+    await this.org.advance(seconds);
   }
 
-  private async react(): Promise<boolean> {
+  /** This account's services react to the time that passed: ECS-controller deployments run as far as they go, alarms are evaluated. */
+  public async reactServices(): Promise<void> {
     for (const s of [...this.ecs.services.values()].filter((x) => x.status === 'ACTIVE' && x.controller === 'ECS')) await this.ecs.settle(s);
     await this.notifications.evaluateAlarms();
-    return this.pipelines.resume();
   }
 
   /** Lets time pass until nothing more happens: every deployment and pipeline execution runs to its end (or to an approval). */
   public async settle(): Promise<void> {
-    for (let round = 0; round < 10_000; round++) {
-      const moved = await this.react();
-      const next = this.timers.reduce((m, t) => Math.min(m, t.at), Infinity);
-      if (next === Infinity) {
-        if (!moved) return;
-        continue;
-      }
-      await this.advance(Math.max(0, next - this.now));
-    }
-    throw new Error(`the model did not settle: ${this.pending().join(', ')}`);
+    await this.org.settle();
   }
 
   /** The pipeline whose deploy action targets a service, deployment group or task family. */
@@ -513,6 +647,10 @@ export class World {
    * @see https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
    */
   public async push(name: string, commit: string): Promise<Execution> {
+    return this.run(() => this.pushNow(name, commit));
+  }
+
+  private async pushNow(name: string, commit: string): Promise<Execution> {
     const pipeline = this.pipelineOf(name);
     const source = (this.pipelines.definitions.get(pipeline)!.Stages as Array<{ Actions: Array<Record<string, any>> }>)
       .flatMap((s) => s.Actions).find((a) => a.ActionTypeId.Category === 'Source')!;

@@ -133,6 +133,35 @@ const CLAIMS: Record<string, (app: App) => void> = {
     ]));
     expect(outputs).toHaveLength(2);
   },
+  'Platform teams and service teams': (app) => {
+    // the platform 'shop', published in the staging and the production account
+    const stacks = app.node.children.filter(Stack.isStack);
+    expect(stacks.map((s) => `${s.stackName} ${s.account}`)).toEqual(['ShopStaging 222222222222', 'ShopProduction 333333333333']);
+    for (const stack of stacks) {
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'shop' });
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cdk-container-platform/platform/shop/vpc-id' });
+      template.resourceCountIs('AWS::SSM::Parameter', 20);
+    }
+  },
+
+  'Platform teams and service teams #2': (app) => {
+    const stack = (name: string) => app.node.children.filter(Stack.isStack).find((s) => s.stackName === name)!;
+    // one pipeline in the tooling account: build, staging (and its tests), approval, production, one image
+    const pipeline = onlyProperties(Template.fromStack(stack('PaymentsDelivery')), 'AWS::CodePipeline::Pipeline');
+    expect(pipeline.Stages.map((s: any) => [s.Name, s.Actions.map((a: any) => a.Name)])).toEqual([
+      ['Source', ['CodeCommit']], ['Build', ['Image']], ['Staging', ['Prepare', 'Deploy', 'Test']], ['Production', ['Approve', 'Prepare', 'Deploy']],
+    ]);
+    // Payments in each environment, on 'shop' imported by name: SSM-typed parameters, blue/green, deployed by the pipeline's roles
+    for (const [name, account] of [['PaymentsStaging', '222222222222'], ['PaymentsProduction', '333333333333']]) {
+      const template = Template.fromStack(stack(name));
+      expect(Object.values(template.toJSON().Parameters).map((p: any) => p.Type)).toContain('AWS::SSM::Parameter::Value<List<String>>');
+      template.hasResourceProperties('Custom::BlueGreenService', { ClusterName: 'shop', ServiceName: 'shop-Payments' });
+      template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'shop-Payments-deploy', Path: '/cdk-container-platform/shop/' });
+      expect(stack(name).account).toBe(account);
+    }
+  },
+
   'Testing your stacks': (app) => {
     const snapshot = PlatformTemplates.snapshot(onlyStack(app));
     // every template, the nested service stack's included, keyed by stack path

@@ -15,18 +15,22 @@ export const README_ENV = { account: '123456789012', region: 'eu-west-1' };
  */
 export const README_CONTEXT: Record<string, unknown> = {
   ...CDK_CONTEXT,
-  [`availability-zones:account=${README_ENV.account}:region=${README_ENV.region}`]: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+  // The README's account, and the staging and production accounts of "Platform teams and service teams".
+  ...Object.fromEntries([README_ENV.account, '222222222222', '333333333333'].map((account) =>
+    [`availability-zones:account=${account}:region=${README_ENV.region}`, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']])),
   'aws:cdk:disable-stack-trace': true,
 };
 
 /**
  * The directory relative paths of the README start from, as `cdk synth` would run in a
- * project that has them: a new temporary one with `services/orders/Dockerfile`.
+ * project that has them: a new temporary one with `services/orders/Dockerfile` and `services/payments/Dockerfile`.
  */
 export function readmeProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-project-'));
-  fs.mkdirSync(path.join(dir, 'services', 'orders'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'services', 'orders', 'Dockerfile'), 'FROM public.ecr.aws/docker/library/node:22-alpine\n');
+  for (const service of ['orders', 'payments']) {
+    fs.mkdirSync(path.join(dir, 'services', service), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'services', service, 'Dockerfile'), 'FROM public.ecr.aws/docker/library/node:22-alpine\n');
+  }
   return dir;
 }
 

@@ -58,14 +58,14 @@ export function validateDomain(p: Problems, domain: PlatformDomain): void {
  * Route 53 aliases an A record to the load balancer's IPv4 addresses and an AAAA record to its
  * IPv6 addresses: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-elb-load-balancer.html
  */
-export function aliasRecordTypes(loadBalancer: elbv2.ApplicationLoadBalancer): string[] {
+export function aliasRecordTypes(loadBalancer: elbv2.IApplicationLoadBalancer): string[] {
   const dualStack = loadBalancer.ipAddressType === elbv2.IpAddressType.DUAL_STACK
     || loadBalancer.ipAddressType === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4;
   return dualStack ? ['A', 'AAAA'] : ['A'];
 }
 
 interface Claim {
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly owner: IConstruct;
 }
 
@@ -122,7 +122,7 @@ export class PlatformDns extends Construct {
   }
 
   /** Records the problems of a service's routing: hosts outside the domain, names another load balancer already serves. */
-  public _validate(p: Problems, prop: string, routing: Routing, loadBalancer: elbv2.ApplicationLoadBalancer): void {
+  public _validate(p: Problems, prop: string, routing: Routing, loadBalancer: elbv2.IApplicationLoadBalancer): void {
     routing.hosts.forEach((host, i) => {
       if (Token.isUnresolved(host)) return;
       p.require(this.covers(host), `${prop}.hosts[${i}]`, host,
@@ -142,7 +142,7 @@ export class PlatformDns extends Construct {
   }
 
   /** Creates the alias records of a service's routing that no earlier service created. */
-  public _addRecords(owner: IConstruct, loadBalancer: elbv2.ApplicationLoadBalancer, routing: Routing): void {
+  public _addRecords(owner: IConstruct, loadBalancer: elbv2.IApplicationLoadBalancer, routing: Routing): void {
     for (const name of this.namesOf(routing)) {
       if (Token.isUnresolved(name) || this.claims.has(name)) continue;
       this.claims.set(name, { loadBalancer, owner });

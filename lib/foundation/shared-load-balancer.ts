@@ -44,14 +44,15 @@ export interface SharedLoadBalancerProps {
  * fails at synth.
  */
 export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer {
-  /** The Application Load Balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The Application Load Balancer (an `elbv2.ApplicationLoadBalancer`). */
+  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   /** The load balancer's security group: open outbound, inbound on its listeners from the allowed CIDR blocks. */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** The listener that serves production traffic. */
-  public readonly productionListener: elbv2.ApplicationListener;
-  /** The listener that blue/green deployments send test traffic to. */
-  public readonly testListener: elbv2.ApplicationListener;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The listener that serves production traffic (an `elbv2.ApplicationListener`). */
+  public readonly productionListener: elbv2.IApplicationListener;
+  /** The listener that blue/green deployments send test traffic to (an `elbv2.ApplicationListener`). */
+  public readonly testListener: elbv2.IApplicationListener;
+  private readonly alb: elbv2.ApplicationLoadBalancer;
   /** The protocol of both listeners. */
   public readonly protocol: elbv2.ApplicationProtocol;
   /** The port of the production listener: 443 with HTTPS, 80 with HTTP. */
@@ -60,7 +61,7 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
   public readonly testListenerPort: number;
   /** The load balancer's full name (`app/<name>/<id>`), the dimension of its CloudWatch metrics. */
   public get loadBalancerFullName(): string {
-    return this.loadBalancer.loadBalancerFullName;
+    return this.alb.loadBalancerFullName;
   }
 
   /** The services routed through this load balancer, in the order they were added. */
@@ -87,7 +88,7 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
       description: fit(`Load balancer ${this.node.path}`, 255),
       allowAllOutbound: true,
     });
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+    const alb = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
       vpc: props.vpc,
       internetFacing: props.internetFacing,
       securityGroup: this.securityGroup,
@@ -98,7 +99,9 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     });
     // One prefix for every load balancer: the log file names carry the load balancer, and the
     // bucket policy keeps a single statement however many load balancers there are.
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+    this.alb = alb;
+    this.loadBalancer = alb;
+    alb.logAccessLogs(props.accessLogsBucket, 'alb');
     if (props.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
     } else {

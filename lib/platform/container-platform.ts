@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
-import { IContainerPlatform } from '../foundation/platform-contract';
+import { IContainerPlatform, ISharedLoadBalancer } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
 import {
   acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, allowAlarmsToPublish, platformKey, platformLogGroup, secureBucket, SERVER_ACCESS_LOGS_PREFIX,
@@ -46,8 +46,8 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
   public readonly platformName: string;
   public readonly vpc: ec2.IVpc;
   public readonly cluster: ecs.ICluster;
-  /** The load balancer services use unless they name another. */
-  public readonly defaultLoadBalancer: SharedLoadBalancer;
+  /** The load balancer services use unless they name another (a {@link SharedLoadBalancer}). */
+  public readonly defaultLoadBalancer: ISharedLoadBalancer;
   /** The port of the test listeners, which blue/green deployments send test traffic to. */
   public readonly testListenerPort: number;
   /** The listener protocol of both the production and the test listener. */
@@ -185,8 +185,8 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     return ImportedPlatform._create(scope, id, platformName, options);
   }
 
-  /** Every load balancer of the platform, the first one first. */
-  public get loadBalancers(): SharedLoadBalancer[] {
+  /** Every load balancer of the platform, the first one first (each a {@link SharedLoadBalancer}). */
+  public get loadBalancers(): ISharedLoadBalancer[] {
     return [...this.sharedLoadBalancers];
   }
 

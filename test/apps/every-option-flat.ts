@@ -64,7 +64,8 @@ export function addFlatStack(app: App): void {
 
   // A second platform in the same stack (issue 10, item 5): its own smoke-test settings prefix,
   // and its own name, so that its workloads may take IDs the first platform's have (Tick below).
-  const isolated = new ContainerPlatform(stack, 'Isolated', { natGateways: 0, vpcCidr: '10.30.0.0/16', platformName: 'EveryOptionFlat-Isolated' });
+  // Published: its workloads claim their places at deploy, and the team stacks (every-option-teams.ts) import it.
+  const isolated = new ContainerPlatform(stack, 'Isolated', { natGateways: 0, vpcCidr: '10.30.0.0/16', platformName: 'EveryOptionFlat-Isolated', publish: true });
   isolated.addService('Payments', {
     routing: Routing.path('/payments/*'),
     deployment: Deployment.blueGreen(),

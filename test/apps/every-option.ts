@@ -20,6 +20,7 @@ import {
 } from '../../lib';
 import { CDK_CONTEXT } from '../util';
 import { addFlatStack } from './every-option-flat';
+import { addTeamStacks } from './every-option-teams';
 
 /** The directory the CodeCommit sources with `initialCode` start from. */
 export const APP_CODE = path.join(__dirname, '..', '..', 'examples', 'app');
@@ -61,13 +62,16 @@ export function userResources(stack: Stack): UserResources {
  *   source kind, every workload with and without a source, spot and ARM64, secrets, and
  *   resources of the parent stack handed to the workloads;
  * - `EveryOptionFlat` (every-option-flat.ts): `nestedServiceStacks: false` with a VPC, key and
- *   bucket of the user's, and a second platform in the same stack with `natGateways: 0`.
+ *   bucket of the user's, and a second platform in the same stack with `natGateways: 0`, published;
+ * - `EveryOptionDev`, `EveryOptionTest` and two `...Delivery` stacks (every-option-teams.ts): the
+ *   published platform imported by name, every workload kind on it, promotion pipelines.
  * Not an example: it shows coverage, not good practice. Synthesis is offline (CDK_CONTEXT).
  */
 export function everyOptionApp(props: AppProps = {}): App {
   const app = new App({ ...props, context: { ...CDK_CONTEXT, ...props.context } });
   addNestedStack(app);
   addFlatStack(app);
+  addTeamStacks(app);
   return app;
 }
 

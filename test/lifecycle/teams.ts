@@ -129,7 +129,10 @@ export class Teams {
     return [...new Set(tasks.map((t) => String(world.ecs.describeTaskDefinition(t.taskDefinition).containerDefinitions.find((c) => c.name === 'app')!.image)))];
   }
 
-  /** What must always hold, in every account: no operation failed unless expected, no denial, every delivery arrived, no pushed execution failed unless allowed. */
+  /**
+   * What must always hold, in every account: no operation failed unless expected, no denial, every
+   * delivery arrived, no pushed execution failed unless allowed.
+   */
   public violations(): string[] {
     const out: string[] = [];
     for (const [account, world] of this.org.worlds) {
@@ -142,7 +145,9 @@ export class Teams {
       }
       for (const d of world.iam.denials.slice(seen.denials)) out.push(`${account}: AWS denied ${d.action} on ${d.resource}${d.during ? ` (${d.during})` : ''}: ${d.message}`);
       for (const d of world.notifications.failedSince(seen.deliveries)) out.push(`${account}: ${d.from} did not reach ${d.to}: ${d.reason}`);
-      this.checked.set(world, { operations: world.cfn.operations.length, denials: world.iam.denials.length, deliveries: world.notifications.deliveries.length });
+      this.checked.set(world, {
+        operations: world.cfn.operations.length, denials: world.iam.denials.length, deliveries: world.notifications.deliveries.length,
+      });
     }
     for (const p of this.pushed.splice(0)) {
       if (p.execution.status === 'InProgress') { this.pushed.push(p); continue; }

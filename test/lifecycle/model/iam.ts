@@ -217,7 +217,9 @@ export class Iam {
     context['aws:ResourceAccount'] = resourceAccount;
     const resourcePolicy = owner.resourcePolicyOf(request.action, request.resource);
     const simulation = {
-      request: { principal: principalArn, action: request.action, resource: { resource, accountId: resourceAccount }, contextVariables: renameContext(context) },
+      request: {
+        principal: principalArn, action: request.action, resource: { resource, accountId: resourceAccount }, contextVariables: renameContext(context),
+      },
       identityPolicies: (role ? principalIam.identityPolicies(role) : []).map((p) => ({ ...p, policy: renameConditions(p.policy) })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],

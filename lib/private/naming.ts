@@ -52,8 +52,8 @@ export function publicationPrefix(platformName: string): string {
 }
 
 /**
- * The IAM path of the roles of the workloads of a platform imported by name (issue 21's design:
- * one path per platform, `role/<path>/*` in one `iam:PassRole` statement of the platform's
+ * The IAM path of the roles of the workloads of a platform imported by name (one path per
+ * platform, `role/<path>/*` in one `iam:PassRole` statement of the platform's
  * provider): `/cdk-container-platform/<platformName>/`. A path is part of a role's ARN
  * (`arn:aws:iam::<account>:role/<path><name>`), begins and ends with `/`, and holds letters,
  * digits and `/+=,.@_-` (at most 512 characters).

@@ -4,7 +4,7 @@ import { ACCOUNTS, platformApp, teamApp, Teams } from './teams';
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
 
 /**
- * Issue 23 in the lifecycle model: a platform published in two accounts, a service team's app
+ * Platform teams and service teams in the lifecycle model: a platform published in two accounts, a service team's app
  * importing it by name, and one promotion pipeline in a tooling account.
  */
 
@@ -84,10 +84,10 @@ describe('what stops a promotion', () => {
   }, 600_000);
 });
 
-describe('a rolling service', () => {
+describe.each(['rolling', 'ecsBlueGreen'] as const)('a service deployed with Deployment.%s()', (deployment) => {
   test('is promoted by the ECS deploy action: staging, approval, production, one digest', async () => {
     teams = new Teams();
-    await teams.deployAll(platformApp(), teamApp('rolling', { deployment: 'rolling' }));
+    await teams.deployAll(platformApp(), teamApp(deployment, { deployment }));
     const execution = await teams.push('c1');
     await teams.settle();
     expect(teams.violations()).toEqual([]);

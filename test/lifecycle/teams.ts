@@ -1,5 +1,5 @@
 /**
- * The teams scenarios of the lifecycle model (issue 23): a platform published in a staging and a
+ * The teams scenarios of the lifecycle model: a platform published in a staging and a
  * production account, a service team's app that imports it by name in both, and a promotion
  * pipeline in a tooling account that builds one image and deploys its digest to staging, then,
  * after an approval, to production. Each account is a world of the model's organization (its
@@ -19,7 +19,7 @@ import { synth } from './synth';
 /** What the team's app changes. */
 export interface TeamVariant {
   /** The service's deployment policy in both environments. */
-  readonly deployment?: 'codeDeploy' | 'rolling';
+  readonly deployment?: 'codeDeploy' | 'ecsBlueGreen' | 'rolling';
   /** Another team's app: its stacks, service and pipeline take this name instead of Payments. */
   readonly name?: string;
   /** The path it routes. */
@@ -52,7 +52,7 @@ export function teamApp(key: string, v: TeamVariant = {}): CloudAssembly {
         platform: ContainerPlatform.fromName(stack, 'Platform', PLATFORM),
         routing: Routing.path(v.path ?? '/payments/*'),
         container: { port: 8080, healthCheckPath: `${(v.path ?? '/payments/*').replace('*', '')}health` },
-        deployment: v.deployment === 'rolling' ? Deployment.rolling() : Deployment.blueGreen(),
+        deployment: v.deployment === 'rolling' ? Deployment.rolling() : v.deployment === 'ecsBlueGreen' ? Deployment.ecsBlueGreen() : Deployment.blueGreen(),
         scaling: { minTasks: 2, maxTasks: 4 },
         promotion: pipeline.addEnvironment(stage, stage === 'Staging' ? { testCommands: ['echo the end-to-end tests of staging'] } : { approval: { emails: ['release@example.com'] } }),
       });

@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { refuseUnknownKeys } from '../../private/known-keys';
 import type { HookBinding } from '../policy/deployment';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from './limits';
 import { serviceProvider } from './service-provider';
@@ -149,6 +150,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
 
   /** Adds lifecycle hooks to the appspec of the deployments that `cdk deploy` starts, in order. */
   public addHooks(...hooks: HookBinding[]): void {
+    hooks.forEach((hook) => refuseUnknownKeys(this, hook, 'HookBinding'));
     this.hooks.push(...hooks);
   }
 }

@@ -44,7 +44,8 @@ export interface WorkloadCoreOptions {
 
 /** The repository, image ownership and task definition every Fargate workload of the platform has. */
 export interface WorkloadCore {
-  readonly repository: ecr.IRepository;
+  /** The repository the workload's image comes from: none with a fixed `container.image` (nothing pushes to one then). */
+  readonly repository?: ecr.IRepository;
   /**
    * What is deployed now, read back by `cdk deploy`. A service always has one (it reads the
    * service's desired count too); a task run by a trigger only when a pipeline owns its image.
@@ -65,7 +66,7 @@ export interface ServiceWorkloadCore extends WorkloadCore {
 /**
  * The Fargate core shared by services, workers, scheduled jobs and event tasks, made as children
  * of `scope` (ids `Repository`, `DeployedState`, `TaskDefinition`, `Logs`): the ECR repository
- * (yours, or a new {@link SecureRepository}); who owns the image (with `container.image` the
+ * (yours, or a new {@link SecureRepository}; none with a fixed `container.image`); who owns the image (with `container.image` the
  * stack does; otherwise whatever the pipeline or your CI deployed, which `cdk deploy` reads back
  * through `Custom::DeployedState` and never reverts, starting from the `bootstrap` image); the
  * task definition with its container, log group and /tmp; and the execution role's pull access.
@@ -74,11 +75,12 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
 export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions): WorkloadCore;
 export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions): WorkloadCore {
   const { platform, container, service } = options;
-  const repository = options.repository?.repository ?? new SecureRepository(scope, 'Repository', {
+  // A repository only for an image that something pushes: the pipeline, or your CI.
+  const repository = container.image ? undefined : options.repository?.repository ?? new SecureRepository(scope, 'Repository', {
     keepImages: options.repository?.keepImages,
     encryptionKey: options.repository?.encryptionKey,
   }).repository;
-  const bootstrapImage = container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`;
+  const bootstrapImage = repository ? `${repository.repositoryUri}:${BOOTSTRAP_TAG}` : undefined;
   // An empty repository has no image yet: a service starts with no tasks rather than tasks that cannot pull one.
   const initialDesiredCount = container.image && service ? service.desiredCount : 0;
   const deployedState = service || bootstrapImage ? new DeployedState(scope, 'DeployedState', {
@@ -92,7 +94,7 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
   const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
   const c = options.environment ? { ...container, environment: { ...container.environment, ...options.environment } } : container;
   const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage);
-  if (!container.image) repository.grantPull(task.taskDefinition.obtainExecutionRole());
+  repository?.grantPull(task.taskDefinition.obtainExecutionRole());
   deployedState?.watch(task.taskDefinition);
   return { repository, deployedState, ...task, initialDesiredCount };
 }

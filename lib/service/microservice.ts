@@ -48,8 +48,11 @@ export class Microservice extends Construct {
    * platform's stack name and the ID (at most 255 characters): unique in the account and region.
    */
   public readonly workloadName: string;
-  /** The ECR repository of the service's image: yours, or one the service created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the service's image: yours, or one the service created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition of the service's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The service's container. */
@@ -265,7 +268,7 @@ export class Microservice extends Construct {
         platform,
         id,
         serviceName: this.workloadName,
-        repository: this.repository,
+        repository: this.repository!, // a source means no fixed image, so there is a repository
         taskDefinition: this.taskDefinition,
         containerName: this.container.containerName,
         containerPort: this.containerPort,

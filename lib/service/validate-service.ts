@@ -53,7 +53,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateHealth(p, props.health ?? {});
   validatePipeline(p, props.source, props.pipeline);
   validateSourceImage(p, props, 'service');
-  validateRepositoryOptions(p, props.repository);
+  validateRepositoryOptions(p, props.repository, props.container?.image);
   strategy.validate(p, { routing: props.routing, gracePeriod: props.health?.gracePeriod, deregistrationDelay: props.health?.deregistrationDelay });
 }
 

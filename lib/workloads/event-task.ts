@@ -31,8 +31,11 @@ export class EventTask extends Construct {
   public readonly rule: events.Rule;
   /** The role EventBridge starts the task with. */
   public readonly eventsRole: iam.Role;
-  /** The ECR repository of the task's image: yours, or one the task created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the task's image: yours, or one the task created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition each event runs (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The task's container. */

@@ -38,8 +38,11 @@ export class QueueWorker extends Construct {
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue the worker created (undefined with your `queue`). */
   public readonly deadLetterQueue?: sqs.Queue;
-  /** The ECR repository of the worker's image: yours, or one the worker created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the worker's image: yours, or one the worker created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition of the worker's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The worker's container. */
@@ -126,7 +129,7 @@ export class QueueWorker extends Construct {
       this.pipeline = WorkloadPipeline._create(this, 'Pipeline', {
         platform,
         workloadName: this.workloadName,
-        repository: this.repository,
+        repository: this.repository!, // a source means no fixed image, so there is a repository
         taskDefinition: this.taskDefinition,
         container: this.container,
         source: props.source,

@@ -31,8 +31,11 @@ export class ScheduledJob extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler starts the task with. */
   public readonly schedulerRole: iam.Role;
-  /** The ECR repository of the job's image: yours, or one the job created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the job's image: yours, or one the job created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition each run starts (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The job's container. */

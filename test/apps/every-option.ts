@@ -174,7 +174,6 @@ function addNestedStack(app: App): void {
   platform.addWorker('Mailer', {
     queueOptions: { maxReceiveCount: 3, visibilityTimeout: Duration.minutes(2), encryptionKey: user.key },
     scaling: { minTasks: 1, maxTasks: 4, messagesPerTask: 10 },
-    repository: { keepImages: 3 },
     container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['sleep', '3600'] },
   });
   platform.addScheduledJob('Nightly', {

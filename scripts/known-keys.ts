@@ -30,10 +30,46 @@ export function assemblyTypes(file = ASSEMBLY): Record<string, AssemblyType> {
   return JSON.parse(fs.readFileSync(file, 'utf8')).types;
 }
 
-/** What the library knows of one struct: every key (inherited ones too), and the package type each nested one holds. */
+/** What the library knows of one struct: every key (inherited ones too), the package type each nested one holds, and each key's kind. */
 export interface KnownStruct {
   readonly keys: string[];
   readonly nested: Record<string, string>;
+  /**
+   * What each key holds, to refuse a value of the wrong kind before aws-cdk-lib fails on it without
+   * naming the prop: `string`, `number`, `boolean`, `any` (not judged), `enum` (a string or a number),
+   * `object:<Type>` (an instance: a class, an interface or a struct), `list:<kind>`, `map:<kind>`.
+   */
+  readonly kinds: Record<string, string>;
+}
+
+/** The type of a jsii fqn as code names it: `ecs.ContainerImage`, `Duration`, `Routing`. */
+function displayName(fqn: string): string {
+  const parts = fqn.split('.');
+  if (parts[0] !== 'aws-cdk-lib') return parts.slice(1).join('.');
+  return parts.slice(1).map((p) => p.replace(/^aws_/, '').replace(/_/g, '')).join('.');
+}
+
+/** Whether an fqn of another package names an enum, found from the package's exports: a TS enum is a plain object, a class a function, an interface nothing. */
+function isForeignEnum(fqn: string): boolean {
+  const [pkg, ...path] = fqn.split('.');
+  let value: unknown;
+  try {
+    value = path.reduce<any>((m, k) => m?.[k], require(pkg));
+  } catch {
+    return false;
+  }
+  return value !== null && typeof value === 'object';
+}
+
+function kindOf(t: TypeRef, types: Record<string, AssemblyType>): string {
+  if (t.primitive) return ['string', 'number', 'boolean'].includes(t.primitive) ? t.primitive : 'any';
+  if (t.collection) return `${t.collection.kind === 'array' ? 'list' : 'map'}:${kindOf(t.collection.elementtype, types)}`;
+  if (t.fqn) {
+    const own = types[t.fqn];
+    if (own ? own.kind === 'enum' : isForeignEnum(t.fqn)) return 'enum';
+    return `object:${displayName(t.fqn)}`;
+  }
+  return 'any';
 }
 
 /** Every struct of the assembly, by name, with its keys and nested package types (`Name`, or `Name[]` for a list). */
@@ -48,15 +84,17 @@ export function knownStructs(types: Record<string, AssemblyType>): Record<string
   const result: Record<string, KnownStruct> = {};
   for (const [fqn, t] of Object.entries(types).filter(([, x]) => x.datatype).sort(([, a], [, b]) => a.name.localeCompare(b.name))) {
     const nested: Record<string, string> = {};
+    const kinds: Record<string, string> = {};
     const keys = new Set<string>();
     for (const p of propertiesOf(fqn)) {
       keys.add(p.name);
+      kinds[p.name] = kindOf(p.type, types);
       const single = own(p.type.fqn);
       const listed = p.type.collection?.kind === 'array' ? own(p.type.collection.elementtype.fqn) : undefined;
       if (single) nested[p.name] = single;
       else if (listed) nested[p.name] = `${listed}[]`;
     }
-    result[t.name] = { keys: [...keys].sort(), nested };
+    result[t.name] = { keys: [...keys].sort(), nested, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))) };
   }
   return result;
 }
@@ -70,11 +108,17 @@ export function knownKeysSource(types: Record<string, AssemblyType> = assemblyTy
     '// fails until this file says what the assembly does).',
     '',
     '/** Every key of each props and options struct of the package, and the package type each nested one holds. */',
-    'export const KNOWN_STRUCTS: Record<string, { readonly keys: readonly string[]; readonly nested: Readonly<Record<string, string>> }> = {',
+    'export const KNOWN_STRUCTS: Record<string, {',
+    '  readonly keys: readonly string[];',
+    '  readonly nested: Readonly<Record<string, string>>;',
+    '  readonly kinds: Readonly<Record<string, string>>;',
+    '}> = {',
   ];
   for (const [name, s] of Object.entries(structs)) {
     const nested = Object.entries(s.nested).map(([k, v]) => `${k}: '${v}'`).join(', ');
-    lines.push(`  ${name}: {`, `    keys: [${s.keys.map((k) => `'${k}'`).join(', ')}],`, `    nested: { ${nested} },`.replace('{  }', '{}'), '  },');
+    const kinds = Object.entries(s.kinds).map(([k, v]) => `${k}: '${v}'`).join(', ');
+    lines.push(`  ${name}: {`, `    keys: [${s.keys.map((k) => `'${k}'`).join(', ')}],`, `    nested: { ${nested} },`.replace('{  }', '{}'),
+      `    kinds: { ${kinds} },`.replace('{  }', '{}'), '  },');
   }
   lines.push('};', '');
   return lines.join('\n');

@@ -17,6 +17,7 @@ import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/share
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { fit } from '../private/text';
 import { Microservice } from '../service/microservice';
 import { ServiceOptions } from '../service/options';
@@ -70,10 +71,11 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
+    const p = new Problems(this);
+    checkKnownKeys(p, props, 'ContainerPlatformProps');
     const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
-    const p = new Problems(this);
     validatePlatform(p, this, props, { protocol, productionPort, testListenerPort });
     p.throwIfAny();
     this.platformName = props.platformName ?? Stack.of(this).stackName;

@@ -6,7 +6,6 @@ import { IConstruct } from 'constructs';
 import { validateDomain } from '../foundation/platform-dns';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
-import { checkKnownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { isCidr, isIpv4Cidr } from './cidr';
 import type { ContainerPlatformProps } from './options';
@@ -30,7 +29,6 @@ export interface PlatformSettings {
 
 /** Checks the platform's props; records the problems in `p`. */
 export function validatePlatform(p: Problems, scope: IConstruct, props: ContainerPlatformProps, s: PlatformSettings): void {
-  checkKnownKeys(p, props, 'ContainerPlatformProps');
   const https = s.protocol === elbv2.ApplicationProtocol.HTTPS;
   p.require(!(https && !props.certificate && !props.domain), 'certificate', undefined,
     'a certificate whenever protocol is HTTPS', 'pass `certificate` (an ACM certificate for your domain) or set protocol to HTTP');

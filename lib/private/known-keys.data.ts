@@ -3,157 +3,199 @@
 // fails until this file says what the assembly does).
 
 /** Every key of each props and options struct of the package, and the package type each nested one holds. */
-export const KNOWN_STRUCTS: Record<string, { readonly keys: readonly string[]; readonly nested: Readonly<Record<string, string>> }> = {
+export const KNOWN_STRUCTS: Record<string, {
+  readonly keys: readonly string[];
+  readonly nested: Readonly<Record<string, string>>;
+  readonly kinds: Readonly<Record<string, string>>;
+}> = {
   AlarmOptions: {
     keys: ['cpuPercent', 'evaluationPeriods', 'http5xxPerMinute', 'memoryPercent', 'p99Latency'],
     nested: {},
+    kinds: { cpuPercent: 'number', evaluationPeriods: 'number', http5xxPerMinute: 'number', memoryPercent: 'number', p99Latency: 'object:Duration' },
   },
   ApprovalOptions: {
     keys: ['emails', 'topic'],
     nested: {},
+    kinds: { emails: 'list:string', topic: 'object:sns.ITopic' },
   },
   BlueGreenOptions: {
     keys: ['hooks', 'smokeTest', 'terminationWait', 'traffic'],
     nested: { hooks: 'DeploymentHook[]', smokeTest: 'SmokeTestOptions', traffic: 'TrafficShift' },
+    kinds: { hooks: 'list:object:DeploymentHook', smokeTest: 'object:SmokeTestOptions', terminationWait: 'object:Duration', traffic: 'object:TrafficShift' },
   },
   CodeCommitSourceOptions: {
     keys: ['branch', 'initialCode', 'repository'],
     nested: {},
+    kinds: { branch: 'string', initialCode: 'string', repository: 'object:codecommit.IRepository' },
   },
   ConnectionSourceOptions: {
     keys: ['branch', 'connectionArn', 'owner', 'repo'],
     nested: {},
+    kinds: { branch: 'string', connectionArn: 'string', owner: 'string', repo: 'string' },
   },
   ContainerOptions: {
     keys: ['command', 'containerHealthCheck', 'cpu', 'cpuArchitecture', 'environment', 'ephemeralStorageGiB', 'healthCheckPath', 'image', 'logRetention', 'memoryMiB', 'port', 'readonlyRootFilesystem', 'secrets', 'user'],
     nested: {},
+    kinds: { command: 'list:string', containerHealthCheck: 'object:ecs.HealthCheck', cpu: 'number', cpuArchitecture: 'object:ecs.CpuArchitecture', environment: 'map:string', ephemeralStorageGiB: 'number', healthCheckPath: 'string', image: 'object:ecs.ContainerImage', logRetention: 'enum', memoryMiB: 'number', port: 'number', readonlyRootFilesystem: 'boolean', secrets: 'map:object:ecs.Secret', user: 'string' },
   },
   ContainerPlatformProps: {
     keys: ['accessLogsBucket', 'allowedCidrs', 'availabilityZones', 'certificate', 'deletionProtection', 'domain', 'encryptionKey', 'internetFacing', 'maxAzs', 'natGateways', 'nestedServiceStacks', 'platformName', 'protocol', 'removalPolicy', 'serviceSubnets', 'sslPolicy', 'testListenerAllowedCidrs', 'testListenerPort', 'vpc', 'vpcCidr', 'webAclArn'],
     nested: { domain: 'PlatformDomain' },
+    kinds: { accessLogsBucket: 'object:s3.IBucket', allowedCidrs: 'list:string', availabilityZones: 'list:string', certificate: 'object:certificatemanager.ICertificate', deletionProtection: 'boolean', domain: 'object:PlatformDomain', encryptionKey: 'object:kms.IKey', internetFacing: 'boolean', maxAzs: 'number', natGateways: 'number', nestedServiceStacks: 'boolean', platformName: 'string', protocol: 'enum', removalPolicy: 'enum', serviceSubnets: 'object:ec2.SubnetSelection', sslPolicy: 'enum', testListenerAllowedCidrs: 'list:string', testListenerPort: 'number', vpc: 'object:ec2.IVpc', vpcCidr: 'string', webAclArn: 'string' },
   },
   DeploymentHook: {
     keys: ['function', 'lifecycleEvent'],
     nested: {},
+    kinds: { function: 'object:lambda.IFunction', lifecycleEvent: 'enum' },
   },
   EventTaskOptions: {
     keys: ['container', 'deadLetterQueue', 'maxEventAge', 'pipeline', 'repository', 'retryAttempts', 'source', 'trigger'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', trigger: 'EventTrigger' },
+    kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', retryAttempts: 'number', source: 'object:Source', trigger: 'object:EventTrigger' },
   },
   EventTaskProps: {
     keys: ['container', 'deadLetterQueue', 'maxEventAge', 'pipeline', 'platform', 'repository', 'retryAttempts', 'source', 'trigger'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', trigger: 'EventTrigger' },
+    kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', source: 'object:Source', trigger: 'object:EventTrigger' },
   },
   HealthOptions: {
     keys: ['deregistrationDelay', 'gracePeriod', 'healthyThresholdCount', 'interval', 'timeout', 'unhealthyThresholdCount'],
     nested: {},
+    kinds: { deregistrationDelay: 'object:Duration', gracePeriod: 'object:Duration', healthyThresholdCount: 'number', interval: 'object:Duration', timeout: 'object:Duration', unhealthyThresholdCount: 'number' },
   },
   HookBinding: {
     keys: ['functionArn', 'lifecycleEvent'],
     nested: {},
+    kinds: { functionArn: 'string', lifecycleEvent: 'enum' },
   },
   MicroserviceProps: {
     keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'health', 'loadBalancer', 'pipeline', 'platform', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
     nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', source: 'Source' },
+    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
   },
   PipelineOptions: {
     keys: ['approval', 'buildContext', 'dockerfile', 'notificationTopic', 'testCommands'],
     nested: { approval: 'ApprovalOptions' },
+    kinds: { approval: 'object:ApprovalOptions', buildContext: 'string', dockerfile: 'string', notificationTopic: 'object:sns.ITopic', testCommands: 'list:string' },
   },
   PlatformAlertsProps: {
     keys: ['platform', 'topic'],
     nested: {},
+    kinds: { platform: 'object:IContainerPlatform', topic: 'object:sns.ITopic' },
   },
   PlatformDashboardProps: {
     keys: ['alerts', 'platform', 'queues'],
     nested: { alerts: 'PlatformAlerts' },
+    kinds: { alerts: 'object:PlatformAlerts', platform: 'object:IContainerPlatform', queues: 'list:object:sqs.IQueue' },
   },
   PlatformDomain: {
     keys: ['name', 'zone'],
     nested: {},
+    kinds: { name: 'string', zone: 'object:route53.IHostedZone' },
   },
   QueueWorkerOptions: {
     keys: ['capacity', 'container', 'deployment', 'pipeline', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', pipeline: 'object:PipelineOptions', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
   },
   QueueWorkerProps: {
     keys: ['capacity', 'container', 'deployment', 'pipeline', 'platform', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
   },
   RepositoryOptions: {
     keys: ['encryptionKey', 'keepImages', 'repository'],
     nested: {},
+    kinds: { encryptionKey: 'object:kms.IKey', keepImages: 'number', repository: 'object:ecr.IRepository' },
   },
   RoutingRuleOptions: {
     keys: ['hosts', 'paths', 'priority'],
     nested: {},
+    kinds: { hosts: 'list:string', paths: 'list:string', priority: 'number' },
   },
   RunRetryOptions: {
     keys: ['deadLetterQueue', 'maxEventAge', 'retryAttempts'],
     nested: {},
+    kinds: { deadLetterQueue: 'object:sqs.IQueue', maxEventAge: 'object:Duration', retryAttempts: 'number' },
   },
   S3SourceOptions: {
     keys: ['bucket', 'key'],
     nested: {},
+    kinds: { bucket: 'object:s3.IBucket', key: 'string' },
   },
   S3TriggerOptions: {
     keys: ['prefix'],
     nested: {},
+    kinds: { prefix: 'string' },
   },
   ScalingOptions: {
     keys: ['cpuPercent', 'maxTasks', 'memoryPercent', 'minTasks', 'requestsPerTarget', 'schedules', 'steps'],
     nested: { schedules: 'ScheduledScalingOptions[]', steps: 'StepScalingOptions[]' },
+    kinds: { cpuPercent: 'number', maxTasks: 'number', memoryPercent: 'number', minTasks: 'number', requestsPerTarget: 'number', schedules: 'list:object:ScheduledScalingOptions', steps: 'list:object:StepScalingOptions' },
   },
   ScheduledJobOptions: {
     keys: ['capacity', 'container', 'deadLetterQueue', 'enabled', 'maxEventAge', 'pipeline', 'repository', 'retryAttempts', 'schedule', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', enabled: 'boolean', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', retryAttempts: 'number', schedule: 'object:scheduler.ScheduleExpression', source: 'object:Source' },
   },
   ScheduledJobProps: {
     keys: ['capacity', 'container', 'deadLetterQueue', 'enabled', 'maxEventAge', 'pipeline', 'platform', 'repository', 'retryAttempts', 'schedule', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', enabled: 'boolean', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', schedule: 'object:scheduler.ScheduleExpression', source: 'object:Source' },
   },
   ScheduledScalingOptions: {
     keys: ['id', 'maxTasks', 'minTasks', 'schedule'],
     nested: {},
+    kinds: { id: 'string', maxTasks: 'number', minTasks: 'number', schedule: 'object:applicationautoscaling.Schedule' },
   },
   SecureRepositoryProps: {
     keys: ['encryptionKey', 'keepImages', 'removalPolicy'],
     nested: {},
+    kinds: { encryptionKey: 'object:kms.IKey', keepImages: 'number', removalPolicy: 'enum' },
   },
   ServiceAlarmsProps: {
     keys: ['alarmNamePrefix', 'cpuUtilization', 'memoryUtilization', 'options', 'targetGroups', 'topic'],
     nested: { options: 'AlarmOptions' },
+    kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', memoryUtilization: 'object:cloudwatch.IMetric', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
   },
   ServiceOptions: {
     keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'health', 'loadBalancer', 'pipeline', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
     nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', source: 'Source' },
+    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
   },
   SmokeTestOptions: {
     keys: ['attempts', 'enabled', 'expectedStatusCodes', 'path'],
     nested: {},
+    kinds: { attempts: 'number', enabled: 'boolean', expectedStatusCodes: 'list:number', path: 'string' },
   },
   SpotCapacityOptions: {
     keys: ['onDemandBase', 'onDemandWeight', 'spotWeight'],
     nested: {},
+    kinds: { onDemandBase: 'number', onDemandWeight: 'number', spotWeight: 'number' },
   },
   StepScalingOptions: {
     keys: ['adjustmentType', 'id', 'metric', 'steps'],
     nested: {},
+    kinds: { adjustmentType: 'enum', id: 'string', metric: 'object:cloudwatch.IMetric', steps: 'list:object:applicationautoscaling.ScalingInterval' },
   },
   WorkerQueueOptions: {
     keys: ['encryptionKey', 'maxReceiveCount', 'visibilityTimeout'],
     nested: {},
+    kinds: { encryptionKey: 'object:kms.IKey', maxReceiveCount: 'number', visibilityTimeout: 'object:Duration' },
   },
   WorkerScalingOptions: {
     keys: ['maxTasks', 'messagesPerTask', 'minTasks', 'steps'],
     nested: {},
+    kinds: { maxTasks: 'number', messagesPerTask: 'number', minTasks: 'number', steps: 'list:object:applicationautoscaling.ScalingInterval' },
   },
   WorkloadOptions: {
     keys: ['container', 'pipeline', 'repository', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source' },
+    kinds: { container: 'object:ContainerOptions', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', source: 'object:Source' },
   },
   WorkloadProps: {
     keys: ['container', 'pipeline', 'platform', 'repository', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source' },
+    kinds: { container: 'object:ContainerOptions', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', source: 'object:Source' },
   },
 };

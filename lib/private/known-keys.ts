@@ -109,14 +109,74 @@ function isLiteral(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** How to make a value of each type the library takes, for the fix of a value of the wrong kind. */
+const MAKE: Readonly<Record<string, string>> = {
+  'Duration': 'use Duration.seconds(n), Duration.minutes(n) or another Duration factory',
+  'ecs.ContainerImage': "use ecs.ContainerImage.fromRegistry('<image>') (or fromEcrRepository, fromAsset)",
+  'ecs.Secret': 'use ecs.Secret.fromSecretsManager(secret) or ecs.Secret.fromSsmParameter(parameter)',
+  'ecs.CpuArchitecture': 'use ecs.CpuArchitecture.X86_64 or ecs.CpuArchitecture.ARM64',
+  'scheduler.ScheduleExpression': 'use scheduler.ScheduleExpression.rate(Duration.hours(1)), .cron({ ... }) or .expression(\'<expression>\')',
+  'applicationautoscaling.Schedule': 'use appscaling.Schedule.rate(...), .cron({ ... }) or .expression(\'<expression>\')',
+  'Routing': "use Routing.path('/orders/*'), Routing.host('orders.example.com') or Routing.rule({ ... })",
+  'Deployment': 'use Deployment.rolling(), Deployment.blueGreen() or another Deployment factory',
+  'Source': 'use Source.codeCommit(), Source.connection({ ... }) or Source.s3({ ... })',
+  'Capacity': 'use Capacity.onDemand() or Capacity.spot()',
+  'TrafficShift': 'use TrafficShift.allAtOnce(), TrafficShift.canary(percent, interval) or TrafficShift.linear(percent, interval)',
+  'EventTrigger': 'use EventTrigger.s3ObjectCreated(bucket) or EventTrigger.fromJson(pattern)',
+};
+
+/** What a value of a kind is, in a message: `a Duration`, `a list of ecs.Secret`. */
+function describeKind(kind: string): string {
+  const plural = (k: string) => (['string', 'number', 'boolean'].includes(k) ? `${k}s` : describeKind(k).replace(/^an? /, ''));
+  if (kind.startsWith('list:')) return `a list of ${plural(kind.slice(5))}`;
+  if (kind.startsWith('map:')) return `an object of names to ${plural(kind.slice(4))}`;
+  const name = kind.startsWith('object:') ? kind.slice(7) : kind;
+  if (KNOWN_STRUCTS[name]) return `an object of ${name} (${KNOWN_STRUCTS[name].keys.join(', ')})`;
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/**
+ * Whether `value` cannot be of `kind`: an object expected and something else given (a string for
+ * an image, a number for a Duration), a list or a map expected and not given. Primitives and enums
+ * are left to the library's validation, which names the values allowed; tokens are not judged.
+ */
+function wrongKind(value: unknown, kind: string): boolean {
+  if (value === undefined || value === null || Token.isUnresolved(value)) return false;
+  if (kind.startsWith('object:')) return typeof value !== 'object' || Array.isArray(value);
+  if (kind.startsWith('list:')) return !Array.isArray(value) || value.some((v) => wrongKind(v, kind.slice(5)));
+  if (kind.startsWith('map:')) return !isLiteral(value) || Object.values(value).some((v) => wrongKind(v, kind.slice(4)));
+  return false;
+}
+
+/** The fix for a value of the wrong kind. */
+function makeFix(value: unknown, kind: string): string {
+  const element = kind.replace(/^(list|map):/, '').replace(/^object:/, '');
+  if (element === 'scheduler.ScheduleExpression' && typeof value === 'string') return `wrap it: scheduler.ScheduleExpression.expression('${value}')`;
+  if (kind.startsWith('list:') && !Array.isArray(value)) return `pass a list, such as [${JSON.stringify(value)}]`;
+  if (KNOWN_STRUCTS[element]) return `pass an object with some of these keys, such as { ${KNOWN_STRUCTS[element].keys[0]}: ... }`;
+  const make = MAKE[element];
+  return make ?? `pass ${describeKind(kind)}`;
+}
+
 /**
  * Records a problem for each key of `value` (a `type` struct) that the struct does not have,
  * naming the nearest known key, and checks nested structs, lists of structs and the remembered
- * options of the library's classes the same way. `prop` is the path of `value` in the props.
+ * options of the library's classes the same way. A value of the wrong kind (a string where an
+ * image or a Routing goes) is recorded too, and then the error is thrown at once: nothing after
+ * could judge that prop (aws-cdk-lib would fail on it without naming it). `prop` is the path of
+ * `value` in the props.
  */
 export function checkKnownKeys(p: Problems, value: unknown, type: string, prop = '', what?: string): void {
+  const before = p.count;
+  const wrong = checkStruct(p, value, type, prop, what);
+  if (wrong > 0 && p.count > before) p.throwIfAny();
+}
+
+/** Records the problems of one struct and what it holds; returns how many values were of the wrong kind. */
+function checkStruct(p: Problems, value: unknown, type: string, prop: string, what?: string): number {
   const struct = KNOWN_STRUCTS[type];
-  if (!struct || !isLiteral(value)) return;
+  if (!struct || !isLiteral(value)) return 0;
+  let wrong = 0;
   const at = (key: string): string => (prop ? `${prop}.${key}` : key);
   for (const [key, v] of Object.entries(value)) {
     if (!struct.keys.includes(key)) {
@@ -125,17 +185,24 @@ export function checkKnownKeys(p: Problems, value: unknown, type: string, prop =
         near ? `did you mean ${at(near)}? Rename the key to that, or remove it` : `remove ${key}: it is not an option here, so it would be ignored`);
       continue;
     }
+    const kind = struct.kinds[key];
+    if (kind && wrongKind(v, kind)) {
+      p.add(at(key), v, describeKind(kind), makeFix(v, kind));
+      wrong++;
+      continue;
+    }
     const nested = struct.nested[key];
     if (nested === undefined || v === undefined || v === null) continue;
     if (nested.endsWith('[]')) {
-      if (Array.isArray(v)) v.forEach((item, i) => checkKnownKeys(p, item, nested.slice(0, -2), `${at(key)}[${i}]`));
+      if (Array.isArray(v)) v.forEach((item, i) => { wrong += checkStruct(p, item, nested.slice(0, -2), `${at(key)}[${i}]`); });
     } else if (KNOWN_STRUCTS[nested]) {
-      checkKnownKeys(p, v, nested, at(key));
+      wrong += checkStruct(p, v, nested, at(key));
     } else if (typeof v === 'object') {
       const remembered = REMEMBERED.get(v as object);
-      if (remembered) checkKnownKeys(p, remembered.options, remembered.type, at(key), `${remembered.factory}'s options (${remembered.type})`);
+      if (remembered) wrong += checkStruct(p, remembered.options, remembered.type, at(key), `${remembered.factory}'s options (${remembered.type})`);
     }
   }
+  return wrong;
 }
 
 /** Throws the library's error when `props` (a `type` struct) has keys it does not know: for constructs with nothing else to check. */

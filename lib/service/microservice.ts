@@ -24,6 +24,7 @@ import { ServicePipeline } from '../pipeline/service-pipeline';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
@@ -119,6 +120,8 @@ export class Microservice extends Construct {
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     requirePlatform(this, props.platform);
+    const p = new Problems(this);
+    checkKnownKeys(p, props, 'MicroserviceProps');
     const { platform } = props;
     this.platform = platform;
     this.loadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;
@@ -134,7 +137,6 @@ export class Microservice extends Construct {
     const maxTasks = props.scaling?.maxTasks ?? DEFAULTS.maxTasks;
 
     const strategy = strategyFor(this.deployment);
-    const p = new Problems(this);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
     this.rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
     p.throwIfAny();

@@ -11,7 +11,6 @@ import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { AlarmOptions } from '../observability/service-alarms';
 import { validatePipeline } from '../pipeline/validate-pipeline';
 import { Problems } from '../private/errors';
-import { checkKnownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import type { MicroserviceProps } from './options';
 import { HealthOptions } from './options';
@@ -20,7 +19,6 @@ import { validateServiceScaling } from './validate-scaling';
 /** Checks every prop of a service that can be judged at synth; records the problems in `p`. */
 export function validateService(p: Problems, id: string, props: MicroserviceProps, strategy: ServiceStrategy, port: number, minTasks: number,
   maxTasks: number): void {
-  checkKnownKeys(p, props, 'MicroserviceProps');
   const serviceName = `${props.platform.platformName}-${id}`;
   if ((props.source || strategy.namesDeploymentGroup) && !Token.isUnresolved(serviceName)) {
     p.require(serviceName.length <= NAME_LIMITS.deliveryName.max, 'id', id,

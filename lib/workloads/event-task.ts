@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { EventTaskProps } from './event-task-options';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline } from './run-task';
 import { validateEventTask } from './validate-event-task';
@@ -52,6 +53,7 @@ export class EventTask extends Construct {
     requirePlatform(this, props.platform);
     const trigger = props.trigger;
     const p = new Problems(this);
+    checkKnownKeys(p, props, 'EventTaskProps');
     const pattern = validateEventTask(p, this, id, props);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);

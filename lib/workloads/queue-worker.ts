@@ -15,6 +15,7 @@ import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
 import { configureQueueScaling } from './queue-scaling';
 import { QueueWorkerProps } from './queue-worker-options';
@@ -63,12 +64,13 @@ export class QueueWorker extends Construct {
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
     requirePlatform(this, props.platform);
+    const p = new Problems(this);
+    checkKnownKeys(p, props, 'QueueWorkerProps');
     const { platform } = props;
     this.deployment = props.deployment ?? Deployment.rolling();
     const minTasks = props.scaling?.minTasks ?? WORKER_DEFAULTS.minTasks;
     const maxTasks = props.scaling?.maxTasks ?? WORKER_DEFAULTS.maxTasks;
     const strategy = strategyFor(this.deployment);
-    const p = new Problems(this);
     validateQueueWorker(p, this, id, props, strategy, minTasks, maxTasks);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);

@@ -10,6 +10,7 @@ import { Capacity } from '../core/capacity';
 import { PlatformContext } from '../foundation/platform-context';
 import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline } from './run-task';
 import { ScheduledJobProps } from './scheduled-job-options';
 import { validateScheduledJob } from './validate-scheduled-job';
@@ -51,6 +52,7 @@ export class ScheduledJob extends Construct {
     super(scope, id);
     requirePlatform(this, props.platform);
     const p = new Problems(this);
+    checkKnownKeys(p, props, 'ScheduledJobProps');
     validateScheduledJob(p, this, id, props);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);

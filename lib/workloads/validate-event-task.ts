@@ -1,7 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Problems } from '../private/errors';
-import { checkKnownKeys } from '../private/known-keys';
 import type { EventTaskProps } from './event-task-options';
 import { validateReserved, validateRetry, validateWorkload } from './validate-workload';
 
@@ -51,7 +50,6 @@ function validateEventPattern(p: Problems, prop: string, json: string): unknown 
  * @returns the trigger's event pattern, when it is valid
  */
 export function validateEventTask(p: Problems, owner: Construct, id: string, props: EventTaskProps): unknown {
-  checkKnownKeys(p, props, 'EventTaskProps');
   const trigger = props.trigger;
   validateWorkload(p, owner, id, props);
   validateRetry(p, props);

@@ -4,7 +4,6 @@ import { validateCapacity } from '../core/validate-capacity';
 import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { Problems } from '../private/errors';
-import { checkKnownKeys } from '../private/known-keys';
 import { NO_BACKLOG, WorkerScalingOptions } from './queue-scaling';
 import type { QueueWorkerProps } from './queue-worker-options';
 import { validateReserved, validateWorkload } from './validate-workload';
@@ -12,7 +11,6 @@ import { validateReserved, validateWorkload } from './validate-workload';
 /** Checks every prop of a queue worker that can be judged at synth; records the problems in `p`. */
 export function validateQueueWorker(p: Problems, owner: Construct, id: string, props: QueueWorkerProps, strategy: ServiceStrategy, minTasks: number,
   maxTasks: number): void {
-  checkKnownKeys(p, props, 'QueueWorkerProps');
   validateWorkload(p, owner, id, props);
   validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
   validateQueueScaling(p, props.scaling, minTasks, maxTasks);

@@ -1,14 +1,12 @@
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
 import { Problems } from '../private/errors';
-import { checkKnownKeys } from '../private/known-keys';
 import { validateScheduleExpression } from '../private/schedule-expression';
 import type { ScheduledJobProps } from './scheduled-job-options';
 import { validateRetry, validateWorkload } from './validate-workload';
 
 /** Checks every prop of a scheduled job that can be judged at synth; records the problems in `p`. */
 export function validateScheduledJob(p: Problems, owner: Construct, id: string, props: ScheduledJobProps): void {
-  checkKnownKeys(p, props, 'ScheduledJobProps');
   validateWorkload(p, owner, id, props);
   validateRetry(p, props);
   validateScheduleExpression(p, 'schedule', props.schedule.expressionString);

@@ -198,6 +198,42 @@ describe('an unknown key fails in the library\'s format, naming the nearest know
   });
 });
 
+describe('a value of the wrong kind fails in the library\'s format before aws-cdk-lib fails on it without naming the prop', () => {
+  test.each([
+    ['an image name', { container: { image: 'nginx' } }, '  - container.image: received "nginx"; allowed: an ecs.ContainerImage. '
+      + "Fix: use ecs.ContainerImage.fromRegistry('<image>') (or fromEcrRepository, fromAsset)."],
+    ['a path instead of a Routing', { routing: '/orders/*' }, '  - routing: received "/orders/*"; allowed: a Routing. '
+      + "Fix: use Routing.path('/orders/*'), Routing.host('orders.example.com') or Routing.rule({ ... })."],
+    ['a deployment name', { deployment: 'blueGreen' }, '  - deployment: received "blueGreen"; allowed: a Deployment. Fix: use Deployment.rolling(), Deployment.blueGreen() or another Deployment factory.'],
+    ['seconds as a number', { health: { interval: 10 } }, '  - health.interval: received 10; allowed: a Duration. Fix: use Duration.seconds(n), Duration.minutes(n) or another Duration factory.'],
+    ['a secret ARN', { container: { secrets: { TOKEN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:t' } } },
+      '  - container.secrets: received {"TOKEN":"arn:aws:secretsmanager:eu-west-1:111111111111:secret:t"}; allowed: an object of names to ecs.Secret. '
+      + 'Fix: use ecs.Secret.fromSecretsManager(secret) or ecs.Secret.fromSsmParameter(parameter).'],
+    ['a command line', { container: { command: 'npm start' } }, '  - container.command: received "npm start"; allowed: a list of strings. Fix: pass a list, such as ["npm start"].'],
+    ['a number for a struct', { scaling: 3 }, '  - scaling: received 3; allowed: an object of ScalingOptions (cpuPercent, maxTasks, memoryPercent, minTasks, requestsPerTarget, schedules, steps). '
+      + 'Fix: pass an object with some of these keys, such as { cpuPercent: ... }.'],
+  ])('%s', (_, options, line) => {
+    // GIVEN / WHEN
+    const message = serviceError(options);
+    // THEN only that problem is reported (nothing after could judge it), in the library's format
+    expect(message).toBe(`[Test/Platform/OrdersStack/Orders] 1 invalid prop:\n${line}`);
+  });
+
+  test('a schedule given as its expression text is to be wrapped', () => {
+    // GIVEN
+    const { platform } = newPlatform();
+    // WHEN
+    const message = errorOf(() => platform.addScheduledJob('Report', { container: { image: IMAGE }, schedule: 'rate(1 hour)' as any }));
+    // THEN
+    expect(message).toContain("  - schedule: received \"rate(1 hour)\"; allowed: a scheduler.ScheduleExpression. Fix: wrap it: scheduler.ScheduleExpression.expression('rate(1 hour)').");
+  });
+
+  test('a CIDR block instead of a list of them', () => {
+    expect(errorOf(() => new ContainerPlatform(newStack(), 'Platform', { allowedCidrs: '10.0.0.0/8' as any })))
+      .toContain('  - allowedCidrs: received "10.0.0.0/8"; allowed: a list of strings. Fix: pass a list, such as ["10.0.0.0/8"].');
+  });
+});
+
 describe('nearestKey', () => {
   test.each([
     ['memory', 'ContainerOptions', 'memoryMiB'],

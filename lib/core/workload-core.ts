@@ -9,6 +9,7 @@ import { DeployedState, serviceStateFunction } from '../deployment/deployed-stat
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
+import { allowExec } from './exec';
 import { ContainerOptions, RepositoryOptions } from './options';
 import { buildTaskDefinition } from './task';
 
@@ -35,6 +36,12 @@ export interface WorkloadCoreOptions {
    * @default - none: nothing connects to the task
    */
   readonly port?: number;
+  /**
+   * Whether ECS Exec sessions may enter the tasks: the task role's permissions, and a writable root
+   * filesystem unless `container.readonlyRootFilesystem` says otherwise (which validation refuses).
+   * @default false
+   */
+  readonly enableExec?: boolean;
   /**
    * The service the workload runs as.
    * @default - none: something else (a schedule, a rule) runs the task definition's latest revision
@@ -92,8 +99,15 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
     initialDesiredCount,
   }) : undefined;
   const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
-  const c = options.environment ? { ...container, environment: { ...container.environment, ...options.environment } } : container;
+  const c = {
+    ...container,
+    ...(options.environment ? { environment: { ...container.environment, ...options.environment } } : {}),
+    // The SSM agent that ECS Exec runs in the container writes to its filesystem.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
+    readonlyRootFilesystem: container.readonlyRootFilesystem ?? !options.enableExec,
+  };
   const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage);
+  if (options.enableExec) allowExec(platform, task.taskDefinition);
   repository?.grantPull(task.taskDefinition.obtainExecutionRole());
   deployedState?.watch(task.taskDefinition);
   return { repository, deployedState, ...task, initialDesiredCount };

@@ -69,9 +69,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { functionArn: 'string', lifecycleEvent: 'enum' },
   },
   MicroserviceProps: {
-    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'health', 'loadBalancer', 'pipeline', 'platform', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
+    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'pipeline', 'platform', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
     nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', source: 'Source' },
-    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
+    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', enableExec: 'boolean', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
   },
   PipelineOptions: {
     keys: ['approval', 'buildContext', 'dockerfile', 'notificationTopic', 'testCommands'],
@@ -94,14 +94,14 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { name: 'string', zone: 'object:route53.IHostedZone' },
   },
   QueueWorkerOptions: {
-    keys: ['capacity', 'container', 'deployment', 'pipeline', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
+    keys: ['capacity', 'container', 'deployment', 'enableExec', 'pipeline', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
-    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', pipeline: 'object:PipelineOptions', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', enableExec: 'boolean', pipeline: 'object:PipelineOptions', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
   },
   QueueWorkerProps: {
-    keys: ['capacity', 'container', 'deployment', 'pipeline', 'platform', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
+    keys: ['capacity', 'container', 'deployment', 'enableExec', 'pipeline', 'platform', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
-    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', enableExec: 'boolean', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
   },
   RepositoryOptions: {
     keys: ['encryptionKey', 'keepImages', 'repository'],
@@ -159,9 +159,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', memoryUtilization: 'object:cloudwatch.IMetric', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
   },
   ServiceOptions: {
-    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'health', 'loadBalancer', 'pipeline', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
+    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'pipeline', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
     nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', source: 'Source' },
-    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
+    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', enableExec: 'boolean', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
   },
   SmokeTestOptions: {
     keys: ['attempts', 'enabled', 'expectedStatusCodes', 'path'],

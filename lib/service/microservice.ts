@@ -153,6 +153,7 @@ export class Microservice extends Construct {
       repository: props.repository,
       port: this.containerPort,
       service: { serviceName: this.workloadName, desiredCount: props.desiredCount ?? minTasks },
+      enableExec: props.enableExec,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -217,6 +218,7 @@ export class Microservice extends Construct {
       state,
       initialDesiredCount,
       pipelineOwnsImage: !container.image,
+      enableExec: props.enableExec ?? false,
     });
     this.service = created.service;
     this.ecsService = created.ecsService;

@@ -99,6 +99,7 @@ export class QueueWorker extends Construct {
       repository: props.repository,
       environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
       service: { serviceName: this.workloadName, desiredCount: minTasks },
+      enableExec: props.enableExec,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -121,6 +122,7 @@ export class QueueWorker extends Construct {
       capacityStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
       state,
       pipelineOwnsImage: !container.image,
+      enableExec: props.enableExec ?? false,
     });
     this.service = worker.service;
 

@@ -239,7 +239,7 @@ describe('nearestKey', () => {
     ['memory', 'ContainerOptions', 'memoryMiB'],
     ['memory', 'ServiceOptions', 'container.memoryMiB'],
     ['count', 'ServiceOptions', 'desiredCount'],
-    ['exec', 'ServiceOptions', undefined],
+    ['exec', 'ServiceOptions', 'enableExec'],
     ['Port', 'ContainerOptions', 'port'],
     ['healthcheck', 'ServiceOptions', 'container.healthCheckPath'],
     ['minTask', 'ScalingOptions', 'minTasks'],

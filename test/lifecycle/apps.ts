@@ -24,6 +24,8 @@ export interface Variant {
   readonly laterFailure?: boolean;
   /** Tags on the whole stack. */
   readonly tags?: boolean;
+  /** ECS Exec on the service or worker. */
+  readonly exec?: boolean;
 }
 
 export const STACK = 'Plat';
@@ -44,7 +46,7 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
     let workload;
     if (kind === 'worker') {
       workload = platform.addWorker(id, { container: { environment }, source: Source.codeCommit(), pipeline, capacity, scaling: { minTasks: 1,
-        maxTasks: v.maxTasks ?? 10 } });
+        maxTasks: v.maxTasks ?? 10 }, enableExec: v.exec });
     } else if (kind === 'job') {
       workload = platform.addScheduledJob(id, {
         schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
@@ -62,6 +64,7 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         scaling: { minTasks: 2, maxTasks: v.maxTasks ?? 10 },
         alarms: v.alarmCpuPercent ? { cpuPercent: v.alarmCpuPercent } : undefined,
         health: v.healthInterval ? { interval: Duration.seconds(v.healthInterval) } : undefined,
+        enableExec: v.exec,
       });
     }
     if (v.laterFailure) new sns.Topic(stack, LATER_FAILURE).node.addDependency(workload);

@@ -13,5 +13,6 @@ scenarios('worker', [
   'a cdk deploy whose settings break the service, then the next push',
   'a cdk deploy that fails later in the stack and rolls back',
   'a retried custom-resource event',
+  'ECS Exec: on from the first deploy, and turned on later',
   'destroy, then deploy again',
 ]);

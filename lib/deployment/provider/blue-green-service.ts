@@ -55,6 +55,12 @@ export interface BlueGreenServiceProps {
    * @default false
    */
   readonly pipelineOwnsImage?: boolean;
+  /**
+   * Whether ECS Exec sessions may enter the tasks. ECS takes it when it creates the service only
+   * (UpdateService of a CODE_DEPLOY service refuses it): a change fails the update with what to do.
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
   /** How long a deployment is expected to take (the time `cdk deploy` may need); 0 when not known at synth. */
   readonly expectedDeploymentTime: Duration;
   /**
@@ -123,6 +129,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
         MaximumPercent: props.maxHealthyPercent ?? 200,
         PropagateTags: ecs.PropagatedTagSource.SERVICE,
         EnableECSManagedTags: true,
+        EnableExecuteCommand: props.enableExecuteCommand ? true : undefined,
         Tags: Lazy.any({ produce: () => this.cdkTagManager.renderTags() }),
         ApplicationName: props.application.applicationName,
         DeploymentGroupName: props.deploymentGroupName,

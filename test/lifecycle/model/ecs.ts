@@ -81,6 +81,11 @@ const CODE_DEPLOY_REFUSED: Array<[string, string]> = [
   ['loadBalancers', 'Unable to update load balancers on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'],
   // The documented restriction; the wording follows ECS's three messages above.
   ['platformVersion', 'Unable to update platform version on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'],
+  // Not in the documented list of what UpdateService may change for a CODE_DEPLOY service, and a
+  // CodeDeploy deployment's task set (CreateTaskSet) has no such parameter: fixed at creation.
+  // The wording follows ECS's messages above. (aws-facts.md, fact 9)
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateTaskSet.html
+  ['enableExecuteCommand', 'Unable to update enableExecuteCommand on services with a CODE_DEPLOY deployment controller.'],
 ];
 
 export class Ecs {

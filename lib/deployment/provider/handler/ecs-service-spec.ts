@@ -98,6 +98,14 @@ export function updateServiceInput(old: EcsServiceProperties, next: EcsServicePr
     if (canonical(old[k]) !== canonical(v)) input[camel(k)] = toApi(v, camel(k));
   }
   if (taskDefinition) input.taskDefinition = taskDefinition;
+  // ECS Exec reaches only tasks started after the change: turning it on or off (also by removing
+  // the property) replaces the tasks.
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+  const exec = (p: EcsServiceProperties) => String(p.EnableExecuteCommand ?? 'false') === 'true';
+  if (exec(old) !== exec(next)) {
+    input.enableExecuteCommand = exec(next);
+    input.forceNewDeployment = true;
+  }
   if (Object.keys(input).length === 0) return undefined;
   return { cluster: next.Cluster, service: next.ServiceName, ...input };
 }

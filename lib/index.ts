@@ -49,3 +49,6 @@ export { PlatformDashboard, PlatformDashboardProps } from './platform/platform-d
 // Testing and errors
 export { PlatformTemplates } from './testing/platform-templates';
 export { PlatformErrors } from './private/errors';
+
+// Reading a synthesized app (cdk.out): what it costs
+export { CostDriver, CostSummary, StackCost } from './assembly/cost-summary';

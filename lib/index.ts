@@ -50,5 +50,6 @@ export { PlatformDashboard, PlatformDashboardProps } from './platform/platform-d
 export { PlatformTemplates } from './testing/platform-templates';
 export { PlatformErrors } from './private/errors';
 
-// Reading a synthesized app (cdk.out): what it costs
+// Reading a synthesized app (cdk.out): what it costs, and what a deploy will do
 export { CostDriver, CostSummary, StackCost } from './assembly/cost-summary';
+export { DeployPreview, ResourceChange, StackPreview, WorkloadPreview } from './assembly/deploy-preview';

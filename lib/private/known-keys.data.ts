@@ -43,6 +43,11 @@ export const KNOWN_STRUCTS: Record<string, {
     nested: { domain: 'PlatformDomain' },
     kinds: { accessLogsBucket: 'object:s3.IBucket', allowedCidrs: 'list:string', availabilityZones: 'list:string', certificate: 'object:certificatemanager.ICertificate', deletionProtection: 'boolean', domain: 'object:PlatformDomain', encryptionKey: 'object:kms.IKey', internetFacing: 'boolean', maxAzs: 'number', natGateways: 'number', nestedServiceStacks: 'boolean', platformName: 'string', protocol: 'enum', removalPolicy: 'enum', serviceSubnets: 'object:ec2.SubnetSelection', sslPolicy: 'enum', testListenerAllowedCidrs: 'list:string', testListenerPort: 'number', vpc: 'object:ec2.IVpc', vpcCidr: 'string', webAclArn: 'string' },
   },
+  CostDriver: {
+    keys: ['count', 'monthlyUsd', 'note', 'priceKey', 'what'],
+    nested: {},
+    kinds: { count: 'number', monthlyUsd: 'number', note: 'string', priceKey: 'string', what: 'string' },
+  },
   DeploymentHook: {
     keys: ['function', 'lifecycleEvent'],
     nested: {},
@@ -107,6 +112,11 @@ export const KNOWN_STRUCTS: Record<string, {
     keys: ['encryptionKey', 'keepImages', 'repository'],
     nested: {},
     kinds: { encryptionKey: 'object:kms.IKey', keepImages: 'number', repository: 'object:ecr.IRepository' },
+  },
+  ResourceChange: {
+    keys: ['action', 'logicalId', 'name', 'properties', 'resourceType'],
+    nested: {},
+    kinds: { action: 'string', logicalId: 'string', name: 'string', properties: 'list:string', resourceType: 'string' },
   },
   RoutingRuleOptions: {
     keys: ['hosts', 'paths', 'priority'],
@@ -173,6 +183,16 @@ export const KNOWN_STRUCTS: Record<string, {
     nested: {},
     kinds: { onDemandBase: 'number', onDemandWeight: 'number', spotWeight: 'number' },
   },
+  StackCost: {
+    keys: ['drivers', 'indicative', 'monthlyUsd', 'region', 'stackName', 'templates'],
+    nested: { drivers: 'CostDriver[]' },
+    kinds: { drivers: 'list:object:CostDriver', indicative: 'boolean', monthlyUsd: 'number', region: 'string', stackName: 'string', templates: 'number' },
+  },
+  StackPreview: {
+    keys: ['stackName', 'status', 'workloads'],
+    nested: { workloads: 'WorkloadPreview[]' },
+    kinds: { stackName: 'string', status: 'string', workloads: 'list:object:WorkloadPreview' },
+  },
   StepScalingOptions: {
     keys: ['adjustmentType', 'id', 'metric', 'steps'],
     nested: {},
@@ -192,6 +212,11 @@ export const KNOWN_STRUCTS: Record<string, {
     keys: ['container', 'pipeline', 'repository', 'source'],
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source' },
     kinds: { container: 'object:ContainerOptions', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', source: 'object:Source' },
+  },
+  WorkloadPreview: {
+    keys: ['alarms', 'changes', 'estimatedMinutes', 'failures', 'iam', 'name', 'path', 'replaced', 'rollout', 'routes', 'scaling', 'statefulAtRisk', 'status'],
+    nested: { changes: 'ResourceChange[]' },
+    kinds: { alarms: 'list:string', changes: 'list:object:ResourceChange', estimatedMinutes: 'number', failures: 'list:string', iam: 'list:string', name: 'string', path: 'string', replaced: 'list:string', rollout: 'list:string', routes: 'list:string', scaling: 'list:string', statefulAtRisk: 'list:string', status: 'string' },
   },
   WorkloadProps: {
     keys: ['container', 'pipeline', 'platform', 'repository', 'source'],

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
@@ -9,7 +7,7 @@ import { PRICES } from '../../lib/assembly/prices';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { printSummary } from '../../scripts/summary';
 import { newApp, newPlatform, templateOf } from '../util';
-import { examplePlatform } from './helpers';
+import { examplePlatform, readmeOutputBlock } from './helpers';
 
 /** The drivers of a stack, keyed by what they count. */
 function driversOf(stack: Stack): Record<string, CostDriver> {
@@ -141,8 +139,7 @@ test('the repository\'s synth summary prints the package\'s cost summary', () =>
 
 test('the README shows what the summary prints for the example platform', () => {
   // GIVEN the README's block under "What it costs"
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const block = /```\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('\n## What it costs\n')))![1];
+  const block = readmeOutputBlock('## What it costs');
   // WHEN the example platform's summary is printed
   const text = CostSummary.fromAssembly(examplePlatform()).toText();
   // THEN they are the same

@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { DeployPreview, Routing, WorkloadPreview } from '../../lib';
 import { main } from '../../lib/assembly/cli';
 import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
-import { examplePlatform } from './helpers';
+import { examplePlatform, readmeOutputBlock } from './helpers';
 
 /** The example platform as deployed: every preview compares a change with it. */
 let deployed: string;
@@ -46,6 +46,15 @@ describe('DeployPreview on the example platform', () => {
     const { scaling, alarms, routes, replaced, statefulAtRisk, iam, failures } = Orders;
     expect({ scaling, alarms, routes, replaced, statefulAtRisk, iam, failures })
       .toEqual({ scaling: [], alarms: [], routes: [], replaced: [], statefulAtRisk: [], iam: [], failures: [] });
+  });
+
+  test('the README shows what the preview prints for that change', () => {
+    // GIVEN the README's block under "Deploy preview"
+    const block = readmeOutputBlock('## Deploy preview');
+    // WHEN the preview of the same change is printed
+    const text = DeployPreview.compare(deployed, examplePlatform((s) => s.platform.services[0].container.addEnvironment('FEATURE', 'on'))).toText();
+    // THEN the README shows it (without the closing line about the data)
+    expect(block).toBe(text.split('\n').filter((l) => !l.startsWith('(replacement data')).join('\n'));
   });
 
   test('only scaling: no rollout, the new limits', () => {

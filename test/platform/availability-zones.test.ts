@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -125,5 +127,19 @@ describe('availabilityZones: offline synthesis in a user\'s app', () => {
     // THEN
     expect(list).toContain('  - availabilityZones: received "an unresolved token"; allowed: a list known at synth');
     expect(oneToken).not.toThrow();
+  });
+
+  test('aws-cdk-lib\'s built-in validation does not warn about the named zones (W3010): they are named on purpose, and acknowledged with the reason', () => {
+    // GIVEN a user's app with the built-in CloudFormation validation on (its default)
+    const app = new App({ context: { ...NO_ZONES, 'aws:cdk:disable-stack-trace': true } });
+    const stack = new Stack(app, 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new ContainerPlatform(stack, 'Platform', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    // WHEN
+    const assembly = app.synth();
+    // THEN no W3010 is left unacknowledged
+    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const ids = (key: string) => (report.pluginReports ?? []).flatMap((r: any) => (r[key] ?? []).map((v: any) => v.ruleName));
+    expect(ids('violations').filter((id: string) => id.includes('W3010'))).toEqual([]);
+    expect(ids('suppressedViolations').filter((id: string) => id.includes('W3010')).length).toBeGreaterThan(0);
   });
 });

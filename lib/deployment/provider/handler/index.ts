@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../limits';
 import {
-  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
+  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, execChange, isReplacement, LiveTaskSet,
   loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, templateTaskDefinition,
 } from './blue-green-spec';
 import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service';
@@ -63,7 +63,7 @@ async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> 
   if (event.RequestType === 'Delete') return deleteService(p.ClusterName, event.PhysicalResourceId ?? '');
   const old = properties(event.OldResourceProperties);
   if (isReplacement(old, p)) return create(p, event.RequestId);
-  const reason = loadBalancerChange(old, p);
+  const reason = loadBalancerChange(old, p) ?? execChange(old, p);
   if (reason) throw new Error(reason);
   const service = await activeService(p.ClusterName, p.ServiceName);
   const update = serviceUpdate(old, p);

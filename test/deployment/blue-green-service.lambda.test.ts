@@ -224,8 +224,9 @@ describe('onEvent', () => {
   });
 
   test.each([['on', 'true', undefined], ['off', undefined, 'true']])('Update turning ECS Exec %s fails with what to do, and changes nothing', async (way, next, old) => {
-    // GIVEN (UpdateService of a CODE_DEPLOY service refuses enableExecuteCommand; a task set takes the service's)
-    serviceRunning(TD_V1);
+    // GIVEN a service created with the old setting (UpdateService of a CODE_DEPLOY service refuses
+    // enableExecuteCommand; a task set takes the service's)
+    serviceRunning(TD_V1, { enableExecuteCommand: old === 'true' });
     // WHEN / THEN
     await expect(onEvent(update({ ...PROPS, EnableExecuteCommand: next }, { ...OLD, EnableExecuteCommand: old }))).rejects.toThrow(
       `Test-Orders: ECS Exec (enableExec) cannot be turned ${way} on a service deployed by CodeDeploy: ECS sets it when it creates the service, `
@@ -233,6 +234,16 @@ describe('onEvent', () => {
       + `Keep enableExec ${old === 'true'}, or give the service a new id so that a new service is created with it (and the old one deleted) in the next cdk deploy.`);
     expect(calls(mockEcsSend, UpdateServiceCommand)).toEqual([]);
     expect(mockCodeDeploySend).not.toHaveBeenCalled();
+  });
+
+  test('Update back to the ECS Exec setting the service has (CloudFormation rolling back a refused change) changes nothing and succeeds', async () => {
+    // GIVEN a service created without ECS Exec, whose update to turn it on was refused
+    serviceRunning(TD_V1, { enableExecuteCommand: false });
+    // WHEN CloudFormation's rollback sends the previous properties back
+    const response = await onEvent(update({ ...PROPS, EnableExecuteCommand: undefined }, { ...OLD, EnableExecuteCommand: 'true' }));
+    // THEN
+    expect(response.PhysicalResourceId).toBe(SERVICE_ARN);
+    expect(calls(mockEcsSend, UpdateServiceCommand)).toEqual([]);
   });
 
   test('Update of the service name creates the new service (CloudFormation then deletes the old one)', async () => {

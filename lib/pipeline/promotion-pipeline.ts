@@ -20,6 +20,7 @@ import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { fitName } from '../private/naming';
 import { deployedStack } from '../private/stacks';
 import { fit } from '../private/text';
@@ -126,6 +127,7 @@ export class PromotionPipeline extends Construct {
   constructor(scope: Construct, id: string, props: PromotionPipelineProps) {
     super(scope, id);
     const p = new Problems(this);
+    checkKnownKeys(p, props, 'PromotionPipelineProps');
     validatePromotionPipeline(p, this, props);
     p.throwIfAny();
     const stack = deployedStack(this);
@@ -226,6 +228,7 @@ export class PromotionPipeline extends Construct {
    */
   public addEnvironment(name: string, options: PromotionEnvironmentOptions = {}): PromotionEnvironment {
     const p = new Problems(this);
+    checkKnownKeys(p, options, 'PromotionEnvironmentOptions');
     validateEnvironment(p, name, options, this.environmentList);
     p.throwIfAny();
     const environment = PromotionEnvironment._create(this, name, this.environmentList.length, options);

@@ -12,6 +12,7 @@ import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform, ISharedLoadBalancer } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { shortDigest } from '../private/hash';
+import { checkKnownKeys } from '../private/known-keys';
 import { publicationPrefix } from '../private/naming';
 import { deployedStack } from '../private/stacks';
 import type { ContainerPlatformImportOptions } from './options';
@@ -145,6 +146,7 @@ export class ImportedPlatform extends Construct implements IContainerPlatform {
     const stack = Stack.of(this);
     const built = Token.isUnresolved(platformName) ? undefined : PlatformContext.builtInApp(this, stack.account, stack.region, platformName);
     const p = new Problems(this);
+    checkKnownKeys(p, options, 'ContainerPlatformImportOptions');
     validateImport(p, this, platformName, options, built);
     p.throwIfAny();
     this.platformName = platformName;

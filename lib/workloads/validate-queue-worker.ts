@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
+import { validateExec } from '../core/validate-container';
 import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 import { validatePromotion } from '../core/validate-workload';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
@@ -14,6 +15,7 @@ export function validateQueueWorker(p: Problems, owner: Construct, id: string, p
   maxTasks: number): void {
   validateWorkload(p, owner, id, props);
   validatePromotion(p, owner, props, props.promotion);
+  validateExec(p, props);
   validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
   validateQueueScaling(p, props.scaling, minTasks, maxTasks);
   validateCapacity(p, props.capacity, props.container?.cpuArchitecture);

@@ -14,5 +14,6 @@ scenarios('worker', [
   'a cdk deploy that fails later in the stack and rolls back',
   'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a retried custom-resource event',
+  'ECS Exec: on from the first deploy, and turned on later',
   'destroy, then deploy again',
 ]);

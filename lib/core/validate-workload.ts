@@ -46,7 +46,7 @@ export function validateOwnRepository(p: Problems, owner: Construct, props: Core
 
 /**
  * A workload promoted by a pipeline (`promotion`) runs the image the pipeline built and pulls it
- * from the pipeline's repository: no source, fixed image or repository of its own; and the
+ * from the pipeline's repository: no source, fixed image or repository options of its own; and the
  * environment must fit the pipeline (see PromotionPipeline).
  */
 export function validatePromotion(p: Problems, owner: Construct, props: CoreProps, promotion: PromotionEnvironment | undefined): void {
@@ -54,8 +54,8 @@ export function validatePromotion(p: Problems, owner: Construct, props: CoreProp
   const fix = 'remove it: the promotion pipeline builds the image and every environment pulls it from the pipeline\'s repository';
   p.require(props.source === undefined, 'source', 'set', 'no source with `promotion` (the promotion pipeline builds the image from its own source)', fix);
   p.require(props.container?.image === undefined, 'container.image', 'set', 'no fixed image with `promotion` (the environment runs the image the pipeline promotes)', fix);
-  p.require(props.repository?.repository === undefined, 'repository.repository', props.repository?.repository?.node.path,
-    'no repository with `promotion` (the environment pulls from the pipeline\'s repository)', fix);
+  p.require(props.repository === undefined, 'repository', Object.keys(props.repository ?? {}),
+    'no repository options with `promotion` (the environment pulls from the pipeline\'s repository)', fix);
   promotion._check(p, owner, props.platform, props.container?.cpuArchitecture ?? ecs.CpuArchitecture.X86_64);
 }
 

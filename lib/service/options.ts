@@ -198,7 +198,7 @@ export interface ServiceOptions {
    * The environment of a promotion pipeline this service is (`pipeline.addEnvironment(name)`):
    * the pipeline builds the image once and deploys it here with the service's deployment policy,
    * after the environments before it; the service pulls it from the pipeline's repository.
-   * Not with `source`, `container.image` or `repository.repository`.
+   * Not with `source`, `container.image` or `repository`.
    * @default - no promotion: the service's own `source`, a fixed image, or your CI
    */
   readonly promotion?: PromotionEnvironment;

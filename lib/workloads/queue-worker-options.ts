@@ -58,7 +58,7 @@ export interface QueueWorkerOptions extends WorkloadOptions {
   /**
    * The environment of a promotion pipeline this worker is (`pipeline.addEnvironment(name)`):
    * the pipeline builds the image once and deploys it here (the ECS deploy action), after the
-   * environments before it. Not with `source`, `container.image` or `repository.repository`.
+   * environments before it. Not with `source`, `container.image` or `repository`.
    * @default - no promotion: the worker's own `source`, a fixed image, or your CI
    */
   readonly promotion?: PromotionEnvironment;

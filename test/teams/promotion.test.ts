@@ -181,6 +181,21 @@ describe('a promotion pipeline refuses', () => {
     expect(message).toContain('container.image: received "set"; allowed: no fixed image with `promotion` (the environment runs the image the pipeline promotes).');
   });
 
+  test('repository options of its own: the environment pulls from the pipeline\'s repository, so they would be dropped', () => {
+    const { app, pipeline } = setup();
+    const stack = new Stack(app, 'Team', { env: STAGING });
+    const message = errorOf(() => new Microservice(stack, 'Payments', {
+      platform: ContainerPlatform.fromName(stack, 'Platform', 'shop'),
+      routing: Routing.path('/payments/*'),
+      repository: { keepImages: 5 },
+      promotion: pipeline.addEnvironment('Staging'),
+    }));
+    expect(message).toBe(messageOf('Team/Payments', [
+      'repository: received ["keepImages"]; allowed: no repository options with `promotion` (the environment pulls from the pipeline\'s repository). '
+      + 'Fix: remove it: the promotion pipeline builds the image and every environment pulls it from the pipeline\'s repository.',
+    ]));
+  });
+
   test('a stack without an explicit account, and a platform neither published nor imported', () => {
     const { app, pipeline } = setup();
     const agnostic = new Stack(app, 'Anywhere');

@@ -4,13 +4,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform, ISharedLoadBalancer } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
+import { functionOfOwnAccount } from '../private/functions';
 import { shortDigest } from '../private/hash';
 import { checkKnownKeys } from '../private/known-keys';
 import { publicationPrefix } from '../private/naming';
@@ -187,8 +187,7 @@ export class ImportedPlatform extends Construct implements IContainerPlatform {
       (key, what) => value(loadBalancerKey(i, key), `${what} of load balancer ${i}`)));
     this.defaultLoadBalancer = this.loadBalancers[0];
 
-    const fn = (fnId: string, key: string, what: string) => once(() => lambda.Function.fromFunctionAttributes(this, fnId,
-      { functionArn: value(key, what), sameEnvironment: true }));
+    const fn = (fnId: string, key: string, what: string) => once(() => functionOfOwnAccount(this, fnId, value(key, what)));
     const parts = {
       serviceToken: once(() => value(PUBLISHED.serviceToken, 'service provider')),
       stateFunction: fn('ServiceStateFunction', PUBLISHED.stateFunctionArn, 'deployed-state function'),

@@ -62,6 +62,23 @@ describe('an imported platform', () => {
     template.resourceCountIs('Custom::PlatformClaims', 1);
   });
 
+  test('its services invoke the platform\'s functions by the roles\' own policies: no Lambda permission per service on a function of the platform', () => {
+    // GIVEN a CodeDeploy blue/green service and an ECS blue/green one, whose hooks run the platform's smoke test
+    const { stack, platform } = teamStack();
+    new Microservice(stack, 'Payments', { platform, routing: Routing.path('/payments/*'), deployment: Deployment.blueGreen(), container: { image: IMAGE } });
+    new Microservice(stack, 'Cart', { platform, routing: Routing.path('/cart/*'), deployment: Deployment.ecsBlueGreen(), container: { image: IMAGE } });
+    // WHEN synthesized
+    const template = Template.fromStack(stack);
+    // THEN the function's policy is left alone (it would grow by a statement per service, up to Lambda's 20 KB):
+    // the function is in the stack's own account and Region, where the caller's identity policy is enough
+    template.resourceCountIs('AWS::Lambda::Permission', 0);
+    const smokeTest = Object.keys(template.toJSON().Parameters).find((k) => k.startsWith('PlatformShopSmokeTestFunctionArn'))!;
+    const invoked = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((r: any) => r.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('lambda:InvokeFunction')).map((st: any) => JSON.stringify(st.Resource));
+    expect(invoked.length).toBeGreaterThanOrEqual(2);
+    for (const resource of invoked) expect(resource).toContain(smokeTest);
+  });
+
   test('every role of its workloads is under the platform\'s IAM path', () => {
     const { stack, platform } = teamStack();
     new Microservice(stack, 'Cart', { platform, routing: Routing.path('/cart/*'), deployment: Deployment.ecsBlueGreen(), container: { image: IMAGE } });

@@ -14,6 +14,7 @@ import { handlerAsset } from '../../private/assets';
 import { DEFAULTS } from '../../private/defaults';
 import { Problems } from '../../private/errors';
 import { acknowledgeFunction, functionRole } from '../../private/function-role';
+import { functionOfOwnAccount } from '../../private/functions';
 import { fit } from '../../private/text';
 import { SmokeTestOptions } from '../policy/deployment';
 import { defaultSmokeTestPath } from './paths';
@@ -98,7 +99,7 @@ export class SmokeTest extends Construct {
     if (imported && parts) {
       // The platform that publishes it reaches every load balancer it has and may report on every
       // deployment group of its application: nothing is added for a platform importing it.
-      this.function = lambda.Function.fromFunctionAttributes(this, 'Function', { functionArn: parts.smokeTestFunctionArn, sameEnvironment: true });
+      this.function = functionOfOwnAccount(this, 'Function', parts.smokeTestFunctionArn);
       let group: ec2.ISecurityGroup | undefined;
       this.group = () => (group ??= ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', parts.smokeTestSecurityGroupId, { mutable: false }));
       this.prefix = settingsPrefix(platform);

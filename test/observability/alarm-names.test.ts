@@ -8,7 +8,13 @@ import { ExampleHttpsStack } from '../../examples/https-stack';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../../examples/workloads-stack';
 import { everyOptionApp } from '../apps/every-option';
+import { expectSynthWarnings } from '../synth-warnings';
 import { CDK_CONTEXT } from '../util';
+
+// The every-option app's warnings: blue/green services whose health check is outside their route
+// (the smoke test requests a path of the route), a desiredCount without a fixed image, and an
+// ECS-native canary service without a circuit breaker (ECS documents none for canary).
+expectSynthWarnings('cdk-container-platform:smoke-test-path', 'cdk-container-platform:desired-count-ignored', '@aws-cdk/aws-ecs:shouldUseCircuitBreaker');
 
 /**
  * A service's deployment alarms are named literally, so that its DeploymentAlarms name them

@@ -2,8 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, Routing, TrafficShift } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
+import { expectSynthWarnings } from '../synth-warnings';
 import { newPlatform, templateOf } from '../util';
 import { IMAGE, onlyProperties, refTo, serviceTemplate } from './helpers';
+
+// ECS-native canary and linear services have no circuit breaker (ECS documents none for them):
+// aws-cdk-lib warns about it.
+expectSynthWarnings('@aws-cdk/aws-ecs:shouldUseCircuitBreaker');
 
 function serviceProps(template: Template): any {
   return onlyProperties(template, 'Custom::EcsService');

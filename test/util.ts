@@ -9,13 +9,24 @@ import { ContainerPlatform, ContainerPlatformProps, PlatformTemplates } from '..
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 /**
- * An App like the CLI's: without construct stack traces (the CLI leaves them out unless
- * --debug). Unit tests also skip the tree metadata and the built-in CloudFormation validator
- * (about 1.8 s a synth); the example tests run with the validator on.
+ * Context that leaves the stack traces out of the construct metadata: those of metadata
+ * entries and those of every CfnElement's creation (two switches since aws-cdk-lib 2.2xx).
+ * They are a debugging aid (`cdk synth --debug`); under jest each is mapped through the
+ * source maps, 100 frames deep, which took about a tenth of every synth.
+ */
+export const NO_STACK_TRACES: Record<string, unknown> = {
+  'aws:cdk:disable-stack-trace': true,
+  'aws:cdk:disable-creation-stack-traces': true,
+};
+
+/**
+ * An App like the CLI's, without construct stack traces ({@link NO_STACK_TRACES}). Unit tests
+ * also skip the tree metadata and the built-in CloudFormation validator (about 1.8 s a synth);
+ * the example tests run with the validator on.
  */
 export function newApp(props: AppProps = {}): App {
   return new App({
-    context: { ...CDK_CONTEXT, 'aws:cdk:disable-stack-trace': true },
+    context: { ...CDK_CONTEXT, ...NO_STACK_TRACES },
     builtinCloudFormationValidation: false,
     treeMetadata: false,
     ...props,

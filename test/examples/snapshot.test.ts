@@ -7,7 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../../examples/workloads-stack';
-import { newApp, platformSnapshot, stackTemplates } from '../util';
+import { newApp, NO_STACK_TRACES, platformSnapshot, stackTemplates } from '../util';
 
 /**
  * Every template of each example, the nested ones included, each file on its own, with asset
@@ -43,7 +43,7 @@ describe('platformSnapshot', () => {
   function assetStack(content: string, versioned = false): Stack {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-asset-'));
     fs.writeFileSync(path.join(dir, 'file.txt'), content);
-    const app = new App({ analyticsReporting: true, context: { 'aws:cdk:disable-stack-trace': true } });
+    const app = new App({ analyticsReporting: true, context: NO_STACK_TRACES });
     const stack = new Stack(app, 'Parent', { env: EXAMPLE_ENV });
     const nested = new NestedStack(stack, 'Child');
     const asset = new s3assets.Asset(nested, 'Asset', { path: dir });

@@ -49,7 +49,9 @@ export function newPlatform(props: ContainerPlatformProps = {}, stack: Stack = n
  * References from a nested stack to the parent appear as the nested stack's parameters.
  */
 export function templateOf(stack: Stack): Template {
-  const merged = Template.fromStack(stack).toJSON();
+  // A copy: toJSON() is the template the synthesized assembly holds, which later reads of the
+  // same app (Template.fromStack) would otherwise see with the nested resources merged in.
+  const merged = { ...Template.fromStack(stack).toJSON() };
   for (const nested of stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack && c.nestedStackParent === stack)) {
     const inner = templateOf(nested).toJSON();
     merged.Resources = { ...merged.Resources, ...inner.Resources };

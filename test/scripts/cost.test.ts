@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { DEFAULTS } from '../../lib/private/defaults';
@@ -15,10 +15,17 @@ function driversOf(stack: Stack): Record<string, CostDriver> {
 
 const month = (key: string, count: number): number => count * PRICES.prices[key].usd! * PRICES.hoursPerMonth;
 
+/** The example platform in an app of its own, built on first use and synthesized once for the tests that read it. */
+let examplePlatform: Stack | undefined;
+function theExamplePlatform(): Stack {
+  examplePlatform ??= new ExamplePlatformStack(newApp(), 'ExamplePlatform', { env: EXAMPLE_ENV });
+  return examplePlatform;
+}
+
 describe('fixed monthly cost drivers', () => {
   test('the example platform: one NAT gateway and its address, one load balancer with an address per AZ, one key, one cluster', () => {
     // GIVEN the example platform / WHEN its drivers are counted
-    const drivers = driversOf(new ExamplePlatformStack(newApp(), 'ExamplePlatform', { env: EXAMPLE_ENV }));
+    const drivers = driversOf(theExamplePlatform());
     // THEN
     expect(drivers['NAT gateway']).toMatchObject({ count: DEFAULTS.natGateways, monthlyUsd: month('natGatewayHour', DEFAULTS.natGateways) });
     expect(drivers['Elastic IP address']).toMatchObject({ count: DEFAULTS.natGateways, monthlyUsd: month('publicIpv4Hour', DEFAULTS.natGateways) });
@@ -88,9 +95,7 @@ describe('fixed monthly cost drivers', () => {
 
   test('the synth summary prints the drivers of each stack', () => {
     // GIVEN an app with the example platform, synthesized
-    const app = newApp();
-    new ExamplePlatformStack(app, 'ExamplePlatform', { env: EXAMPLE_ENV });
-    const assembly = app.synth();
+    const assembly = (theExamplePlatform().node.root as App).synth();
     const written: string[] = [];
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { written.push(String(chunk)); return true; });
     // WHEN
@@ -113,8 +118,7 @@ test('the README shows what the summary prints for the example platform', () => 
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const block = /```\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('\n## What it costs\n')))![1];
   // WHEN the example platform's drivers are printed
-  const stack = new ExamplePlatformStack(newApp(), 'ExamplePlatform', { env: EXAMPLE_ENV });
-  const lines = [...formatCosts('ExamplePlatform', 'eu-west-1', costDrivers([templateOf(stack).toJSON()])), ...formatLevers()];
+  const lines = [...formatCosts('ExamplePlatform', 'eu-west-1', costDrivers([templateOf(theExamplePlatform()).toJSON()])), ...formatLevers()];
   // THEN they are the same
   expect(block).toBe(lines.join('\n') + '\n');
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { CDK_CONTEXT, NO_STACK_TRACES } from './util';
+import { CDK_CONTEXT, LEAN_METADATA } from './util';
 
 /** One finding of a policy-validation plugin, as validation-report.json records it. */
 export interface Finding {
@@ -28,7 +28,7 @@ export interface ComplianceReport {
  * returns what they found, unacknowledged and acknowledged.
  */
 export function checkCompliance(build: (app: App) => void): ComplianceReport {
-  const app = new App({ context: { ...CDK_CONTEXT, ...NO_STACK_TRACES } });
+  const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new CfnGuardValidator());
   build(app);
   let assemblyDir = app.outdir;

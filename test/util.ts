@@ -9,24 +9,27 @@ import { ContainerPlatform, ContainerPlatformProps, PlatformTemplates } from '..
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 /**
- * Context that leaves the stack traces out of the construct metadata: those of metadata
- * entries and those of every CfnElement's creation (two switches since aws-cdk-lib 2.2xx).
- * They are a debugging aid (`cdk synth --debug`); under jest each is mapped through the
- * source maps, 100 frames deep, which took about a tenth of every synth.
+ * Context that keeps out of the construct metadata what no test reads, none of it in a template:
+ * - the stack traces of metadata entries and of every CfnElement's creation (two switches since
+ *   aws-cdk-lib 2.2xx): a debugging aid (`cdk synth --debug`); under jest each is mapped through
+ *   the source maps, 100 frames deep, which took about a tenth of every synth;
+ * - the props of every construct, redacted, that cdk.json's enableAdditionalMetadataCollection
+ *   has aws-cdk-lib record for its telemetry (about 5 % of a synth).
  */
-export const NO_STACK_TRACES: Record<string, unknown> = {
+export const LEAN_METADATA: Record<string, unknown> = {
   'aws:cdk:disable-stack-trace': true,
   'aws:cdk:disable-creation-stack-traces': true,
+  '@aws-cdk/core:enableAdditionalMetadataCollection': false,
 };
 
 /**
- * An App like the CLI's, without construct stack traces ({@link NO_STACK_TRACES}). Unit tests
+ * An App like the CLI's, without the metadata no test reads ({@link LEAN_METADATA}). Unit tests
  * also skip the tree metadata and the built-in CloudFormation validator (about 1.8 s a synth);
  * the example tests run with the validator on.
  */
 export function newApp(props: AppProps = {}): App {
   return new App({
-    context: { ...CDK_CONTEXT, ...NO_STACK_TRACES },
+    context: { ...CDK_CONTEXT, ...LEAN_METADATA },
     builtinCloudFormationValidation: false,
     treeMetadata: false,
     ...props,

@@ -9,7 +9,7 @@ import { everyOptionApp } from '../apps/every-option';
 import { checkCompliance, ComplianceReport, describeFindings, Finding } from '../compliance';
 import { checkAssembly, formatProblems } from '../integrity/template-integrity';
 import { expectSynthWarnings } from '../synth-warnings';
-import { newApp, NO_STACK_TRACES, platformSnapshot, stackTemplates, templateOf } from '../util';
+import { LEAN_METADATA, newApp, platformSnapshot, stackTemplates, templateOf } from '../util';
 
 /**
  * The examples as bin/app.ts builds them, and the every-option app (test/apps/every-option.ts,
@@ -53,7 +53,7 @@ function example(name: ExampleName): Stack {
 
 /** The every-option app, synthesized. */
 const everyOption = once((): App => {
-  const app = everyOptionApp({ builtinCloudFormationValidation: false, treeMetadata: false, context: NO_STACK_TRACES });
+  const app = everyOptionApp({ builtinCloudFormationValidation: false, treeMetadata: false, context: LEAN_METADATA });
   app.synth();
   return app;
 });

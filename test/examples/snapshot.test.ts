@@ -5,7 +5,7 @@ import { App, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { NO_STACK_TRACES, platformSnapshot, stackTemplates } from '../util';
+import { LEAN_METADATA, platformSnapshot, stackTemplates } from '../util';
 
 /** platformSnapshot (the library's PlatformTemplates.snapshot); the examples' snapshots are in examples.test.ts. */
 
@@ -15,7 +15,7 @@ describe('platformSnapshot', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-asset-'));
     fs.writeFileSync(path.join(dir, 'file.txt'), content);
     // (aws-cdk-lib's CloudFormation validator off: what is tested here is the normalisation)
-    const app = new App({ analyticsReporting: true, context: NO_STACK_TRACES, builtinCloudFormationValidation: false });
+    const app = new App({ analyticsReporting: true, context: LEAN_METADATA, builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'Parent', { env: EXAMPLE_ENV });
     const nested = new NestedStack(stack, 'Child');
     const asset = new s3assets.Asset(nested, 'Asset', { path: dir });

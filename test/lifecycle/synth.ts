@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { CDK_CONTEXT, NO_STACK_TRACES } from '../util';
+import { CDK_CONTEXT, LEAN_METADATA } from '../util';
 import { CloudAssembly } from './model/assembly';
 
 const cache = new Map<string, CloudAssembly>();
@@ -29,7 +29,7 @@ export function synth(key: string, build: (app: App) => void): CloudAssembly {
   const cached = cache.get(key);
   if (cached) return cached;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecycle-'));
-  const app = new App({ outdir, context: { ...CDK_CONTEXT, ...NO_STACK_TRACES }, builtinCloudFormationValidation: false, treeMetadata: false });
+  const app = new App({ outdir, context: { ...CDK_CONTEXT, ...LEAN_METADATA }, builtinCloudFormationValidation: false, treeMetadata: false });
   build(app);
   app.synth();
   const digest = templatesDigest(outdir);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { CDK_CONTEXT } from '../../util';
+import { CDK_CONTEXT, LEAN_METADATA } from '../../util';
 import { CompiledBlock, LIB, PACKAGE } from './compile';
 
 /** The README's account and region. */
@@ -18,7 +18,7 @@ export const README_CONTEXT: Record<string, unknown> = {
   // The README's account, and the staging and production accounts of "Platform teams and service teams".
   ...Object.fromEntries([README_ENV.account, '222222222222', '333333333333'].map((account) =>
     [`availability-zones:account=${account}:region=${README_ENV.region}`, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']])),
-  'aws:cdk:disable-stack-trace': true,
+  ...LEAN_METADATA,
 };
 
 /**

@@ -6,8 +6,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   ContainerPlatform, Deployment, EventTrigger, IContainerPlatform, Microservice, QueueWorker, Routing, ScheduledJob, EventTask, Source,
 } from '../../lib';
+import { expectSynthWarnings } from '../synth-warnings';
 import { errorOf, newApp } from '../util';
 import { IMAGE, messageOf } from '../validation/helpers';
+
+// Services on the default health check (the smoke test's path is asserted in its own tests), and a platform of
+// another stack (asserted below).
+expectSynthWarnings('cdk-container-platform:smoke-test-path', 'cdk-container-platform:platform-in-another-stack');
 
 /**
  * `ContainerPlatform.fromName`: a platform published under a name, imported in another stack or

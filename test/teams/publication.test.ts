@@ -1,8 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ContainerPlatform, Deployment, Routing } from '../../lib';
+import { expectSynthWarnings } from '../synth-warnings';
 import { errorOf, newApp, newStack } from '../util';
 import { IMAGE, messageOf } from '../validation/helpers';
+
+// Services on the default health check: the smoke test's path is asserted in its own tests.
+expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 /**
  * A platform published under its name (`publish: true`): the SSM parameters of what importing

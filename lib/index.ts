@@ -12,7 +12,7 @@ export { SharedLoadBalancer } from './foundation/shared-load-balancer';
 // Services: what `platform.addService` takes and creates
 export { Microservice } from './service/microservice';
 export { HealthOptions, MicroserviceProps, ScalingOptions, ScheduledScalingOptions, ServiceOptions, StepScalingOptions } from './service/options';
-export { ContainerOptions, RepositoryOptions } from './core/options';
+export { ContainerOptions, RepositoryOptions, SidecarDependency, SidecarOptions, StorageOptions } from './core/options';
 export { Capacity, SpotCapacityOptions } from './core/capacity';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
 

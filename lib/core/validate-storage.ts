@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -41,8 +42,9 @@ export function validateStorage(p: Problems, storage: StorageOptions | undefined
       p.add('storage.path', path, "a directory below the root, such as '/data': a volume on '/' would hide the image's whole filesystem",
         "mount it at a directory of its own, such as '/data'");
     } else if (segments.some((s) => s === '' || s === '.' || s === '..')) {
+      const normalised = posix.normalize(path).replace(/\/$/, '');
       p.add('storage.path', path, "a normalised path: no empty, '.' or '..' segments and no trailing '/'",
-        `write it like '/${segments.filter((s) => s !== '' && s !== '.' && s !== '..').join('/') || 'data'}'`);
+        normalised === '' ? "write a directory such as '/data'" : `write it as '${normalised}'`);
     } else if (KERNEL_PATHS.some((k) => path === k || path.startsWith(`${k}/`))) {
       p.add('storage.path', path, `a path outside ${KERNEL_PATHS.join(', ')} (the kernel's filesystems in the container)`, "mount it at a directory such as '/data'");
     } else if (ctx.tmpVolume && (path === '/tmp' || path.startsWith('/tmp/'))) {
@@ -58,6 +60,15 @@ export function validateStorage(p: Problems, storage: StorageOptions | undefined
   validateOwnFileSystem(p, storage.fileSystem, ctx.platform);
 }
 
+/** The security groups of a file system's mount targets; none when its import left them out (JavaScript does not check that it is given). */
+function securityGroupsOf(fileSystem: efs.IFileSystem): ec2.ISecurityGroup[] {
+  try {
+    return (fileSystem.connections?.securityGroups ?? []).filter((g) => g?.securityGroupId !== undefined);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Your file system must be reachable from the platform's tasks: a security group to let them in on
  * 2049, and mount targets in the platform's VPC (a file system's mount targets are all in one VPC).
@@ -65,7 +76,7 @@ export function validateStorage(p: Problems, storage: StorageOptions | undefined
  */
 function validateOwnFileSystem(p: Problems, fileSystem: efs.IFileSystem | undefined, platform: IContainerPlatform): void {
   if (fileSystem === undefined) return;
-  const groups = fileSystem.connections?.securityGroups ?? [];
+  const groups = securityGroupsOf(fileSystem);
   if (groups.length === 0) {
     p.add('storage.fileSystem', fileSystem.node.path, 'a file system with the security group of its mount targets (the service opens port 2049 in it)',
       'import it with efs.FileSystem.fromFileSystemAttributes(scope, id, { fileSystemId, securityGroup })');

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { acknowledge } from '../private/compliance';
 import { stableHash } from '../private/hash';
 import { platformScopedName } from '../private/naming';
 import { StorageOptions } from './options';
@@ -47,7 +48,7 @@ const FILE_SYSTEM = new PlatformSingleton(['FileSystem', 'FileSystemSecurityGrou
     description: 'EFS mount targets of the platform: NFS from the tasks of services with storage',
     allowAllOutbound: false,
   });
-  return new efs.FileSystem(scope, 'FileSystem', {
+  const fileSystem = new efs.FileSystem(scope, 'FileSystem', {
     vpc: platform.vpc,
     vpcSubnets: { ...platform.serviceSubnets, onePerAz: true },
     securityGroup,
@@ -69,6 +70,10 @@ const FILE_SYSTEM = new PlatformSingleton(['FileSystem', 'FileSystemSecurityGrou
     // ClientWrite and ClientRootAccess for any principal; access comes from each task role instead.
     allowAnonymousAccess: true,
   });
+  // https://docs.aws.amazon.com/efs/latest/ug/automatic-backups.html
+  acknowledge(fileSystem, 'NIST.800.53.R5-EFSInBackupPlan',
+    'Automatic backups are on (BackupPolicy ENABLED): AWS Backup backs the file system up daily in its default plan for EFS (aws/efs/automatic-backup-plan, kept 35 days); a backup plan of your own can select it by ARN.');
+  return fileSystem;
 });
 
 /** The platform's file system, made on first use. */

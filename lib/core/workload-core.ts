@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state/deployed-state';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { acknowledge } from '../private/compliance';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
 import { allowExec } from './exec';
@@ -128,7 +129,14 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
       if (i >= 0) checkReachableImage(scope, (child as ecs.ContainerDefinition).imageName, `sidecars[${i}].image`);
     });
   }
-  if (tracing) addCollector(task.taskDefinition, task.container, task.logGroup);
+  if (tracing) {
+    addCollector(task.taskDefinition, task.container, task.logGroup);
+    const ownVariables = Object.keys(c.environment ?? {}).length + sidecars.reduce((n, s) => n + Object.keys(s.environment ?? {}).length, 0);
+    if (ownVariables === 0) {
+      acknowledge(task.taskDefinition, 'AwsSolutions-ECS2',
+        'The only environment variable is the tracing collector\'s configuration (AOT_CONFIG_CONTENT), which holds no secret.');
+    }
+  }
   if (options.enableExec) allowExec(platform, task.taskDefinition);
   repository?.grantPull(task.taskDefinition.obtainExecutionRole());
   deployedState?.watch(task.taskDefinition);

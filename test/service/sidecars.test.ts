@@ -1,11 +1,14 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import { EXAMPLE_ENV } from '../../examples/env';
 import { Routing, Source } from '../../lib';
 import { COLLECTOR_IMAGE, collectorConfig } from '../../lib/core/sidecars';
 import { derivedPosixId } from '../../lib/core/storage';
 import { imageOf, sameSettings, withImage } from '../../lib/deployment/provider/handler/blue-green-spec';
+import { checkCompliance, describeFindings } from '../compliance';
 import { newPlatform, newStack, templateOf } from '../util';
 import { IMAGE, ORDERS_ROUTE, onlyProperties, refTo as cdkRefTo, serviceTemplate } from './helpers';
 
@@ -301,5 +304,19 @@ describe('storage, other cases', () => {
   test('/tmp is a path of its own when the root filesystem is writable (enableExec)', () => {
     const { template } = serviceTemplate({ container: { image: IMAGE }, enableExec: true, storage: { path: '/tmp/cache' } });
     expect(named(template, 'app').MountPoints).toEqual([{ ContainerPath: '/tmp/cache', ReadOnly: false, SourceVolume: 'storage' }]);
+  });
+});
+
+describe('compliance', () => {
+  test('sidecars, tracing and storage pass cdk-nag and the Control Tower controls; the collector\'s configuration alone is no finding, a variable of yours still is', () => {
+    // GIVEN / WHEN two services with all three, one with an environment variable of its own
+    const report = checkCompliance((app) => {
+      const { platform } = newPlatform({}, new Stack(app, 'Test', { env: EXAMPLE_ENV }));
+      const all = { tracing: true, storage: { path: '/data' }, sidecars: [{ name: 'cache', image: IMAGE, port: 6379 }] };
+      platform.addService('Orders', { routing: ORDERS_ROUTE, container: { image: IMAGE, user: '1000' }, ...all });
+      platform.addService('Catalog', { routing: Routing.path('/catalog/*'), container: { image: IMAGE, user: '1000', environment: { MODE: 'x' } }, ...all });
+    });
+    // THEN the one finding left is the user's own variable
+    expect(describeFindings(report.violations)).toEqual('AwsSolutions AwsSolutions-ECS2: Test/Platform/CatalogStack/Catalog/TaskDefinition/Resource');
   });
 });

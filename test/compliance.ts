@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { CDK_CONTEXT } from './util';
+import { CDK_CONTEXT, LEAN_METADATA } from './util';
 
 /** One finding of a policy-validation plugin, as validation-report.json records it. */
 export interface Finding {
@@ -16,6 +16,10 @@ export interface ComplianceReport {
   readonly violations: Finding[];
   readonly suppressed: Finding[];
   readonly stacks: Stack[];
+  /** The app, synthesized (with the built-in CloudFormation validator, as `cdk synth` runs it). */
+  readonly app: App;
+  /** Its cloud assembly's directory. */
+  readonly assemblyDir: string;
 }
 
 /**
@@ -24,7 +28,7 @@ export interface ComplianceReport {
  * returns what they found, unacknowledged and acknowledged.
  */
 export function checkCompliance(build: (app: App) => void): ComplianceReport {
-  const app = new App({ context: CDK_CONTEXT });
+  const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new CfnGuardValidator());
   build(app);
   let assemblyDir = app.outdir;
@@ -42,7 +46,7 @@ export function checkCompliance(build: (app: App) => void): ComplianceReport {
       paths: (v.violatingConstructs ?? v.violatingResources ?? []).map((c: any) => c.constructPath ?? c.resourceLogicalId ?? JSON.stringify(c)),
     })));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
-  return { violations: collect('violations'), suppressed: collect('suppressedViolations'), stacks };
+  return { violations: collect('violations'), suppressed: collect('suppressedViolations'), stacks, app, assemblyDir };
 }
 
 /** A readable list of findings for a failing assertion. */

@@ -67,7 +67,8 @@ export class Efs {
    * ECS reports it (the task stops before its containers start).
    * @see https://repost.aws/knowledge-center/fargate-unable-to-mount-efs
    */
-  public async mountProblem(volumes: unknown, containers: Array<Record<string, any>>, taskRoleArn: string | undefined, taskId: string, during: string): Promise<string | undefined> {
+  public async mountProblem(volumes: unknown, containers: Array<Record<string, any>>, taskRoleArn: string | undefined, taskId: string,
+    during: string): Promise<string | undefined> {
     for (const v of efsVolumes(volumes)) {
       const c = v.efsVolumeConfiguration;
       const fs = this.fileSystems.get(c.fileSystemId);
@@ -79,7 +80,8 @@ export class Efs {
       if (apId && (!ap || ap.fileSystemId !== fs.id)) return failed(`access point ${apId} does not exist on ${fs.id}`);
       if (c.authorizationConfig?.iam !== 'ENABLED') continue;
       if (!taskRoleArn) return failed("mount.nfs4: access denied by server (IAM authorization without a task role)");
-      const writes = containers.some((ct) => ((ct.mountPoints ?? []) as Array<Record<string, unknown>>).some((m) => m.sourceVolume === v.name && m.readOnly !== true));
+      const writes = containers.some((ct) => ((ct.mountPoints ?? []) as Array<Record<string, unknown>>)
+        .some((m) => m.sourceVolume === v.name && m.readOnly !== true));
       const context: Record<string, string> = { 'elasticfilesystem:AccessedViaMountTarget': 'true', ...(ap ? { 'elasticfilesystem:AccessPointArn': ap.arn } : {}) };
       for (const action of ['elasticfilesystem:ClientMount', ...(writes ? ['elasticfilesystem:ClientWrite'] : [])]) {
         if (!await this.world.iam.allowed({ kind: 'role', roleArn: taskRoleArn, session: taskId }, { action, resource: fs.arn, context }, during)) {

@@ -14,6 +14,7 @@ export { Microservice } from './service/microservice';
 export { HealthOptions, MicroserviceProps, ScalingOptions, ScheduledScalingOptions, ServiceOptions, StepScalingOptions } from './service/options';
 export { ContainerOptions, RepositoryOptions, SidecarDependency, SidecarOptions, StorageOptions } from './core/options';
 export { Capacity, SpotCapacityOptions } from './core/capacity';
+export { FireLensOptions, Logging, LoggingKind } from './core/logging';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
 
 // Deployment policies, and the constructs the platform creates for them

@@ -2,6 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CONTAINER_NAME, TMP_INIT_CONTAINER } from '../private/constants';
+import { LOG_ROUTER_CONTAINER } from './logging';
 import { SidecarOptions } from './options';
 
 /**
@@ -35,7 +36,7 @@ export const COLLECTOR_MEMORY_MIB = 256;
 export const COLLECTOR_PORTS: readonly number[] = [4317, 4318, 2000];
 
 /** The names of the containers the platform itself may add to a task. */
-export const PLATFORM_CONTAINERS: readonly string[] = [CONTAINER_NAME, TMP_INIT_CONTAINER, COLLECTOR_CONTAINER];
+export const PLATFORM_CONTAINERS: readonly string[] = [CONTAINER_NAME, TMP_INIT_CONTAINER, COLLECTOR_CONTAINER, LOG_ROUTER_CONTAINER];
 
 /** The memory the sidecars and the collector take from the task; the service's container has the rest. */
 export function extraMemoryMiB(sidecars: readonly SidecarOptions[], tracing: boolean): number {

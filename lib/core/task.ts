@@ -35,6 +35,14 @@ export interface BuiltTask {
   readonly logGroup: logs.LogGroup;
 }
 
+/** What a task holds besides its container. */
+export interface TaskExtras {
+  /** The memory the task's other containers take. */
+  readonly reservedMemoryMiB?: number;
+  /** The container's log driver, given its log group. */
+  readonly logDriver?: (logGroup: logs.ILogGroup) => ecs.LogDriver;
+}
+
 /** Whether a container `user` (name, uid, name:group or uid:gid) is root, who can write a root-owned directory. */
 export function isRoot(user: string | undefined): boolean {
   if (user === undefined || Token.isUnresolved(user)) return false;
@@ -48,10 +56,11 @@ export function isRoot(user: string | undefined): boolean {
  * @param port the container port that receives traffic; none for workers and tasks
  * @param bootstrapImage the image tagged `bootstrap` of a pipeline-built workload, which never
  *   expires and which no pipeline replaces: it opens /tmp (a fixed `container.image` does that itself)
- * @param reservedMemoryMiB the memory the task's other containers (sidecars) take: the container's hard limit is the rest
+ * @param extras what the task holds besides the container: the memory its other containers take (the
+ *   container's hard limit is the rest), and the container's log driver if not awslogs into the log group
  */
 export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string,
-  port?: number, bootstrapImage?: string, reservedMemoryMiB = 0): BuiltTask {
+  port?: number, bootstrapImage?: string, extras: TaskExtras = {}): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
@@ -71,10 +80,10 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     secrets: c.secrets,
     healthCheck: resolvedHealthCheck(c.containerHealthCheck),
     readonlyRootFilesystem,
-    memoryLimitMiB: (c.memoryMiB ?? DEFAULTS.memoryMiB) - reservedMemoryMiB,
+    memoryLimitMiB: (c.memoryMiB ?? DEFAULTS.memoryMiB) - (extras.reservedMemoryMiB ?? 0),
     user: c.user,
     command: c.command,
-    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+    logging: extras.logDriver?.(logGroup) ?? ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
   overrideUnresolvedHealthCheck(taskDefinition, c.containerHealthCheck);
   if (c.image !== undefined && PlatformContext.of(platform).isolated) checkReachableImage(scope, container.imageName);

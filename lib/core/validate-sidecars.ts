@@ -3,8 +3,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CONTAINER_NAME, TMP_INIT_CONTAINER } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { LOG_ROUTER_CONTAINER, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
 import { ContainerOptions, SidecarOptions } from './options';
-import { COLLECTOR_CONTAINER, COLLECTOR_PORTS, extraMemoryMiB, PLATFORM_CONTAINERS, SIDECAR_MEMORY_MIB } from './sidecars';
+import { COLLECTOR_CONTAINER, COLLECTOR_MEMORY_MIB, COLLECTOR_PORTS, extraMemoryMiB, PLATFORM_CONTAINERS, SIDECAR_MEMORY_MIB } from './sidecars';
 import { ENV_NAME, validateHealthCheck } from './validate-container';
 
 /**
@@ -35,6 +36,8 @@ export interface SidecarContext {
   /** Whether the task has the `tmp-permissions` container. */
   readonly tmpPermissions: boolean;
   readonly tracing: boolean;
+  /** Where the service's container logs. */
+  readonly logging?: Logging;
   /** Whether the platform's tasks reach AWS through VPC endpoints only. */
   readonly isolated: boolean;
 }
@@ -56,6 +59,8 @@ export function validateSidecars(p: Problems, sidecars: readonly SidecarOptions[
     p.add('tracing', true, 'tracing on a platform whose tasks reach the internet (natGateways of 1 or more)',
       'with natGateways 0 the tasks reach AWS through VPC endpoints only: the collector\'s image (Amazon ECR Public) and AWS X-Ray have none there; give the platform a NAT gateway, or turn tracing off');
   }
+  validateLogging(p, ctx);
+  const router = ctx.logging?.kind === LoggingKind.FIRELENS;
   const names = new Map<string, number>();
   const ports = new Map<number, string>();
   if (ctx.appPort !== undefined && !Token.isUnresolved(ctx.appPort)) ports.set(ctx.appPort, `the service's container (container.port ${ctx.appPort})`);
@@ -92,9 +97,9 @@ export function validateSidecars(p: Problems, sidecars: readonly SidecarOptions[
   });
   validateDependencies(p, list, ctx);
   validateResources(p, list, ctx);
-  const count = 1 + (ctx.tmpPermissions ? 1 : 0) + list.length + (ctx.tracing ? 1 : 0);
-  if (count > MAX_CONTAINERS_PER_TASK) {
-    const own = [CONTAINER_NAME, ...(ctx.tmpPermissions ? [TMP_INIT_CONTAINER] : []), ...(ctx.tracing ? [COLLECTOR_CONTAINER] : [])];
+  const own = [CONTAINER_NAME, ...(ctx.tmpPermissions ? [TMP_INIT_CONTAINER] : []), ...(ctx.tracing ? [COLLECTOR_CONTAINER] : []),
+    ...(router ? [LOG_ROUTER_CONTAINER] : [])];
+  if (own.length + list.length > MAX_CONTAINERS_PER_TASK) {
     p.add('sidecars', `${list.length} sidecars`, `at most ${MAX_CONTAINERS_PER_TASK - own.length} sidecars: ECS allows ${MAX_CONTAINERS_PER_TASK} containers in a task definition, and this task has ${own.join(', ')} besides them`,
       'merge sidecars, or move some into a service of their own');
   }
@@ -189,18 +194,50 @@ function findCycle(edges: Map<string, string[]>): string[] | undefined {
 function validateResources(p: Problems, list: readonly SidecarOptions[], ctx: SidecarContext): void {
   const cpu = ctx.container.cpu ?? DEFAULTS.cpu;
   const memory = ctx.container.memoryMiB ?? DEFAULTS.memoryMiB;
-  const values = [cpu, memory, ...list.flatMap((s) => [s.cpu ?? 0, s.memoryMiB ?? 0])];
+  const values = [cpu, memory, ...list.flatMap((s) => [s.cpu ?? 0, s.memoryMiB ?? 0]), logRouterMemoryMiB(ctx.logging)];
   if (values.some((v) => typeof v !== 'number' || Token.isUnresolved(v))) return;
   const reserved = list.reduce((n, s) => n + (s.cpu ?? 0), 0);
   if (reserved > cpu) {
     p.add('sidecars', `${reserved} CPU units reserved by the sidecars`, `at most the task's container.cpu (${cpu})`,
       'raise container.cpu, or lower (or remove) the sidecars\' cpu');
   }
-  const taken = extraMemoryMiB(list, ctx.tracing);
-  if (list.length > 0 || ctx.tracing) {
-    const parts = [...list.map((s, i) => `sidecars[${i}] ${s.memoryMiB ?? SIDECAR_MEMORY_MIB}`), ...(ctx.tracing ? [`tracing's collector ${taken - extraMemoryMiB(list, false)}`] : [])];
+  const router = logRouterMemoryMiB(ctx.logging);
+  const taken = extraMemoryMiB(list, ctx.tracing) + router;
+  if (taken > 0) {
+    const parts = [...list.map((s, i) => `sidecars[${i}] ${s.memoryMiB ?? SIDECAR_MEMORY_MIB}`), ...(ctx.tracing ? [`tracing's collector ${COLLECTOR_MEMORY_MIB}`] : []),
+      ...(router > 0 ? [`the FireLens log router ${router}`] : [])];
     p.require(memory - taken >= MIN_CONTAINER_MEMORY_MIB, 'container.memoryMiB', memory,
       `at least ${taken + MIN_CONTAINER_MEMORY_MIB} MiB: the other containers take ${taken} MiB (${parts.join(', ')}) and the service's container keeps what is left, at least ${MIN_CONTAINER_MEMORY_MIB} MiB`,
       'raise container.memoryMiB (and container.cpu if the Fargate table asks for it), or give the sidecars less memory');
+  }
+}
+
+/**
+ * `logging`: a Logging; for FireLens, an output with the `Name` of a Fluent Bit output plugin and
+ * string settings, a router of at least 6 MiB, and a platform whose tasks reach Amazon ECR Public.
+ * @see https://docs.fluentbit.io/manual/pipeline/outputs
+ */
+function validateLogging(p: Problems, ctx: SidecarContext): void {
+  const logging = ctx.logging;
+  if (logging === undefined) return;
+  if (!(logging instanceof Logging)) {
+    p.add('logging', logging, 'Logging.awsLogs() or Logging.fireLens({ ... })', 'make it with one of the Logging factories');
+    return;
+  }
+  if (logging.kind !== LoggingKind.FIRELENS) return;
+  if (ctx.isolated) {
+    p.add('logging', 'Logging.fireLens()', 'Logging.awsLogs() on a platform with natGateways 0 (its tasks reach AWS through VPC endpoints only)',
+      "the log router's image is in Amazon ECR Public, which has no VPC endpoint: give the platform a NAT gateway (natGateways: 1), or remove logging");
+  }
+  const o = logging.fireLensOptions ?? {};
+  p.intRange('logging.memoryMiB', o.memoryMiB, MIN_CONTAINER_MEMORY_MIB, 122880, `give the log router at least ${MIN_CONTAINER_MEMORY_MIB} MiB (Docker reserves that much for a container)`);
+  if (o.output === undefined) return;
+  const name = o.output.Name;
+  if (typeof name !== 'string' || (!Token.isUnresolved(name) && name.trim() === '')) {
+    p.add('logging.output.Name', name, "the name of a Fluent Bit output plugin, such as 'kinesis_firehose', 'cloudwatch_logs' or 's3'",
+      "add Name: '<plugin>' to the output, or remove output to write to the service's log group");
+  }
+  for (const [key, value] of Object.entries(o.output)) {
+    if (typeof value !== 'string') p.add(`logging.output.${key}`, value, 'a string (FireLens passes every output setting as text)', `write it as '${String(value)}'`);
   }
 }

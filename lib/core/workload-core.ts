@@ -1,6 +1,7 @@
 // lib/core: what every Fargate workload of the platform is built from, services (lib/service) and
 // workers, scheduled jobs and event tasks (lib/workloads) alike. Both import from here; this
 // module imports from neither, and neither from the other.
+import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +13,7 @@ import { acknowledge } from '../private/compliance';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
 import { allowExec } from './exec';
+import { addLogRouter, fireLensDriver, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
 import { ContainerOptions, RepositoryOptions, SidecarOptions } from './options';
 import { addCollector, addSidecars, extraMemoryMiB } from './sidecars';
 import { buildTaskDefinition, checkReachableImage } from './task';
@@ -50,6 +52,11 @@ export interface WorkloadCoreOptions {
    * @default - none
    */
   readonly sidecars?: SidecarOptions[];
+  /**
+   * Where the container's logs go.
+   * @default Logging.awsLogs()
+   */
+  readonly logging?: Logging;
   /**
    * Whether the tasks run the AWS Distro for OpenTelemetry collector.
    * @default false
@@ -121,7 +128,13 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
   };
   const sidecars = options.sidecars ?? [];
   const tracing = options.tracing ?? false;
-  const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage, extraMemoryMiB(sidecars, tracing));
+  const logging = options.logging;
+  const fireLens = logging?.kind === LoggingKind.FIRELENS ? logging : undefined;
+  const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage, {
+    reservedMemoryMiB: extraMemoryMiB(sidecars, tracing) + logRouterMemoryMiB(logging),
+    logDriver: fireLens ? (logGroup) => fireLensDriver(fireLens, logGroup, Stack.of(scope)) : undefined,
+  });
+  if (fireLens) addLogRouter(task.taskDefinition, task.container, task.logGroup, fireLens);
   addSidecars(task.taskDefinition, task.container, task.logGroup, sidecars);
   if (PlatformContext.of(platform).isolated) {
     task.taskDefinition.node.children.forEach((child) => {

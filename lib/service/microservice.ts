@@ -162,6 +162,7 @@ export class Microservice extends Construct {
       enableExec: props.enableExec,
       sidecars: props.sidecars,
       tracing: props.tracing,
+      logging: props.logging,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;

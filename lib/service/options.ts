@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Capacity } from '../core/capacity';
+import type { Logging } from '../core/logging';
 import type { ContainerOptions, RepositoryOptions, SidecarOptions, StorageOptions } from '../core/options';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { IContainerPlatform } from '../foundation/platform-contract';
@@ -243,6 +244,16 @@ export interface ServiceOptions {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/trace-data.html
    */
   readonly tracing?: boolean;
+
+  /**
+   * Where the service's container sends its logs: `Logging.awsLogs()` (the awslogs driver, into
+   * the service's log group), or `Logging.fireLens()`, a Fluent Bit log router in the task (128 MiB
+   * of `container.memoryMiB`) that writes to the service's log group or to the output you give.
+   * Sidecars and the platform's own containers log through awslogs either way.
+   * @default Logging.awsLogs()
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html
+   */
+  readonly logging?: Logging;
 }
 
 /** Properties of a {@link Microservice}. */

@@ -44,6 +44,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     appPort: port,
     tmpPermissions: readonlyRoot && !isRoot(container.user),
     tracing: props.tracing ?? false,
+    logging: props.logging,
     isolated: PlatformContext.of(props.platform).isolated,
   });
   validateStorage(p, props.storage, { platform: props.platform, tmpVolume });

@@ -18,7 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { EXAMPLE_ENV } from '../../examples/env';
 import {
-  Capacity, ContainerPlatform, Deployment, EventTrigger, HookEvent, PlatformAlerts, PlatformDashboard, Routing, SecureRepository, Source, TrafficShift,
+  Capacity, ContainerPlatform, Deployment, EventTrigger, HookEvent, Logging, PlatformAlerts, PlatformDashboard, Routing, SecureRepository, Source, TrafficShift,
 } from '../../lib';
 import { CDK_CONTEXT } from '../util';
 import { addFlatStack } from './every-option-flat';
@@ -164,6 +164,7 @@ function addNestedStack(app: App): void {
     deployment: Deployment.blueGreen({ traffic: TrafficShift.allAtOnce() }),
     source: Source.codeCommit(),
     enableExec: true,
+    logging: Logging.fireLens({ output: { Name: 'kinesis_firehose', region: 'eu-west-1', delivery_stream: 'search-logs' }, memoryMiB: 64 }),
   });
   platform.addService('Cart', {
     routing: Routing.path('/cart/*'),
@@ -186,7 +187,7 @@ function addNestedStack(app: App): void {
     routing: Routing.path('/reports/*'), deployment: Deployment.rollingWithAdditionalBatch(),
     repository: { repository: new SecureRepository(stack, 'SharedRepository', { keepImages: 5, encryptionKey: user.key, removalPolicy: RemovalPolicy.DESTROY }).repository },
   });
-  platform.addService('Billing', { routing: Routing.path('/billing/*'), deployment: Deployment.immutable() });
+  platform.addService('Billing', { routing: Routing.path('/billing/*'), deployment: Deployment.immutable(), logging: Logging.fireLens() });
 
   const resizer = platform.addWorker('Resizer', {
     queue: user.queue,

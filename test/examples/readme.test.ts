@@ -156,7 +156,7 @@ const CLAIMS: Record<string, (app: App) => void> = {
     expect(onlyProperties(template('Platform/Platform/OrdersStack'), 'Custom::EcsService').EnableExecuteCommand).toBe(true);
   },
 
-  'Sidecars, storage and tracing': (app) => {
+  'Sidecars, storage, tracing and log routing': (app) => {
     const template = templatesOf(app);
     const orders = template('Platform/Platform/OrdersStack');
     const containers = onlyProperties(orders, 'AWS::ECS::TaskDefinition').ContainerDefinitions;

@@ -4,7 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { Routing, Source } from '../../lib';
+import { Logging, Routing, Source } from '../../lib';
+import { LOG_ROUTER_IMAGE } from '../../lib/core/logging';
 import { COLLECTOR_IMAGE, collectorConfig } from '../../lib/core/sidecars';
 import { derivedPosixId } from '../../lib/core/storage';
 import { imageOf, sameSettings, withImage } from '../../lib/deployment/provider/handler/blue-green-spec';
@@ -307,14 +308,50 @@ describe('storage, other cases', () => {
   });
 });
 
+describe('logging', () => {
+  test('Logging.fireLens(): a Fluent Bit log router (essential, 128 MiB of the task) before the service\'s container, which logs to it; the router writes the service\'s log group', () => {
+    // GIVEN / WHEN
+    const { template } = serviceTemplate({ container: { image: IMAGE }, logging: Logging.fireLens() });
+    // THEN
+    expect(named(template, 'log-router')).toMatchObject({
+      Image: LOG_ROUTER_IMAGE, Essential: true, Memory: 128, ReadonlyRootFilesystem: true,
+      FirelensConfiguration: { Type: 'fluentbit', Options: { 'enable-ecs-log-metadata': 'true' } },
+      LogConfiguration: { LogDriver: 'awslogs', Options: expect.objectContaining({ 'awslogs-stream-prefix': 'log-router' }) },
+    });
+    const app = named(template, 'app');
+    expect(app.Memory).toBe(512 - 128);
+    expect(app.DependsOn).toContainEqual({ ContainerName: 'log-router', Condition: 'START' });
+    expect(app.LogConfiguration).toEqual({
+      LogDriver: 'awsfirelens',
+      Options: { Name: 'cloudwatch_logs', region: 'eu-west-1', log_group_name: refTo('OrdersLogs'), log_stream_prefix: 'app/', auto_create_group: 'false' },
+    });
+    expect(taskRoleStatements(template)).toEqual([{ Effect: 'Allow', Resource: refTo('OrdersLogs', 'Arn'), Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }]);
+  });
+
+  test('Logging.fireLens({ output }): the output as given, no log group rights for the task role; memoryMiB as given', () => {
+    const output = { Name: 'kinesis_firehose', region: 'eu-west-1', delivery_stream: 'logs' };
+    const { template } = serviceTemplate({ container: { image: IMAGE }, logging: Logging.fireLens({ output, memoryMiB: 64 }) });
+    expect(named(template, 'app').LogConfiguration).toEqual({ LogDriver: 'awsfirelens', Options: output });
+    expect(named(template, 'log-router').Memory).toBe(64);
+    expect(JSON.stringify(template.toJSON())).not.toContain('TaskDefinitionTaskRoleDefaultPolicy');
+  });
+
+  test('Logging.awsLogs() is the default: the service\'s log group through awslogs, no router', () => {
+    const explicit = serviceTemplate({ container: { image: IMAGE }, logging: Logging.awsLogs() }).template;
+    expect(containersOf(explicit).map((c) => c.Name)).toEqual(['app', 'tmp-permissions']);
+    expect(named(explicit, 'app').LogConfiguration.LogDriver).toBe('awslogs');
+    expect(onlyProperties(explicit, 'AWS::ECS::TaskDefinition')).toEqual(onlyProperties(serviceTemplate({ container: { image: IMAGE } }).template, 'AWS::ECS::TaskDefinition'));
+  });
+});
+
 describe('compliance', () => {
-  test('sidecars, tracing and storage pass cdk-nag and the Control Tower controls; the collector\'s configuration alone is no finding, a variable of yours still is', () => {
+  test('sidecars, tracing, FireLens and storage pass cdk-nag and the Control Tower controls; the collector\'s configuration alone is no finding, a variable of yours still is', () => {
     // GIVEN / WHEN two services with all three, one with an environment variable of its own
     const report = checkCompliance((app) => {
       const { platform } = newPlatform({}, new Stack(app, 'Test', { env: EXAMPLE_ENV }));
-      const all = { tracing: true, storage: { path: '/data' }, sidecars: [{ name: 'cache', image: IMAGE, port: 6379 }] };
-      platform.addService('Orders', { routing: ORDERS_ROUTE, container: { image: IMAGE, user: '1000' }, ...all });
-      platform.addService('Catalog', { routing: Routing.path('/catalog/*'), container: { image: IMAGE, user: '1000', environment: { MODE: 'x' } }, ...all });
+      const all = { tracing: true, logging: Logging.fireLens(), storage: { path: '/data' }, sidecars: [{ name: 'cache', image: IMAGE, port: 6379 }] };
+      platform.addService('Orders', { routing: ORDERS_ROUTE, container: { image: IMAGE, user: '1000', memoryMiB: 1024 }, ...all });
+      platform.addService('Catalog', { routing: Routing.path('/catalog/*'), container: { image: IMAGE, user: '1000', memoryMiB: 1024, environment: { MODE: 'x' } }, ...all });
     });
     // THEN the one finding left is the user's own variable
     expect(describeFindings(report.violations)).toEqual('AwsSolutions AwsSolutions-ECS2: Test/Platform/CatalogStack/Catalog/TaskDefinition/Resource');

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
-import { ContainerPlatform, ServiceOptions, SidecarOptions } from '../../lib';
+import { ContainerPlatform, FireLensOptions, Logging, ServiceOptions, SidecarOptions } from '../../lib';
 import { IMAGE, messageOf, ORDERS, serviceError } from './helpers';
 
 /**
@@ -21,7 +21,7 @@ type Options = Partial<ServiceOptions> | ((stack: Stack, platform: ContainerPlat
 const cases: Array<[string, Options, string[]]> = [
   // --- sidecars: names and ports ---
   ['a sidecar named like the service\'s container', { sidecars: [sidecar('app')] }, [
-    "sidecars[0].name: received \"app\"; allowed: a name other than app, tmp-permissions, aws-otel-collector (the platform's own containers: `app` is the service's). Fix: rename the sidecar.",
+    "sidecars[0].name: received \"app\"; allowed: a name other than app, tmp-permissions, aws-otel-collector, log-router (the platform's own containers: `app` is the service's). Fix: rename the sidecar.",
   ]],
   ['two sidecars with one name', { sidecars: [sidecar('proxy'), sidecar('proxy')] }, [
     "sidecars[1].name: received \"proxy\"; allowed: a name no other sidecar has (sidecars[0] has it). Fix: give each sidecar its own name.",
@@ -103,6 +103,29 @@ const cases: Array<[string, Options, string[]]> = [
   // --- tracing ---
   ['tracing on a platform without NAT gateways', { tracing: true }, [
     "tracing: received true; allowed: tracing on a platform whose tasks reach the internet (natGateways of 1 or more). Fix: with natGateways 0 the tasks reach AWS through VPC endpoints only: the collector's image (Amazon ECR Public) and AWS X-Ray have none there; give the platform a NAT gateway, or turn tracing off.",
+  ]],
+  // --- logging ---
+  ['a FireLens output without a plugin Name', { logging: Logging.fireLens({ output: { region: 'eu-west-1' } }) }, [
+    "logging.output.Name: received undefined; allowed: the name of a Fluent Bit output plugin, such as 'kinesis_firehose', 'cloudwatch_logs' or 's3'. Fix: add Name: '<plugin>' to the output, or remove output to write to the service's log group.",
+  ]],
+  ['a FireLens output setting that is not text and a router of 4 MiB', { logging: Logging.fireLens({ output: { Name: 's3', total_file_size: 5 as unknown as string }, memoryMiB: 4 }) }, [
+    "logging.memoryMiB: received 4; allowed: an integer from 6 to 122880. Fix: give the log router at least 6 MiB (Docker reserves that much for a container).",
+    "logging.output.total_file_size: received 5; allowed: a string (FireLens passes every output setting as text). Fix: write it as '5'.",
+  ]],
+  ['FireLens and a sidecar that take all of the task\'s memory', { logging: Logging.fireLens(), sidecars: [sidecar('a', { memoryMiB: 384 })] }, [
+    "container.memoryMiB: received 512; allowed: at least 518 MiB: the other containers take 512 MiB (sidecars[0] 384, the FireLens log router 128) and the service's container keeps what is left, at least 6 MiB. Fix: raise container.memoryMiB (and container.cpu if the Fargate table asks for it), or give the sidecars less memory.",
+  ]],
+  ['a sidecar named log-router', { sidecars: [sidecar('log-router')] }, [
+    "sidecars[0].name: received \"log-router\"; allowed: a name other than app, tmp-permissions, aws-otel-collector, log-router (the platform's own containers: `app` is the service's). Fix: rename the sidecar.",
+  ]],
+  ['an unknown key in the FireLens options', { logging: Logging.fireLens({ destination: 'cloudwatch' } as unknown as FireLensOptions) }, [
+    "logging.destination: received \"cloudwatch\"; allowed: a key of Logging.fireLens's options (FireLensOptions): memoryMiB, output. Fix: remove destination: it is not an option here, so it would be ignored.",
+  ]],
+  ['logging that is not a Logging', { logging: 'firelens' as unknown as Logging }, [
+    "logging: received \"firelens\"; allowed: a Logging. Fix: pass a Logging.",
+  ]],
+  ['FireLens on a platform without NAT gateways', { logging: Logging.fireLens() }, [
+    "logging: received \"Logging.fireLens()\"; allowed: Logging.awsLogs() on a platform with natGateways 0 (its tasks reach AWS through VPC endpoints only). Fix: the log router's image is in Amazon ECR Public, which has no VPC endpoint: give the platform a NAT gateway (natGateways: 1), or remove logging.",
   ]],
   // --- storage ---
   ['a relative mount path', { storage: { path: 'data' } }, [

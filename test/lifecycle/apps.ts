@@ -40,6 +40,8 @@ export interface Variant {
    * test creates and pushes to), storage on the platform's file system, and tracing.
    */
   readonly sidecarAndStorage?: boolean;
+  /** The tag of the `sidecarAndStorage` variant's sidecar image. */
+  readonly sidecarTag?: string;
 }
 
 /** The ECR repository (not the stack's) of the `sidecarAndStorage` variant's sidecar, and its tag. */
@@ -101,7 +103,7 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         ...(v.sidecarAndStorage ? {
           sidecars: [{
             name: 'proxy',
-            image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'ProxyRepository', SIDECAR_REPOSITORY), SIDECAR_TAG),
+            image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'ProxyRepository', SIDECAR_REPOSITORY), v.sidecarTag ?? SIDECAR_TAG),
             port: 9901,
             appWaitsFor: ecs.ContainerDependencyCondition.START,
           }],

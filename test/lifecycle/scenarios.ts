@@ -212,6 +212,23 @@ export const SCENARIOS = {
     expect(productionTaskDefinitions(lc).flatMap((td) => envNames(lc, td))).toContain('FEATURE');
     // Every task started: the execution role pulled the sidecar and wrote its logs, the task role mounted the volume.
     expect(lc.world.iam.denials).toEqual([]);
+    // A push, then a cdk deploy that changes only the sidecar's image (what the deployed state
+    // read at the last cdk deploy is older than what runs now): production runs the new sidecar
+    // image beside the pipeline's latest image of app (the invariants check which), and so does the next push.
+    await lc.push('c3');
+    await lc.settle();
+    await lc.expectInvariants();
+    lc.world.ecr.push(`${repo.uri}:2.0`, 'proxy-2');
+    await lc.deploy(v('extras-proxy-2', { ...extras, ...ENV, sidecarTag: '2.0' }));
+    await lc.settle();
+    await lc.expectInvariants();
+    const proxyImages = () => productionTaskDefinitions(lc).map((arn) => lc.world.ecs.describeTaskDefinition(arn).containerDefinitions.find((c) => c.name === 'proxy')?.image);
+    expect(proxyImages()).toEqual(expect.arrayContaining([`${repo.uri}:2.0`]));
+    expect(proxyImages().every((image) => image === `${repo.uri}:2.0`)).toBe(true);
+    await lc.push('c4');
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(proxyImages().every((image) => image === `${repo.uri}:2.0`)).toBe(true);
   },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);

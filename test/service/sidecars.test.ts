@@ -4,13 +4,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { Logging, Routing, Source } from '../../lib';
+import { DeployPreview, Logging, Routing, Source } from '../../lib';
 import { LOG_ROUTER_IMAGE } from '../../lib/core/logging';
 import { COLLECTOR_IMAGE, collectorConfig } from '../../lib/core/sidecars';
 import { derivedPosixId } from '../../lib/core/storage';
 import { imageOf, sameSettings, withImage } from '../../lib/deployment/provider/handler/blue-green-spec';
 import { checkCompliance, describeFindings } from '../compliance';
-import { newPlatform, newStack, templateOf } from '../util';
+import { newApp, newPlatform, newStack, templateOf } from '../util';
 import { IMAGE, ORDERS_ROUTE, onlyProperties, refTo as cdkRefTo, serviceTemplate } from './helpers';
 
 /** {@link cdkRefTo} as a jest asymmetric matcher, for plain expect(...).toEqual. */
@@ -300,6 +300,22 @@ describe('storage, other cases', () => {
     expect(Object.keys(template.findResources('AWS::EFS::FileSystem'))[0]).toMatch(/^Mine/);
     expect(onlyProperties(template, 'AWS::EFS::AccessPoint').FileSystemId).toEqual(refTo('Mine'));
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 2049, ToPort: 2049, GroupId: cdkRefTo('MineSg', 'GroupId') });
+  });
+
+  test('removing the last service with storage takes the file system out of the stack, retained: the deploy preview says so', () => {
+    // GIVEN an app with storage, then the same without it
+    const synth = (storage: boolean): string => {
+      const app = newApp();
+      const { platform } = newPlatform({}, new Stack(app, 'Shop', { env: EXAMPLE_ENV }));
+      platform.addService('Orders', { routing: ORDERS_ROUTE, container: { image: IMAGE }, ...(storage ? { storage: { path: '/data' } } : {}) });
+      return app.synth().directory;
+    };
+    // WHEN
+    const preview = DeployPreview.compare(synth(true), synth(false));
+    // THEN
+    expect(preview.stacks[0].workloads.find((w) => w.name === 'Shop')?.statefulAtRisk).toEqual([
+      'Platform/FileSystem, a file system (its files): removed from the template; the old one is retained (DeletionPolicy Retain): it stays in the account, out of the stack',
+    ]);
   });
 
   test('/tmp is a path of its own when the root filesystem is writable (enableExec)', () => {

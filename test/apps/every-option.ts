@@ -145,7 +145,7 @@ function addNestedStack(app: App): void {
         readonlyRootFilesystem: false, appWaitsFor: ecs.ContainerDependencyCondition.SUCCESS,
       },
     ],
-    storage: { path: '/var/lib/orders', readOnly: false, posixId: 1000 },
+    storage: { path: '/data/orders', readOnly: false, posixId: 1000 },
     tracing: true,
   });
   user.bucket.grantRead(orders.taskRole);
@@ -173,7 +173,7 @@ function addNestedStack(app: App): void {
     serviceConnect: true,
     source: Source.s3({ bucket: user.bucket, key: 'cart/source.zip' }),
     enableExec: true,
-    storage: { path: '/srv/catalogue', readOnly: true, fileSystem: user.fileSystem(platform.vpc) },
+    storage: { path: '/catalogue', readOnly: true, fileSystem: user.fileSystem(platform.vpc) },
   });
   platform.addService('Users', {
     routing: Routing.path('/users/*'), loadBalancer: second, deployment: Deployment.rolling(), serviceConnect: true,

@@ -276,7 +276,7 @@ describe('storage, other cases', () => {
     const { platform, stack } = newPlatform();
     platform.addService('Orders', { routing: ORDERS_ROUTE, container: { image: IMAGE }, storage: { path: '/data' } });
     platform.addService('Catalog', { routing: Routing.path('/catalog/*'),
-      container: { image: IMAGE }, storage: { path: '/var/lib/catalog', posixId: 1000 } });
+      container: { image: IMAGE }, storage: { path: '/catalog/data', posixId: 1000 } });
     const template = templateOf(stack);
     template.resourceCountIs('AWS::EFS::FileSystem', 1);
     const points = Object.values(template.findResources('AWS::EFS::AccessPoint')).map((r: any) => [r.Properties.RootDirectory.Path, r.Properties.PosixUser.Uid]).sort();

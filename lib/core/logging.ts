@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULTS } from '../private/defaults';
 import { rememberOptions } from '../private/known-keys';
 
 /** Options of {@link Logging.fireLens}. */
@@ -67,7 +68,7 @@ export const LOG_ROUTER_CONTAINER = 'log-router';
 export const LOG_ROUTER_IMAGE = 'public.ecr.aws/aws-observability/aws-for-fluent-bit:3.4.12';
 
 /** The log router's memory when `memoryMiB` is not given. */
-export const LOG_ROUTER_MEMORY_MIB = 128;
+export const LOG_ROUTER_MEMORY_MIB = DEFAULTS.logRouterMemoryMiB;
 
 /** The memory the log router takes from the task, if the logging has one. */
 export function logRouterMemoryMiB(logging: Logging | undefined): number {

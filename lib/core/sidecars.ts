@@ -2,6 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CONTAINER_NAME, TMP_INIT_CONTAINER } from '../private/constants';
+import { DEFAULTS } from '../private/defaults';
 import { LOG_ROUTER_CONTAINER } from './logging';
 import { SidecarOptions } from './options';
 
@@ -12,7 +13,7 @@ import { SidecarOptions } from './options';
  */
 
 /** A sidecar's memory when `memoryMiB` is not given. */
-export const SIDECAR_MEMORY_MIB = 128;
+export const SIDECAR_MEMORY_MIB = DEFAULTS.sidecarMemoryMiB;
 
 /** The name of the collector container `tracing` adds. */
 export const COLLECTOR_CONTAINER = 'aws-otel-collector';
@@ -25,7 +26,7 @@ export const COLLECTOR_CONTAINER = 'aws-otel-collector';
 export const COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0';
 
 /** The collector's memory (a hard limit), out of the task's. */
-export const COLLECTOR_MEMORY_MIB = 256;
+export const COLLECTOR_MEMORY_MIB = DEFAULTS.collectorMemoryMiB;
 
 /**
  * The ports the collector listens on in the task: OTLP over gRPC (4317) and HTTP (4318), and the

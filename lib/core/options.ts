@@ -133,7 +133,7 @@ export interface SidecarDependency {
 export interface SidecarOptions {
   /**
    * The container's name: 1 to 255 letters, digits, hyphens and underscores, unique in the task;
-   * not `app`, `tmp-permissions` or `aws-otel-collector` (the platform's own containers).
+   * not `app`, `tmp-permissions`, `aws-otel-collector` or `log-router` (the platform's own containers).
    */
   readonly name: string;
   /** The image to run. */

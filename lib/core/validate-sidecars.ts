@@ -64,7 +64,15 @@ export function validateSidecars(p: Problems, sidecars: readonly SidecarOptions[
   const names = new Map<string, number>();
   const ports = new Map<number, string>();
   if (ctx.appPort !== undefined && !Token.isUnresolved(ctx.appPort)) ports.set(ctx.appPort, `the service's container (container.port ${ctx.appPort})`);
-  if (ctx.tracing) for (const port of COLLECTOR_PORTS) ports.set(port, `the ${COLLECTOR_CONTAINER} container of tracing`);
+  if (ctx.tracing) {
+    for (const port of COLLECTOR_PORTS) {
+      if (ports.has(port)) {
+        p.add('container.port', port, `a port other than ${COLLECTOR_PORTS.join(', ')} with tracing (the ${COLLECTOR_CONTAINER} container listens on them in the task)`,
+          'choose another container.port, or turn tracing off');
+      }
+      ports.set(port, `the ${COLLECTOR_CONTAINER} container of tracing`);
+    }
+  }
   list.forEach((s, i) => {
     const at = `sidecars[${i}]`;
     if (s.name === undefined || Token.isUnresolved(s.name) || !CONTAINER_NAME_PATTERN.test(s.name)) {

@@ -101,6 +101,9 @@ const cases: Array<[string, Options, string[]]> = [
     "sidecars[0].ports: received [80]; allowed: a key of SidecarOptions: appWaitsFor, command, cpu, dependsOn, environment, essential, healthCheck, image, memoryMiB, name, port, readonlyRootFilesystem. Fix: did you mean sidecars[0].port? Rename the key to that, or remove it.",
   ]],
   // --- tracing ---
+  ['a service on the collector\'s OTLP HTTP port with tracing', { tracing: true, container: { port: 4318 } }, [
+    'container.port: received 4318; allowed: a port other than 4317, 4318, 2000 with tracing (the aws-otel-collector container listens on them in the task). Fix: choose another container.port, or turn tracing off.',
+  ]],
   ['tracing on a platform without NAT gateways', { tracing: true }, [
     "tracing: received true; allowed: tracing on a platform whose tasks reach the internet (natGateways of 1 or more). Fix: with natGateways 0 the tasks reach AWS through VPC endpoints only: the collector's image (Amazon ECR Public) and AWS X-Ray have none there; give the platform a NAT gateway, or turn tracing off.",
   ]],

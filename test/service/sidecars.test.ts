@@ -318,6 +318,13 @@ describe('storage, other cases', () => {
     ]);
   });
 
+  test('without nested service stacks, the file system, access point and rule are in the platform\'s stack', () => {
+    const { template } = serviceTemplate({ container: { image: IMAGE }, storage: { path: '/data' } }, { nestedServiceStacks: false });
+    template.resourceCountIs('AWS::EFS::FileSystem', 1);
+    expect(onlyProperties(template, 'AWS::EFS::AccessPoint').FileSystemId).toEqual({ Ref: expect.stringMatching(/^PlatformFileSystem/) });
+    template.resourceCountIs('AWS::CloudFormation::Stack', 0);
+  });
+
   test('/tmp is a path of its own when the root filesystem is writable (enableExec)', () => {
     const { template } = serviceTemplate({ container: { image: IMAGE }, enableExec: true, storage: { path: '/tmp/cache' } });
     expect(named(template, 'app').MountPoints).toEqual([{ ContainerPath: '/tmp/cache', ReadOnly: false, SourceVolume: 'storage' }]);

@@ -100,6 +100,9 @@ const cases: Array<[string, Options, string[]]> = [
   ['an unknown key in a sidecar', { sidecars: [{ ...sidecar('proxy'), ports: [80] } as SidecarOptions] }, [
     "sidecars[0].ports: received [80]; allowed: a key of SidecarOptions: appWaitsFor, command, cpu, dependsOn, environment, essential, healthCheck, image, memoryMiB, name, port, readonlyRootFilesystem. Fix: did you mean sidecars[0].port? Rename the key to that, or remove it.",
   ]],
+  ['a sidecar image from ECR Public on a platform without NAT gateways', { sidecars: [sidecar('proxy')] }, [
+    "sidecars[0].image: received \"public.ecr.aws/docker/library/nginx:1.27\"; allowed: an image in Amazon ECR: with natGateways 0 the tasks' subnets reach AWS services through VPC endpoints only, and no endpoint reaches another registry. Fix: copy the image into Amazon ECR (an ECR pull through cache rule, such as prefix ecr-public for public.ecr.aws, filled by one pull from outside the VPC; or ecs.ContainerImage.fromAsset) and pass it with ecs.ContainerImage.fromEcrRepository, or give the platform a NAT gateway (natGateways: 1).",
+  ]],
   // --- tracing ---
   ['a service on the collector\'s OTLP HTTP port with tracing', { tracing: true, container: { port: 4318 } }, [
     'container.port: received 4318; allowed: a port other than 4317, 4318, 2000 with tracing (the aws-otel-collector container listens on them in the task). Fix: choose another container.port, or turn tracing off.',

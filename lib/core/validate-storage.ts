@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
 import { StorageOptions } from './options';
@@ -58,6 +59,10 @@ export function validateStorage(p: Problems, storage: StorageOptions | undefined
       'choose the uid your image\'s user has (such as 1000), or omit posixId for one derived from the service\'s name');
   }
   validateOwnFileSystem(p, storage.fileSystem, ctx.platform);
+  if (storage.fileSystem === undefined && PlatformContext.of(ctx.platform).imported) {
+    p.add('storage.fileSystem', undefined, 'a file system of your own with a platform imported by name (the platform\'s file system is made in the platform\'s stack, '
+      + 'for its own services; it is not published)', 'create one in the platform\'s VPC (vpc: platform.vpc) and pass it as storage.fileSystem');
+  }
 }
 
 /** The security groups of a file system's mount targets; none when its import left them out (JavaScript does not check that it is given). */

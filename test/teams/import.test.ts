@@ -84,7 +84,7 @@ describe('an imported platform', () => {
     for (const resource of invoked) expect(resource).toContain(smokeTest);
   });
 
-  test('storage needs a file system of the app\'s own: an imported platform has none to share', () => {
+  test('storage of a service or a worker needs a file system of the app\'s own: an imported platform has none to share', () => {
     const { stack, platform } = teamStack();
     const message = errorOf(() => new Microservice(stack, 'Payments', {
       platform, routing: Routing.path('/payments/*'), container: { image: IMAGE }, storage: { path: '/data' },
@@ -93,6 +93,9 @@ describe('an imported platform', () => {
       'storage.fileSystem: received undefined; allowed: a file system of your own with a platform imported by name (the platform\'s file system is made in the platform\'s '
       + 'stack, for its own services; it is not published). Fix: create one in the platform\'s VPC (vpc: platform.vpc) and pass it as storage.fileSystem.',
     ]));
+    // a worker's storage alike
+    expect(errorOf(() => new QueueWorker(stack, 'Mailer', { platform, container: { image: IMAGE }, storage: { path: '/data' } })))
+      .toContain('storage.fileSystem: received undefined; allowed: a file system of your own with a platform imported by name');
   });
 
   test('every role of its workloads is under the platform\'s IAM path', () => {

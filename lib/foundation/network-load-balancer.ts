@@ -43,9 +43,9 @@ export class PlatformNetworkLoadBalancer extends Construct {
       internetFacing: false,
       vpcSubnets: platform.serviceSubnets,
       securityGroups: [this.securityGroup],
-      // Off by default on a Network Load Balancer: each zone's node would then send only to the
-      // targets of its zone, and a zone without a task (two tasks in three zones) would refuse
-      // the connections its node receives.
+      // Off by default on a Network Load Balancer: each zone's node then sends only to the
+      // targets of its own zone, so with fewer tasks than zones, or uneven zones, the load would
+      // split by zone rather than by task.
       // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing
       crossZoneEnabled: true,
       deletionProtection: context.deletionProtection,

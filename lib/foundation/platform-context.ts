@@ -7,6 +7,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { LoadBalancerRoom } from './load-balancer-room';
+import { NetworkLoadBalancerRoom } from './network-room';
 import type { IContainerPlatform, ISharedLoadBalancer } from './platform-contract';
 import type { PlatformDns } from './platform-dns';
 import { addQueueEndpoint } from './platform-resources';
@@ -78,6 +79,12 @@ export interface PlatformSettings {
    * @default - the platform makes its own parts
    */
   readonly imported?: ImportedParts;
+  /**
+   * Whether the platform's load balancers, the Network Load Balancer of its TCP services
+   * included, have deletion protection.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** The platforms of one app, and the workload names claimed under each platform name. */
@@ -139,6 +146,8 @@ export class PlatformContext {
   public readonly published: boolean;
   /** The parts of the platform this one imports by name, if it is imported. */
   public readonly imported?: ImportedParts;
+  /** Whether the platform's load balancers have deletion protection. */
+  public readonly deletionProtection: boolean;
   private claimsToken?: string;
 
   private readonly workloadList: IConstruct[] = [];
@@ -147,12 +156,14 @@ export class PlatformContext {
   private readonly pipelineRepositories = new Map<string, IConstruct>();
   private readonly loadBalancerWatchers: Array<(lb: ISharedLoadBalancer) => void> = [];
   private readonly rooms = new Map<ISharedLoadBalancer, LoadBalancerRoom>();
+  private networkRoom?: NetworkLoadBalancerRoom;
 
   private constructor(public readonly platform: IContainerPlatform, settings: PlatformSettings) {
     this.isolated = settings.isolated ?? false;
     this.dns = settings.dns;
     this.published = settings.published ?? false;
     this.imported = settings.imported;
+    this.deletionProtection = settings.deletionProtection ?? false;
   }
 
   /**
@@ -268,6 +279,12 @@ export class PlatformContext {
       rooms.set(key, room);
     }
     return room;
+  }
+
+  /** What the platform's TCP services take of its Network Load Balancer: listener ports, quotas. */
+  public roomOfNetworkLoadBalancer(): NetworkLoadBalancerRoom {
+    this.networkRoom ??= new NetworkLoadBalancerRoom(this.platform);
+    return this.networkRoom;
   }
 
   /** Tells the watchers that the platform has a new load balancer. */

@@ -138,7 +138,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     }
 
     const publish = props.publish ?? false;
-    PlatformContext.register(this, { isolated, dns, published: publish });
+    PlatformContext.register(this, { isolated, dns, published: publish, deletionProtection: props.deletionProtection ?? false });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       // A published platform's cluster is named after it: a pipeline in another account addresses it by name.

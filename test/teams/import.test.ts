@@ -98,6 +98,13 @@ describe('an imported platform', () => {
       .toContain('storage.fileSystem: received undefined; allowed: a file system of your own with a platform imported by name');
   });
 
+  test('a TCP service is refused: the platform\'s Network Load Balancer is not published', () => {
+    const { stack, platform } = teamStack();
+    expect(errorOf(() => new Microservice(stack, 'Ledger', { platform, routing: Routing.tcp(5432), container: { image: IMAGE, port: 5432 } })))
+      .toContain('routing: received "tcp 5432"; allowed: an HTTP route with a platform imported by name (the platform\'s Network Load Balancer is not published). '
+        + 'Fix: add the TCP service in the platform\'s own app, or route it by path or host.');
+  });
+
   test('every role of its workloads is under the platform\'s IAM path', () => {
     const { stack, platform } = teamStack();
     new Microservice(stack, 'Cart', { platform, routing: Routing.path('/cart/*'), deployment: Deployment.ecsBlueGreen(), container: { image: IMAGE } });

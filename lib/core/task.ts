@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
+import { inPlatformRolePath, isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
 import { TMP_INIT_CONTAINER } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -102,6 +102,10 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
       container.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.COMPLETE });
     }
   }
+  // ECS receives both roles from the platform's provider (a revision with production's image), its
+  // pipelines and triggers: they sit under the platform's role path.
+  inPlatformRolePath(platform, taskDefinition.taskRole);
+  inPlatformRolePath(platform, taskDefinition.obtainExecutionRole());
   return { taskDefinition, container, logGroup };
 }
 

@@ -22,6 +22,40 @@ export function platformLogGroup(platform: IContainerPlatform, scope: Construct,
   });
 }
 
+/**
+ * The IAM path of the roles that the platform hands to ECS (task and execution roles, the
+ * roles ECS assumes for a service's load balancer and lifecycle hooks):
+ * `/cdk-container-platform/<platform name>/<region>/`. The platform's service provider may pass
+ * every role under it, in one statement, instead of one statement per service: IAM counts all
+ * inline policies of a role together against 10,240 characters, which per-service statements
+ * outgrow at about 30 services. A path is at most 512 characters (a platform name at most 128);
+ * it is part of the role's ARN, which is how ECS is given the roles. IAM is global: the Region
+ * keeps two platforms of one name in two Regions of an account apart.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names (paths)
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html ("If your specified role has a path other than /, then you must either specify the full role ARN")
+ */
+export function platformRolePath(platform: IContainerPlatform): string {
+  return `/cdk-container-platform/${platform.platformName}/${Stack.of(platform).region}/`;
+}
+
+/** Every role under the platform's role path, for `iam:PassRole`. */
+export function platformRolesArn(platform: IContainerPlatform): string {
+  const stack = Stack.of(platform);
+  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${platformRolePath(platform).slice(1)}*` });
+}
+
+/**
+ * Puts a role the platform hands to ECS under the platform's role path (a role made by
+ * aws-cdk-lib, such as a task definition's, through its CloudFormation resource). The role keeps
+ * its construct ID and logical ID; a role that had another path is replaced, as CloudFormation
+ * replaces a role whose path changes.
+ */
+export function inPlatformRolePath(platform: IContainerPlatform, role: iam.IRole | undefined): void {
+  const cfn = role?.node.defaultChild;
+  if (cfn instanceof iam.CfnRole) cfn.path = platformRolePath(platform);
+}
+
 /** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */
 export const SERVER_ACCESS_LOGS_PREFIX = 's3/';
 

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
 import { templateOf } from '../util';
-import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passOrdersTaskRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
+import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passPlatformRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
 /** The ECS service of a CodeDeploy blue/green service is a Custom::BlueGreenService, never an AWS::ECS::Service. */
 
@@ -92,14 +92,13 @@ describe('a CodeDeploy blue/green service', () => {
     }
   });
 
-  test('may pass exactly the task\'s two roles to ECS, to register the template\'s settings with production\'s image', () => {
-    // A policy of the service's, on the provider's isComplete role, that the resource waits for.
-    const policies = Object.entries(resourcesOfType(template, 'AWS::IAM::Policy')).filter(([id]) => id.startsWith('PlatformOrdersBlueGreenServiceReleasePolicy'));
-    expect(policies).toHaveLength(1);
-    const [id, policy] = policies[0];
-    expect(policy.Properties!.Roles).toEqual([{ Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderIsCompleteFunctionRole') }]);
-    expect(policy.Properties!.PolicyDocument.Statement).toEqual([passOrdersTaskRoles(template)]);
-    expect(service.DependsOn).toContain(id);
+  test('puts the task\'s two roles under the platform\'s role path, which the provider may pass to ECS (a revision with production\'s image) without a policy per service', () => {
+    // THEN both roles have the platform's path, keeping their logical IDs
+    for (const name of ['PlatformOrdersTaskDefinitionTaskRole', 'PlatformOrdersTaskDefinitionExecutionRole']) {
+      expect(resourcesOfType(template, 'AWS::IAM::Role')[logicalId(template, 'AWS::IAM::Role', name)].Properties!.Path).toBe('/cdk-container-platform/Test/eu-west-1/');
+    }
+    // AND the service adds no policy to the provider's roles
+    expect(Object.keys(resourcesOfType(template, 'AWS::IAM::Policy')).filter((id) => id.startsWith('PlatformOrdersBlueGreenService') && !id.startsWith('PlatformOrdersBlueGreenServiceRole'))).toEqual([]);
   });
 
   test('the deployment group deploys the service by the resource\'s name', () => {
@@ -148,14 +147,14 @@ describe('the platform\'s provider', () => {
       Effect: 'Allow',
       Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
       Resource: '*',
-    }]);
+    }, passPlatformRoles()]);
   });
 
   test('isComplete may read the services, register task definitions and deploy through the platform\'s deployment groups, nothing else', () => {
     const app = { Ref: logicalId(template, 'AWS::CodeDeploy::Application') };
     const all = statementsOfRole(template, roleOf('IsCompleteFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
-    // Each service lets it pass its own task's roles (see 'a CodeDeploy blue/green service').
-    expect(all.filter((s) => s.Action === 'iam:PassRole')).toHaveLength(2);
+    // One statement for every service of the platform (see 'a CodeDeploy blue/green service').
+    expect(all.filter((s) => s.Action === 'iam:PassRole')).toEqual([passPlatformRoles()]);
     const statements = all.filter((s) => s.Action !== 'iam:PassRole');
     expect(statements).toEqual([
       { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] } },
@@ -175,10 +174,9 @@ describe('the platform\'s provider', () => {
     ]);
   });
 
-  test('passes no role of its own: ECS uses its service-linked role for the service (services without a pipeline)', () => {
-    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformServiceProvider'));
-    expect(provider.length).toBeGreaterThan(0);
-    expect(provider.filter((s) => actionsOf(s.statement).includes('iam:PassRole'))).toEqual([]);
+  test('may pass only the roles under the platform\'s role path, and only to ECS and ECS tasks: one statement per function, whatever the number of services', () => {
+    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformServiceProvider') && actionsOf(s.statement).includes('iam:PassRole'));
+    expect(provider.map((s) => s.statement)).toEqual([passPlatformRoles(), passPlatformRoles()]);
   });
 
   test('logs to log groups encrypted with the platform\'s key: the functions\' and the waiter\'s', () => {

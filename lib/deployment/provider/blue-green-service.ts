@@ -3,7 +3,6 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
 import type { HookBinding } from '../policy/deployment';
@@ -140,15 +139,6 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
     // @see https://github.com/aws/aws-cdk/issues/15366 (ResourceInUse on destroy)
     this.resource.node.addDependency(props.platform.cluster);
-    // Registering a revision with production's image (the handler's `deployable`) passes exactly the task's roles.
-    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
-    if (props.pipelineOwnsImage) {
-      const task = props.taskDefinition;
-      provider.allowPassing(this, 'ReleasePolicy', this.resource, [provider.isCompleteFunction], [{
-        roles: [task.taskRole, task.executionRole].filter((r): r is iam.IRole => r !== undefined),
-        to: 'ecs-tasks.amazonaws.com',
-      }]);
-    }
     this.serviceName = this.resource.getAttString('ServiceName');
     this.serviceArn = this.resource.getAttString('ServiceArn');
   }

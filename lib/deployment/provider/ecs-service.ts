@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { inPlatformRolePath } from '../../foundation/platform-resources';
 import { BLUE_GREEN_LIMITS } from './limits';
 import { serviceProvider } from './service-provider';
 
@@ -91,14 +92,9 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
   for (const role of service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role)) cfn.node.addDependency(role);
 
-  // Passing roles to ECS: the roles the service's own properties name (the load balancer role
-  // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the
-  // task's roles when a revision with production's image is registered.
+  // The roles the service's own properties name (the load balancer role of ECS-native blue/green,
+  // made by aws-cdk-lib, and the lifecycle hooks' roles) are passed to ECS by the provider: they
+  // sit under the platform's role path, as the task's roles do.
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
-  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
-  const task = service.taskDefinition;
-  provider.allowPassing(service, 'ProviderPolicy', cfn, [provider.onEventFunction, provider.isCompleteFunction], [
-    { roles: service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role), to: 'ecs.amazonaws.com' },
-    { roles: options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [], to: 'ecs-tasks.amazonaws.com' },
-  ]);
+  for (const role of service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role)) inPlatformRolePath(options.platform, role);
 }

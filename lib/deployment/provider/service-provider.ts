@@ -3,10 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { PlatformContext, PlatformSingleton } from '../../foundation/platform-context';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
-import { platformLogGroup } from '../../foundation/platform-resources';
+import { platformLogGroup, platformRolesArn } from '../../foundation/platform-resources';
 import { handlerAsset } from '../../private/assets';
 import { acknowledgeAll } from '../../private/compliance';
 import { acknowledgeFunction, functionRole } from '../../private/function-role';
@@ -75,6 +75,22 @@ export class ServiceProvider extends Construct {
     // Registering a revision with production's image passes the task's roles: each service
     // allows that for its own roles only (BlueGreenService).
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
+    // Passing roles to ECS, for every service of the platform at once: a service's own roles
+    // (the load balancer role of ECS-native blue/green and the lifecycle hooks' roles, to ECS)
+    // when it is created or updated, and its task's roles (to ECS tasks) when a revision with
+    // production's image is registered. All of them sit under the platform's role path. One
+    // statement, not one per service: IAM counts all inline policies of a role together
+    // against 10,240 characters.
+    // @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+    // @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
+    for (const fn of [this.onEventFunction, this.isCompleteFunction]) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [platformRolesArn(platform)],
+        conditions: { StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com'] } },
+      }));
+    }
 
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
@@ -99,25 +115,6 @@ export class ServiceProvider extends Construct {
       acknowledgeAll(stateMachine, ['AwsSolutions-SF2', 'step_functions_state_machine_tracing_enabled_check'],
         'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
     }
-  }
-
-  /**
-   * Lets functions of this provider pass a service's roles to ECS (`to`: the service principal
-   * that may receive them), and makes the service's resource wait for that permission. The
-   * policy lives in `scope`, beside the roles, not in the provider's stack: a parent-stack policy
-   * that named a nested stack's roles would make the provider wait for the service that waits
-   * for it. Nothing is made when no grant has roles.
-   */
-  public allowPassing(scope: Construct, id: string, resource: IConstruct, functions: lambda.IFunction[],
-    grants: Array<{ readonly roles: iam.IRole[]; readonly to: string }>): void {
-    const statements = grants.filter((g) => g.roles.length > 0).map((g) => new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: g.roles.map((r) => r.roleArn),
-      conditions: { StringEquals: { 'iam:PassedToService': g.to } },
-    }));
-    if (statements.length === 0) return;
-    const policy = new iam.Policy(scope, id, { roles: functions.map((f) => f.role!), statements });
-    resource.node.addDependency(policy);
   }
 
   /**

@@ -35,6 +35,18 @@ describe('the pipeline of a CodeDeploy blue/green service with a CodeCommit sour
     expect(pipeline.Properties).toMatchObject({ PipelineType: 'V2', RestartExecutionOnUpdate: false });
   });
 
+  test('runs every action as the pipeline\'s role, and is created after that role\'s policy: its first run starts at creation (aws-cdk#38861)', () => {
+    // THEN no action has a role of its own (one role per action would take 4 to 5 of the account's roles per pipeline)
+    const actions = (pipeline.Properties!.Stages as any[]).flatMap((s) => s.Actions);
+    expect(actions.length).toBeGreaterThanOrEqual(3);
+    for (const action of actions) expect({ action: action.Name, role: action.RoleArn }).toEqual({ action: action.Name, role: undefined });
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('CodePipelineActionRole'))).toEqual([]);
+    // AND the pipeline waits for its role's policy
+    const role = (pipeline.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))![0];
+    expect(pipeline.DependsOn).toContain(policy);
+  });
+
   test('reads branch main of the CodeCommit repository, started by EventBridge instead of polling', () => {
     const repository = logicalId(template, 'AWS::CodeCommit::Repository');
     expect(stage(pipeline, 'Source').Actions).toEqual([expect.objectContaining({

@@ -20,6 +20,17 @@ describe('a platform of 100 services with pipelines (and workers, jobs and event
     expect(largest('inlinePolicyCharactersPerRole').used).toBeLessThan(ACCOUNT_QUOTAS.inlinePolicyCharactersPerRole / 2);
   });
 
+  test('the account\'s 1,000 roles hold the platform: at most 8 roles per service with its pipeline, so about 120 services an account', () => {
+    // GIVEN the roles of each template: the platform's stack, and one nested stack per workload
+    const [parent, ...workloads] = Object.entries(report.rolesPerTemplate);
+    const perWorkload = Math.max(...workloads.map(([, n]) => n));
+    // THEN the whole platform fits the account's roles, with room left for everything else
+    expect(over(uses('rolesPerAccount'))).toBe('');
+    expect(perWorkload).toBeLessThanOrEqual(8);
+    // An account without other roles holds (1,000 - the platform's own) / 8 services.
+    expect(Math.floor((ACCOUNT_QUOTAS.rolesPerAccount - parent[1]) / perWorkload)).toBeGreaterThanOrEqual(120);
+  });
+
   test('managed policies, role paths, the key, bucket and function policies, CloudFormation\'s template quotas, security-group rules, load balancers and the default event bus stay within their quotas', () => {
     const quotas = ['managedPolicyCharacters', 'managedPoliciesPerRole', 'rolePathCharacters', 'keyPolicyBytes', 'bucketPolicyBytes', 'functionPolicyBytes',
       'rulesPerSecurityGroupDirection', 'listenersPerLoadBalancer', 'rulesPerLoadBalancer', 'targetGroupsPerLoadBalancer', 'rulesPerEventBus',

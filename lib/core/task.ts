@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { inPlatformRolePath, isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
-import { TMP_INIT_CONTAINER } from '../private/constants';
+import { TMP_INIT_CONTAINER, TMP_INIT_MEMORY_MIB } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { ContainerOptions } from './options';
@@ -62,6 +62,8 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
   });
   const logGroup = platformLogGroup(platform, scope, 'Logs', c.logRetention);
   const readonlyRootFilesystem = c.readonlyRootFilesystem ?? true;
+  const opensTmp = readonlyRootFilesystem && !isRoot(c.user);
+  const memory = c.memoryMiB ?? DEFAULTS.memoryMiB;
   const container = taskDefinition.addContainer(name, {
     image,
     essential: true,
@@ -70,7 +72,14 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     secrets: c.secrets,
     healthCheck: resolvedHealthCheck(c.containerHealthCheck),
     readonlyRootFilesystem,
-    memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
+    memoryLimitMiB: memory,
+    // Every container has a hard limit (Control Tower CT.ECS.PR.7), and what the containers
+    // reserve together fits the task's memory ("The total amount of memory reserved for all
+    // containers within a task must be lower than the task memory value"; a container reserves
+    // its memoryReservation, else its memory): the app reserves the task's memory but what the
+    // tmp-permissions container holds while it runs, before the app starts, and may use all of it.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    memoryReservationMiB: opensTmp && !Token.isUnresolved(memory) ? memory - TMP_INIT_MEMORY_MIB : undefined,
     user: c.user,
     command: c.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
@@ -83,7 +92,7 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     const tmp: ecs.MountPoint = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false };
     taskDefinition.addVolume({ name: 'tmp' });
     container.addMountPoints(tmp);
-    if (!isRoot(c.user)) {
+    if (opensTmp) {
       // Fargate creates the bind mount owned by root with mode 0755, which a non-root user
       // cannot write; AWS's answer is a non-essential container that sets its permissions first
       // (https://github.com/aws/containers-roadmap/issues/938). It runs the app's own image (or
@@ -96,6 +105,7 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
         entryPoint: ['chmod'],
         command: ['1777', '/tmp'],
         readonlyRootFilesystem: true,
+        memoryLimitMiB: TMP_INIT_MEMORY_MIB,
         logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: TMP_INIT_CONTAINER, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       });
       init.addMountPoints(tmp);

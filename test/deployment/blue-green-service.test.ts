@@ -136,6 +136,17 @@ describe('the platform\'s provider', () => {
     expect(BLUE_GREEN_LIMITS.waitMinutes * 60).toBeLessThan(BLUE_GREEN_LIMITS.serviceTimeoutSeconds);
   });
 
+  test('traces its waiter with X-Ray (Control Tower CT.STEPFUNCTIONS.PR.2), whose role may send the traces', () => {
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/step-functions-rules.html#ct-stepfunctions-pr-2-description
+    // https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+    const machine = resource(template, 'AWS::StepFunctions::StateMachine').resource;
+    expect(machine.Properties!.TracingConfiguration).toEqual({ Enabled: true });
+    const role = (machine.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    // (on "*": X-Ray's actions support no resource-level permissions; IAM merges them with the log delivery's)
+    const onAny = statementsOfRole(template, role).filter((st) => st.Effect === 'Allow' && st.Resource === '*').flatMap(actionsOf);
+    expect(onAny).toEqual(expect.arrayContaining(['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']));
+  });
+
   test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, and register task definitions, nothing else', () => {
     const statements = statementsOfRole(template, roleOf('OnEventFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
     expect(statements).toEqual([{

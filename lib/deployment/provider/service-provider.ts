@@ -110,10 +110,21 @@ export class ServiceProvider extends Construct {
       acknowledgeAll(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'lambda_inside_vpc_check'],
         'It calls only the ECS, CodeDeploy, Lambda and Step Functions APIs; outside a VPC it needs no NAT gateway or endpoints.');
     }
-    const stateMachine = this.provider.node.findAll().find((c) => c instanceof sfn.CfnStateMachine);
+    // The waiter traces with X-Ray (Control Tower CT.STEPFUNCTIONS.PR.2, cdk-nag AwsSolutions-SF2);
+    // Step Functions sends the traces with the state machine's role.
+    // @see https://docs.aws.amazon.com/controltower/latest/controlreference/step-functions-rules.html#ct-stepfunctions-pr-2-description
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+    const stateMachine = this.provider.node.findAll().find((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine);
     if (stateMachine) {
-      acknowledgeAll(stateMachine, ['AwsSolutions-SF2', 'step_functions_state_machine_tracing_enabled_check'],
-        'The provider framework\'s waiter only calls isComplete on a timer; its execution history and logs show each call, X-Ray traces would add nothing.');
+      stateMachine.tracingConfiguration = { enabled: true };
+      const role = stateMachine.node.scope?.node.tryFindChild('Role');
+      if (role instanceof iam.Role) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          // X-Ray's actions support no resource-level permissions.
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          resources: ['*'],
+        }));
+      }
     }
   }
 

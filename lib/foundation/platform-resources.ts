@@ -15,11 +15,31 @@ import type { IContainerPlatform } from './platform-contract';
  * policy, kept `retention` (by default a year).
  */
 export function platformLogGroup(platform: IContainerPlatform, scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
-  return new logs.LogGroup(scope, id, {
+  const logGroup = new logs.LogGroup(scope, id, {
     retention: retention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
     encryptionKey: platform.encryptionKey,
     removalPolicy: platform.removalPolicy,
   });
+  acknowledgeCrossTemplateReference(logGroup, platform.encryptionKey, 'cloudwatch_log_group_encrypted_check', 'the platform\'s KMS key');
+  return logGroup;
+}
+
+/**
+ * Control Tower's rules that check a reference (CT.CLOUDWATCH.PR.3's KmsKeyId, CT.S3.PR.2's
+ * log destination) accept a string or a Ref / GetAtt of a resource of the same template. A
+ * workload's nested template receives the platform's key and access-log bucket as parameters,
+ * which a scan of the template file cannot follow; CloudFormation resolves them to the key's ARN
+ * and the bucket's name before it creates the resource. (Run as a CloudFormation hook, the
+ * control gets the resource's properties alone, with no template to follow a reference in: its
+ * rule's hook branch accepts only a string.) Acknowledged on the resource when the referenced one
+ * lives in another template.
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/cloudwatch-rules.html#ct-cloudwatch-pr-3-description
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html#ct-s3-pr-2-description
+ * @see https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/guard-hooks-write-rules.html
+ */
+export function acknowledgeCrossTemplateReference(resource: IConstruct, referenced: IConstruct, rule: string, what: string): void {
+  if (Stack.of(resource) === Stack.of(referenced)) return;
+  acknowledge(resource, rule, `It uses ${what}, which reaches this nested stack's template as a parameter: CloudFormation resolves it before creating the resource, a scan of the template file cannot follow it.`);
 }
 
 /**

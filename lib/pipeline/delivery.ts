@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { acknowledgeLogBucket, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeCrossTemplateReference, acknowledgeLogBucket, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
@@ -27,6 +27,7 @@ export function artifactBucket(scope: Construct, platform: IContainerPlatform, o
     destinationBucketName: platform.accessLogsBucket.bucketName,
     logFilePrefix: `${SERVER_ACCESS_LOGS_PREFIX}${owner}-artifacts/`,
   };
+  acknowledgeCrossTemplateReference(bucket, platform.accessLogsBucket, 's3_bucket_logging_enabled_check', 'the platform\'s access-log bucket');
   acknowledgeAll(bucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
     'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
   acknowledgeLogBucket(bucket);

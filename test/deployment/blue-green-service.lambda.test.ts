@@ -18,6 +18,12 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: (command: unknown) => mockCodeDeploySend(command) })),
 }));
+const mockCloudFormationSend = jest.fn();
+jest.mock('@aws-sdk/client-cloudformation', () => ({
+  ...jest.requireActual('@aws-sdk/client-cloudformation'),
+  CloudFormationClient: jest.fn(() => ({ send: (command: unknown) => mockCloudFormationSend(command) })),
+}));
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-OrdersStack-ABC/1';
 
 const TD_V1 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:1';
 const TD_V2 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:2';
@@ -60,6 +66,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete', properties: Record<s
   return {
     RequestType: requestType,
     RequestId: '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10',
+    StackId: STACK_ID,
     LogicalResourceId: 'OrdersBlueGreenService',
     ResourceProperties: properties,
     ...(requestType === 'Create' ? {} : { PhysicalResourceId: SERVICE_ARN }),
@@ -101,6 +108,7 @@ function revision(arn: string, mode: string): Record<string, unknown> {
 }
 
 beforeEach(() => {
+  mockCloudFormationSend.mockReset().mockResolvedValue({ Stacks: [{ StackId: STACK_ID, StackName: 'Test-OrdersStack-ABC', Tags: [] }] });
   ecsState = { taskDefinitions: { [TD_V1]: revision(TD_V1, 'a'), [TD_V2]: revision(TD_V2, 'b') } };
   deployments = [];
   mockEcsSend.mockReset().mockImplementation(async (command: any) => {
@@ -202,6 +210,24 @@ describe('onEvent', () => {
     // THEN
     expect(calls(mockEcsSend, UntagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tagKeys: ['legacy'] }]);
     expect(calls(mockEcsSend, TagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tags: [{ key: 'team', value: 'orders' }, { key: 'tier', value: 'web' }] }]);
+  });
+
+  test('Create and Update tag the service with its stack\'s tags too (a custom resource gets none from CloudFormation), read when they run', async () => {
+    // GIVEN the stack's tags (cdk deploy --tags, or the app's stack tags), one of them also the resource's own
+    mockCloudFormationSend.mockResolvedValue({ Stacks: [{ StackId: STACK_ID, Tags: [{ Key: 'cost-center', Value: '42' }, { Key: 'team', Value: 'platform' }] }] });
+    // WHEN
+    await onEvent(event('Create', PROPS));
+    // THEN the service carries both, its own winning (as on a resource CloudFormation tags)
+    expect(calls(mockEcsSend, CreateServiceCommand)[0].tags).toEqual([{ key: 'cost-center', value: '42' }, { key: 'team', value: 'orders' }]);
+    expect(mockCloudFormationSend.mock.calls.map(([c]) => c.input)).toEqual([{ StackName: STACK_ID }]);
+    // WHEN an update removes a stack tag the app had set
+    serviceRunning(TD_V1);
+    mockEcsSend.mockClear();
+    mockCloudFormationSend.mockResolvedValue({ Stacks: [{ StackId: STACK_ID, Tags: [{ Key: 'cost-center', Value: '43' }] }] });
+    await onEvent(update(PROPS, { ...OLD, StackTags: [{ Key: 'cost-center', Value: '42' }, { Key: 'owner', Value: 'ops' }] }));
+    // THEN
+    expect(calls(mockEcsSend, UntagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tagKeys: ['owner'] }]);
+    expect(calls(mockEcsSend, TagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tags: [{ key: 'cost-center', value: '43' }] }]);
   });
 
   test('Update of the target group fails with what to do, and changes nothing', async () => {

@@ -1,8 +1,9 @@
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { EXAMPLE_ENV } from '../../examples/env';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
-import { templateOf } from '../util';
+import { newApp, newPlatform, templateOf } from '../util';
 import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passPlatformRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
 /** The ECS service of a CodeDeploy blue/green service is a Custom::BlueGreenService, never an AWS::ECS::Service. */
@@ -92,6 +93,17 @@ describe('a CodeDeploy blue/green service', () => {
     }
   });
 
+  test('carries the stack-level tags the app gives the stack, so that a change of them updates the service (whose handler reads the stack\'s tags)', () => {
+    // GIVEN a stack with tags of its own (stack-level: CloudFormation tags the resources it creates with them, not a custom resource)
+    const app = newApp();
+    const { platform } = newPlatform({}, new Stack(app, 'Tagged', { env: EXAMPLE_ENV, tags: { team: 'orders' } }));
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+    // THEN
+    expect(resource(templateOf(platform.node.scope as Stack), SERVICE).resource.Properties!.StackTags).toEqual([{ Key: 'team', Value: 'orders' }]);
+    // AND without stack tags the property is left out
+    expect(resource(template, SERVICE).resource.Properties!.StackTags).toBeUndefined();
+  });
+
   test('puts the task\'s two roles under the platform\'s role path, which the provider may pass to ECS (a revision with production\'s image) without a policy per service', () => {
     // THEN both roles have the platform's path, keeping their logical IDs
     for (const name of ['PlatformOrdersTaskDefinitionTaskRole', 'PlatformOrdersTaskDefinitionExecutionRole']) {
@@ -147,7 +159,7 @@ describe('the platform\'s provider', () => {
     expect(onAny).toEqual(expect.arrayContaining(['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']));
   });
 
-  test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, and register task definitions, nothing else', () => {
+  test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, register task definitions and read its stacks\' tags, nothing else', () => {
     const statements = statementsOfRole(template, roleOf('OnEventFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
     expect(statements).toEqual([{
       Effect: 'Allow',
@@ -158,7 +170,12 @@ describe('the platform\'s provider', () => {
       Effect: 'Allow',
       Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
       Resource: '*',
-    }, passPlatformRoles()]);
+    }, passPlatformRoles(), {
+      // The tags of the platform's stack (Test) and its nested stacks (Test-<logical id>-<suffix>).
+      Effect: 'Allow',
+      Action: 'cloudformation:DescribeStacks',
+      Resource: ['arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-*/*', 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/*'],
+    }]);
   });
 
   test('isComplete may read the services, register task definitions and deploy through the platform\'s deployment groups, nothing else', () => {

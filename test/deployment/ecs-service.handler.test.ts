@@ -15,6 +15,13 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: () => { throw new Error('an ECS-controller service never calls CodeDeploy'); } })),
 }));
+const mockCloudFormationSend = jest.fn();
+jest.mock('@aws-sdk/client-cloudformation', () => ({
+  ...jest.requireActual('@aws-sdk/client-cloudformation'),
+  CloudFormationClient: jest.fn(() => ({ send: (command: unknown) => mockCloudFormationSend(command) })),
+}));
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-OrdersStack-ABC/1';
+const ROOT_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/0';
 
 const td = (n: number) => `arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:${n}`;
 const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:111111111111:service/cluster-1/Test-Orders';
@@ -50,7 +57,7 @@ const OLD = { ...PROPS, TaskDefinition: td(1) };
 
 function event(type: 'Create' | 'Update' | 'Delete', props: Record<string, unknown>, extra: Partial<ProviderEvent> = {}): ProviderEvent {
   return {
-    RequestType: type, RequestId: '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10-and-more', ResourceType: 'Custom::EcsService', LogicalResourceId: 'OrdersService',
+    RequestType: type, RequestId: '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10-and-more', StackId: STACK_ID, ResourceType: 'Custom::EcsService', LogicalResourceId: 'OrdersService',
     ResourceProperties: props, ...(type === 'Create' ? {} : { PhysicalResourceId: SERVICE_ARN }), ...extra,
   };
 }
@@ -69,6 +76,7 @@ function calls(type: new (...args: any[]) => unknown): any[] {
 }
 
 beforeEach(() => {
+  mockCloudFormationSend.mockReset().mockResolvedValue({ Stacks: [{ StackId: STACK_ID, Tags: [] }] });
   // Revision 1: MODE a with image c1 (the first deploy); 2: MODE b with c1 (this deploy's
   // template, registered with the image read when it began); 3: MODE a with c2 (the pipeline's).
   taskDefinitions = { [td(1)]: revision(td(1), 'a', 'repo:c1'), [td(2)]: revision(td(2), 'b', 'repo:c1'), [td(3)]: revision(td(3), 'a', 'repo:c2') };
@@ -178,6 +186,21 @@ describe('Update', () => {
     // THEN
     expect(calls(RegisterTaskDefinitionCommand)).toEqual([]);
     expect(calls(UpdateServiceCommand)).toEqual([{ cluster: 'cluster-1', service: 'Test-Orders', taskDefinition: td(2) }]);
+  });
+
+  test('Create tags the service with its stack\'s tags (a nested stack\'s root\'s too), read with DescribeStacks; its own win, aws: ones are left to AWS', async () => {
+    // GIVEN a nested stack and its root, as DescribeStacks answers them
+    mockCloudFormationSend.mockImplementation(async (c: any) => (c.input.StackName === ROOT_ID
+      ? { Stacks: [{ StackId: ROOT_ID, Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }] }] }
+      : { Stacks: [{ StackId: STACK_ID, RootId: ROOT_ID, Tags: [{ Key: 'cost-center', Value: '42' }, { Key: 'aws:cloudformation:stack-name', Value: 'x' }] }] }));
+    // WHEN
+    await onEvent(event('Create', { ...PROPS, StackTags: [{ Key: 'cost-center', Value: '42' }] }));
+    // THEN
+    const [input] = calls(CreateServiceCommand);
+    expect(input.tags).toEqual([{ key: 'team', value: 'orders' }, { key: 'cost-center', value: '42' }]);
+    expect(input.propagateTags).toBe('SERVICE');
+    // StackTags is the platform's property, not the service's
+    expect(input.stackTags).toBeUndefined();
   });
 
   test('tags change through TagResource, not UpdateService', async () => {

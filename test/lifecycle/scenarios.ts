@@ -154,6 +154,21 @@ export const SCENARIOS = {
     await lc.deploy(v('tags-env', { tags: true, ...ENV }));
     await lc.expectInvariants();
   },
+  'the stack\'s tags and cdk deploy --tags reach the service and its tasks': async (lc, v) => {
+    // CloudFormation tags the resources it creates with the stack's tags; a custom resource gets none.
+    await lc.deploy(v('stack-tags', { stackTags: { team: 'orders' } }));
+    await lc.expectInvariants();
+    await lc.push('c1');
+    await lc.settle();
+    await lc.expectInvariants();
+    // The app changes the stack's tags.
+    await lc.deploy(v('stack-tags-payments', { stackTags: { team: 'payments' } }));
+    await lc.expectInvariants();
+    // cdk deploy --tags replaces the stack's tags (they reach the service with the next change of its resource).
+    await lc.deploy(v('stack-tags-payments-env', { stackTags: { team: 'payments' }, ...ENV }), { tags: { 'team': 'payments', 'cost-center': '42' } });
+    await lc.settle();
+    await lc.expectInvariants();
+  },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);
     await lc.destroy();
@@ -229,6 +244,7 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
   'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a routing change after an odd number of deployments',
   'a retried custom-resource event',
+  'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
   'destroy, then deploy again',
 ];
 

@@ -14,5 +14,6 @@ scenarios('worker', [
   'a cdk deploy that fails later in the stack and rolls back',
   'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a retried custom-resource event',
+  'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
   'destroy, then deploy again',
 ]);

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, ITaggableV2, Lazy, TagManager, TagType } from 'aws-cdk-lib';
+import { CustomResource, Duration, ITaggableV2, Lazy, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
 import type { HookBinding } from '../policy/deployment';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from './limits';
-import { serviceProvider } from './service-provider';
+import { serviceProvider, stackTagsProperty } from './service-provider';
 
 /** Properties of a {@link BlueGreenService}. */
 export interface BlueGreenServiceProps {
@@ -97,6 +97,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     const platform = props.platform;
     const provider = serviceProvider(platform);
     provider.allowCodeDeploy();
+    provider.allowStackTags(Stack.of(this));
     const capacity = props.capacityProviderStrategies ?? [];
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -122,6 +123,8 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
         PropagateTags: ecs.PropagatedTagSource.SERVICE,
         EnableECSManagedTags: true,
         Tags: Lazy.any({ produce: () => this.cdkTagManager.renderTags() }),
+        // The stack's tags reach the service through the handler (a custom resource gets none).
+        StackTags: stackTagsProperty(this),
         ApplicationName: props.application.applicationName,
         DeploymentGroupName: props.deploymentGroupName,
         Hooks: Lazy.any({ produce: () => this.hooks.map((h) => ({ Event: h.lifecycleEvent, FunctionArn: h.functionArn })) }),

@@ -1,4 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +7,7 @@ import type { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
 import { inPlatformRolePath } from '../../foundation/platform-resources';
 import { BLUE_GREEN_LIMITS } from './limits';
-import { serviceProvider } from './service-provider';
+import { serviceProvider, stackTagsProperty } from './service-provider';
 
 /** How a service on the ECS deployment controller is handed to the platform's provider. */
 export interface OwnedServiceOptions {
@@ -80,6 +81,9 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   cfn.addPropertyOverride('ServiceTimeout', String(BLUE_GREEN_LIMITS.serviceTimeoutSeconds));
   cfn.addPropertyOverride('ImageOwner', options.pipelineOwnsImage ? 'pipeline' : 'stack');
   cfn.addPropertyOverride('ContainerName', options.containerName);
+  // The stack's tags reach the service through the handler (a custom resource gets none).
+  cfn.addPropertyOverride('StackTags', stackTagsProperty(service));
+  provider.allowStackTags(Stack.of(service));
   // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
   cfn.node.addDependency(provider);
   // The cluster's capacity providers must be associated before the service uses them, and stay

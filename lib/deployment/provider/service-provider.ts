@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, IResolvable, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -35,6 +35,8 @@ export class ServiceProvider extends Construct {
   public readonly provider: cr.Provider;
   private codeDeployAllowed = false;
   private readonly platform: IContainerPlatform;
+  private readonly stackTagRoots = new Set<string>();
+  private stackTagsStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: ServiceProviderProps) {
     super(scope, id);
@@ -129,6 +131,24 @@ export class ServiceProvider extends Construct {
   }
 
   /**
+   * Lets onEvent read the tags of the stacks under `stack`'s root stack (the root and its nested
+   * stacks, which CloudFormation names `<root>-<logical id>-<suffix>`), in one statement for all
+   * of them: a service carries its stack's tags, which the handler reads at deploy time.
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html (DescribeStacks: stack)
+   */
+  public allowStackTags(stack: Stack): void {
+    const root = rootStackOf(stack);
+    if (this.stackTagRoots.has(root.stackName)) return;
+    this.stackTagRoots.add(root.stackName);
+    if (!this.stackTagsStatement) {
+      this.stackTagsStatement = new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'] });
+      this.onEventFunction.addToRolePolicy(this.stackTagsStatement);
+    }
+    const arn = (name: string) => Stack.of(this).formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` });
+    this.stackTagsStatement.addResources(arn(root.stackName), arn(`${root.stackName}-*`));
+  }
+
+  /**
    * Lets isComplete deploy through the platform's CodeDeploy deployment groups: called by the
    * first CodeDeploy blue/green service (a platform without one has no CodeDeploy application).
    */
@@ -161,6 +181,23 @@ export class ServiceProvider extends Construct {
       resources: [application.applicationArn],
     }));
   }
+}
+
+/** The top-level stack a stack is nested in (itself when it is one). */
+function rootStackOf(stack: Stack): Stack {
+  let s = stack;
+  while (s.nestedStackParent) s = s.nestedStackParent;
+  return s;
+}
+
+/**
+ * The stack-level tags the app gives `scope`'s root stack (its `tags`, and tags applied to the
+ * stack with `Tags.of`), as a property of a service resource: a change of them updates the
+ * resource, whose handler then applies the stack's tags as DescribeStacks answers them (those of
+ * `cdk deploy --tags` included, which exist only at deploy time).
+ */
+export function stackTagsProperty(scope: Construct): IResolvable {
+  return Lazy.any({ produce: () => rootStackOf(Stack.of(scope)).tags.renderTags() }, { omitEmptyArray: true });
 }
 
 /** The platform's one provider of service resources. */

@@ -29,6 +29,8 @@ interface FileAsset {
 export class CloudAssembly {
   /** The stacks of the assembly by artifact id (a top-level stack's name). */
   public readonly stacks: Map<string, Template>;
+  /** The tags `cdk deploy` gives each stack (the manifest's, from the stack's `tags`), unless `--tags` replaces them. */
+  public readonly tags = new Map<string, Record<string, string>>();
   private readonly assets = new Map<string, string>();
 
   constructor(public readonly directory: string) {
@@ -37,6 +39,7 @@ export class CloudAssembly {
     for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
       if (artifact.type === 'aws:cloudformation:stack') {
         this.stacks.set(id, this.read(artifact.properties.templateFile));
+        this.tags.set(id, artifact.properties.tags ?? {});
       } else if (artifact.type === 'cdk:asset-manifest') {
         const assets = JSON.parse(fs.readFileSync(path.join(directory, artifact.properties.file), 'utf8'));
         for (const [hash, asset] of Object.entries<FileAsset>(assets.files ?? {})) this.assets.set(hash, asset.source.path);

@@ -107,6 +107,10 @@ export function requestsFor(world: World, service: string, operation: string, in
       return [{ action: `ssm:${operation}`, resource: parameterArn(input.Name) }];
     case 'EC2:DescribeNetworkInterfaces':
       return [{ action: 'ec2:DescribeNetworkInterfaces', resource: '*' }];
+    case 'CloudFormation:DescribeStacks':
+      // A stack's ARN names it: arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>.
+      // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
+      return [{ action: 'cloudformation:DescribeStacks', resource: world.cfn.describeStack(String(input.StackName)).StackId }];
     case 'ElasticLoadBalancingV2:DescribeRules':
       return [{ action: 'elasticloadbalancing:DescribeRules', resource: '*' }];
     default:

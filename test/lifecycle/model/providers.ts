@@ -556,7 +556,7 @@ const nestedStack: Provider = {
   rolledBackByItsResources: true,
   async create(ctx, props) {
     const name = `${ctx.stack.name}-${ctx.logicalId}-${ctx.world.ids.suffix().toUpperCase()}`;
-    const child = ctx.world.cfn.newStack(name, ctx.stack.assembly, {});
+    const child = ctx.world.cfn.newStack(name, ctx.stack.assembly, {}, ctx.stack);
     ctx.world.cfn.stacks.set(name, child);
     await ctx.world.cfn.applyTemplate(child, ctx.stack.assembly, ctx.stack.assembly.templateAt(String(props.TemplateURL)),
       (props.Parameters ?? {}) as Record<string, unknown>, ctx.run);

@@ -132,8 +132,9 @@ export class World {
     // Deletions are visible in the service models themselves.
   }
 
-  public async deploy(assembly: CloudAssembly, stackName: string): Promise<Operation> {
-    return this.cfn.deploy(assembly, stackName);
+  /** `cdk deploy`; `tags` stand for `--tags` (stack-level tags that replace the assembly's). */
+  public async deploy(assembly: CloudAssembly, stackName: string, tags?: Record<string, string>): Promise<Operation> {
+    return this.cfn.deploy(assembly, stackName, tags);
   }
 
   public async destroy(stackName: string): Promise<Operation> {
@@ -343,7 +344,9 @@ export class World {
       case 'ECS:UpdateService': return { service: this.ecs.describe(await this.ecs.updateService(input)) };
       case 'ECS:CreateService': return { service: this.ecs.describe(await this.ecs.createService(input)) };
       case 'ECS:DeleteService': return { service: this.ecs.describe(this.ecs.deleteService(input.cluster, input.service)) };
-      case 'ECS:TagResource': case 'ECS:UntagResource': return {};
+      case 'ECS:TagResource': this.ecs.tag(String(input.resourceArn), input.tags ?? []); return {};
+      case 'ECS:UntagResource': this.ecs.tag(String(input.resourceArn), [], input.tagKeys ?? []); return {};
+      case 'CloudFormation:DescribeStacks': return { Stacks: [this.cfn.describeStack(String(input.StackName))] };
       case 'CodeDeploy:ListDeployments': return { deployments: this.codedeploy.list(input).map((d) => d.id) };
       case 'CodeDeploy:StopDeployment':
         await this.codedeploy.stop(input.deploymentId, input.autoRollbackEnabled === true);

@@ -48,6 +48,8 @@ export interface ServiceProperties {
   readonly PropagateTags?: string;
   readonly EnableECSManagedTags?: string;
   readonly Tags?: TagProperty[];
+  /** The stack-level tags the app gives the stack (so that a change of them updates the resource); what counts is what DescribeStacks answers. */
+  readonly StackTags?: TagProperty[];
   readonly ApplicationName: string;
   readonly DeploymentGroupName: string;
   readonly Hooks?: HookProperty[];
@@ -153,6 +155,19 @@ export function tagChanges(old: { readonly Tags?: TagProperty[] }, next: { reado
     add: [...after].filter(([k, v]) => before.get(k) !== v).map(([key, value]) => ({ key, value })),
     remove: [...before.keys()].filter((k) => !after.has(k)),
   };
+}
+
+/**
+ * The tags a service of the platform carries, as CloudFormation tags the resources it creates:
+ * the stack's tags, then the resource's own (which win on the same key). Keys starting with
+ * `aws:` are AWS's (CloudFormation's own stack tags among them) and cannot be set.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html ("Tags with this prefix ... can't be edited or deleted")
+ */
+export function serviceTags(stack: readonly TagProperty[], own: readonly TagProperty[] | undefined): TagProperty[] {
+  const merged = new Map<string, string>();
+  for (const t of [...stack, ...(own ?? [])]) if (!t.Key.toLowerCase().startsWith('aws:')) merged.set(t.Key, t.Value);
+  return [...merged].map(([Key, Value]) => ({ Key, Value }));
 }
 
 /** Whether the template changed what only a CodeDeploy deployment can change. */

@@ -23,11 +23,11 @@ import {
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../limits';
 import {
   appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
-  loadBalancerChange, placementMatches, serviceUpdate, ServiceProperties, startedBy, templateTaskDefinition,
+  loadBalancerChange, placementMatches, serviceTags, serviceUpdate, ServiceProperties, startedBy, templateTaskDefinition,
 } from './blue-green-spec';
 import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service';
 import {
-  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, updateTags, withProductionImage,
+  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, stackTags, updateTags, withProductionImage,
 } from './shared';
 
 const codedeploy = new CodeDeployClient({});
@@ -59,10 +59,12 @@ export async function isComplete(event: ProviderEvent): Promise<IsCompleteRespon
 
 async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> {
   const p = properties(event.ResourceProperties);
-  if (event.RequestType === 'Create') return create(p, event.RequestId);
   if (event.RequestType === 'Delete') return deleteService(p.ClusterName, event.PhysicalResourceId ?? '');
+  // The service carries the stack's tags, as CloudFormation tags an AWS::ECS::Service.
+  const tags = serviceTags(await stackTags(event.StackId), p.Tags);
+  if (event.RequestType === 'Create') return create({ ...p, Tags: tags }, event.RequestId);
   const old = properties(event.OldResourceProperties);
-  if (isReplacement(old, p)) return create(p, event.RequestId);
+  if (isReplacement(old, p)) return create({ ...p, Tags: tags }, event.RequestId);
   const reason = loadBalancerChange(old, p);
   if (reason) throw new Error(reason);
   const service = await activeService(p.ClusterName, p.ServiceName);
@@ -70,7 +72,7 @@ async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> 
   if (update) {
     await ecs.send(new UpdateServiceCommand({ cluster: p.ClusterName, service: p.ServiceName, ...update } as UpdateServiceCommandInput));
   }
-  await updateTags(service.serviceArn, old, p);
+  await updateTags(service.serviceArn, { Tags: serviceTags(old.StackTags ?? [], old.Tags) }, { Tags: tags });
   return { PhysicalResourceId: event.PhysicalResourceId ?? service.serviceArn!, Data: data(p, service.serviceArn!), StartedAt: Date.now() };
 }
 

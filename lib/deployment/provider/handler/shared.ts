@@ -4,17 +4,20 @@
  * service and waiting for it to go, and registering the template's settings with the image
  * production runs. Bundled with the handler (assets/provider).
  */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput,
     Service,
   TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
-import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from './blue-green-spec';
+import { imageOf, sameSettings, serviceTags, tagChanges, TagProperty, withImage } from './blue-green-spec';
 
 /** The event the provider framework passes to onEvent, and (with onEvent's answer merged in) to isComplete. */
 export interface ProviderEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
   readonly RequestId: string;
+  /** The stack of the resource (a nested stack's ARN for a workload in one). */
+  readonly StackId: string;
   readonly ResourceType?: string;
   readonly LogicalResourceId: string;
   readonly PhysicalResourceId?: string;
@@ -112,8 +115,28 @@ export async function withProductionImage(template: string, running: string | un
   return arn;
 }
 
+const cloudformation = new CloudFormationClient({});
+
 /**
- * Tags change through TagResource and UntagResource, not UpdateService.
+ * The stack-level tags of the resource's stack, read now: a custom resource gets none from
+ * CloudFormation, which applies them only to the resources it creates and tags itself, whether
+ * they come from the app (a stack's `tags`) or from `cdk deploy --tags`, which exist only at
+ * deploy time. A nested stack's are its root's (CloudFormation propagates them to nested
+ * stacks) and its own.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html (RootId, Tags)
+ */
+export async function stackTags(stackId: string): Promise<TagProperty[]> {
+  const describe = async (name: string) => (await cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+  const stack = await describe(stackId);
+  const root = stack?.RootId && stack.RootId !== stack.StackId ? await describe(stack.RootId) : undefined;
+  return serviceTags([...(root?.Tags ?? []), ...(stack?.Tags ?? [])].map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })), []);
+}
+
+/**
+ * Tags change through TagResource and UntagResource, not UpdateService. `old` and `next` are
+ * the tags the service should have carried before and should carry now (the stack's and its own).
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
  */
 export async function updateTags(serviceArn: string | undefined, old: { readonly Tags?: TagProperty[] },

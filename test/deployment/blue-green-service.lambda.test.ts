@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { parse } from 'yaml';
 import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/provider/handler';
+import { deploymentDescription, describesTemplate, startedBy, templateDigest } from '../../lib/deployment/provider/handler/blue-green-spec';
 
 /** The Custom::BlueGreenService handler (onEvent, isComplete), against fakes of the ECS and CodeDeploy clients. */
 
@@ -292,7 +293,7 @@ describe('isComplete of an Update that changes the task definition', () => {
     expect(created[0]).toMatchObject({
       applicationName: 'app-1',
       deploymentGroupName: 'Test-Orders',
-      description: 'cdk-container-platform 4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10 of arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:2',
+      description: `cdk-container-platform 4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10 of ${templateDigest(TD_V2)}`,
       revision: { revisionType: 'AppSpecContent' },
     });
     const content: string = created[0].revision.appSpecContent.content;
@@ -333,7 +334,7 @@ describe('isComplete of an Update that changes the task definition', () => {
       const [created] = calls(mockCodeDeploySend, CreateDeploymentCommand);
       expect(parse(created.revision.appSpecContent.content).Resources[0].TargetService.Properties.TaskDefinition).toBe(TD_REGISTERED);
       // The description still names the template's revision: a rollback finds the deployment by it.
-      expect(created.description).toMatch(/ of arn:aws:ecs:eu-west-1:111111111111:task-definition\/orders:2$/);
+      expect(created.description).toMatch(new RegExp(` of ${templateDigest(TD_V2)}$`));
     });
 
     test('once that revision runs, a retried request is complete without another deployment', async () => {
@@ -516,6 +517,23 @@ describe('isComplete deploys nothing', () => {
     });
     // WHEN / THEN
     await expect(isComplete(update())).resolves.toEqual({ IsComplete: false });
+  });
+});
+
+describe('the description of the deployment a request starts', () => {
+  test('stays within the 100 characters older CodeDeploy documentation allows (256 now), whatever the task definition\'s ARN', () => {
+    // CreateDeployment refuses a longer one (DescriptionTooLongException); task definition ARNs
+    // run to 255 characters of family alone.
+    // https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html ("Maximum number of characters in a deployment description")
+    const long = `arn:aws:ecs:ap-southeast-5:111111111111:task-definition/${'Platform'.repeat(30)}:123456`;
+    const description = deploymentDescription('4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10', long);
+    expect(description.length).toBeLessThanOrEqual(100);
+    // AND it still says which template's deployment it is (and which request started it)
+    expect(describesTemplate(description, long)).toBe(true);
+    expect(describesTemplate(description, `${long}0`)).toBe(false);
+    expect(startedBy(description, '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10')).toBe(true);
+    // A deployment an earlier version started, named by the ARN, is found as well.
+    expect(describesTemplate(`cdk-container-platform 4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10 of ${long}`, long)).toBe(true);
   });
 });
 

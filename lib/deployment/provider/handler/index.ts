@@ -22,8 +22,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../limits';
 import {
-  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, isReplacement, LiveTaskSet,
-  loadBalancerChange, placementMatches, serviceTags, serviceUpdate, ServiceProperties, startedBy, templateTaskDefinition,
+  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, describesTemplate, isReplacement,
+  LiveTaskSet, loadBalancerChange, placementMatches, serviceTags, serviceUpdate, ServiceProperties, startedBy,
 } from './blue-green-spec';
 import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service';
 import {
@@ -131,7 +131,8 @@ async function rollOut(event: ProviderEvent, p: ServiceProperties, old: ServiceP
   if (mine) return follow(mine, p, service);
   const active = deployments.filter((d) => ACTIVE.includes(d.status ?? ''));
   const superseded = active.filter((d) => d.description?.startsWith(`${DEPLOYMENT_MARKER} `) && old.TaskDefinition !== p.TaskDefinition
-    && (templateTaskDefinition(d.description) ?? appSpecTaskDefinition(d.revision?.appSpecContent?.content)) === old.TaskDefinition);
+    && (/ of \S+$/.test(d.description) ? describesTemplate(d.description, old.TaskDefinition)
+      : appSpecTaskDefinition(d.revision?.appSpecContent?.content) === old.TaskDefinition));
   if (superseded.length > 0) {
     for (const d of superseded) {
       // Stopping with rollback sends production back to the task set that ran before.

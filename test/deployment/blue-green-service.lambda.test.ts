@@ -1,4 +1,6 @@
-import { CreateDeploymentCommand, DeploymentInfo, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import {
+  BatchGetDeploymentsCommand, CreateDeploymentCommand, DeploymentInfo, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
 import {
   CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand,
   UntagResourceCommand, UpdateServiceCommand,
@@ -130,6 +132,11 @@ beforeEach(() => {
       };
     }
     if (command instanceof GetDeploymentCommand) return { deploymentInfo: deployments.find((d) => d.deploymentId === command.input.deploymentId) };
+    if (command instanceof BatchGetDeploymentsCommand) {
+      // "The maximum number of deployment IDs you can specify is 25."
+      if (command.input.deploymentIds!.length > 25) throw Object.assign(new Error('The maximum number of names or IDs allowed for this request was exceeded.'), { name: 'BatchLimitExceededException' });
+      return { deploymentsInfo: deployments.filter((d) => command.input.deploymentIds!.includes(d.deploymentId!)) };
+    }
     if (command instanceof CreateDeploymentCommand) {
       deployments.push({ deploymentId: 'd-NEW', status: 'Created', createTime: new Date(), description: command.input.description, revision: command.input.revision });
       return { deploymentId: 'd-NEW' };
@@ -503,6 +510,20 @@ describe('isComplete deploys nothing', () => {
     // WHEN / THEN
     await expect(isComplete(update(PROPS, OLD, { StartedAt: Date.now() - 50 * 60_000 }))).rejects.toThrow(
       'Test-Orders: the deployment group is still busy with d-PIPELINE (InProgress) after 50 minutes; this cdk deploy cannot wait longer');
+  });
+
+  test('reads the group\'s deployments 25 at a time with BatchGetDeployments, not one GetDeployment each', async () => {
+    // GIVEN 30 deployments of the group in the last two hours, one of them running
+    // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html ("The maximum number of deployment IDs you can specify is 25")
+    serviceRunning(TD_V1);
+    for (let i = 0; i < 30; i++) {
+      deployments.push({ deploymentId: `d-${i}`, status: i === 29 ? 'InProgress' : 'Succeeded', createTime: new Date(Date.now() - i * 60_000), description: 'CodePipeline' });
+    }
+    // WHEN
+    await expect(isComplete(update())).resolves.toEqual({ IsComplete: false });
+    // THEN two requests (25 and 5 IDs), and none per deployment
+    expect(calls(mockCodeDeploySend, BatchGetDeploymentsCommand).map((c) => c.deploymentIds.length)).toEqual([25, 5]);
+    expect(calls(mockCodeDeploySend, GetDeploymentCommand)).toEqual([]);
   });
 
   test('when CodeDeploy refuses a second deployment in a race, it waits instead of failing', async () => {

@@ -190,7 +190,7 @@ describe('the platform\'s provider', () => {
       { Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' },
       {
         Effect: 'Allow',
-        Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
+        Action: ['codedeploy:BatchGetDeployments', 'codedeploy:CreateDeployment', 'codedeploy:ListDeployments'],
         Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', app, '/Test-*']] },
       },
       { Effect: 'Allow', Action: 'codedeploy:GetDeploymentConfig', Resource: 'arn:aws:codedeploy:eu-west-1:111111111111:deploymentconfig:*' },

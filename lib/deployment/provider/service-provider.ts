@@ -164,7 +164,7 @@ export class ServiceProvider extends Construct {
     const application = platformApplication(platform);
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'codedeploy', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
+      actions: ['codedeploy:CreateDeployment', 'codedeploy:BatchGetDeployments', 'codedeploy:ListDeployments'],
       resources: [arn('deploymentgroup', `${application.applicationName}/${platform.platformName}-*`)],
     }));
     // StopDeployment supports no resource-level permission (the Service Authorization Reference

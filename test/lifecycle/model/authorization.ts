@@ -94,6 +94,12 @@ export function requestsFor(world: World, service: string, operation: string, in
     case 'CodeDeploy:ListDeployments':
     case 'CodeDeploy:CreateDeployment':
       return [{ action: `codedeploy:${operation}`, resource: deploymentGroupArn(input.applicationName, input.deploymentGroupName) }];
+    case 'CodeDeploy:BatchGetDeployments':
+      // Each deployment is authorized on its group (BatchGetDeployments takes the deploymentgroup resource type).
+      return (input.deploymentIds as string[]).map((id) => {
+        const d = world.codedeploy.deployments.find((x) => x.id === id);
+        return { action: 'codedeploy:BatchGetDeployments', resource: d ? deploymentGroupArn(d.group.application, d.group.name) : deploymentGroupArn('*', '*') };
+      });
     case 'CodeDeploy:GetDeployment':
     case 'CodeDeploy:StopDeployment':
     case 'CodeDeploy:PutLifecycleEventHookExecutionStatus': {

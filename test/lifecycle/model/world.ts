@@ -353,6 +353,14 @@ export class World {
         return { status: 'Pending', statusMessage: 'Stopping' };
       case 'CodeDeploy:CreateDeployment': return { deploymentId: (await this.codedeploy.createDeployment(input)).id };
       case 'CodeDeploy:GetDeployment': return { deploymentInfo: this.codedeploy.describe(this.codedeploy.get(input.deploymentId)) };
+      case 'CodeDeploy:BatchGetDeployments': {
+        // "The maximum number of deployment IDs you can specify is 25" (the API reference; the quotas page says 100).
+        // @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html
+        const ids = (input.deploymentIds ?? []) as string[];
+        if (ids.length > 25) throw awsError('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (25) was exceeded.');
+        const found = ids.map((id) => this.codedeploy.deployments.find((d) => d.id === id)).filter((d) => d !== undefined);
+        return { deploymentsInfo: found.map((d) => this.codedeploy.describe(d)) };
+      }
       case 'CodeDeploy:PutLifecycleEventHookExecutionStatus':
         this.codedeploy.putHookStatus(input);
         return { lifecycleEventHookExecutionId: input.lifecycleEventHookExecutionId };

@@ -14,8 +14,8 @@
  * Delete   DeleteService (force), then isComplete waits until ECS reports the service INACTIVE.
  */
 import {
-  CodeDeployClient, CreateDeploymentCommand, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, ListDeploymentsCommandInput,
-    StopDeploymentCommand,
+  BatchGetDeploymentsCommand, CodeDeployClient, CreateDeploymentCommand, DeploymentInfo, DeploymentStatus, ListDeploymentsCommand, ListDeploymentsCommandInput,
+  StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
   CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput,
@@ -39,6 +39,8 @@ const codedeploy = new CodeDeployClient({});
  * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeployment.html
  */
 const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+/** The most deployment IDs BatchGetDeployments takes. */
+const BATCH_GET_DEPLOYMENTS_MAX = 25;
 /** How far back isComplete looks for the deployment its request started (a retried event may have started it). */
 const LOOKBACK_MS = 2 * 60 * 60 * 1000;
 
@@ -188,8 +190,8 @@ async function follow(mine: DeploymentInfo, p: ServiceProperties, service: Servi
   // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployments-rollback-and-redeploy.html
   const rollbackId = mine.rollbackInfo?.rollbackDeploymentId;
   if (rollbackId) {
-    const rollback = await codedeploy.send(new GetDeploymentCommand({ deploymentId: rollbackId }));
-    if (ACTIVE.includes(rollback.deploymentInfo?.status ?? '')) return false;
+    const [rollback] = await deploymentsById([rollbackId]);
+    if (ACTIVE.includes(rollback?.status ?? '')) return false;
   }
   const error = mine.errorInformation;
   // The provider framework answers FAILED, with this message, when isComplete throws.
@@ -227,7 +229,19 @@ async function groupDeployments(p: ServiceProperties): Promise<DeploymentInfo[]>
       nextToken = out.nextToken;
     } while (nextToken);
   }
-  const infos = await Promise.all([...ids].map(async (deploymentId) =>
-    (await codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo ?? {}));
+  const infos = await deploymentsById([...ids]);
   return infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+}
+
+/**
+ * Deployments by ID, 25 to a request: BatchGetDeployments takes at most 25 IDs (its API
+ * reference; the quotas page says 100), one request where GetDeployment would make one per
+ * deployment and meet CodeDeploy's request rate sooner.
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html
+ */
+async function deploymentsById(ids: string[]): Promise<DeploymentInfo[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH_GET_DEPLOYMENTS_MAX) batches.push(ids.slice(i, i + BATCH_GET_DEPLOYMENTS_MAX));
+  const answers = await Promise.all(batches.map((deploymentIds) => codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds }))));
+  return answers.flatMap((a) => a.deploymentsInfo ?? []);
 }

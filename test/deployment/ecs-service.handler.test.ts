@@ -218,6 +218,25 @@ describe('Update', () => {
   });
 });
 
+describe('isComplete when AWS refuses a call for now', () => {
+  // aws-cdk-lib's provider framework fails the resource at once when isComplete throws.
+  test.each([
+    ['ECS\'s ThrottlingException', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })],
+    ['Elastic Load Balancing\'s Throttling', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })],
+    ['a 503', Object.assign(new Error('Service Unavailable'), { name: 'Unknown', $metadata: { httpStatusCode: 503 } })],
+  ])('%s means not complete yet, not a failed resource', async (_name, error) => {
+    // GIVEN a deployment to wait for, and a throttled DescribeServices
+    mockEcsSend.mockImplementationOnce(async () => { throw error; });
+    // WHEN / THEN
+    await expect(isComplete(event('Update', PROPS, { DeploymentId: 'ecs-svc/1' }))).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('an error that another call would meet too (access denied, a missing service) still fails the resource', async () => {
+    mockEcsSend.mockImplementationOnce(async () => { throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }); });
+    await expect(isComplete(event('Update', PROPS, { DeploymentId: 'ecs-svc/1' }))).rejects.toThrow('not authorized');
+  });
+});
+
 describe('isComplete', () => {
   const waiting = (deploymentId?: string) => ({ ...update(), DeploymentId: deploymentId });
 

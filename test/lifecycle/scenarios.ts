@@ -169,6 +169,19 @@ export const SCENARIOS = {
     await lc.settle();
     await lc.expectInvariants();
   },
+  'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack': async (lc, v) => {
+    await delivered(lc, v);
+    // AWS throttles isComplete's reads (and the deployment it starts) for a while.
+    lc.world.throttle('ECS', 'DescribeServices', 3, 'IsCompleteFunction');
+    if (lc.kind === 'codeDeploy') {
+      lc.world.throttle('CodeDeploy', 'BatchGetDeployments', 2, 'IsCompleteFunction');
+      lc.world.throttle('CodeDeploy', 'CreateDeployment', 1, 'IsCompleteFunction');
+    }
+    await lc.deploy(v('env', ENV));
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(lc.world.pendingThrottles).toBe(0);
+  },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);
     await lc.destroy();
@@ -245,6 +258,7 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
   'a routing change after an odd number of deployments',
   'a retried custom-resource event',
   'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
+  'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack',
   'destroy, then deploy again',
 ];
 

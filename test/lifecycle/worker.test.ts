@@ -15,5 +15,6 @@ scenarios('worker', [
   'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a retried custom-resource event',
   'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
+  'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack',
   'destroy, then deploy again',
 ]);

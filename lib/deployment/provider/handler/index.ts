@@ -27,10 +27,11 @@ import {
 } from './blue-green-spec';
 import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service';
 import {
-  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, stackTags, updateTags, withProductionImage,
+  activeService, completeUnlessTransient, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, RETRY, sameSettingsOf, stackTags,
+  updateTags, withProductionImage,
 } from './shared';
 
-const codedeploy = new CodeDeployClient({});
+const codedeploy = new CodeDeployClient(RETRY);
 
 /**
  * CodeDeploy's deployment statuses that are not final. A deployment group runs one deployment
@@ -56,7 +57,7 @@ export async function onEvent(event: ProviderEvent): Promise<OnEventResponse> {
 }
 
 export async function isComplete(event: ProviderEvent): Promise<IsCompleteResponse> {
-  return event.ResourceType === ECS_SERVICE ? isEcsServiceComplete(event) : isBlueGreenComplete(event);
+  return completeUnlessTransient(() => (event.ResourceType === ECS_SERVICE ? isEcsServiceComplete(event) : isBlueGreenComplete(event)));
 }
 
 async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> {

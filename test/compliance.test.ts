@@ -1,8 +1,9 @@
-import { NestedStack, Stack } from 'aws-cdk-lib';
+import { NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EXAMPLE_ENV } from '../examples/env';
+import { ContainerPlatform, Routing, Source } from '../lib';
 import { acknowledge } from '../lib/private/compliance';
-import { checkCompliance, CONTROL_TOWER } from './compliance';
+import { checkCompliance, CONTROL_TOWER, describeFindings } from './compliance';
 
 /**
  * The compliance check runs the Control Tower rules on every template file, nested ones too,
@@ -24,3 +25,13 @@ describe('the Control Tower rules', () => {
     expect(rule(report.suppressed)).toEqual(['Parent/Child/Acknowledged/Resource']);
   }, 60_000);
 });
+
+test('a platform deleted with its stack (removalPolicy DESTROY: buckets emptied first) leaves no finding unacknowledged either', () => {
+  // GIVEN a platform whose buckets aws-cdk-lib empties on delete, with a service and its pipeline
+  const report = checkCompliance((app) => {
+    const platform = new ContainerPlatform(new Stack(app, 'Destroy', { env: EXAMPLE_ENV }), 'Platform', { removalPolicy: RemovalPolicy.DESTROY });
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), container: { user: 'node', healthCheckPath: '/orders/health' }, source: Source.codeCommit() });
+  });
+  // THEN
+  expect(describeFindings(report.violations)).toEqual('');
+}, 120_000);

@@ -98,7 +98,12 @@ export interface SecureBucketOptions {
  * objects expiring after `expiration`.
  */
 export function secureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
-  return new s3.Bucket(scope, id, {
+  // S3 refuses to delete a bucket that holds objects (versions too): with DESTROY, aws-cdk-lib's
+  // autoDeleteObjects empties it first (a custom resource of a provider per stack).
+  // @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+  // @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3.BucketProps.html#autodeleteobjects
+  const autoDeleteObjects = options.removalPolicy === RemovalPolicy.DESTROY;
+  const bucket = new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
     minimumTLSVersion: 1.2,
@@ -112,7 +117,22 @@ export function secureBucket(scope: Construct, id: string, options: SecureBucket
       ...(options.abortIncompleteUploads ? { abortIncompleteMultipartUploadAfter: Duration.days(1) } : {}),
     }],
     removalPolicy: options.removalPolicy,
+    autoDeleteObjects,
   });
+  if (autoDeleteObjects) acknowledgeAutoDelete(Stack.of(bucket));
+  return bucket;
+}
+
+const acknowledgedProviders = new WeakSet<IConstruct>();
+
+/** aws-cdk-lib's provider that empties buckets on delete runs outside a VPC (Control Tower's Lambda rule), as it may. */
+function acknowledgeAutoDelete(stack: Stack): void {
+  const provider = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+  if (provider && !acknowledgedProviders.has(provider)) {
+    acknowledgedProviders.add(provider);
+    acknowledge(provider, 'lambda_inside_vpc_check',
+      'aws-cdk-lib\'s provider that empties a bucket when the stack deletes it (removalPolicy DESTROY); it runs only then and calls only S3.');
+  }
 }
 
 /** The findings every log or artifact bucket of the platform shares, and why they do not apply. */

@@ -248,6 +248,10 @@ const ecrRepository = provider({
     else ctx.world.iam.resourcePolicies.delete(arn('ecr', `repository/${current.physicalId}`));
   },
   delete(ctx, current) {
+    // "If true, deleting the repository force deletes the contents of the repository. If false,
+    // the repository must be empty before attempting to delete it."
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-emptyondelete
+    if (String(current.properties.EmptyOnDelete) === 'true') ctx.world.ecr.repo(current.physicalId).images.length = 0;
     ctx.world.ecr.delete(current.physicalId);
     ctx.world.iam.resourcePolicies.delete(arn('ecr', `repository/${current.physicalId}`));
   },

@@ -67,8 +67,13 @@ export default tseslint.config(
   {
     // These read and write JSON documents (CloudFormation templates and properties, IAM policies)
     // whose shape is the service's, not a type of this library.
-    files: ['lib/private/compliance.ts', 'lib/deployment/deployed-state/cfn-properties.ts', 'lib/testing/platform-templates.ts'],
+    files: ['lib/private/compliance.ts', 'lib/deployment/deployed-state/cfn-properties.ts', 'lib/testing/platform-templates.ts', 'lib/assembly/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The package's command line (bin: cdk-container-platform) prints what it reads.
+    files: ['lib/assembly/cli.ts'],
+    rules: { 'no-console': 'off' },
   },
   {
     // CommonJS files (jest's global setup).

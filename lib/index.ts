@@ -49,3 +49,7 @@ export { PlatformDashboard, PlatformDashboardProps } from './platform/platform-d
 // Testing and errors
 export { PlatformTemplates } from './testing/platform-templates';
 export { PlatformErrors } from './private/errors';
+
+// Reading a synthesized app (cdk.out): what it costs, and what a deploy will do
+export { CostDriver, CostSummary, StackCost } from './assembly/cost-summary';
+export { DeployPreview, ResourceChange, StackPreview, WorkloadPreview } from './assembly/deploy-preview';

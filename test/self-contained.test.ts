@@ -57,20 +57,19 @@ test('GIVEN every source, test, script, bench file and example WHEN read THEN no
 
 test('GIVEN paths that leave the repository WHEN checked THEN each is found', () => {
   const text = [
-    `const a = '${path.dirname(ROOT)}/shared/tools/x';`,
     "const b = '/home/me/baseline';",
     "import { X } from '../../../shared/peer-baseline/lib/x';",
     "const c = path.resolve(ROOT, '..', 'shared', 'peer-baseline');",
     "const d = join(__dirname, '..', '..', '..', 'elsewhere');",
   ].join('\n');
   expect(outsidePaths(text, 'test/lifecycle/x.test.ts')).toEqual([
-    `${path.dirname(ROOT)}/shared/tools/x`,
     '/home/me/baseline',
-    `${path.dirname(ROOT)}/`,
     '../../../shared/peer-baseline/lib/x',
     "ROOT, '..', 'shared', 'peer-baseline'",
     "__dirname, '..', '..', '..', 'elsewhere'",
   ]);
+  // The folder that holds this clone, wherever it is (CI clones it somewhere else than a laptop does).
+  expect(outsidePaths(`const a = '${path.dirname(ROOT)}/shared/tools/x';`, 'lib/x.ts')).toContain(`${path.dirname(ROOT)}/`);
   // Paths inside the repository, and absolute paths inside a container or a URL, are not outside it.
   const inside = "import { Y } from '../util'; const e = join(__dirname, '..', 'assets'); const f = '/tmp'; const g = '/orders/*';";
   expect(outsidePaths(inside, 'test/lifecycle/x.test.ts')).toEqual([]);

@@ -1,5 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { DEFAULTS } from '../private/defaults';
+import { rememberOptions } from '../private/known-keys';
 
 /** Options of {@link Capacity.spot}. */
 export interface SpotCapacityOptions {
@@ -35,10 +36,10 @@ export class Capacity {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
    */
   public static spot(options: SpotCapacityOptions = {}): Capacity {
-    return new Capacity([
+    return rememberOptions(new Capacity([
       { capacityProvider: 'FARGATE', base: options.onDemandBase ?? DEFAULTS.onDemandBase, weight: options.onDemandWeight ?? DEFAULTS.onDemandWeight },
       { capacityProvider: 'FARGATE_SPOT', base: 0, weight: options.spotWeight ?? DEFAULTS.spotWeight },
-    ]);
+    ]), 'SpotCapacityOptions', 'Capacity.spot', options);
   }
 
   private constructor(

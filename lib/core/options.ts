@@ -64,7 +64,8 @@ export interface ContainerOptions {
   /**
    * Mount the root filesystem read-only. The task still gets a writable, ephemeral `/tmp`,
    * opened to every user (mode 1777) by a first non-essential container unless `user` is root.
-   * @default true
+   * ECS Exec (`enableExec`) needs a writable root: it defaults to false there, and true fails.
+   * @default - true; false with `enableExec`
    */
   readonly readonlyRootFilesystem?: boolean;
   /**

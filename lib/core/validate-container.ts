@@ -18,6 +18,17 @@ const INFINITE = 9999;
 /** ECS `user`: a user name or uid, optionally `:` and a group name or gid. */
 const USER = /^[^\s:]+(:[^\s:]+)?$/;
 
+/**
+ * ECS Exec runs the SSM agent in the container, which writes to the container's filesystem: a
+ * read-only root asked for explicitly beside it cannot work.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
+ */
+export function validateExec(p: Problems, props: { readonly enableExec?: boolean; readonly container?: ContainerOptions }): void {
+  if (!props.enableExec || props.container?.readonlyRootFilesystem !== true) return;
+  p.add('container.readonlyRootFilesystem', true, 'false or unset with enableExec (the SSM agent ECS Exec runs in the container writes to its filesystem)',
+    'remove readonlyRootFilesystem (with enableExec the root filesystem is writable), or remove enableExec');
+}
+
 /** Checks the task size, storage, health checks, user, log retention and variable names. */
 export function validateContainer(p: Problems, c: ContainerOptions): void {
   const cpu = c.cpu ?? DEFAULTS.cpu;

@@ -42,8 +42,16 @@ export function validateOwnRepository(p: Problems, owner: Construct, props: Core
     'a repository that no other pipeline of this platform pushes to', `${other?.node.path} already builds into it; give each ${noun} with a source its own repository`);
 }
 
-/** Props that a repository you pass makes meaningless: refused rather than ignored. */
-export function validateRepositoryOptions(p: Problems, r: RepositoryOptions | undefined): void {
+/**
+ * Props that a repository you pass makes meaningless: refused rather than ignored. With a fixed
+ * `container.image` nothing pushes to a repository, so the workload has none and takes no options of one.
+ */
+export function validateRepositoryOptions(p: Problems, r: RepositoryOptions | undefined, image?: unknown): void {
+  if (r && image !== undefined) {
+    p.add('repository', Object.keys(r), 'nothing with `container.image` (nothing pushes to a repository when the image is fixed, so the workload has none)',
+      'remove `repository`, or remove `container.image` to run what your pipeline or CI pushes to the repository');
+    return;
+  }
   if (!r?.repository) return;
   if (r.keepImages !== undefined) {
     p.add('repository.keepImages', r.keepImages, 'nothing with `repository.repository` (the platform does not change the lifecycle of a repository you pass)',

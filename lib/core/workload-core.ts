@@ -9,6 +9,7 @@ import { DeployedState, serviceStateFunction } from '../deployment/deployed-stat
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
+import { allowExec } from './exec';
 import { ContainerOptions, RepositoryOptions } from './options';
 import { buildTaskDefinition } from './task';
 
@@ -36,6 +37,12 @@ export interface WorkloadCoreOptions {
    */
   readonly port?: number;
   /**
+   * Whether ECS Exec sessions may enter the tasks: the task role's permissions, and a writable root
+   * filesystem unless `container.readonlyRootFilesystem` says otherwise (which validation refuses).
+   * @default false
+   */
+  readonly enableExec?: boolean;
+  /**
    * The service the workload runs as.
    * @default - none: something else (a schedule, a rule) runs the task definition's latest revision
    */
@@ -44,7 +51,8 @@ export interface WorkloadCoreOptions {
 
 /** The repository, image ownership and task definition every Fargate workload of the platform has. */
 export interface WorkloadCore {
-  readonly repository: ecr.IRepository;
+  /** The repository the workload's image comes from: none with a fixed `container.image` (nothing pushes to one then). */
+  readonly repository?: ecr.IRepository;
   /**
    * What is deployed now, read back by `cdk deploy`. A service always has one (it reads the
    * service's desired count too); a task run by a trigger only when a pipeline owns its image.
@@ -65,7 +73,7 @@ export interface ServiceWorkloadCore extends WorkloadCore {
 /**
  * The Fargate core shared by services, workers, scheduled jobs and event tasks, made as children
  * of `scope` (ids `Repository`, `DeployedState`, `TaskDefinition`, `Logs`): the ECR repository
- * (yours, or a new {@link SecureRepository}); who owns the image (with `container.image` the
+ * (yours, or a new {@link SecureRepository}; none with a fixed `container.image`); who owns the image (with `container.image` the
  * stack does; otherwise whatever the pipeline or your CI deployed, which `cdk deploy` reads back
  * through `Custom::DeployedState` and never reverts, starting from the `bootstrap` image); the
  * task definition with its container, log group and /tmp; and the execution role's pull access.
@@ -74,11 +82,12 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
 export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions): WorkloadCore;
 export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions): WorkloadCore {
   const { platform, container, service } = options;
-  const repository = options.repository?.repository ?? new SecureRepository(scope, 'Repository', {
+  // A repository only for an image that something pushes: the pipeline, or your CI.
+  const repository = container.image ? undefined : options.repository?.repository ?? new SecureRepository(scope, 'Repository', {
     keepImages: options.repository?.keepImages,
     encryptionKey: options.repository?.encryptionKey,
   }).repository;
-  const bootstrapImage = container.image ? undefined : `${repository.repositoryUri}:${BOOTSTRAP_TAG}`;
+  const bootstrapImage = repository ? `${repository.repositoryUri}:${BOOTSTRAP_TAG}` : undefined;
   // An empty repository has no image yet: a service starts with no tasks rather than tasks that cannot pull one.
   const initialDesiredCount = container.image && service ? service.desiredCount : 0;
   const deployedState = service || bootstrapImage ? new DeployedState(scope, 'DeployedState', {
@@ -90,9 +99,16 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
     initialDesiredCount,
   }) : undefined;
   const image = container.image ?? ecs.ContainerImage.fromRegistry(deployedState!.image);
-  const c = options.environment ? { ...container, environment: { ...container.environment, ...options.environment } } : container;
+  const c = {
+    ...container,
+    ...(options.environment ? { environment: { ...container.environment, ...options.environment } } : {}),
+    // The SSM agent that ECS Exec runs in the container writes to its filesystem.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
+    readonlyRootFilesystem: container.readonlyRootFilesystem ?? !options.enableExec,
+  };
   const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage);
-  if (!container.image) repository.grantPull(task.taskDefinition.obtainExecutionRole());
+  if (options.enableExec) allowExec(platform, task.taskDefinition);
+  repository?.grantPull(task.taskDefinition.obtainExecutionRole());
   deployedState?.watch(task.taskDefinition);
   return { repository, deployedState, ...task, initialDesiredCount };
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -154,6 +154,13 @@ export function acknowledgeVpc(vpc: ec2.Vpc, addedToStack: IConstruct[]): void {
   for (const provider of addedToStack) {
     acknowledge(provider, 'lambda_inside_vpc_check', 'aws-cdk-lib\'s provider that removes the rules of the default security group; it only calls the EC2 API.');
   }
+  // aws-cdk-lib's built-in CloudFormation validation (cfn-lint W3010) advises Fn::GetAZs instead of
+  // zone names: a stack with an account and region has them named, from `availabilityZones` or
+  // the zones cdk.json's context holds for it, which is what keeps synthesis offline.
+  Validations.of(vpc).acknowledge({
+    id: 'CloudFormation-Validate::W3010',
+    reason: 'The platform\'s subnets name their availability zones on purpose: given with availabilityZones, or the zones of the account and region from the context, so that synthesis needs no lookup.',
+  });
 }
 
 /**

@@ -106,27 +106,72 @@ export class RouteRegistry {
     }
     if (sameRoute || samePriority) return priority;
     const entry = { owner, key, priority, routing };
-    this.warnOnShadowing(entry);
+    this.refuseShadowing(p, prop, entry);
     this.byKey.set(key, entry);
     this.byPriority.set(priority, entry);
     return priority;
   }
 
-  /** Warns when a broader path on the same hosts is evaluated before a narrower one and would swallow it. */
-  private warnOnShadowing(entry: Registered): void {
+  /**
+   * Refuses a route evaluated before another that it covers (on the same or more hosts, a path
+   * pattern that matches everything one of the other's does: `/api/*` before `/api/orders/*`): the
+   * load balancer would send it every request of the narrower route. The fix names a free
+   * priority below the broader one's for the narrower route, which then stays as written.
+   */
+  private refuseShadowing(p: Problems, prop: string, entry: Registered): void {
     for (const other of this.byKey.values()) {
       const [first, second] = other.priority < entry.priority ? [other, entry] : [entry, other];
-      if (JSON.stringify(first.routing.hosts) !== JSON.stringify(second.routing.hosts)) continue;
-      for (const broad of first.routing.paths) {
-        if (!broad.endsWith('*')) continue;
-        const prefix = broad.slice(0, -1);
-        const shadowed = second.routing.paths.find((narrow) => narrow !== broad && narrow.startsWith(prefix));
-        if (shadowed) {
-          new Problems(second.owner).warn('route-shadowed',
-            `Path '${shadowed}' is shadowed by '${broad}' of ${first.owner.node.path}, whose rule priority ${first.priority} is evaluated first. ` +
-            `Give this service a lower priority with Routing.rule({ paths, priority }).`);
-        }
-      }
+      const taken = shadowedPath(first.routing, second.routing);
+      if (taken === undefined) continue;
+      const narrow = second.routing;
+      const suggestion = this.freePriorityBelow(first.priority);
+      const rule = `Routing.rule({ ${narrow.hosts.length > 0 ? `hosts: ${JSON.stringify(narrow.hosts)}, ` : ''}paths: ${JSON.stringify(narrow.paths)}, priority: ${suggestion} })`
+        .replace(/"/g, "'");
+      p.add(prop, { paths: entry.routing.paths, hosts: entry.routing.hosts, priority: entry.priority },
+        `a route that no broader route evaluated before it takes: ${describe(first)} (priority ${first.priority}) is evaluated before `
+        + `${describe(second)} (priority ${second.priority}) and would receive every request for '${taken}'`,
+        `evaluate the narrower route first: give ${second.owner.node.path} routing: ${rule} (a priority below ${first.priority} that no service uses), `
+        + 'or make the routes not overlap');
+      return;
     }
   }
+
+  /** A priority below `limit` (at most 999, below the derived ones) that no service uses. */
+  private freePriorityBelow(limit: number): number {
+    for (let n = Math.min(limit - 1, DERIVED_MIN - 1); n >= 1; n--) if (!this.byPriority.has(n)) return n;
+    return 1;
+  }
+}
+
+/** A route in a message: its paths and hosts, and the service that has it. */
+function describe(r: Registered): string {
+  const what = [...r.routing.paths.map((x) => `'${x}'`), ...r.routing.hosts.map((h) => `host '${h}'`)].join(' ');
+  return `${what} of ${r.owner.node.path}`;
+}
+
+/** A host pattern (`*` and `?` wildcards, case-insensitive) as a regular expression. */
+function hostPattern(host: string): RegExp {
+  return new RegExp(`^${host.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/**
+ * The path (or `*`, any path) of `narrow` whose every request `broad` matches too, if any: `broad`
+ * matches any host or every host of `narrow`, and any path, the same pattern or a prefix pattern
+ * (`/api/*`) that the path's literal start begins with. Tokens are not judged.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+ */
+export function shadowedPath(broad: Routing, narrow: Routing): string | undefined {
+  const values = [...broad.paths, ...broad.hosts, ...narrow.paths, ...narrow.hosts];
+  if (values.some((v) => Token.isUnresolved(v))) return undefined;
+  const hostsCovered = broad.hosts.length === 0
+    || (narrow.hosts.length > 0 && narrow.hosts.every((h) => broad.hosts.some((b) => hostPattern(b).test(h.toLowerCase()))));
+  if (!hostsCovered) return undefined;
+  if (broad.paths.length === 0) return narrow.paths[0] ?? '*';
+  const covers = (b: string, n: string): boolean => {
+    if (b === n) return true;
+    if (!b.endsWith('*') || /[*?]/.test(b.slice(0, -1))) return false;
+    const literal = n.slice(0, (n.search(/[*?]/) + 1 || n.length + 1) - 1);
+    return literal.startsWith(b.slice(0, -1));
+  };
+  return narrow.paths.find((n) => broad.paths.some((b) => covers(b, n)));
 }

@@ -1,3 +1,5 @@
+import { rememberOptions } from '../private/known-keys';
+
 /** Options of {@link Routing.rule}. */
 export interface RoutingRuleOptions {
   /**
@@ -38,7 +40,7 @@ export class Routing {
 
   /** Routes on any combination of paths and hosts, optionally with a fixed priority. */
   public static rule(options: RoutingRuleOptions): Routing {
-    return new Routing(options.paths ?? [], options.hosts ?? [], options.priority);
+    return rememberOptions(new Routing(options.paths ?? [], options.hosts ?? [], options.priority), 'RoutingRuleOptions', 'Routing.rule', options);
   }
 
   private constructor(

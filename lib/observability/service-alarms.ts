@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
+import { refuseUnknownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { fitName } from '../private/naming';
 
@@ -86,6 +87,7 @@ export class ServiceAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
+    refuseUnknownKeys(this, props, 'ServiceAlarmsProps');
     const o = props.options ?? {};
     const evaluationPeriods = o.evaluationPeriods ?? DEFAULTS.alarmEvaluationPeriods;
     const period = DEFAULTS.alarmPeriod;

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { rememberOptions } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { instanceUniqueName } from '../private/naming';
 
@@ -160,7 +161,7 @@ function validateCodeCommit(options: CodeCommitSourceOptions, p: Problems, prop:
 export class Source {
   /** A CodeCommit repository: a new one by default. */
   public static codeCommit(options: CodeCommitSourceOptions = {}): Source {
-    return new Source(SourceKind.CODE_COMMIT, (scope, output, name) => {
+    return rememberOptions(new Source(SourceKind.CODE_COMMIT, (scope, output, name) => {
       const repository = options.repository ?? new codecommit.Repository(scope, 'SourceRepository', {
         // The repository is retained when the stack is deleted, so its name ends with a suffix
         // of the stack instance: deploying the stack again creates a new one beside it.
@@ -180,12 +181,12 @@ export class Source {
           trigger: actions.CodeCommitTrigger.EVENTS,
         }),
       };
-    }, (p, prop) => validateCodeCommit(options, p, prop));
+    }, (p, prop) => validateCodeCommit(options, p, prop)), 'CodeCommitSourceOptions', 'Source.codeCommit', options);
   }
 
   /** A GitHub, GitLab or Bitbucket repository through a CodeConnections connection. */
   public static connection(options: ConnectionSourceOptions): Source {
-    return new Source(SourceKind.CONNECTION, (_scope, output, _name) => ({
+    return rememberOptions(new Source(SourceKind.CONNECTION, (_scope, output, _name) => ({
       identity: `connection:${options.owner}/${options.repo}@${options.branch ?? DEFAULTS.branch}`,
       action: new actions.CodeStarConnectionsSourceAction({
         actionName: 'Source',
@@ -196,12 +197,12 @@ export class Source {
         output,
         triggerOnPush: true,
       }),
-    }), (p, prop) => validateConnection(options, p, prop));
+    }), (p, prop) => validateConnection(options, p, prop)), 'ConnectionSourceOptions', 'Source.connection', options);
   }
 
   /** A zip file in an S3 bucket; a new version of the object starts the pipeline. */
   public static s3(options: S3SourceOptions): Source {
-    return new Source(SourceKind.S3, (_scope, output, _name) => ({
+    return rememberOptions(new Source(SourceKind.S3, (_scope, output, _name) => ({
       identity: `s3:${options.bucket.node.path}/${options.key}`,
       action: new actions.S3SourceAction({
         actionName: 'S3',
@@ -210,7 +211,7 @@ export class Source {
         output,
         trigger: actions.S3Trigger.EVENTS,
       }),
-    }), (p, prop) => validateS3(options, p, prop));
+    }), (p, prop) => validateS3(options, p, prop)), 'S3SourceOptions', 'Source.s3', options);
   }
 
   private constructor(

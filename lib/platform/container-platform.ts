@@ -19,6 +19,7 @@ import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/share
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { fit } from '../private/text';
 import { Microservice } from '../service/microservice';
 import { ServiceOptions } from '../service/options';
@@ -72,10 +73,11 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
 
   constructor(scope: Construct, id: string, props: ContainerPlatformProps = {}) {
     super(scope, id);
+    const p = new Problems(this);
+    checkKnownKeys(p, props, 'ContainerPlatformProps');
     const protocol = props.protocol ?? (props.certificate || props.domain ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
     const productionPort = protocol === elbv2.ApplicationProtocol.HTTPS ? DEFAULTS.httpsPort : DEFAULTS.httpPort;
     const testListenerPort = props.testListenerPort ?? DEFAULTS.testListenerPort;
-    const p = new Problems(this);
     validatePlatform(p, this, props, { protocol, productionPort, testListenerPort });
     p.throwIfAny();
     this.platformName = props.platformName ?? Stack.of(this).stackName;
@@ -107,15 +109,15 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       // What the VPC adds to the stack itself (aws-cdk-lib's provider that closes the default
       // security group), found by difference rather than by aws-cdk-lib's internal construct ID.
       const stackChildren = new Set(Stack.of(this).node.children);
-      const vpc = new ec2.Vpc(this, 'Vpc', {
+      const vpc = withZones(Stack.of(this), props.availabilityZones, () => new ec2.Vpc(this, 'Vpc', {
         ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? DEFAULTS.vpcCidr),
-        maxAzs: props.maxAzs ?? DEFAULTS.maxAzs,
+        ...(props.availabilityZones ? { availabilityZones: [...props.availabilityZones] } : { maxAzs: props.maxAzs ?? DEFAULTS.maxAzs }),
         natGateways,
         subnetConfiguration: [
           { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_MASKS.public, mapPublicIpOnLaunch: false },
           { name: 'Private', subnetType: privateType, cidrMask: SUBNET_MASKS.private },
         ],
-      });
+      }));
       this.flowLogGroup = platformLogGroup(this, this, 'FlowLogs', DEFAULTS.flowLogRetentionDays as logs.RetentionDays);
       vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
@@ -258,3 +260,19 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
   }
 }
 
+/**
+ * Builds the VPC with the zones given, without asking AWS for the region's. aws-cdk-lib's Vpc
+ * reads `stack.availabilityZones` even when it is given zones (to check them against the
+ * region's), and for a stack with an account and region that read is a context lookup: without
+ * the zones in cdk.json, `cdk synth` then needs credentials. While the VPC is built, the stack
+ * answers the given zones (which the platform has checked), and nothing else changes.
+ */
+function withZones<T>(stack: Stack, zones: string[] | undefined, build: () => T): T {
+  if (!zones) return build();
+  Object.defineProperty(stack, 'availabilityZones', { value: [...zones], configurable: true });
+  try {
+    return build();
+  } finally {
+    delete (stack as { availabilityZones?: string[] }).availabilityZones;
+  }
+}

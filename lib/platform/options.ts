@@ -35,6 +35,18 @@ export interface ContainerPlatformProps {
   readonly maxAzs?: number;
 
   /**
+   * The availability zones of the VPC the platform creates, by name, such as
+   * `['eu-west-1a', 'eu-west-1b']` (not with `vpc`): at least two (an Application Load Balancer
+   * needs two), each once, all of the stack's region. With them, synthesis never asks AWS which
+   * zones the account has, so an app synthesizes offline without credentials and without the
+   * zones in cdk.json's context. `maxAzs`, if set too, must be their number.
+   * @default - the first `maxAzs` zones of the stack's region, which synthesis looks up (or reads from the
+   *   `availability-zones:account=<account>:region=<region>` key of cdk.json's context)
+   * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
+   */
+  readonly availabilityZones?: string[];
+
+  /**
    * NAT gateways of the VPC the platform creates (not with `vpc`). One is cheapest;
    * one per AZ survives an AZ outage. With 0, the private subnets are isolated and the
    * platform adds the VPC endpoints that Fargate and its smoke tests need (ECR, CloudWatch

@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { refuseUnknownKeys } from '../private/known-keys';
 
 /**
  * The stop codes of tasks that stopped for a routine reason or whose failure the TaskFailed
@@ -49,6 +50,7 @@ export class PlatformAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id);
+    refuseUnknownKeys(this, props, 'PlatformAlertsProps');
     requirePlatform(this, props.platform);
     const cluster = props.platform.cluster;
     this.topic = props.topic ?? props.platform.alarmTopic;

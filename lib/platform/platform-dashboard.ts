@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { refuseUnknownKeys } from '../private/known-keys';
 import { Microservice } from '../service/microservice';
 import { QueueWorker } from '../workloads/queue-worker';
 import { PlatformAlerts } from './platform-alerts';
@@ -40,6 +41,7 @@ export class PlatformDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
+    refuseUnknownKeys(this, props, 'PlatformDashboardProps');
     requirePlatform(this, props.platform);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
     // The widgets are made at synthesis, when every service and worker has been added: a

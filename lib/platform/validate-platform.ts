@@ -52,14 +52,14 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
   const region = Stack.of(scope).region;
   p.require(!Token.isUnresolved(region), 'stack env.region', region,
     'a stack with an explicit region (the load balancer\'s access-log bucket policy names the region\'s log-delivery principal)',
-    `create the stack with env: { account, region }; offline synthesis also needs the region's availability zones in cdk.json context`);
+    `create the stack with env: { account, region }, and give the platform availabilityZones (or put them in cdk.json's context) to synthesize offline`);
   const reserved: number[] = https ? [DEFAULTS.httpsPort, DEFAULTS.httpPort] : [DEFAULTS.httpPort];
   if (!Token.isUnresolved(s.testListenerPort) && reserved.includes(s.testListenerPort)) {
     p.add('testListenerPort', s.testListenerPort, `a port other than the production port ${s.productionPort}${https ? ' and the redirect port 80' : ''}`,
       `choose a free port such as ${DEFAULTS.testListenerPort}`);
   }
   if (props.vpc) {
-    for (const prop of ['maxAzs', 'natGateways', 'vpcCidr'] as const) {
+    for (const prop of ['maxAzs', 'availabilityZones', 'natGateways', 'vpcCidr'] as const) {
       p.require(props[prop] === undefined, prop, props[prop], 'nothing when `vpc` is passed (the VPC is yours)',
         `remove \`${prop}\`, or remove \`vpc\` to let the platform create one`);
     }
@@ -72,12 +72,14 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
       'pass a literal, or create the VPC yourself and pass it as `vpc`');
   }
   p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
-  const azs = props.maxAzs ?? DEFAULTS.maxAzs;
+  validateAvailabilityZones(p, props, region);
+  const azs = zoneCount(props);
   p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
   if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
     // A VPC's block is /16 to /28; the platform's layout needs a public and a private subnet per AZ.
     // @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
-    const regionAzs = Stack.of(scope).availabilityZones;
+    // Stack.availabilityZones looks the region's zones up: not when they are given.
+    const regionAzs = props.availabilityZones ?? Stack.of(scope).availabilityZones;
     const used = Token.isUnresolved(azs) ? 2 : Math.min(azs, regionAzs.some((z) => Token.isUnresolved(z)) ? azs : regionAzs.length);
     // aws-cdk-lib allocates the public subnets first, then each private one on a boundary of its size.
     const addresses = 2 ** (32 - SUBNET_MASKS.private) * (used + 1);
@@ -93,6 +95,45 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
   }
   validateWebAcl(p, props.webAclArn, region);
   if (props.accessLogsBucket) validateAccessLogsBucket(p, props.accessLogsBucket, region);
+}
+
+/** How many availability zones the platform's VPC spans: `availabilityZones`, else `maxAzs`. */
+export function zoneCount(props: ContainerPlatformProps): number {
+  const zones = props.availabilityZones;
+  return zones !== undefined && !Token.isUnresolved(zones) ? zones.length : props.maxAzs ?? DEFAULTS.maxAzs;
+}
+
+/**
+ * The availability zones of the platform's VPC, when given: at least two (an Application Load
+ * Balancer needs subnets in two), each once, names of the stack's region (`eu-west-1a`, not a
+ * zone ID such as `euw1-az1`), and as many as `maxAzs` says if it is set too.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
+ */
+function validateAvailabilityZones(p: Problems, props: ContainerPlatformProps, region: string): void {
+  const zones = props.availabilityZones;
+  if (zones === undefined) return;
+  if (Token.isUnresolved(zones)) {
+    p.add('availabilityZones', 'an unresolved token', "a list known at synth: aws-cdk-lib lays out one public and one private subnet per zone",
+      "write the zones as a list, such as ['eu-west-1a', 'eu-west-1b']");
+    return;
+  }
+  const example = Token.isUnresolved(region) ? "['eu-west-1a', 'eu-west-1b']" : `['${region}a', '${region}b']`;
+  p.require(zones.length >= 2 && zones.length <= 6, 'availabilityZones', zones, '2 to 6 zones (an Application Load Balancer needs subnets in two; regions have at most 6)',
+    `name two or more zones, such as ${example}`);
+  const name = Token.isUnresolved(region) ? /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/ : new RegExp(`^${region.replace(/[-]/g, '\\-')}[a-z]$`);
+  zones.forEach((zone, i) => {
+    if (Token.isUnresolved(zone)) return;
+    p.require(name.test(zone), `availabilityZones[${i}]`, zone,
+      Token.isUnresolved(region) ? 'an availability zone name, such as eu-west-1a' : `an availability zone of the stack's region ${region}, such as ${region}a`,
+      zone.includes('-az') ? 'use the zone\'s name, not its ID (the EC2 console shows both; names map to IDs per account)' : `use zones of ${Token.isUnresolved(region) ? 'the stack\'s region' : region}`);
+    if (zones.indexOf(zone) < i) {
+      p.add(`availabilityZones[${i}]`, zone, 'each zone once', 'remove the repeated zone');
+    }
+  });
+  if (props.maxAzs !== undefined && !Token.isUnresolved(props.maxAzs) && props.maxAzs !== zones.length) {
+    p.add('maxAzs', props.maxAzs, `nothing, or the number of availabilityZones (${zones.length})`, 'remove `maxAzs`: the zones you name decide how many there are');
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { BOOTSTRAP_TAG } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { validateSecureRepository } from './validate-secure-repository';
 
 /** Properties of a {@link SecureRepository}. */
@@ -42,6 +43,7 @@ export class SecureRepository extends Construct {
   constructor(scope: Construct, id: string, props: SecureRepositoryProps = {}) {
     super(scope, id);
     const p = new Problems(this);
+    checkKnownKeys(p, props, 'SecureRepositoryProps');
     validateSecureRepository(p, props);
     p.throwIfAny();
     const keep = props.keepImages ?? DEFAULTS.keepImages;

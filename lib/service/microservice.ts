@@ -24,6 +24,7 @@ import { ServicePipeline } from '../pipeline/service-pipeline';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
@@ -48,8 +49,11 @@ export class Microservice extends Construct {
    * platform's stack name and the ID (at most 255 characters): unique in the account and region.
    */
   public readonly workloadName: string;
-  /** The ECR repository of the service's image: yours, or one the service created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the service's image: yours, or one the service created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition of the service's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The service's container. */
@@ -116,6 +120,8 @@ export class Microservice extends Construct {
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     requirePlatform(this, props.platform);
+    const p = new Problems(this);
+    checkKnownKeys(p, props, 'MicroserviceProps');
     const { platform } = props;
     this.platform = platform;
     this.loadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;
@@ -131,7 +137,6 @@ export class Microservice extends Construct {
     const maxTasks = props.scaling?.maxTasks ?? DEFAULTS.maxTasks;
 
     const strategy = strategyFor(this.deployment);
-    const p = new Problems(this);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
     this.rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
     p.throwIfAny();
@@ -148,6 +153,7 @@ export class Microservice extends Construct {
       repository: props.repository,
       port: this.containerPort,
       service: { serviceName: this.workloadName, desiredCount: props.desiredCount ?? minTasks },
+      enableExec: props.enableExec,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -213,6 +219,7 @@ export class Microservice extends Construct {
       initialDesiredCount,
       minTasks,
       pipelineOwnsImage: !container.image,
+      enableExec: props.enableExec ?? false,
     });
     this.service = created.service;
     this.ecsService = created.ecsService;
@@ -266,7 +273,7 @@ export class Microservice extends Construct {
         platform,
         id,
         serviceName: this.workloadName,
-        repository: this.repository,
+        repository: this.repository!, // a source means no fixed image, so there is a repository
         taskDefinition: this.taskDefinition,
         containerName: this.container.containerName,
         containerPort: this.containerPort,

@@ -194,6 +194,25 @@ export interface ServiceOptions {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html
    */
   readonly serviceConnect?: boolean;
+
+  /**
+   * Let people open a shell or run a command in the running tasks with ECS Exec
+   * (`aws ecs execute-command`). The tasks' role gets exactly the ssmmessages actions the SSM
+   * agent needs and may write the platform's session log; sessions are encrypted with the
+   * platform's key and logged to the platform's `ExecSessionLogs` log group. Whoever runs the
+   * command needs `ecs:ExecuteCommand` on the task and `kms:GenerateDataKey` on the platform's
+   * key, and the Session Manager plugin of the AWS CLI. The image needs `sh` (and `script` and
+   * `cat` for the session log), and the container's root filesystem is writable (the SSM agent
+   * writes to it): `container.readonlyRootFilesystem` defaults to false then.
+   *
+   * For a `Deployment.blueGreen()` service, ECS fixes this at the service's creation (CodeDeploy
+   * deployments cannot change it): choose it before the first deployment; changing it later fails
+   * the `cdk deploy` with what to do. With the other policies, changing it replaces the tasks (a
+   * new deployment), so that every task has it or none.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+   */
+  readonly enableExec?: boolean;
 }
 
 /** Properties of a {@link Microservice}. */

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
-import { validateContainer } from '../core/validate-container';
+import { validateContainer, validateExec } from '../core/validate-container';
 import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
@@ -32,6 +32,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   if (props.serviceConnect && refusal) p.add('deployment', refusal.value, refusal.allowed, refusal.fix);
   validateWorkloadId(p, id, 'it names the service, and target groups allow 32 characters', 'Orders');
   validateContainer(p, props.container ?? {});
+  validateExec(p, props);
   p.intRange('container.port', port, 1, 65535);
   const lb = props.loadBalancer ?? props.platform.defaultLoadBalancer;
   p.require(props.platform.loadBalancers.includes(lb), 'loadBalancer', lb.node.path,
@@ -51,7 +52,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateHealth(p, props.health ?? {});
   validatePipeline(p, props.source, props.pipeline);
   validateSourceImage(p, props, 'service');
-  validateRepositoryOptions(p, props.repository);
+  validateRepositoryOptions(p, props.repository, props.container?.image);
   strategy.validate(p, { routing: props.routing, gracePeriod: props.health?.gracePeriod, deregistrationDelay: props.health?.deregistrationDelay });
 }
 

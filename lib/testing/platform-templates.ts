@@ -4,6 +4,8 @@ import { NestedStack, Stack, Stage } from 'aws-cdk-lib';
 
 /** An asset's hash (the SHA-256 of its contents) in S3 keys, image tags and asset metadata. */
 const ASSET_HASH = /\b[0-9a-f]{64}\b/g;
+/** How many hex digits of an asset's hash a snapshot keeps: enough to change when the contents do, short enough to read. */
+const KEPT_DIGITS = 8;
 
 /**
  * The templates of a stack that holds a platform, for snapshot tests. Every service and
@@ -30,11 +32,15 @@ export class PlatformTemplates {
   }
 
   /**
-   * {@link PlatformTemplates.of} with what changes without a change of infrastructure
-   * normalised, so that a snapshot changes exactly when a template would: asset hashes become
-   * `<asset-hash>`, a nested stack's `TemplateURL` (which ends in its template's hash) becomes
-   * `<template of PATH>` (the key of that template here), and the `AWS::CDK::Metadata` resource
-   * (library versions, written when the CLI asks for version reporting) is dropped.
+   * {@link PlatformTemplates.of} in a form to keep in a snapshot, which changes whenever a
+   * deploy would change something, your Lambda code, seed code and the library's own handlers
+   * included. Exactly two things are normalised, both because the snapshot shows them otherwise:
+   * an asset's 64-digit content hash (in S3 keys and image tags) becomes `<asset-hash:` and its
+   * first 8 digits `>`, so a change of the asset's contents still changes the snapshot; and a nested
+   * stack's `TemplateURL` (which ends in the hash of its template) becomes `<template of PATH>`, the
+   * key of that template here, whose content the snapshot holds in full. The `AWS::CDK::Metadata`
+   * resource (the versions of the CDK libraries, written when the CLI asks for version reporting)
+   * is dropped: it changes with an upgrade of aws-cdk-lib and deploys nothing.
    *
    * `expect(PlatformTemplates.snapshot(stack)).toMatchSnapshot()` in jest.
    * @param stack a stack in an App or Stage
@@ -76,5 +82,5 @@ function normalise(template: any): any {
     }
   }
   if (t.Conditions && Object.keys(t.Conditions).length === 0) delete t.Conditions;
-  return JSON.parse(JSON.stringify(t).replace(ASSET_HASH, '<asset-hash>'));
+  return JSON.parse(JSON.stringify(t).replace(ASSET_HASH, (hash) => `<asset-hash:${hash.slice(0, KEPT_DIGITS)}>`));
 }

@@ -12,6 +12,7 @@ import { PlatformContext } from '../foundation/platform-context';
 import { requirePlatform } from '../foundation/platform-contract';
 import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { EventTaskProps } from './event-task-options';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline } from './run-task';
 import { validateEventTask } from './validate-event-task';
@@ -33,8 +34,11 @@ export class EventTask extends Construct {
   public readonly rule: events.Rule;
   /** The role EventBridge starts the task with. */
   public readonly eventsRole: iam.Role;
-  /** The ECR repository of the task's image: yours, or one the task created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the task's image: yours, or one the task created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition each event runs (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The task's container. */
@@ -51,6 +55,7 @@ export class EventTask extends Construct {
     requirePlatform(this, props.platform);
     const trigger = props.trigger;
     const p = new Problems(this);
+    checkKnownKeys(p, props, 'EventTaskProps');
     const pattern = validateEventTask(p, this, id, props);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);

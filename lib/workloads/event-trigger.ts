@@ -1,5 +1,6 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { rememberOptions } from '../private/known-keys';
 
 /** Options of {@link EventTrigger.s3ObjectCreated}. */
 export interface S3TriggerOptions {
@@ -29,7 +30,8 @@ export class EventTrigger {
       'detail-type': ['Object Created'],
       detail: { bucket: { name: [bucket.bucketName] }, ...(options.prefix ? { object } : {}) },
     };
-    return new EventTrigger(JSON.stringify(pattern), { BUCKET_NAME: '$.detail.bucket.name', OBJECT_KEY: '$.detail.object.key' }, bucket, options.prefix);
+    return rememberOptions(new EventTrigger(JSON.stringify(pattern), { BUCKET_NAME: '$.detail.bucket.name', OBJECT_KEY: '$.detail.object.key' }, bucket, options.prefix),
+      'S3TriggerOptions', 'EventTrigger.s3ObjectCreated', options);
   }
 
   /**

@@ -15,6 +15,7 @@ import { acknowledge } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
 import { configureQueueScaling } from './queue-scaling';
 import { QueueWorkerProps } from './queue-worker-options';
@@ -38,8 +39,11 @@ export class QueueWorker extends Construct {
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue the worker created (undefined with your `queue`). */
   public readonly deadLetterQueue?: sqs.Queue;
-  /** The ECR repository of the worker's image: yours, or one the worker created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the worker's image: yours, or one the worker created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition of the worker's tasks. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The worker's container. */
@@ -60,12 +64,13 @@ export class QueueWorker extends Construct {
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
     requirePlatform(this, props.platform);
+    const p = new Problems(this);
+    checkKnownKeys(p, props, 'QueueWorkerProps');
     const { platform } = props;
     this.deployment = props.deployment ?? Deployment.rolling();
     const minTasks = props.scaling?.minTasks ?? WORKER_DEFAULTS.minTasks;
     const maxTasks = props.scaling?.maxTasks ?? WORKER_DEFAULTS.maxTasks;
     const strategy = strategyFor(this.deployment);
-    const p = new Problems(this);
     validateQueueWorker(p, this, id, props, strategy, minTasks, maxTasks);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);
@@ -94,6 +99,7 @@ export class QueueWorker extends Construct {
       repository: props.repository,
       environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
       service: { serviceName: this.workloadName, desiredCount: minTasks },
+      enableExec: props.enableExec,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -117,6 +123,7 @@ export class QueueWorker extends Construct {
       state,
       pipelineOwnsImage: !container.image,
       minTasks,
+      enableExec: props.enableExec ?? false,
     });
     this.service = worker.service;
 
@@ -127,7 +134,7 @@ export class QueueWorker extends Construct {
       this.pipeline = WorkloadPipeline._create(this, 'Pipeline', {
         platform,
         workloadName: this.workloadName,
-        repository: this.repository,
+        repository: this.repository!, // a source means no fixed image, so there is a repository
         taskDefinition: this.taskDefinition,
         container: this.container,
         source: props.source,

@@ -16,7 +16,8 @@ import { WorkloadPipeline } from './workload-pipeline';
 /** The parts of a task that something other than a service runs. */
 export interface BuiltRunTask {
   readonly name: string;
-  readonly repository: ecr.IRepository;
+  /** None with a fixed `container.image`. */
+  readonly repository?: ecr.IRepository;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
   readonly logGroup: logs.ILogGroup;
@@ -84,7 +85,7 @@ export function runTaskPipeline(scope: Construct, props: WorkloadProps, built: B
   return WorkloadPipeline._create(scope, 'Pipeline', {
     platform: props.platform,
     workloadName: built.name,
-    repository: built.repository,
+    repository: built.repository!, // a source means no fixed image, so there is a repository
     taskDefinition: built.taskDefinition,
     container: built.container,
     source: props.source,

@@ -10,6 +10,7 @@ import { Capacity } from '../core/capacity';
 import { PlatformContext } from '../foundation/platform-context';
 import { requirePlatform } from '../foundation/platform-contract';
 import { Problems } from '../private/errors';
+import { checkKnownKeys } from '../private/known-keys';
 import { allowFamily, buildRunTask, retrySettings, runTaskPipeline } from './run-task';
 import { ScheduledJobProps } from './scheduled-job-options';
 import { validateScheduledJob } from './validate-scheduled-job';
@@ -31,8 +32,11 @@ export class ScheduledJob extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler starts the task with. */
   public readonly schedulerRole: iam.Role;
-  /** The ECR repository of the job's image: yours, or one the job created. */
-  public readonly repository: ecr.IRepository;
+  /**
+   * The ECR repository of the job's image: yours, or one the job created. None with a fixed
+   * `container.image`: nothing pushes to a repository then.
+   */
+  public readonly repository?: ecr.IRepository;
   /** The task definition each run starts (its family's newest revision when the pipeline releases the image). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The job's container. */
@@ -48,6 +52,7 @@ export class ScheduledJob extends Construct {
     super(scope, id);
     requirePlatform(this, props.platform);
     const p = new Problems(this);
+    checkKnownKeys(p, props, 'ScheduledJobProps');
     validateScheduledJob(p, this, id, props);
     p.throwIfAny();
     PlatformContext.of(props.platform).addWorkload(this);

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
+import { validateExec } from '../core/validate-container';
 import { validateStepIntervals, validateTaskLimits } from '../core/validate-task-count';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { Problems } from '../private/errors';
@@ -12,6 +13,7 @@ import { validateReserved, validateWorkload } from './validate-workload';
 export function validateQueueWorker(p: Problems, owner: Construct, id: string, props: QueueWorkerProps, strategy: ServiceStrategy, minTasks: number,
   maxTasks: number): void {
   validateWorkload(p, owner, id, props);
+  validateExec(p, props);
   validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
   validateQueueScaling(p, props.scaling, minTasks, maxTasks);
   validateCapacity(p, props.capacity, props.container?.cpuArchitecture);

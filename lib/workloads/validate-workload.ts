@@ -16,7 +16,7 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
   p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
   validatePipeline(p, props.source, props.pipeline);
-  validateRepositoryOptions(p, props.repository);
+  validateRepositoryOptions(p, props.repository, props.container?.image);
   validateSourceImage(p, props, 'workload');
   validateOwnRepository(p, owner, props, 'workload');
 }

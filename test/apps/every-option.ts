@@ -140,6 +140,7 @@ function addNestedStack(app: App): void {
     loadBalancer: second,
     deployment: Deployment.blueGreen({ traffic: TrafficShift.allAtOnce() }),
     source: Source.codeCommit(),
+    enableExec: true,
   });
   platform.addService('Cart', {
     routing: Routing.path('/cart/*'),
@@ -147,6 +148,7 @@ function addNestedStack(app: App): void {
       hooks: [{ lifecycleEvent: HookEvent.AFTER_INSTALL, function: user.hook }] }),
     serviceConnect: true,
     source: Source.s3({ bucket: user.bucket, key: 'cart/source.zip' }),
+    enableExec: true,
   });
   platform.addService('Users', {
     routing: Routing.path('/users/*'), loadBalancer: second, deployment: Deployment.rolling(), serviceConnect: true,
@@ -169,12 +171,12 @@ function addNestedStack(app: App): void {
     deployment: Deployment.immutable(),
     capacity: Capacity.spot(),
     source: Source.codeCommit({ initialCode: APP_CODE }),
+    enableExec: true,
   });
   user.bucket.grantReadWrite(resizer.taskDefinition.taskRole);
   platform.addWorker('Mailer', {
     queueOptions: { maxReceiveCount: 3, visibilityTimeout: Duration.minutes(2), encryptionKey: user.key },
     scaling: { minTasks: 1, maxTasks: 4, messagesPerTask: 10 },
-    repository: { keepImages: 3 },
     container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['sleep', '3600'] },
   });
   platform.addScheduledJob('Nightly', {

@@ -7,7 +7,7 @@ const LIB = path.join(__dirname, '..', '..', 'lib');
  * The folders of lib/, lowest first: a folder imports only from folders before it (README, "How
  * it is built"). `testing` stands alone; `index.ts` at the top exports from all of them.
  */
-const LAYERS = ['private', 'registry', 'testing', 'foundation', 'observability', 'deployment', 'pipeline', 'core', 'service', 'workloads', 'platform'];
+const LAYERS = ['private', 'registry', 'testing', 'foundation', 'observability', 'deployment', 'pipeline', 'core', 'service', 'workloads', 'platform', 'assembly'];
 
 /**
  * The feature folders of lib/deployment, lowest first, held the same way: the policies users

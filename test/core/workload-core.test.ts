@@ -1,6 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { buildWorkloadCore } from '../../lib/core/workload-core';
@@ -63,20 +62,21 @@ test('a service core with a fixed image keeps its deployed state (for the desire
   });
 });
 
-test('a task core with a fixed image has no deployed state, and your repository is used as it is', () => {
-  // GIVEN a platform and a repository of yours
+test('a task core with a fixed image has no deployed state and no repository: nothing pushes to one', () => {
+  // GIVEN a platform
   const { stack, platform } = newPlatform();
-  const repository = ecr.Repository.fromRepositoryName(stack, 'Theirs', 'theirs');
   const scope = new Construct(stack, 'Report');
   // WHEN the core of a task run by a trigger is built with a fixed image and extra variables
   const core = buildWorkloadCore(scope, {
-    platform, container: { image, environment: { MODE: 'nightly' } }, repository: { repository }, environment: { QUEUE_URL: 'url' },
+    platform, container: { image, environment: { MODE: 'nightly' } }, environment: { QUEUE_URL: 'url' },
   });
-  // THEN nothing reads a deployed state and no repository is created
+  // THEN nothing reads a deployed state, no repository is created, and the execution role pulls from none
   expect(core.deployedState).toBeUndefined();
-  expect(core.repository).toBe(repository);
+  expect(core.repository).toBeUndefined();
   expect(scope.node.tryFindChild('Repository')).toBeUndefined();
   expect(resources(stack, 'Custom::DeployedState')).toEqual({});
+  expect(resources(stack, 'AWS::ECR::Repository')).toEqual({});
+  expect(JSON.stringify(resources(stack, 'AWS::IAM::Policy'))).not.toContain('ecr:BatchGetImage');
   // AND the container gets its own variables and the platform's
   Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
     ContainerDefinitions: Match.arrayWith([Match.objectLike({

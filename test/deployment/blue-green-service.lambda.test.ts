@@ -249,6 +249,37 @@ describe('onEvent', () => {
     expect(calls(mockEcsSend, UpdateServiceCommand)).toEqual([]);
   });
 
+  test('Create with ECS Exec: CreateService turns it on (the one call that can)', async () => {
+    // WHEN
+    await onEvent(event('Create', { ...PROPS, EnableExecuteCommand: 'true' }));
+    // THEN
+    const [input] = calls(mockEcsSend, CreateServiceCommand);
+    expect(input.enableExecuteCommand).toBe(true);
+  });
+
+  test.each([['on', 'true', undefined], ['off', undefined, 'true']])('Update turning ECS Exec %s fails with what to do, and changes nothing', async (way, next, old) => {
+    // GIVEN a service created with the old setting (UpdateService of a CODE_DEPLOY service refuses
+    // enableExecuteCommand; a task set takes the service's)
+    serviceRunning(TD_V1, { enableExecuteCommand: old === 'true' });
+    // WHEN / THEN
+    await expect(onEvent(update({ ...PROPS, EnableExecuteCommand: next }, { ...OLD, EnableExecuteCommand: old }))).rejects.toThrow(
+      `Test-Orders: ECS Exec (enableExec) cannot be turned ${way} on a service deployed by CodeDeploy: ECS sets it when it creates the service, `
+      + 'and neither UpdateService nor a CodeDeploy deployment changes it for a CODE_DEPLOY service. '
+      + `Keep enableExec ${old === 'true'}, or give the service a new id so that a new service is created with it (and the old one deleted) in the next cdk deploy.`);
+    expect(calls(mockEcsSend, UpdateServiceCommand)).toEqual([]);
+    expect(mockCodeDeploySend).not.toHaveBeenCalled();
+  });
+
+  test('Update back to the ECS Exec setting the service has (CloudFormation rolling back a refused change) changes nothing and succeeds', async () => {
+    // GIVEN a service created without ECS Exec, whose update to turn it on was refused
+    serviceRunning(TD_V1, { enableExecuteCommand: false });
+    // WHEN CloudFormation's rollback sends the previous properties back
+    const response = await onEvent(update({ ...PROPS, EnableExecuteCommand: undefined }, { ...OLD, EnableExecuteCommand: 'true' }));
+    // THEN
+    expect(response.PhysicalResourceId).toBe(SERVICE_ARN);
+    expect(calls(mockEcsSend, UpdateServiceCommand)).toEqual([]);
+  });
+
   test('Update of the service name creates the new service (CloudFormation then deletes the old one)', async () => {
     // WHEN
     const response = await onEvent(update({ ...PROPS, ServiceName: 'Test-Orders2' }, OLD));

@@ -88,7 +88,9 @@ beforeEach(() => {
     if (c instanceof RegisterTaskDefinitionCommand) return { taskDefinition: { ...c.input, taskDefinitionArn: REGISTERED } };
     if (c instanceof CreateServiceCommand) return { service: { serviceArn: SERVICE_ARN, deployments: [{ id: 'ecs-svc/0', status: 'PRIMARY' }] } };
     if (c instanceof UpdateServiceCommand) {
-      if (c.input.taskDefinition) deployments = [{ id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: c.input.taskDefinition, rolloutState: 'IN_PROGRESS' }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
+      // A new task definition, or a forced deployment of the one that runs, starts a deployment.
+      const next = c.input.taskDefinition ?? (c.input.forceNewDeployment ? deployments[0].taskDefinition : undefined);
+      if (next) deployments = [{ id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: next, rolloutState: 'IN_PROGRESS' }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
       return { service: service() };
     }
     return {};
@@ -209,6 +211,14 @@ describe('Update', () => {
     // THEN
     expect(calls(UpdateServiceCommand)).toEqual([]);
     expect(calls(TagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tags: [{ key: 'team', value: 'payments' }] }]);
+  });
+
+  test.each([['on', 'true', undefined, true], ['off', undefined, 'true', false]])('turning ECS Exec %s replaces the tasks: only new tasks get it', async (_, next, old, sent) => {
+    // WHEN
+    const response = await onEvent(update({ ...PROPS, TaskDefinition: td(1), EnableExecuteCommand: next }, { ...OLD, EnableExecuteCommand: old }));
+    // THEN
+    expect(calls(UpdateServiceCommand)).toEqual([{ cluster: 'cluster-1', service: 'Test-Orders', enableExecuteCommand: sent, forceNewDeployment: true }]);
+    expect(response.DeploymentId).toBe('ecs-svc/2');
   });
 
   test('a property ECS fixes at creation cannot change: the error says what to do', async () => {

@@ -133,14 +133,48 @@ const CLAIMS: Record<string, (app: App) => void> = {
     ]));
     expect(outputs).toHaveLength(2);
   },
+  'A minimal app': (app) => {
+    // the VPC in the two zones named, a rolling service on the fixed image, and no repository (nothing pushes to one)
+    const template = templatesOf(app);
+    const zones = Object.values(template('Shop').findResources('AWS::EC2::Subnet')).map((r) => r.Properties.AvailabilityZone);
+    expect([...new Set(zones)].sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
+    const web = template('Shop/Platform/WebStack');
+    web.resourceCountIs('Custom::EcsService', 1);
+    web.resourceCountIs('AWS::ECR::Repository', 0);
+  },
+
+  'ECS Exec': (app) => {
+    const template = templatesOf(app);
+    template('Platform').hasResourceProperties('AWS::ECS::Cluster', {
+      Configuration: { ExecuteCommandConfiguration: Match.objectLike({ Logging: 'OVERRIDE', LogConfiguration: Match.objectLike({ CloudWatchEncryptionEnabled: true }) }) },
+    });
+    expect(onlyProperties(template('Platform/Platform/OrdersStack'), 'Custom::EcsService').EnableExecuteCommand).toBe(true);
+  },
+
+  'Routing on the shared load balancer': (app) => {
+    // the narrower route is evaluated first, with the priority chosen
+    const template = templatesOf(app);
+    const priority = (path: string) => onlyProperties(template(path), 'AWS::ElasticLoadBalancingV2::ListenerRule').Priority;
+    expect(priority('Platform/Platform/ApiOrdersStack')).toBe(900);
+    expect(priority('Platform/Platform/ApiStack')).toBeGreaterThan(900);
+  },
+
+  'Validation': (app) => {
+    // the acknowledged warning is gone; the rest of the service's output is there
+    const messages = JSON.stringify(app.synth().stacks.flatMap((s) => s.messages));
+    expect(messages).not.toContain('smoke-test-path');
+    templatesOf(app)('Platform/Platform/OrdersStack').resourceCountIs('Custom::BlueGreenService', 1);
+  },
+
   'Testing your stacks': (app) => {
     const snapshot = PlatformTemplates.snapshot(onlyStack(app));
     // every template, the nested service stack's included, keyed by stack path
     expect(Object.keys(snapshot)).toEqual(['Shop', 'Shop/Platform/OrdersStack']);
     const nested = Object.values(snapshot.Shop.Resources as Record<string, any>).find((r) => r.Type === 'AWS::CloudFormation::Stack');
     expect(nested.Properties.TemplateURL).toBe('<template of Shop/Platform/OrdersStack>');
-    // no asset hash or version metadata left to change without a change of infrastructure
+    // asset hashes shortened (a short hash of the contents stays), no version metadata
     expect(JSON.stringify(snapshot)).not.toMatch(/[0-9a-f]{64}/);
+    expect(JSON.stringify(snapshot)).toMatch(/<asset-hash:[0-9a-f]{8}>/);
     expect(JSON.stringify(snapshot)).not.toContain('AWS::CDK::Metadata');
   },
 };
@@ -166,7 +200,8 @@ describe('the README\'s TypeScript blocks', () => {
 
   test('every TypeScript block of the README is tested: the blocks found are the blocks with claims', () => {
     expect(blocks.map((b) => b.key).sort()).toEqual(Object.keys(CLAIMS).sort());
-    expect(blocks.filter((b) => b.fixture !== COMPLETE).map((b) => b.fixture).sort()).toEqual(['platform', 'service-options', 'workloads']);
+    expect(blocks.filter((b) => b.fixture !== COMPLETE).map((b) => b.fixture).sort())
+      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
   });
 
   test('a block that does not type-check is reported at its line in README.md', () => {

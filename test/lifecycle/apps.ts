@@ -33,6 +33,8 @@ export interface Variant {
   readonly canaryMinutes?: number;
   /** CodeDeploy: a user's hook function before production traffic moves (named GATE_HOOK: the test says what it reports). */
   readonly gateHook?: boolean;
+  /** ECS Exec on the service or worker. */
+  readonly exec?: boolean;
 }
 
 /** The function name of the `gateHook` variant's hook (the model's hook double answers by name). */
@@ -58,7 +60,7 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
     let workload;
     if (kind === 'worker') {
       workload = platform.addWorker(id, { container: { environment }, source: Source.codeCommit(), pipeline, capacity, scaling: { minTasks: 1,
-        maxTasks: v.maxTasks ?? 10 } });
+        maxTasks: v.maxTasks ?? 10 }, enableExec: v.exec });
     } else if (kind === 'job') {
       workload = platform.addScheduledJob(id, {
         schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
@@ -86,6 +88,7 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         scaling: { minTasks: 2, maxTasks: v.maxTasks ?? 10 },
         alarms: v.alarmCpuPercent ? { cpuPercent: v.alarmCpuPercent } : undefined,
         health: v.healthInterval ? { interval: Duration.seconds(v.healthInterval) } : undefined,
+        enableExec: v.exec,
       });
     }
     if (v.laterFailure) new sns.Topic(stack, LATER_FAILURE).node.addDependency(workload);

@@ -182,6 +182,30 @@ export const SCENARIOS = {
     await lc.expectInvariants();
     expect(lc.world.pendingThrottles).toBe(0);
   },
+  'ECS Exec: on from the first deploy, and turned on later': async (lc, v) => {
+    // From the first deploy: the service is created with it.
+    await lc.deploy(v('exec', { exec: true }));
+    expect(lc.service()?.config.enableExecuteCommand).toBe(true);
+    lc.expectInvariants();
+    await lc.destroy();
+    // Turned on after the first delivery: ECS replaces the tasks of an ECS-controller service (only
+    // new tasks get it); ECS refuses the change for a CODE_DEPLOY service, so the handler fails the
+    // update with what to do, before it changes anything, and CloudFormation rolls back.
+    await delivered(lc, v);
+    const primary = () => lc.service()?.groups.find((g) => g.status === 'PRIMARY')?.id;
+    const before = primary();
+    const op = await lc.deploy(v('exec', { exec: true }), { expectRollback: lc.kind === 'codeDeploy' });
+    await lc.settle();
+    if (lc.kind === 'codeDeploy') {
+      expect(op.failure?.message).toMatch(/ECS Exec \(enableExec\) cannot be turned on on a service deployed by CodeDeploy/);
+      expect(lc.service()?.config.enableExecuteCommand).toBeUndefined();
+    } else {
+      expect(op.status).toBe('UPDATE_COMPLETE');
+      expect(lc.service()?.config.enableExecuteCommand).toBe(true);
+      expect(primary()).not.toBe(before);
+    }
+    lc.expectInvariants();
+  },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);
     await lc.destroy();
@@ -259,6 +283,7 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
   'a retried custom-resource event',
   'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
   'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack',
+  'ECS Exec: on from the first deploy, and turned on later',
   'destroy, then deploy again',
 ];
 

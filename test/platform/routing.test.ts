@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Deployment, Routing } from '../../lib';
-import { derivedPriority } from '../../lib/foundation/route-registry';
+import { derivedPriority, shadowedPath } from '../../lib/foundation/route-registry';
 import { servicePathHeader } from '../service/helpers';
 import { errorOf, newPlatform, templateOf } from '../util';
 
@@ -194,5 +194,68 @@ describe('route collisions', () => {
     const message = errorOf(() => platform.addService('Catalog', { routing: Routing.rule({ paths: ['/catalog/*'], priority: derivedPriority('Orders') }) }));
     // THEN
     expect(message).toContain(`  - routing.priority: received ${derivedPriority('Orders')}; allowed: a listener-rule priority no other service uses.`);
+  });
+});
+
+describe('a broader route evaluated before a narrower one', () => {
+  test('/api/* before /api/orders/* fails at synth, naming both services and a free priority for the narrower one', () => {
+    // GIVEN /api/* and /api/orders/* under an ID whose derived priority is higher
+    const { platform } = newPlatform();
+    const api = platform.addService('Api', { routing: Routing.path('/api/*') });
+    expect(derivedPriority('Orders')).toBeGreaterThan(api.rulePriority);
+    // WHEN
+    const message = errorOf(() => platform.addService('Orders', { routing: Routing.path('/api/orders/*') }));
+    // THEN
+    expect(message).toBe(`[Test/Platform/OrdersStack/Orders] 1 invalid prop:\n  - routing: received {"paths":["/api/orders/*"],"hosts":[],"priority":${derivedPriority('Orders')}}; `
+      + `allowed: a route that no broader route evaluated before it takes: '/api/*' of Test/Platform/ApiStack/Api (priority ${api.rulePriority}) is evaluated before `
+      + `'/api/orders/*' of Test/Platform/OrdersStack/Orders (priority ${derivedPriority('Orders')}) and would receive every request for '/api/orders/*'. `
+      + "Fix: evaluate the narrower route first: give Test/Platform/OrdersStack/Orders routing: Routing.rule({ paths: ['/api/orders/*'], priority: 999 }) "
+      + `(a priority below ${api.rulePriority} that no service uses), or make the routes not overlap.`);
+  });
+
+  test('the fix works: with the priority it names, both services synthesize, the narrower rule first', () => {
+    // GIVEN
+    const { platform } = newPlatform();
+    const api = platform.addService('Api', { routing: Routing.path('/api/*') });
+    // WHEN
+    const orders = platform.addService('Orders', { routing: Routing.rule({ paths: ['/api/orders/*'], priority: 999 }) });
+    // THEN
+    expect(orders.rulePriority).toBeLessThan(api.rulePriority);
+  });
+
+  test('added the other way round it fails too, on the broader service', () => {
+    // GIVEN
+    const { platform } = newPlatform();
+    platform.addService('Orders', { routing: Routing.path('/api/orders/*') });
+    // WHEN
+    const message = errorOf(() => platform.addService('Api', { routing: Routing.path('/api/*') }));
+    // THEN
+    expect(message).toMatch(servicePathHeader('Api'));
+    expect(message).toContain("Fix: evaluate the narrower route first: give Test/Platform/OrdersStack/Orders routing: Routing.rule({ paths: ['/api/orders/*'], priority: 999 })");
+  });
+
+  test('a narrower route already evaluated first is fine', () => {
+    // GIVEN / WHEN
+    const { platform } = newPlatform();
+    const add = () => {
+      platform.addService('Orders', { routing: Routing.rule({ paths: ['/api/orders/*'], priority: 10 }) });
+      platform.addService('Api', { routing: Routing.path('/api/*') });
+    };
+    // THEN
+    expect(add).not.toThrow();
+  });
+
+  test.each([
+    ['/api/* covers /api/orders/*', Routing.path('/api/*'), Routing.path('/api/orders/*'), '/api/orders/*'],
+    ['/api* covers /api/*', Routing.path('/api*'), Routing.path('/api/*'), '/api/*'],
+    ['/* covers an exact path', Routing.path('/*'), Routing.path('/health'), '/health'],
+    ['a narrower path covers nothing broader', Routing.path('/api/orders/*'), Routing.path('/api/*'), undefined],
+    ['paths do not cover a host-only route', Routing.path('/orders/*'), Routing.host('catalog.example.com'), undefined],
+    ['a host covers a path on it', Routing.host('catalog.example.com'), Routing.rule({ hosts: ['catalog.example.com'], paths: ['/admin/*'] }), '/admin/*'],
+    ['a wildcard host covers a host, in any case', Routing.host('*.example.com'), Routing.host('Catalog.example.com'), '*'],
+    ['a route on one host covers nothing on any host', Routing.rule({ hosts: ['a.example.com'], paths: ['/api/*'] }), Routing.path('/api/x/*'), undefined],
+    ['unrelated paths', Routing.path('/orders/*'), Routing.path('/catalog/*'), undefined],
+  ])('%s', (_, broad, narrow, expected) => {
+    expect(shadowedPath(broad, narrow)).toBe(expected);
   });
 });

@@ -155,7 +155,7 @@ describe('ContainerPlatform validation', () => {
     // THEN
     expect(message).toContain('[Agnostic/Platform] 1 invalid prop:');
     expect(message).toMatch(/ {2}- stack env\.region: received "\$\{Token\[AWS\.Region\.\d+\]\}"; allowed: a stack with an explicit region/);
-    expect(message).toContain("Fix: create the stack with env: { account, region }; offline synthesis also needs the region's availability zones in cdk.json context.");
+    expect(message).toContain("Fix: create the stack with env: { account, region }, and give the platform availabilityZones (or put them in cdk.json's context) to synthesize offline.");
   });
 
   test('several problems are reported together in one error', () => {

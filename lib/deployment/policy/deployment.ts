@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { rememberOptions } from '../../private/known-keys';
 import { TrafficShift } from './traffic-shift';
 
 /** The deployment policies of the platform. */
@@ -126,7 +127,7 @@ export class Deployment {
 
   /** Blue/green through CodeDeploy, with a test listener, lifecycle hooks and traffic shifting. */
   public static blueGreen(options: BlueGreenOptions = {}): Deployment {
-    return new Deployment(DeploymentKind.BLUE_GREEN, 100, 200, options);
+    return rememberOptions(new Deployment(DeploymentKind.BLUE_GREEN, 100, 200, options), 'BlueGreenOptions', 'Deployment.blueGreen', options);
   }
 
   /**
@@ -142,7 +143,7 @@ export class Deployment {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html
    */
   public static ecsBlueGreen(options: BlueGreenOptions = {}): Deployment {
-    return new Deployment(DeploymentKind.ECS_BLUE_GREEN, 100, 200, options);
+    return rememberOptions(new Deployment(DeploymentKind.ECS_BLUE_GREEN, 100, 200, options), 'BlueGreenOptions', 'Deployment.ecsBlueGreen', options);
   }
 
   private constructor(

@@ -5,6 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { refuseUnknownKeys } from '../../private/known-keys';
 import type { HookBinding } from '../policy/deployment';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from './limits';
 import { serviceProvider, stackTagsProperty } from './service-provider';
@@ -53,6 +54,12 @@ export interface BlueGreenServiceProps {
    * @default false
    */
   readonly pipelineOwnsImage?: boolean;
+  /**
+   * Whether ECS Exec sessions may enter the tasks. ECS takes it when it creates the service only
+   * (UpdateService of a CODE_DEPLOY service refuses it): a change fails the update with what to do.
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
   /** How long a deployment is expected to take (the time `cdk deploy` may need); 0 when not known at synth. */
   readonly expectedDeploymentTime: Duration;
   /**
@@ -122,6 +129,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
         MaximumPercent: props.maxHealthyPercent ?? 200,
         PropagateTags: ecs.PropagatedTagSource.SERVICE,
         EnableECSManagedTags: true,
+        EnableExecuteCommand: props.enableExecuteCommand ? true : undefined,
         Tags: Lazy.any({ produce: () => this.cdkTagManager.renderTags() }),
         // The stack's tags reach the service through the handler (a custom resource gets none).
         StackTags: stackTagsProperty(this),
@@ -148,6 +156,7 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
 
   /** Adds lifecycle hooks to the appspec of the deployments that `cdk deploy` starts, in order. */
   public addHooks(...hooks: HookBinding[]): void {
+    hooks.forEach((hook) => refuseUnknownKeys(this, hook, 'HookBinding'));
     this.hooks.push(...hooks);
   }
 }

@@ -33,6 +33,11 @@ export interface PlatformServiceProps {
    * @default - none: no load balancer checks the tasks
    */
   readonly healthCheckGracePeriod?: Duration;
+  /**
+   * Whether ECS Exec sessions may enter the tasks (the task role's permissions are the caller's to grant).
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
 }
 
 /**
@@ -44,7 +49,7 @@ export interface PlatformServiceProps {
  */
 export function newPlatformService(scope: Construct, id: string, props: PlatformServiceProps): ecs.FargateService {
   const platform = props.platform;
-  return new ecs.FargateService(scope, id, {
+  const service = new ecs.FargateService(scope, id, {
     cluster: platform.cluster,
     serviceName: props.serviceName,
     taskDefinition: props.taskDefinition,
@@ -58,6 +63,10 @@ export function newPlatformService(scope: Construct, id: string, props: Platform
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,
   });
+  // On the resource only: aws-cdk-lib's own enableExecuteCommand grants logging wherever the
+  // cluster says, which the platform grants itself (core/exec.ts).
+  if (props.enableExecuteCommand) (service.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;
+  return service;
 }
 
 /**

@@ -133,6 +133,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
     application: platformApplication(svc.platform),
     deploymentGroupName: svc.serviceName,
     pipelineOwnsImage: svc.pipelineOwnsImage,
+    enableExecuteCommand: svc.enableExec,
     expectedDeploymentTime: Duration.minutes(expectedMinutes),
     confirmAtTrafficShift: !timing?.endFits,
   });

@@ -38,6 +38,7 @@ export class RollingStrategy implements ServiceStrategy {
       capacityProviderStrategies: t.capacityStrategies,
       healthCheckGracePeriod: t.gracePeriod,
       deployment,
+      enableExecuteCommand: t.enableExec,
     });
     if (!deployment.circuitBreaker) {
       // ECS-native canary and linear: see circuitBreakerFor (ecs-controller.ts).
@@ -85,6 +86,7 @@ export class RollingStrategy implements ServiceStrategy {
       securityGroups: [t.securityGroup],
       capacityProviderStrategies: t.capacityStrategies,
       deployment: this.rolloutSettings(t.minTasks),
+      enableExecuteCommand: t.enableExec,
     });
     ownByPlatform(service, { platform: t.platform, pipelineOwnsImage: t.pipelineOwnsImage, containerName: t.containerName });
     return { service, pipelineDeploy: ecsDeploy(service) };

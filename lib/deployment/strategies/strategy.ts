@@ -41,6 +41,8 @@ export interface ServiceTarget {
   readonly minTasks: number;
   /** Whether the container's image is whatever the pipeline deployed. */
   readonly pipelineOwnsImage: boolean;
+  /** Whether ECS Exec sessions may enter the tasks (the task role's permissions are the workload's to grant). */
+  readonly enableExec: boolean;
 }
 
 /** What a strategy checks of a service besides its own options: handed over by the service's validation. */
@@ -100,6 +102,8 @@ export interface WorkerTarget {
   readonly pipelineOwnsImage: boolean;
   /** The fewest tasks scaling keeps (a rollout that must work at one task, see rolloutSettings). */
   readonly minTasks: number;
+  /** Whether ECS Exec sessions may enter the tasks. */
+  readonly enableExec: boolean;
 }
 
 /** A worker's service, as its strategy created it, and how the worker's pipeline deploys to it. */

@@ -48,6 +48,8 @@ export interface ServiceProperties {
   readonly MaximumPercent?: string;
   readonly PropagateTags?: string;
   readonly EnableECSManagedTags?: string;
+  /** Whether ECS Exec sessions may enter the tasks: fixed when the service is created. */
+  readonly EnableExecuteCommand?: string;
   readonly Tags?: TagProperty[];
   /** The stack-level tags the app gives the stack (so that a change of them updates the resource); what counts is what DescribeStacks answers. */
   readonly StackTags?: TagProperty[];
@@ -128,6 +130,24 @@ export function loadBalancerChange(old: ServiceProperties, next: ServiceProperti
   return `${next.ServiceName}: ${changed.join(', ')} cannot change on a service deployed by CodeDeploy (ECS keeps the target group, `
     + 'container name and port the service was created with, and CodeDeploy deploys only into its deployment group\'s target groups). '
     + 'Keep the previous values, or give the service a new id so that a new service is created (and the old one deleted) in the next cdk deploy.';
+}
+
+/**
+ * Why ECS Exec cannot be turned on or off, if it changed. ECS takes `enableExecuteCommand` in
+ * CreateService; UpdateService of a CODE_DEPLOY service takes only the desired count, deployment
+ * configuration, grace period, placement and tags, and a CodeDeploy deployment's task set takes
+ * the service's setting. The update fails before anything changes, so CloudFormation rolls back
+ * with nothing to undo.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateTaskSet.html
+ */
+export function execChange(old: ServiceProperties, next: ServiceProperties): string | undefined {
+  const before = String(old.EnableExecuteCommand ?? 'false') === 'true';
+  const after = String(next.EnableExecuteCommand ?? 'false') === 'true';
+  if (before === after) return undefined;
+  return `${next.ServiceName}: ECS Exec (enableExec) cannot be turned ${after ? 'on' : 'off'} on a service deployed by CodeDeploy: ECS sets it when it `
+    + 'creates the service, and neither UpdateService nor a CodeDeploy deployment changes it for a CODE_DEPLOY service. '
+    + `Keep enableExec ${before}, or give the service a new id so that a new service is created with it (and the old one deleted) in the next cdk deploy.`;
 }
 
 /**
@@ -222,6 +242,7 @@ export function createServiceInput(p: ServiceProperties, clientToken: string): R
     schedulingStrategy: 'REPLICA',
     propagateTags: p.PropagateTags ?? 'NONE',
     enableECSManagedTags: p.EnableECSManagedTags === 'true',
+    ...(String(p.EnableExecuteCommand ?? 'false') === 'true' ? { enableExecuteCommand: true } : {}),
     ...(tags.length > 0 ? { tags: tags.map((t) => ({ key: t.Key, value: t.Value })) } : {}),
   };
 }

@@ -102,6 +102,14 @@ export function updateServiceInput(old: EcsServiceProperties, next: EcsServicePr
   // where they are. Forcing one moves them (with production's task definition).
   // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html (capacityProviderStrategy: "This parameter doesn't trigger a new service deployment.")
   if (input.capacityProviderStrategy !== undefined) input.forceNewDeployment = true;
+  // ECS Exec reaches only tasks started after the change: turning it on or off (also by removing
+  // the property) replaces the tasks.
+  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+  const exec = (p: EcsServiceProperties) => String(p.EnableExecuteCommand ?? 'false') === 'true';
+  if (exec(old) !== exec(next)) {
+    input.enableExecuteCommand = exec(next);
+    input.forceNewDeployment = true;
+  }
   if (Object.keys(input).length === 0) return undefined;
   return { cluster: next.Cluster, service: next.ServiceName, ...input };
 }

@@ -22,8 +22,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../limits';
 import {
-  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, describesTemplate, isReplacement,
-  LiveTaskSet, loadBalancerChange, placementMatches, serviceTags, serviceUpdate, ServiceProperties, startedBy,
+  appSpecOf, appSpecTaskDefinition, createServiceInput, deployableChanged, deploymentDescription, DEPLOYMENT_MARKER, describesTemplate, execChange,
+  isReplacement, LiveTaskSet, loadBalancerChange, placementMatches, serviceTags, serviceUpdate, ServiceProperties, startedBy,
 } from './blue-green-spec';
 import { isEcsServiceComplete, onEcsServiceEvent } from './ecs-service';
 import {
@@ -68,9 +68,12 @@ async function onBlueGreenEvent(event: ProviderEvent): Promise<OnEventResponse> 
   if (event.RequestType === 'Create') return create({ ...p, Tags: tags }, event.RequestId);
   const old = properties(event.OldResourceProperties);
   if (isReplacement(old, p)) return create({ ...p, Tags: tags }, event.RequestId);
-  const reason = loadBalancerChange(old, p);
-  if (reason) throw new Error(reason);
   const service = await activeService(p.ClusterName, p.ServiceName);
+  // Against what the service has, not the previous properties: after a refused change,
+  // CloudFormation's rollback sends those back, and the service still has them.
+  const created = asCreated(service, old);
+  const reason = loadBalancerChange(created, p) ?? execChange(created, p);
+  if (reason) throw new Error(reason);
   const update = serviceUpdate(old, p);
   if (update) {
     await ecs.send(new UpdateServiceCommand({ cluster: p.ClusterName, service: p.ServiceName, ...update } as UpdateServiceCommandInput));
@@ -86,6 +89,19 @@ async function isBlueGreenComplete(event: ProviderEvent): Promise<IsCompleteResp
   const old = properties(event.OldResourceProperties);
   if (isReplacement(old, p) || !deployableChanged(old, p)) return { IsComplete: true };
   return { IsComplete: await rollOut(event, p, old) };
+}
+
+/**
+ * What ECS fixed when it created the service (its load balancer and ECS Exec), over `old`.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html (loadBalancers, enableExecuteCommand)
+ */
+function asCreated(service: Service, old: ServiceProperties): ServiceProperties {
+  const lb = service.loadBalancers?.[0];
+  return {
+    ...old,
+    ...(lb ? { TargetGroupArn: String(lb.targetGroupArn), ContainerName: String(lb.containerName), ContainerPort: String(lb.containerPort) } : {}),
+    EnableExecuteCommand: String(service.enableExecuteCommand ?? false),
+  };
 }
 
 function data(p: ServiceProperties, serviceArn: string): Record<string, string> {

@@ -1,5 +1,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as codestarnotifications from 'aws-cdk-lib/aws-codestarnotifications';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -190,23 +192,16 @@ export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): 
   // in a key policy for EventBridge, which publishes PlatformAlerts (aws-samples and awslabs
   // found the same: awslabs/landing-zone-accelerator-on-aws#407).
   // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-  const topics = { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) };
-  const publishers: Array<[string, Record<string, Record<string, string>>]> = [
-    ['cloudwatch.amazonaws.com', {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }), ...topics },
-    }],
-    ['events.amazonaws.com', { ArnLike: topics }],
-    ['codestar-notifications.amazonaws.com', { ArnLike: topics }],
-  ];
-  for (const [service, conditions] of publishers) {
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(service)],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions,
-    }));
-  }
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }), ...accountTopics(stack) },
+    },
+  }));
+  for (const service of ['events.amazonaws.com', 'codestar-notifications.amazonaws.com']) allowTopicPublisherKey(key, service);
   // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3).
   key.addToResourcePolicy(new iam.PolicyStatement({
     effect: iam.Effect.DENY,
@@ -216,6 +211,78 @@ export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): 
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
   return key;
+}
+
+/** The encryption context SNS gives KMS for a topic of the stack's account and region. */
+function accountTopics(stack: Stack): Record<string, string> {
+  return { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) };
+}
+
+/**
+ * Lets an AWS service that publishes to the account's encrypted topics use their key, for those
+ * topics only: SNS encrypts a topic's messages under the encryption context aws:sns:topicArn
+ * (https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html).
+ * SNS does not pass aws:SourceAccount or aws:SourceArn to KMS for EventBridge, which publishes
+ * PlatformAlerts (awslabs/landing-zone-accelerator-on-aws#407): the topic policies condition
+ * them (TopicRuleTarget, notificationTarget).
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+function allowTopicPublisherKey(key: kms.IKey, service: string): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(service)],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: { ArnLike: accountTopics(Stack.of(key)) },
+  }));
+}
+
+/**
+ * The key of a topic the app made with a key of its own (not the platform's, whose policy
+ * already lets these publishers use it): the same conditioned grant as the platform's key.
+ */
+function allowPublisherOnTopicKey(topic: sns.ITopic, platformKey: kms.IKey, service: string): void {
+  if (topic.masterKey && topic.masterKey !== platformKey) allowTopicPublisherKey(topic.masterKey, service);
+}
+
+/**
+ * An SNS topic as the target of an EventBridge rule, published to by EventBridge for exactly
+ * that rule of this account (aws:SourceArn, aws:SourceAccount). aws-cdk-lib's SnsTopic target
+ * would allow events.amazonaws.com on the topic, and on its key, without any condition.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export class TopicRuleTarget implements events.IRuleTarget {
+  constructor(private readonly topic: sns.ITopic, private readonly platformKey: kms.IKey, private readonly message?: events.RuleTargetInput) {}
+
+  public bind(rule: Parameters<events.IRuleTarget['bind']>[0]): events.RuleTargetConfig {
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleRef.ruleArn }, StringEquals: { 'aws:SourceAccount': Stack.of(rule).account } },
+    }));
+    allowPublisherOnTopicKey(this.topic, this.platformKey, 'events.amazonaws.com');
+    return { arn: this.topic.topicArn, input: this.message, targetResource: this.topic };
+  }
+}
+
+/**
+ * An SNS topic as the target of a CodeStar Notifications rule, published to by CodeStar
+ * Notifications for this account only (aws:SourceAccount, the condition the Developer Tools
+ * console guide gives; it documents no aws:SourceArn). aws-cdk-lib's topic target would allow
+ * codestar-notifications.amazonaws.com on the topic, and on its key, without any condition.
+ * @see https://docs.aws.amazon.com/dtconsole/latest/userguide/troubleshooting.html
+ */
+export function notificationTarget(topic: sns.ITopic, platformKey: kms.IKey): codestarnotifications.INotificationRuleTarget {
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CodeStarNotifications',
+    principals: [new iam.ServicePrincipal('codestar-notifications.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
+  }));
+  allowPublisherOnTopicKey(topic, platformKey, 'codestar-notifications.amazonaws.com');
+  return { bindAsNotificationRuleTarget: () => ({ targetType: 'SNS', targetAddress: topic.topicArn }) };
 }
 
 /**

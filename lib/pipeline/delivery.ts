@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { acknowledgeCrossTemplateReference, acknowledgeLogBucket, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeCrossTemplateReference, acknowledgeLogBucket, notificationTarget, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
@@ -94,7 +94,7 @@ export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeli
     enforceSSL: true,
     masterKey: platform.encryptionKey,
   });
-  pipeline.notifyOn('Notifications', target, {
+  pipeline.notifyOn('Notifications', notificationTarget(target, platform.encryptionKey), {
     events: [
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,

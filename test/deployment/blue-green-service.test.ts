@@ -162,13 +162,20 @@ describe('the platform\'s provider', () => {
   test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, register task definitions and read its stacks\' tags, nothing else', () => {
     const statements = statementsOfRole(template, roleOf('OnEventFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
     expect(statements).toEqual([{
+      // The platform's services only: their names start with the platform's name.
       Effect: 'Allow',
       Action: ['ecs:CreateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:UpdateService'],
-      Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] },
+      Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/Test-*']] },
     }, {
-      // For ECS-controller services (Custom::EcsService): a revision with production's image.
+      // For ECS-controller services (Custom::EcsService): a revision with production's image, in the
+      // platform's families only (aws-cdk-lib names them after the construct path: Test/Platform/...).
       Effect: 'Allow',
-      Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      Action: 'ecs:RegisterTaskDefinition',
+      Resource: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/TestPlatform*',
+    }, {
+      // DescribeTaskDefinition takes no resource (the Service Authorization Reference): only "*" allows it.
+      Effect: 'Allow',
+      Action: 'ecs:DescribeTaskDefinition',
       Resource: '*',
     }, passPlatformRoles(), {
       // The tags of the platform's stack (Test) and its nested stacks (Test-<logical id>-<suffix>).
@@ -185,9 +192,10 @@ describe('the platform\'s provider', () => {
     expect(all.filter((s) => s.Action === 'iam:PassRole')).toEqual([passPlatformRoles()]);
     const statements = all.filter((s) => s.Action !== 'iam:PassRole');
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] } },
-      // StopDeployment takes no resource (the Service Authorization Reference): only "*" allows it.
-      { Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/Test-*']] } },
+      { Effect: 'Allow', Action: 'ecs:RegisterTaskDefinition', Resource: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/TestPlatform*' },
+      // StopDeployment and DescribeTaskDefinition take no resource (the Service Authorization Reference): only "*" allows them.
+      { Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'ecs:DescribeTaskDefinition'], Resource: '*' },
       {
         Effect: 'Allow',
         Action: ['codedeploy:BatchGetDeployments', 'codedeploy:CreateDeployment', 'codedeploy:ListDeployments'],

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, ITaggableV2, Lazy, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, ITaggableV2, Lazy, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -105,6 +105,9 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     const provider = serviceProvider(platform);
     provider.allowCodeDeploy();
     provider.allowStackTags(Stack.of(this));
+    // task-definition/<family>:<revision>: the family of a task definition made elsewhere is read from its ARN.
+    const td = props.taskDefinition;
+    provider.allowService(props.serviceName, td instanceof ecs.TaskDefinition ? td.family : Fn.select(0, Fn.split(':', Fn.select(1, Fn.split('/', td.taskDefinitionArn)))));
     const capacity = props.capacityProviderStrategies ?? [];
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -93,6 +93,7 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   // The stack's tags reach the service through the handler (a custom resource gets none).
   cfn.addPropertyOverride('StackTags', stackTagsProperty(service));
   provider.allowStackTags(Stack.of(service));
+  provider.allowService(cfn.serviceName ?? '', service.taskDefinition.family);
   // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
   cfn.node.addDependency(provider);
   // The cluster's capacity providers must be associated before the service uses them, and stay

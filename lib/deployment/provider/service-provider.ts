@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, IResolvable, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, IResolvable, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,6 +11,7 @@ import { handlerAsset } from '../../private/assets';
 import { acknowledgeAll } from '../../private/compliance';
 import { acknowledgeFunction, functionRole } from '../../private/function-role';
 import { platformApplication } from '../codedeploy/codedeploy-application';
+import { NAME_LIMITS } from '../../private/name-limits';
 import { BLUE_GREEN_LIMITS } from './limits';
 
 /** Properties of {@link ServiceProvider}. */
@@ -37,12 +38,17 @@ export class ServiceProvider extends Construct {
   private readonly platform: IContainerPlatform;
   private readonly stackTagRoots = new Set<string>();
   private stackTagsStatement?: iam.PolicyStatement;
+  /** Where the functions may create, update and delete services: the platform's names, and any other service bound to it. */
+  private readonly servicesStatements: iam.PolicyStatement[] = [];
+  /** Where they may register task definitions: the platform's families, and any other bound to it. */
+  private readonly familiesStatements: iam.PolicyStatement[] = [];
+  private readonly servicePrefix: string;
+  private readonly familyPrefix: string;
 
   constructor(scope: Construct, id: string, props: ServiceProviderProps) {
     super(scope, id);
     const platform = props.platform;
     this.platform = platform;
-    const stack = Stack.of(platform);
     const logGroup = platformLogGroup(platform, this, 'Logs');
     const newFunction = (name: string, handler: string, description: string) => new lambda.Function(this, name, {
       role: functionRole(this, `${name}Role`, logGroup, false),
@@ -61,22 +67,33 @@ export class ServiceProvider extends Construct {
       'cdk-container-platform: waits for the deployments of the platform\'s services and reports their result');
 
     // Service-level actions support the service ARN (service/<cluster>/<name>); the tags go on
-    // at creation, which needs ecs:TagResource as well.
+    // at creation, which needs ecs:TagResource as well. Only the platform's services: their names
+    // start with the platform's name (platformScopedName, which keeps a long name's start), so one
+    // pattern covers all of them and does not grow with services; a service bound to this provider
+    // under another name is added by name (allowService).
     // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
     // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
-    const services = stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${platform.cluster.clusterName}/*` });
-    this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'],
-      resources: [services],
-    }));
-    // An ECS-controller service's update registers a revision with production's image (each
-    // service lets both functions pass its own roles: ownByPlatform).
-    this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
-    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [services] }));
-    // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
-    // Registering a revision with production's image passes the task's roles: each service
-    // allows that for its own roles only (BlueGreenService).
-    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
+    this.servicePrefix = Token.isUnresolved(platform.platformName)
+      ? `${platform.platformName}-` : `${platform.platformName}-`.slice(0, NAME_LIMITS.workloadName.max - 9);
+    // A task definition's family is aws-cdk-lib's unique ID of its construct (Names.uniqueId),
+    // which starts with the platform's path for the workloads the platform adds; RegisterTaskDefinition
+    // takes the task-definition resource (task-definition/<family>:<revision>) in the Service
+    // Authorization Reference, DescribeTaskDefinition no resource type (only "*" allows it).
+    this.familyPrefix = familyPrefixOf(platform);
+    const services = this.serviceArn(`${this.servicePrefix}*`);
+    const serviceActions = ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'];
+    const families = this.familyArn(`${this.familyPrefix}*`);
+    for (const [fn, actions] of [[this.onEventFunction, serviceActions], [this.isCompleteFunction, ['ecs:DescribeServices']]] as const) {
+      const statement = new iam.PolicyStatement({ actions: [...actions], resources: [services] });
+      fn.addToRolePolicy(statement);
+      this.servicesStatements.push(statement);
+      // An ECS-controller service's update (onEvent) and a deployment (isComplete) register a
+      // revision with production's image (each passes the task's roles: see below).
+      const register = new iam.PolicyStatement({ actions: ['ecs:RegisterTaskDefinition'], resources: [families] });
+      fn.addToRolePolicy(register);
+      this.familiesStatements.push(register);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
+    }
     // Passing roles to ECS, for every service of the platform at once: a service's own roles
     // (the load balancer role of ECS-native blue/green and the lifecycle hooks' roles, to ECS)
     // when it is created or updated, and its task's roles (to ECS tasks) when a revision with
@@ -149,6 +166,28 @@ export class ServiceProvider extends Construct {
   }
 
   /**
+   * Lets both functions manage a service bound to this provider and register revisions of its
+   * task definition: nothing more when its name and family are the platform's (the prefixes
+   * above), else that service and that family by name.
+   */
+  public allowService(serviceName: string, family: string): void {
+    if (Token.isUnresolved(serviceName) || !serviceName.startsWith(this.servicePrefix)) {
+      for (const statement of this.servicesStatements) statement.addResources(this.serviceArn(serviceName));
+    }
+    if (Token.isUnresolved(family) || !family.startsWith(this.familyPrefix)) {
+      for (const statement of this.familiesStatements) statement.addResources(this.familyArn(`${family}:*`));
+    }
+  }
+
+  private serviceArn(name: string): string {
+    return Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${this.platform.cluster.clusterName}/${name}` });
+  }
+
+  private familyArn(nameAndRevision: string): string {
+    return Stack.of(this).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: nameAndRevision });
+  }
+
+  /**
    * Lets isComplete deploy through the platform's CodeDeploy deployment groups: called by the
    * first CodeDeploy blue/green service (a platform without one has no CodeDeploy application).
    */
@@ -181,6 +220,23 @@ export class ServiceProvider extends Construct {
       resources: [application.applicationArn],
     }));
   }
+}
+
+/**
+ * The start of every family aws-cdk-lib gives a task definition under `platform`: the human part of
+ * Names.uniqueId for the platform's path (its IDs without "Default", each without what is not a
+ * letter or digit, an ID dropped where the previous one ends with it, "Resource" left out), at
+ * most the 240 characters that part keeps.
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.Names.html#static-uniquewbridconstruct
+ */
+function familyPrefixOf(platform: IContainerPlatform): string {
+  const ids = platform.node.scopes.slice(1).map((c) => c.node.id).filter((id) => id !== 'Default');
+  const kept: string[] = [];
+  for (const id of ids) if (kept.length === 0 || !kept[kept.length - 1].endsWith(id)) kept.push(id);
+  const prefix = kept.filter((id) => id !== 'Resource').map((id) => id.replace(/[^A-Za-z0-9]/g, '')).join('').slice(0, 240);
+  // Checked against aws-cdk-lib's own answer for a construct under the platform.
+  const probe = Names.uniqueId(platform);
+  return probe.startsWith(prefix) ? prefix : '';
 }
 
 /** The top-level stack a stack is nested in (itself when it is one). */

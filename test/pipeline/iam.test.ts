@@ -68,9 +68,18 @@ describe('the build role', () => {
     return statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat());
   }
 
-  test('may describe and update exactly its own service', () => {
-    expect(resourcesFor('ecs:DescribeServices')).toEqual([serviceArn]);
-    expect(resourcesFor('ecs:UpdateService')).toEqual([serviceArn]);
+  test('reads and changes nothing of ECS: it runs the repository\'s Dockerfile and test commands', () => {
+    expect(statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).filter((a) => a.startsWith('ecs:'))).toEqual([]);
+  });
+
+  test('the render step after it may describe and update exactly its own service, and read task definitions', () => {
+    const render = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersPipelineRenderRole'));
+    const renderResourcesFor = (action: string) => render.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat());
+    expect(renderResourcesFor('ecs:DescribeServices')).toEqual([serviceArn]);
+    expect(renderResourcesFor('ecs:UpdateService')).toEqual([serviceArn]);
+    // DescribeTaskDefinition takes no resource type in the Service Authorization Reference.
+    expect(renderResourcesFor('ecs:DescribeTaskDefinition')).toEqual(['*']);
+    expect(render.flatMap(actionsOf).filter((a) => a.startsWith('ecr:'))).toEqual([]);
   });
 
   test('may push and pull exactly its own repository', () => {
@@ -83,7 +92,7 @@ describe('the build role', () => {
 
   test('gets "*" only for the actions without resource-level permissions', () => {
     const star = statements.filter((s) => s.Effect === 'Allow' && s.Resource === '*').flatMap(actionsOf).sort();
-    expect(star).toEqual(['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition']);
+    expect(star).toEqual(['ecr:GetAuthorizationToken']);
   });
 
   test('may not register task definitions or pass roles (the deploy action does)', () => {

@@ -49,7 +49,10 @@ export interface PipelineTarget {
 export class ServicePipeline extends Construct {
   /** The CodePipeline pipeline: source, build, an optional approval, deploy. */
   public readonly pipeline: codepipeline.Pipeline;
-  /** The image build: tests, docker build with the layer cache, push tagged with the commit, and the image's file (imageDetail.json, or imagedefinitions.json). It reads and changes nothing of ECS. */
+  /**
+   * The image build: tests, docker build with the layer cache, push tagged with the commit, and
+   * the image's file (imageDetail.json, or imagedefinitions.json). It reads and changes nothing of ECS.
+   */
   public readonly project: codebuild.PipelineProject;
   /**
    * The step after the image build (and its approval), which runs no code of the repository:

@@ -10,8 +10,8 @@ import { platformLogGroup, platformRolesArn } from '../../foundation/platform-re
 import { handlerAsset } from '../../private/assets';
 import { acknowledgeAll } from '../../private/compliance';
 import { acknowledgeFunction, functionRole } from '../../private/function-role';
-import { platformApplication } from '../codedeploy/codedeploy-application';
 import { NAME_LIMITS } from '../../private/name-limits';
+import { platformApplication } from '../codedeploy/codedeploy-application';
 import { BLUE_GREEN_LIMITS } from './limits';
 
 /** Properties of {@link ServiceProvider}. */

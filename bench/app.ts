@@ -25,6 +25,8 @@ for (let i = 1; i <= services; i++) {
   loadBalancers[index] ??= platform.addLoadBalancer(`LoadBalancer${index + 1}`);
   platform.addService(`Svc${i}`, {
     routing: Routing.path(`/svc-${i}/*`),
+    // Under the route, where the blue/green smoke test can reach it through the test listener.
+    container: { healthCheckPath: `/svc-${i}/health` },
     deployment: Deployment.blueGreen(),
     source: Source.codeCommit(),
     loadBalancer: loadBalancers[index],

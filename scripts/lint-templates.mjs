@@ -1,28 +1,34 @@
 // `npm run lint:templates`: synthesizes the examples (`npx cdk synth`, bin/app.ts) and the
-// every-option test app (test/apps/every-option.ts, through the same CLI) into a temporary directory, then runs AWS's CloudFormation linter over EVERY
-// template file, nested
-// ones included, since CloudFormation takes each nested template on its own. Prints each
-// finding and exits non-zero on any error or warning (W3005, a DependsOn that aws-cdk-lib
-// writes beside a reference, is ignored).
+// every-option test app (test/apps/every-option.ts, through the same CLI) into a temporary
+// directory, side by side, then runs AWS's CloudFormation linter over EVERY template file of
+// each as soon as it is synthesized, nested ones included, since CloudFormation takes each
+// nested template on its own. Prints each finding and one line of totals, and exits non-zero on
+// any error or warning (W3005, a DependsOn that aws-cdk-lib writes beside a reference, is ignored).
 //
-// cfn-lint: $CFN_LINT, else ../shared/tools/cfn-lint/cfn-lint beside the repository (this
-// project's CI machines have one), else `cfn-lint` on the PATH; without any it says how to
-// install it and exits with 2 before synthesizing anything. `npm test` never needs it.
-// LINT_OUTDIR keeps the templates there.
-import { spawnSync } from 'node:child_process';
+// cfn-lint: $CFN_LINT, else ../shared/tools/cfn-lint/cfn-lint beside the repository (or beside
+// its main worktree, from a linked one; this project's CI machines have one), else `cfn-lint` on
+// the PATH; without any it says how to install it and exits with 2 before synthesizing anything.
+// `npm test` never needs it. LINT_OUTDIR keeps the templates there.
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const REGION = 'eu-west-1';
 const IGNORED = ['W3005'];
+/** The repository's directory and, in a linked worktree (`git worktree add`), the main worktree's. */
+function checkouts() {
+  const git = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
+  const main = git.status === 0 ? dirname(git.stdout.trim()) : root;
+  return main === root ? [root] : [root, main];
+}
 
 /** The cfn-lint to run, or undefined when there is none. */
 function cfnLint() {
   if (process.env.CFN_LINT) return process.env.CFN_LINT;
-  const beside = resolve(root, '..', 'shared', 'tools', 'cfn-lint', 'cfn-lint');
-  if (existsSync(beside)) return beside;
+  const shared = checkouts().map((dir) => resolve(dir, '..', 'shared', 'tools', 'cfn-lint', 'cfn-lint')).find((f) => existsSync(f));
+  if (shared) return shared;
   return (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'cfn-lint')).find((file) => {
     try {
       accessSync(file, constants.X_OK);
@@ -46,24 +52,30 @@ if (!linter) {
 const out = process.env.LINT_OUTDIR ? resolve(process.env.LINT_OUTDIR) : mkdtempSync(join(tmpdir(), 'lint-templates-'));
 mkdirSync(out, { recursive: true });
 
+/** Runs a command to its end: its exit code, output and error (never rejects). */
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    child.on('error', (error) => resolve({ status: null, error, stdout: '', stderr: '' }));
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
 /**
  * Synthesizes an app with the CDK CLI, as a user does (cdk.json's context, path and asset
- * metadata); returns whether it succeeded.
+ * metadata), into out/NAME; the problem, or undefined when it succeeded.
  */
-function synth(name, app) {
-  const dir = join(out, name);
-  process.stdout.write(`synthesizing ${name} into ${dir}\n`);
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', dir, ...(app ? ['--app', app] : [])], {
+async function synth(name, app) {
+  const r = await run(join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', join(out, name), ...(app ? ['--app', app] : [])], {
     cwd: root,
     // aws-cdk-lib's built-in validation is off: cfn-lint is the check here, and it reads the nested templates too.
     env: { ...process.env, CDK_VALIDATION: 'false' },
-    encoding: 'utf8',
   });
-  if (r.status !== 0) {
-    process.stdout.write(`${name}: synthesis failed\n${(r.stderr || r.stdout || String(r.error)).trim()}\n`);
-    return false;
-  }
-  return true;
+  return r.status === 0 ? undefined : `${name}: synthesis failed\n${(r.stderr || r.stdout || String(r.error)).trim()}`;
 }
 
 function templates(dir) {
@@ -74,47 +86,53 @@ function templates(dir) {
   }).sort();
 }
 
+/** cfn-lint over every template file of out/NAME: its findings, or the problem of running it. */
+async function lint(name) {
+  const files = templates(join(out, name));
+  if (files.length === 0) return { files, problem: `${name}: no template was synthesized` };
+  const r = await run(linter, ['--format', 'json', '--regions', REGION, '--ignore-checks', ...IGNORED, '--', ...files]);
+  if (r.error) return { files, problem: `cannot run cfn-lint (${linter}): ${r.error.message}\nSet CFN_LINT to its path, or install it: pipx install cfn-lint` };
+  try {
+    const findings = JSON.parse(r.stdout || '[]');
+    // cfn-lint's exit code is a bit field of the levels it found; anything else is its own failure.
+    if (r.status !== 0 && findings.length === 0) return { files, problem: `cfn-lint failed (exit code ${r.status}):\n${r.stdout}${r.stderr}` };
+    return { files, findings };
+  } catch {
+    return { files, problem: `cfn-lint failed (exit code ${r.status}):\n${r.stdout}${r.stderr}` };
+  }
+}
+
 // The Lambda handlers the library ships are bundled into assets/ (as `npm ci` does).
 spawnSync(process.execPath, ['scripts/bundle-lambdas.mjs'], { cwd: root, stdio: 'ignore' });
-const synthesized = [
-  synth('examples'),
-  synth('every-option', 'node --import tsx test/apps/synth-every-option.ts'),
-];
 
-const files = templates(out);
-let failed = synthesized.includes(false);
-if (files.length === 0) {
-  process.stdout.write('no template was synthesized\n');
-  process.exit(1);
-}
-
-process.stdout.write(`linting ${files.length} templates with ${linter} (regions ${REGION}, ignoring ${IGNORED.join(', ')})\n`);
-const r = spawnSync(linter, ['--format', 'json', '--regions', REGION, '--ignore-checks', ...IGNORED, '--', ...files], {
-  encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
-});
-if (r.error) {
-  process.stdout.write(`cannot run cfn-lint (${linter}): ${r.error.message}\nSet CFN_LINT to its path, or install it: pipx install cfn-lint\n`);
-  process.exit(1);
-}
-let findings;
-try {
-  findings = JSON.parse(r.stdout || '[]');
-} catch {
-  process.stdout.write(`cfn-lint failed (exit code ${r.status}):\n${r.stdout}${r.stderr}\n`);
-  process.exit(1);
-}
+// The two apps are synthesized side by side, and each is linted as soon as it is synthesized:
+// cfn-lint (one process per app) is most of the time, and runs on one core.
+const APPS = [['examples'], ['every-option', 'node --import tsx test/apps/synth-every-option.ts']];
+const results = await Promise.all(APPS.map(async ([name, app]) => {
+  const problem = await synth(name, app);
+  return problem ? { name, files: [], problem } : { name, ...(await lint(name)) };
+}));
 
 const shorten = (s) => (s.length > 400 ? `${s.slice(0, 400)}... (${s.length} characters)` : s);
 const counts = { Error: 0, Warning: 0, Informational: 0 };
-for (const f of findings) {
-  counts[f.Level] = (counts[f.Level] ?? 0) + 1;
-  const file = relative(out, f.Filename);
-  const line = f.Location?.Start?.LineNumber;
-  const where = (f.Location?.Path ?? []).join('/');
-  process.stdout.write(`${f.Level.padEnd(13)} ${f.Rule.Id} ${file}:${line} ${where}\n    ${shorten(f.Message)}\n`);
+let failed = false;
+for (const { problem, findings = [] } of results) {
+  if (problem) {
+    process.stdout.write(`${problem}\n`);
+    failed = true;
+  }
+  for (const f of findings) {
+    counts[f.Level] = (counts[f.Level] ?? 0) + 1;
+    const file = relative(out, f.Filename);
+    const line = f.Location?.Start?.LineNumber;
+    const where = (f.Location?.Path ?? []).join('/');
+    process.stdout.write(`${f.Level.padEnd(13)} ${f.Rule.Id} ${file}:${line} ${where}\n    ${shorten(f.Message)}\n`);
+  }
 }
-process.stdout.write(`cfn-lint: ${counts.Error} errors, ${counts.Warning} warnings, ${counts.Informational} informational in ${files.length} templates\n`);
-if (counts.Error + counts.Warning > 0 || (r.status !== 0 && findings.length === 0)) failed = true;
+const total = results.reduce((n, r) => n + r.files.length, 0);
+process.stdout.write(`cfn-lint: ${counts.Error} errors, ${counts.Warning} warnings, ${counts.Informational} informational in ${total} templates`
+  + ` (${results.map((r) => `${r.name} ${r.files.length}`).join(', ')}) by ${linter}, regions ${REGION}, ignoring ${IGNORED.join(', ')}\n`);
+if (counts.Error + counts.Warning > 0) failed = true;
 
 if (process.env.LINT_OUTDIR) process.stdout.write(`templates kept in ${out}\n`);
 else rmSync(out, { recursive: true, force: true });

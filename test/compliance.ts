@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { CDK_CONTEXT } from './util';
+import { CDK_CONTEXT, LEAN_METADATA } from './util';
 
 /** One finding of a policy-validation plugin, as validation-report.json records it. */
 export interface Finding {
@@ -17,6 +17,10 @@ export interface ComplianceReport {
   readonly violations: Finding[];
   readonly suppressed: Finding[];
   readonly stacks: Stack[];
+  /** The app, synthesized (with the built-in CloudFormation validator, as `cdk synth` runs it). */
+  readonly app: App;
+  /** Its cloud assembly's directory. */
+  readonly assemblyDir: string;
 }
 
 /** The plugin name the Control Tower findings carry, as in validation-report.json. */
@@ -36,7 +40,7 @@ export const CONTROL_TOWER = 'cdk-validator-cfnguard';
  * @see https://docs.aws.amazon.com/controltower/latest/controlreference/proactive-controls.html
  */
 export function checkCompliance(build: (app: App) => void): ComplianceReport {
-  const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:enable-path-metadata': true } });
+  const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA, 'aws:cdk:enable-path-metadata': true } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   build(app);
   let assemblyDir = app.outdir;
@@ -59,6 +63,8 @@ export function checkCompliance(build: (app: App) => void): ComplianceReport {
     violations: [...collect('violations'), ...controlTower.violations],
     suppressed: [...collect('suppressedViolations'), ...controlTower.suppressed],
     stacks,
+    app,
+    assemblyDir,
   };
 }
 

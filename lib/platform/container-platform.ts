@@ -1,4 +1,4 @@
-import { Aspects, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -32,6 +32,7 @@ import { ScheduledJobOptions } from '../workloads/scheduled-job-options';
 import { checkChildId } from './child-ids';
 import type { ContainerPlatformProps } from './options';
 import { SUBNET_MASKS, validatePlatform, validateSubnets } from './validate-platform';
+import { WorkloadStack } from './workload-stack';
 
 /**
  * The shared foundation of a container platform: a VPC, an ECS cluster with Fargate and
@@ -222,7 +223,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     checkChildId(this, id, this.nestedServiceStacks ? `${id}Stack` : id,
       { kind, others: 'workload', fix: 'give each service, worker, job and event task its own ID' });
     return this.nestedServiceStacks
-      ? new NestedStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
+      ? new WorkloadStack(this, `${id}Stack`, { description: `cdk-container-platform ${kind} ${id} of ${this.node.path}` })
       : this;
   }
 

@@ -8,7 +8,10 @@ import { allTemplates, readAssembly } from '../../lib/assembly/cloud-assembly';
 import { REPLACEMENT_DATA_SOURCE, REPLACING_PROPERTIES } from '../../lib/assembly/replacement-data';
 import { DATA_FILE, EMITTED_TYPES, replacementDataSource } from '../../scripts/replacement-data';
 import { everyOptionApp } from '../apps/every-option';
+import { expectSynthWarnings } from '../synth-warnings';
 import { newApp } from '../util';
+
+expectSynthWarnings('cdk-container-platform:smoke-test-path', 'cdk-container-platform:desired-count-ignored');
 
 test('lib/assembly/replacement-data.ts is what scripts/replacement-data.ts writes from the pinned @aws-cdk/aws-service-spec', () => {
   // GIVEN the installed package, the version package.json pins

@@ -3,7 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ContainerPlatform, Deployment, Routing, Source } from '../../lib';
 import { checkCompliance, describeFindings } from '../compliance';
+import { expectSynthWarnings } from '../synth-warnings';
 import { errorOf, newPlatform, stackTemplates } from '../util';
+
+expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 /** The statements of every policy of a template, flattened. */
 function statements(template: Record<string, any>): any[] {

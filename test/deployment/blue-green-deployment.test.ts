@@ -1,11 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Capacity, Deployment, HookEvent, Routing, Source, TrafficShift } from '../../lib';
+import { expectSynthWarnings } from '../synth-warnings';
 import { templateOf } from '../util';
 import {
   actionsOf, CfnResource, flatPlatform, flatten, hookFunction, listenerId, loadBalancerSecurityGroupId, logicalId, parseYaml, resource, resourcesOfType,
     serviceFixture, statementsOfRole,
 } from './helpers';
+
+// The blue/green fixtures keep the health check at / outside their routes (the smoke test requests a
+// path of the route); the termination-wait and hook tests assert their own warnings.
+expectSynthWarnings('cdk-container-platform:smoke-test-path', 'cdk-container-platform:blue-green-wait', 'cdk-container-platform:hook-beside-smoke-test');
 
 const GROUP = 'AWS::CodeDeploy::DeploymentGroup';
 const SERVICE = 'Custom::BlueGreenService';

@@ -3,10 +3,15 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
+import { expectSynthWarnings } from '../synth-warnings';
 import { newApp, newPlatform, templateOf } from '../util';
 import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passPlatformRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
 /** The ECS service of a CodeDeploy blue/green service is a Custom::BlueGreenService, never an AWS::ECS::Service. */
+
+// The blue/green fixtures keep the health check at / outside their route /orders/* (the smoke test
+// requests /orders/); the termination-wait tests assert their own warning.
+expectSynthWarnings('cdk-container-platform:smoke-test-path', 'cdk-container-platform:blue-green-wait');
 
 const SERVICE = 'Custom::BlueGreenService';
 

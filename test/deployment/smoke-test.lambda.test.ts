@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -242,6 +242,8 @@ describe('handler', () => {
   test('reports Failed before the function times out when the service never answers', async () => {
     // GIVEN a listener that accepts connections and never answers, and a function with little time left
     const silent = http.createServer(() => undefined);
+    const connections: Socket[] = [];
+    silent.on('connection', (socket) => connections.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     settings = { ...settings, port: (silent.address() as AddressInfo).port, attempts: 3 };
     const context = { getRemainingTimeInMillis: () => SMOKE_TEST_TIMING.reportReserveMs + 300 };
@@ -254,6 +256,11 @@ describe('handler', () => {
       expect(reported()).toEqual(expect.objectContaining({ status: 'Failed' }));
       expect(result).toEqual({ hookStatus: 'FAILED' });
       expect(console.error).toHaveBeenCalledWith(expect.stringContaining('ran out of time'));
+      // AND the request is abandoned with the invocation (Lambda would resume it in the next one):
+      // its connection closes now, not when the request's own timeout ends it
+      expect(connections).toHaveLength(1);
+      await Promise.all(connections.map((c) => (c.destroyed ? undefined : new Promise((resolve) => c.once('close', resolve)))));
+      expect(Date.now() - started).toBeLessThan(SMOKE_TEST_TIMING.requestTimeoutMs);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));

@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Deployment, Routing, TrafficShift } from '../../lib';
+import { expectSynthWarnings } from '../synth-warnings';
 import { newPlatform } from '../util';
+
+expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 /** Every TypeScript file of lib/, with its text. */
 function libSources(dir = path.join(__dirname, '..', '..', 'lib')): Array<[string, string]> {

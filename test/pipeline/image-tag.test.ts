@@ -27,7 +27,9 @@ function tagCommand(): string {
 function tagOf(sourceVersion: string | undefined, buildNumber: string): string {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', CODEBUILD_BUILD_NUMBER: buildNumber };
   if (sourceVersion !== undefined) env.CODEBUILD_RESOLVED_SOURCE_VERSION = sourceVersion;
-  return execFileSync('bash', ['-c', `set -o pipefail; ${tagCommand()}; printf '%s' "$IMAGE_TAG"`], { env, encoding: 'utf8' });
+  // stdin is not the worker's socket: bash would take that for a remote shell and read ~/.bashrc.
+  // stderr is kept, for the error if bash fails.
+  return execFileSync('bash', ['-c', `set -o pipefail; ${tagCommand()}; printf '%s' "$IMAGE_TAG"`], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 describe('the image tag of a build', () => {

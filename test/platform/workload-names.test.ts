@@ -2,8 +2,11 @@ import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { ContainerPlatform, Deployment, Microservice, PlatformErrors, Routing, Source } from '../../lib';
+import { expectSynthWarnings } from '../synth-warnings';
 import { errorOf, newPlatform, newStack } from '../util';
 import { IMAGE, messageOf } from '../validation/helpers';
+
+expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 /**
  * Every workload claims its name in one registry, whether `platform.addService` (or addWorker,

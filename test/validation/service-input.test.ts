@@ -7,6 +7,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Capacity, ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions, TrafficShift } from '../../lib';
+import { expectSynthWarnings } from '../synth-warnings';
 import { newPlatform } from '../util';
 import { messageOf, ORDERS, serviceError } from './helpers';
 
@@ -15,6 +16,9 @@ import { messageOf, ORDERS, serviceError } from './helpers';
  * library's message (path, prop, value received, what is allowed, the fix), never with a
  * raw aws-cdk-lib error and never silently.
  */
+
+// The warnings that these tests are about (asserted with Annotations where they are the subject).
+expectSynthWarnings('cdk-container-platform:smoke-test-path', 'cdk-container-platform:hook-beside-smoke-test', 'cdk-container-platform:desired-count-ignored');
 
 const METRIC = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'Backlog' });
 const RETENTION = 'one of the CloudWatch Logs retention periods in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, '

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { CDK_CONTEXT } from '../../util';
+import { CDK_CONTEXT, LEAN_METADATA } from '../../util';
 import { CompiledBlock, LIB, PACKAGE } from './compile';
 
 /** The README's account and region. */
@@ -16,7 +16,7 @@ export const README_ENV = { account: '123456789012', region: 'eu-west-1' };
 export const README_CONTEXT: Record<string, unknown> = {
   ...CDK_CONTEXT,
   [`availability-zones:account=${README_ENV.account}:region=${README_ENV.region}`]: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-  'aws:cdk:disable-stack-trace': true,
+  ...LEAN_METADATA,
 };
 
 /**

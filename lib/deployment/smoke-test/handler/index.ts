@@ -83,7 +83,8 @@ async function loadBalancerAddresses(loadBalancerName: string): Promise<string[]
   return (out.NetworkInterfaces ?? []).map((n) => n.PrivateIpAddress).filter((ip): ip is string => !!ip);
 }
 
-function request(address: string, s: SmokeTestSettings): Promise<Answer> {
+/** One GET of the settings' path at `address`; `signal` abandons it. */
+function request(address: string, s: SmokeTestSettings, signal?: AbortSignal): Promise<Answer> {
   const client = s.protocol === 'https' ? https : http;
   const seconds = SMOKE_TEST_TIMING.requestTimeoutMs / 1000;
   return new Promise((resolve, reject) => {
@@ -102,6 +103,7 @@ function request(address: string, s: SmokeTestSettings): Promise<Answer> {
       // Addressed by IP: the name in the certificate cannot match, and TLS is not what is tested.
       rejectUnauthorized: false,
       servername: s.host || undefined,
+      signal,
     }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -143,24 +145,41 @@ function describeFailure(s: SmokeTestSettings, answer: Answer): string {
   return `${s.path} answered ${answer.status}, expected ${wanted}`;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves after `ms`, or as soon as `signal` aborts (no timer is left behind). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * Requests the service up to `attempts` times, `pauseMs` apart, while `remainingMs()` leaves
- * room for another request; the problem, or undefined when it passed.
+ * room for another request; the problem, or undefined when it passed. `signal` abandons the
+ * test: the request in flight and the pause end at once, and no attempt follows.
  */
-export async function smokeTest(s: SmokeTestSettings, pauseMs: number = SMOKE_TEST_TIMING.pauseMs,
-  remainingMs: () => number = () => Infinity): Promise<string | undefined> {
+export async function smokeTest(
+  s: SmokeTestSettings,
+  pauseMs: number = SMOKE_TEST_TIMING.pauseMs,
+  remainingMs: () => number = () => Infinity,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   let problem = 'no attempt was made';
   for (let i = 1; i <= s.attempts; i++) {
     if (i > 1 && remainingMs() < SMOKE_TEST_TIMING.requestTimeoutMs + pauseMs) {
       return `stopped after ${i - 1} of ${s.attempts} attempts, the time left is too short for another: ${problem}`;
     }
-    if (i > 1) await sleep(pauseMs);
+    if (i > 1) await sleep(pauseMs, signal);
+    if (signal?.aborted) return `abandoned after ${i - 1} of ${s.attempts} attempts: ${problem}`;
     try {
       const addresses = await loadBalancerAddresses(s.loadBalancerName);
       if (addresses.length === 0) throw new Error(`no network interfaces found for ${s.loadBalancerName}`);
-      const answer = await request(addresses[i % addresses.length], s);
+      const answer = await request(addresses[i % addresses.length], s, signal);
       if (passes(answer.status, answer.body, s.expectedStatus)) {
         console.log(`attempt ${i}: ${s.path} answered ${answer.status}: pass`);
         return undefined;
@@ -190,7 +209,7 @@ async function nothingToTest(event: HookEvent): Promise<boolean> {
 }
 
 /** Finds the service, reads its settings and tests it; the problem, or undefined when it passed. */
-async function run(event: HookEvent, remainingMs: () => number): Promise<string | undefined> {
+async function run(event: HookEvent, remainingMs: () => number, signal: AbortSignal): Promise<string | undefined> {
   try {
     if (await nothingToTest(event)) {
       console.log('the service runs no task yet: nothing to test');
@@ -198,26 +217,30 @@ async function run(event: HookEvent, remainingMs: () => number): Promise<string 
     }
     const service = await serviceName(event);
     console.log(`smoke test of ${service}`);
-    return await smokeTest(await settingsOf(service), SMOKE_TEST_TIMING.pauseMs, remainingMs);
+    return await smokeTest(await settingsOf(service), SMOKE_TEST_TIMING.pauseMs, remainingMs, signal);
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
 }
 
 /**
- * The problem of `run`, or a problem of its own when `budgetMs` runs out first: a hung
+ * The problem of `work`, or a problem of its own when `budgetMs` runs out first: a hung
  * request or SDK call must not let the function time out without a report, or CodeDeploy
- * waits an hour for the hook.
+ * waits an hour for the hook. Then the work is abandoned through its signal, so that nothing
+ * of it (a request, a pause, another attempt) outlives the invocation: Lambda would resume it
+ * in the next one.
  */
-async function withinBudget(work: Promise<string | undefined>, budgetMs: number): Promise<string | undefined> {
+async function withinBudget(work: (signal: AbortSignal) => Promise<string | undefined>, budgetMs: number): Promise<string | undefined> {
+  const abandon = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setBound(() => resolve(`the smoke test ran out of time after ${Math.max(0, Math.round(budgetMs / 1000))} s, before the function's timeout`), Math.max(0, budgetMs));
   });
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([work(abandon.signal), timeout]);
   } finally {
     clearBound(timer);
+    abandon.abort();
   }
 }
 
@@ -255,7 +278,7 @@ export async function handler(event: HookEvent, context?: Context): Promise<{ ho
   const remaining = () => (context ? context.getRemainingTimeInMillis() : SMOKE_TEST_TIMING.functionTimeoutSeconds * 1000);
   // The smoke test gets the time left less what reporting needs.
   const budget = () => remaining() - SMOKE_TEST_TIMING.reportReserveMs;
-  const problem = await withinBudget(run(event, budget), budget());
+  const problem = await withinBudget((signal) => run(event, budget, signal), budget());
   if (problem) console.error(`smoke test failed: ${problem}`);
   if (event.DeploymentId && event.LifecycleEventHookExecutionId) {
     await report({ DeploymentId: event.DeploymentId, LifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId }, problem ? 'Failed' : 'Succeeded');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { CDK_CONTEXT, LEAN_METADATA } from './util';
 
@@ -40,7 +40,7 @@ export const CONTROL_TOWER = 'cdk-validator-cfnguard';
  * @see https://docs.aws.amazon.com/controltower/latest/controlreference/proactive-controls.html
  */
 export function checkCompliance(build: (app: App) => void): ComplianceReport {
-  const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA, 'aws:cdk:enable-path-metadata': true } });
+  const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   build(app);
   let assemblyDir = app.outdir;
@@ -57,7 +57,7 @@ export function checkCompliance(build: (app: App) => void): ComplianceReport {
       rule: v.ruleName,
       paths: (v.violatingConstructs ?? v.violatingResources ?? []).map((c: any) => c.constructPath ?? c.resourceLogicalId ?? JSON.stringify(c)),
     })));
-  const controlTower = controlTowerFindings(assemblyDir);
+  const controlTower = controlTowerFindings(assemblyDir, resourcePaths(app));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
   return {
     violations: [...collect('violations'), ...controlTower.violations],
@@ -66,6 +66,21 @@ export function checkCompliance(build: (app: App) => void): ComplianceReport {
     app,
     assemblyDir,
   };
+}
+
+/**
+ * The construct path of every resource of the app, by its template file's name and logical ID
+ * (what the templates' `aws:cdk:path` metadata would say, which the app leaves out: the same app
+ * gives the examples' snapshots).
+ */
+function resourcePaths(app: App): Map<string, Map<string, string>> {
+  const paths = new Map<string, Map<string, string>>();
+  for (const resource of app.node.findAll().filter((c): c is CfnResource => c instanceof CfnResource)) {
+    const stack = Stack.of(resource);
+    if (!paths.has(stack.templateFile)) paths.set(stack.templateFile, new Map());
+    paths.get(stack.templateFile)!.set(stack.resolve(resource.logicalId), resource.node.path);
+  }
+  return paths;
 }
 
 /** Every template file of a cloud assembly (nested ones are files beside the top-level ones). */
@@ -128,7 +143,7 @@ function runGuard(files: string[]): Array<{ file: string; rule: string; resource
  * The Control Tower rules on every template file, each finding acknowledged (or not) as CDK
  * does: the closest construct up the resource's path with an acknowledgement of the rule.
  */
-export function controlTowerFindings(dir: string): { violations: Finding[]; suppressed: Finding[] } {
+export function controlTowerFindings(dir: string, paths: Map<string, Map<string, string>> = new Map()): { violations: Finding[]; suppressed: Finding[] } {
   const files = templateFiles(dir);
   const acks = acknowledgements(dir);
   const templates = new Map(files.map((f) => [f, JSON.parse(fs.readFileSync(f, 'utf8'))]));
@@ -139,7 +154,7 @@ export function controlTowerFindings(dir: string): { violations: Finding[]; supp
     const closed: string[] = [];
     const byPath = acks.get(`${CONTROL_TOWER}::${rule}`);
     for (const id of resources.length > 0 ? resources : ['']) {
-      const constructPath: string = templates.get(file)?.Resources?.[id]?.Metadata?.['aws:cdk:path'] ?? `${path.basename(file)} ${id}`;
+      const constructPath: string = paths.get(path.basename(file))?.get(id) ?? templates.get(file)?.Resources?.[id]?.Metadata?.['aws:cdk:path'] ?? `${path.basename(file)} ${id}`;
       let at = constructPath;
       while (at !== '' && !byPath?.has(at)) at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '';
       (at !== '' ? closed : open).push(constructPath);

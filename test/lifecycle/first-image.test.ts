@@ -7,11 +7,14 @@
  * service's events; once the first build has pushed it, the tasks start.
  * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
  */
+import { expectSynthWarnings } from '../synth-warnings';
 import { app, Kind } from './apps';
 import { Lifecycle } from './lifecycle';
 
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
 jest.setTimeout(60_000);
+// The apps' blue/green service checks /health, outside its route /orders/*: the smoke test requests /orders/.
+expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 describe.each(['codeDeploy', 'rolling', 'worker'] as const)('a %s workload before its first image', (kind: Kind) => {
   let lc: Lifecycle;

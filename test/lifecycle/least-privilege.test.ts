@@ -4,6 +4,7 @@
  * may do its part on the platform's own resources and is refused the same action elsewhere.
  * The scenarios show the same roles doing their work with no request denied.
  */
+import { expectSynthWarnings } from '../synth-warnings';
 import { app, Kind, STACK, WORKLOAD_ID } from './apps';
 import { Lifecycle } from './lifecycle';
 import { ACCOUNT, REGION } from './model/aws';
@@ -11,6 +12,8 @@ import { Principal, session } from './model/iam';
 
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
 jest.setTimeout(60_000);
+// The apps' blue/green service checks /health, outside its route /orders/*: the smoke test requests /orders/.
+expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 const OTHER_ACCOUNT = '999999999999';
 

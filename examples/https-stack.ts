@@ -16,7 +16,8 @@ export const EXAMPLE_ZONE = { hostedZoneId: 'Z0EXAMPLE0ZONE0ID0000', zoneName: '
  * A platform that serves HTTPS for its own domain: the platform requests the certificate of
  * example.com and *.example.com (validated through the hosted zone), listens on 443 with a
  * redirect from 80, and points example.com (Orders, routed by path) and catalog.example.com
- * (Catalog, routed by host) at its load balancer.
+ * (Catalog, routed by host) at its load balancer. Catalog also shows a task of more than one
+ * container: persistent storage on the platform's EFS file system, a cache beside it and tracing.
  */
 export class ExampleHttpsStack extends Stack {
   public readonly platform: ContainerPlatform;
@@ -40,9 +41,25 @@ export class ExampleHttpsStack extends Stack {
         port: 8080,
         image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine'),
         user: '101',
+        cpu: 512,
+        memoryMiB: 1024,
         environment: { SERVICE_NAME: 'catalog' },
       },
       deployment: Deployment.rolling(),
+      // Files every task shares and that outlive them, through Catalog's own access point.
+      storage: { path: '/data' },
+      // A cache the container reaches on localhost:6379; it starts once the cache answers.
+      sidecars: [{
+        name: 'cache',
+        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/redis:7.4-alpine'),
+        port: 6379,
+        memoryMiB: 256,
+        command: ['redis-server', '--save', '', '--appendonly', 'no'],
+        healthCheck: { command: ['CMD', 'redis-cli', 'ping'] },
+        appWaitsFor: ecs.ContainerDependencyCondition.HEALTHY,
+      }],
+      // Traces to X-Ray and metrics to CloudWatch through the AWS Distro for OpenTelemetry collector.
+      tracing: true,
     });
 
     for (const service of [orders, catalog]) {

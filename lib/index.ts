@@ -12,8 +12,9 @@ export { SharedLoadBalancer } from './foundation/shared-load-balancer';
 // Services: what `platform.addService` takes and creates
 export { Microservice } from './service/microservice';
 export { HealthOptions, MicroserviceProps, ScalingOptions, ScheduledScalingOptions, ServiceOptions, StepScalingOptions } from './service/options';
-export { ContainerOptions, RepositoryOptions } from './core/options';
+export { ContainerOptions, RepositoryOptions, SidecarDependency, SidecarOptions, StorageOptions } from './core/options';
 export { Capacity, SpotCapacityOptions } from './core/capacity';
+export { FireLensOptions, Logging, LoggingKind } from './core/logging';
 export { SecureRepository, SecureRepositoryProps } from './registry/secure-repository';
 
 // Deployment policies, and the constructs the platform creates for them

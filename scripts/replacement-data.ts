@@ -20,7 +20,7 @@ export const EMITTED_TYPES = [
   'AWS::CodeStarNotifications::NotificationRule', 'AWS::EC2::EIP', 'AWS::EC2::FlowLog', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway',
   'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress',
   'AWS::EC2::Subnet', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::VPC', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::VPCGatewayAttachment',
-  'AWS::ECR::Repository', 'AWS::ECS::Cluster', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition',
+  'AWS::ECR::Repository', 'AWS::EFS::AccessPoint', 'AWS::EFS::FileSystem', 'AWS::EFS::MountTarget', 'AWS::ECS::Cluster', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition',
   'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::Lambda::Function',
   'AWS::Logs::LogGroup', 'AWS::Route53::RecordSet', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription', 'AWS::SNS::Topic',
@@ -31,7 +31,7 @@ export const EMITTED_TYPES = [
 /** What apps commonly hold beside a platform: data stores, functions, queues, caches, APIs, DNS. */
 export const COMMON_TYPES = [
   'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::RDS::DBSubnetGroup',
-  'AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::EFS::FileSystem', 'AWS::EFS::MountTarget', 'AWS::EFS::AccessPoint',
+  'AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::SubnetGroup',
   'AWS::OpenSearchService::Domain', 'AWS::Lambda::Permission', 'AWS::Lambda::EventSourceMapping', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User',
   'AWS::KMS::Alias', 'AWS::Route53::HostedZone', 'AWS::CloudFront::Distribution', 'AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api',
   'AWS::Cognito::UserPool', 'AWS::Kinesis::Stream', 'AWS::Events::EventBus', 'AWS::Events::Archive', 'AWS::SSM::Document', 'AWS::WAFv2::WebACL',

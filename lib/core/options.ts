@@ -1,5 +1,6 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
@@ -107,4 +108,113 @@ export interface RepositoryOptions {
    * @default - AES256 (Amazon S3-managed keys)
    */
   readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * A container the sidecar waits for, and for what.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html
+ */
+export interface SidecarDependency {
+  /** The name of the container to wait for: `app` (the service's container) or another sidecar's name. */
+  readonly container: string;
+  /**
+   * What to wait for: START (it started), HEALTHY (its container health check passed: it needs
+   * one), COMPLETE (it exited) or SUCCESS (it exited with 0); COMPLETE and SUCCESS only for a
+   * container that is not essential.
+   */
+  readonly condition: ecs.ContainerDependencyCondition;
+}
+
+/**
+ * A container that runs beside the service's own in each task: a proxy, an agent, a cache. It
+ * shares the task's network (other containers reach its port on `localhost`), its CPU and its
+ * memory, and logs to the service's log group under its name.
+ */
+export interface SidecarOptions {
+  /**
+   * The container's name: 1 to 255 letters, digits, hyphens and underscores, unique in the task;
+   * not `app`, `tmp-permissions`, `aws-otel-collector` or `log-router` (the platform's own containers).
+   */
+  readonly name: string;
+  /** The image to run. */
+  readonly image: ecs.ContainerImage;
+  /**
+   * The TCP port the sidecar listens on; no other container of the task may use it.
+   * @default - none
+   */
+  readonly port?: number;
+  /**
+   * Whether the task stops when the sidecar stops.
+   * @default true
+   */
+  readonly essential?: boolean;
+  /**
+   * The containers the sidecar waits for before it starts.
+   * @default - it starts with the task
+   */
+  readonly dependsOn?: SidecarDependency[];
+  /**
+   * What the service's container waits for of this sidecar before it starts: START, HEALTHY
+   * (the sidecar needs a `healthCheck`), or, for a sidecar that is not essential, COMPLETE or SUCCESS.
+   * @default - the service's container does not wait for it
+   */
+  readonly appWaitsFor?: ecs.ContainerDependencyCondition;
+  /**
+   * A health check run inside the sidecar (its image must have the command); the same limits as
+   * `container.containerHealthCheck`.
+   * @default - none
+   */
+  readonly healthCheck?: ecs.HealthCheck;
+  /**
+   * CPU units reserved for the sidecar, out of the task's `container.cpu`.
+   * @default - none reserved: it shares the task's CPU with the other containers
+   */
+  readonly cpu?: number;
+  /**
+   * The sidecar's memory in MiB (a hard limit, at least 6), taken from the task's
+   * `container.memoryMiB`: the service's container gets what the sidecars leave.
+   * @default 128
+   */
+  readonly memoryMiB?: number;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+  /**
+   * The command, overriding the image's CMD.
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+  /**
+   * Mount the sidecar's root filesystem read-only. Set false for an image that writes to its
+   * filesystem (nothing else is writable in it).
+   * @default true
+   */
+  readonly readonlyRootFilesystem?: boolean;
+}
+
+/**
+ * A persistent directory of the service's tasks on Amazon EFS, shared by all of them and kept
+ * across deployments.
+ */
+export interface StorageOptions {
+  /** Where the directory is mounted in the service's container: an absolute path such as `/data`. */
+  readonly path: string;
+  /**
+   * Mount it read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Your own file system, in the platform's VPC, instead of the platform's. The service gets its
+   * own access point on it and may reach its mount targets on port 2049.
+   * @default - the platform's file system, created with the first service that asks for storage
+   */
+  readonly fileSystem?: efs.IFileSystem;
+  /**
+   * The POSIX user and group ID every file operation of the service's tasks uses on the file system.
+   * @default - a number from 10000 to 59999 derived from the platform's and the service's names, the same for both
+   */
+  readonly posixId?: number;
 }

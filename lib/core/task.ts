@@ -19,10 +19,10 @@ import { ContainerOptions } from './options';
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
  */
-function checkReachableImage(scope: Construct, imageName: string): void {
+export function checkReachableImage(scope: Construct, imageName: string, prop = 'container.image'): void {
   if (Token.isUnresolved(imageName) || isPrivateEcrImage(imageName)) return;
   const p = new Problems(scope);
-  p.add('container.image', imageName,
+  p.add(prop, imageName,
     'an image in Amazon ECR: with natGateways 0 the tasks\' subnets reach AWS services through VPC endpoints only, and no endpoint reaches another registry',
     'copy the image into Amazon ECR (an ECR pull through cache rule, such as prefix ecr-public for public.ecr.aws, filled by one pull from outside the VPC; '
     + 'or ecs.ContainerImage.fromAsset) and pass it with ecs.ContainerImage.fromEcrRepository, or give the platform a NAT gateway (natGateways: 1)');
@@ -36,8 +36,16 @@ export interface BuiltTask {
   readonly logGroup: logs.LogGroup;
 }
 
+/** What a task holds besides its container. */
+export interface TaskExtras {
+  /** The memory the task's other containers take. */
+  readonly reservedMemoryMiB?: number;
+  /** The container's log driver, given its log group. */
+  readonly logDriver?: (logGroup: logs.ILogGroup) => ecs.LogDriver;
+}
+
 /** Whether a container `user` (name, uid, name:group or uid:gid) is root, who can write a root-owned directory. */
-function isRoot(user: string | undefined): boolean {
+export function isRoot(user: string | undefined): boolean {
   if (user === undefined || Token.isUnresolved(user)) return false;
   const name = user.split(':')[0];
   return name === '0' || name === 'root';
@@ -49,9 +57,11 @@ function isRoot(user: string | undefined): boolean {
  * @param port the container port that receives traffic; none for workers and tasks
  * @param bootstrapImage the image tagged `bootstrap` of a pipeline-built workload, which never
  *   expires and which no pipeline replaces: it opens /tmp (a fixed `container.image` does that itself)
+ * @param extras what the task holds besides the container: the memory its other containers take (the
+ *   container's hard limit is the rest), and the container's log driver if not awslogs into the log group
  */
 export function buildTaskDefinition(scope: Construct, platform: IContainerPlatform, c: ContainerOptions, image: ecs.ContainerImage, name: string,
-  port?: number, bootstrapImage?: string): BuiltTask {
+  port?: number, bootstrapImage?: string, extras: TaskExtras = {}): BuiltTask {
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: c.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: c.memoryMiB ?? DEFAULTS.memoryMiB,
@@ -64,7 +74,8 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
   const logGroup = platformLogGroup(platform, scope, 'Logs', c.logRetention);
   const readonlyRootFilesystem = c.readonlyRootFilesystem ?? true;
   const opensTmp = readonlyRootFilesystem && !isRoot(c.user);
-  const memory = c.memoryMiB ?? DEFAULTS.memoryMiB;
+  // The container's hard limit: the task's memory but what its other containers take.
+  const memory = (c.memoryMiB ?? DEFAULTS.memoryMiB) - (extras.reservedMemoryMiB ?? 0);
   const container = taskDefinition.addContainer(name, {
     image,
     essential: true,
@@ -83,7 +94,7 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     memoryReservationMiB: opensTmp && !Token.isUnresolved(memory) ? memory - TMP_INIT_MEMORY_MIB : undefined,
     user: c.user,
     command: c.command,
-    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+    logging: extras.logDriver?.(logGroup) ?? ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
   });
   overrideUnresolvedHealthCheck(taskDefinition, c.containerHealthCheck);
   if (c.image !== undefined && PlatformContext.of(platform).isolated) checkReachableImage(scope, container.imageName);

@@ -5,7 +5,8 @@ import { Problems } from '../private/errors';
 import { EPHEMERAL_STORAGE_MAX_GIB, EPHEMERAL_STORAGE_MIN_GIB, FARGATE_CPU_VALUES, FARGATE_SIZES } from '../private/fargate';
 import { ContainerOptions } from './options';
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable's name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The retention periods CloudWatch Logs accepts, in days.
@@ -61,7 +62,7 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
     p.require(USER.test(c.user), 'container.user', c.user,
       "a user name or uid, optionally with ':' and a group name or gid (user, uid, user:group, uid:gid)", "write it like '1000' or 'app:app'");
   }
-  if (c.containerHealthCheck) validateHealthCheck(p, c.containerHealthCheck);
+  if (c.containerHealthCheck) validateHealthCheck(p, 'container.containerHealthCheck', c.containerHealthCheck);
   for (const [prop, vars] of [['environment', c.environment], ['secrets', c.secrets]] as const) {
     for (const name of Object.keys(vars ?? {})) {
       p.require(ENV_NAME.test(name), `container.${prop}`, name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
@@ -75,8 +76,7 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
  * A container health check: interval 5-300 s, timeout 2-60 s, retries 1-10, start period 0-300 s.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html
  */
-function validateHealthCheck(p: Problems, hc: ecs.HealthCheck): void {
-  const prop = 'container.containerHealthCheck';
+export function validateHealthCheck(p: Problems, prop: string, hc: ecs.HealthCheck): void {
   p.require(hc.command.length > 0, `${prop}.command`, hc.command,
     "a command, such as ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1']", 'write the command the container runs to check itself');
   p.seconds(`${prop}.interval`, hc.interval, 5, 300);

@@ -1,17 +1,22 @@
 // lib/core: what every Fargate workload of the platform is built from, services (lib/service) and
 // workers, scheduled jobs and event tasks (lib/workloads) alike. Both import from here; this
 // module imports from neither, and neither from the other.
+import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeployedState, serviceStateFunction } from '../deployment/deployed-state/deployed-state';
+import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { acknowledge } from '../private/compliance';
 import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
 import { allowExec } from './exec';
-import { ContainerOptions, RepositoryOptions } from './options';
-import { buildTaskDefinition } from './task';
+import { addLogRouter, fireLensDriver, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
+import { ContainerOptions, RepositoryOptions, SidecarOptions } from './options';
+import { addCollector, addSidecars, extraMemoryMiB } from './sidecars';
+import { buildTaskDefinition, checkReachableImage } from './task';
 
 /** The ECS service whose live image and desired count a workload's deployed state reads. */
 export interface CoreService {
@@ -42,6 +47,21 @@ export interface WorkloadCoreOptions {
    * @default false
    */
   readonly enableExec?: boolean;
+  /**
+   * Containers beside the workload's own.
+   * @default - none
+   */
+  readonly sidecars?: SidecarOptions[];
+  /**
+   * Where the container's logs go.
+   * @default Logging.awsLogs()
+   */
+  readonly logging?: Logging;
+  /**
+   * Whether the tasks run the AWS Distro for OpenTelemetry collector.
+   * @default false
+   */
+  readonly tracing?: boolean;
   /**
    * The service the workload runs as.
    * @default - none: something else (a schedule, a rule) runs the task definition's latest revision
@@ -106,7 +126,30 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
     // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
     readonlyRootFilesystem: container.readonlyRootFilesystem ?? !options.enableExec,
   };
-  const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage);
+  const sidecars = options.sidecars ?? [];
+  const tracing = options.tracing ?? false;
+  const logging = options.logging;
+  const fireLens = logging?.kind === LoggingKind.FIRELENS ? logging : undefined;
+  const task = buildTaskDefinition(scope, platform, c, image, CONTAINER_NAME, options.port, bootstrapImage, {
+    reservedMemoryMiB: extraMemoryMiB(sidecars, tracing) + logRouterMemoryMiB(logging),
+    logDriver: fireLens ? (logGroup) => fireLensDriver(fireLens, logGroup, Stack.of(scope)) : undefined,
+  });
+  if (fireLens) addLogRouter(task.taskDefinition, task.container, task.logGroup, fireLens);
+  addSidecars(task.taskDefinition, task.container, task.logGroup, sidecars);
+  if (PlatformContext.of(platform).isolated) {
+    task.taskDefinition.node.children.forEach((child) => {
+      const i = sidecars.findIndex((s) => s.name === child.node.id);
+      if (i >= 0) checkReachableImage(scope, (child as ecs.ContainerDefinition).imageName, `sidecars[${i}].image`);
+    });
+  }
+  if (tracing) {
+    addCollector(task.taskDefinition, task.container, task.logGroup);
+    const ownVariables = Object.keys(c.environment ?? {}).length + sidecars.reduce((n, s) => n + Object.keys(s.environment ?? {}).length, 0);
+    if (ownVariables === 0) {
+      acknowledge(task.taskDefinition, 'AwsSolutions-ECS2',
+        'The only environment variable is the tracing collector\'s configuration (AOT_CONFIG_CONTENT), which holds no secret.');
+    }
+  }
   if (options.enableExec) allowExec(platform, task.taskDefinition);
   repository?.grantPull(task.taskDefinition.obtainExecutionRole());
   deployedState?.watch(task.taskDefinition);

@@ -39,6 +39,10 @@ export const DEFAULTS = {
   /** Draining: 15 s instead of 300 s; enough for short-lived HTTP requests. */
   deregistrationDelay: Duration.seconds(15),
   healthCheckGracePeriod: Duration.seconds(60),
+  /** Memory (a hard limit) of a sidecar, the tracing collector and the FireLens log router, out of the task's. */
+  sidecarMemoryMiB: 128,
+  collectorMemoryMiB: 256,
+  logRouterMemoryMiB: 128,
   logRetentionDays: 365,
   /** ECR: how many images a repository keeps, and when untagged images expire. */
   keepImages: 30,

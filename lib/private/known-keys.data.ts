@@ -63,6 +63,11 @@ export const KNOWN_STRUCTS: Record<string, {
     nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', trigger: 'EventTrigger' },
     kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', source: 'object:Source', trigger: 'object:EventTrigger' },
   },
+  FireLensOptions: {
+    keys: ['memoryMiB', 'output'],
+    nested: {},
+    kinds: { memoryMiB: 'number', output: 'map:string' },
+  },
   HealthOptions: {
     keys: ['deregistrationDelay', 'gracePeriod', 'healthyThresholdCount', 'interval', 'timeout', 'unhealthyThresholdCount'],
     nested: {},
@@ -74,9 +79,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { functionArn: 'string', lifecycleEvent: 'enum' },
   },
   MicroserviceProps: {
-    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'pipeline', 'platform', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
-    nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', source: 'Source' },
-    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', enableExec: 'boolean', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
+    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'logging', 'pipeline', 'platform', 'repository', 'routing', 'scaling', 'serviceConnect', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions' },
+    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', enableExec: 'boolean', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', logging: 'object:Logging', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
   PipelineOptions: {
     keys: ['approval', 'buildContext', 'dockerfile', 'notificationTopic', 'testCommands'],
@@ -169,9 +174,19 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', memoryUtilization: 'object:cloudwatch.IMetric', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
   },
   ServiceOptions: {
-    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'pipeline', 'repository', 'routing', 'scaling', 'serviceConnect', 'source'],
-    nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', source: 'Source' },
-    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', enableExec: 'boolean', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', source: 'object:Source' },
+    keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'logging', 'pipeline', 'repository', 'routing', 'scaling', 'serviceConnect', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { routing: 'Routing', alarms: 'AlarmOptions', capacity: 'Capacity', container: 'ContainerOptions', deployment: 'Deployment', health: 'HealthOptions', loadBalancer: 'SharedLoadBalancer', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', scaling: 'ScalingOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions' },
+    kinds: { alarms: 'object:AlarmOptions', capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', desiredCount: 'number', enableExec: 'boolean', health: 'object:HealthOptions', loadBalancer: 'object:SharedLoadBalancer', logging: 'object:Logging', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', routing: 'object:Routing', scaling: 'object:ScalingOptions', serviceConnect: 'boolean', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
+  },
+  SidecarDependency: {
+    keys: ['condition', 'container'],
+    nested: {},
+    kinds: { condition: 'enum', container: 'string' },
+  },
+  SidecarOptions: {
+    keys: ['appWaitsFor', 'command', 'cpu', 'dependsOn', 'environment', 'essential', 'healthCheck', 'image', 'memoryMiB', 'name', 'port', 'readonlyRootFilesystem'],
+    nested: { dependsOn: 'SidecarDependency[]' },
+    kinds: { appWaitsFor: 'enum', command: 'list:string', cpu: 'number', dependsOn: 'list:object:SidecarDependency', environment: 'map:string', essential: 'boolean', healthCheck: 'object:ecs.HealthCheck', image: 'object:ecs.ContainerImage', memoryMiB: 'number', name: 'string', port: 'number', readonlyRootFilesystem: 'boolean' },
   },
   SmokeTestOptions: {
     keys: ['attempts', 'enabled', 'expectedStatusCodes', 'path'],
@@ -197,6 +212,11 @@ export const KNOWN_STRUCTS: Record<string, {
     keys: ['adjustmentType', 'id', 'metric', 'steps'],
     nested: {},
     kinds: { adjustmentType: 'enum', id: 'string', metric: 'object:cloudwatch.IMetric', steps: 'list:object:applicationautoscaling.ScalingInterval' },
+  },
+  StorageOptions: {
+    keys: ['fileSystem', 'path', 'posixId', 'readOnly'],
+    nested: {},
+    kinds: { fileSystem: 'object:efs.IFileSystem', path: 'string', posixId: 'number', readOnly: 'boolean' },
   },
   WorkerQueueOptions: {
     keys: ['encryptionKey', 'maxReceiveCount', 'visibilityTimeout'],

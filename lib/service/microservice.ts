@@ -2,12 +2,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
 import { ContainerOptions } from '../core/options';
+import { addStorage } from '../core/storage';
 import { buildWorkloadCore } from '../core/workload-core';
 import { BlueGreenDeployment } from '../deployment/codedeploy/blue-green-deployment';
 import { Deployment } from '../deployment/policy/deployment';
@@ -74,6 +76,10 @@ export class Microservice extends Construct {
   public readonly ecsService?: ecs.FargateService;
   /** The `Custom::BlueGreenService` that owns the ECS service of a CodeDeploy blue/green service. */
   public readonly blueGreenService?: BlueGreenService;
+  /** The EFS file system of the service's `storage`: the platform's, or yours. */
+  public readonly fileSystem?: efs.IFileSystem;
+  /** The service's own access point on `fileSystem`, through which its tasks mount `storage`. */
+  public readonly accessPoint?: efs.AccessPoint;
   /** The security group of the service's tasks: the load balancer reaches them on the container port. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The target group that receives production traffic first (blue). */
@@ -154,6 +160,9 @@ export class Microservice extends Construct {
       port: this.containerPort,
       service: { serviceName: this.workloadName, desiredCount: props.desiredCount ?? minTasks },
       enableExec: props.enableExec,
+      sidecars: props.sidecars,
+      tracing: props.tracing,
+      logging: props.logging,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
@@ -168,6 +177,11 @@ export class Microservice extends Construct {
       allowAllOutbound: true,
     });
     this.securityGroup.addIngressRule(lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
+    if (props.storage) {
+      const storage = addStorage(this, platform, props.storage, this.workloadName, this.taskDefinition, this.container, this.securityGroup);
+      this.fileSystem = storage.fileSystem;
+      this.accessPoint = storage.accessPoint;
+    }
 
     const gracePeriod = props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod;
 

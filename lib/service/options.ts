@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Capacity } from '../core/capacity';
-import type { ContainerOptions, RepositoryOptions } from '../core/options';
+import type { Logging } from '../core/logging';
+import type { ContainerOptions, RepositoryOptions, SidecarOptions, StorageOptions } from '../core/options';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import type { Routing } from '../foundation/routing';
@@ -213,6 +214,46 @@ export interface ServiceOptions {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
    */
   readonly enableExec?: boolean;
+
+  /**
+   * Containers that run beside the service's own in each task (at most 10 containers in a task,
+   * the platform's own included). Their memory comes out of `container.memoryMiB` and the CPU they
+   * reserve out of `container.cpu`; the service's container gets the rest. Pipelines and
+   * deployments replace the image of the service's container only: a sidecar runs the image given here.
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html
+   */
+  readonly sidecars?: SidecarOptions[];
+
+  /**
+   * A persistent directory on Amazon EFS, shared by all of the service's tasks and kept across
+   * deployments and task replacements: mounted at `storage.path` through an access point of the
+   * service's own, with IAM authorization and encryption in transit.
+   * @default - none: the tasks have their ephemeral storage only
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html
+   */
+  readonly storage?: StorageOptions;
+
+  /**
+   * Run the AWS Distro for OpenTelemetry collector beside the service's container: traces sent
+   * to `localhost` over OTLP (4317 gRPC, 4318 HTTP) or the X-Ray daemon protocol (UDP 2000) go
+   * to AWS X-Ray, OTLP metrics to CloudWatch (embedded metric format, in the service's log
+   * group). The collector takes 256 MiB of `container.memoryMiB`; the task role gets the X-Ray
+   * actions and may write the service's log group.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/trace-data.html
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * Where the service's container sends its logs: `Logging.awsLogs()` (the awslogs driver, into
+   * the service's log group), or `Logging.fireLens()`, a Fluent Bit log router in the task (128 MiB
+   * of `container.memoryMiB`) that writes to the service's log group or to the output you give.
+   * Sidecars and the platform's own containers log through awslogs either way.
+   * @default Logging.awsLogs()
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html
+   */
+  readonly logging?: Logging;
 }
 
 /** Properties of a {@link Microservice}. */

@@ -3,7 +3,9 @@ import { App, AppProps, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,7 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { EXAMPLE_ENV } from '../../examples/env';
 import {
-  Capacity, ContainerPlatform, Deployment, EventTrigger, HookEvent, PlatformAlerts, PlatformDashboard, Routing, SecureRepository, Source, TrafficShift,
+  Capacity, ContainerPlatform, Deployment, EventTrigger, HookEvent, Logging, PlatformAlerts, PlatformDashboard, Routing, SecureRepository, Source, TrafficShift,
 } from '../../lib';
 import { CDK_CONTEXT } from '../util';
 import { addFlatStack } from './every-option-flat';
@@ -33,13 +35,20 @@ export interface UserResources {
   readonly hook: lambda.Function;
   readonly topic: sns.Topic;
   readonly key: kms.Key;
+  /** A file system of the stack's own, in the VPC given (made on first use). */
+  readonly fileSystem: (vpc: ec2.IVpc) => efs.FileSystem;
 }
 
 /** A bucket, a queue, a secret, a parameter, a hook function, a topic and a key of the stack's own. */
 export function userResources(stack: Stack): UserResources {
   const key = new kms.Key(stack, 'UserKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+  let fileSystem: efs.FileSystem | undefined;
   return {
     key,
+    fileSystem: (vpc) => fileSystem ??= new efs.FileSystem(stack, 'UserFileSystem', {
+      vpc, encrypted: true, kmsKey: key, enableAutomaticBackups: true, removalPolicy: RemovalPolicy.DESTROY,
+      securityGroup: new ec2.SecurityGroup(stack, 'UserFileSystemSecurityGroup', { vpc, allowAllOutbound: false }),
+    }),
     bucket: new s3.Bucket(stack, 'UserBucket', { versioned: true, enforceSSL: true, removalPolicy: RemovalPolicy.DESTROY }),
     queue: new sqs.Queue(stack, 'UserQueue', { enforceSSL: true }),
     secret: new secretsmanager.Secret(stack, 'UserSecret'),
@@ -124,6 +133,20 @@ function addNestedStack(app: App): void {
     health: { interval: Duration.seconds(15), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2,
       deregistrationDelay: Duration.seconds(10), gracePeriod: Duration.seconds(30) },
     alarms: { http5xxPerMinute: 5, p99Latency: Duration.seconds(1), cpuPercent: 80, memoryPercent: 85, evaluationPeriods: 2 },
+    sidecars: [
+      {
+        name: 'proxy', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/envoyproxy/envoy:v1.31.0'), port: 9901, essential: true,
+        healthCheck: { command: ['CMD-SHELL', 'wget -q -O- http://localhost:9901/ready || exit 1'], interval: Duration.seconds(10) },
+        cpu: 128, memoryMiB: 96, environment: { ENVOY_UID: '1000' }, command: ['envoy', '-c', '/etc/envoy/envoy.yaml'], readonlyRootFilesystem: true,
+        dependsOn: [{ container: 'app', condition: ecs.ContainerDependencyCondition.START }],
+      },
+      {
+        name: 'migrate', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), essential: false, command: ['true'],
+        readonlyRootFilesystem: false, appWaitsFor: ecs.ContainerDependencyCondition.SUCCESS,
+      },
+    ],
+    storage: { path: '/data/orders', readOnly: false, posixId: 1000 },
+    tracing: true,
   });
   user.bucket.grantRead(orders.taskRole);
 
@@ -141,6 +164,7 @@ function addNestedStack(app: App): void {
     deployment: Deployment.blueGreen({ traffic: TrafficShift.allAtOnce() }),
     source: Source.codeCommit(),
     enableExec: true,
+    logging: Logging.fireLens({ output: { Name: 'kinesis_firehose', region: 'eu-west-1', delivery_stream: 'search-logs' }, memoryMiB: 64 }),
   });
   platform.addService('Cart', {
     routing: Routing.path('/cart/*'),
@@ -149,6 +173,7 @@ function addNestedStack(app: App): void {
     serviceConnect: true,
     source: Source.s3({ bucket: user.bucket, key: 'cart/source.zip' }),
     enableExec: true,
+    storage: { path: '/catalogue', readOnly: true, fileSystem: user.fileSystem(platform.vpc) },
   });
   platform.addService('Users', {
     routing: Routing.path('/users/*'), loadBalancer: second, deployment: Deployment.rolling(), serviceConnect: true,
@@ -162,7 +187,7 @@ function addNestedStack(app: App): void {
     routing: Routing.path('/reports/*'), deployment: Deployment.rollingWithAdditionalBatch(),
     repository: { repository: new SecureRepository(stack, 'SharedRepository', { keepImages: 5, encryptionKey: user.key, removalPolicy: RemovalPolicy.DESTROY }).repository },
   });
-  platform.addService('Billing', { routing: Routing.path('/billing/*'), deployment: Deployment.immutable() });
+  platform.addService('Billing', { routing: Routing.path('/billing/*'), deployment: Deployment.immutable(), logging: Logging.fireLens() });
 
   const resizer = platform.addWorker('Resizer', {
     queue: user.queue,

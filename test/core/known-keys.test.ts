@@ -162,10 +162,10 @@ describe('an unknown key fails in the library\'s format, naming the nearest know
 
   test('a key with no known key near it is to be removed', () => {
     // GIVEN / WHEN
-    const message = serviceError({ sidecars: [] });
+    const message = serviceError({ volumeMounts: [] });
     // THEN
-    expect(message).toContain('  - sidecars: received []; allowed: a key of MicroserviceProps: ');
-    expect(message).toContain('Fix: remove sidecars: it is not an option here, so it would be ignored.');
+    expect(message).toContain('  - volumeMounts: received []; allowed: a key of MicroserviceProps: ');
+    expect(message).toContain('Fix: remove volumeMounts: it is not an option here, so it would be ignored.');
   });
 
   test('the platform, workers, jobs, event tasks, repositories, alerts and dashboards refuse unknown keys too', () => {

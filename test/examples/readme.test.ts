@@ -156,6 +156,19 @@ const CLAIMS: Record<string, (app: App) => void> = {
     expect(onlyProperties(template('Platform/Platform/OrdersStack'), 'Custom::EcsService').EnableExecuteCommand).toBe(true);
   },
 
+  'Sidecars, storage, tracing and log routing': (app) => {
+    const template = templatesOf(app);
+    const orders = template('Platform/Platform/OrdersStack');
+    const containers = onlyProperties(orders, 'AWS::ECS::TaskDefinition').ContainerDefinitions;
+    // app, tmp-permissions, the cache and the collector; app keeps 1024 - 256 - 256 MiB and waits for the cache to be healthy
+    expect(containers.map((c: any) => [c.Name, c.Memory])).toEqual([['app', 512], ['tmp-permissions', undefined], ['cache', 256], ['aws-otel-collector', 256]]);
+    expect(containers[0].DependsOn).toContainEqual({ ContainerName: 'cache', Condition: 'HEALTHY' });
+    expect(containers[0].MountPoints).toContainEqual({ ContainerPath: '/data', ReadOnly: false, SourceVolume: 'storage' });
+    // the platform's file system, retained and encrypted; the service's access point
+    template('Platform').hasResource('AWS::EFS::FileSystem', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Encrypted: true }) });
+    expect(onlyProperties(orders, 'AWS::EFS::AccessPoint').RootDirectory.Path).toBe('/Platform-Orders');
+  },
+
   'Routing on the shared load balancer': (app) => {
     // the narrower route is evaluated first, with the priority chosen
     const template = templatesOf(app);
@@ -206,7 +219,7 @@ describe('the README\'s TypeScript blocks', () => {
   test('every TypeScript block of the README is tested: the blocks found are the blocks with claims', () => {
     expect(blocks.map((b) => b.key).sort()).toEqual(Object.keys(CLAIMS).sort());
     expect(blocks.filter((b) => b.fixture !== COMPLETE).map((b) => b.fixture).sort())
-      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
+      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
   });
 
   test('a block that does not type-check is reported at its line in README.md', () => {

@@ -1,4 +1,6 @@
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -35,7 +37,18 @@ export interface Variant {
   readonly gateHook?: boolean;
   /** ECS Exec on the service or worker. */
   readonly exec?: boolean;
+  /**
+   * A service with a sidecar from the account's ECR repository {@link SIDECAR_REPOSITORY} (which the
+   * test creates and pushes to), storage on the platform's file system, and tracing.
+   */
+  readonly sidecarAndStorage?: boolean;
+  /** The tag of the `sidecarAndStorage` variant's sidecar image. */
+  readonly sidecarTag?: string;
 }
+
+/** The ECR repository (not the stack's) of the `sidecarAndStorage` variant's sidecar, and its tag. */
+export const SIDECAR_REPOSITORY = 'orders-proxy';
+export const SIDECAR_TAG = '1.0';
 
 /** The function name of the `gateHook` variant's hook (the model's hook double answers by name). */
 export const GATE_HOOK = 'orders-gate';
@@ -89,6 +102,17 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         alarms: v.alarmCpuPercent ? { cpuPercent: v.alarmCpuPercent } : undefined,
         health: v.healthInterval ? { interval: Duration.seconds(v.healthInterval) } : undefined,
         enableExec: v.exec,
+        ...(v.sidecarAndStorage ? {
+          sidecars: [{
+            name: 'proxy',
+            image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'ProxyRepository', SIDECAR_REPOSITORY), v.sidecarTag ?? SIDECAR_TAG),
+            port: 9901,
+            appWaitsFor: ecs.ContainerDependencyCondition.START,
+          }],
+          storage: { path: '/data' },
+          tracing: true,
+          container: { port: 8080, healthCheckPath: '/health', environment, cpu: 512, memoryMiB: 1024 },
+        } : {}),
       });
     }
     if (v.laterFailure) new sns.Topic(stack, LATER_FAILURE).node.addDependency(workload);

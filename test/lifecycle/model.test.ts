@@ -596,3 +596,37 @@ describe('rules', () => {
     expect(rule.actions).toEqual([{ type: 'forward', forward: [{ targetGroupArn: blue.arn, weight: 1 }] }]);
   });
 });
+
+describe('EFS', () => {
+  const volume = (efsVolumeConfiguration: Record<string, unknown>) => ({ family: 'f', containerDefinitions: [{ name: 'app', image: 'x' }], volumes: [{ name: 'storage', efsVolumeConfiguration }] });
+
+  test('GIVEN an EFS volume with IAM authorization or an access point WHEN registered without transit encryption THEN ClientException; with it THEN registered', () => {
+    expect(() => world.ecs.registerTaskDefinition(volume({ fileSystemId: 'fs-1', authorizationConfig: { iam: 'ENABLED' } }))).toThrow(/transit encryption must be enabled/);
+    expect(() => world.ecs.registerTaskDefinition(volume({ fileSystemId: 'fs-1', authorizationConfig: { accessPointId: 'fsap-1' } }))).toThrow(/transit encryption must be enabled/);
+    expect(world.ecs.registerTaskDefinition(volume({ fileSystemId: 'fs-1', transitEncryption: 'ENABLED', authorizationConfig: { iam: 'ENABLED' } })).revision).toBe(1);
+  });
+
+  test('GIVEN a file system with a mount target and an access point WHEN a task mounts it read-write with IAM authorization THEN its role needs ClientMount and ClientWrite through that access point', async () => {
+    // GIVEN
+    await world.deploy(assembly({ Resources: {
+      Fs: { Type: 'AWS::EFS::FileSystem', Properties: { FileSystemPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] } } },
+      Target: { Type: 'AWS::EFS::MountTarget', Properties: { FileSystemId: { Ref: 'Fs' }, SubnetId: 'subnet-1', SecurityGroups: ['sg-1'] } },
+      Point: { Type: 'AWS::EFS::AccessPoint', Properties: { FileSystemId: { Ref: 'Fs' } } },
+      Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } },
+      Mount: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'm', Roles: [{ Ref: 'Role' }], PolicyDocument: { Version: '2012-10-17', Statement: [{
+        Effect: 'Allow', Action: 'elasticfilesystem:ClientMount', Resource: { 'Fn::GetAtt': ['Fs', 'Arn'] },
+        Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': { 'Fn::GetAtt': ['Point', 'Arn'] } } } }] } } },
+    } }), 'S');
+    const [fs] = world.efs.fileSystems.values();
+    const [ap] = world.efs.accessPoints.values();
+    const role = [...world.iam.roles.values()][0].arn;
+    const volumes = [{ name: 'storage', efsVolumeConfiguration: { fileSystemId: fs.id, transitEncryption: 'ENABLED', authorizationConfig: { accessPointId: ap.id, iam: 'ENABLED' } } }];
+    const mount = (readOnly: boolean) => world.efs.mountProblem(volumes, [{ name: 'app', mountPoints: [{ sourceVolume: 'storage', containerPath: '/data', readOnly }] }], role, 't', 'test');
+    // WHEN / THEN read-only needs ClientMount only; read-write ClientWrite too, which the role lacks
+    expect(await mount(true)).toBeUndefined();
+    expect(await mount(false)).toMatch(/^ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: mount.nfs4: access denied by server .*elasticfilesystem:ClientWrite/);
+    // and a file system with mount targets cannot be deleted before them (CloudFormation deletes the targets first: they refer to it)
+    expect((await world.destroy('S')).status).toBe('DELETE_COMPLETE');
+    expect(world.efs.fileSystems.size).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@
  * those that apply to its kind. The invariants (lifecycle.ts) are checked after every step;
  * test/lifecycle/peer-baseline.test.ts shows the same model failing a design AWS documents as broken.
  */
-import { app, GATE_HOOK, Kind, LATER_FAILURE, Variant } from './apps';
+import { app, GATE_HOOK, Kind, LATER_FAILURE, SIDECAR_REPOSITORY, SIDECAR_TAG, Variant } from './apps';
 import { Lifecycle } from './lifecycle';
 
 type Scenario = (lc: Lifecycle, v: (key: string, variant?: Variant) => ReturnType<typeof app>) => Promise<void>;
@@ -207,6 +207,57 @@ export const SCENARIOS = {
     }
     lc.expectInvariants();
   },
+  'a service with a sidecar, storage and tracing: delivered, then deployed again by a push and by cdk deploy': async (lc, v) => {
+    // The sidecar's image is in a repository of the account, outside the stack.
+    const repo = lc.world.ecr.create(SIDECAR_REPOSITORY, true);
+    const proxyImage = `${repo.uri}:${SIDECAR_TAG}`;
+    lc.world.ecr.push(proxyImage, 'proxy-1');
+    const extras: Variant = { sidecarAndStorage: true };
+    // What runs in production: the pipeline's image of app (the invariants check which), the
+    // sidecar's own image, the collector, and the EFS volume through the service's access point.
+    const expectTasks = () => {
+      const tds = productionTaskDefinitions(lc);
+      expect(tds.length).toBeGreaterThan(0);
+      for (const arn of tds) {
+        const td = lc.world.ecs.describeTaskDefinition(arn) as Record<string, any>;
+        expect(td.containerDefinitions.map((c: { name: string }) => c.name)).toEqual(['app', 'tmp-permissions', 'proxy', 'aws-otel-collector']);
+        expect(td.containerDefinitions.find((c: { name: string }) => c.name === 'proxy').image).toBe(proxyImage);
+        const [volume] = td.volumes.filter((x: Record<string, any>) => x.efsVolumeConfiguration);
+        expect(volume.efsVolumeConfiguration).toMatchObject({ transitEncryption: 'ENABLED', authorizationConfig: { iam: 'ENABLED' } });
+        expect(lc.world.efs.accessPoints.has(volume.efsVolumeConfiguration.authorizationConfig.accessPointId)).toBe(true);
+      }
+    };
+    await delivered(lc, v, {}, 'extras-v1', extras);
+    expectTasks();
+    await lc.push('c2');
+    await lc.settle();
+    await lc.expectInvariants();
+    expectTasks();
+    await lc.deploy(v('extras-env', { ...extras, ...ENV }));
+    await lc.settle();
+    await lc.expectInvariants();
+    expectTasks();
+    expect(productionTaskDefinitions(lc).flatMap((td) => envNames(lc, td))).toContain('FEATURE');
+    // Every task started: the execution role pulled the sidecar and wrote its logs, the task role mounted the volume.
+    expect(lc.world.iam.denials).toEqual([]);
+    // A push, then a cdk deploy that changes only the sidecar's image (what the deployed state
+    // read at the last cdk deploy is older than what runs now): production runs the new sidecar
+    // image beside the pipeline's latest image of app (the invariants check which), and so does the next push.
+    await lc.push('c3');
+    await lc.settle();
+    await lc.expectInvariants();
+    lc.world.ecr.push(`${repo.uri}:2.0`, 'proxy-2');
+    await lc.deploy(v('extras-proxy-2', { ...extras, ...ENV, sidecarTag: '2.0' }));
+    await lc.settle();
+    await lc.expectInvariants();
+    const proxyImages = () => productionTaskDefinitions(lc).map((arn) => lc.world.ecs.describeTaskDefinition(arn).containerDefinitions.find((c) => c.name === 'proxy')?.image);
+    expect(proxyImages()).toEqual(expect.arrayContaining([`${repo.uri}:2.0`]));
+    expect(proxyImages().every((image) => image === `${repo.uri}:2.0`)).toBe(true);
+    await lc.push('c4');
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(proxyImages().every((image) => image === `${repo.uri}:2.0`)).toBe(true);
+  },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);
     await lc.destroy();
@@ -285,6 +336,7 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
   'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
   'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack',
   'ECS Exec: on from the first deploy, and turned on later',
+  'a service with a sidecar, storage and tracing: delivered, then deployed again by a push and by cdk deploy',
   'destroy, then deploy again',
 ];
 

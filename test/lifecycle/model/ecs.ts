@@ -120,6 +120,7 @@ export class Ecs {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
    */
   public registerTaskDefinition(input: Record<string, any>): TaskDefinition {
+    this.world.efs.checkVolumes(input.volumes);
     const family = String(input.family);
     const revision = this.nextRevision(family);
     const td: TaskDefinition = { ...clone(input), family, revision, status: 'ACTIVE', taskDefinitionArn: arn('ecs', `task-definition/${family}:${revision}`), containerDefinitions: clone(input.containerDefinitions ?? []) };
@@ -331,7 +332,8 @@ export class Ecs {
   /**
    * Why the tasks of a task definition cannot start, if they cannot: an image that does not
    * exist, or an execution role that ECS cannot assume or that may not pull the images from
-   * ECR, read the secrets or write the logs (awslogs); a task role that ECS cannot assume.
+   * ECR, read the secrets or write the logs (awslogs); a task role that ECS cannot assume; an EFS
+   * volume the task cannot mount (efs.ts).
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
    * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-pull.html (ecr:GetAuthorizationToken on *, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository)
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
@@ -349,9 +351,12 @@ export class Ecs {
         return `ECS was unable to assume the role '${role}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`;
       }
     }
+    const during = `starting a task of ${td.family}:${td.revision}`;
+    const mount = await world.efs.mountProblem((td as Record<string, unknown>).volumes, td.containerDefinitions,
+      typeof td.taskRoleArn === 'string' ? td.taskRoleArn : undefined, taskId, during);
+    if (mount) return mount;
     if (typeof td.executionRoleArn !== 'string') return undefined;
     const exec = { kind: 'role' as const, roleArn: td.executionRoleArn, session: taskId };
-    const during = `starting a task of ${td.family}:${td.revision}`;
     for (const c of td.containerDefinitions) {
       const image = String(c.image);
       const repo = /^\d+\.dkr\.ecr\.[^.]+\.amazonaws\.com\/([^:@]+)/.exec(image)?.[1];

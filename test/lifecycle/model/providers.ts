@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ACCOUNT, arn, awsError, REGION } from './aws';
 import { Applied, CreateFailed, Provider, ProviderContext, ResourceState, StackHang } from './cloudformation';
+import { EFS_PROVIDERS } from './efs';
 import { Elbv2 } from './elbv2';
 import { IAM_PROVIDERS } from './iam-providers';
 import { resolve, resolveDynamicReferences } from './intrinsics';
@@ -22,10 +23,17 @@ export function toApi(value: unknown): any {
   if (Array.isArray(value)) return value.map(toApi);
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value as Props).map(([k, v]) => [
-    k.charAt(0).toLowerCase() + k.slice(1),
+    API_NAMES[k] ?? k.charAt(0).toLowerCase() + k.slice(1),
     ['Options', 'DockerLabels'].includes(k) ? v : toApi(v),
   ]));
 }
+
+/**
+ * CloudFormation names whose API name is not the name with its first letter in lower case.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-efsvolumeconfiguration.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSVolumeConfiguration.html
+ */
+const API_NAMES: Record<string, string> = { EFSVolumeConfiguration: 'efsVolumeConfiguration', FilesystemId: 'fileSystemId', IAM: 'iam' };
 
 class Generic implements Provider {
   public async create(ctx: ProviderContext, props: Props): Promise<Applied> {
@@ -593,6 +601,7 @@ function outputs(ctx: ProviderContext, name: string): Record<string, unknown> {
 
 export const PROVIDERS: Record<string, Provider> = {
   ...IAM_PROVIDERS,
+  ...EFS_PROVIDERS,
   'AWS::ECS::ClusterCapacityProviderAssociations': capacityProviderAssociations,
   'AWS::CodeDeploy::DeploymentConfig': codeDeployConfig,
   'AWS::Events::Rule': eventRule,

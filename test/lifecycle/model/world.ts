@@ -12,6 +12,7 @@ import { CustomResourceEvent, CustomResourceProvider } from './custom-resource';
 import { Ecr } from './ecr';
 import { Ecs } from './ecs';
 import { EcsBlueGreen } from './ecs-blue-green';
+import { Efs } from './efs';
 import { Elbv2 } from './elbv2';
 import { Iam, Principal, service as servicePrincipal, session } from './iam';
 import { Logs } from './iam-providers';
@@ -50,6 +51,7 @@ export class World {
   public readonly ids = new Ids();
   public readonly cfn = new CloudFormation(this);
   public readonly ecr = new Ecr();
+  public readonly efs = new Efs(this);
   public readonly ssm = new Ssm();
   public readonly codecommit = new CodeCommit();
   public readonly autoscaling = new AutoScaling();

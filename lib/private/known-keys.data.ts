@@ -54,14 +54,14 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { function: 'object:lambda.IFunction', lifecycleEvent: 'enum' },
   },
   EventTaskOptions: {
-    keys: ['container', 'deadLetterQueue', 'maxEventAge', 'pipeline', 'repository', 'retryAttempts', 'source', 'trigger'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', trigger: 'EventTrigger' },
-    kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', retryAttempts: 'number', source: 'object:Source', trigger: 'object:EventTrigger' },
+    keys: ['container', 'deadLetterQueue', 'logging', 'maxEventAge', 'pipeline', 'repository', 'retryAttempts', 'sidecars', 'source', 'storage', 'tracing', 'trigger'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions', trigger: 'EventTrigger' },
+    kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', logging: 'object:Logging', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', retryAttempts: 'number', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean', trigger: 'object:EventTrigger' },
   },
   EventTaskProps: {
-    keys: ['container', 'deadLetterQueue', 'maxEventAge', 'pipeline', 'platform', 'repository', 'retryAttempts', 'source', 'trigger'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', trigger: 'EventTrigger' },
-    kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', source: 'object:Source', trigger: 'object:EventTrigger' },
+    keys: ['container', 'deadLetterQueue', 'logging', 'maxEventAge', 'pipeline', 'platform', 'repository', 'retryAttempts', 'sidecars', 'source', 'storage', 'tracing', 'trigger'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions', trigger: 'EventTrigger' },
+    kinds: { container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', logging: 'object:Logging', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean', trigger: 'object:EventTrigger' },
   },
   FireLensOptions: {
     keys: ['memoryMiB', 'output'],
@@ -104,14 +104,14 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { name: 'string', zone: 'object:route53.IHostedZone' },
   },
   QueueWorkerOptions: {
-    keys: ['capacity', 'container', 'deployment', 'enableExec', 'pipeline', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
-    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', enableExec: 'boolean', pipeline: 'object:PipelineOptions', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
+    keys: ['capacity', 'container', 'deployment', 'enableExec', 'logging', 'pipeline', 'queue', 'queueOptions', 'repository', 'scaling', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', enableExec: 'boolean', logging: 'object:Logging', pipeline: 'object:PipelineOptions', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
   QueueWorkerProps: {
-    keys: ['capacity', 'container', 'deployment', 'enableExec', 'pipeline', 'platform', 'queue', 'queueOptions', 'repository', 'scaling', 'source'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
-    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', enableExec: 'boolean', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', source: 'object:Source' },
+    keys: ['capacity', 'container', 'deployment', 'enableExec', 'logging', 'pipeline', 'platform', 'queue', 'queueOptions', 'repository', 'scaling', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions', capacity: 'Capacity', deployment: 'Deployment', queueOptions: 'WorkerQueueOptions', scaling: 'WorkerScalingOptions' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deployment: 'object:Deployment', enableExec: 'boolean', logging: 'object:Logging', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', queue: 'object:sqs.IQueue', queueOptions: 'object:WorkerQueueOptions', repository: 'object:RepositoryOptions', scaling: 'object:WorkerScalingOptions', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
   RepositoryOptions: {
     keys: ['encryptionKey', 'keepImages', 'repository'],
@@ -149,14 +149,14 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { cpuPercent: 'number', maxTasks: 'number', memoryPercent: 'number', minTasks: 'number', requestsPerTarget: 'number', schedules: 'list:object:ScheduledScalingOptions', steps: 'list:object:StepScalingOptions' },
   },
   ScheduledJobOptions: {
-    keys: ['capacity', 'container', 'deadLetterQueue', 'enabled', 'maxEventAge', 'pipeline', 'repository', 'retryAttempts', 'schedule', 'source'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity' },
-    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', enabled: 'boolean', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', retryAttempts: 'number', schedule: 'object:scheduler.ScheduleExpression', source: 'object:Source' },
+    keys: ['capacity', 'container', 'deadLetterQueue', 'enabled', 'logging', 'maxEventAge', 'pipeline', 'repository', 'retryAttempts', 'schedule', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions', capacity: 'Capacity' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', enabled: 'boolean', logging: 'object:Logging', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', retryAttempts: 'number', schedule: 'object:scheduler.ScheduleExpression', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
   ScheduledJobProps: {
-    keys: ['capacity', 'container', 'deadLetterQueue', 'enabled', 'maxEventAge', 'pipeline', 'platform', 'repository', 'retryAttempts', 'schedule', 'source'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source', capacity: 'Capacity' },
-    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', enabled: 'boolean', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', schedule: 'object:scheduler.ScheduleExpression', source: 'object:Source' },
+    keys: ['capacity', 'container', 'deadLetterQueue', 'enabled', 'logging', 'maxEventAge', 'pipeline', 'platform', 'repository', 'retryAttempts', 'schedule', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions', capacity: 'Capacity' },
+    kinds: { capacity: 'object:Capacity', container: 'object:ContainerOptions', deadLetterQueue: 'object:sqs.IQueue', enabled: 'boolean', logging: 'object:Logging', maxEventAge: 'object:Duration', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', retryAttempts: 'number', schedule: 'object:scheduler.ScheduleExpression', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
   ScheduledScalingOptions: {
     keys: ['id', 'maxTasks', 'minTasks', 'schedule'],
@@ -229,9 +229,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { maxTasks: 'number', messagesPerTask: 'number', minTasks: 'number', steps: 'list:object:applicationautoscaling.ScalingInterval' },
   },
   WorkloadOptions: {
-    keys: ['container', 'pipeline', 'repository', 'source'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source' },
-    kinds: { container: 'object:ContainerOptions', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', source: 'object:Source' },
+    keys: ['container', 'logging', 'pipeline', 'repository', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions' },
+    kinds: { container: 'object:ContainerOptions', logging: 'object:Logging', pipeline: 'object:PipelineOptions', repository: 'object:RepositoryOptions', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
   WorkloadPreview: {
     keys: ['alarms', 'changes', 'estimatedMinutes', 'failures', 'iam', 'name', 'path', 'replaced', 'rollout', 'routes', 'scaling', 'statefulAtRisk', 'status'],
@@ -239,8 +239,8 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { alarms: 'list:string', changes: 'list:object:ResourceChange', estimatedMinutes: 'number', failures: 'list:string', iam: 'list:string', name: 'string', path: 'string', replaced: 'list:string', rollout: 'list:string', routes: 'list:string', scaling: 'list:string', statefulAtRisk: 'list:string', status: 'string' },
   },
   WorkloadProps: {
-    keys: ['container', 'pipeline', 'platform', 'repository', 'source'],
-    nested: { container: 'ContainerOptions', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', source: 'Source' },
-    kinds: { container: 'object:ContainerOptions', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', source: 'object:Source' },
+    keys: ['container', 'logging', 'pipeline', 'platform', 'repository', 'sidecars', 'source', 'storage', 'tracing'],
+    nested: { container: 'ContainerOptions', logging: 'Logging', pipeline: 'PipelineOptions', repository: 'RepositoryOptions', sidecars: 'SidecarOptions[]', source: 'Source', storage: 'StorageOptions' },
+    kinds: { container: 'object:ContainerOptions', logging: 'object:Logging', pipeline: 'object:PipelineOptions', platform: 'object:IContainerPlatform', repository: 'object:RepositoryOptions', sidecars: 'list:object:SidecarOptions', source: 'object:Source', storage: 'object:StorageOptions', tracing: 'boolean' },
   },
 };

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,6 +46,10 @@ export class EventTask extends Construct {
   public readonly container: ecs.ContainerDefinition;
   /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** The EFS file system of `storage`: the platform's, or yours. */
+  public readonly fileSystem?: efs.IFileSystem;
+  /** The workload's own access point on `fileSystem`, through which its tasks mount `storage`. */
+  public readonly accessPoint?: efs.AccessPoint;
   /** Where the events of runs that could not be started go. */
   public readonly deadLetterQueue: sqs.IQueue;
   /** The delivery pipeline, when the task has a `source`. */
@@ -68,6 +73,8 @@ export class EventTask extends Construct {
     this.taskDefinition = built.taskDefinition;
     this.container = built.container;
     this.logGroup = built.logGroup;
+    this.fileSystem = built.fileSystem;
+    this.accessPoint = built.accessPoint;
     this.deadLetterQueue = built.deadLetterQueue;
     if (trigger.bucket) this.readFrom(trigger.bucket, trigger.prefix);
 

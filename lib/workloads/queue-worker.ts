@@ -1,11 +1,13 @@
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Capacity } from '../core/capacity';
+import { addStorage } from '../core/storage';
 import { buildWorkloadCore } from '../core/workload-core';
 import { Deployment } from '../deployment/policy/deployment';
 import { strategyFor } from '../deployment/strategies';
@@ -50,6 +52,10 @@ export class QueueWorker extends Construct {
   public readonly container: ecs.ContainerDefinition;
   /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** The EFS file system of `storage`: the platform's, or yours. */
+  public readonly fileSystem?: efs.IFileSystem;
+  /** The workload's own access point on `fileSystem`, through which its tasks mount `storage`. */
+  public readonly accessPoint?: efs.AccessPoint;
   /** The worker's ECS service (a `Custom::EcsService` of the platform's service provider). */
   public readonly service: ecs.FargateService;
   /** The worker's auto scaling on its queue's backlog. */
@@ -100,12 +106,21 @@ export class QueueWorker extends Construct {
       environment: { QUEUE_URL: this.queue.queueUrl, QUEUE_NAME: this.queue.queueName },
       service: { serviceName: this.workloadName, desiredCount: minTasks },
       enableExec: props.enableExec,
+      sidecars: props.sidecars,
+      tracing: props.tracing,
+      logging: props.logging,
     });
     this.repository = core.repository;
     this.taskDefinition = core.taskDefinition;
     this.container = core.container;
     this.logGroup = core.logGroup;
     const state = core.deployedState;
+    const securityGroup = egressOnlySecurityGroup(this, platform.vpc);
+    if (props.storage) {
+      const storage = addStorage(this, platform, props.storage, this.workloadName, this.taskDefinition, this.container, securityGroup);
+      this.fileSystem = storage.fileSystem;
+      this.accessPoint = storage.accessPoint;
+    }
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
     acknowledge(this.taskDefinition, 'AwsSolutions-ECS2',
       'The environment holds the queue\'s URL and name, which are not secret; secrets go in `container.secrets`.');
@@ -118,7 +133,7 @@ export class QueueWorker extends Construct {
       serviceName: this.workloadName,
       taskDefinition: this.taskDefinition,
       containerName: CONTAINER_NAME,
-      securityGroup: egressOnlySecurityGroup(this, platform.vpc),
+      securityGroup,
       capacityStrategies: (props.capacity ?? Capacity.onDemand()).strategies,
       state,
       pipelineOwnsImage: !container.image,

@@ -2,10 +2,12 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { addStorage } from '../core/storage';
 import { buildWorkloadCore } from '../core/workload-core';
 import { DeployedState } from '../deployment/deployed-state/deployed-state';
 import { JOB_DEFAULTS } from '../private/defaults';
@@ -30,6 +32,9 @@ export interface BuiltRunTask {
   readonly deployedState?: DeployedState;
   /** The family's ARN without a revision: what a pipeline-fed trigger runs (its latest revision). */
   readonly familyArn: string;
+  /** The EFS file system of `storage`, and the workload's access point on it. */
+  readonly fileSystem?: efs.IFileSystem;
+  readonly accessPoint?: efs.AccessPoint;
 }
 
 /**
@@ -62,12 +67,15 @@ export function buildRunTask(scope: Construct, id: string, props: WorkloadProps 
   const name = workloadName(props.platform, id);
   const { repository, deployedState, taskDefinition, container, logGroup } = buildWorkloadCore(scope, {
     platform, container: props.container ?? {}, repository: props.repository, environment,
+    sidecars: props.sidecars, tracing: props.tracing, logging: props.logging,
   });
+  const securityGroup = egressOnlySecurityGroup(scope, platform.vpc);
+  const storage = props.storage ? addStorage(scope, platform, props.storage, name, taskDefinition, container, securityGroup) : undefined;
   const deadLetterQueue = props.deadLetterQueue ?? newDeadLetterQueue(scope);
   explicitActions(scope);
   const familyArn = Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: taskDefinition.family, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  return { name, repository, taskDefinition, container, logGroup, securityGroup: egressOnlySecurityGroup(scope, platform.vpc), deadLetterQueue,
-    deployedState, familyArn };
+  return { name, repository, taskDefinition, container, logGroup, securityGroup, deadLetterQueue, deployedState, familyArn,
+    fileSystem: storage?.fileSystem, accessPoint: storage?.accessPoint };
 }
 
 /** Lets the trigger's role start any revision of the family (a pipeline-fed trigger runs the latest). */

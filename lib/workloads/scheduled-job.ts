@@ -1,5 +1,6 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -43,6 +44,10 @@ export class ScheduledJob extends Construct {
   public readonly container: ecs.ContainerDefinition;
   /** Where the container logs go, encrypted with the platform's key. */
   public readonly logGroup: logs.ILogGroup;
+  /** The EFS file system of `storage`: the platform's, or yours. */
+  public readonly fileSystem?: efs.IFileSystem;
+  /** The workload's own access point on `fileSystem`, through which its tasks mount `storage`. */
+  public readonly accessPoint?: efs.AccessPoint;
   /** Where the runs that could not be started go. */
   public readonly deadLetterQueue: sqs.IQueue;
   /** The delivery pipeline, when the job has a `source`. */
@@ -65,6 +70,8 @@ export class ScheduledJob extends Construct {
     this.taskDefinition = built.taskDefinition;
     this.container = built.container;
     this.logGroup = built.logGroup;
+    this.fileSystem = built.fileSystem;
+    this.accessPoint = built.accessPoint;
     this.deadLetterQueue = built.deadLetterQueue;
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),

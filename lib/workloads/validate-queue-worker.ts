@@ -12,7 +12,7 @@ import { validateReserved, validateWorkload } from './validate-workload';
 /** Checks every prop of a queue worker that can be judged at synth; records the problems in `p`. */
 export function validateQueueWorker(p: Problems, owner: Construct, id: string, props: QueueWorkerProps, strategy: ServiceStrategy, minTasks: number,
   maxTasks: number): void {
-  validateWorkload(p, owner, id, props);
+  validateWorkload(p, owner, id, props, props.enableExec ?? false);
   validateExec(p, props);
   validateReserved(p, props, ['QUEUE_URL', 'QUEUE_NAME']);
   validateQueueScaling(p, props.scaling, minTasks, maxTasks);

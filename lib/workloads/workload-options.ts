@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ContainerOptions, RepositoryOptions } from '../core/options';
+import type { Logging } from '../core/logging';
+import { ContainerOptions, RepositoryOptions, SidecarOptions, StorageOptions } from '../core/options';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { PipelineOptions } from '../pipeline/options';
 import { Source } from '../pipeline/source';
@@ -33,6 +34,44 @@ export interface WorkloadOptions {
    * @default - build the Dockerfile at the repository root, no tests, no approval
    */
   readonly pipeline?: PipelineOptions;
+
+  /**
+   * Containers that run beside the workload's own in each task (at most 10 containers in a task,
+   * the platform's own included), as for a service. Their memory comes out of
+   * `container.memoryMiB` and the CPU they reserve out of `container.cpu`. A task stops when any
+   * essential container stops: when the workload's container exits (a job's or an event task's
+   * run ends), ECS stops the sidecars.
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_essential
+   */
+  readonly sidecars?: SidecarOptions[];
+
+  /**
+   * A persistent directory on Amazon EFS, kept across runs and shared by all of the workload's
+   * tasks: mounted at `storage.path` through an access point of the workload's own, with IAM
+   * authorization and encryption in transit, as for a service.
+   * @default - none: the tasks have their ephemeral storage only
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html
+   */
+  readonly storage?: StorageOptions;
+
+  /**
+   * Run the AWS Distro for OpenTelemetry collector beside the workload's container, as for a
+   * service: traces to AWS X-Ray, OTLP metrics to CloudWatch. The collector takes 256 MiB of
+   * `container.memoryMiB`. When a run ends, ECS stops the collector, which sends what it holds
+   * as it shuts down.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/trace-data.html
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * Where the workload's container sends its logs: `Logging.awsLogs()` or `Logging.fireLens()`,
+   * as for a service.
+   * @default Logging.awsLogs()
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html
+   */
+  readonly logging?: Logging;
 }
 
 /** A workload's options and the platform it runs on. */

@@ -202,7 +202,12 @@ function addNestedStack(app: App): void {
   platform.addWorker('Mailer', {
     queueOptions: { maxReceiveCount: 3, visibilityTimeout: Duration.minutes(2), encryptionKey: user.key },
     scaling: { minTasks: 1, maxTasks: 4, messagesPerTask: 10 },
-    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['sleep', '3600'] },
+    container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['sleep', '3600'], memoryMiB: 1024 },
+    // A worker's task with everything a service's may hold
+    sidecars: [{ name: 'cache', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/redis:7.4'), port: 6379, memoryMiB: 128 }],
+    storage: { path: '/spool' },
+    tracing: true,
+    logging: Logging.fireLens(),
   });
   platform.addScheduledJob('Nightly', {
     schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
@@ -212,6 +217,7 @@ function addNestedStack(app: App): void {
   platform.addScheduledJob('Cleanup', {
     schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)), enabled: false, capacity: Capacity.spot(),
     container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), command: ['true'] },
+    storage: { path: '/archive', readOnly: true },
   });
   platform.addEventTask('Thumbnail', {
     trigger: EventTrigger.s3ObjectCreated(user.bucket, { prefix: 'uploads/' }),
@@ -221,6 +227,7 @@ function addNestedStack(app: App): void {
     trigger: EventTrigger.fromJson(JSON.stringify({ 'source': ['aws.iam'], 'detail-type': ['AWS API Call via CloudTrail'] }), { EVENT_NAME: '$.detail.eventName' }),
     container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37') },
     retryAttempts: 0, maxEventAge: Duration.minutes(5),
+    tracing: true,
   });
 
   const alerts = new PlatformAlerts(stack, 'Alerts', { platform, topic: user.topic });

@@ -6,7 +6,7 @@ export { ContainerPlatform } from './platform/container-platform';
 export { ContainerPlatformProps } from './platform/options';
 export { IContainerPlatform } from './foundation/platform-contract';
 export { PlatformDomain } from './foundation/domain';
-export { Routing, RoutingRuleOptions } from './foundation/routing';
+export { Routing, RoutingRuleOptions, TcpRoutingOptions, TcpTlsOptions } from './foundation/routing';
 export { SharedLoadBalancer } from './foundation/shared-load-balancer';
 
 // Services: what `platform.addService` takes and creates

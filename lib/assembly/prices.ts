@@ -68,6 +68,11 @@ export const PRICES: PriceList = {
       page: 'https://aws.amazon.com/kms/pricing/',
       evidence: 'The KMS pricing page: \'Each AWS KMS key that you create in KMS costs $1/month\' and \'If you enable automatic key rotation, each newly generated backing key costs an additional $1/month\' (AWS capped this at the second rotation in 2024). Requests past the free tier (20,000 a month) are not counted.',
     },
+    networkLoadBalancerHour: {
+      unit: 'Network Load Balancer-hour, plus NLCUs for traffic: a platform with TCP services has one; no verified figure here, so not in the totals',
+      page: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+      evidence: 'Network Load Balancers are billed per hour and per Network Load Balancer Capacity Unit (NLCU): https://aws.amazon.com/elasticloadbalancing/pricing/',
+    },
     containerInsights: {
       unit: 'per cluster with Container Insights: priced per metric or observation ingested, so it grows with services, tasks and containers; not a fixed figure and not in the totals',
       page: 'https://aws.amazon.com/cloudwatch/pricing/',

@@ -5,6 +5,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { LoadBalancerRoom } from './load-balancer-room';
+import { NetworkLoadBalancerRoom } from './network-room';
 import type { IContainerPlatform } from './platform-contract';
 import type { PlatformDns } from './platform-dns';
 import { addQueueEndpoint } from './platform-resources';
@@ -46,6 +47,12 @@ export interface PlatformSettings {
    * @default - no domain
    */
   readonly dns?: PlatformDns;
+  /**
+   * Whether the platform's load balancers, the Network Load Balancer of its TCP services
+   * included, have deletion protection.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** The platforms of one app, and the workload names claimed under each platform name. */
@@ -101,6 +108,8 @@ export class PlatformContext {
   public readonly isolated: boolean;
   /** The certificate and alias records of the platform's domain, if it has one. */
   public readonly dns?: PlatformDns;
+  /** Whether the platform's load balancers have deletion protection. */
+  public readonly deletionProtection: boolean;
 
   private readonly workloadList: IConstruct[] = [];
   private readonly singletons = new Map<PlatformSingleton<IConstruct>, IConstruct>();
@@ -108,10 +117,12 @@ export class PlatformContext {
   private readonly pipelineRepositories = new Map<string, IConstruct>();
   private readonly loadBalancerWatchers: Array<(lb: SharedLoadBalancer) => void> = [];
   private readonly rooms = new Map<SharedLoadBalancer, LoadBalancerRoom>();
+  private networkRoom?: NetworkLoadBalancerRoom;
 
   private constructor(public readonly platform: IContainerPlatform, settings: PlatformSettings) {
     this.isolated = settings.isolated ?? false;
     this.dns = settings.dns;
+    this.deletionProtection = settings.deletionProtection ?? false;
   }
 
   /** The workloads built on the platform, in the order they were built. */
@@ -181,6 +192,12 @@ export class PlatformContext {
       this.rooms.set(lb, room);
     }
     return room;
+  }
+
+  /** What the platform's TCP services take of its Network Load Balancer: listener ports, quotas. */
+  public roomOfNetworkLoadBalancer(): NetworkLoadBalancerRoom {
+    this.networkRoom ??= new NetworkLoadBalancerRoom(this.platform);
+    return this.networkRoom;
   }
 
   /** Tells the watchers that the platform has a new load balancer. */

@@ -1,4 +1,39 @@
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { rememberOptions } from '../private/known-keys';
+
+/** TLS on a TCP service's listener: the Network Load Balancer ends TLS and sends plain TCP to the tasks. */
+export interface TcpTlsOptions {
+  /** The ACM certificate the listener presents. */
+  readonly certificate: acm.ICertificate;
+  /**
+   * The security policy of the TLS listener.
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.3 and 1.2, post-quantum key exchange)
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+}
+
+/** Options of {@link Routing.tcp}. */
+export interface TcpRoutingOptions {
+  /**
+   * The CIDR blocks that may connect to the listener (IPv4 or IPv6).
+   * @default - the platform VPC's IPv4 CIDR block (the Network Load Balancer is internal)
+   */
+  readonly allowedCidrs?: string[];
+  /**
+   * End TLS at the load balancer with this certificate (a TLS listener instead of a TCP one).
+   * @default - a TCP listener: the bytes pass through unchanged
+   */
+  readonly tls?: TcpTlsOptions;
+  /**
+   * Check the tasks with HTTP GET on this path of the container port, expecting 200-399, instead
+   * of opening a TCP connection. For a service that speaks HTTP beside its own protocol.
+   * @default - a TCP health check: a task is healthy when it accepts a connection on the container port
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+   */
+  readonly httpHealthCheckPath?: string;
+}
 
 /** Options of {@link Routing.rule}. */
 export interface RoutingRuleOptions {
@@ -23,9 +58,10 @@ export interface RoutingRuleOptions {
 }
 
 /**
- * How the shared load balancer routes requests to a service: by path, by host, or both.
- * Each service gets one rule on the production listener and, for blue/green, the same
- * rule on the test listener.
+ * How the load balancer routes requests to a service: by path, by host, or both, on the shared
+ * Application Load Balancer (one rule on the production listener and, for blue/green, the same
+ * rule on the test listener); or, for a service that does not speak HTTP, a port of the
+ * platform's Network Load Balancer (`Routing.tcp`).
  */
 export class Routing {
   /** Routes requests whose path matches `pattern`, such as `/orders/*`. */
@@ -43,6 +79,15 @@ export class Routing {
     return rememberOptions(new Routing(options.paths ?? [], options.hosts ?? [], options.priority), 'RoutingRuleOptions', 'Routing.rule', options);
   }
 
+  /**
+   * Routes TCP connections on `port` of the platform's Network Load Balancer (internal, made with
+   * the first TCP service) to the service's container port: for services that do not speak HTTP.
+   * One service per port.
+   */
+  public static tcp(port: number, options: TcpRoutingOptions = {}): Routing {
+    return rememberOptions(new Routing([], [], undefined, port, options), 'TcpRoutingOptions', 'Routing.tcp', options);
+  }
+
   private constructor(
     /** The path patterns the service's rules match. */
     public readonly paths: string[],
@@ -50,5 +95,9 @@ export class Routing {
     public readonly hosts: string[],
     /** The fixed priority, when one was chosen. */
     public readonly priority: number | undefined,
+    /** The port of the Network Load Balancer's listener of a TCP service (`Routing.tcp`). */
+    public readonly tcpPort?: number,
+    /** The options of a TCP service's listener (`Routing.tcp`). */
+    public readonly tcpOptions?: TcpRoutingOptions,
   ) {}
 }

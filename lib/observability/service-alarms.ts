@@ -47,6 +47,12 @@ export interface ServiceAlarmsProps {
   readonly memoryUtilization: cloudwatch.IMetric;
   /** The service's target groups: blue, and green for blue/green services. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /**
+   * The Network Load Balancer target groups of a TCP service: an unhealthy-hosts alarm on each
+   * (a TCP target group reports no HTTP codes nor response times).
+   * @default - none
+   */
+  readonly networkTargetGroups?: elbv2.NetworkTargetGroup[];
   /** The topic every alarm notifies. */
   readonly topic: sns.ITopic;
   /**
@@ -127,6 +133,19 @@ export class ServiceAlarms extends Construct {
           alarmDescription: `p99 response time of ${tg.node.path} above ${latency.toHumanString()}`,
         }));
     });
+    // AWS/NetworkELB UnHealthyHostCount, by LoadBalancer and TargetGroup.
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+    (props.networkTargetGroups ?? []).forEach((tg, i, all) => {
+      const suffix = all.length > 1 ? String(i + 1) : '';
+      this.unhealthyHosts.push(tg.metrics.unHealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM })
+        .createAlarm(this, `UnhealthyHosts${suffix}`, {
+          ...common,
+          ...named(`UnhealthyHosts${suffix}`),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          alarmDescription: `Targets of ${tg.node.path} fail health checks`,
+        }));
+    });
     const service = scope.node.path;
     this.cpuHigh = new cloudwatch.Alarm(this, 'CpuHigh', {
       ...common,
@@ -148,7 +167,7 @@ export class ServiceAlarms extends Construct {
     for (const alarm of this.all) (alarm as cloudwatch.Alarm).addAlarmAction(action);
   }
 
-  /** The alarms a deployment rolls back on: 5xx, unhealthy hosts and latency on every target group. */
+  /** The alarms a deployment rolls back on: 5xx, unhealthy hosts and latency on every target group (unhealthy hosts only for a TCP service). */
   public get deploymentAlarms(): cloudwatch.IAlarm[] {
     return [...this.http5xx, ...this.unhealthyHosts, ...this.p99Latency];
   }

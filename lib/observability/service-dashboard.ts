@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 export interface DashboardTarget {
   /** Blue, then green for a blue/green service. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /** The Network Load Balancer target groups of a TCP service (then `targetGroups` is empty). */
+  readonly networkTargetGroups?: elbv2.NetworkTargetGroup[];
   readonly cpuUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
   readonly memoryUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
   readonly alarms: cloudwatch.IAlarm[];
@@ -42,7 +44,18 @@ export class ServiceDashboard extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       defaultInterval: Duration.hours(3),
     });
-    this.dashboard.addWidgets(
+    // A TCP service: the health of its targets (AWS/NetworkELB reports no requests, codes nor
+    // response times per target group). https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+    const network = svc.networkTargetGroups ?? [];
+    const targets = network.length === 0 ? [] : [new cloudwatch.GraphWidget({
+      title: 'Targets',
+      left: network.flatMap((tg) => [
+        tg.metrics.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM, label: 'healthy' }),
+        tg.metrics.unHealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM, label: 'unhealthy' }),
+      ]),
+      width: 12,
+    })];
+    const http = tgs.length === 0 ? [] : [
       new cloudwatch.GraphWidget({
         title: 'Latency',
         left: tgs.flatMap((tg, i) => [
@@ -70,6 +83,10 @@ export class ServiceDashboard extends Construct {
         ],
         width: 12,
       }),
+    ];
+    this.dashboard.addWidgets(
+      ...targets,
+      ...http,
       new cloudwatch.GraphWidget({
         title: 'Saturation',
         left: [svc.cpuUtilization({ period, label: 'CPU %' }), svc.memoryUtilization({ period, label: 'memory %' })],

@@ -135,7 +135,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       }
     }
 
-    PlatformContext.register(this, { isolated, dns });
+    PlatformContext.register(this, { isolated, dns, deletionProtection: props.deletionProtection ?? false });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,

@@ -65,8 +65,10 @@ export class PlatformDashboard extends Construct {
       const filled = Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`);
       return new cloudwatch.MathExpression({ expression: `${stat}([${filled.join(', ')}])`, usingMetrics, label, period });
     };
+    // TCP services (Routing.tcp) have no Application Load Balancer target groups: no requests, codes nor latency.
+    const httpServices = services.filter((s) => s.targetGroups.length > 0);
     const perService = (f: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, stat: string) =>
-      services.map((s, n) => sum(`s${n}`, s.node.id, s.targetGroups.map(f), stat));
+      httpServices.map((s, n) => sum(`s${n}`, s.node.id, s.targetGroups.map(f), stat));
     if (services.length > 0) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Traffic (requests/min)', width: 12,

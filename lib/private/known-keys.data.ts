@@ -169,9 +169,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { encryptionKey: 'object:kms.IKey', keepImages: 'number', removalPolicy: 'enum' },
   },
   ServiceAlarmsProps: {
-    keys: ['alarmNamePrefix', 'cpuUtilization', 'memoryUtilization', 'options', 'targetGroups', 'topic'],
+    keys: ['alarmNamePrefix', 'cpuUtilization', 'memoryUtilization', 'networkTargetGroups', 'options', 'targetGroups', 'topic'],
     nested: { options: 'AlarmOptions' },
-    kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', memoryUtilization: 'object:cloudwatch.IMetric', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
+    kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', memoryUtilization: 'object:cloudwatch.IMetric', networkTargetGroups: 'list:object:elasticloadbalancingv2.NetworkTargetGroup', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
   },
   ServiceOptions: {
     keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'logging', 'pipeline', 'repository', 'routing', 'scaling', 'serviceConnect', 'sidecars', 'source', 'storage', 'tracing'],
@@ -217,6 +217,16 @@ export const KNOWN_STRUCTS: Record<string, {
     keys: ['fileSystem', 'path', 'posixId', 'readOnly'],
     nested: {},
     kinds: { fileSystem: 'object:efs.IFileSystem', path: 'string', posixId: 'number', readOnly: 'boolean' },
+  },
+  TcpRoutingOptions: {
+    keys: ['allowedCidrs', 'httpHealthCheckPath', 'tls'],
+    nested: { tls: 'TcpTlsOptions' },
+    kinds: { allowedCidrs: 'list:string', httpHealthCheckPath: 'string', tls: 'object:TcpTlsOptions' },
+  },
+  TcpTlsOptions: {
+    keys: ['certificate', 'sslPolicy'],
+    nested: {},
+    kinds: { certificate: 'object:certificatemanager.ICertificate', sslPolicy: 'enum' },
   },
   WorkerQueueOptions: {
     keys: ['encryptionKey', 'maxReceiveCount', 'visibilityTimeout'],

@@ -16,6 +16,7 @@ import { Deployment } from '../deployment/policy/deployment';
 import { BlueGreenService } from '../deployment/provider/blue-green-service';
 import { SmokeTest } from '../deployment/smoke-test/smoke-test';
 import { strategyFor } from '../deployment/strategies';
+import { PlatformNetworkLoadBalancer } from '../foundation/network-load-balancer';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { Routing } from '../foundation/routing';
@@ -23,6 +24,7 @@ import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard } from '../observability/service-dashboard';
 import { ServicePipeline } from '../pipeline/service-pipeline';
+import { acknowledge, acknowledgeAll } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -82,18 +84,24 @@ export class Microservice extends Construct {
   public readonly accessPoint?: efs.AccessPoint;
   /** The security group of the service's tasks: the load balancer reaches them on the container port. */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** The target group that receives production traffic first (blue). */
-  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The target group on the Application Load Balancer that receives production traffic first (blue); none for a TCP service. */
+  public readonly targetGroup?: elbv2.ApplicationTargetGroup;
   /** The second target group of a blue/green service (green). */
   public readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
-  /** Every target group of the service: blue, then green. */
+  /** Every target group of the service on the Application Load Balancer: blue, then green (none for a TCP service). */
   public readonly targetGroups: elbv2.ApplicationTargetGroup[];
-  /** The rule on the production listener that routes to the service. */
-  public readonly productionRule: elbv2.ApplicationListenerRule;
+  /** The rule on the production listener that routes to the service; none for a TCP service. */
+  public readonly productionRule?: elbv2.ApplicationListenerRule;
   /** The rule on the test listener (blue/green only). */
   public readonly testRule?: elbv2.ApplicationListenerRule;
-  /** The listener-rule priority of the service. */
-  public readonly rulePriority: number;
+  /** The listener-rule priority of the service; none for a TCP service. */
+  public readonly rulePriority?: number;
+  /** The target group of a TCP service (`Routing.tcp`) on the platform's Network Load Balancer. */
+  public readonly networkTargetGroup?: elbv2.NetworkTargetGroup;
+  /** The listener of a TCP service (`Routing.tcp`): TCP, or TLS with `tls`. */
+  public readonly networkListener?: elbv2.NetworkListener;
+  /** The platform's Network Load Balancer, for a TCP service (`Routing.tcp`). */
+  public readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
   /** The service's auto scaling (target tracking on CPU, and what `scaling` adds). */
   public readonly scaling: ecs.ScalableTaskCount;
   /** The service's alarms: 5xx, unhealthy hosts and latency on every target group, CPU and memory. */
@@ -114,12 +122,12 @@ export class Microservice extends Construct {
   public readonly minTasks: number;
   /** The platform the service runs on. */
   public readonly platform: IContainerPlatform;
-  /** The load balancer the service is routed through (its `loadBalancer` prop, or the platform's default). */
-  public readonly loadBalancer: SharedLoadBalancer;
+  /** The Application Load Balancer the service is routed through (its `loadBalancer` prop, or the platform's default); none for a TCP service. */
+  public readonly loadBalancer?: SharedLoadBalancer;
   /** How the load balancer routes requests to the service. */
   public readonly routing: Routing;
-  /** The path the load balancer checks. */
-  public readonly healthCheckPath: string;
+  /** The path the load balancer checks with HTTP; none for a TCP service checked with TCP. */
+  public readonly healthCheckPath?: string;
   /** Where the tasks run: on-demand Fargate and/or Fargate Spot. */
   public readonly capacityStrategies: ecs.CapacityProviderStrategy[];
 
@@ -130,11 +138,12 @@ export class Microservice extends Construct {
     checkKnownKeys(p, props, 'MicroserviceProps');
     const { platform } = props;
     this.platform = platform;
-    this.loadBalancer = props.loadBalancer ?? platform.defaultLoadBalancer;
-    const lb = this.loadBalancer;
+    const tcp = props.routing?.tcpPort !== undefined;
+    const lb = props.loadBalancer ?? platform.defaultLoadBalancer;
+    this.loadBalancer = tcp ? undefined : lb;
     this.routing = props.routing;
     const container = props.container ?? {};
-    this.healthCheckPath = container.healthCheckPath ?? DEFAULTS.healthCheckPath;
+    this.healthCheckPath = tcp ? props.routing.tcpOptions?.httpHealthCheckPath : container.healthCheckPath ?? DEFAULTS.healthCheckPath;
     this.capacityStrategies = (props.capacity ?? Capacity.onDemand()).strategies;
     this.deployment = props.deployment ?? Deployment.rolling();
     this.containerPort = container.port ?? DEFAULTS.containerPort;
@@ -144,11 +153,11 @@ export class Microservice extends Construct {
 
     const strategy = strategyFor(this.deployment);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
-    this.rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
+    const rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
     p.throwIfAny();
     const context = PlatformContext.of(platform);
     context.addWorkload(this);
-    context.dns?._addRecords(this, lb.loadBalancer, props.routing);
+    if (!tcp) context.dns?._addRecords(this, lb.loadBalancer, props.routing);
 
     this.workloadName = platformScopedName(platform.platformName, id, NAME_LIMITS.serviceName.max);
     // Who owns the image: with `container.image` the stack does; otherwise whatever the
@@ -176,7 +185,8 @@ export class Microservice extends Construct {
       description: fit(`Tasks of ${this.node.path}`, 255),
       allowAllOutbound: true,
     });
-    this.securityGroup.addIngressRule(lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
+    const nlb = tcp ? PlatformNetworkLoadBalancer.of(platform) : undefined;
+    this.securityGroup.addIngressRule(nlb?.securityGroup ?? lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
     if (props.storage) {
       const storage = addStorage(this, platform, props.storage, this.workloadName, this.taskDefinition, this.container, this.securityGroup);
       this.fileSystem = storage.fileSystem;
@@ -186,25 +196,35 @@ export class Microservice extends Construct {
     const gracePeriod = props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod;
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
-    this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
-    this.greenTargetGroup = strategy.twoTargetGroups ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
-    this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
-    const conditions = routingConditions(props.routing);
-    this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
-      listener: lb.productionListener,
-      priority: this.rulePriority,
-      conditions,
-      action: elbv2.ListenerAction.forward([this.targetGroup]),
-    });
-    if (this.greenTargetGroup) {
-      this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
-        listener: lb.testListener,
-        priority: this.rulePriority,
+    // A TCP service: a listener of its own on the Network Load Balancer (rolling only, see validateService).
+    if (nlb) {
+      this.networkLoadBalancer = nlb.loadBalancer;
+      this.networkTargetGroup = this.newNetworkTargetGroup(props.routing, props.health);
+      this.networkListener = addNetworkListener(this, nlb, props.routing, this.networkTargetGroup);
+      nlb.serviceNames.push(id);
+      this.targetGroups = [];
+    } else {
+      this.rulePriority = rulePriority;
+      this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
+      this.greenTargetGroup = strategy.twoTargetGroups ? this.newTargetGroup('GreenTargetGroup', container, props.health) : undefined;
+      this.targetGroups = this.greenTargetGroup ? [this.targetGroup, this.greenTargetGroup] : [this.targetGroup];
+      const conditions = routingConditions(props.routing);
+      this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+        listener: lb.productionListener,
+        priority: rulePriority,
         conditions,
-        action: elbv2.ListenerAction.forward([this.greenTargetGroup]),
+        action: elbv2.ListenerAction.forward([this.targetGroup]),
       });
+      if (this.greenTargetGroup) {
+        this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+          listener: lb.testListener,
+          priority: rulePriority,
+          conditions,
+          action: elbv2.ListenerAction.forward([this.greenTargetGroup]),
+        });
+      }
     }
-    if (this.testRule && this.greenTargetGroup) {
+    if (this.productionRule && this.testRule && this.greenTargetGroup && this.targetGroup) {
       // CodeDeploy and ECS move the production rule to the other target group on every
       // deployment; the rules follow what is live, so a template change never reverts that.
       const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup,
@@ -222,7 +242,7 @@ export class Microservice extends Construct {
       containerPort: this.containerPort,
       securityGroup: this.securityGroup,
       capacityStrategies: this.capacityStrategies,
-      targetGroup: this.targetGroup,
+      targetGroup: this.networkTargetGroup ?? this.targetGroup!,
       greenTargetGroup: this.greenTargetGroup,
       productionRule: this.productionRule,
       testRule: this.testRule,
@@ -251,6 +271,7 @@ export class Microservice extends Construct {
       cpuUtilization: this.metricCpuUtilization({ period: DEFAULTS.alarmPeriod }),
       memoryUtilization: this.metricMemoryUtilization({ period: DEFAULTS.alarmPeriod }),
       targetGroups: this.targetGroups,
+      networkTargetGroups: this.networkTargetGroup ? [this.networkTargetGroup] : undefined,
       options: props.alarms,
       topic: platform.alarmTopic,
       // Literal names (the platform's stack name and the service's ID, unique in the Region):
@@ -259,6 +280,7 @@ export class Microservice extends Construct {
     });
     this.dashboard = ServiceDashboard._create(this, 'Dashboard', {
       targetGroups: this.targetGroups,
+      networkTargetGroups: this.networkTargetGroup ? [this.networkTargetGroup] : [],
       cpuUtilization: (o) => this.metricCpuUtilization(o),
       memoryUtilization: (o) => this.metricMemoryUtilization(o),
       alarms: this.alarms.all,
@@ -268,10 +290,10 @@ export class Microservice extends Construct {
       scope: this,
       platform,
       serviceName: this.workloadName,
-      sharedLoadBalancer: lb,
+      sharedLoadBalancer: this.loadBalancer,
       routing: this.routing,
       healthCheckPath: this.healthCheckPath,
-      targetGroup: this.targetGroup,
+      targetGroup: this.networkTargetGroup ?? this.targetGroup!,
       greenTargetGroup: this.greenTargetGroup,
       productionRule: this.productionRule,
       testRule: this.testRule,
@@ -333,6 +355,35 @@ export class Microservice extends Construct {
     });
   }
 
+  /**
+   * The target group of a TCP service: TCP to the container port, checked with TCP (a task is
+   * healthy when it accepts a connection) or with HTTP on `httpHealthCheckPath`.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+   */
+  private newNetworkTargetGroup(routing: Routing, health: HealthOptions | undefined): elbv2.NetworkTargetGroup {
+    const path = routing.tcpOptions?.httpHealthCheckPath;
+    const tg = new elbv2.NetworkTargetGroup(this, 'NetworkTargetGroup', {
+      vpc: this.platform.vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.Protocol.TCP,
+      port: this.containerPort,
+      deregistrationDelay: health?.deregistrationDelay ?? DEFAULTS.deregistrationDelay,
+      healthCheck: {
+        protocol: path ? elbv2.Protocol.HTTP : elbv2.Protocol.TCP,
+        path,
+        healthyHttpCodes: path ? '200-399' : undefined,
+        interval: health?.interval?.isUnresolved() ? DEFAULTS.healthCheckInterval : health?.interval ?? DEFAULTS.healthCheckInterval,
+        timeout: health?.timeout?.isUnresolved() ? DEFAULTS.healthCheckTimeout : health?.timeout ?? DEFAULTS.healthCheckTimeout,
+        healthyThresholdCount: health?.healthyThresholdCount ?? DEFAULTS.healthyThresholdCount,
+        unhealthyThresholdCount: health?.unhealthyThresholdCount ?? DEFAULTS.unhealthyThresholdCount,
+      },
+    });
+    const cfn = tg.node.defaultChild as elbv2.CfnTargetGroup;
+    if (health?.interval?.isUnresolved()) cfn.healthCheckIntervalSeconds = health.interval.toSeconds();
+    if (health?.timeout?.isUnresolved()) cfn.healthCheckTimeoutSeconds = health.timeout.toSeconds();
+    return tg;
+  }
+
   private newTargetGroup(id: string, container: ContainerOptions, health: HealthOptions | undefined): elbv2.ApplicationTargetGroup {
     const tg = new elbv2.ApplicationTargetGroup(this, id, {
       vpc: this.platform.vpc,
@@ -356,6 +407,41 @@ export class Microservice extends Construct {
     if (health?.timeout?.isUnresolved()) cfn.healthCheckTimeoutSeconds = health.timeout.toSeconds();
     return tg;
   }
+}
+
+/**
+ * The listener of a TCP service on the platform's Network Load Balancer, a child of the service:
+ * TCP, or TLS with the service's certificate (the load balancer ends TLS and sends TCP to the
+ * tasks); open to the allowed CIDR blocks (the VPC's by default) on its port only.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/create-tls-listener.html
+ */
+function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalancer, routing: Routing,
+  targetGroup: elbv2.NetworkTargetGroup): elbv2.NetworkListener {
+  const port = routing.tcpPort!;
+  const tls = routing.tcpOptions?.tls;
+  const listener = new elbv2.NetworkListener(service, 'Listener', {
+    loadBalancer: nlb.loadBalancer,
+    port,
+    protocol: tls ? elbv2.Protocol.TLS : elbv2.Protocol.TCP,
+    certificates: tls ? [elbv2.ListenerCertificate.fromCertificateManager(tls.certificate)] : undefined,
+    sslPolicy: tls ? (tls.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined,
+    defaultAction: elbv2.NetworkListenerAction.forward([targetGroup]),
+  });
+  if (!tls) {
+    acknowledge(listener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      'A TCP listener passes the bytes through unchanged: the protocol is the service\'s own (TLS end to end, if any). Pass Routing.tcp(port, { tls: { certificate } }) to end TLS at the load balancer.');
+  }
+  const cidrs = routing.tcpOptions?.allowedCidrs ?? [service.platform.vpc.vpcCidrBlock];
+  if (routing.tcpOptions?.allowedCidrs === undefined) {
+    // cdk-nag cannot read the VPC's CIDR block (a reference) and takes it for an open rule.
+    acknowledgeAll(nlb.securityGroup, ['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH'],
+      'The internal Network Load Balancer admits the VPC\'s own CIDR block (a reference), on the listener ports of its TCP services only.');
+  }
+  for (const cidr of cidrs) {
+    const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
+    nlb.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${service.node.id} (TCP ${port}) from ${cidr}`);
+  }
+  return listener;
 }
 
 /** The rule forwards to one target group, given by ARN (a token of the deployed state). */

@@ -8,6 +8,7 @@ import { validateStorage } from '../core/validate-storage';
 import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
+import { validateTcpRouting } from '../foundation/network-room';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateRouting } from '../foundation/route-registry';
 import type { SharedLoadBalancer } from '../foundation/shared-load-balancer';
@@ -50,9 +51,13 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateStorage(p, props.storage, { platform: props.platform, tmpVolume });
   p.intRange('container.port', port, 1, 65535);
   const lb = props.loadBalancer ?? props.platform.defaultLoadBalancer;
-  p.require(props.platform.loadBalancers.includes(lb), 'loadBalancer', lb.node.path,
-    `a load balancer of ${props.platform.node.path} (platform.loadBalancers)`, 'pass platform.defaultLoadBalancer or one made with platform.addLoadBalancer(id)');
-  if (!Token.isUnresolved(port) && !Token.isUnresolved(lb.testListenerPort)) {
+  const tcp = props.routing?.tcpPort !== undefined;
+  if (tcp) validateTcpService(p, props, strategy);
+  else {
+    p.require(props.platform.loadBalancers.includes(lb), 'loadBalancer', lb.node.path,
+      `a load balancer of ${props.platform.node.path} (platform.loadBalancers)`, 'pass platform.defaultLoadBalancer or one made with platform.addLoadBalancer(id)');
+  }
+  if (!tcp && !Token.isUnresolved(port) && !Token.isUnresolved(lb.testListenerPort)) {
     p.require(port !== lb.testListenerPort, 'container.port', port,
       `a port other than the platform's test listener port ${lb.testListenerPort}`,
       'change the container port, or the platform\'s `testListenerPort`');
@@ -88,12 +93,23 @@ export interface ServicePlaces {
 export function claimServicePlaces(p: Problems, owner: Construct, id: string, props: MicroserviceProps, places: ServicePlaces): number {
   const lb = places.loadBalancer;
   const context = PlatformContext.of(props.platform);
-  if (props.routing) validateRouting(p, 'routing', props.routing);
-  context.claimWorkload(p, owner, id);
-  if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
-  const room = context.roomOf(lb);
-  const rulePriority = props.routing ? room.routes.register(p, owner, 'routing', props.routing) : 0;
-  room.reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
+  const tcp = props.routing?.tcpPort !== undefined;
+  let rulePriority = 0;
+  if (tcp) {
+    // A TCP service takes a listener port of the platform's Network Load Balancer, and a target
+    // for every task it can run at once (scaling.maxTasks at the deployment's maximum percent).
+    validateTcpRouting(p, 'routing', props.routing);
+    context.claimWorkload(p, owner, id);
+    const maxTargets = Token.isUnresolved(places.maxTasks) ? places.maxTasks : Math.ceil(places.maxTasks * places.deployment.maxHealthyPercent / 100);
+    context.roomOfNetworkLoadBalancer().reserve(p, owner, 'routing', props.routing.tcpPort!, maxTargets);
+  } else {
+    if (props.routing) validateRouting(p, 'routing', props.routing);
+    context.claimWorkload(p, owner, id);
+    if (props.routing) context.dns?._validate(p, 'routing', props.routing, lb.loadBalancer);
+    const room = context.roomOf(lb);
+    rulePriority = props.routing ? room.routes.register(p, owner, 'routing', props.routing) : 0;
+    room.reserve(p, owner, { twoTargetGroups: places.strategy.twoTargetGroups, maxHealthyPercent: places.deployment.maxHealthyPercent }, places.maxTasks);
+  }
   if (props.serviceConnect) {
     // Service Connect names are lower case and unique in the namespace.
     // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html
@@ -104,6 +120,47 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
   }
   validateOwnRepository(p, owner, props, 'service');
   return rulePriority;
+}
+
+/**
+ * What a TCP service (`Routing.tcp`) cannot have: the props of the Application Load Balancer's
+ * path (its `loadBalancer`, an HTTP health-check path given as for HTTP services, 5xx and latency
+ * alarms, request-count scaling), and a blue/green deployment.
+ */
+function validateTcpService(p: Problems, props: MicroserviceProps, strategy: ServiceStrategy): void {
+  const port = props.routing.tcpPort;
+  if (props.loadBalancer !== undefined) {
+    p.add('loadBalancer', props.loadBalancer.node?.path ?? props.loadBalancer, 'no loadBalancer with Routing.tcp (a TCP service listens on the platform\'s Network Load Balancer; `loadBalancer` names an Application Load Balancer)',
+      'remove loadBalancer, or route the service by path or host for the Application Load Balancer');
+  }
+  if (props.container?.healthCheckPath !== undefined) {
+    p.add('container.healthCheckPath', props.container.healthCheckPath,
+      'no container.healthCheckPath with Routing.tcp: the Network Load Balancer checks a TCP service by opening a connection to the container port',
+      `remove container.healthCheckPath; for an HTTP check on the Network Load Balancer use Routing.tcp(${port}, { httpHealthCheckPath: '${props.container.healthCheckPath}' })`);
+  }
+  if (strategy.twoTargetGroups) {
+    // AWS supports both on a Network Load Balancer, with limits (CodeDeploy shifts NLB traffic all at
+    // once only; ECS adds 10 minutes to its traffic-shift stages), but this library's blue/green path
+    // is built on the Application Load Balancer: listener rules on its production and test listeners,
+    // and a smoke test over HTTP.
+    // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb-resources-for-blue-green.html
+    p.add('deployment', props.deployment?.kind, 'a rolling kind with Routing.tcp: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() '
+      + '(blue/green deployments run on the Application Load Balancer\'s production and test listeners)',
+      'use Deployment.rolling() or Deployment.immutable() for a TCP service, or route the service by path or host for blue/green');
+  }
+  const a = props.alarms ?? {};
+  for (const key of ['http5xxPerMinute', 'p99Latency'] as const) {
+    if (a[key] === undefined) continue;
+    p.add(`alarms.${key}`, key === 'p99Latency' ? a.p99Latency?.toHumanString() : a.http5xxPerMinute,
+      `no alarms.${key} with Routing.tcp (a Network Load Balancer reports no HTTP codes nor response times of a TCP target group)`,
+      `remove alarms.${key}: a TCP service alarms on unhealthy targets, CPU and memory`);
+  }
+  if (props.scaling?.requestsPerTarget !== undefined) {
+    p.add('scaling.requestsPerTarget', props.scaling.requestsPerTarget,
+      'no scaling.requestsPerTarget with Routing.tcp (request-count scaling is for Application Load Balancer target groups)',
+      'remove scaling.requestsPerTarget and scale on cpuPercent, memoryPercent or steps');
+  }
 }
 
 /**

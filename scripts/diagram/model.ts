@@ -139,7 +139,8 @@ export class DiagramBuilder {
       }
       listeners.set(lb, { production, test });
     }
-    for (const service of platform.services) this.service(service, vpcGroup, platformGroup, listeners.get(service.loadBalancer)!);
+    // TCP services (no shared load balancer) are not drawn yet.
+    for (const service of platform.services) if (service.loadBalancer) this.service(service, vpcGroup, platformGroup, listeners.get(service.loadBalancer)!);
     for (const worker of platform.workers) this.worker(worker, vpcGroup, platformGroup);
     const jobs = platform.node.findAll().filter((c): c is ScheduledJob => c instanceof ScheduledJob);
     for (const job of jobs) {

@@ -188,6 +188,18 @@ function addNestedStack(app: App): void {
     repository: { repository: new SecureRepository(stack, 'SharedRepository', { keepImages: 5, encryptionKey: user.key, removalPolicy: RemovalPolicy.DESTROY }).repository },
   });
   platform.addService('Billing', { routing: Routing.path('/billing/*'), deployment: Deployment.immutable(), logging: Logging.fireLens() });
+  // TCP services on the platform's Network Load Balancer: TCP with an HTTP health check, and TLS.
+  platform.addService('Ledger', {
+    routing: Routing.tcp(5432, { allowedCidrs: ['10.0.0.0/8'], httpHealthCheckPath: '/health' }),
+    container: { port: 5432, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/postgres:17') },
+    health: { interval: Duration.seconds(30), timeout: Duration.seconds(10), deregistrationDelay: Duration.seconds(60) },
+    deployment: Deployment.rolling(),
+  });
+  platform.addService('Broker', {
+    routing: Routing.tcp(8883, { tls: { certificate, sslPolicy: elbv2.SslPolicy.TLS13_13 } }),
+    container: { port: 1883, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/eclipse-mosquitto:2.0') },
+    deployment: Deployment.immutable(),
+  });
 
   const resizer = platform.addWorker('Resizer', {
     queue: user.queue,

@@ -1,11 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
-import { CostSummary } from '../../lib';
+import { CostSummary, Routing } from '../../lib';
 import { CostDriver, costDrivers } from '../../lib/assembly/cost-summary';
 import { PRICES } from '../../lib/assembly/prices';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { printSummary } from '../../scripts/summary';
+import { IMAGE } from '../service/helpers';
 import { newApp, newPlatform, templateOf } from '../util';
 import { examplePlatform, readmeOutputBlock } from './helpers';
 
@@ -29,6 +30,24 @@ describe('fixed monthly cost drivers', () => {
     expect(drivers['KMS key']).toMatchObject({ count: 1, monthlyUsd: PRICES.prices.kmsKeyMonth.usd });
     expect(drivers['cluster with Container Insights'].count).toBe(1);
     expect(drivers['cluster with Container Insights'].monthlyUsd).toBeUndefined();
+  });
+
+  test('TCP services add one internal Network Load Balancer, counted but not priced; the ALB count and public addresses stay', () => {
+    // GIVEN a platform with two TCP services
+    const { stack, platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } });
+    platform.addService('Cache', { routing: Routing.tcp(6379), container: { image: IMAGE } });
+    // WHEN its drivers are counted
+    const drivers = driversOf(stack);
+    // THEN
+    expect(drivers['Network Load Balancer']).toMatchObject({ count: 1, priceKey: 'networkLoadBalancerHour', monthlyUsd: undefined });
+    expect(drivers['Application Load Balancer'].count).toBe(1);
+    expect(drivers['public IPv4 address of the internet-facing load balancers'].count).toBe(DEFAULTS.maxAzs);
+  });
+
+  test('a platform without TCP services has no Network Load Balancer driver', () => {
+    const { stack } = newPlatform();
+    expect(driversOf(stack)['Network Load Balancer']).toBeUndefined();
   });
 
   test('no NAT gateway, three AZs and a second load balancer: interface endpoints per AZ, two load balancers with three addresses each', () => {

@@ -88,7 +88,7 @@ describe('DeployPreview on the example platform', () => {
     // GIVEN Orders routed on /orders too
     const changed = examplePlatform((s) => {
       const orders = s.platform.services[0];
-      for (const rule of [orders.productionRule, orders.testRule!]) {
+      for (const rule of [orders.productionRule!, orders.testRule!]) {
         (rule.node.defaultChild as elbv2.CfnListenerRule).addPropertyOverride('Conditions.0.PathPatternConfig.Values', ['/orders/*', '/orders']);
       }
     });

@@ -178,6 +178,19 @@ const CLAIMS: Record<string, (app: App) => void> = {
     expect(priority('Platform/Platform/ApiStack')).toBeGreaterThan(900);
   },
 
+  'TCP services on a Network Load Balancer': (app) => {
+    const template = templatesOf(app);
+    // one internal, cross-zone Network Load Balancer with a security group, in the platform's stack
+    const nlbs = Object.values(template('Platform').findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'network' } }));
+    expect(nlbs).toHaveLength(1);
+    expect(nlbs[0].Properties.Scheme).toBe('internal');
+    // Ledger: TCP 5432 with a TCP health check; Broker: TLS 8883 to container port 1883
+    expect(onlyProperties(template('Platform/Platform/LedgerStack'), 'AWS::ElasticLoadBalancingV2::Listener')).toMatchObject({ Port: 5432, Protocol: 'TCP' });
+    expect(onlyProperties(template('Platform/Platform/LedgerStack'), 'AWS::ElasticLoadBalancingV2::TargetGroup')).toMatchObject({ Port: 5432, Protocol: 'TCP', HealthCheckProtocol: 'TCP' });
+    expect(onlyProperties(template('Platform/Platform/BrokerStack'), 'AWS::ElasticLoadBalancingV2::Listener')).toMatchObject({ Port: 8883, Protocol: 'TLS' });
+    expect(onlyProperties(template('Platform/Platform/BrokerStack'), 'AWS::ElasticLoadBalancingV2::TargetGroup')).toMatchObject({ Port: 1883, Protocol: 'TCP' });
+  },
+
   'Validation': (app) => {
     // the acknowledged warning is gone; the rest of the service's output is there
     const messages = JSON.stringify(app.synth().stacks.flatMap((s) => s.messages));
@@ -220,7 +233,7 @@ describe('the README\'s TypeScript blocks', () => {
   test('every TypeScript block of the README is tested: the blocks found are the blocks with claims', () => {
     expect(blocks.map((b) => b.key).sort()).toEqual(Object.keys(CLAIMS).sort());
     expect(blocks.filter((b) => b.fixture !== COMPLETE).map((b) => b.fixture).sort())
-      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
+      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
   });
 
   test('a block that does not type-check is reported at its line in README.md', () => {

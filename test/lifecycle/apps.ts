@@ -44,6 +44,8 @@ export interface Variant {
   readonly sidecarAndStorage?: boolean;
   /** The tag of the `sidecarAndStorage` variant's sidecar image. */
   readonly sidecarTag?: string;
+  /** A TCP service: Routing.tcp(5432) on the platform's Network Load Balancer, container port 5432, a TCP health check. */
+  readonly tcp?: boolean;
 }
 
 /** The ECR repository (not the stack's) of the `sidecarAndStorage` variant's sidecar, and its tag. */
@@ -92,8 +94,8 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         })
         : kind === 'ecsBlueGreen' ? Deployment.ecsBlueGreen() : Deployment.rolling();
       workload = platform.addService(id, {
-        routing: v.paths ? Routing.rule({ paths: v.paths }) : Routing.path('/orders/*'),
-        container: { port: 8080, healthCheckPath: '/health', environment },
+        routing: v.tcp ? Routing.tcp(5432) : v.paths ? Routing.rule({ paths: v.paths }) : Routing.path('/orders/*'),
+        container: v.tcp ? { port: 5432, environment } : { port: 8080, healthCheckPath: '/health', environment },
         deployment,
         source: Source.codeCommit(),
         pipeline,

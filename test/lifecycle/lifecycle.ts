@@ -113,10 +113,13 @@ export class Lifecycle {
     return this.productionTargetGroups().flatMap((tg) => world.targetsOf(tg).map((t) => t.taskDefinition));
   }
 
+  /** The target groups production traffic reaches: the production rule's, or a TCP service's listener's (Routing.tcp). */
   private productionTargetGroups(): string[] {
     const rule = this.resource('AWS::ElasticLoadBalancingV2::ListenerRule', 'ProductionRule');
-    const live = rule && this.world.elbv2.rules.get(rule.physicalId);
-    return (live?.actions.at(-1)?.forward ?? []).filter((f) => f.weight > 0).map((f) => f.targetGroupArn);
+    const listener = rule ? undefined : this.resource('AWS::ElasticLoadBalancingV2::Listener', 'Listener');
+    const actions = rule ? this.world.elbv2.rules.get(rule.physicalId)?.actions
+      : listener && this.world.elbv2.listeners.get(listener.physicalId)?.defaultActions;
+    return (actions?.at(-1)?.forward ?? []).filter((f) => f.weight > 0).map((f) => f.targetGroupArn);
   }
 
   /**

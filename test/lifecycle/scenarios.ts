@@ -39,6 +39,9 @@ function envNames(lc: Lifecycle, taskDefinition: string): string[] {
   return (lc.world.ecs.describeTaskDefinition(taskDefinition).containerDefinitions.find((c) => c.name === 'app')?.environment ?? []).map((e: { name: string }) => e.name);
 }
 
+/** A TCP service's variant on top of another. */
+const TCP: Variant = { tcp: true };
+
 export const SCENARIOS = {
   'first deploy on an empty ECR repository': async (lc, v) => {
     await lc.deploy(v('v1'));
@@ -258,6 +261,22 @@ export const SCENARIOS = {
     await lc.expectInvariants();
     expect(proxyImages().every((image) => image === `${repo.uri}:2.0`)).toBe(true);
   },
+  'a TCP service on the Network Load Balancer: delivered by its pipeline, then a cdk deploy and a push': async (lc, v) => {
+    await delivered(lc, v, {}, 'tcp-v1', TCP);
+    // Production traffic reaches the service through its listener on the Network Load Balancer
+    // (the invariants check it has healthy tasks of the pipeline's image).
+    const listeners = [...lc.world.elbv2.listeners.values()].filter((l) => l.port === 5432);
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0].defaultActions.at(-1)?.forward).toHaveLength(1);
+    await lc.deploy(v('tcp-env', { ...TCP, ...ENV }));
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(productionTaskDefinitions(lc).flatMap((td) => envNames(lc, td))).toContain('FEATURE');
+    await lc.push('c2');
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(lc.world.iam.denials).toEqual([]);
+  },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);
     await lc.destroy();
@@ -338,6 +357,11 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
   'ECS Exec: on from the first deploy, and turned on later',
   'a service with a sidecar, storage and tracing: delivered, then deployed again by a push and by cdk deploy',
   'destroy, then deploy again',
+];
+
+/** What a TCP service (Routing.tcp, rolling deployments only) goes through. */
+export const TCP_SCENARIOS: ScenarioName[] = [
+  'a TCP service on the Network Load Balancer: delivered by its pipeline, then a cdk deploy and a push',
 ];
 
 /** The timing decisions of the CodeDeploy services' provider (see "How long cdk deploy waits" in the README). */

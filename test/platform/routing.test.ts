@@ -202,7 +202,7 @@ describe('a broader route evaluated before a narrower one', () => {
     // GIVEN /api/* and /api/orders/* under an ID whose derived priority is higher
     const { platform } = newPlatform();
     const api = platform.addService('Api', { routing: Routing.path('/api/*') });
-    expect(derivedPriority('Orders')).toBeGreaterThan(api.rulePriority);
+    expect(derivedPriority('Orders')).toBeGreaterThan(api.rulePriority!);
     // WHEN
     const message = errorOf(() => platform.addService('Orders', { routing: Routing.path('/api/orders/*') }));
     // THEN
@@ -220,7 +220,7 @@ describe('a broader route evaluated before a narrower one', () => {
     // WHEN
     const orders = platform.addService('Orders', { routing: Routing.rule({ paths: ['/api/orders/*'], priority: 999 }) });
     // THEN
-    expect(orders.rulePriority).toBeLessThan(api.rulePriority);
+    expect(orders.rulePriority).toBeLessThan(api.rulePriority!);
   });
 
   test('added the other way round it fails too, on the broader service', () => {

@@ -11,7 +11,7 @@ import { BlueGreenService } from '../provider/blue-green-service';
 import { BLUE_GREEN_LIMITS } from '../provider/limits';
 import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
 import { blueGreenTiming, validateCodeDeployTiming } from './codedeploy-timing';
-import { BindTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, StrategyWorker } from './strategy';
+import { BindTarget, httpBindTarget, httpServiceTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, StrategyWorker } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -55,7 +55,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
   public bind(t: BindTarget): StrategyBinding {
     if (!this.created) throw new Error('cdk-container-platform: a deployment strategy binds after it created the service');
     const { service, blueGreenService } = this.created;
-    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...t, service }, this.options);
+    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...httpBindTarget(t), service }, this.options);
     // The deployments that cdk deploy starts need the group's permission to invoke the hooks
     // and the smoke test's settings: the service resource comes after them.
     blueGreenService.addHooks(...blueGreen.hooks);
@@ -102,6 +102,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
  */
 function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGreenService {
   const options = deployment.blueGreenOptions ?? {};
+  const { targetGroup, productionRule } = httpServiceTarget(svc);
   const gracePeriod = svc.gracePeriod;
   const traffic = options.traffic ?? TrafficShift.allAtOnce();
   // Durations given as tokens are known at deploy time only (no timing): then a cdk deploy
@@ -123,7 +124,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
     taskDefinition: svc.taskDefinition,
     containerName: svc.containerName,
     containerPort: svc.containerPort,
-    targetGroup: svc.targetGroup,
+    targetGroup,
     securityGroups: [svc.securityGroup],
     capacityProviderStrategies: svc.capacityStrategies,
     healthCheckGracePeriod: gracePeriod,
@@ -137,7 +138,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
     expectedDeploymentTime: Duration.minutes(expectedMinutes),
     confirmAtTrafficShift: !timing?.endFits,
   });
-  service.node.addDependency(svc.productionRule);
+  service.node.addDependency(productionRule);
   if (svc.testRule) service.node.addDependency(svc.testRule);
   return service;
 }

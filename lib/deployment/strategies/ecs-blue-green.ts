@@ -5,7 +5,7 @@ import type { SmokeTest } from '../smoke-test/smoke-test';
 import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
 import { addEcsHooks, ecsBlueGreenServiceProps } from './ecs-controller';
 import { RollingStrategy } from './rolling';
-import { BindTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceTarget, StrategyWorker } from './strategy';
+import { BindTarget, httpBindTarget, httpServiceTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceTarget, StrategyWorker } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -41,18 +41,19 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
 
   protected attach(t: ServiceTarget, service: ecs.FargateService): void {
     if (!t.greenTargetGroup || !t.testRule) return super.attach(t, service);
-    t.targetGroup.addTarget(service.loadBalancerTarget({
+    const { targetGroup, productionRule } = httpServiceTarget(t);
+    targetGroup.addTarget(service.loadBalancerTarget({
       containerName: t.containerName,
       containerPort: t.containerPort,
       alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
         alternateTargetGroup: t.greenTargetGroup,
-        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(t.productionRule),
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(productionRule),
         testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(t.testRule),
       }),
     }));
   }
 
   protected addHooks(t: BindTarget, service: ecs.FargateService): SmokeTest | undefined {
-    return addEcsHooks(t, service, this.options);
+    return addEcsHooks(httpBindTarget(t), service, this.options);
   }
 }

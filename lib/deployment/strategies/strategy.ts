@@ -25,9 +25,11 @@ export interface ServiceTarget {
   readonly containerPort: number;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly capacityStrategies: ecs.CapacityProviderStrategy[];
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The service's target group: on the Application Load Balancer, or the Network Load Balancer's of a TCP service (rolling only). */
+  readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
   readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
-  readonly productionRule: elbv2.ApplicationListenerRule;
+  /** The production rule on the Application Load Balancer (none for a TCP service). */
+  readonly productionRule?: elbv2.ApplicationListenerRule;
   readonly testRule?: elbv2.ApplicationListenerRule;
   readonly gracePeriod: Duration;
   /** The target groups' deregistration delay, as the user set it (undefined: the default). */
@@ -64,9 +66,44 @@ export interface StrategyService {
   readonly blueGreenService?: BlueGreenService;
 }
 
-/** What a strategy needs once the service's alarms exist: its hooks, smoke test and deployment group. */
-export interface BindTarget extends Omit<BlueGreenTarget, 'service'>, SmokeTestTarget {
+/** What a blue/green strategy needs once the service's alarms exist: its hooks, smoke test and deployment group. */
+export interface HttpBindTarget extends Omit<BlueGreenTarget, 'service'>, SmokeTestTarget {
   readonly alarms: ServiceAlarms;
+}
+
+/**
+ * What a strategy needs once the service's alarms exist. A TCP service (rolling only) has no
+ * shared load balancer, health-check path, ALB target group nor production rule.
+ */
+export interface BindTarget extends Omit<HttpBindTarget, 'sharedLoadBalancer' | 'healthCheckPath' | 'targetGroup' | 'productionRule'> {
+  readonly sharedLoadBalancer?: HttpBindTarget['sharedLoadBalancer'];
+  readonly healthCheckPath?: string;
+  readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
+  readonly productionRule?: elbv2.ApplicationListenerRule;
+}
+
+/**
+ * The bind target of a service on the Application Load Balancer, for the blue/green strategies
+ * (validateService refuses them for a TCP service before anything is created).
+ */
+export function httpBindTarget(t: BindTarget): HttpBindTarget {
+  const { sharedLoadBalancer, healthCheckPath, targetGroup, productionRule } = t;
+  if (!sharedLoadBalancer || healthCheckPath === undefined || !productionRule || !(targetGroup instanceof elbv2.ApplicationTargetGroup)) {
+    throw new Error('cdk-container-platform: a blue/green strategy binds a service on the Application Load Balancer only');
+  }
+  return { ...t, sharedLoadBalancer, healthCheckPath, targetGroup, productionRule };
+}
+
+/** The ALB target group and production rule of a blue/green service (see httpBindTarget). */
+export function httpServiceTarget(t: ServiceTarget): {
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly productionRule: elbv2.ApplicationListenerRule;
+} {
+  const { targetGroup, productionRule } = t;
+  if (!productionRule || !(targetGroup instanceof elbv2.ApplicationTargetGroup)) {
+    throw new Error('cdk-container-platform: a blue/green strategy creates a service on the Application Load Balancer only');
+  }
+  return { targetGroup, productionRule };
 }
 
 /** How a service's pipeline deploys what it built. */

@@ -1,0 +1,73 @@
+import { CfnOutput, Lazy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { acknowledgeAll } from '../private/compliance';
+import { fit } from '../private/text';
+import { PlatformContext, PlatformSingleton } from './platform-context';
+import type { IContainerPlatform } from './platform-contract';
+
+/**
+ * The platform's Network Load Balancer, made with its first TCP service: internal, in the
+ * service subnets, cross-zone, with a security group of its own and access logs in the
+ * platform's bucket. Each TCP service adds its own listener and target group to it.
+ */
+export class PlatformNetworkLoadBalancer extends Construct {
+  /** The platform's one Network Load Balancer, made with its first TCP service. */
+  public static of(platform: IContainerPlatform): PlatformNetworkLoadBalancer {
+    return PlatformContext.of(platform).singleton(SINGLETON);
+  }
+
+  /** The Network Load Balancer. */
+  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** Its security group: inbound on each TCP service's listener port from that service's allowed CIDR blocks. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The TCP services on the load balancer, in the order they were added. */
+  public readonly serviceNames: string[] = [];
+
+  private constructor(platform: IContainerPlatform, id: string) {
+    super(platform, id);
+    const context = PlatformContext.of(platform);
+    // A Network Load Balancer gets security groups at creation only; with one, the tasks admit
+    // the load balancer's group rather than client addresses (client IP preservation is off
+    // by default for IP targets over TCP and TLS, so the tasks see the load balancer's address).
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: platform.vpc,
+      description: fit(`Network load balancer ${this.node.path}`, 255),
+      allowAllOutbound: true,
+    });
+    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'Resource', {
+      vpc: platform.vpc,
+      internetFacing: false,
+      vpcSubnets: platform.serviceSubnets,
+      securityGroups: [this.securityGroup],
+      // Off by default on a Network Load Balancer: each zone's node then sends only to the
+      // targets of its own zone, so with fewer tasks than zones, or uneven zones, the load would
+      // split by zone rather than by task.
+      // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing
+      crossZoneEnabled: true,
+      deletionProtection: context.deletionProtection,
+    });
+    // Network Load Balancers log TLS connections only; the attribute is on for every one, as the
+    // compliance rules ask. @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html
+    this.loadBalancer.logAccessLogs(platform.accessLogsBucket, 'nlb');
+    if (!context.deletionProtection) {
+      acknowledgeAll(this.loadBalancer, ['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'elbv2_deletion_protection_enabled_check'],
+        'The load balancer holds no data and is recreated by the stack; protection would block cdk destroy. Opt in with deletionProtection: true.');
+    }
+    new CfnOutput(this, 'DnsName', {
+      value: this.loadBalancer.loadBalancerDnsName,
+      description: Lazy.string({ produce: () => `Network load balancer ${this.node.path}; TCP services: ${this.serviceNames.join(', ') || 'none'}` }),
+    });
+  }
+
+  /** @internal made by the singleton */
+  public static _make(platform: IContainerPlatform): PlatformNetworkLoadBalancer {
+    return new PlatformNetworkLoadBalancer(platform, 'NetworkLoadBalancer');
+  }
+}
+
+const SINGLETON = new PlatformSingleton(['NetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform));
+

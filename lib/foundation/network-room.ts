@@ -1,0 +1,98 @@
+import { Token } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { Problems } from '../private/errors';
+import type { IContainerPlatform } from './platform-contract';
+import type { Routing } from './routing';
+
+/**
+ * Quotas of one Network Load Balancer: "Listeners per Network Load Balancer | 50 | No", and, with
+ * cross-zone load balancing on (as here), at most 500 targets per load balancer whatever the
+ * number of zones (a target registered with N target groups counts N times).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+ */
+export const MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER = 50;
+export const MAX_TARGETS_PER_CROSS_ZONE_NETWORK_LOAD_BALANCER = 500;
+
+/** Listener ports: 1 to 65535. @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html */
+const MAX_PORT = 65535;
+
+/** CIDR blocks as the security group takes them. */
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
+
+/** Whether `cidr` is an IPv4 or IPv6 CIDR block. */
+function isCidr(cidr: string): boolean {
+  const v4 = IPV4_CIDR.exec(cidr);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+  const v6 = IPV6_CIDR.exec(cidr);
+  return v6 !== null && cidr.includes(':') && Number(v6[1]) <= 128;
+}
+
+/**
+ * What the TCP services of a platform take of its Network Load Balancer: one listener port each,
+ * and targets against its quotas; recorded before the load balancer exists.
+ */
+export class NetworkLoadBalancerRoom {
+  private readonly ports = new Map<number, IConstruct>();
+  private targets = 0;
+
+  constructor(private readonly platform: IContainerPlatform) {}
+
+  /** Claims the service's listener port and targets; records the problems in `p` under `prop`. */
+  public reserve(p: Problems, owner: IConstruct, prop: string, port: number, maxTargets: number): void {
+    if (Token.isUnresolved(port)) {
+      p.add(`${prop}.port`, '(a token)', 'a port known at synth (the platform gives each TCP service its own listener port, and checks they differ)',
+        'write the port as a number, such as Routing.tcp(5432)');
+      return;
+    }
+    const other = this.ports.get(port);
+    if (other) {
+      p.add(`${prop}.port`, port, `a port no other TCP service of ${this.platform.node.path} listens on (${other.node.path} has ${port}; a Network Load Balancer has one listener per port)`,
+        'give one of the services another Routing.tcp port (the container port may stay the same)');
+      return;
+    }
+    const need: string[] = [];
+    if (this.ports.size + 1 > MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER) {
+      need.push(`a listener: it has ${this.ports.size} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners a Network Load Balancer holds (not adjustable)`);
+    }
+    const countable = !Token.isUnresolved(maxTargets);
+    if (countable && this.targets + maxTargets > MAX_TARGETS_PER_CROSS_ZONE_NETWORK_LOAD_BALANCER) {
+      need.push(`${maxTargets} more targets (scaling.maxTasks at the deployment's maximum percent): it has ${this.targets} of the `
+        + `${MAX_TARGETS_PER_CROSS_ZONE_NETWORK_LOAD_BALANCER} targets a cross-zone Network Load Balancer holds`);
+    }
+    if (need.length > 0) {
+      p.add(prop, `Routing.tcp(${port})`, `room on the platform's Network Load Balancer for ${need.join(' and ')}`,
+        `put ${owner.node.id} on another platform, or lower scaling.maxTasks of the TCP services`);
+      return;
+    }
+    this.ports.set(port, owner);
+    if (countable) this.targets += maxTargets;
+  }
+}
+
+/** Checks a TCP routing's own options; records problems under `prop`. */
+export function validateTcpRouting(p: Problems, prop: string, routing: Routing): void {
+  const port = routing.tcpPort!;
+  const o = routing.tcpOptions ?? {};
+  p.intRange(`${prop}.port`, port, 1, MAX_PORT, 'use the port clients connect to, from 1 to 65535, such as Routing.tcp(5432)');
+  if (o.tls !== undefined) {
+    p.require(o.tls !== null && typeof o.tls === 'object' && o.tls.certificate !== undefined && o.tls.certificate !== null,
+      `${prop}.tls.certificate`, o.tls?.certificate, 'an ACM certificate (a TLS listener presents one)',
+      "pass tls: { certificate: acm.Certificate.fromCertificateArn(this, 'Cert', arn) }, or leave tls out for a TCP listener");
+  }
+  if (o.allowedCidrs !== undefined) {
+    p.require(o.allowedCidrs.length > 0, `${prop}.allowedCidrs`, o.allowedCidrs, 'at least one CIDR block',
+      'leave allowedCidrs out for the VPC\'s own CIDR block, or list the blocks that may connect');
+    o.allowedCidrs.forEach((cidr, i) => {
+      if (Token.isUnresolved(cidr)) return;
+      p.require(isCidr(cidr), `${prop}.allowedCidrs[${i}]`, cidr, 'an IPv4 or IPv6 CIDR block such as 10.0.0.0/16', 'write the block with its prefix length');
+    });
+  }
+  const path = o.httpHealthCheckPath;
+  if (path !== undefined && !Token.isUnresolved(path)) {
+    // "The destination for health checks on the targets ... Length Constraints: Minimum length of 1. Maximum length of 1024."
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthCheckPath)
+    p.require(path.startsWith('/') && path.length <= 1024 && !/\s/.test(path), `${prop}.httpHealthCheckPath`, path,
+      "a path of at most 1024 characters that starts with '/' and has no spaces", "write it like '/health'");
+  }
+}

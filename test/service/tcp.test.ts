@@ -1,0 +1,299 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Deployment, Routing } from '../../lib';
+import { MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER } from '../../lib/foundation/network-room';
+import { PlatformContext } from '../../lib/foundation/platform-context';
+import { Problems } from '../../lib/private/errors';
+import { checkCompliance, describeFindings } from '../compliance';
+import { errorOf, newPlatform, newStack, templateOf } from '../util';
+import { IMAGE, onlyProperties, serviceTemplate } from './helpers';
+
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0e8f2a36-1c9b-4c1e-9d55-3f1a2b3c4d5e';
+
+/** The resources of `type` whose properties match `props`. */
+function resources(template: Template, type: string, props: object = {}): any[] {
+  return Object.values(template.findResources(type, { Properties: Match.objectLike(props) }));
+}
+
+/** The error of adding service `id` to a new platform with `options` (routing: Routing.tcp(5432) unless given). */
+function tcpError(options: Record<string, unknown>, id = 'Ledger'): string {
+  const { platform } = newPlatform();
+  return errorOf(() => platform.addService(id, { routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE }, ...options } as any));
+}
+
+describe('a TCP service (Routing.tcp)', () => {
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN a service on TCP 5432
+    template = serviceTemplate({ routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE } }, {}, newStack(), 'Ledger').template;
+  });
+
+  test('gets the platform\'s internal, cross-zone Network Load Balancer with a security group and access logs', () => {
+    const nlbs = resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' });
+    expect(nlbs).toHaveLength(1);
+    const nlb = nlbs[0].Properties;
+    expect(nlb.Scheme).toBe('internal');
+    expect(nlb.SecurityGroups).toHaveLength(1);
+    expect(nlb.LoadBalancerAttributes).toEqual(expect.arrayContaining([
+      { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
+      { Key: 'deletion_protection.enabled', Value: 'false' },
+      { Key: 'access_logs.s3.enabled', Value: 'true' },
+      { Key: 'access_logs.s3.prefix', Value: 'nlb' },
+    ]));
+    // in the private (service) subnets, not the public ones the ALB uses
+    expect(JSON.stringify(nlb.Subnets)).toContain('Private');
+  });
+
+  test('no HTTP alarms: unhealthy hosts in AWS/NetworkELB on its target group, which a deployment rolls back on', () => {
+    const names = resources(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties.AlarmName).sort();
+    expect(names).toEqual(['Test-Ledger-CpuHigh', 'Test-Ledger-MemoryHigh', 'Test-Ledger-UnhealthyHosts']);
+    const unhealthy = resources(template, 'AWS::CloudWatch::Alarm', { AlarmName: 'Test-Ledger-UnhealthyHosts' })[0].Properties;
+    expect(unhealthy).toMatchObject({ Namespace: 'AWS/NetworkELB', MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Threshold: 1 });
+    expect(unhealthy.Dimensions.map((d: any) => d.Name)).toEqual(['LoadBalancer', 'TargetGroup']);
+    const service = onlyProperties(template, 'Custom::EcsService');
+    expect(service.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: ['Test-Ledger-UnhealthyHosts'], Enable: true, Rollback: true });
+  });
+
+  test('rolls out with the ECS controller and its circuit breaker, registered in the TCP target group after the listener exists', () => {
+    const services = Object.values(template.findResources('Custom::EcsService')) as any[];
+    expect(services).toHaveLength(1);
+    const service = services[0];
+    expect(service.Properties.DeploymentController).toEqual({ Type: 'ECS' });
+    expect(service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    const [groupId] = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup', { Properties: { Protocol: 'TCP' } }));
+    expect(service.Properties.LoadBalancers).toEqual([{ ContainerName: 'app', ContainerPort: 5432, TargetGroupArn: { Ref: groupId } }]);
+    // ECS refuses a target group that no load balancer uses yet: the service comes after the listener
+    const [listenerId] = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::Listener', { Properties: { Protocol: 'TCP' } }));
+    expect(service.DependsOn).toContain(listenerId);
+  });
+
+  test('the load balancer admits the VPC on the listener port only; the tasks admit the load balancer on the container port only', () => {
+    const nlbGroup = resources(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Network load balancer Test/Platform/NetworkLoadBalancer' });
+    expect(nlbGroup).toHaveLength(1);
+    expect(nlbGroup[0].Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: { 'Fn::GetAtt': [expect.stringMatching(/^PlatformVpc/), 'CidrBlock'] }, FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' }),
+    ]);
+    const [nlbGroupId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Network load balancer Test/Platform/NetworkLoadBalancer' } }));
+    const taskIngress = resources(template, 'AWS::EC2::SecurityGroupIngress', { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerSecurityGroup'), 'GroupId'] } });
+    expect(taskIngress).toHaveLength(1);
+    expect(taskIngress[0].Properties).toMatchObject({ FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' });
+    // the nested service stack receives the load balancer's group as a parameter
+    expect(JSON.stringify(taskIngress[0].Properties.SourceSecurityGroupId)).toMatch(/NetworkLoadBalancerSecurityGroup/);
+    expect(nlbGroupId).toMatch(/^PlatformNetworkLoadBalancerSecurityGroup/);
+  });
+
+  test('the dashboard graphs healthy and unhealthy targets, not HTTP metrics', () => {
+    const body = JSON.stringify(onlyProperties(template, 'AWS::CloudWatch::Dashboard').DashboardBody);
+    expect(body).toContain('HealthyHostCount');
+    expect(body).toContain('AWS/NetworkELB');
+    expect(body).not.toContain('TargetResponseTime');
+    expect(body).not.toContain('HTTPCode_Target_5XX_Count');
+  });
+
+  test('exposes its network parts; none of the Application Load Balancer\'s', () => {
+    const { service } = serviceTemplate({ routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE } }, {}, newStack(), 'Ledger');
+    expect(service.networkTargetGroup).toBeDefined();
+    expect(service.networkListener?.node.path).toBe('Test/Platform/LedgerStack/Ledger/Listener');
+    expect(service.networkLoadBalancer?.node.path).toBe('Test/Platform/NetworkLoadBalancer/Resource');
+    const albParts = [service.targetGroup, service.productionRule, service.rulePriority, service.loadBalancer, service.healthCheckPath];
+    expect(albParts).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(service.targetGroups).toEqual([]);
+  });
+});
+
+describe('resources of a TCP service', () => {
+  test('listener on the routing port, target group on the container port, TCP health check with the health options', () => {
+    const { template } = serviceTemplate({
+      routing: Routing.tcp(5432), container: { port: 6000, image: IMAGE },
+      health: {
+        interval: Duration.seconds(30), timeout: Duration.seconds(10), healthyThresholdCount: 3, unhealthyThresholdCount: 4,
+        deregistrationDelay: Duration.seconds(40),
+      },
+    }, {}, newStack(), 'Ledger');
+    const listeners = resources(template, 'AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'TCP' });
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0].Properties).toMatchObject({ Port: 5432, Protocol: 'TCP' });
+    expect(listeners[0].Properties.Certificates).toBeUndefined();
+    const groups = resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP' });
+    expect(groups).toHaveLength(1);
+    expect(groups[0].Properties).toMatchObject({
+      Port: 6000, Protocol: 'TCP', TargetType: 'ip', HealthCheckProtocol: 'TCP',
+      HealthCheckIntervalSeconds: 30, HealthCheckTimeoutSeconds: 10, HealthyThresholdCount: 3, UnhealthyThresholdCount: 4,
+    });
+    expect(groups[0].Properties.HealthCheckPath).toBeUndefined();
+    expect(groups[0].Properties.Matcher).toBeUndefined();
+    expect(groups[0].Properties.TargetGroupAttributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '40' });
+    expect(listeners[0].Properties.DefaultActions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup', { Properties: { Protocol: 'TCP' } }))[0] } }]);
+  });
+
+  test('an HTTP health check on the path given as httpHealthCheckPath', () => {
+    const { template } = serviceTemplate({ routing: Routing.tcp(5432, { httpHealthCheckPath: '/health' }), container: { port: 5432, image: IMAGE } }, {}, newStack(), 'Ledger');
+    const group = resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP' })[0].Properties;
+    expect(group).toMatchObject({ HealthCheckProtocol: 'HTTP', HealthCheckPath: '/health', Matcher: { HttpCode: '200-399' } });
+  });
+
+  test('TLS on request: a TLS listener with the certificate and a TLS 1.3 policy, TCP to the tasks', () => {
+    const stack = newStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN);
+    const { template } = serviceTemplate({ routing: Routing.tcp(8883, { tls: { certificate } }), container: { port: 1883, image: IMAGE } }, {}, stack, 'Broker');
+    const listener = resources(template, 'AWS::ElasticLoadBalancingV2::Listener', { Port: 8883 })[0].Properties;
+    expect(listener).toMatchObject({ Protocol: 'TLS', Certificates: [{ CertificateArn: CERTIFICATE_ARN }], SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' });
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP' })[0].Properties.Port).toBe(1883);
+  });
+
+  test('allowedCidrs open the listener port to those blocks only', () => {
+    const { template } = serviceTemplate({ routing: Routing.tcp(5432, { allowedCidrs: ['10.20.0.0/16', '2001:db8::/32'] }), container: { port: 5432, image: IMAGE } }, {}, newStack(), 'Ledger');
+    const group = resources(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Network load balancer Test/Platform/NetworkLoadBalancer' })[0].Properties;
+    expect(group.SecurityGroupIngress.map((r: any) => [r.CidrIp ?? r.CidrIpv6, r.FromPort, r.ToPort])).toEqual([['10.20.0.0/16', 5432, 5432], ['2001:db8::/32', 5432, 5432]]);
+  });
+
+  test('two TCP services share one Network Load Balancer, a listener each', () => {
+    const { stack, platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE } });
+    platform.addService('Cache', { routing: Routing.tcp(6379), container: { port: 6379, image: IMAGE } });
+    const template = templateOf(stack);
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' })).toHaveLength(1);
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'TCP' }).map((l) => l.Properties.Port).sort()).toEqual([5432, 6379]);
+  });
+
+  test('a platform without TCP services has no Network Load Balancer', () => {
+    const { template } = serviceTemplate({ container: { image: IMAGE } });
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' })).toHaveLength(0);
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')).toHaveLength(1);
+  });
+
+  test('the platform\'s deletionProtection protects the Network Load Balancer too', () => {
+    const { template } = serviceTemplate({ routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE } }, { deletionProtection: true }, newStack(), 'Ledger');
+    const nlb = resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' })[0].Properties;
+    expect(nlb.LoadBalancerAttributes).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
+  });
+
+  test('with HTTP services beside it, each keeps its own load balancer', () => {
+    const { stack, platform } = newPlatform();
+    const orders = platform.addService('Orders', { routing: Routing.path('/orders/*'), container: { image: IMAGE } });
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE } });
+    const template = templateOf(stack);
+    expect(orders.targetGroup).toBeDefined();
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(1);
+    expect(resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')).toHaveLength(2);
+  });
+});
+
+describe('validation of a TCP service', () => {
+  test.each([[0], [65536], [80.5], [-1]])('port %p is refused', (port) => {
+    const message = errorOf(() => newPlatform().platform.addService('Ledger', { routing: Routing.tcp(port), container: { image: IMAGE } }));
+    expect(message).toContain('[Test/Platform/LedgerStack/Ledger]');
+    expect(message).toContain(`routing.port: received ${port}; allowed: an integer from 1 to 65535. Fix: use the port clients connect to, from 1 to 65535, such as Routing.tcp(5432).`);
+  });
+
+  test('a port given as a token is refused: the platform checks that ports differ', () => {
+    const { platform } = newPlatform();
+    const port = Token.asNumber({ Ref: 'Port' });
+    expect(errorOf(() => platform.addService('Ledger', { routing: Routing.tcp(port), container: { image: IMAGE } })))
+      .toContain('routing.port: received "(a token)"; allowed: a port known at synth');
+  });
+
+  test('two TCP services on one port are refused, naming the other', () => {
+    const { platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } });
+    const message = errorOf(() => platform.addService('Audit', { routing: Routing.tcp(5432), container: { image: IMAGE } }));
+    expect(message).toContain('[Test/Platform/AuditStack/Audit]');
+    expect(message).toContain('routing.port: received 5432; allowed: a port no other TCP service of Test/Platform listens on (Test/Platform/LedgerStack/Ledger has 5432');
+    expect(message).toContain('Fix: give one of the services another Routing.tcp port');
+  });
+
+  test('TLS without a certificate is refused', () => {
+    expect(tcpError({ routing: Routing.tcp(5432, { tls: {} as any }) }))
+      .toContain('routing.tls.certificate: received undefined; allowed: an ACM certificate (a TLS listener presents one). Fix: pass tls: { certificate:');
+  });
+
+  test('an HTTP health-check path given as for HTTP services is refused, with the TCP way to say it', () => {
+    const message = tcpError({ container: { port: 5432, image: IMAGE, healthCheckPath: '/health' } });
+    expect(message).toContain("container.healthCheckPath: received \"/health\"; allowed: no container.healthCheckPath with Routing.tcp");
+    expect(message).toContain("Fix: remove container.healthCheckPath; for an HTTP check on the Network Load Balancer use Routing.tcp(5432, { httpHealthCheckPath: '/health' })");
+  });
+
+  test('a bad httpHealthCheckPath is refused', () => {
+    expect(tcpError({ routing: Routing.tcp(5432, { httpHealthCheckPath: 'health' }) }))
+      .toContain("routing.httpHealthCheckPath: received \"health\"; allowed: a path of at most 1024 characters that starts with '/'");
+  });
+
+  test.each([
+    [[], 'routing.allowedCidrs: received []; allowed: at least one CIDR block'],
+    [['10.0.0.0'], 'routing.allowedCidrs[0]: received "10.0.0.0"; allowed: an IPv4 or IPv6 CIDR block'],
+    [['10.0.0.0/16', '300.1.1.1/8'], 'routing.allowedCidrs[1]: received "300.1.1.1/8"; allowed: an IPv4 or IPv6 CIDR block'],
+  ])('allowedCidrs %p are refused', (allowedCidrs, expected) => {
+    expect(tcpError({ routing: Routing.tcp(5432, { allowedCidrs }) })).toContain(expected);
+  });
+
+  test.each([
+    ['blueGreen', Deployment.blueGreen()],
+    ['ecsBlueGreen', Deployment.ecsBlueGreen()],
+  ])('Deployment.%s() is refused, naming the rolling kinds', (_name, deployment) => {
+    const message = tcpError({ deployment });
+    expect(message).toContain('deployment: received');
+    expect(message).toContain('allowed: a rolling kind with Routing.tcp: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable()');
+    expect(message).toContain('Fix: use Deployment.rolling() or Deployment.immutable() for a TCP service, or route the service by path or host for blue/green');
+  });
+
+  test.each([['allAtOnce', Deployment.allAtOnce()], ['rollingWithAdditionalBatch', Deployment.rollingWithAdditionalBatch()], ['immutable', Deployment.immutable()]])(
+    'Deployment.%s() is accepted', (_name, deployment) => {
+      const { platform } = newPlatform();
+      expect(() => platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE }, deployment })).not.toThrow();
+    });
+
+  test('a loadBalancer is refused: it names an Application Load Balancer', () => {
+    const { platform } = newPlatform();
+    const message = errorOf(() => platform.addService('Ledger', { routing: Routing.tcp(5432), loadBalancer: platform.defaultLoadBalancer, container: { image: IMAGE } }));
+    expect(message).toContain('loadBalancer: received "Test/Platform/LoadBalancer"; allowed: no loadBalancer with Routing.tcp');
+  });
+
+  test('HTTP alarms and request-count scaling are refused', () => {
+    const message = tcpError({ alarms: { http5xxPerMinute: 5, p99Latency: Duration.seconds(1) }, scaling: { requestsPerTarget: 100 } });
+    expect(message).toContain('alarms.http5xxPerMinute: received 5; allowed: no alarms.http5xxPerMinute with Routing.tcp');
+    expect(message).toContain('alarms.p99Latency: received "1 second"; allowed: no alarms.p99Latency with Routing.tcp');
+    expect(message).toContain('scaling.requestsPerTarget: received 100; allowed: no scaling.requestsPerTarget with Routing.tcp');
+  });
+
+  test('an unknown key of the TCP options is refused', () => {
+    expect(tcpError({ routing: Routing.tcp(5432, { certificate: 'x' } as any) })).toContain('certificate');
+  });
+});
+
+describe('quotas of the Network Load Balancer', () => {
+  test(`at most ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners: the next TCP service is refused`, () => {
+    const { platform } = newPlatform();
+    const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer();
+    for (let i = 0; i < MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER; i++) {
+      const p = new Problems(platform);
+      room.reserve(p, platform, 'routing', 1000 + i, 1);
+      expect(() => p.throwIfAny()).not.toThrow();
+    }
+    const p = new Problems(platform);
+    room.reserve(p, platform, 'routing', 2000, 1);
+    expect(errorOf(() => p.throwIfAny())).toContain(`a listener: it has ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners a Network Load Balancer holds (not adjustable)`);
+  });
+
+  test('at most 500 targets with cross-zone load balancing: maxTasks at the maximum percent counts', () => {
+    const { platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE }, scaling: { maxTasks: 400 } }); // 400 at 100 %
+    const message = errorOf(() => platform.addService('Cache', {
+      routing: Routing.tcp(6379), container: { image: IMAGE }, scaling: { maxTasks: 60 }, deployment: Deployment.immutable(),
+    })); // 60 at 200 %
+    expect(message).toContain('120 more targets (scaling.maxTasks at the deployment\'s maximum percent): it has 400 of the 500 targets a cross-zone Network Load Balancer holds');
+    expect(() => platform.addService('Small', { routing: Routing.tcp(6380), container: { image: IMAGE }, scaling: { maxTasks: 100 } })).not.toThrow();
+  });
+});
+
+describe('compliance', () => {
+  test('TCP and TLS services pass cdk-nag and the Control Tower controls', () => {
+    const report = checkCompliance((app) => {
+      const { platform, stack } = newPlatform({}, newStack(app));
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN);
+      platform.addService('Ledger', { routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE, user: '1000' } });
+      platform.addService('Broker', { routing: Routing.tcp(8883, { tls: { certificate } }), container: { port: 1883, image: IMAGE, user: '1000' } });
+    });
+    expect(describeFindings(report.violations)).toEqual('');
+  });
+});

@@ -15,6 +15,9 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/', '<rootDir>/cdk.out/'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,
+  // A test that synthesizes a platform takes 1 to 3 s, and more on a busy machine than jest's
+  // default 5 s allows (a timeout there is the machine's, not the code's); a hang still fails.
+  testTimeout: 30_000,
   // A worker that has run half the suites exits with a heap of 1 GB or more: 130 to 340 ms
   // measured with no handle left open (only its stdio pipes), more on a loaded machine, where
   // jest's default 500 ms made it kill the worker and print "A worker process has failed to

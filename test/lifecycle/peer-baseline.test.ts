@@ -17,6 +17,8 @@ import { synth } from './synth';
  */
 
 const STACK = 'Baseline';
+// Each test synthesizes the baseline and replays deploys with IAM evaluated: seconds on a busy machine.
+jest.setTimeout(60_000);
 
 function baseline(key: string, change?: (stack: Stack) => void) {
   return synth(`baseline-${key}`, (app) => {

@@ -37,7 +37,8 @@ export class ExampleHttpsStack extends Stack {
     const catalog = this.platform.addService('Catalog', {
       routing: Routing.host(`catalog.${EXAMPLE_ZONE.zoneName}`),
       container: {
-        port: 80,
+        // nginx-unprivileged listens on 8080, not 80 (https://github.com/nginx/docker-nginx-unprivileged#readme).
+        port: 8080,
         image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine'),
         user: '101',
         cpu: 512,

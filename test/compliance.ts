@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { CDK_CONTEXT, LEAN_METADATA } from './util';
 
@@ -22,14 +23,25 @@ export interface ComplianceReport {
   readonly assemblyDir: string;
 }
 
+/** The plugin name the Control Tower findings carry, as in validation-report.json. */
+export const CONTROL_TOWER = 'cdk-validator-cfnguard';
+
 /**
- * Synthesizes the stacks `build` adds to a fresh App with both cdk-nag packs (AwsSolutions,
- * NIST 800-53 R5) and the Control Tower proactive controls (cfn-guard) plugged in, and
- * returns what they found, unacknowledged and acknowledged.
+ * Synthesizes the stacks `build` adds to a fresh App and returns what was found, unacknowledged
+ * and acknowledged:
+ * - both cdk-nag packs (AwsSolutions, NIST 800-53 R5) as CDK policy-validation plugins;
+ * - the Control Tower proactive controls (the cfn-guard rules and binary that
+ *   `@cdklabs/cdk-validator-cfnguard` ships) on EVERY template file of the assembly, nested ones
+ *   included. As a validation plugin it receives only the top-level templates (CDK's
+ *   `templatePaths`), while Control Tower runs its controls as CloudFormation hooks on every
+ *   resource of every stack, nested ones too; so it is run here on each file, and its findings
+ *   are acknowledged as CDK acknowledges them (the closest construct up the path of the
+ *   resource's `aws:cdk:path` that acknowledged `cdk-validator-cfnguard::<rule>`).
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/proactive-controls.html
  */
 export function checkCompliance(build: (app: App) => void): ComplianceReport {
   const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new CfnGuardValidator());
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   build(app);
   let assemblyDir = app.outdir;
   try {
@@ -45,8 +57,112 @@ export function checkCompliance(build: (app: App) => void): ComplianceReport {
       rule: v.ruleName,
       paths: (v.violatingConstructs ?? v.violatingResources ?? []).map((c: any) => c.constructPath ?? c.resourceLogicalId ?? JSON.stringify(c)),
     })));
+  const controlTower = controlTowerFindings(assemblyDir, resourcePaths(app));
   const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
-  return { violations: collect('violations'), suppressed: collect('suppressedViolations'), stacks, app, assemblyDir };
+  return {
+    violations: [...collect('violations'), ...controlTower.violations],
+    suppressed: [...collect('suppressedViolations'), ...controlTower.suppressed],
+    stacks,
+    app,
+    assemblyDir,
+  };
+}
+
+/**
+ * The construct path of every resource of the app, by its template file's name and logical ID
+ * (what the templates' `aws:cdk:path` metadata would say, which the app leaves out: the same app
+ * gives the examples' snapshots).
+ */
+function resourcePaths(app: App): Map<string, Map<string, string>> {
+  const paths = new Map<string, Map<string, string>>();
+  for (const resource of app.node.findAll().filter((c): c is CfnResource => c instanceof CfnResource)) {
+    const stack = Stack.of(resource);
+    if (!paths.has(stack.templateFile)) paths.set(stack.templateFile, new Map());
+    paths.get(stack.templateFile)!.set(stack.resolve(resource.logicalId), resource.node.path);
+  }
+  return paths;
+}
+
+/** Every template file of a cloud assembly (nested ones are files beside the top-level ones). */
+function templateFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(dir, f)).sort();
+}
+
+/** What each construct path acknowledged, from every stack's metadata file of the assembly: rule ID → construct path → reason. */
+function acknowledgements(dir: string): Map<string, Map<string, string>> {
+  const acks = new Map<string, Map<string, string>>();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.metadata.json'))) {
+    const metadata = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, Array<{ type: string; data?: Record<string, string> }>>;
+    for (const [constructPath, entries] of Object.entries(metadata)) {
+      for (const entry of entries.filter((e) => e.type === 'aws:cdk:acknowledged-rules')) {
+        for (const [id, reason] of Object.entries(entry.data ?? {})) {
+          if (!acks.has(id)) acks.set(id, new Map());
+          acks.get(id)!.set(constructPath.replace(/^\//, ''), reason);
+        }
+      }
+    }
+  }
+  return acks;
+}
+
+/**
+ * The cfn-guard binary and the Control Tower rules that `@cdklabs/cdk-validator-cfnguard` ships
+ * (where its plugin finds them: bin/<ubuntu|macos>/<x86_64|aarch64>/cfn-guard and
+ * rules/control-tower/cfn-guard), so that they run offline.
+ */
+function guard(): { binary: string; rules: string } {
+  const root = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
+  const platform = os.platform() === 'darwin' ? 'macos' : 'ubuntu';
+  const arch = os.arch() === 'arm64' ? 'aarch64' : 'x86_64';
+  return { binary: path.join(root, 'bin', platform, arch, 'cfn-guard'), rules: path.join(root, 'rules', 'control-tower', 'cfn-guard') };
+}
+
+/**
+ * The rules each template file fails, and the resources that fail them: the logical IDs of the
+ * `/Resources/<id>/...` paths cfn-guard reports under each rule that is not compliant. (The
+ * plugin's own parser of this output throws on some nested templates' results.)
+ */
+function runGuard(files: string[]): Array<{ file: string; rule: string; resources: string[] }> {
+  const { binary, rules } = guard();
+  const args = ['validate', '--rules', rules, ...files.flatMap((f) => ['--data', f]), '--output-format', 'json', '--show-summary', 'none', '--structured'];
+  const run = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  // cfn-guard exits 5 or 19 when a rule is not compliant.
+  if (run.error || ![0, 5, 19].includes(run.status ?? -1)) throw new Error(`cfn-guard failed (${run.status}): ${run.error ?? run.stderr}`);
+  const found: Array<{ file: string; rule: string; resources: string[] }> = [];
+  for (const result of JSON.parse(run.stdout) as Array<{ name: string; not_compliant?: unknown }>) {
+    for (const entry of Object.values((result.not_compliant ?? []) as Record<string, { Rule?: { name: string } }>)) {
+      const text = JSON.stringify(entry);
+      const resources = [...new Set([...text.matchAll(/"\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]))];
+      found.push({ file: result.name, rule: entry.Rule?.name ?? '?', resources });
+    }
+  }
+  return found;
+}
+
+/**
+ * The Control Tower rules on every template file, each finding acknowledged (or not) as CDK
+ * does: the closest construct up the resource's path with an acknowledgement of the rule.
+ */
+export function controlTowerFindings(dir: string, paths: Map<string, Map<string, string>> = new Map()): { violations: Finding[]; suppressed: Finding[] } {
+  const files = templateFiles(dir);
+  const acks = acknowledgements(dir);
+  const templates = new Map(files.map((f) => [f, JSON.parse(fs.readFileSync(f, 'utf8'))]));
+  const violations: Finding[] = [];
+  const suppressed: Finding[] = [];
+  for (const { file, rule, resources } of runGuard(files)) {
+    const open: string[] = [];
+    const closed: string[] = [];
+    const byPath = acks.get(`${CONTROL_TOWER}::${rule}`);
+    for (const id of resources.length > 0 ? resources : ['']) {
+      const constructPath: string = paths.get(path.basename(file))?.get(id) ?? templates.get(file)?.Resources?.[id]?.Metadata?.['aws:cdk:path'] ?? `${path.basename(file)} ${id}`;
+      let at = constructPath;
+      while (at !== '' && !byPath?.has(at)) at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '';
+      (at !== '' ? closed : open).push(constructPath);
+    }
+    if (open.length > 0) violations.push({ plugin: CONTROL_TOWER, rule, paths: open });
+    if (closed.length > 0) suppressed.push({ plugin: CONTROL_TOWER, rule, paths: closed });
+  }
+  return { violations, suppressed };
 }
 
 /** A readable list of findings for a failing assertion. */

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { PlatformContext, PlatformSingleton } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { platformLogGroup } from '../foundation/platform-resources';
+import { acknowledge } from '../private/compliance';
 
 /**
  * ECS Exec (`aws ecs execute-command`) for the workloads that ask for it: the platform's cluster
@@ -61,4 +62,7 @@ export function allowExec(platform: IContainerPlatform, taskDefinition: ecs.Task
     actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
     resources: [sessions.logGroupArn],
   }));
+  // The root filesystem is writable with ECS Exec (validate-container refuses a read-only one).
+  acknowledge(taskDefinition, 'ecs_containers_readonly_access_check',
+    'ECS Exec (enableExec) runs the SSM agent in the container, which writes to its filesystem: the root filesystem stays writable. Turn enableExec off for this control.');
 }

@@ -7,8 +7,8 @@ import { Construct, IConstruct } from 'constructs';
 import { claimPlaces, nameClaim, PlaceClaim } from '../deployment/claims/claims';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformRolePath } from '../foundation/platform-resources';
 import { ExplicitActions } from '../private/compliance';
-import { platformRolePath } from '../private/naming';
 
 /** Gives every role made under a construct that has none the IAM path of a platform. */
 class RolePath implements IAspect {
@@ -34,7 +34,7 @@ export function joinPlatform(workload: Construct, platform: IContainerPlatform, 
   if (imported) Aspects.of(workload).add(new ExplicitActions());
   // A promoted workload's roles too: the pipeline's repository lets exactly the roles under the path pull.
   if (imported || promoted) {
-    Aspects.of(workload).add(new RolePath(platformRolePath(platform.platformName)), { priority: AspectPriority.MUTATING });
+    Aspects.of(workload).add(new RolePath(platformRolePath(platform)), { priority: AspectPriority.MUTATING });
     // A role with a path must be named by its ARN where a property takes a name or an ARN, which
     // the projects do (Fn::GetAtt Arn); aws-cdk-lib's built-in validator still reports a Ref there.
     // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole

@@ -4,8 +4,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
-import { TMP_INIT_CONTAINER } from '../private/constants';
+import { inPlatformRolePath, isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
+import { acknowledge } from '../private/compliance';
+import { TMP_INIT_CONTAINER, TMP_INIT_MEMORY_MIB } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { ContainerOptions } from './options';
@@ -72,6 +73,9 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
   });
   const logGroup = platformLogGroup(platform, scope, 'Logs', c.logRetention);
   const readonlyRootFilesystem = c.readonlyRootFilesystem ?? true;
+  const opensTmp = readonlyRootFilesystem && !isRoot(c.user);
+  // The container's hard limit: the task's memory but what its other containers take.
+  const memory = (c.memoryMiB ?? DEFAULTS.memoryMiB) - (extras.reservedMemoryMiB ?? 0);
   const container = taskDefinition.addContainer(name, {
     image,
     essential: true,
@@ -80,7 +84,14 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     secrets: c.secrets,
     healthCheck: resolvedHealthCheck(c.containerHealthCheck),
     readonlyRootFilesystem,
-    memoryLimitMiB: (c.memoryMiB ?? DEFAULTS.memoryMiB) - (extras.reservedMemoryMiB ?? 0),
+    memoryLimitMiB: memory,
+    // Every container has a hard limit (Control Tower CT.ECS.PR.7), and what the containers
+    // reserve together fits the task's memory ("The total amount of memory reserved for all
+    // containers within a task must be lower than the task memory value"; a container reserves
+    // its memoryReservation, else its memory): the app reserves the task's memory but what the
+    // tmp-permissions container holds while it runs, before the app starts, and may use all of it.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    memoryReservationMiB: opensTmp && !Token.isUnresolved(memory) ? memory - TMP_INIT_MEMORY_MIB : undefined,
     user: c.user,
     command: c.command,
     logging: extras.logDriver?.(logGroup) ?? ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
@@ -93,7 +104,7 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
     const tmp: ecs.MountPoint = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false };
     taskDefinition.addVolume({ name: 'tmp' });
     container.addMountPoints(tmp);
-    if (!isRoot(c.user)) {
+    if (opensTmp) {
       // Fargate creates the bind mount owned by root with mode 0755, which a non-root user
       // cannot write; AWS's answer is a non-essential container that sets its permissions first
       // (https://github.com/aws/containers-roadmap/issues/938). It runs the app's own image (or
@@ -106,12 +117,19 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
         entryPoint: ['chmod'],
         command: ['1777', '/tmp'],
         readonlyRootFilesystem: true,
+        memoryLimitMiB: TMP_INIT_MEMORY_MIB,
         logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: TMP_INIT_CONTAINER, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       });
       init.addMountPoints(tmp);
       container.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.COMPLETE });
+      acknowledge(taskDefinition, 'ecs_task_definition_nonroot_user_check',
+        `The ${TMP_INIT_CONTAINER} container runs chmod as root and exits before the app starts: Fargate creates the writable /tmp of a read-only root owned by root (containers-roadmap#938). For CT.ECS.PR.3, set readonlyRootFilesystem: false and a non-root container.user.`);
     }
   }
+  // ECS receives both roles from the platform's provider (a revision with production's image), its
+  // pipelines and triggers: they sit under the platform's role path.
+  inPlatformRolePath(platform, taskDefinition.taskRole);
+  inPlatformRolePath(platform, taskDefinition.obtainExecutionRole());
   return { taskDefinition, container, logGroup };
 }
 

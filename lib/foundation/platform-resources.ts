@@ -1,5 +1,7 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as codestarnotifications from 'aws-cdk-lib/aws-codestarnotifications';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,11 +17,77 @@ import type { IContainerPlatform } from './platform-contract';
  * policy, kept `retention` (by default a year).
  */
 export function platformLogGroup(platform: IContainerPlatform, scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
-  return new logs.LogGroup(scope, id, {
+  const logGroup = new logs.LogGroup(scope, id, {
     retention: retention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
     encryptionKey: platform.encryptionKey,
     removalPolicy: platform.removalPolicy,
   });
+  acknowledgeCrossTemplateReference(logGroup, platform.encryptionKey, 'cloudwatch_log_group_encrypted_check', 'the platform\'s KMS key', platform.encryptionKey.keyArn);
+  return logGroup;
+}
+
+/**
+ * Control Tower's rules that check a reference (CT.CLOUDWATCH.PR.3's KmsKeyId, CT.S3.PR.2's
+ * log destination) accept a string or a Ref / GetAtt of a resource of the same template. A
+ * workload's nested template receives the platform's key and access-log bucket as parameters,
+ * which a scan of the template file cannot follow; CloudFormation resolves them to the key's ARN
+ * and the bucket's name before it creates the resource. (Run as a CloudFormation hook, the
+ * control gets the resource's properties alone, with no template to follow a reference in: its
+ * rule's hook branch accepts only a string.) Acknowledged on the resource when the referenced one
+ * lives in another template, or when `value` is a parameter of the resource's own template (the
+ * SSM-typed parameters of a platform imported by name).
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/cloudwatch-rules.html#ct-cloudwatch-pr-3-description
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html#ct-s3-pr-2-description
+ * @see https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/guard-hooks-write-rules.html
+ */
+export function acknowledgeCrossTemplateReference(resource: IConstruct, referenced: IConstruct, rule: string, what: string, value?: string): void {
+  if (Stack.of(resource) !== Stack.of(referenced)) {
+    acknowledge(resource, rule, `It uses ${what}, which reaches this nested stack's template as a parameter: CloudFormation resolves it before creating the resource, a scan of the template file cannot follow it.`);
+  } else if (value !== undefined && isParameterOf(Stack.of(resource), value)) {
+    // A platform imported by name: the value is a parameter of an SSM type, resolved at deploy.
+    acknowledge(resource, rule, `It uses ${what}, which reaches this template as a parameter of an SSM type (a platform imported by name): CloudFormation resolves it before creating the resource, a scan of the template file cannot follow it.`);
+  }
+}
+
+/** Whether `value` is a reference to a parameter of `stack`'s template. */
+function isParameterOf(stack: Stack, value: string): boolean {
+  const resolved = stack.resolve(value);
+  if (typeof resolved !== 'object' || resolved === null || typeof resolved.Ref !== 'string') return false;
+  return stack.node.findAll().some((c) => c instanceof CfnParameter && stack.resolve(c.logicalId) === resolved.Ref);
+}
+
+/**
+ * The IAM path of the roles that the platform hands to ECS (task and execution roles, the
+ * roles ECS assumes for a service's load balancer and lifecycle hooks):
+ * `/cdk-container-platform/<platform name>/<region>/`. The platform's service provider may pass
+ * every role under it, in one statement, instead of one statement per service: IAM counts all
+ * inline policies of a role together against 10,240 characters, which per-service statements
+ * outgrow at about 30 services. A path is at most 512 characters (a platform name at most 128);
+ * it is part of the role's ARN, which is how ECS is given the roles. IAM is global: the Region
+ * keeps two platforms of one name in two Regions of an account apart.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names (paths)
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html ("If your specified role has a path other than /, then you must either specify the full role ARN")
+ */
+export function platformRolePath(platform: IContainerPlatform): string {
+  return `/cdk-container-platform/${platform.platformName}/${Stack.of(platform).region}/`;
+}
+
+/** Every role under the platform's role path, for `iam:PassRole`. */
+export function platformRolesArn(platform: IContainerPlatform): string {
+  const stack = Stack.of(platform);
+  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${platformRolePath(platform).slice(1)}*` });
+}
+
+/**
+ * Puts a role the platform hands to ECS under the platform's role path (a role made by
+ * aws-cdk-lib, such as a task definition's, through its CloudFormation resource). The role keeps
+ * its construct ID and logical ID; a role that had another path is replaced, as CloudFormation
+ * replaces a role whose path changes.
+ */
+export function inPlatformRolePath(platform: IContainerPlatform, role: iam.IRole | undefined): void {
+  const cfn = role?.node.defaultChild;
+  if (cfn instanceof iam.CfnRole) cfn.path = platformRolePath(platform);
 }
 
 /** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */
@@ -49,7 +117,12 @@ export interface SecureBucketOptions {
  * objects expiring after `expiration`.
  */
 export function secureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
-  return new s3.Bucket(scope, id, {
+  // S3 refuses to delete a bucket that holds objects (versions too): with DESTROY, aws-cdk-lib's
+  // autoDeleteObjects empties it first (a custom resource of a provider per stack).
+  // @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+  // @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3.BucketProps.html#autodeleteobjects
+  const autoDeleteObjects = options.removalPolicy === RemovalPolicy.DESTROY;
+  const bucket = new s3.Bucket(scope, id, {
     // Only when asked: aws-cdk-lib's analytics metadata records which props were passed.
     ...(options.encryptionKey
       ? { encryption: s3.BucketEncryption.KMS, encryptionKey: options.encryptionKey, bucketKeyEnabled: true }
@@ -66,7 +139,22 @@ export function secureBucket(scope: Construct, id: string, options: SecureBucket
       ...(options.abortIncompleteUploads ? { abortIncompleteMultipartUploadAfter: Duration.days(1) } : {}),
     }],
     removalPolicy: options.removalPolicy,
+    autoDeleteObjects,
   });
+  if (autoDeleteObjects) acknowledgeAutoDelete(Stack.of(bucket));
+  return bucket;
+}
+
+const acknowledgedProviders = new WeakSet<IConstruct>();
+
+/** aws-cdk-lib's provider that empties buckets on delete runs outside a VPC (Control Tower's Lambda rule), as it may. */
+function acknowledgeAutoDelete(stack: Stack): void {
+  const provider = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+  if (provider && !acknowledgedProviders.has(provider)) {
+    acknowledgedProviders.add(provider);
+    acknowledge(provider, 'lambda_inside_vpc_check',
+      'aws-cdk-lib\'s provider that empties a bucket when the stack deletes it (removalPolicy DESTROY); it runs only then and calls only S3.');
+  }
 }
 
 /** The findings every log or artifact bucket of the platform shares, and why they do not apply. */
@@ -124,23 +212,16 @@ export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): 
   // in a key policy for EventBridge, which publishes PlatformAlerts (aws-samples and awslabs
   // found the same: awslabs/landing-zone-accelerator-on-aws#407).
   // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-  const topics = { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) };
-  const publishers: Array<[string, Record<string, Record<string, string>>]> = [
-    ['cloudwatch.amazonaws.com', {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }), ...topics },
-    }],
-    ['events.amazonaws.com', { ArnLike: topics }],
-    ['codestar-notifications.amazonaws.com', { ArnLike: topics }],
-  ];
-  for (const [service, conditions] of publishers) {
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(service)],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions,
-    }));
-  }
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }), ...accountTopics(stack) },
+    },
+  }));
+  for (const service of ['events.amazonaws.com', 'codestar-notifications.amazonaws.com']) allowTopicPublisherKey(key, service);
   // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3).
   key.addToResourcePolicy(new iam.PolicyStatement({
     effect: iam.Effect.DENY,
@@ -150,6 +231,78 @@ export function platformKey(platform: Construct, removalPolicy: RemovalPolicy): 
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
   return key;
+}
+
+/** The encryption context SNS gives KMS for a topic of the stack's account and region. */
+function accountTopics(stack: Stack): Record<string, string> {
+  return { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) };
+}
+
+/**
+ * Lets an AWS service that publishes to the account's encrypted topics use their key, for those
+ * topics only: SNS encrypts a topic's messages under the encryption context aws:sns:topicArn
+ * (https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html).
+ * SNS does not pass aws:SourceAccount or aws:SourceArn to KMS for EventBridge, which publishes
+ * PlatformAlerts (awslabs/landing-zone-accelerator-on-aws#407): the topic policies condition
+ * them (TopicRuleTarget, notificationTarget).
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+function allowTopicPublisherKey(key: kms.IKey, service: string): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(service)],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: { ArnLike: accountTopics(Stack.of(key)) },
+  }));
+}
+
+/**
+ * The key of a topic the app made with a key of its own (not the platform's, whose policy
+ * already lets these publishers use it): the same conditioned grant as the platform's key.
+ */
+function allowPublisherOnTopicKey(topic: sns.ITopic, platformKey: kms.IKey, service: string): void {
+  if (topic.masterKey && topic.masterKey !== platformKey) allowTopicPublisherKey(topic.masterKey, service);
+}
+
+/**
+ * An SNS topic as the target of an EventBridge rule, published to by EventBridge for exactly
+ * that rule of this account (aws:SourceArn, aws:SourceAccount). aws-cdk-lib's SnsTopic target
+ * would allow events.amazonaws.com on the topic, and on its key, without any condition.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export class TopicRuleTarget implements events.IRuleTarget {
+  constructor(private readonly topic: sns.ITopic, private readonly platformKey: kms.IKey, private readonly message?: events.RuleTargetInput) {}
+
+  public bind(rule: Parameters<events.IRuleTarget['bind']>[0]): events.RuleTargetConfig {
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleRef.ruleArn }, StringEquals: { 'aws:SourceAccount': Stack.of(rule).account } },
+    }));
+    allowPublisherOnTopicKey(this.topic, this.platformKey, 'events.amazonaws.com');
+    return { arn: this.topic.topicArn, input: this.message, targetResource: this.topic };
+  }
+}
+
+/**
+ * An SNS topic as the target of a CodeStar Notifications rule, published to by CodeStar
+ * Notifications for this account only (aws:SourceAccount, the condition the Developer Tools
+ * console guide gives; it documents no aws:SourceArn). aws-cdk-lib's topic target would allow
+ * codestar-notifications.amazonaws.com on the topic, and on its key, without any condition.
+ * @see https://docs.aws.amazon.com/dtconsole/latest/userguide/troubleshooting.html
+ */
+export function notificationTarget(topic: sns.ITopic, platformKey: kms.IKey): codestarnotifications.INotificationRuleTarget {
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CodeStarNotifications',
+    principals: [new iam.ServicePrincipal('codestar-notifications.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
+  }));
+  allowPublisherOnTopicKey(topic, platformKey, 'codestar-notifications.amazonaws.com');
+  return { bindAsNotificationRuleTarget: () => ({ targetType: 'SNS', targetAddress: topic.topicArn }) };
 }
 
 /**

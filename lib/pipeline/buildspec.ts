@@ -7,17 +7,17 @@ export interface BuildSpecInput {
   readonly dockerfile: string;
   readonly buildContext: string;
   /**
-   * What deploys the image: CodeDeploy blue/green (taskdef.json, appspec.yaml and
-   * imageDetail.json, or with `codeDeployImage` imageDetail.json alone, the other two being
-   * rendered after the approval by {@link renderDeployFilesSpec}), the ECS deploy action of a
-   * service (imagedefinitions.json), or nothing but a release step of a task that no service
-   * runs (image.txt).
+   * What deploys the image: CodeDeploy blue/green (imageDetail.json; taskdef.json and
+   * appspec.yaml are rendered by the step after the build, {@link renderDeployFilesSpec}), the
+   * ECS deploy action of a service (imagedefinitions.json), or nothing but a release step of a
+   * task that no service runs (image.txt). The build itself reads and changes nothing of ECS:
+   * it runs the repository's Dockerfile and test commands.
    */
   readonly target: BuildTarget;
 }
 
 /** What deploys the image a build pushes. */
-export type BuildTarget = 'codeDeploy' | 'codeDeployImage' | 'ecsService' | 'task' | 'promotion';
+export type BuildTarget = 'codeDeployImage' | 'ecsService' | 'task' | 'promotion';
 
 /**
  * The commands that write taskdef.json and appspec.yaml for CodeDeploy. taskdef.json is the
@@ -100,11 +100,13 @@ export function renderEnvironmentTestSpec(commands: string[]): Record<string, un
 }
 
 /**
- * The step between a manual approval and CodeDeploy: taskdef.json from the revision
- * production runs at that moment (so a `cdk deploy` made while the run waited for approval
- * is not reverted), appspec.yaml, and a service created with no tasks scaled to its minimum
- * (only now: its bootstrap image is the image waiting for approval). It reads the same
- * environment variables as the build.
+ * The step between the image build (and its manual approval, if any) and CodeDeploy, which runs
+ * no code of the repository: taskdef.json from the revision production runs at that moment (so
+ * a `cdk deploy` made while the run waited for approval is not reverted), appspec.yaml, and a
+ * service created with no tasks scaled to its minimum (only now: its bootstrap image is the
+ * image being deployed). It reads the same environment variables as the build. Reading task
+ * definitions (ecs:DescribeTaskDefinition, which takes no resource but "*") and changing the
+ * service are this step's, never the build's, which runs the repository's Dockerfile and tests.
  */
 export function renderDeployFilesSpec(): Record<string, unknown> {
   return {
@@ -112,6 +114,18 @@ export function renderDeployFilesSpec(): Record<string, unknown> {
     env: { shell: 'bash' },
     phases: { build: { commands: ['set -euo pipefail', ...codeDeployFiles(), ...scaleFromZero()] } },
     artifacts: { files: ['taskdef.json', 'appspec.yaml'] },
+  };
+}
+
+/**
+ * The step between the image build (and its approval) and the ECS deploy action: a service
+ * created with no tasks scaled to its minimum, by a project that runs no code of the repository.
+ */
+export function scaleFromZeroSpec(): Record<string, unknown> {
+  return {
+    version: '0.2',
+    env: { shell: 'bash' },
+    phases: { build: { commands: ['set -euo pipefail', ...scaleFromZero()] } },
   };
 }
 
@@ -127,17 +141,12 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
   const exists = (tag: string) => `aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag=${tag} > /dev/null 2>&1`;
   const imageDetail = `printf '{"ImageURI":"%s"}' "${image}" > imageDetail.json`;
   const deployFiles = {
-    codeDeploy: [...codeDeployFiles(), imageDetail],
     codeDeployImage: [imageDetail],
     ecsService: [`printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`],
     task: [`printf "%s" "${image}" > image.txt`],
     promotion: promotedImageFiles(),
   }[input.target];
-  // With an approval, the service is scaled from zero after it (renderDeployFilesSpec); a promoted
-  // service in each environment's Prepare step (renderPrepareSpec).
-  const scale = input.target === 'codeDeploy' || input.target === 'ecsService' ? scaleFromZero() : [];
   const artifacts = {
-    codeDeploy: ['imageDetail.json', 'taskdef.json', 'appspec.yaml'],
     codeDeployImage: ['imageDetail.json'],
     ecsService: ['imagedefinitions.json'],
     task: ['image.txt'],
@@ -177,7 +186,6 @@ export function renderBuildSpec(input: BuildSpecInput): Record<string, unknown> 
           // The task definition the service was created with runs the bootstrap tag.
           `if ! ${exists(BOOTSTRAP_TAG)}; then docker tag "${image}" "$REPOSITORY_URI:${BOOTSTRAP_TAG}" && docker push "$REPOSITORY_URI:${BOOTSTRAP_TAG}"; fi`,
           ...deployFiles,
-          ...scale,
         ],
       },
     },

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { acknowledgeLogBucket, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeCrossTemplateReference, acknowledgeLogBucket, notificationTarget, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
@@ -29,6 +29,7 @@ export function artifactBucket(scope: Construct, platform: IContainerPlatform, o
     destinationBucketName: platform.accessLogsBucket.bucketName,
     logFilePrefix: `${SERVER_ACCESS_LOGS_PREFIX}${owner}-artifacts/`,
   };
+  acknowledgeCrossTemplateReference(bucket, platform.accessLogsBucket, 's3_bucket_logging_enabled_check', 'the platform\'s access-log bucket');
   acknowledgeAll(bucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
     'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
   acknowledgeLogBucket(bucket);
@@ -71,9 +72,19 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
     artifactBucket: d.artifactBucket,
     restartExecutionOnUpdate: false,
     crossAccountKeys: false,
+    // The actions run as the pipeline's role, which only CodePipeline assumes for this pipeline,
+    // instead of a role per action: the account's roles (1,000 by default) then hold about 140
+    // services with pipelines rather than about 100 (README, Scale).
+    // @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+    // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html
+    usePipelineRoleForActions: true,
     stages,
   });
-  waitForActionRolePolicies(pipeline);
+  // "When a pipeline is created, a pipeline execution starts automatically": the policy of the
+  // role its actions run as must exist by then, or that first run is denied (aws-cdk#38861).
+  // aws-cdk-lib makes the pipeline's resource wait for its own role's default policy, which holds
+  // every action's permissions here (no action has a role of its own).
+  // @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html
   return pipeline;
 }
 
@@ -81,7 +92,7 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
  * "When a pipeline is created, a pipeline execution starts automatically": the policies of its
  * action roles must exist by then, or that first run is denied (aws-cdk#38861). The pipeline's
  * resource (not its construct, whose action roles are children) waits for them; call again after
- * adding stages.
+ * adding stages. (The promotion pipeline's cross-account actions have roles of their own.)
  * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html
  */
 export function waitForActionRolePolicies(pipeline: codepipeline.Pipeline): void {
@@ -100,7 +111,7 @@ export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeli
     enforceSSL: true,
     masterKey: key,
   });
-  pipeline.notifyOn('Notifications', target, {
+  pipeline.notifyOn('Notifications', notificationTarget(target, key), {
     events: [
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,

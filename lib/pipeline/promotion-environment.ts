@@ -4,8 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { platformRolePath } from '../foundation/platform-resources';
 import { acknowledge } from '../private/compliance';
-import { fitName, platformRolePath } from '../private/naming';
+import { fitName } from '../private/naming';
 import { deployedStack } from '../private/stacks';
 import { fit } from '../private/text';
 
@@ -82,7 +83,7 @@ function exactly(account: string, arn: string): iam.IPrincipal {
 export function bindEnvironment(target: PromotedWorkload, trust: PipelineTrust): BoundEnvironment {
   const scope = new Construct(target.scope, 'Promotion');
   const stack = deployedStack(target.scope);
-  const path = platformRolePath(target.platform.platformName);
+  const path = platformRolePath(target.platform);
   const names = environmentRoleNames(target.workloadName);
   const arn = (service: string, resource: string, name: string, sep = '/') => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}${sep}${name}`;
   const task = target.taskDefinition;

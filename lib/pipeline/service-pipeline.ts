@@ -15,9 +15,9 @@ import type { HookBinding } from '../deployment/policy/deployment';
 import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { platformLogGroup } from '../foundation/platform-resources';
-import { narrowPassRole } from '../private/compliance';
+import { narrowEcsDeploy, narrowPassRole } from '../private/compliance';
 import { newBuildProject } from './build-project';
-import { BuildTarget, renderBuildSpec, renderDeployFilesSpec } from './buildspec';
+import { renderBuildSpec, renderDeployFilesSpec, scaleFromZeroSpec } from './buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from './delivery';
 import type { PipelineOptions } from './options';
 import { Source } from './source';
@@ -49,10 +49,16 @@ export interface PipelineTarget {
 export class ServicePipeline extends Construct {
   /** The CodePipeline pipeline: source, build, an optional approval, deploy. */
   public readonly pipeline: codepipeline.Pipeline;
-  /** The image build: tests, docker build with the layer cache, push tagged with the commit, and the deployment files. */
+  /**
+   * The image build: tests, docker build with the layer cache, push tagged with the commit, and
+   * the image's file (imageDetail.json, or imagedefinitions.json). It reads and changes nothing of ECS.
+   */
   public readonly project: codebuild.PipelineProject;
-  /** The step that writes the deployment files after the approval (CodeDeploy with an approval only). */
-  public readonly renderProject?: codebuild.PipelineProject;
+  /**
+   * The step after the image build (and its approval), which runs no code of the repository:
+   * it writes the deployment files (CodeDeploy) and raises a new service to its minimum.
+   */
+  public readonly renderProject: codebuild.PipelineProject;
   /** The pipeline's artifact bucket (SSE-S3, SSL only, artifacts expire after 30 days). */
   public readonly artifactBucket: s3.Bucket;
   /** Where failed and succeeded executions and pending approvals are announced. */
@@ -78,34 +84,33 @@ export class ServicePipeline extends Construct {
     const bound = source._bind(this, sourceOutput, svc.serviceName);
     this.sourceRepository = bound.codeCommitRepository;
 
-    // With an approval, taskdef.json is rendered after it, from the revision production runs
-    // then, in a small project of its own (no docker, not privileged, the build's log group):
-    // CodePipeline's CodeBuild action cannot give one project another buildspec, and the image
-    // build must stay before the approval, so the approver sees a tested image. (The ECS deploy
-    // action of a rolling service needs no such step: it "creates its own revision of the task
-    // definition based on the revision used by the Amazon ECS service" when it runs:
+    // The image build runs the repository's Dockerfile and test commands: it may push and read
+    // the image repository and nothing else. What reads ECS (the revision production runs, with
+    // ecs:DescribeTaskDefinition, which takes no resource but "*") and changes the service (scaling
+    // a new one from zero) is a small project of its own after it (no docker, not privileged, the
+    // build's log group), in the deploy stage: after the approval, if any, so that taskdef.json is
+    // rendered from the revision production runs then and the approver sees a tested image. (The
+    // ECS deploy action "creates its own revision of the task definition based on the revision
+    // used by the Amazon ECS service" when it runs:
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
-    const renderAfterApproval = writesDeployFiles && o.approval !== undefined;
-    const target: BuildTarget = writesDeployFiles ? (renderAfterApproval ? 'codeDeployImage' : 'codeDeploy') : 'ecsService';
     const logGroup = platformLogGroup(svc.platform, this, 'BuildLogs');
     this.project = this.newProject(svc, deployBy.hooks, 'Build', `Builds the image of ${svc.serviceName}`, renderBuildSpec({
       testCommands: o.testCommands ?? [],
       dockerfile: o.dockerfile ?? 'Dockerfile',
       buildContext: o.buildContext ?? '.',
-      target,
+      target: writesDeployFiles ? 'codeDeployImage' : 'ecsService',
     }), logGroup, true);
-    this.grantBuild(svc, this.project, target);
+    this.grantBuild(svc, this.project);
 
-    const deploy: codepipeline.IAction[] = [];
-    let deployFiles = buildOutput;
-    if (renderAfterApproval) {
-      this.renderProject = this.newProject(svc, deployBy.hooks, 'Render', `Writes the deployment files of ${svc.serviceName} from the revision production runs`,
-        renderDeployFilesSpec(), logGroup, false);
-      this.grantRender(svc, this.renderProject);
-      deployFiles = new codepipeline.Artifact('DeployFiles');
-      deploy.push(new actions.CodeBuildAction({ actionName: 'Render', project: this.renderProject, input: buildOutput, outputs: [deployFiles], runOrder: 1 }));
-    }
-    deploy.push(deployBy.action({ buildOutput, deployFiles, runOrder: deploy.length + 1 }));
+    this.renderProject = writesDeployFiles
+      ? this.newProject(svc, deployBy.hooks, 'Render', `Writes the deployment files of ${svc.serviceName} from the revision production runs`, renderDeployFilesSpec(), logGroup, false)
+      : this.newProject(svc, deployBy.hooks, 'Render', `Raises ${svc.serviceName} to its minimum once its first image is built`, scaleFromZeroSpec(), logGroup, false);
+    this.grantRender(svc, this.renderProject, writesDeployFiles);
+    const deployFiles = writesDeployFiles ? new codepipeline.Artifact('DeployFiles') : buildOutput;
+    const deploy: codepipeline.IAction[] = [
+      new actions.CodeBuildAction({ actionName: 'Render', project: this.renderProject, input: buildOutput, outputs: writesDeployFiles ? [deployFiles] : undefined, runOrder: 1 }),
+    ];
+    deploy.push(deployBy.action({ buildOutput, deployFiles, runOrder: 2 }));
 
     this.pipeline = deliveryPipeline(this, o, {
       artifactBucket: this.artifactBucket,
@@ -120,6 +125,11 @@ export class ServicePipeline extends Construct {
     // The deploy action may pass exactly the task's roles (its role is the pipeline's only one
     // that aws-cdk-lib lets pass any role).
     narrowPassRole(this.pipeline, [svc.taskDefinition.taskRole.roleArn, svc.taskDefinition.obtainExecutionRole().roleArn]);
+    // And may register revisions of the service's family only, and change that service only.
+    narrowEcsDeploy(this.pipeline, {
+      family: Stack.of(this).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${svc.taskDefinition.family}:*` }),
+      service: Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${svc.platform.cluster.clusterName}/${svc.serviceName}` }),
+    });
 
     this.notificationTopic = notifyExecutions(this, this.pipeline, svc.platform.encryptionKey, svc.serviceName, o.notificationTopic);
   }
@@ -150,23 +160,24 @@ export class ServicePipeline extends Construct {
     });
   }
 
-  /** The image build pushes and reads its repository; unless an approval comes first, it reads the live revision and scales the service from zero. */
-  private grantBuild(svc: PipelineTarget, project: codebuild.PipelineProject, target: BuildTarget): void {
+  /** The image build pushes and reads its repository, and nothing else. */
+  private grantBuild(svc: PipelineTarget, project: codebuild.PipelineProject): void {
     svc.repository.grantPullPush(project);
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecr:DescribeImages'],
       resources: [svc.repository.repositoryArn],
     }));
-    if (target !== 'codeDeployImage') this.grantRender(svc, project);
   }
 
-  /** Reading the live revision, and scaling the service from zero. */
-  private grantRender(svc: PipelineTarget, project: codebuild.PipelineProject): void {
-    project.addToRolePolicy(new iam.PolicyStatement({
-      // DescribeTaskDefinition supports no resource-level permissions.
-      actions: ['ecs:DescribeTaskDefinition'],
-      resources: ['*'],
-    }));
+  /** Reading the live revision (CodeDeploy), and scaling the service from zero. */
+  private grantRender(svc: PipelineTarget, project: codebuild.PipelineProject, readsRevision: boolean): void {
+    if (readsRevision) {
+      project.addToRolePolicy(new iam.PolicyStatement({
+        // DescribeTaskDefinition supports no resource-level permissions.
+        actions: ['ecs:DescribeTaskDefinition'],
+        resources: ['*'],
+      }));
+    }
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${svc.platform.cluster.clusterName}/${svc.serviceName}` })],

@@ -174,7 +174,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
    * are CloudFormation parameters of type `AWS::SSM::Parameter::Value<...>` that CloudFormation
    * resolves when it deploys the stack (nothing is looked up at synth). A name that was never
    * published fails the deploy with CloudFormation's message, which names the parameter. The
-   * workloads' roles get the platform's IAM path (`/cdk-container-platform/<platformName>/`),
+   * workloads' roles get the platform's IAM path (`/cdk-container-platform/<platformName>/<region>/`),
    * under which the platform's provider may pass them, and every workload claims its name, rule
    * priority and route on the platform at deploy (`Custom::PlatformClaims`). In the app that
    * builds the platform, import it this way in every other stack too: the stack deploys after

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
+import { TopicRuleTarget } from '../foundation/platform-resources';
 import { refuseUnknownKeys } from '../private/known-keys';
 
 /**
@@ -54,7 +54,7 @@ export class PlatformAlerts extends Construct {
     requirePlatform(this, props.platform);
     const cluster = props.platform.cluster;
     this.topic = props.topic ?? props.platform.alarmTopic;
-    const target = (message: string) => new targets.SnsTopic(this.topic, { message: events.RuleTargetInput.fromText(message) });
+    const target = (message: string) => new TopicRuleTarget(this.topic, props.platform.encryptionKey, events.RuleTargetInput.fromText(message));
 
     // Two rules on the stop code of the documented task state change event
     // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html):

@@ -7,7 +7,8 @@ import { ownServiceProvider } from '../deployment/provider/service-provider';
 import { SmokeTest } from '../deployment/smoke-test/smoke-test';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform, ISharedLoadBalancer } from '../foundation/platform-contract';
-import { platformRolePath, publicationPrefix } from '../private/naming';
+import { platformRolePath } from '../foundation/platform-resources';
+import { publicationPrefix } from '../private/naming';
 import { fit } from '../private/text';
 
 /**
@@ -72,7 +73,7 @@ export class PlatformPublication extends Construct {
     const context = PlatformContext.of(platform);
 
     const provider = ownServiceProvider(platform);
-    provider.allowPassingPath(platformRolePath(name));
+    provider.allowImporters();
     provider.allowCodeDeploy();
     const application = platformApplication(platform);
     const smokeTest = SmokeTest.of(platform);
@@ -96,7 +97,7 @@ export class PlatformPublication extends Construct {
     this.publish(PUBLISHED.smokeTestFunctionArn, smokeTest.function.functionArn, 'the smoke-test function');
     this.publish(PUBLISHED.smokeTestSecurityGroupId, smokeTest.securityGroup.securityGroupId, 'the security group of the smoke test');
     this.publish(PUBLISHED.claimsFunctionArn, claims.functionArn, 'the function that claims the names, priorities and routes of the workloads');
-    this.publish(PUBLISHED.rolePath, platformRolePath(name), 'the IAM path of the roles the provider may pass');
+    this.publish(PUBLISHED.rolePath, platformRolePath(platform), 'the IAM path of the roles the provider may pass');
     let index = 0;
     context.watchLoadBalancers((lb) => this.publishLoadBalancer(lb, index++));
   }

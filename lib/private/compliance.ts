@@ -92,11 +92,11 @@ class RewrittenDocument implements IResolvable {
     // resolver then resolves those in the consuming stack, as it would have without us.
     const doc = Tokenization.isResolvable(this.original) ? this.original.resolve(context) : this.original;
     if (!doc || !Array.isArray(doc.Statement)) return doc;
-    return { ...doc, Statement: doc.Statement.map(this.rewrite) };
+    return { ...doc, Statement: doc.Statement.flatMap((statement: unknown) => [this.rewrite(statement)].flat()) };
   }
 }
 
-/** Rewrites each statement of an identity policy, keeping its tokens as tokens. */
+/** Rewrites each statement of an identity policy (into one or more), keeping its tokens as tokens. */
 function rewritePolicy(policy: iam.CfnPolicy, rewrite: (statement: any) => any): void {
   policy.policyDocument = new RewrittenDocument(policy.policyDocument, rewrite);
 }
@@ -132,5 +132,28 @@ export function narrowPassRole(scope: IConstruct, roleArns: string[]): void {
   for (const policy of scope.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)) {
     rewritePolicy(policy, (st: any) =>
       [st.Action].flat().includes('iam:PassRole') && st.Resource === '*' ? { ...st, Resource: roleArns } : st);
+  }
+}
+
+/**
+ * Narrows what aws-cdk-lib's deploy actions (the ECS deploy action, CodeDeploy's ECS action)
+ * grant on '*' in every policy below `scope` (a pipeline) to the one service and task family
+ * they deploy: ecs:RegisterTaskDefinition to the family (task-definition/<family>:<revision>),
+ * ecs:UpdateService and ecs:DescribeServices to the service, ecs:TagResource to both. What the
+ * Service Authorization Reference lists without a resource type (DescribeTaskDefinition) or
+ * that reads tasks stays on '*'.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+ */
+export function narrowEcsDeploy(scope: IConstruct, target: { readonly family: string; readonly service?: string }): void {
+  const byAction: Record<string, string[]> = { 'ecs:RegisterTaskDefinition': [target.family], 'ecs:TagResource': [target.family, ...target.service ? [target.service] : []] };
+  if (target.service) byAction['ecs:UpdateService'] = byAction['ecs:DescribeServices'] = [target.service];
+  for (const policy of scope.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)) {
+    rewritePolicy(policy, (st: any) => {
+      const actions: string[] = [st.Action].flat();
+      if (st.Resource !== '*' || st.Effect !== 'Allow' || !actions.includes('ecs:RegisterTaskDefinition')) return st;
+      const rest = actions.filter((a) => !byAction[a]);
+      const narrowed = actions.filter((a) => byAction[a]).map((a) => ({ ...st, Action: a, Resource: byAction[a].length === 1 ? byAction[a][0] : byAction[a] }));
+      return [...rest.length > 0 ? [{ ...st, Action: rest.length === 1 ? rest[0] : rest }] : [], ...narrowed];
+    });
   }
 }

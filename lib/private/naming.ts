@@ -50,15 +50,3 @@ export function instanceUniqueName(name: string, maxLength: number): string {
 export function publicationPrefix(platformName: string): string {
   return `/cdk-container-platform/platform/${platformName}/`;
 }
-
-/**
- * The IAM path of the roles of the workloads of a platform imported by name (one path per
- * platform, `role/<path>/*` in one `iam:PassRole` statement of the platform's
- * provider): `/cdk-container-platform/<platformName>/`. A path is part of a role's ARN
- * (`arn:aws:iam::<account>:role/<path><name>`), begins and ends with `/`, and holds letters,
- * digits and `/+=,.@_-` (at most 512 characters).
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names
- */
-export function platformRolePath(platformName: string): string {
-  return `/cdk-container-platform/${platformName}/`;
-}

@@ -54,6 +54,9 @@ export class SecureRepository extends Construct {
       encryption: props.encryptionKey ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // ECR refuses to delete a repository that has images: one deleted with the stack takes them with it.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-emptyondelete
+      emptyOnDelete: props.removalPolicy === RemovalPolicy.DESTROY ? true : undefined,
       // ECR applies the rules by priority, and an image that matches the tagging requirements of
       // a rule cannot be expired by a rule with a lower priority: the first rule keeps the one
       // image tagged `bootstrap` whatever the count of the last rule (which still counts it).

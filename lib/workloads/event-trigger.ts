@@ -18,8 +18,9 @@ export interface S3TriggerOptions {
 export class EventTrigger {
   /**
    * An object created in an S3 bucket. The container gets BUCKET_NAME and OBJECT_KEY, and the
-   * task role may read exactly that bucket (or prefix). A bucket created in this app gets its
-   * EventBridge notifications turned on; turn them on yourself for an imported bucket.
+   * task role may read exactly that bucket (or prefix). The bucket's EventBridge notifications
+   * are turned on through aws-cdk-lib (`enableEventBridgeNotification`), beside the
+   * notifications the app adds; an imported bucket's are merged into those it has.
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
    */
   public static s3ObjectCreated(bucket: s3.IBucket, options: S3TriggerOptions = {}): EventTrigger {

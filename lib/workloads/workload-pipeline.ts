@@ -13,11 +13,11 @@ import type { PipelineDeploy } from '../deployment/strategies/strategy';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { platformLogGroup } from '../foundation/platform-resources';
 import { newBuildProject } from '../pipeline/build-project';
-import { renderBuildSpec } from '../pipeline/buildspec';
+import { renderBuildSpec, scaleFromZeroSpec } from '../pipeline/buildspec';
 import { artifactBucket, deliveryPipeline, notifyExecutions } from '../pipeline/delivery';
 import { PipelineOptions } from '../pipeline/options';
 import { Source } from '../pipeline/source';
-import { narrowPassRole } from '../private/compliance';
+import { narrowEcsDeploy, narrowPassRole } from '../private/compliance';
 import { renderTaskBuildSpec, renderTaskReleaseSpec } from './workload-buildspec';
 
 /** The service a worker's pipeline deploys to. */
@@ -66,6 +66,12 @@ export class WorkloadPipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;
   /** The image build. */
   public readonly project: codebuild.PipelineProject;
+  /**
+   * The step that raises a worker's new service to its minimum once its first image is built,
+   * after the build and its approval (a worker with a minimum above 0 only). It runs no code of
+   * the repository: the image build may not change the service.
+   */
+  public readonly renderProject?: codebuild.PipelineProject;
   /** The release step of a task (undefined for a worker). */
   public readonly releaseProject?: codebuild.PipelineProject;
   /** The pipeline's artifact bucket (SSE-S3, SSL only, artifacts expire after 30 days). */
@@ -99,20 +105,22 @@ export class WorkloadPipeline extends Construct {
     this.project = this.newProject('Build', `Builds the image of ${props.workloadName}`, spec, props, true);
     props.repository.grantPullPush(this.project);
     this.project.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeImages'], resources: [props.repository.repositoryArn] }));
-    if (svc) {
-      this.project.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${props.platform.cluster.clusterName}/${svc.serviceName}` })],
-      }));
-    }
 
-    let deploy: codepipeline.IAction;
+    const deploy: codepipeline.IAction[] = [];
     if (svc) {
-      deploy = svc.deploy.action({ buildOutput, deployFiles: buildOutput, runOrder: 1 });
+      if ((props.minTasks ?? 0) > 0) {
+        this.renderProject = this.newProject('Render', `Raises ${props.workloadName} to its minimum once its first image is built`, scaleFromZeroSpec(), props, false);
+        this.renderProject.addToRolePolicy(new iam.PolicyStatement({
+          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+          resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${props.platform.cluster.clusterName}/${svc.serviceName}` })],
+        }));
+        deploy.push(new actions.CodeBuildAction({ actionName: 'Render', project: this.renderProject, input: buildOutput, runOrder: 1 }));
+      }
+      deploy.push(svc.deploy.action({ buildOutput, deployFiles: buildOutput, runOrder: deploy.length + 1 }));
     } else {
       this.releaseProject = this.newProject('Release', `Releases the new image of ${props.workloadName} to its next runs`, renderTaskReleaseSpec(), props, false);
       this.grantRelease(this.releaseProject, props);
-      deploy = new actions.CodeBuildAction({ actionName: 'Release', project: this.releaseProject, input: buildOutput });
+      deploy.push(new actions.CodeBuildAction({ actionName: 'Release', project: this.releaseProject, input: buildOutput }));
     }
 
     this.pipeline = deliveryPipeline(this, o, {
@@ -121,13 +129,17 @@ export class WorkloadPipeline extends Construct {
       sourceOutput,
       build: this.project,
       buildOutput,
-      deploy: [deploy],
+      deploy,
       approvalText: `Approve to release ${props.workloadName} to production.`,
     });
     if (svc) {
       // The ECS deploy action may pass exactly the worker's task and execution roles (its role
       // is the pipeline's only one that aws-cdk-lib lets pass any role).
       narrowPassRole(this.pipeline, [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn]);
+      narrowEcsDeploy(this.pipeline, {
+        family: Stack.of(this).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${props.taskDefinition.family}:*` }),
+        service: Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: `${props.platform.cluster.clusterName}/${svc.serviceName}` }),
+      });
     }
     this.notificationTopic = notifyExecutions(this, this.pipeline, props.platform.encryptionKey, props.workloadName, o.notificationTopic);
   }
@@ -153,12 +165,15 @@ export class WorkloadPipeline extends Construct {
 
   /** Least privilege of the release step: its family, and passing exactly the task's roles to ECS. */
   private grantRelease(project: codebuild.PipelineProject, props: WorkloadPipelineProps): void {
-    project.addToRolePolicy(new iam.PolicyStatement({
-      // DescribeTaskDefinition and RegisterTaskDefinition support no resource-level permissions.
-      actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
-      resources: ['*'],
-    }));
     const td = props.taskDefinition;
+    // DescribeTaskDefinition takes no resource type (only "*" allows it); RegisterTaskDefinition
+    // takes the task-definition resource (task-definition/<family>:<revision>): its family only.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+    project.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ecs:RegisterTaskDefinition'],
+      resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${td.family}:*` })],
+    }));
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [td.taskRole.roleArn, td.obtainExecutionRole().roleArn],

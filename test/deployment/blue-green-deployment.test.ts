@@ -310,8 +310,8 @@ describe('user hooks', () => {
     ]);
   });
 
-  test('appear in the appspec the build writes, in order', () => {
-    // GIVEN the APPSPEC_YAML of the service's build (the service needs a source for a build)
+  test('appear in the appspec the render step writes, in order', () => {
+    // GIVEN the APPSPEC_YAML of the service's render step (the service needs a source for a pipeline)
     const t = serviceFixture((stack) => ({
       deployment: Deployment.blueGreen({
         smokeTest: { enabled: false },
@@ -319,7 +319,7 @@ describe('user hooks', () => {
       }),
       source: Source.codeCommit(),
     })).template;
-    const project = resource(t, 'AWS::CodeBuild::Project').resource;
+    const project = resource(t, 'AWS::CodeBuild::Project', 'PlatformOrdersPipelineRender').resource;
     const yaml = (project.Properties!.Environment.EnvironmentVariables as any[]).find((v) => v.Name === 'APPSPEC_YAML').Value;
     // THEN
     const appspec = parseYaml(flatten(yaml));

@@ -1,10 +1,13 @@
-import { CreateDeploymentCommand, DeploymentInfo, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import {
+  BatchGetDeploymentsCommand, CreateDeploymentCommand, DeploymentInfo, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
 import {
   CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand,
   UntagResourceCommand, UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { parse } from 'yaml';
 import { isComplete, onEvent, ProviderEvent } from '../../lib/deployment/provider/handler';
+import { deploymentDescription, describesTemplate, startedBy, templateDigest } from '../../lib/deployment/provider/handler/blue-green-spec';
 
 /** The Custom::BlueGreenService handler (onEvent, isComplete), against fakes of the ECS and CodeDeploy clients. */
 
@@ -18,6 +21,12 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: (command: unknown) => mockCodeDeploySend(command) })),
 }));
+const mockCloudFormationSend = jest.fn();
+jest.mock('@aws-sdk/client-cloudformation', () => ({
+  ...jest.requireActual('@aws-sdk/client-cloudformation'),
+  CloudFormationClient: jest.fn(() => ({ send: (command: unknown) => mockCloudFormationSend(command) })),
+}));
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-OrdersStack-ABC/1';
 
 const TD_V1 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:1';
 const TD_V2 = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:2';
@@ -60,6 +69,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete', properties: Record<s
   return {
     RequestType: requestType,
     RequestId: '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10',
+    StackId: STACK_ID,
     LogicalResourceId: 'OrdersBlueGreenService',
     ResourceProperties: properties,
     ...(requestType === 'Create' ? {} : { PhysicalResourceId: SERVICE_ARN }),
@@ -101,6 +111,7 @@ function revision(arn: string, mode: string): Record<string, unknown> {
 }
 
 beforeEach(() => {
+  mockCloudFormationSend.mockReset().mockResolvedValue({ Stacks: [{ StackId: STACK_ID, StackName: 'Test-OrdersStack-ABC', Tags: [] }] });
   ecsState = { taskDefinitions: { [TD_V1]: revision(TD_V1, 'a'), [TD_V2]: revision(TD_V2, 'b') } };
   deployments = [];
   mockEcsSend.mockReset().mockImplementation(async (command: any) => {
@@ -121,6 +132,11 @@ beforeEach(() => {
       };
     }
     if (command instanceof GetDeploymentCommand) return { deploymentInfo: deployments.find((d) => d.deploymentId === command.input.deploymentId) };
+    if (command instanceof BatchGetDeploymentsCommand) {
+      // "The maximum number of deployment IDs you can specify is 25."
+      if (command.input.deploymentIds!.length > 25) throw Object.assign(new Error('The maximum number of names or IDs allowed for this request was exceeded.'), { name: 'BatchLimitExceededException' });
+      return { deploymentsInfo: deployments.filter((d) => command.input.deploymentIds!.includes(d.deploymentId!)) };
+    }
     if (command instanceof CreateDeploymentCommand) {
       deployments.push({ deploymentId: 'd-NEW', status: 'Created', createTime: new Date(), description: command.input.description, revision: command.input.revision });
       return { deploymentId: 'd-NEW' };
@@ -202,6 +218,24 @@ describe('onEvent', () => {
     // THEN
     expect(calls(mockEcsSend, UntagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tagKeys: ['legacy'] }]);
     expect(calls(mockEcsSend, TagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tags: [{ key: 'team', value: 'orders' }, { key: 'tier', value: 'web' }] }]);
+  });
+
+  test('Create and Update tag the service with its stack\'s tags too (a custom resource gets none from CloudFormation), read when they run', async () => {
+    // GIVEN the stack's tags (cdk deploy --tags, or the app's stack tags), one of them also the resource's own
+    mockCloudFormationSend.mockResolvedValue({ Stacks: [{ StackId: STACK_ID, Tags: [{ Key: 'cost-center', Value: '42' }, { Key: 'team', Value: 'platform' }] }] });
+    // WHEN
+    await onEvent(event('Create', PROPS));
+    // THEN the service carries both, its own winning (as on a resource CloudFormation tags)
+    expect(calls(mockEcsSend, CreateServiceCommand)[0].tags).toEqual([{ key: 'cost-center', value: '42' }, { key: 'team', value: 'orders' }]);
+    expect(mockCloudFormationSend.mock.calls.map(([c]) => c.input)).toEqual([{ StackName: STACK_ID }]);
+    // WHEN an update removes a stack tag the app had set
+    serviceRunning(TD_V1);
+    mockEcsSend.mockClear();
+    mockCloudFormationSend.mockResolvedValue({ Stacks: [{ StackId: STACK_ID, Tags: [{ Key: 'cost-center', Value: '43' }] }] });
+    await onEvent(update(PROPS, { ...OLD, StackTags: [{ Key: 'cost-center', Value: '42' }, { Key: 'owner', Value: 'ops' }] }));
+    // THEN
+    expect(calls(mockEcsSend, UntagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tagKeys: ['owner'] }]);
+    expect(calls(mockEcsSend, TagResourceCommand)).toEqual([{ resourceArn: SERVICE_ARN, tags: [{ key: 'cost-center', value: '43' }] }]);
   });
 
   test('Update of the target group fails with what to do, and changes nothing', async () => {
@@ -297,7 +331,7 @@ describe('isComplete of an Update that changes the task definition', () => {
     expect(created[0]).toMatchObject({
       applicationName: 'app-1',
       deploymentGroupName: 'Test-Orders',
-      description: 'cdk-container-platform 4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10 of arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:2',
+      description: `cdk-container-platform 4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10 of ${templateDigest(TD_V2)}`,
       revision: { revisionType: 'AppSpecContent' },
     });
     const content: string = created[0].revision.appSpecContent.content;
@@ -338,7 +372,7 @@ describe('isComplete of an Update that changes the task definition', () => {
       const [created] = calls(mockCodeDeploySend, CreateDeploymentCommand);
       expect(parse(created.revision.appSpecContent.content).Resources[0].TargetService.Properties.TaskDefinition).toBe(TD_REGISTERED);
       // The description still names the template's revision: a rollback finds the deployment by it.
-      expect(created.description).toMatch(/ of arn:aws:ecs:eu-west-1:111111111111:task-definition\/orders:2$/);
+      expect(created.description).toMatch(new RegExp(` of ${templateDigest(TD_V2)}$`));
     });
 
     test('once that revision runs, a retried request is complete without another deployment', async () => {
@@ -509,6 +543,20 @@ describe('isComplete deploys nothing', () => {
       'Test-Orders: the deployment group is still busy with d-PIPELINE (InProgress) after 50 minutes; this cdk deploy cannot wait longer');
   });
 
+  test('reads the group\'s deployments 25 at a time with BatchGetDeployments, not one GetDeployment each', async () => {
+    // GIVEN 30 deployments of the group in the last two hours, one of them running
+    // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html ("The maximum number of deployment IDs you can specify is 25")
+    serviceRunning(TD_V1);
+    for (let i = 0; i < 30; i++) {
+      deployments.push({ deploymentId: `d-${i}`, status: i === 29 ? 'InProgress' : 'Succeeded', createTime: new Date(Date.now() - i * 60_000), description: 'CodePipeline' });
+    }
+    // WHEN
+    await expect(isComplete(update())).resolves.toEqual({ IsComplete: false });
+    // THEN two requests (25 and 5 IDs), and none per deployment
+    expect(calls(mockCodeDeploySend, BatchGetDeploymentsCommand).map((c) => c.deploymentIds.length)).toEqual([25, 5]);
+    expect(calls(mockCodeDeploySend, GetDeploymentCommand)).toEqual([]);
+  });
+
   test('when CodeDeploy refuses a second deployment in a race, it waits instead of failing', async () => {
     // GIVEN
     serviceRunning(TD_V1);
@@ -521,6 +569,23 @@ describe('isComplete deploys nothing', () => {
     });
     // WHEN / THEN
     await expect(isComplete(update())).resolves.toEqual({ IsComplete: false });
+  });
+});
+
+describe('the description of the deployment a request starts', () => {
+  test('stays within the 100 characters older CodeDeploy documentation allows (256 now), whatever the task definition\'s ARN', () => {
+    // CreateDeployment refuses a longer one (DescriptionTooLongException); task definition ARNs
+    // run to 255 characters of family alone.
+    // https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html ("Maximum number of characters in a deployment description")
+    const long = `arn:aws:ecs:ap-southeast-5:111111111111:task-definition/${'Platform'.repeat(30)}:123456`;
+    const description = deploymentDescription('4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10', long);
+    expect(description.length).toBeLessThanOrEqual(100);
+    // AND it still says which template's deployment it is (and which request started it)
+    expect(describesTemplate(description, long)).toBe(true);
+    expect(describesTemplate(description, `${long}0`)).toBe(false);
+    expect(startedBy(description, '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10')).toBe(true);
+    // A deployment an earlier version started, named by the ARN, is found as well.
+    expect(describesTemplate(`cdk-container-platform 4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10 of ${long}`, long)).toBe(true);
   });
 });
 

@@ -1,10 +1,11 @@
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { EXAMPLE_ENV } from '../../examples/env';
 import { Capacity, Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
 import { expectSynthWarnings } from '../synth-warnings';
-import { templateOf } from '../util';
-import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passOrdersTaskRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
+import { newApp, newPlatform, templateOf } from '../util';
+import { actionsOf, CfnResource, flatPlatform, identityStatements, logicalId, passPlatformRoles, resource, resourcesOfType, serviceFixture, statementsOfRole } from './helpers';
 
 /** The ECS service of a CodeDeploy blue/green service is a Custom::BlueGreenService, never an AWS::ECS::Service. */
 
@@ -97,14 +98,24 @@ describe('a CodeDeploy blue/green service', () => {
     }
   });
 
-  test('may pass exactly the task\'s two roles to ECS, to register the template\'s settings with production\'s image', () => {
-    // A policy of the service's, on the provider's isComplete role, that the resource waits for.
-    const policies = Object.entries(resourcesOfType(template, 'AWS::IAM::Policy')).filter(([id]) => id.startsWith('PlatformOrdersBlueGreenServiceReleasePolicy'));
-    expect(policies).toHaveLength(1);
-    const [id, policy] = policies[0];
-    expect(policy.Properties!.Roles).toEqual([{ Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderIsCompleteFunctionRole') }]);
-    expect(policy.Properties!.PolicyDocument.Statement).toEqual([passOrdersTaskRoles(template)]);
-    expect(service.DependsOn).toContain(id);
+  test('carries the stack-level tags the app gives the stack, so that a change of them updates the service (whose handler reads the stack\'s tags)', () => {
+    // GIVEN a stack with tags of its own (stack-level: CloudFormation tags the resources it creates with them, not a custom resource)
+    const app = newApp();
+    const { platform } = newPlatform({}, new Stack(app, 'Tagged', { env: EXAMPLE_ENV, tags: { team: 'orders' } }));
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment: Deployment.blueGreen() });
+    // THEN
+    expect(resource(templateOf(platform.node.scope as Stack), SERVICE).resource.Properties!.StackTags).toEqual([{ Key: 'team', Value: 'orders' }]);
+    // AND without stack tags the property is left out
+    expect(resource(template, SERVICE).resource.Properties!.StackTags).toBeUndefined();
+  });
+
+  test('puts the task\'s two roles under the platform\'s role path, which the provider may pass to ECS (a revision with production\'s image) without a policy per service', () => {
+    // THEN both roles have the platform's path, keeping their logical IDs
+    for (const name of ['PlatformOrdersTaskDefinitionTaskRole', 'PlatformOrdersTaskDefinitionExecutionRole']) {
+      expect(resourcesOfType(template, 'AWS::IAM::Role')[logicalId(template, 'AWS::IAM::Role', name)].Properties!.Path).toBe('/cdk-container-platform/Test/eu-west-1/');
+    }
+    // AND the service adds no policy to the provider's roles
+    expect(Object.keys(resourcesOfType(template, 'AWS::IAM::Policy')).filter((id) => id.startsWith('PlatformOrdersBlueGreenService') && !id.startsWith('PlatformOrdersBlueGreenServiceRole'))).toEqual([]);
   });
 
   test('the deployment group deploys the service by the resource\'s name', () => {
@@ -142,33 +153,57 @@ describe('the platform\'s provider', () => {
     expect(BLUE_GREEN_LIMITS.waitMinutes * 60).toBeLessThan(BLUE_GREEN_LIMITS.serviceTimeoutSeconds);
   });
 
-  test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, and register task definitions, nothing else', () => {
+  test('traces its waiter with X-Ray (Control Tower CT.STEPFUNCTIONS.PR.2), whose role may send the traces', () => {
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/step-functions-rules.html#ct-stepfunctions-pr-2-description
+    // https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+    const machine = resource(template, 'AWS::StepFunctions::StateMachine').resource;
+    expect(machine.Properties!.TracingConfiguration).toEqual({ Enabled: true });
+    const role = (machine.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    // (on "*": X-Ray's actions support no resource-level permissions; IAM merges them with the log delivery's)
+    const onAny = statementsOfRole(template, role).filter((st) => st.Effect === 'Allow' && st.Resource === '*').flatMap(actionsOf);
+    expect(onAny).toEqual(expect.arrayContaining(['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']));
+  });
+
+  test('onEvent may create, update, delete, describe and tag the services of the platform\'s cluster, register task definitions and read its stacks\' tags, nothing else', () => {
     const statements = statementsOfRole(template, roleOf('OnEventFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
     expect(statements).toEqual([{
+      // The platform's services only: their names start with the platform's name.
       Effect: 'Allow',
       Action: ['ecs:CreateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:UpdateService'],
-      Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] },
+      Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/Test-*']] },
     }, {
-      // For ECS-controller services (Custom::EcsService): a revision with production's image.
+      // For ECS-controller services (Custom::EcsService): a revision with production's image, in the
+      // platform's families only (aws-cdk-lib names them after the construct path: Test/Platform/...).
       Effect: 'Allow',
-      Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      Action: 'ecs:RegisterTaskDefinition',
+      Resource: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/TestPlatform*',
+    }, {
+      // DescribeTaskDefinition takes no resource (the Service Authorization Reference): only "*" allows it.
+      Effect: 'Allow',
+      Action: 'ecs:DescribeTaskDefinition',
       Resource: '*',
+    }, passPlatformRoles(), {
+      // The tags of the platform's stack (Test) and its nested stacks (Test-<logical id>-<suffix>).
+      Effect: 'Allow',
+      Action: 'cloudformation:DescribeStacks',
+      Resource: ['arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-*/*', 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/*'],
     }]);
   });
 
   test('isComplete may read the services, register task definitions and deploy through the platform\'s deployment groups, nothing else', () => {
     const app = { Ref: logicalId(template, 'AWS::CodeDeploy::Application') };
     const all = statementsOfRole(template, roleOf('IsCompleteFunction')).filter((s) => !actionsOf(s)[0].startsWith('logs:'));
-    // Each service lets it pass its own task's roles (see 'a CodeDeploy blue/green service').
-    expect(all.filter((s) => s.Action === 'iam:PassRole')).toHaveLength(2);
+    // One statement for every service of the platform (see 'a CodeDeploy blue/green service').
+    expect(all.filter((s) => s.Action === 'iam:PassRole')).toEqual([passPlatformRoles()]);
     const statements = all.filter((s) => s.Action !== 'iam:PassRole');
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/*']] } },
-      // StopDeployment takes no resource (the Service Authorization Reference): only "*" allows it.
-      { Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: { 'Fn::Join': ['', ['arn:aws:ecs:eu-west-1:111111111111:service/', { Ref: logicalId(template, 'AWS::ECS::Cluster') }, '/Test-*']] } },
+      { Effect: 'Allow', Action: 'ecs:RegisterTaskDefinition', Resource: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/TestPlatform*' },
+      // StopDeployment and DescribeTaskDefinition take no resource (the Service Authorization Reference): only "*" allows them.
+      { Effect: 'Allow', Action: ['codedeploy:StopDeployment', 'ecs:DescribeTaskDefinition'], Resource: '*' },
       {
         Effect: 'Allow',
-        Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
+        Action: ['codedeploy:BatchGetDeployments', 'codedeploy:CreateDeployment', 'codedeploy:ListDeployments'],
         Resource: { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', app, '/Test-*']] },
       },
       { Effect: 'Allow', Action: 'codedeploy:GetDeploymentConfig', Resource: 'arn:aws:codedeploy:eu-west-1:111111111111:deploymentconfig:*' },
@@ -180,10 +215,9 @@ describe('the platform\'s provider', () => {
     ]);
   });
 
-  test('passes no role of its own: ECS uses its service-linked role for the service (services without a pipeline)', () => {
-    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformServiceProvider'));
-    expect(provider.length).toBeGreaterThan(0);
-    expect(provider.filter((s) => actionsOf(s.statement).includes('iam:PassRole'))).toEqual([]);
+  test('may pass only the roles under the platform\'s role path, and only to ECS and ECS tasks: one statement per function, whatever the number of services', () => {
+    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformServiceProvider') && actionsOf(s.statement).includes('iam:PassRole'));
+    expect(provider.map((s) => s.statement)).toEqual([passPlatformRoles(), passPlatformRoles()]);
   });
 
   test('logs to log groups encrypted with the platform\'s key: the functions\' and the waiter\'s', () => {

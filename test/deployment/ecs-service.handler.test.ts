@@ -15,6 +15,13 @@ jest.mock('@aws-sdk/client-codedeploy', () => ({
   ...jest.requireActual('@aws-sdk/client-codedeploy'),
   CodeDeployClient: jest.fn(() => ({ send: () => { throw new Error('an ECS-controller service never calls CodeDeploy'); } })),
 }));
+const mockCloudFormationSend = jest.fn();
+jest.mock('@aws-sdk/client-cloudformation', () => ({
+  ...jest.requireActual('@aws-sdk/client-cloudformation'),
+  CloudFormationClient: jest.fn(() => ({ send: (command: unknown) => mockCloudFormationSend(command) })),
+}));
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-OrdersStack-ABC/1';
+const ROOT_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/0';
 
 const td = (n: number) => `arn:aws:ecs:eu-west-1:111111111111:task-definition/orders:${n}`;
 const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:111111111111:service/cluster-1/Test-Orders';
@@ -50,7 +57,7 @@ const OLD = { ...PROPS, TaskDefinition: td(1) };
 
 function event(type: 'Create' | 'Update' | 'Delete', props: Record<string, unknown>, extra: Partial<ProviderEvent> = {}): ProviderEvent {
   return {
-    RequestType: type, RequestId: '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10-and-more', ResourceType: 'Custom::EcsService', LogicalResourceId: 'OrdersService',
+    RequestType: type, RequestId: '4a5e7c1e-0b7d-4c55-9d1f-6f2f5a8e9b10-and-more', StackId: STACK_ID, ResourceType: 'Custom::EcsService', LogicalResourceId: 'OrdersService',
     ResourceProperties: props, ...(type === 'Create' ? {} : { PhysicalResourceId: SERVICE_ARN }), ...extra,
   };
 }
@@ -69,6 +76,7 @@ function calls(type: new (...args: any[]) => unknown): any[] {
 }
 
 beforeEach(() => {
+  mockCloudFormationSend.mockReset().mockResolvedValue({ Stacks: [{ StackId: STACK_ID, Tags: [] }] });
   // Revision 1: MODE a with image c1 (the first deploy); 2: MODE b with c1 (this deploy's
   // template, registered with the image read when it began); 3: MODE a with c2 (the pipeline's).
   taskDefinitions = { [td(1)]: revision(td(1), 'a', 'repo:c1'), [td(2)]: revision(td(2), 'b', 'repo:c1'), [td(3)]: revision(td(3), 'a', 'repo:c2') };
@@ -182,6 +190,21 @@ describe('Update', () => {
     expect(calls(UpdateServiceCommand)).toEqual([{ cluster: 'cluster-1', service: 'Test-Orders', taskDefinition: td(2) }]);
   });
 
+  test('Create tags the service with its stack\'s tags (a nested stack\'s root\'s too), read with DescribeStacks; its own win, aws: ones are left to AWS', async () => {
+    // GIVEN a nested stack and its root, as DescribeStacks answers them
+    mockCloudFormationSend.mockImplementation(async (c: any) => (c.input.StackName === ROOT_ID
+      ? { Stacks: [{ StackId: ROOT_ID, Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }] }] }
+      : { Stacks: [{ StackId: STACK_ID, RootId: ROOT_ID, Tags: [{ Key: 'cost-center', Value: '42' }, { Key: 'aws:cloudformation:stack-name', Value: 'x' }] }] }));
+    // WHEN
+    await onEvent(event('Create', { ...PROPS, StackTags: [{ Key: 'cost-center', Value: '42' }] }));
+    // THEN
+    const [input] = calls(CreateServiceCommand);
+    expect(input.tags).toEqual([{ key: 'team', value: 'orders' }, { key: 'cost-center', value: '42' }]);
+    expect(input.propagateTags).toBe('SERVICE');
+    // StackTags is the platform's property, not the service's
+    expect(input.stackTags).toBeUndefined();
+  });
+
   test('tags change through TagResource, not UpdateService', async () => {
     // WHEN
     await onEvent(update({ ...PROPS, TaskDefinition: td(1), Tags: [{ Key: 'team', Value: 'payments' }] }));
@@ -202,6 +225,25 @@ describe('Update', () => {
     await expect(onEvent(update({ ...PROPS, ServiceName: 'Test-Other' }))).rejects.toThrow(
       'Test-Other: ServiceName cannot change on an existing ECS service (ECS fixes them when it creates the service). Keep the previous values, or give the service a new id');
     expect(calls(UpdateServiceCommand)).toEqual([]);
+  });
+});
+
+describe('isComplete when AWS refuses a call for now', () => {
+  // aws-cdk-lib's provider framework fails the resource at once when isComplete throws.
+  test.each([
+    ['ECS\'s ThrottlingException', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })],
+    ['Elastic Load Balancing\'s Throttling', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })],
+    ['a 503', Object.assign(new Error('Service Unavailable'), { name: 'Unknown', $metadata: { httpStatusCode: 503 } })],
+  ])('%s means not complete yet, not a failed resource', async (_name, error) => {
+    // GIVEN a deployment to wait for, and a throttled DescribeServices
+    mockEcsSend.mockImplementationOnce(async () => { throw error; });
+    // WHEN / THEN
+    await expect(isComplete(event('Update', PROPS, { DeploymentId: 'ecs-svc/1' }))).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('an error that another call would meet too (access denied, a missing service) still fails the resource', async () => {
+    mockEcsSend.mockImplementationOnce(async () => { throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }); });
+    await expect(isComplete(event('Update', PROPS, { DeploymentId: 'ecs-svc/1' }))).rejects.toThrow('not authorized');
   });
 });
 

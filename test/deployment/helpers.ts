@@ -159,15 +159,16 @@ export function listenerId(template: Template, port: number): string {
   return ids[0];
 }
 
-/** The statement that lets a principal pass the Orders service's task and execution roles to ECS tasks, and nothing else. */
-export function passOrdersTaskRoles(template: Template): Record<string, unknown> {
+/**
+ * The platform provider's one statement for passing roles: every role under the platform's
+ * role path (task and execution roles, and the roles ECS assumes for a service), to ECS tasks
+ * and to ECS, for all its services at once.
+ */
+export function passPlatformRoles(platformName = 'Test', region = 'eu-west-1'): Record<string, unknown> {
   return {
     Effect: 'Allow',
     Action: 'iam:PassRole',
-    Resource: [
-      { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole'), 'Arn'] },
-      { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole'), 'Arn'] },
-    ],
-    Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    Resource: `arn:aws:iam::111111111111:role/cdk-container-platform/${platformName}/${region}/*`,
+    Condition: { StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com'] } },
   };
 }

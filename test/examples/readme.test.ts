@@ -162,7 +162,7 @@ const CLAIMS: Record<string, (app: App) => void> = {
       const template = Template.fromStack(stack(name));
       expect(Object.values(template.toJSON().Parameters).map((p: any) => p.Type)).toContain('AWS::SSM::Parameter::Value<List<String>>');
       template.hasResourceProperties('Custom::BlueGreenService', { ClusterName: 'shop', ServiceName: 'shop-Payments' });
-      template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'shop-Payments-deploy', Path: '/cdk-container-platform/shop/' });
+      template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'shop-Payments-deploy', Path: '/cdk-container-platform/shop/eu-west-1/' });
       expect(stack(name).account).toBe(account);
     }
   },
@@ -189,8 +189,9 @@ const CLAIMS: Record<string, (app: App) => void> = {
     const template = templatesOf(app);
     const orders = template('Platform/Platform/OrdersStack');
     const containers = onlyProperties(orders, 'AWS::ECS::TaskDefinition').ContainerDefinitions;
-    // app, tmp-permissions, the cache and the collector; app keeps 1024 - 256 - 256 MiB and waits for the cache to be healthy
-    expect(containers.map((c: any) => [c.Name, c.Memory])).toEqual([['app', 512], ['tmp-permissions', undefined], ['cache', 256], ['aws-otel-collector', 256]]);
+    // app, tmp-permissions (32 MiB: every container has a hard limit), the cache and the collector;
+    // app keeps 1024 - 256 - 256 MiB and waits for the cache to be healthy
+    expect(containers.map((c: any) => [c.Name, c.Memory])).toEqual([['app', 512], ['tmp-permissions', 32], ['cache', 256], ['aws-otel-collector', 256]]);
     expect(containers[0].DependsOn).toContainEqual({ ContainerName: 'cache', Condition: 'HEALTHY' });
     expect(containers[0].MountPoints).toContainEqual({ ContainerPath: '/data', ReadOnly: false, SourceVolume: 'storage' });
     // the platform's file system, retained and encrypted; the service's access point

@@ -27,6 +27,8 @@ export interface Variant {
   readonly laterFailure?: boolean;
   /** Tags on the whole stack. */
   readonly tags?: boolean;
+  /** The stack's own tags (StackProps.tags: stack-level tags, which CloudFormation applies, not the template). */
+  readonly stackTags?: Record<string, string>;
   /** CodeDeploy: the termination wait, in minutes. */
   readonly terminationWaitMinutes?: number;
   /** CodeDeploy: a canary shift of 10 % that moves the rest after this many minutes. */
@@ -62,7 +64,7 @@ export const LATER_FAILURE = 'LaterFailure';
 /** The app of one kind of workload in one variant, synthesized once per test file. */
 export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
   return synth(`${kind}-${key}`, (a) => {
-    const stack = new Stack(a, STACK, { env: EXAMPLE_ENV });
+    const stack = new Stack(a, STACK, { env: EXAMPLE_ENV, tags: v.stackTags });
     const platform = new ContainerPlatform(stack, 'Platform');
     // What announces failed deployments and pipelines: EventBridge rules publishing to the alarm topic.
     new PlatformAlerts(stack, 'Alerts', { platform });

@@ -14,7 +14,9 @@
  * 8. every delivery reached its target: each alarm that went into ALARM reached its topic, each
  *    event its rule's targets, each notification its topic;
  * 9. no pipeline execution that a push started failed, unless the scenario made it fail;
- * 10. the running tasks use the template's capacity provider strategy.
+ * 10. the running tasks use the template's capacity provider strategy;
+ * 11. the workload's service carries the stack's tags and its own (as CloudFormation tags an
+ *     AWS::ECS::Service), and propagates them to the tasks it launches.
  *
  * 2 to 4 and 10 apply once the pipeline has delivered an image; before that nothing should run.
  */
@@ -41,10 +43,13 @@ export class Lifecycle {
     this.world.stop();
   }
 
-  /** `cdk deploy`; with `expectRollback` the scenario makes it fail on purpose and expects a complete rollback. */
-  public async deploy(assembly: CloudAssembly, options: { expectRollback?: boolean } = {}): Promise<Operation> {
+  /**
+   * `cdk deploy`; with `expectRollback` the scenario makes it fail on purpose and expects a
+   * complete rollback; `tags` are `cdk deploy --tags`.
+   */
+  public async deploy(assembly: CloudAssembly, options: { expectRollback?: boolean; tags?: Record<string, string> } = {}): Promise<Operation> {
     const before = this.service()?.desiredCount;
-    const op = await this.world.deploy(assembly, STACK);
+    const op = await this.world.deploy(assembly, STACK, options.tags);
     if (options.expectRollback) this.expectedRollbacks.add(op);
     const after = this.service()?.desiredCount;
     const min = this.minTasks() ?? 0;
@@ -162,6 +167,7 @@ export class Lifecycle {
     const service = this.service();
     const min = this.minTasks();
     if (service && min !== undefined && service.desiredCount < min) out.push(`the desired count ${service.desiredCount} is below the minimum ${min}`);
+    out.push(...this.missingTags(service));
 
     for (const r of world.retained) {
       const exists = r.type === 'AWS::ECR::Repository' ? world.ecr.repositories.get(r.physicalId)?.deleted === false
@@ -205,6 +211,24 @@ export class Lifecycle {
     if (service && capacity && primary && capacityKey(primary.config?.capacityProviderStrategy) !== capacityKey(capacity)) {
       out.push(`the service's tasks run on ${capacityKey(primary.config?.capacityProviderStrategy)}, not the latest cdk deploy's ${capacityKey(capacity)}`);
     }
+    return out;
+  }
+
+  /**
+   * The tags the workload's service lacks: the root stack's tags (what `cdk deploy` gave the
+   * stack; `aws:` ones are AWS's own and cannot be set) and the service resource's own, which
+   * CloudFormation would have put on an AWS::ECS::Service; and whether the tasks get them.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html (propagateTags)
+   */
+  private missingTags(service: Service | undefined): string[] {
+    const stack = this.world.cfn.stacks.get(STACK);
+    const resource = this.workloadStack() && [...this.workloadStack()!.resources.values()].find((x) => x.type === 'Custom::EcsService' || x.type === 'Custom::BlueGreenService');
+    if (!service || !stack || !resource) return [];
+    const own = Object.fromEntries(((resource.properties.Tags ?? []) as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]));
+    const wanted = Object.entries({ ...stack.tags, ...own }).filter(([k]) => !k.toLowerCase().startsWith('aws:'));
+    const out = wanted.filter(([k, v]) => service.tags.get(k) !== v).map(([k, v]) => `the service ${service.serviceName} lacks the tag ${k}=${v} (it has ${JSON.stringify(Object.fromEntries(service.tags))})`);
+    if (wanted.length > 0 && service.config.propagateTags !== 'SERVICE') out.push(`the service ${service.serviceName} does not propagate its tags to its tasks`);
     return out;
   }
 

@@ -134,6 +134,23 @@ describe('CloudFormation', () => {
     expect([...world.ecr.repositories.values()].filter((r) => !r.deleted).map((r) => r.name).sort()).toEqual(['kept', 'one', 'two']);
   });
 
+  test('GIVEN a repository with an image WHEN the stack deletes it THEN ECR refuses (RepositoryNotEmptyException); with EmptyOnDelete its images go with it', async () => {
+    const repo = (name: string, empty?: boolean) => ({ Type: 'AWS::ECR::Repository', Properties: { RepositoryName: name, ...(empty ? { EmptyOnDelete: true } : {}) } });
+    const pushed = async (name: string, empty?: boolean) => {
+      await world.deploy(assembly({ Resources: { R: repo(name, empty) } }), 'S');
+      world.ecr.push(`${A}.dkr.ecr.eu-west-1.amazonaws.com/${name}:c1`, 'c1');
+      return world.destroy('S');
+    };
+
+    const emptied = await pushed('emptied', true);
+    expect(emptied.status).toBe('DELETE_COMPLETE');
+    expect(world.ecr.repositories.get('emptied')?.deleted).toBe(true);
+
+    const full = await pushed('full');
+    expect(full.status).toBe('DELETE_FAILED');
+    expect(full.failure?.message).toMatch(/RepositoryNotEmptyException|still contains images/);
+  });
+
   test('GIVEN a nested stack WHEN it refers to its parent THEN only a parameter reaches the parent\'s resource; a dangling Ref fails', async () => {
     const child: Template = { Parameters: { TopicArn: { Type: 'String' } }, Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/child', Type: 'String', Value: { Ref: 'TopicArn' } } } } };
     const dangling: Template = { Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/child', Type: 'String', Value: { Ref: 'Topic' } } } } };

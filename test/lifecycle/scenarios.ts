@@ -158,6 +158,34 @@ export const SCENARIOS = {
     await lc.deploy(v('tags-env', { tags: true, ...ENV }));
     await lc.expectInvariants();
   },
+  'the stack\'s tags and cdk deploy --tags reach the service and its tasks': async (lc, v) => {
+    // CloudFormation tags the resources it creates with the stack's tags; a custom resource gets none.
+    await lc.deploy(v('stack-tags', { stackTags: { team: 'orders' } }));
+    await lc.expectInvariants();
+    await lc.push('c1');
+    await lc.settle();
+    await lc.expectInvariants();
+    // The app changes the stack's tags.
+    await lc.deploy(v('stack-tags-payments', { stackTags: { team: 'payments' } }));
+    await lc.expectInvariants();
+    // cdk deploy --tags replaces the stack's tags (they reach the service with the next change of its resource).
+    await lc.deploy(v('stack-tags-payments-env', { stackTags: { team: 'payments' }, ...ENV }), { tags: { 'team': 'payments', 'cost-center': '42' } });
+    await lc.settle();
+    await lc.expectInvariants();
+  },
+  'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack': async (lc, v) => {
+    await delivered(lc, v);
+    // AWS throttles isComplete's reads (and the deployment it starts) for a while.
+    lc.world.throttle('ECS', 'DescribeServices', 3, 'IsCompleteFunction');
+    if (lc.kind === 'codeDeploy') {
+      lc.world.throttle('CodeDeploy', 'BatchGetDeployments', 2, 'IsCompleteFunction');
+      lc.world.throttle('CodeDeploy', 'CreateDeployment', 1, 'IsCompleteFunction');
+    }
+    await lc.deploy(v('env', ENV));
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(lc.world.pendingThrottles).toBe(0);
+  },
   'ECS Exec: on from the first deploy, and turned on later': async (lc, v) => {
     // From the first deploy: the service is created with it.
     await lc.deploy(v('exec', { exec: true }));
@@ -324,6 +352,8 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
   'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a routing change after an odd number of deployments',
   'a retried custom-resource event',
+  'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
+  'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack',
   'ECS Exec: on from the first deploy, and turned on later',
   'a service with a sidecar, storage and tracing: delivered, then deployed again by a push and by cdk deploy',
   'destroy, then deploy again',

@@ -78,9 +78,9 @@ describe('what stops a promotion', () => {
     // THEN the pipeline's role may not assume it: the Deploy action fails, and nothing reaches staging
     expect(execution.status).toBe('Failed');
     expect(execution.error).toContain(`Deploy: User: arn:aws:sts::${ACCOUNTS.tooling}:assumed-role/PaymentsDelivery-Pipeline-pipeline/`);
-    expect(execution.error).toContain(`is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNTS.staging}:role/cdk-container-platform/shop/shop-Payments-deploy`);
+    expect(execution.error).toContain(`is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNTS.staging}:role/cdk-container-platform/shop/eu-west-1/shop-Payments-deploy`);
     expect(teams.imagesIn(teams.staging)).toEqual([]);
-    expect(teams.violations()).toEqual([expect.stringContaining(`${ACCOUNTS.tooling}: AWS denied sts:AssumeRole on arn:aws:iam::${ACCOUNTS.staging}:role/cdk-container-platform/shop/shop-Payments-deploy`)]);
+    expect(teams.violations()).toEqual([expect.stringContaining(`${ACCOUNTS.tooling}: AWS denied sts:AssumeRole on arn:aws:iam::${ACCOUNTS.staging}:role/cdk-container-platform/shop/eu-west-1/shop-Payments-deploy`)]);
   }, 600_000);
 });
 

@@ -14,6 +14,8 @@ scenarios('worker', [
   'a cdk deploy that fails later in the stack and rolls back',
   'a push, a cdk deploy changing a setting, another push, then a cdk deploy that fails later in the stack',
   'a retried custom-resource event',
+  'the stack\'s tags and cdk deploy --tags reach the service and its tasks',
+  'throttled ECS and CodeDeploy calls while cdk deploy waits for the deployment: not complete yet, never a failed stack',
   'ECS Exec: on from the first deploy, and turned on later',
   'destroy, then deploy again',
 ]);

@@ -12,8 +12,14 @@ expectSynthWarnings('cdk-container-platform:smoke-test-path');
 
 const PROJECT = 'AWS::CodeBuild::Project';
 
+/** The image build of the fixture's service. */
 function projectOf(template: Template): CfnResource {
-  return resource(template, PROJECT).resource;
+  return resource(template, PROJECT, 'PlatformOrdersPipelineBuild').resource;
+}
+
+/** The step after it, which runs no code of the repository. */
+function renderOf(template: Template): CfnResource {
+  return resource(template, PROJECT, 'PlatformOrdersPipelineRender').resource;
 }
 
 /** Index of the first command containing `fragment` in `commands` (fails when none does). */
@@ -28,6 +34,7 @@ describe('the buildspec of a blue/green service', () => {
   let project: CfnResource;
   let spec: any;
   let all: string[];
+  let render: string[];
   beforeAll(() => {
     template = serviceFixture({
       deployment: Deployment.blueGreen(),
@@ -38,6 +45,7 @@ describe('the buildspec of a blue/green service', () => {
     project = projectOf(template);
     spec = buildSpecOf(project);
     all = [...spec.phases.pre_build.commands, ...spec.phases.build.commands, ...spec.phases.post_build.commands];
+    render = buildSpecOf(renderOf(template)).phases.build.commands;
   });
 
   test('is version 0.2 run by bash with fail-on-pipe', () => {
@@ -87,8 +95,8 @@ describe('the buildspec of a blue/green service', () => {
       + 'then docker tag "$REPOSITORY_URI:$IMAGE_TAG" "$REPOSITORY_URI:bootstrap" && docker push "$REPOSITORY_URI:bootstrap"; fi');
   });
 
-  test('writes taskdef.json from the revision production runs (the PRIMARY task set\'s), not the family\'s newest, with the image placeholder', () => {
-    const post: string[] = spec.phases.post_build.commands;
+  test('the render step writes taskdef.json from the revision production runs (the PRIMARY task set\'s), not the family\'s newest, with the image placeholder', () => {
+    const post = render;
     // A revision CodeDeploy rolled back stays the family's newest; the live one is the primary task set's.
     const live = indexOf(post, 'LIVE="$(aws ecs describe-services');
     expect(post[live]).toBe('LIVE="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].taskSets[?status==\'PRIMARY\'].taskDefinition | [0]" --output text)"');
@@ -100,23 +108,28 @@ describe('the buildspec of a blue/green service', () => {
     expect(jq).toContain('{family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage}');
   });
 
-  test('writes imageDetail.json and appspec.yaml', () => {
+  test('the build writes imageDetail.json, the render step appspec.yaml', () => {
     const post: string[] = spec.phases.post_build.commands;
     expect(post).toContain('printf \'{"ImageURI":"%s"}\' "$REPOSITORY_URI:$IMAGE_TAG" > imageDetail.json');
-    expect(post).toContain('printf "%s" "$APPSPEC_YAML" > appspec.yaml');
-    expect(all.some((c) => c.includes('imagedefinitions.json'))).toBe(false);
+    expect(render).toContain('printf "%s" "$APPSPEC_YAML" > appspec.yaml');
+    expect(all.some((c) => /imagedefinitions\.json|appspec\.yaml|taskdef\.json/.test(c))).toBe(false);
   });
 
-  test('scales a service created with 0 tasks up to its minimum after the first build', () => {
-    const post: string[] = spec.phases.post_build.commands;
+  test('the build reads and changes nothing of ECS: it runs the repository\'s Dockerfile and test commands', () => {
+    expect(all.filter((c) => /aws ecs /.test(c))).toEqual([]);
+  });
+
+  test('the render step scales a service created with 0 tasks up to its minimum after the first build', () => {
+    const post = render;
     expect(post.slice(-2)).toEqual([
       'DESIRED="$(aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query "services[0].desiredCount" --output text)"',
       'if [ "$DESIRED" = "0" ] && [ "$MIN_TASKS" != "0" ]; then aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --desired-count "$MIN_TASKS" > /dev/null; fi',
     ]);
   });
 
-  test('hands imageDetail.json, taskdef.json and appspec.yaml to the pipeline', () => {
-    expect(spec.artifacts).toEqual({ files: ['imageDetail.json', 'taskdef.json', 'appspec.yaml'] });
+  test('hands imageDetail.json (the build) and taskdef.json and appspec.yaml (the render step) to the pipeline', () => {
+    expect(spec.artifacts).toEqual({ files: ['imageDetail.json'] });
+    expect(buildSpecOf(renderOf(template)).artifacts).toEqual({ files: ['taskdef.json', 'appspec.yaml'] });
   });
 
   test('tells the build its service\'s coordinates', () => {

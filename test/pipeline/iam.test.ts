@@ -73,9 +73,18 @@ describe('the build role', () => {
     return statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat());
   }
 
-  test('may describe and update exactly its own service', () => {
-    expect(resourcesFor('ecs:DescribeServices')).toEqual([serviceArn]);
-    expect(resourcesFor('ecs:UpdateService')).toEqual([serviceArn]);
+  test('reads and changes nothing of ECS: it runs the repository\'s Dockerfile and test commands', () => {
+    expect(statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).filter((a) => a.startsWith('ecs:'))).toEqual([]);
+  });
+
+  test('the render step after it may describe and update exactly its own service, and read task definitions', () => {
+    const render = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersPipelineRenderRole'));
+    const renderResourcesFor = (action: string) => render.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat());
+    expect(renderResourcesFor('ecs:DescribeServices')).toEqual([serviceArn]);
+    expect(renderResourcesFor('ecs:UpdateService')).toEqual([serviceArn]);
+    // DescribeTaskDefinition takes no resource type in the Service Authorization Reference.
+    expect(renderResourcesFor('ecs:DescribeTaskDefinition')).toEqual(['*']);
+    expect(render.flatMap(actionsOf).filter((a) => a.startsWith('ecr:'))).toEqual([]);
   });
 
   test('may push and pull exactly its own repository', () => {
@@ -88,7 +97,7 @@ describe('the build role', () => {
 
   test('gets "*" only for the actions without resource-level permissions', () => {
     const star = statements.filter((s) => s.Effect === 'Allow' && s.Resource === '*').flatMap(actionsOf).sort();
-    expect(star).toEqual(['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition']);
+    expect(star).toEqual(['ecr:GetAuthorizationToken']);
   });
 
   test('may not register task definitions or pass roles (the deploy action does)', () => {
@@ -109,7 +118,8 @@ describe('iam:PassRole', () => {
     platform.addService('Orders', { routing: Routing.path('/orders/*'), deployment, source: Source.codeCommit() });
     // WHEN
     const template = templateOf(stack);
-    const passRole = identityStatements(template).filter(({ statement }) => actionsOf(statement).includes('iam:PassRole'));
+    // (the platform's service provider has its own, for every service: test/deployment/blue-green-service.test.ts)
+    const passRole = identityStatements(template).filter(({ owner, statement }) => !owner.startsWith('PlatformServiceProvider') && actionsOf(statement).includes('iam:PassRole'));
     // THEN
     const taskRole = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionTaskRole');
     const executionRole = logicalId(template, 'AWS::IAM::Role', 'PlatformOrdersTaskDefinitionExecutionRole');

@@ -17,7 +17,7 @@ const VALID_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** The command that sets IMAGE_TAG in the pre_build phase. */
 function tagCommand(): string {
-  const spec = renderBuildSpec({ testCommands: [], dockerfile: 'Dockerfile', buildContext: '.', target: 'codeDeploy' }) as any;
+  const spec = renderBuildSpec({ testCommands: [], dockerfile: 'Dockerfile', buildContext: '.', target: 'codeDeployImage' }) as any;
   const commands = (spec.phases.pre_build.commands as string[]).filter((c) => c.startsWith('IMAGE_TAG='));
   expect(commands).toHaveLength(1);
   return commands[0];

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Deployment, Routing, Source } from '../../lib';
-import { CfnResource, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
+import { buildSpecOf, CfnResource, flatProps, flatten, logicalId, resource, serviceFixture } from '../deployment/helpers';
 import { expectSynthWarnings } from '../synth-warnings';
 import { newApp, newPlatform, newStack, templateOf } from '../util';
 
@@ -40,6 +40,18 @@ describe('the pipeline of a CodeDeploy blue/green service with a CodeCommit sour
     expect(pipeline.Properties).toMatchObject({ PipelineType: 'V2', RestartExecutionOnUpdate: false });
   });
 
+  test('runs every action as the pipeline\'s role, and is created after that role\'s policy: its first run starts at creation (aws-cdk#38861)', () => {
+    // THEN no action has a role of its own (one role per action would take 4 to 5 of the account's roles per pipeline)
+    const actions = (pipeline.Properties!.Stages as any[]).flatMap((s) => s.Actions);
+    expect(actions.length).toBeGreaterThanOrEqual(3);
+    for (const action of actions) expect({ action: action.Name, role: action.RoleArn }).toEqual({ action: action.Name, role: undefined });
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('CodePipelineActionRole'))).toEqual([]);
+    // AND the pipeline waits for its role's policy
+    const role = (pipeline.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))![0];
+    expect(pipeline.DependsOn).toContain(policy);
+  });
+
   test('reads branch main of the CodeCommit repository, started by EventBridge instead of polling', () => {
     const repository = logicalId(template, 'AWS::CodeCommit::Repository');
     expect(stage(pipeline, 'Source').Actions).toEqual([expect.objectContaining({
@@ -68,28 +80,38 @@ describe('the pipeline of a CodeDeploy blue/green service with a CodeCommit sour
     expect(stage(pipeline, 'Build').Actions).toEqual([expect.objectContaining({
       Name: 'Image',
       ActionTypeId: { Category: 'Build', Owner: 'AWS', Provider: 'CodeBuild', Version: '1' },
-      Configuration: { ProjectName: { Ref: logicalId(template, 'AWS::CodeBuild::Project') } },
+      Configuration: { ProjectName: { Ref: logicalId(template, 'AWS::CodeBuild::Project', 'PlatformOrdersPipelineBuild') } },
       InputArtifacts: [{ Name: 'Source' }],
       OutputArtifacts: [{ Name: 'Build' }],
     })]);
   });
 
-  test('deploys blue/green with CodeDeployToECS from the Build artifact\'s taskdef.json, appspec.yaml and image', () => {
-    expect(stage(pipeline, 'Deploy').Actions).toEqual([expect.objectContaining({
-      Name: 'BlueGreen',
-      ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'CodeDeployToECS', Version: '1' },
-      Configuration: {
-        ApplicationName: { Ref: logicalId(template, 'AWS::CodeDeploy::Application') },
-        DeploymentGroupName: { Ref: logicalId(template, 'AWS::CodeDeploy::DeploymentGroup') },
-        TaskDefinitionTemplateArtifact: 'Build',
-        TaskDefinitionTemplatePath: 'taskdef.json',
-        AppSpecTemplateArtifact: 'Build',
-        AppSpecTemplatePath: 'appspec.yaml',
-        Image1ArtifactName: 'Build',
-        Image1ContainerName: 'IMAGE1_NAME',
-      },
-      InputArtifacts: [{ Name: 'Build' }],
-    })]);
+  test('deploys blue/green with CodeDeployToECS from the Render step\'s taskdef.json and appspec.yaml and the Build artifact\'s image', () => {
+    expect(stage(pipeline, 'Deploy').Actions).toEqual([
+      expect.objectContaining({
+        Name: 'Render',
+        Configuration: { ProjectName: { Ref: logicalId(template, 'AWS::CodeBuild::Project', 'PlatformOrdersPipelineRender') } },
+        InputArtifacts: [{ Name: 'Build' }],
+        OutputArtifacts: [{ Name: 'DeployFiles' }],
+        RunOrder: 1,
+      }),
+      expect.objectContaining({
+        Name: 'BlueGreen',
+        ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'CodeDeployToECS', Version: '1' },
+        Configuration: {
+          ApplicationName: { Ref: logicalId(template, 'AWS::CodeDeploy::Application') },
+          DeploymentGroupName: { Ref: logicalId(template, 'AWS::CodeDeploy::DeploymentGroup') },
+          TaskDefinitionTemplateArtifact: 'DeployFiles',
+          TaskDefinitionTemplatePath: 'taskdef.json',
+          AppSpecTemplateArtifact: 'DeployFiles',
+          AppSpecTemplatePath: 'appspec.yaml',
+          Image1ArtifactName: 'Build',
+          Image1ContainerName: 'IMAGE1_NAME',
+        },
+        InputArtifacts: expect.arrayContaining([{ Name: 'Build' }, { Name: 'DeployFiles' }]),
+        RunOrder: 2,
+      }),
+    ]);
   });
 
   test('creates the CodeCommit repository named after the service, retained on delete', () => {
@@ -192,7 +214,7 @@ describe('the pipeline of a rolling service', () => {
     const { template } = serviceFixture({ deployment: Deployment.rolling(), source: Source.codeCommit() });
     // THEN
     const deploy = stage(pipelineOf(template), 'Deploy').Actions;
-    expect(deploy).toEqual([expect.objectContaining({
+    expect(deploy).toEqual([expect.objectContaining({ Name: 'Render', InputArtifacts: [{ Name: 'Build' }], RunOrder: 1 }), expect.objectContaining({
       Name: 'Deploy',
       ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'ECS', Version: '1' },
       Configuration: {
@@ -200,7 +222,10 @@ describe('the pipeline of a rolling service', () => {
         ServiceName: { 'Fn::GetAtt': [logicalId(template, 'Custom::EcsService'), 'Name'] },
       },
       InputArtifacts: [{ Name: 'Build' }],
+      RunOrder: 2,
     })]);
+    // (the render step only raises a new service from zero: it writes no file)
+    expect(deploy[0]).not.toHaveProperty('OutputArtifacts');
     template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
   });
 });
@@ -315,7 +340,7 @@ describe('manual approval', () => {
     expect((pipelineOf(template).Properties!.Stages as any[]).map((s) => s.Name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
   });
 
-  test('a rolling service needs no render step: the ECS deploy action starts from the service\'s task definition when it runs', () => {
+  test('a rolling service\'s render step writes no deployment files: the ECS deploy action starts from the service\'s task definition when it runs', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture({
       deployment: Deployment.rolling(),
@@ -324,8 +349,8 @@ describe('manual approval', () => {
     });
     // THEN (the ECS deploy action "creates its own revision of the task definition based on the revision used by the
     // Amazon ECS service" when it runs: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html)
-    template.resourceCountIs('AWS::CodeBuild::Project', 1);
-    expect(stage(pipelineOf(template), 'Deploy').Actions.map((a: any) => a.Name)).toEqual(['Deploy']);
+    expect(stage(pipelineOf(template), 'Deploy').Actions.map((a: any) => a.Name)).toEqual(['Render', 'Deploy']);
+    expect(buildSpecOf(resource(template, 'AWS::CodeBuild::Project', 'PlatformOrdersPipelineRender').resource).artifacts).toBeUndefined();
   });
 
   test('notifies the given topic', () => {

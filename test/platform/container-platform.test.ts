@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ContainerPlatformProps, Microservice, QueueWorker, Routing } from '../../lib';
+import { ContainerPlatformProps, Microservice, QueueWorker, Routing, Source } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { newPlatform, newStack, templateOf } from '../util';
 
@@ -475,12 +475,31 @@ describe('ContainerPlatform options', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UserKey'), 'Arn'] } });
   });
 
-  test('removalPolicy DESTROY: the flow-log group and the access-log bucket are deleted with the stack', () => {
+  test('removalPolicy DESTROY: the flow-log group and the access-log bucket are deleted with the stack, the bucket emptied first', () => {
     // GIVEN / WHEN
     const template = platformTemplate({ removalPolicy: RemovalPolicy.DESTROY });
     // THEN
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    // S3 refuses to delete a bucket that holds objects: aws-cdk-lib's autoDeleteObjects empties it on delete.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+    // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3.BucketProps.html#autodeleteobjects
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+  });
+
+  test('removalPolicy DESTROY: each pipeline\'s artifact bucket is emptied before it is deleted', () => {
+    // GIVEN
+    const { stack, platform } = newPlatform({ removalPolicy: RemovalPolicy.DESTROY });
+    // WHEN
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), source: Source.codeCommit() });
+    // THEN the access-log bucket and the artifact bucket
+    templateOf(stack).resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+  });
+
+  test('with the default RETAIN nothing is emptied', () => {
+    const { stack, platform } = newPlatform();
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), source: Source.codeCommit() });
+    templateOf(stack).resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 });
 

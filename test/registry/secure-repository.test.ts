@@ -159,13 +159,20 @@ describe('repository options of a service', () => {
 });
 
 describe('SecureRepository', () => {
-  test('removalPolicy: DESTROY deletes the repository with the stack', () => {
+  test('removalPolicy: DESTROY deletes the repository with the stack, its images too (ECR refuses to delete a repository that has images)', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
     new SecureRepository(stack, 'Repo', { removalPolicy: RemovalPolicy.DESTROY });
     // THEN
-    templateOf(stack).hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Delete' });
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-emptyondelete
+    templateOf(stack).hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ EmptyOnDelete: true }) });
+  });
+
+  test('a retained repository is not emptied', () => {
+    const stack = newStack();
+    new SecureRepository(stack, 'Repo', {});
+    templateOf(stack).hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EmptyOnDelete: Match.absent() }) });
   });
 
   test('keepImages outside 1..10000 fails with the path, prop, value and fix', () => {

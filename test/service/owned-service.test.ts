@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Deployment, Routing, Source } from '../../lib';
-import { flatPlatform, logicalId, passOrdersTaskRoles, resource, resourcesOfType } from '../deployment/helpers';
+import { actionsOf, flatPlatform, identityStatements, logicalId, passPlatformRoles, resource, resourcesOfType } from '../deployment/helpers';
 import { expectSynthWarnings } from '../synth-warnings';
 import { templateOf } from '../util';
 
@@ -51,14 +51,15 @@ describe('a rolling service', () => {
     expect(JSON.stringify(target.Properties.ResourceId)).toContain(`"${resource(template, SERVICE, 'PlatformOrders').id}","Name"`);
   });
 
-  test('lets the provider pass exactly the task\'s two roles to ECS tasks, and waits for that permission', () => {
-    const [[policyId, policy]] = policiesOf(template, 'PlatformOrdersServiceProviderPolicy');
-    expect(policy.Properties!.Roles).toEqual([
-      { Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderOnEventFunctionRole') },
-      { Ref: logicalId(template, 'AWS::IAM::Role', 'PlatformServiceProviderIsCompleteFunctionRole') },
-    ]);
-    expect(policy.Properties!.PolicyDocument.Statement).toEqual([passOrdersTaskRoles(template)]);
-    expect(service.DependsOn).toContain(policyId);
+  test('puts the task\'s two roles under the platform\'s role path, which the provider may pass to ECS tasks without a policy of the service\'s', () => {
+    for (const name of ['PlatformOrdersTaskDefinitionTaskRole', 'PlatformOrdersTaskDefinitionExecutionRole']) {
+      expect(resourcesOfType(template, 'AWS::IAM::Role')[logicalId(template, 'AWS::IAM::Role', name)].Properties!.Path).toBe('/cdk-container-platform/Test/eu-west-1/');
+    }
+    expect(policiesOf(template, 'PlatformOrdersService')).toEqual([]);
+    const provider = identityStatements(template).filter((s) => s.owner.startsWith('PlatformServiceProvider') && actionsOf(s.statement).includes('iam:PassRole'));
+    expect(provider.map((s) => s.statement)).toEqual([passPlatformRoles(), passPlatformRoles()]);
+    // The service waits for the provider, its permissions included.
+    expect(service.DependsOn).toEqual(expect.arrayContaining(provider.map((s) => s.owner)));
   });
 
   test('needs no CodeDeploy: the provider gets no CodeDeploy permission and the platform no application', () => {
@@ -67,29 +68,25 @@ describe('a rolling service', () => {
   });
 });
 
-test('an ECS-native blue/green service lets the provider pass the load balancer and hook roles to ECS, and nothing else to it', () => {
+test('an ECS-native blue/green service puts the roles ECS assumes for it (load balancer, hooks) under the platform\'s role path', () => {
   // GIVEN
   const { template } = serviceOf(Deployment.ecsBlueGreen());
-  const [[, policy]] = policiesOf(template, 'PlatformOrdersServiceProviderPolicy');
-  const [toEcs] = (policy.Properties!.PolicyDocument.Statement as Array<Record<string, any>>)
-    .filter((s) => s.Condition.StringEquals['iam:PassedToService'] === 'ecs.amazonaws.com');
-  // THEN each role is one of the service's own, assumed by ECS
+  // THEN each role the service's properties name is one of the service's own, assumed by ECS, under the path
   const roles = resourcesOfType(template, 'AWS::IAM::Role');
-  const passed = ([] as Array<{ 'Fn::GetAtt': [string, string] }>).concat(toEcs.Resource).map((r) => r['Fn::GetAtt'][0]);
-  // The role ECS assumes to move the listener rules, and the smoke-test hook's role.
   const named = JSON.stringify(resource(template, SERVICE, 'PlatformOrders').resource.Properties);
-  expect(passed.sort()).toEqual(Object.keys(roles).filter((id) => named.includes(`"${id}"`)).sort());
+  const passed = Object.keys(roles).filter((id) => named.includes(`"${id}"`));
   expect(passed.length).toBeGreaterThanOrEqual(2);
   for (const id of passed) {
     expect(id.startsWith('PlatformOrdersService')).toBe(true);
     expect(JSON.stringify(roles[id].Properties!.AssumeRolePolicyDocument)).toContain('ecs.amazonaws.com');
+    expect(roles[id].Properties!.Path).toBe('/cdk-container-platform/Test/eu-west-1/');
   }
 });
 
-test('a service whose template fixes the image passes no task role: the provider never registers a revision for it', () => {
+test('a service whose template fixes the image adds no policy either: the provider never registers a revision for it', () => {
   // GIVEN
   const { template, service } = serviceOf(Deployment.rolling(), { source: undefined, container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') } });
   // THEN
   expect(service.Properties.ImageOwner).toBe('stack');
-  expect(policiesOf(template, 'PlatformOrdersServiceProviderPolicy')).toEqual([]);
+  expect(policiesOf(template, 'PlatformOrdersService')).toEqual([]);
 });

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { TMP_INIT_MEMORY_MIB } from '../../lib/private/constants';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { newStack, templateOf } from '../util';
 import { IMAGE, logicalIdOf, newService, onlyProperties, refTo, serviceTemplate } from './helpers';
@@ -75,11 +76,28 @@ describe('the task definition, by default', () => {
       EntryPoint: ['chmod'],
       Command: ['1777', '/tmp'],
       ReadonlyRootFilesystem: true,
+      Memory: TMP_INIT_MEMORY_MIB,
       MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
       LogConfiguration: { ...app.LogConfiguration, Options: { ...app.LogConfiguration.Options, 'awslogs-stream-prefix': 'tmp-permissions' } },
     });
     // The app starts when it has finished, whatever its exit code (an image without chmod runs as before).
     expect(app.DependsOn).toEqual([{ ContainerName: 'tmp-permissions', Condition: 'COMPLETE' }]);
+  });
+
+  test('gives every container a hard memory limit (Control Tower CT.ECS.PR.7), within the task\'s memory together', () => {
+    // CT.ECS.PR.7 requires a container-level Memory (>= 4 MiB) on every container; ECS requires
+    // the memory reserved by all containers to fit the task's ("The total amount of memory reserved
+    // for all containers within a task must be lower than the task memory value"): a container
+    // reserves its memoryReservation, else its memory.
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/ecs-rules.html#ct-ecs-pr-7-description
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    const containers = containersOf(template);
+    expect(containers).toHaveLength(2);
+    for (const c of containers) expect(c.Memory).toBeGreaterThanOrEqual(4);
+    const reserved = containers.reduce((n, c) => n + (c.MemoryReservation ?? c.Memory), 0);
+    expect(reserved).toBe(DEFAULTS.memoryMiB);
+    // The app keeps the whole task's memory as its hard limit.
+    expect(containerOf(template)).toMatchObject({ Memory: DEFAULTS.memoryMiB, MemoryReservation: DEFAULTS.memoryMiB - TMP_INIT_MEMORY_MIB });
   });
 
   test('sets no environment, secrets, health check, user or command', () => {

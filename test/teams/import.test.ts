@@ -111,7 +111,7 @@ describe('an imported platform', () => {
     new QueueWorker(stack, 'Mailer', { platform, container: { image: IMAGE } });
     const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')).map((r: any) => r.Properties.Path);
     expect(roles.length).toBeGreaterThan(4);
-    expect(new Set(roles)).toEqual(new Set(['/cdk-container-platform/shop/']));
+    expect(new Set(roles)).toEqual(new Set(['/cdk-container-platform/shop/eu-west-1/']));
   });
 
   test('takes every workload kind: a worker, a scheduled job and an event task, each claiming its name', () => {

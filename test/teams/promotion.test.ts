@@ -73,8 +73,8 @@ describe('a promotion pipeline', () => {
   test('deploys to each environment as that environment\'s deploy role, with the one image of the build', () => {
     const { tooling } = teams();
     const [staging, production] = pipelineOf(tooling).Stages.slice(2).map((s: any) => s.Actions.find((a: any) => a.Name === 'Deploy'));
-    expect(staging.RoleArn).toBe('arn:aws:iam::222222222222:role/cdk-container-platform/shop/shop-Payments-deploy');
-    expect(production.RoleArn).toBe('arn:aws:iam::333333333333:role/cdk-container-platform/shop/shop-Payments-deploy');
+    expect(staging.RoleArn).toBe('arn:aws:iam::222222222222:role/cdk-container-platform/shop/eu-west-1/shop-Payments-deploy');
+    expect(production.RoleArn).toBe('arn:aws:iam::333333333333:role/cdk-container-platform/shop/eu-west-1/shop-Payments-deploy');
     for (const deploy of [staging, production]) {
       expect(deploy.Configuration).toMatchObject({ ApplicationName: 'shop', DeploymentGroupName: 'shop-Payments', Image1ArtifactName: 'Build', Image1ContainerName: 'IMAGE1_NAME' });
     }
@@ -98,11 +98,11 @@ describe('a promotion pipeline', () => {
     const roles = Object.values(Template.fromStack(staging).findResources('AWS::IAM::Role')).map((r: any) => r.Properties)
       .filter((r) => String(r.RoleName).startsWith('shop-Payments-'));
     expect(roles.map((r) => [r.RoleName, r.Path, r.AssumeRolePolicyDocument.Statement])).toEqual([
-      ['shop-Payments-deploy', '/cdk-container-platform/shop/', [{
+      ['shop-Payments-deploy', '/cdk-container-platform/shop/eu-west-1/', [{
         Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' },
         Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/PaymentsDelivery-Pipeline-pipeline' } },
       }]],
-      ['shop-Payments-prepare', '/cdk-container-platform/shop/', [{
+      ['shop-Payments-prepare', '/cdk-container-platform/shop/eu-west-1/', [{
         Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' },
         Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/PaymentsDelivery-Pipeline-Staging-prepare' } },
       }]],
@@ -112,7 +112,7 @@ describe('a promotion pipeline', () => {
   test('the key, the artifact bucket and the repository admit exactly the environments\' roles', () => {
     const { tooling } = teams();
     const template = Template.fromStack(tooling);
-    const deployRoles = ['arn:aws:iam::222222222222:role/cdk-container-platform/shop/shop-Payments-deploy', 'arn:aws:iam::333333333333:role/cdk-container-platform/shop/shop-Payments-deploy'];
+    const deployRoles = ['arn:aws:iam::222222222222:role/cdk-container-platform/shop/eu-west-1/shop-Payments-deploy', 'arn:aws:iam::333333333333:role/cdk-container-platform/shop/eu-west-1/shop-Payments-deploy'];
     const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as any;
     expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Principal: { AWS: deployRoles }, Action: ['kms:Decrypt', 'kms:DescribeKey'] }));
     const bucketPolicies = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
@@ -120,8 +120,8 @@ describe('a promotion pipeline', () => {
     const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0] as any;
     expect(repository.Properties.RepositoryName).toBe('paymentsdelivery-pipeline');
     expect(repository.Properties.RepositoryPolicyText.Statement.map((s: any) => [s.Principal.AWS, s.Condition.ArnLike['aws:PrincipalArn']])).toEqual([
-      ['arn:aws:iam::222222222222:root', 'arn:aws:iam::222222222222:role/cdk-container-platform/shop/*'],
-      ['arn:aws:iam::333333333333:root', 'arn:aws:iam::333333333333:role/cdk-container-platform/shop/*'],
+      ['arn:aws:iam::222222222222:root', 'arn:aws:iam::222222222222:role/cdk-container-platform/shop/eu-west-1/*'],
+      ['arn:aws:iam::333333333333:root', 'arn:aws:iam::333333333333:role/cdk-container-platform/shop/eu-west-1/*'],
     ]);
   });
 

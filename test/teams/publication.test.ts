@@ -38,7 +38,7 @@ describe('publish: true', () => {
       'load-balancers/0/security-group-id', 'load-balancers/0/test-listener-arn', 'load-balancers/0/test-listener-port', 'role-path', 'service-provider-service-token',
       'service-subnets', 'smoke-test-function-arn', 'smoke-test-security-group-id', 'vpc-id',
     ].map((k) => `${PREFIX}${k} ${k === 'service-subnets' ? 'StringList' : 'String'}`).sort());
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}role-path`, Value: '/cdk-container-platform/shop/' });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}role-path`, Value: '/cdk-container-platform/shop/eu-west-1/' });
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}load-balancers/0/protocol`, Value: 'HTTP' });
   });
 
@@ -55,15 +55,21 @@ describe('publish: true', () => {
     ]));
   });
 
-  test('lets the provider pass the roles under the platform\'s IAM path to ECS tasks and ECS, in one statement per function', () => {
+  test('lets the provider pass the roles under the platform\'s IAM path to ECS tasks and ECS, in one statement per function, and serve the importers\' families and stacks', () => {
     const { template } = published();
+    // the importers' families and stacks, which the platform cannot name: any family, any stack's tags (read-only)
+    const all = statements(template);
+    expect(all.filter((s) => s.Action === 'ecs:RegisterTaskDefinition').map((s) => s.Resource)).toEqual([
+      'arn:aws:ecs:eu-west-1:111111111111:task-definition/*', 'arn:aws:ecs:eu-west-1:111111111111:task-definition/*',
+    ]);
+    expect(all.filter((s) => s.Action === 'cloudformation:DescribeStacks').map((s) => s.Resource)).toEqual(['arn:aws:cloudformation:eu-west-1:111111111111:stack/*']);
     const passRole = statements(template).filter((s) => s.Action === 'iam:PassRole');
     expect(passRole).toHaveLength(2);
     for (const s of passRole) {
       expect(s).toEqual({
         Action: 'iam:PassRole',
         Effect: 'Allow',
-        Resource: 'arn:aws:iam::111111111111:role/cdk-container-platform/shop/*',
+        Resource: 'arn:aws:iam::111111111111:role/cdk-container-platform/shop/eu-west-1/*',
         Condition: { StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com'] } },
       });
     }
@@ -74,7 +80,7 @@ describe('publish: true', () => {
     const all = statements(template);
     const group = { 'Fn::Join': ['', ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:', { Ref: 'PlatformDeploymentApplicationF5423EA5' }, '/shop-*']] };
     expect(all).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'], Resource: group }),
+      expect.objectContaining({ Action: ['codedeploy:BatchGetDeployments', 'codedeploy:CreateDeployment', 'codedeploy:ListDeployments'], Resource: group }),
       expect.objectContaining({ Action: 'codedeploy:GetDeployment', Resource: group }),
       expect.objectContaining({ Action: ['ecs:DescribeTaskDefinition', 'elasticloadbalancing:DescribeRules'], Resource: '*' }),
     ]));

@@ -3,10 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { EXAMPLE_ENV } from '../../examples/env';
 import { ContainerPlatform, EventTask, EventTrigger, Logging, QueueWorker, ScheduledJob } from '../../lib';
 import { LOG_ROUTER_CONTAINER } from '../../lib/core/logging';
 import { COLLECTOR_CONTAINER } from '../../lib/core/sidecars';
 import { WorkloadOptions } from '../../lib/workloads/workload-options';
+import { checkCompliance, describeFindings } from '../compliance';
 import { errorOf, newPlatform, templateOf } from '../util';
 
 /**
@@ -96,6 +98,20 @@ describe.each(KINDS)('a %s with a sidecar, storage, tracing and FireLens', (kind
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
     expect(statements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
   });
+});
+
+test('a worker, a job and an event task with all of it pass the compliance packs with nothing unacknowledged', () => {
+  // GIVEN / WHEN each kind with a sidecar, storage, tracing and FireLens, as a non-root user
+  const report = checkCompliance((app) => {
+    const { stack, platform } = newPlatform({}, new Stack(app, 'Test', { env: EXAMPLE_ENV }));
+    for (const kind of KINDS) {
+      add(kind, stack, platform, { ...EVERYTHING, container: { ...EVERYTHING.container, user: '1000' } }, kind.replace(' ', ''));
+    }
+  });
+  // THEN the findings left are on the test's own bucket of uploads (the user's, not the library's)
+  const ownBucket = (f: { paths: string[] }) => f.paths.every((path) => path.startsWith('Test/eventtaskUploads/'));
+  expect(report.violations.filter(ownBucket).length).toBeGreaterThan(0);
+  expect(describeFindings(report.violations.filter((f) => !ownBucket(f)))).toBe('');
 });
 
 test.each(KINDS)('a %s refuses a sidecar named like its own container, naming the prop', (kind) => {

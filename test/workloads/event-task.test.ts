@@ -1,6 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { EventTask, EventTrigger } from '../../lib';
 import { errorOf, newPlatform, templateOf } from '../util';
 
@@ -26,14 +29,38 @@ test('an object created in the bucket starts the task with the bucket and key as
   });
 });
 
-test('the bucket sends its events to EventBridge', () => {
-  // GIVEN a bucket created in the app
+/** The bucket notification configuration aws-cdk-lib's Custom::S3BucketNotifications resource puts, and whether it owns the bucket's configuration. */
+function notificationsOf(stack: Stack): Array<{ configuration: Record<string, unknown>; managed: unknown }> {
+  return Object.values(templateOf(stack).findResources('Custom::S3BucketNotifications'))
+    .map((r: any) => ({ configuration: r.Properties.NotificationConfiguration, managed: r.Properties.Managed }));
+}
+
+test('the bucket sends its events to EventBridge, through aws-cdk-lib\'s notifications, which a notification the app adds keeps on', () => {
+  // GIVEN a bucket created in the app, which also notifies a topic of removed objects
+  // (aws-cdk-lib puts a bucket's notifications with one PutBucketNotificationConfiguration:
+  // EventBridge turned on beside it, in the bucket's own properties, would be turned off again).
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
   const { stack, platform } = newPlatform();
   const bucket = new s3.Bucket(stack, 'Uploads');
+  bucket.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SnsDestination(new sns.Topic(stack, 'Removed')));
   // WHEN it triggers a task
   new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated(bucket), container: { image } });
-  // THEN its EventBridge notifications are on
-  templateOf(stack).hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+  // THEN one notification configuration has both, and the bucket sets none of its own
+  const both = expect.objectContaining({ EventBridgeConfiguration: {}, TopicConfigurations: [expect.anything()] });
+  expect(notificationsOf(stack)).toEqual([{ configuration: both, managed: true }]);
+  const own = Object.values(templateOf(stack).findResources('AWS::S3::Bucket')).map((b: any) => b.Properties?.NotificationConfiguration);
+  expect(own.filter((n) => n)).toEqual([]);
+});
+
+test('an imported bucket sends its events to EventBridge too, its other notifications kept', () => {
+  // GIVEN a bucket of another stack or app
+  const { stack, platform } = newPlatform();
+  const bucket = s3.Bucket.fromBucketName(stack, 'Uploads', 'uploads-of-another-app');
+  // WHEN it triggers a task
+  new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated(bucket), container: { image } });
+  // THEN aws-cdk-lib turns EventBridge on, merged into what the bucket has (Managed: false)
+  expect(notificationsOf(stack)).toEqual([{ configuration: { EventBridgeConfiguration: {} }, managed: false }]);
+  Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('EventBridge'));
 });
 
 test('the task role may read exactly the trigger bucket\'s prefix', () => {

@@ -132,13 +132,22 @@ test('with a source, the pipeline deploys the worker with the ECS deploy action'
   // GIVEN a worker built from CodeCommit
   const { stack, platform } = newPlatform();
   new QueueWorker(stack, 'Resizer', { platform, source: Source.codeCommit() });
-  // THEN its pipeline ends with an ECS deploy of the worker's service
-  templateOf(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', {
-    Stages: Match.arrayWith([{ Name: 'Deploy', Actions: [Match.objectLike({
+  // THEN its pipeline ends with the render step, which raises a new service to its minimum, then an ECS deploy of the worker's service
+  const template = templateOf(stack);
+  template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+    Stages: Match.arrayWith([{ Name: 'Deploy', Actions: [Match.objectLike({ Name: 'Render', RunOrder: 1 }), Match.objectLike({
       ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'ECS', Version: '1' },
       Configuration: Match.objectLike({ ServiceName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ResizerService'), 'Name'] } }),
+      RunOrder: 2,
     })] }]),
   });
+  // AND the image build, which runs the repository's code, may change no service: the render step may change the worker's
+  const ecsActionsOf = (role: string) => Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref?.startsWith(role)))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()))
+    .filter((a: string) => a.startsWith('ecs:'));
+  expect(ecsActionsOf('ResizerPipelineBuildRole')).toEqual([]);
+  expect(ecsActionsOf('ResizerPipelineRenderRole').sort()).toEqual(['ecs:DescribeServices', 'ecs:UpdateService']);
 });
 
 test.each([
@@ -216,7 +225,8 @@ test('its pipeline\'s deploy action may pass exactly the worker\'s task and exec
   platform.addWorker('Resizer', { source: Source.codeCommit() });
   // WHEN
   const policies = templateOf(stack).findResources('AWS::IAM::Policy');
-  const passRole = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+  // (the platform's service provider has its own, for every service: test/service/owned-service.test.ts)
+  const passRole = Object.entries(policies).filter(([id]) => !id.startsWith('PlatformServiceProvider')).flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement)
     .filter((st: any) => [st.Action].flat().includes('iam:PassRole'));
   // THEN every iam:PassRole names the two roles, never '*'
   expect(passRole.length).toBeGreaterThan(0);

@@ -1,15 +1,14 @@
-import { CustomResource, Duration, ITaggableV2, Lazy, TagManager, TagType } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, ITaggableV2, Lazy, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
 import { refuseUnknownKeys } from '../../private/known-keys';
 import type { HookBinding } from '../policy/deployment';
 import { BLUE_GREEN_LIMITS, CONFIRM_END, CONFIRM_TRAFFIC_SHIFTED } from './limits';
-import { serviceProvider } from './service-provider';
+import { serviceProvider, stackTagsProperty } from './service-provider';
 
 /** Properties of a {@link BlueGreenService}. */
 export interface BlueGreenServiceProps {
@@ -105,6 +104,10 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     const platform = props.platform;
     const provider = serviceProvider(platform);
     provider.allowCodeDeploy();
+    provider.allowStackTags(Stack.of(this));
+    // task-definition/<family>:<revision>: the family of a task definition made elsewhere is read from its ARN.
+    const td = props.taskDefinition;
+    provider.allowService(props.serviceName, td instanceof ecs.TaskDefinition ? td.family : Fn.select(0, Fn.split(':', Fn.select(1, Fn.split('/', td.taskDefinitionArn)))));
     const capacity = props.capacityProviderStrategies ?? [];
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -131,6 +134,8 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
         EnableECSManagedTags: true,
         EnableExecuteCommand: props.enableExecuteCommand ? true : undefined,
         Tags: Lazy.any({ produce: () => this.cdkTagManager.renderTags() }),
+        // The stack's tags reach the service through the handler (a custom resource gets none).
+        StackTags: stackTagsProperty(this),
         ApplicationName: props.application.applicationName,
         DeploymentGroupName: props.deploymentGroupName,
         Hooks: Lazy.any({ produce: () => this.hooks.map((h) => ({ Event: h.lifecycleEvent, FunctionArn: h.functionArn })) }),
@@ -148,15 +153,6 @@ export class BlueGreenService extends Construct implements ITaggableV2 {
     // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
     // @see https://github.com/aws/aws-cdk/issues/15366 (ResourceInUse on destroy)
     this.resource.node.addDependency(props.platform.cluster);
-    // Registering a revision with production's image (the handler's `deployable`) passes exactly the task's roles.
-    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
-    if (props.pipelineOwnsImage) {
-      const task = props.taskDefinition;
-      provider.allowPassing(this, 'ReleasePolicy', this.resource, [{
-        roles: [task.taskRole, task.executionRole].filter((r): r is iam.IRole => r !== undefined),
-        to: 'ecs-tasks.amazonaws.com',
-      }], true);
-    }
     this.serviceName = this.resource.getAttString('ServiceName');
     this.serviceArn = this.resource.getAttString('ServiceArn');
   }

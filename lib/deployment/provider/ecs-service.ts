@@ -1,11 +1,13 @@
 import type { Duration } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
+import { inPlatformRolePath } from '../../foundation/platform-resources';
 import { BLUE_GREEN_LIMITS } from './limits';
-import { serviceProvider } from './service-provider';
+import { serviceProvider, stackTagsProperty } from './service-provider';
 
 /** How a service on the ECS deployment controller is handed to the platform's provider. */
 export interface OwnedServiceOptions {
@@ -88,6 +90,10 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   cfn.addPropertyOverride('ServiceTimeout', String(BLUE_GREEN_LIMITS.serviceTimeoutSeconds));
   cfn.addPropertyOverride('ImageOwner', options.pipelineOwnsImage ? 'pipeline' : 'stack');
   cfn.addPropertyOverride('ContainerName', options.containerName);
+  // The stack's tags reach the service through the handler (a custom resource gets none).
+  cfn.addPropertyOverride('StackTags', stackTagsProperty(service));
+  provider.allowStackTags(Stack.of(service));
+  provider.allowService(cfn.serviceName ?? '', service.taskDefinition.family);
   // The provider's permissions must exist before it creates the service, and it must outlive the service on delete.
   cfn.node.addDependency(provider);
   // The cluster's capacity providers must be associated before the service uses them, and stay
@@ -100,14 +106,9 @@ export function ownByPlatform(service: ecs.FargateService, options: OwnedService
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
   for (const role of service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role)) cfn.node.addDependency(role);
 
-  // Passing roles to ECS: the roles the service's own properties name (the load balancer role
-  // of ECS-native blue/green and the lifecycle hooks' roles, children of the service), and the
-  // task's roles when a revision with production's image is registered.
+  // The roles the service's own properties name (the load balancer role of ECS-native blue/green,
+  // made by aws-cdk-lib, and the lifecycle hooks' roles) are passed to ECS by the provider: they
+  // sit under the platform's role path, as the task's roles do.
   // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
-  // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html
-  const task = service.taskDefinition;
-  provider.allowPassing(service, 'ProviderPolicy', cfn, [
-    { roles: service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role), to: 'ecs.amazonaws.com' },
-    { roles: options.pipelineOwnsImage ? [task.taskRole, task.obtainExecutionRole()] : [], to: 'ecs-tasks.amazonaws.com' },
-  ]);
+  for (const role of service.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role)) inPlatformRolePath(options.platform, role);
 }

@@ -133,6 +133,6 @@ function ecsDeploy(service: ecs.FargateService): PipelineDeploy {
   return {
     writesDeployFiles: false,
     hooks: [],
-    action: ({ buildOutput }) => new actions.EcsDeployAction({ actionName: 'Deploy', service, input: buildOutput }),
+    action: ({ buildOutput, runOrder }) => new actions.EcsDeployAction({ actionName: 'Deploy', service, input: buildOutput, runOrder }),
   };
 }

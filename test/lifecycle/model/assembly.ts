@@ -31,6 +31,8 @@ export class CloudAssembly {
   public readonly stacks: Map<string, Template>;
   /** The account each stack deploys to (`aws://<account>/<region>`), when it names one. */
   public readonly accounts = new Map<string, string>();
+  /** The tags `cdk deploy` gives each stack (the manifest's, from the stack's `tags`), unless `--tags` replaces them. */
+  public readonly tags = new Map<string, Record<string, string>>();
   private readonly assets = new Map<string, string>();
 
   constructor(public readonly directory: string) {
@@ -41,6 +43,7 @@ export class CloudAssembly {
         this.stacks.set(id, this.read(artifact.properties.templateFile));
         const account = /^aws:\/\/(\d{12})\//.exec(String(artifact.environment ?? ''))?.[1];
         if (account) this.accounts.set(id, account);
+        this.tags.set(id, artifact.properties.tags ?? {});
       } else if (artifact.type === 'cdk:asset-manifest') {
         const assets = JSON.parse(fs.readFileSync(path.join(directory, artifact.properties.file), 'utf8'));
         for (const [hash, asset] of Object.entries<FileAsset>(assets.files ?? {})) this.assets.set(hash, asset.source.path);

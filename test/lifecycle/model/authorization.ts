@@ -94,6 +94,12 @@ export function requestsFor(world: World, service: string, operation: string, in
     case 'CodeDeploy:ListDeployments':
     case 'CodeDeploy:CreateDeployment':
       return [{ action: `codedeploy:${operation}`, resource: deploymentGroupArn(input.applicationName, input.deploymentGroupName) }];
+    case 'CodeDeploy:BatchGetDeployments':
+      // Each deployment is authorized on its group (BatchGetDeployments takes the deploymentgroup resource type).
+      return (input.deploymentIds as string[]).map((id) => {
+        const d = world.codedeploy.deployments.find((x) => x.id === id);
+        return { action: 'codedeploy:BatchGetDeployments', resource: d ? deploymentGroupArn(d.group.application, d.group.name) : deploymentGroupArn('*', '*') };
+      });
     case 'CodeDeploy:GetDeployment':
     case 'CodeDeploy:StopDeployment':
     case 'CodeDeploy:PutLifecycleEventHookExecutionStatus': {
@@ -108,6 +114,10 @@ export function requestsFor(world: World, service: string, operation: string, in
       return [{ action: `ssm:${operation}`, resource: parameterArn(input.Name) }];
     case 'EC2:DescribeNetworkInterfaces':
       return [{ action: 'ec2:DescribeNetworkInterfaces', resource: '*' }];
+    case 'CloudFormation:DescribeStacks':
+      // A stack's ARN names it: arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>.
+      // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
+      return [{ action: 'cloudformation:DescribeStacks', resource: world.cfn.describeStack(String(input.StackName)).StackId }];
     case 'ElasticLoadBalancingV2:DescribeRules':
       return [{ action: 'elasticloadbalancing:DescribeRules', resource: '*' }];
     default:

@@ -34,6 +34,11 @@ export type StackStatus = 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FA
 export interface StackState {
   readonly name: string;
   readonly id: string;
+  /** The stack-level tags (a root stack's, as cdk deploy gave them; a nested stack's root's). */
+  tags: Record<string, string>;
+  /** A nested stack's root and parent stacks. */
+  rootId?: string;
+  parentId?: string;
   template: Template;
   parameters: Record<string, unknown>;
   resources: Map<string, ResourceState>;
@@ -133,8 +138,12 @@ export class CloudFormation {
     this.injected.set(prefix, message);
   }
 
-  /** `cdk deploy` of one top-level stack of an assembly. */
-  public async deploy(assembly: CloudAssembly, stackName: string): Promise<Operation> {
+  /**
+   * `cdk deploy` of one top-level stack of an assembly, with the stack-level tags the manifest
+   * names, or those of `--tags`, which replace them.
+   * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html (--tags)
+   */
+  public async deploy(assembly: CloudAssembly, stackName: string, cliTags?: Record<string, string>): Promise<Operation> {
     const existing = this.stacks.get(stackName);
     if (existing?.status === 'ROLLBACK_COMPLETE') {
       // The CDK CLI deletes a stack whose creation failed before creating it again
@@ -163,6 +172,7 @@ export class CloudFormation {
     const run = new OperationRun(operation);
     const stack = current ?? this.newStack(stackName, assembly, {});
     if (!current) this.stacks.set(stackName, stack);
+    stack.tags = { ...(cliTags ?? assembly.tags.get(stackName) ?? {}) };
     try {
       await this.applyTemplate(stack, assembly, template, parameters.values, run);
     } catch (e) {
@@ -433,9 +443,36 @@ export class CloudFormation {
     }
   }
 
-  public newStack(name: string, assembly: CloudAssembly, parameters: Record<string, unknown>): StackState {
+  public newStack(name: string, assembly: CloudAssembly, parameters: Record<string, unknown>, parent?: StackState): StackState {
     const id = arn('cloudformation', `stack/${name}/${this.world.ids.suffix()}`);
-    return { name, id, template: { Resources: {} }, parameters, resources: new Map(), status: 'CREATE_COMPLETE', assembly };
+    return {
+      name, id, template: { Resources: {} }, parameters, resources: new Map(), status: 'CREATE_COMPLETE', assembly, tags: {},
+      rootId: parent ? parent.rootId ?? parent.id : undefined, parentId: parent?.id,
+    };
+  }
+
+  /**
+   * DescribeStacks of one stack, by name or ID: its ID, name, tags, and for a nested stack its
+   * root and parent. CloudFormation propagates a stack's tags to the resources that take tags,
+   * nested stacks included: a nested stack has its root's tags.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html (RootId, ParentId, Tags)
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html (Tags: "CloudFormation also propagates these tags to the resources created in this stack")
+   */
+  public describeStack(nameOrId: string): {
+    StackId: string; StackName: string; Tags: Array<{ Key: string; Value: string }>; RootId?: string; ParentId?: string;
+  } {
+    const stack = [...this.stacks.values()].find((s) => s.id === nameOrId || s.name === nameOrId);
+    if (!stack) {
+      const e = new Error(`Stack with id ${nameOrId} does not exist`);
+      e.name = 'ValidationError';
+      throw e;
+    }
+    const root = stack.rootId ? [...this.stacks.values()].find((s) => s.id === stack.rootId) : stack;
+    return {
+      StackId: stack.id, StackName: stack.name, Tags: Object.entries(root?.tags ?? stack.tags).map(([Key, Value]) => ({ Key, Value })),
+      ...(stack.rootId ? { RootId: stack.rootId, ParentId: stack.parentId } : {}),
+    };
   }
 
   /**

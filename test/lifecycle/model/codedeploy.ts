@@ -138,6 +138,9 @@ export class CodeDeploy {
     const group = this.group(input.applicationName, input.deploymentGroupName);
     const active = this.active(group);
     if (active) throw awsError('DeploymentLimitExceededException', `The Deployment Group '${group.name}' already has an active Deployment '${active.id}'`);
+    // "Maximum number of characters in a deployment description: 256" (100 in earlier versions of the page).
+    // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html
+    if (String(input.description ?? '').length > 256) throw awsError('DescriptionTooLongException', 'The description is too long.');
     const content = input.revision?.appSpecContent?.content ?? input.revision?.string?.content;
     const appspec = parse(String(content));
     const target = appspec.Resources?.[0]?.TargetService?.Properties ?? {};

@@ -60,6 +60,12 @@ export interface Service {
   /** The task definition of the last deployment that completed (what a rollback returns to). */
   lastCompleted?: string;
   readonly events: string[];
+  /**
+   * The service's tags (CreateService's, then TagResource and UntagResource). With
+   * propagateTags SERVICE, ECS copies them to each task it launches.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html
+   */
+  readonly tags: Map<string, string>;
 }
 
 /**
@@ -176,6 +182,7 @@ export class Ecs {
     const service: Service = {
       serviceArn: arn('ecs', `service/${cluster}/${input.serviceName}`), serviceName: input.serviceName, clusterName: cluster, status: 'ACTIVE',
       controller, desiredCount: input.desiredCount ?? 1, taskDefinition: td, config, groups: [], events: [],
+      tags: new Map(((input.tags ?? []) as Array<{ key: string; value: string }>).map((t) => [t.key, t.value])),
     };
     this.services.set(key, service);
     // The CODE_DEPLOY controller starts the service with a primary task set in the first target group.
@@ -245,6 +252,17 @@ export class Ecs {
     });
     for (const g of service.groups) g.running = 0;
     return service;
+  }
+
+  /**
+   * TagResource and UntagResource of a service (by its ARN; other resources' tags are not modelled).
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
+   */
+  public tag(resourceArn: string, add: Array<{ key: string; value: string }>, remove: string[] = []): void {
+    const service = [...this.services.values()].find((s) => s.serviceArn === resourceArn && s.status !== 'INACTIVE');
+    if (!service) return;
+    for (const t of add) service.tags.set(t.key, t.value);
+    for (const k of remove) service.tags.delete(k);
   }
 
   /** Application Auto Scaling sets the desired count. */

@@ -256,6 +256,10 @@ const ecrRepository = provider({
     else ctx.world.iam.resourcePolicies.delete(arn('ecr', `repository/${current.physicalId}`));
   },
   delete(ctx, current) {
+    // "If true, deleting the repository force deletes the contents of the repository. If false,
+    // the repository must be empty before attempting to delete it."
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-emptyondelete
+    if (String(current.properties.EmptyOnDelete) === 'true') ctx.world.ecr.repo(current.physicalId).images.length = 0;
     ctx.world.ecr.delete(current.physicalId);
     ctx.world.iam.resourcePolicies.delete(arn('ecr', `repository/${current.physicalId}`));
   },
@@ -564,7 +568,7 @@ const nestedStack: Provider = {
   rolledBackByItsResources: true,
   async create(ctx, props) {
     const name = `${ctx.stack.name}-${ctx.logicalId}-${ctx.world.ids.suffix().toUpperCase()}`;
-    const child = ctx.world.cfn.newStack(name, ctx.stack.assembly, {});
+    const child = ctx.world.cfn.newStack(name, ctx.stack.assembly, {}, ctx.stack);
     ctx.world.cfn.stacks.set(name, child);
     await ctx.world.cfn.applyTemplate(child, ctx.stack.assembly, ctx.stack.assembly.templateAt(String(props.TemplateURL)),
       (props.Parameters ?? {}) as Record<string, unknown>, ctx.run);

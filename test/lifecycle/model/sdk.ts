@@ -2,6 +2,7 @@
  * Routes the AWS SDK v3 clients the platform's handlers use to the model: `send` of each
  * client class dispatches by the command's class name; nothing reaches the network.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -13,7 +14,7 @@ export type Api = (service: string, operation: string, input: Record<string, any
 
 const CLIENTS: Array<[string, { prototype: { send: unknown } }]> = [
   ['ECS', ECSClient], ['CodeDeploy', CodeDeployClient], ['SSM', SSMClient], ['EC2', EC2Client],
-  ['ElasticLoadBalancingV2', ElasticLoadBalancingV2Client],
+  ['ElasticLoadBalancingV2', ElasticLoadBalancingV2Client], ['CloudFormation', CloudFormationClient],
 ];
 
 /** Patches the clients; returns the function that restores them. */

@@ -284,8 +284,9 @@ export class World {
     // Deletions are visible in the service models themselves.
   }
 
-  public async deploy(assembly: CloudAssembly, stackName: string): Promise<Operation> {
-    return this.run(() => this.cfn.deploy(assembly, stackName));
+  /** `cdk deploy`; `tags` stand for `--tags` (stack-level tags that replace the assembly's). */
+  public async deploy(assembly: CloudAssembly, stackName: string, tags?: Record<string, string>): Promise<Operation> {
+    return this.run(() => this.cfn.deploy(assembly, stackName, tags));
   }
 
   public async destroy(stackName: string): Promise<Operation> {
@@ -468,12 +469,43 @@ export class World {
 
   // ---- the AWS API, as the SDK sees it -----------------------------------------------------
 
+  /** Calls the scenario has AWS throttle: `service:operation`, the caller's role name part, how many more. */
+  private readonly throttles: Array<{ key: string; caller: string; left: number }> = [];
+
+  /**
+   * Makes AWS throttle the next `times` calls of an operation by callers whose role name contains
+   * `caller` (a function's role), with the error code the service sends: ECS and CodeDeploy
+   * `ThrottlingException`, Elastic Load Balancing `Throttling` (its query protocol's code), both
+   * "Rate exceeded". The SDK's own retries are not modelled (the clients' send is replaced): a
+   * throttled call fails the way it fails once those retries are spent.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html
+   * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/CommonErrors.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html
+   */
+  public throttle(service: string, operation: string, times: number, caller: string): void {
+    this.throttles.push({ key: `${service}:${operation}`, caller, left: times });
+  }
+
+  /** Throttled calls the scenario asked for that have not happened yet. */
+  public get pendingThrottles(): number {
+    return this.throttles.reduce((n, t) => n + t.left, 0);
+  }
+
+  private throttleIfAsked(service: string, operation: string, caller: Principal | undefined): void {
+    const role = caller?.kind === 'role' ? caller.roleArn.split('/').at(-1)! : '';
+    const t = this.throttles.find((x) => x.key === `${service}:${operation}` && x.left > 0 && role.includes(x.caller));
+    if (!t) return;
+    t.left -= 1;
+    throw awsError(service === 'ElasticLoadBalancingV2' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded');
+  }
+
   /**
    * One API call by `caller` (a handler's SDK calls are its function's session): IAM evaluates
    * each request the call makes (AccessDenied as AWS words it), then the service answers. A call
    * without a caller is the model's own (a hand-written unit test's function without a role).
    */
   public async api(service: string, operation: string, input: Record<string, any>, caller: Principal | undefined): Promise<unknown> {
+    this.throttleIfAsked(service, operation, caller);
     if (caller) {
       for (const request of requestsFor(this, service, operation, input)) await this.iam.authorize(caller, request, `${service}:${operation}`);
     }
@@ -495,13 +527,23 @@ export class World {
       case 'ECS:UpdateService': return { service: this.ecs.describe(await this.ecs.updateService(input)) };
       case 'ECS:CreateService': return { service: this.ecs.describe(await this.ecs.createService(input)) };
       case 'ECS:DeleteService': return { service: this.ecs.describe(this.ecs.deleteService(input.cluster, input.service)) };
-      case 'ECS:TagResource': case 'ECS:UntagResource': return {};
+      case 'ECS:TagResource': this.ecs.tag(String(input.resourceArn), input.tags ?? []); return {};
+      case 'ECS:UntagResource': this.ecs.tag(String(input.resourceArn), [], input.tagKeys ?? []); return {};
+      case 'CloudFormation:DescribeStacks': return { Stacks: [this.cfn.describeStack(String(input.StackName))] };
       case 'CodeDeploy:ListDeployments': return { deployments: this.codedeploy.list(input).map((d) => d.id) };
       case 'CodeDeploy:StopDeployment':
         await this.codedeploy.stop(input.deploymentId, input.autoRollbackEnabled === true);
         return { status: 'Pending', statusMessage: 'Stopping' };
       case 'CodeDeploy:CreateDeployment': return { deploymentId: (await this.codedeploy.createDeployment(input)).id };
       case 'CodeDeploy:GetDeployment': return { deploymentInfo: this.codedeploy.describe(this.codedeploy.get(input.deploymentId)) };
+      case 'CodeDeploy:BatchGetDeployments': {
+        // "The maximum number of deployment IDs you can specify is 25" (the API reference; the quotas page says 100).
+        // @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html
+        const ids = (input.deploymentIds ?? []) as string[];
+        if (ids.length > 25) throw awsError('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (25) was exceeded.');
+        const found = ids.map((id) => this.codedeploy.deployments.find((d) => d.id === id)).filter((d) => d !== undefined);
+        return { deploymentsInfo: found.map((d) => this.codedeploy.describe(d)) };
+      }
       case 'CodeDeploy:PutLifecycleEventHookExecutionStatus':
         this.codedeploy.putHookStatus(input);
         return { lifecycleEventHookExecutionId: input.lifecycleEventHookExecutionId };

@@ -32,7 +32,14 @@ interface Result {
   readonly data: Record<string, string | number>;
 }
 
-const ecs = new ECSClient({});
+/**
+ * The SDK's adaptive retries (back-off with jitter, a client-side rate limit once throttled), up
+ * to 6 attempts a call: a plain custom resource fails on any error it answers.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ */
+const RETRY = { maxAttempts: 6, retryMode: 'adaptive' } as const;
+
+const ecs = new ECSClient(RETRY);
 
 export async function handler(event: CfnEvent): Promise<void> {
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
@@ -124,7 +131,7 @@ let loadBalancing: ElasticLoadBalancingV2Client | undefined;
 
 /** Every rule of a listener, page by page. */
 async function listenerRules(listenerArn: string): Promise<Rule[]> {
-  loadBalancing ??= new ElasticLoadBalancingV2Client({});
+  loadBalancing ??= new ElasticLoadBalancingV2Client(RETRY);
   const rules: Rule[] = [];
   let marker: string | undefined;
   do {

@@ -3,6 +3,7 @@
  * properties and of what ECS reports (no AWS calls here; the handler makes them).
  * CloudFormation passes every scalar property to a custom resource as a string.
  */
+import { createHash } from 'node:crypto';
 import { renderAppSpec } from '../../codedeploy/appspec';
 
 /** One capacity provider of the resource's `CapacityProviderStrategy`. */
@@ -50,6 +51,8 @@ export interface ServiceProperties {
   /** Whether ECS Exec sessions may enter the tasks: fixed when the service is created. */
   readonly EnableExecuteCommand?: string;
   readonly Tags?: TagProperty[];
+  /** The stack-level tags the app gives the stack (so that a change of them updates the resource); what counts is what DescribeStacks answers. */
+  readonly StackTags?: TagProperty[];
   readonly ApplicationName: string;
   readonly DeploymentGroupName: string;
   readonly Hooks?: HookProperty[];
@@ -175,6 +178,19 @@ export function tagChanges(old: { readonly Tags?: TagProperty[] }, next: { reado
   };
 }
 
+/**
+ * The tags a service of the platform carries, as CloudFormation tags the resources it creates:
+ * the stack's tags, then the resource's own (which win on the same key). Keys starting with
+ * `aws:` are AWS's (CloudFormation's own stack tags among them) and cannot be set.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html ("Tags with this prefix ... can't be edited or deleted")
+ */
+export function serviceTags(stack: readonly TagProperty[], own: readonly TagProperty[] | undefined): TagProperty[] {
+  const merged = new Map<string, string>();
+  for (const t of [...stack, ...(own ?? [])]) if (!t.Key.toLowerCase().startsWith('aws:')) merged.set(t.Key, t.Value);
+  return [...merged].map(([Key, Value]) => ({ Key, Value }));
+}
+
 /** Whether the template changed what only a CodeDeploy deployment can change. */
 export function deployableChanged(old: ServiceProperties, next: ServiceProperties): boolean {
   return old.TaskDefinition !== next.TaskDefinition
@@ -248,12 +264,24 @@ export function appSpecOf(p: ServiceProperties, taskDefinition = p.TaskDefinitio
 export const DEPLOYMENT_MARKER = 'cdk-container-platform';
 
 /**
+ * A short digest of a template's task definition ARN, which a deployment's description carries
+ * in place of the ARN itself (up to 255 characters of family alone).
+ */
+export function templateDigest(taskDefinitionArn: string): string {
+  return createHash('sha256').update(taskDefinitionArn).digest('hex').slice(0, 20);
+}
+
+/**
  * The description of the deployment a CloudFormation request starts: the request finds it again
  * by it, and it names the template's task definition (the deployment may run a revision of it
- * with the live image, see {@link withImage}).
+ * with the live image, see {@link withImage}) by its digest. CodeDeploy's quotas page allows 256
+ * characters today and allowed 100 before: this one has 83 (the marker, the request's ID, which
+ * CloudFormation makes a UUID, and the digest).
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html ("Maximum number of characters in a deployment description")
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeployment.html (DescriptionTooLongException)
  */
 export function deploymentDescription(requestId: string, templateTaskDefinition: string): string {
-  return `${DEPLOYMENT_MARKER} ${requestId} of ${templateTaskDefinition}`;
+  return `${DEPLOYMENT_MARKER} ${requestId} of ${templateDigest(templateTaskDefinition)}`;
 }
 
 /** Whether a deployment was started by this request. */
@@ -261,10 +289,14 @@ export function startedBy(description: string | undefined, requestId: string): b
   return description?.startsWith(`${DEPLOYMENT_MARKER} ${requestId} `) ?? false;
 }
 
-/** The template task definition a deployment of this handler was started for. */
-export function templateTaskDefinition(description: string | undefined): string | undefined {
-  if (!description?.startsWith(`${DEPLOYMENT_MARKER} `)) return undefined;
-  return / of (\S+)$/.exec(description)?.[1];
+/**
+ * Whether a deployment of this handler was started for the template's task definition: its
+ * description names it by digest (or, started by an earlier version, by its ARN).
+ */
+export function describesTemplate(description: string | undefined, taskDefinitionArn: string): boolean {
+  if (!description?.startsWith(`${DEPLOYMENT_MARKER} `)) return false;
+  const named = / of (\S+)$/.exec(description)?.[1];
+  return named === templateDigest(taskDefinitionArn) || named === taskDefinitionArn;
 }
 
 /** The image of a container of a registered task definition. */

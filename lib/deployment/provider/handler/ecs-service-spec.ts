@@ -9,8 +9,8 @@
 /** The properties as the handler receives them: CloudFormation passes every scalar as a string. */
 export type EcsServiceProperties = Record<string, any>;
 
-/** Properties of the platform's, not of the service. */
-const OWN = new Set(['ServiceToken', 'ServiceTimeout', 'ImageOwner', 'ContainerName']);
+/** Properties of the platform's, not of the service (StackTags: the stack-level tags the app gives the stack). */
+const OWN = new Set(['ServiceToken', 'ServiceTimeout', 'ImageOwner', 'ContainerName', 'StackTags']);
 
 /**
  * Properties CloudFormation cannot update in place on an AWS::ECS::Service (its resource

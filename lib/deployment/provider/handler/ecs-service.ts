@@ -17,16 +17,19 @@
  * @see https://github.com/aws/containers-roadmap/issues/493
  */
 import { CreateServiceCommand, CreateServiceCommandInput, Service, UpdateServiceCommand, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import { serviceTags } from './blue-green-spec';
 import { createOnlyChange, createServiceInput, EcsServiceProperties, updateServiceInput } from './ecs-service-spec';
 import {
-  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, updateTags, withProductionImage,
+  activeService, deleteService, ecs, isDeleted, IsCompleteResponse, OnEventResponse, ProviderEvent, sameSettingsOf, stackTags, updateTags, withProductionImage,
 } from './shared';
 
 export async function onEcsServiceEvent(event: ProviderEvent): Promise<OnEventResponse> {
   const p: EcsServiceProperties = event.ResourceProperties;
   if (event.RequestType === 'Delete') return deleteService(p.Cluster, event.PhysicalResourceId ?? '');
+  // The service carries the stack's tags, as CloudFormation tags an AWS::ECS::Service.
+  const tags = serviceTags(await stackTags(event.StackId), p.Tags);
   if (event.RequestType === 'Create') {
-    const out = await ecs.send(new CreateServiceCommand(createServiceInput(p, event.RequestId) as unknown as CreateServiceCommandInput));
+    const out = await ecs.send(new CreateServiceCommand(createServiceInput({ ...p, Tags: tags }, event.RequestId) as unknown as CreateServiceCommandInput));
     const arn = out.service?.serviceArn;
     if (!arn) throw new Error(`CreateService returned no service for ${p.ServiceName}`);
     return { PhysicalResourceId: arn, Data: data(p, arn), DeploymentId: primary(out.service)?.id };
@@ -44,7 +47,7 @@ export async function onEcsServiceEvent(event: ProviderEvent): Promise<OnEventRe
     // Only a change of what the tasks run starts a deployment: wait for it, not for an older one.
     if (after !== before) deploymentId = after;
   }
-  await updateTags(service.serviceArn, old, p);
+  await updateTags(service.serviceArn, { Tags: serviceTags(old.StackTags ?? [], old.Tags) }, { Tags: tags });
   return { PhysicalResourceId: event.PhysicalResourceId ?? service.serviceArn!, Data: data(p, service.serviceArn!), DeploymentId: deploymentId };
 }
 

@@ -4,17 +4,20 @@
  * service and waiting for it to go, and registering the template's settings with the image
  * production runs. Bundled with the handler (assets/provider).
  */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RegisterTaskDefinitionCommandInput,
     Service,
   TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
-import { imageOf, sameSettings, tagChanges, TagProperty, withImage } from './blue-green-spec';
+import { imageOf, sameSettings, serviceTags, tagChanges, TagProperty, withImage } from './blue-green-spec';
 
 /** The event the provider framework passes to onEvent, and (with onEvent's answer merged in) to isComplete. */
 export interface ProviderEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
   readonly RequestId: string;
+  /** The stack of the resource (a nested stack's ARN for a workload in one). */
+  readonly StackId: string;
   readonly ResourceType?: string;
   readonly LogicalResourceId: string;
   readonly PhysicalResourceId?: string;
@@ -37,7 +40,50 @@ export interface IsCompleteResponse {
   readonly IsComplete: boolean;
 }
 
-export const ecs = new ECSClient({});
+/**
+ * How the handler's clients retry: the SDK's adaptive mode (exponential back-off with jitter, and
+ * a client-side rate limit once AWS throttles), up to 6 attempts a call.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ */
+export const RETRY = { maxAttempts: 6, retryMode: 'adaptive' } as const;
+
+export const ecs = new ECSClient(RETRY);
+
+/**
+ * The error codes of a call that AWS refused for now: throttling (ECS and CodeDeploy
+ * `ThrottlingException`, Elastic Load Balancing `Throttling` on its query protocol), and an
+ * unavailable or failing service (5xx). Another call later may succeed.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html
+ * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/CommonErrors.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html
+ */
+const TRANSIENT = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled',
+  'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalServerError', 'ServerException', 'TimeoutError',
+  'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/** Whether an error of an AWS call is one that a later call may not meet (throttling, a 5xx, a dropped connection). */
+export function isTransient(e: unknown): boolean {
+  const err = e as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = err?.$metadata?.httpStatusCode ?? 0;
+  return TRANSIENT.has(err?.name ?? '') || TRANSIENT.has(err?.code ?? '') || err?.$retryable !== undefined || status === 429 || status >= 500;
+}
+
+/**
+ * isComplete, where an AWS call refused for now means "not complete yet": aws-cdk-lib's provider
+ * framework fails the resource at once when isComplete throws (only its own "not complete"
+ * answer is retried), so a throttled read would otherwise fail the stack. The waiter asks again
+ * after its interval, and the SDK has backed off within the call first.
+ * @see https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/framework.ts (isComplete: any error but Retry fails the resource)
+ */
+export async function completeUnlessTransient(check: () => Promise<IsCompleteResponse>): Promise<IsCompleteResponse> {
+  try {
+    return await check();
+  } catch (e) {
+    if (!isTransient(e)) throw e;
+    console.warn(`not complete yet: an AWS call was refused for now (${(e as Error).name}: ${(e as Error).message}); asking again after the waiter's interval`);
+    return { IsComplete: false };
+  }
+}
 
 /**
  * Deletes the service even with running tasks (force). Nothing to delete when the physical ID
@@ -112,8 +158,28 @@ export async function withProductionImage(template: string, running: string | un
   return arn;
 }
 
+const cloudformation = new CloudFormationClient(RETRY);
+
 /**
- * Tags change through TagResource and UntagResource, not UpdateService.
+ * The stack-level tags of the resource's stack, read now: a custom resource gets none from
+ * CloudFormation, which applies them only to the resources it creates and tags itself, whether
+ * they come from the app (a stack's `tags`) or from `cdk deploy --tags`, which exist only at
+ * deploy time. A nested stack's are its root's (CloudFormation propagates them to nested
+ * stacks) and its own.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html (RootId, Tags)
+ */
+export async function stackTags(stackId: string): Promise<TagProperty[]> {
+  const describe = async (name: string) => (await cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+  const stack = await describe(stackId);
+  const root = stack?.RootId && stack.RootId !== stack.StackId ? await describe(stack.RootId) : undefined;
+  return serviceTags([...(root?.Tags ?? []), ...(stack?.Tags ?? [])].map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })), []);
+}
+
+/**
+ * Tags change through TagResource and UntagResource, not UpdateService. `old` and `next` are
+ * the tags the service should have carried before and should carry now (the stack's and its own).
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
  */
 export async function updateTags(serviceArn: string | undefined, old: { readonly Tags?: TagProperty[] },

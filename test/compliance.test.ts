@@ -1,0 +1,37 @@
+import { NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { EXAMPLE_ENV } from '../examples/env';
+import { ContainerPlatform, Routing, Source } from '../lib';
+import { acknowledge } from '../lib/private/compliance';
+import { checkCompliance, CONTROL_TOWER, describeFindings } from './compliance';
+
+/**
+ * The compliance check runs the Control Tower rules on every template file, nested ones too,
+ * which the cfn-guard validation plugin does not see (it is given the top-level templates).
+ */
+describe('the Control Tower rules', () => {
+  test('find a resource of a nested template and name its construct; an acknowledgement up its path suppresses it', () => {
+    // GIVEN a nested stack with two log groups without a KMS key (CT.CLOUDWATCH.PR.3), one acknowledged on its L2 construct (the parent of its resource)
+    const report = checkCompliance((app) => {
+      const nested = new NestedStack(new Stack(app, 'Parent', { env: EXAMPLE_ENV }), 'Child');
+      new logs.LogGroup(nested, 'Open', { retention: logs.RetentionDays.ONE_YEAR });
+      const acknowledged = new logs.LogGroup(nested, 'Acknowledged', { retention: logs.RetentionDays.ONE_YEAR });
+      acknowledge(acknowledged, 'cloudwatch_log_group_encrypted_check', 'a test');
+    });
+    // THEN
+    const rule = (findings: typeof report.violations) => findings.filter((f) => f.plugin === CONTROL_TOWER && f.rule === 'cloudwatch_log_group_encrypted_check').flatMap((f) => f.paths);
+    expect(rule(report.violations)).toContain('Parent/Child/Open/Resource');
+    expect(rule(report.violations)).not.toContain('Parent/Child/Acknowledged/Resource');
+    expect(rule(report.suppressed)).toEqual(['Parent/Child/Acknowledged/Resource']);
+  }, 60_000);
+});
+
+test('a platform deleted with its stack (removalPolicy DESTROY: buckets emptied first) leaves no finding unacknowledged either', () => {
+  // GIVEN a platform whose buckets aws-cdk-lib empties on delete, with a service and its pipeline
+  const report = checkCompliance((app) => {
+    const platform = new ContainerPlatform(new Stack(app, 'Destroy', { env: EXAMPLE_ENV }), 'Platform', { removalPolicy: RemovalPolicy.DESTROY });
+    platform.addService('Orders', { routing: Routing.path('/orders/*'), container: { user: 'node', healthCheckPath: '/orders/health' }, source: Source.codeCommit() });
+  });
+  // THEN
+  expect(describeFindings(report.violations)).toEqual('');
+}, 120_000);

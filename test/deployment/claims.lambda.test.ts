@@ -105,7 +105,11 @@ describe('the CloudFormation handler', () => {
 
   test('a conflict answers FAILED with the message; a delete releases', async () => {
     await handler(event('Create', claims('TeamA/Payments')));
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     await handler(event('Create', claims('TeamB/Payments')));
+    // the function's log has the refusal too (its log group in AWS)
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('TeamB/Payments cannot claim it'));
+    error.mockRestore();
     expect(responses[1]).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining("the workload name shop-Payments of platform 'shop' is claimed by TeamA/Payments; TeamB/Payments cannot claim it.") });
     await handler(event('Delete', claims('TeamA/Payments')));
     expect(store.size).toBe(0);

@@ -237,8 +237,12 @@ describe('isComplete when AWS refuses a call for now', () => {
   ])('%s means not complete yet, not a failed resource', async (_name, error) => {
     // GIVEN a deployment to wait for, and a throttled DescribeServices
     mockEcsSend.mockImplementationOnce(async () => { throw error; });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // WHEN / THEN
     await expect(isComplete(event('Update', PROPS, { DeploymentId: 'ecs-svc/1' }))).resolves.toEqual({ IsComplete: false });
+    // and the function's log says why (its log group in AWS)
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(`not complete yet: an AWS call was refused for now (${error.name}: ${error.message})`));
+    warn.mockRestore();
   });
 
   test('an error that another call would meet too (access denied, a missing service) still fails the resource', async () => {

@@ -353,15 +353,17 @@ export class World {
     global.setTimeout = ((f: (...a: unknown[]) => void, _ms?: number, ...args: unknown[]) => saved.setTimeout(f, 0, ...args)) as typeof setTimeout;
     // The handler reads the model's clock.
     global.Date = this.modelDate(saved.Date);
-    const log = console.log;
-    const error = console.error;
-    console.log = process.env.MODEL_DEBUG ? log : () => undefined;
-    console.error = process.env.MODEL_DEBUG ? error : () => undefined;
+    // What a handler logs goes to its log group in AWS: here nowhere, unless MODEL_DEBUG is set.
+    const { log, warn, error } = console;
+    if (!process.env.MODEL_DEBUG) {
+      console.log = () => undefined;
+      console.warn = () => undefined;
+      console.error = () => undefined;
+    }
     try {
       return await HANDLERS[handler]()[entry](clone(event));
     } finally {
-      console.log = log;
-      console.error = error;
+      Object.assign(console, { log, warn, error });
       global.setTimeout = saved.setTimeout;
       global.Date = saved.Date;
       process.env = saved.env;

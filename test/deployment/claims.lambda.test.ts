@@ -90,7 +90,7 @@ describe('the CloudFormation handler', () => {
   afterEach(() => { global.fetch = realFetch; });
 
   const event = (type: 'Create' | 'Update' | 'Delete', props: ClaimsProperties, old?: ClaimsProperties) => ({
-    RequestType: type, ResponseURL: 'https://cloudformation/response', StackId: 'stack', RequestId: `r-${type}`, LogicalResourceId: 'Claims',
+    RequestType: type, ResponseURL: 'https://cloudformation/response', StackId: 'stack', RequestId: `r-${type}`, LogicalResourceId: 'Claims', ResourceType: 'Custom::PlatformClaims',
     PhysicalResourceId: type === 'Create' ? undefined : `${PREFIX}${props.Owner}`, ResourceProperties: props, OldResourceProperties: old,
   });
 

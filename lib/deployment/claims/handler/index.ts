@@ -15,17 +15,7 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/crpg-ref-responses.html
  */
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-
-interface CfnEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: ClaimsProperties;
-  readonly OldResourceProperties?: ClaimsProperties;
-}
+import { answer, CustomResourceRequest } from '../../custom-resource/handler/response';
 
 /** The properties of a Custom::PlatformClaims resource. */
 export interface ClaimsProperties {
@@ -53,11 +43,11 @@ interface Holder {
 
 const ssm = new SSMClient({});
 
-export async function handler(event: CfnEvent): Promise<void> {
+export async function handler(event: CustomResourceRequest<ClaimsProperties>): Promise<void> {
   const p = event.ResourceProperties;
-  let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
-  let reason = '';
-  try {
+  // One claims resource per workload, named after its owner: stable across updates.
+  const physicalId = event.PhysicalResourceId ?? `${p.Prefix}${p.Owner}`.slice(0, 1024);
+  await answer(event, physicalId, async () => {
     if (event.RequestType === 'Delete') {
       await release(p.Prefix, p.Owner, p.Claims);
     } else {
@@ -68,22 +58,8 @@ export async function handler(event: CfnEvent): Promise<void> {
         await release(old.Prefix, old.Owner, old.Claims.filter((c) => !kept.has(`${old.Prefix}${c.Key}`)));
       }
     }
-  } catch (e) {
-    status = 'FAILED';
-    reason = e instanceof Error ? e.message : String(e);
-    console.error(reason);
-  }
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason || 'see the CloudWatch logs of the function',
-    // One claims resource per workload, named after its owner: stable across updates.
-    PhysicalResourceId: event.PhysicalResourceId ?? `${p.Prefix}${p.Owner}`.slice(0, 1024),
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: {},
+    return { physicalId, data: {} };
   });
-  await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
 }
 
 /** Takes every claim, or none: on a conflict, releases what this call took and throws with both owners. */

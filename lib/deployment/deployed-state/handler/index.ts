@@ -14,23 +14,9 @@
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Answer, answer, CustomResourceRequest } from '../../custom-resource/handler/response';
 
-interface CfnEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, any>;
-  readonly OldResourceProperties?: Record<string, any>;
-}
-
-interface Result {
-  readonly physicalId: string;
-  readonly data: Record<string, string | number>;
-}
+type CfnEvent = CustomResourceRequest<Record<string, any>>;
 
 /**
  * The SDK's adaptive retries (back-off with jitter, a client-side rate limit once throttled), up
@@ -42,30 +28,13 @@ const RETRY = { maxAttempts: 6, retryMode: 'adaptive' } as const;
 const ecs = new ECSClient(RETRY);
 
 export async function handler(event: CfnEvent): Promise<void> {
-  let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
-  let reason = '';
-  let result: Result = { physicalId: event.PhysicalResourceId ?? event.LogicalResourceId, data: {} };
-  try {
-    if (event.RequestType !== 'Delete') {
-      if (event.ResourceType === 'Custom::DeployedState') result = await deployedState(event);
-      else if (event.ResourceType === 'Custom::LiveTargetGroups') result = await liveTargetGroupsResource(event);
-      else throw new Error(`unknown resource type ${event.ResourceType}`);
-    }
-  } catch (e) {
-    status = 'FAILED';
-    reason = e instanceof Error ? e.message : String(e);
-    console.error(reason);
-  }
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason || 'see the CloudWatch logs of the function',
-    PhysicalResourceId: result.physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: result.data,
+  const unchanged: Answer = { physicalId: event.PhysicalResourceId ?? event.LogicalResourceId, data: {} };
+  await answer(event, unchanged.physicalId, async () => {
+    if (event.RequestType === 'Delete') return unchanged;
+    if (event.ResourceType === 'Custom::DeployedState') return deployedState(event);
+    if (event.ResourceType === 'Custom::LiveTargetGroups') return liveTargetGroupsResource(event);
+    throw new Error(`unknown resource type ${event.ResourceType}`);
   });
-  await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
 }
 
 async function describeService(cluster: string, service: string): Promise<Service | undefined> {
@@ -80,7 +49,7 @@ function liveTaskDefinition(service: Service): string | undefined {
   return taskSet?.taskDefinition ?? deployment?.taskDefinition ?? service.taskDefinition;
 }
 
-async function deployedState(event: CfnEvent): Promise<Result> {
+async function deployedState(event: CfnEvent): Promise<Answer> {
   const p = event.ResourceProperties;
   const physicalId = event.PhysicalResourceId ?? (p.ServiceName ? `${p.ClusterName}/${p.ServiceName}` : p.Family);
   const data: Record<string, string | number> = p.ServiceName ? await serviceState(p) : await familyState(p);
@@ -151,7 +120,7 @@ function forwardsOf(rule: Rule): Forward[] {
   return action.TargetGroupArn ? [{ arn: action.TargetGroupArn, weight: 1 }] : [];
 }
 
-async function liveTargetGroupsResource(event: CfnEvent): Promise<Result> {
+async function liveTargetGroupsResource(event: CfnEvent): Promise<Answer> {
   const p = event.ResourceProperties;
   return { physicalId: event.PhysicalResourceId ?? `${p.ProductionListenerArn}/${p.Priority}`, data: await liveTargetGroups(p) };
 }

@@ -104,6 +104,16 @@ export class ServiceAlarms extends Construct {
       if (alarmName !== undefined) this.literalNames.set(alarmId, alarmName);
       return { alarmName };
     };
+    // A target group's failing health checks, on the application or the network load balancer's metric.
+    const unhealthy = (metric: cloudwatch.Metric, suffix: string, tg: Construct): void => {
+      this.unhealthyHosts.push(metric.createAlarm(this, `UnhealthyHosts${suffix}`, {
+        ...common,
+        ...named(`UnhealthyHosts${suffix}`),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `Targets of ${tg.node.path} fail health checks`,
+      }));
+    };
     const names = props.targetGroups.length > 1 ? ['Blue', 'Green'] : [''];
     const latency = o.p99Latency ?? DEFAULTS.p99LatencyThreshold;
     props.targetGroups.forEach((tg, i) => {
@@ -116,14 +126,7 @@ export class ServiceAlarms extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           alarmDescription: `Targets of ${tg.node.path} answer 5xx`,
         }));
-      this.unhealthyHosts.push(tg.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `UnhealthyHosts${suffix}`, {
-          ...common,
-          ...named(`UnhealthyHosts${suffix}`),
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          alarmDescription: `Targets of ${tg.node.path} fail health checks`,
-        }));
+      unhealthy(tg.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }), suffix, tg);
       this.p99Latency.push(tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) })
         .createAlarm(this, `P99Latency${suffix}`, {
           ...common,
@@ -136,15 +139,7 @@ export class ServiceAlarms extends Construct {
     // AWS/NetworkELB UnHealthyHostCount, by LoadBalancer and TargetGroup.
     // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
     (props.networkTargetGroups ?? []).forEach((tg, i, all) => {
-      const suffix = all.length > 1 ? String(i + 1) : '';
-      this.unhealthyHosts.push(tg.metrics.unHealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `UnhealthyHosts${suffix}`, {
-          ...common,
-          ...named(`UnhealthyHosts${suffix}`),
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          alarmDescription: `Targets of ${tg.node.path} fail health checks`,
-        }));
+      unhealthy(tg.metrics.unHealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }), all.length > 1 ? String(i + 1) : '', tg);
     });
     const service = scope.node.path;
     this.cpuHigh = new cloudwatch.Alarm(this, 'CpuHigh', {

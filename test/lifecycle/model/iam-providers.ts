@@ -94,23 +94,38 @@ const topic = provider({
 });
 
 /**
+ * A policy resource that sets one document as the resource policy of each resource its list
+ * property names (`Topics`, `Queues`), keyed by the resource's ARN; an update moves it, a delete
+ * takes it away.
+ */
+function resourcePolicyOfEach(list: string, arnOf: (id: string) => string) {
+  const set = (ctx: { world: { iam: { resourcePolicies: Map<string, PolicyDocument> } } }, props: Record<string, any>, document?: PolicyDocument) => {
+    for (const id of props[list] as string[]) {
+      if (document) ctx.world.iam.resourcePolicies.set(arnOf(id), document);
+      else ctx.world.iam.resourcePolicies.delete(arnOf(id));
+    }
+  };
+  return provider({
+    create(ctx, props) {
+      set(ctx, props, props.PolicyDocument as PolicyDocument);
+      return { physicalId: generatedName(ctx, 256), attributes: {} };
+    },
+    update(ctx, current, props) {
+      set(ctx, current.properties);
+      set(ctx, props, props.PolicyDocument as PolicyDocument);
+    },
+    delete(ctx, current) {
+      set(ctx, current.properties);
+    },
+  });
+}
+
+/**
  * A topic policy sets each topic's Policy attribute whole (SNS's default policy is gone while it
  * exists); deleting it gives the topics SNS's default policy again.
  * @see https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-sns/issues/64
  */
-const topicPolicy = provider({
-  create(ctx, props) {
-    for (const t of props.Topics as string[]) ctx.world.iam.resourcePolicies.set(String(t), props.PolicyDocument as PolicyDocument);
-    return { physicalId: generatedName(ctx, 256), attributes: {} };
-  },
-  update(ctx, current, props) {
-    for (const t of current.properties.Topics as string[]) ctx.world.iam.resourcePolicies.delete(String(t));
-    for (const t of props.Topics as string[]) ctx.world.iam.resourcePolicies.set(String(t), props.PolicyDocument as PolicyDocument);
-  },
-  delete(ctx, current) {
-    for (const t of current.properties.Topics as string[]) ctx.world.iam.resourcePolicies.delete(String(t));
-  },
-});
+const topicPolicy = resourcePolicyOfEach('Topics', String);
 
 /**
  * A bucket, and the KMS key that encrypts its objects by default (SSE-KMS): reading an object
@@ -156,19 +171,7 @@ function queueArn(url: string): string {
   return arn('sqs', String(url).split('/').at(-1)!);
 }
 
-const queuePolicy = provider({
-  create(ctx, props) {
-    for (const q of props.Queues as string[]) ctx.world.iam.resourcePolicies.set(queueArn(q), props.PolicyDocument as PolicyDocument);
-    return { physicalId: generatedName(ctx, 256), attributes: {} };
-  },
-  update(ctx, current, props) {
-    for (const q of current.properties.Queues as string[]) ctx.world.iam.resourcePolicies.delete(queueArn(q));
-    for (const q of props.Queues as string[]) ctx.world.iam.resourcePolicies.set(queueArn(q), props.PolicyDocument as PolicyDocument);
-  },
-  delete(ctx, current) {
-    for (const q of current.properties.Queues as string[]) ctx.world.iam.resourcePolicies.delete(queueArn(q));
-  },
-});
+const queuePolicy = resourcePolicyOfEach('Queues', queueArn);
 
 /**
  * A statement of a function's resource policy (AddPermission): the principal, the action, and

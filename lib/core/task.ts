@@ -44,6 +44,15 @@ export interface TaskExtras {
   readonly logDriver?: (logGroup: logs.ILogGroup) => ecs.LogDriver;
 }
 
+/**
+ * Whether the workload's container has a read-only root filesystem: as given, else unless ECS
+ * Exec is on (the SSM agent it runs in the container writes to its filesystem).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
+ */
+export function readonlyRoot(container: { readonly readonlyRootFilesystem?: boolean }, enableExec: boolean | undefined): boolean {
+  return container.readonlyRootFilesystem ?? !enableExec;
+}
+
 /** Whether a container `user` (name, uid, name:group or uid:gid) is root, who can write a root-owned directory. */
 export function isRoot(user: string | undefined): boolean {
   if (user === undefined || Token.isUnresolved(user)) return false;

@@ -16,7 +16,7 @@ import { allowExec } from './exec';
 import { addLogRouter, fireLensDriver, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
 import { ContainerOptions, RepositoryOptions, SidecarOptions } from './options';
 import { addCollector, addSidecars, extraMemoryMiB } from './sidecars';
-import { buildTaskDefinition, checkReachableImage } from './task';
+import { buildTaskDefinition, checkReachableImage, readonlyRoot } from './task';
 
 /** The ECS service whose live image and desired count a workload's deployed state reads. */
 export interface CoreService {
@@ -122,9 +122,7 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
   const c = {
     ...container,
     ...(options.environment ? { environment: { ...container.environment, ...options.environment } } : {}),
-    // The SSM agent that ECS Exec runs in the container writes to its filesystem.
-    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
-    readonlyRootFilesystem: container.readonlyRootFilesystem ?? !options.enableExec,
+    readonlyRootFilesystem: readonlyRoot(container, options.enableExec),
   };
   const sidecars = options.sidecars ?? [];
   const tracing = options.tracing ?? false;

@@ -1,10 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { isRoot } from '../core/task';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer, validateExec } from '../core/validate-container';
-import { validateSidecars } from '../core/validate-sidecars';
-import { validateStorage } from '../core/validate-storage';
+import { validateTaskContents } from '../core/validate-task';
 import { validateOwnRepository, validatePromotion, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import type { Deployment } from '../deployment/policy/deployment';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
@@ -38,18 +36,7 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
   validateWorkloadId(p, id, 'it names the service, and target groups allow 32 characters', 'Orders');
   validateContainer(p, props.container ?? {});
   validateExec(p, props);
-  const container = props.container ?? {};
-  const readonlyRoot = container.readonlyRootFilesystem ?? !props.enableExec;
-  const tmpVolume = readonlyRoot;
-  validateSidecars(p, props.sidecars, {
-    container,
-    appPort: port,
-    tmpPermissions: readonlyRoot && !isRoot(container.user),
-    tracing: props.tracing ?? false,
-    logging: props.logging,
-    isolated: PlatformContext.of(props.platform).isolated,
-  });
-  validateStorage(p, props.storage, { platform: props.platform, tmpVolume });
+  validateTaskContents(p, props, { appPort: port, enableExec: props.enableExec ?? false });
   p.intRange('container.port', port, 1, 65535);
   const lb = props.loadBalancer ?? props.platform.defaultLoadBalancer;
   const tcp = props.routing?.tcpPort !== undefined;

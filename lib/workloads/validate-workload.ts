@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
-import { isRoot } from '../core/task';
 import { validateContainer } from '../core/validate-container';
-import { validateSidecars } from '../core/validate-sidecars';
-import { validateStorage } from '../core/validate-storage';
+import { validateTaskContents } from '../core/validate-task';
 import { validateOwnRepository, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
 import { PlatformContext } from '../foundation/platform-context';
 import { validatePipeline } from '../pipeline/validate-pipeline';
@@ -18,17 +16,7 @@ export function validateWorkload(p: Problems, owner: Construct, id: string, prop
   p.require(c.port === undefined, 'container.port', c.port, 'nothing: nothing connects to a worker or a task', 'remove it');
   p.require(c.healthCheckPath === undefined, 'container.healthCheckPath', c.healthCheckPath,
     'nothing: no load balancer checks a worker or a task', 'remove it, or use `container.containerHealthCheck` (a command run in the container)');
-  // As for a service: a worker with ECS Exec has a writable root filesystem by default.
-  const readonlyRoot = c.readonlyRootFilesystem ?? !enableExec;
-  validateSidecars(p, props.sidecars, {
-    container: c,
-    appPort: undefined,
-    tmpPermissions: readonlyRoot && !isRoot(c.user),
-    tracing: props.tracing ?? false,
-    logging: props.logging,
-    isolated: PlatformContext.of(props.platform).isolated,
-  });
-  validateStorage(p, props.storage, { platform: props.platform, tmpVolume: readonlyRoot });
+  validateTaskContents(p, props, { enableExec });
   validatePipeline(p, props.source, props.pipeline);
   validateRepositoryOptions(p, props.repository, props.container?.image);
   validateSourceImage(p, props, 'workload');

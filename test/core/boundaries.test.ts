@@ -11,7 +11,8 @@ const LAYERS = ['private', 'registry', 'testing', 'foundation', 'observability',
 
 /**
  * The feature folders of lib/deployment, lowest first, held the same way: the policies users
- * choose, what the plain custom-resource handlers share, the platform's claims, the deployed state, the smoke test, the CodeDeploy side, the service provider, and the
+ * choose, what the plain custom-resource handlers share, the platform's claims, the deployed
+ * state, the smoke test, the CodeDeploy side, the service provider, and the
  * strategies that put them together.
  */
 const DEPLOYMENT_LAYERS = ['policy', 'custom-resource', 'claims', 'deployed-state', 'smoke-test', 'codedeploy', 'provider', 'strategies'];

@@ -38,22 +38,36 @@ export class NetworkLoadBalancerRoom {
 
   constructor(private readonly platform: IContainerPlatform) {}
 
-  /** Claims the service's listener port and targets; records the problems in `p` under `prop`. */
-  public reserve(p: Problems, owner: IConstruct, prop: string, port: number, maxTargets: number): void {
-    if (Token.isUnresolved(port)) {
-      p.add(`${prop}.port`, '(a token)', 'a port known at synth (the platform gives each TCP service its own listener port, and checks they differ)',
-        'write the port as a number, such as Routing.tcp(5432)');
-      return;
+  /**
+   * Claims the service's listener ports (its port, and the test listener's of a blue/green
+   * deployment) and targets; records the problems in `p` under `prop`.
+   */
+  public reserve(p: Problems, owner: IConstruct, prop: string, routing: Routing, maxTargets: number): void {
+    const wanted: Array<[string, number]> = [[`${prop}.port`, routing.tcpPort!]];
+    const testPort = routing.tcpOptions?.testPort;
+    if (testPort !== undefined) wanted.push([`${prop}.testPort`, testPort]);
+    const example = testPort === undefined ? 'Routing.tcp(5432)' : 'Routing.tcp(5432, { testPort: 15432 })';
+    for (const [key, port] of wanted) {
+      if (Token.isUnresolved(port)) {
+        p.add(key, '(a token)', 'a port known at synth (the platform gives each listener of its Network Load Balancer its own port, and checks they differ)',
+          `write the port as a number, such as ${example}`);
+        return;
+      }
     }
-    const other = this.ports.get(port);
-    if (other) {
-      p.add(`${prop}.port`, port, `a port no other TCP service of ${this.platform.node.path} listens on (${other.node.path} has ${port}; a Network Load Balancer has one listener per port)`,
-        'give one of the services another Routing.tcp port (the container port may stay the same)');
-      return;
+    const ports = wanted.map(([, port]) => port);
+    let taken = false;
+    for (const [key, port] of wanted) {
+      const other = this.ports.get(port);
+      if (!other) continue;
+      taken = true;
+      p.add(key, port, `a port no other listener of the platform's Network Load Balancer (${this.platform.node.path}) has (${other.node.path} listens on ${port}; a Network Load Balancer has one listener per port)`,
+        'give one of the services another Routing.tcp port or testPort (the container port may stay the same)');
     }
+    if (taken) return;
     const need: string[] = [];
-    if (this.ports.size + 1 > MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER) {
-      need.push(`a listener: it has ${this.ports.size} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners a Network Load Balancer holds (not adjustable)`);
+    if (this.ports.size + ports.length > MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER) {
+      need.push(`${ports.length === 1 ? 'a listener' : `${ports.length} listeners (production and test)`}: it has ${this.ports.size} of the `
+        + `${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners a Network Load Balancer holds (not adjustable)`);
     }
     const countable = !Token.isUnresolved(maxTargets);
     if (countable && this.targets + maxTargets > MAX_TARGETS_PER_CROSS_ZONE_NETWORK_LOAD_BALANCER) {
@@ -61,11 +75,12 @@ export class NetworkLoadBalancerRoom {
         + `${MAX_TARGETS_PER_CROSS_ZONE_NETWORK_LOAD_BALANCER} targets a cross-zone Network Load Balancer holds`);
     }
     if (need.length > 0) {
-      p.add(prop, `Routing.tcp(${port})`, `room on the platform's Network Load Balancer for ${need.join(' and ')}`,
+      p.add(prop, testPort === undefined ? `Routing.tcp(${routing.tcpPort})` : `Routing.tcp(${routing.tcpPort}, { testPort: ${testPort} })`,
+        `room on the platform's Network Load Balancer for ${need.join(' and ')}`,
         `put ${owner.node.id} on another platform, or lower scaling.maxTasks of the TCP services`);
       return;
     }
-    this.ports.set(port, owner);
+    for (const port of ports) this.ports.set(port, owner);
     if (countable) this.targets += maxTargets;
   }
 }
@@ -75,6 +90,13 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing):
   const port = routing.tcpPort!;
   const o = routing.tcpOptions ?? {};
   p.intRange(`${prop}.port`, port, 1, MAX_PORT, 'use the port clients connect to, from 1 to 65535, such as Routing.tcp(5432)');
+  if (o.testPort !== undefined && !Token.isUnresolved(o.testPort)) {
+    p.intRange(`${prop}.testPort`, o.testPort, 1, MAX_PORT, 'use a free port of the load balancer from 1 to 65535, such as Routing.tcp(5432, { testPort: 15432 })');
+    if (!Token.isUnresolved(port)) {
+      p.require(o.testPort !== port, `${prop}.testPort`, o.testPort, `a port other than the service's port ${port} (the test and the production listener are two listeners)`,
+        'choose another test port, such as Routing.tcp(5432, { testPort: 15432 })');
+    }
+  }
   if (o.tls !== undefined) {
     p.require(o.tls !== null && typeof o.tls === 'object' && o.tls.certificate !== undefined && o.tls.certificate !== null,
       `${prop}.tls.certificate`, o.tls?.certificate, 'an ACM certificate (a TLS listener presents one)',

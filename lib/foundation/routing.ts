@@ -33,6 +33,20 @@ export interface TcpRoutingOptions {
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
    */
   readonly httpHealthCheckPath?: string;
+  /**
+   * The port of the test listener of a blue/green deployment (`Deployment.blueGreen()` or
+   * `ecsBlueGreen()`): a second listener on the platform's Network Load Balancer that reaches the
+   * new tasks (green) before production traffic does, where the platform's smoke test connects.
+   * Required with a blue/green deployment and refused without one. Only the smoke test may
+   * connect to it (the load balancer's security group admits nothing else on this port).
+   *
+   * There is no default: a port derived from the service's own (such as `port + 10000`) may be
+   * out of range or taken by another service, and one handed out in the order services are added
+   * would move when a service is added or removed, changing a listener that clients or firewall
+   * rules may rely on.
+   * @default - no test listener (rolling deployments)
+   */
+  readonly testPort?: number;
 }
 
 /** Options of {@link Routing.rule}. */

@@ -139,7 +139,7 @@ export class ServiceAlarms extends Construct {
     // AWS/NetworkELB UnHealthyHostCount, by LoadBalancer and TargetGroup.
     // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
     (props.networkTargetGroups ?? []).forEach((tg, i, all) => {
-      unhealthy(tg.metrics.unHealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }), all.length > 1 ? String(i + 1) : '', tg);
+      unhealthy(tg.metrics.unHealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }), all.length > 1 ? ['Blue', 'Green'][i] : '', tg);
     });
     const service = scope.node.path;
     this.cpuHigh = new cloudwatch.Alarm(this, 'CpuHigh', {

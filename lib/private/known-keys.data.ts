@@ -234,9 +234,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { fileSystem: 'object:efs.IFileSystem', path: 'string', posixId: 'number', readOnly: 'boolean' },
   },
   TcpRoutingOptions: {
-    keys: ['allowedCidrs', 'httpHealthCheckPath', 'tls'],
+    keys: ['allowedCidrs', 'httpHealthCheckPath', 'testPort', 'tls'],
     nested: { tls: 'TcpTlsOptions' },
-    kinds: { allowedCidrs: 'list:string', httpHealthCheckPath: 'string', tls: 'object:TcpTlsOptions' },
+    kinds: { allowedCidrs: 'list:string', httpHealthCheckPath: 'string', testPort: 'number', tls: 'object:TcpTlsOptions' },
   },
   TcpTlsOptions: {
     keys: ['certificate', 'sslPolicy'],

@@ -22,6 +22,7 @@ import { strategyFor } from '../deployment/strategies';
 import { PlatformNetworkLoadBalancer } from '../foundation/network-load-balancer';
 import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, ISharedLoadBalancer, requirePlatform } from '../foundation/platform-contract';
+import type { BlueGreenRoute } from '../foundation/blue-green-route';
 import { Routing } from '../foundation/routing';
 import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
@@ -99,10 +100,14 @@ export class Microservice extends Construct {
   public readonly testRule?: elbv2.ApplicationListenerRule;
   /** The listener-rule priority of the service; none for a TCP service. */
   public readonly rulePriority?: number;
-  /** The target group of a TCP service (`Routing.tcp`) on the platform's Network Load Balancer. */
+  /** The target group of a TCP service (`Routing.tcp`) on the platform's Network Load Balancer (blue, for a blue/green one). */
   public readonly networkTargetGroup?: elbv2.NetworkTargetGroup;
+  /** The second target group of a blue/green TCP service (green), which its test listener forwards to. */
+  public readonly greenNetworkTargetGroup?: elbv2.NetworkTargetGroup;
   /** The listener of a TCP service (`Routing.tcp`): TCP, or TLS with `tls`. */
   public readonly networkListener?: elbv2.NetworkListener;
+  /** The test listener of a blue/green TCP service, on `Routing.tcp`'s `testPort`: the smoke test reaches green there. */
+  public readonly networkTestListener?: elbv2.NetworkListener;
   /** The platform's Network Load Balancer, for a TCP service (`Routing.tcp`). */
   public readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
   /** The service's auto scaling (target tracking on CPU, and what `scaling` adds). */
@@ -200,12 +205,34 @@ export class Microservice extends Construct {
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
     // A TCP service: a listener of its own on the Network Load Balancer (rolling only, see validateService).
+    let route: BlueGreenRoute | undefined;
     if (nlb) {
       this.networkLoadBalancer = nlb.loadBalancer;
-      this.networkTargetGroup = this.newNetworkTargetGroup(props.routing, props.health);
+      this.networkTargetGroup = this.newNetworkTargetGroup('NetworkTargetGroup', props.routing, props.health);
       this.networkListener = addNetworkListener(this, nlb, props.routing, this.networkTargetGroup);
       nlb.serviceNames.push(id);
       this.targetGroups = [];
+      const testPort = props.routing.tcpOptions?.testPort;
+      if (strategy.twoTargetGroups && testPort !== undefined) {
+        // Green: the same target group settings, on a test listener of its own that only the
+        // smoke test may reach (its security-group rules come with the smoke test's settings).
+        this.greenNetworkTargetGroup = this.newNetworkTargetGroup('GreenNetworkTargetGroup', props.routing, props.health);
+        this.networkTestListener = newNetworkListener(this, 'TestListener', nlb, props.routing, testPort, this.greenNetworkTargetGroup);
+        // CodeDeploy and ECS point the listeners' default actions at blue or green on every
+        // deployment; the listeners follow what is live, so a template change never reverts that.
+        const live = state.followListeners({
+          loadBalancer: nlb.loadBalancer,
+          productionListener: this.networkListener,
+          productionPort: props.routing.tcpPort!,
+          testListener: this.networkTestListener,
+          blueTargetGroup: this.networkTargetGroup,
+          greenTargetGroup: this.greenNetworkTargetGroup,
+        });
+        defaultForwardByArn(this.networkListener, live.productionTargetGroupArn);
+        defaultForwardByArn(this.networkTestListener, live.testTargetGroupArn);
+        route = { kind: 'network', blue: this.networkTargetGroup, green: this.greenNetworkTargetGroup,
+          productionListener: this.networkListener, testListener: this.networkTestListener };
+      }
     } else {
       this.rulePriority = rulePriority;
       this.targetGroup = this.newTargetGroup('TargetGroup', container, props.health);
@@ -225,15 +252,15 @@ export class Microservice extends Construct {
           conditions,
           action: elbv2.ListenerAction.forward([this.greenTargetGroup]),
         });
+        // CodeDeploy and ECS move the production rule to the other target group on every
+        // deployment; the rules follow what is live, so a template change never reverts that.
+        const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup,
+          greenTargetGroup: this.greenTargetGroup });
+        forwardByArn(this.productionRule, live.productionTargetGroupArn);
+        forwardByArn(this.testRule, live.testTargetGroupArn);
+        route = { kind: 'application', blue: this.targetGroup, green: this.greenTargetGroup, productionListener: lb.productionListener,
+          testListener: lb.testListener, productionRule: this.productionRule, testRule: this.testRule };
       }
-    }
-    if (this.productionRule && this.testRule && this.greenTargetGroup && this.targetGroup) {
-      // CodeDeploy and ECS move the production rule to the other target group on every
-      // deployment; the rules follow what is live, so a template change never reverts that.
-      const live = state.followRules({ productionRule: this.productionRule, testRule: this.testRule, blueTargetGroup: this.targetGroup,
-        greenTargetGroup: this.greenTargetGroup });
-      forwardByArn(this.productionRule, live.productionTargetGroupArn);
-      forwardByArn(this.testRule, live.testTargetGroupArn);
     }
 
     const created = strategy.createService({
@@ -246,9 +273,8 @@ export class Microservice extends Construct {
       securityGroup: this.securityGroup,
       capacityStrategies: this.capacityStrategies,
       targetGroup: this.networkTargetGroup ?? this.targetGroup!,
-      greenTargetGroup: this.greenTargetGroup,
       productionRule: this.productionRule,
-      testRule: this.testRule,
+      route,
       gracePeriod,
       deregistrationDelay: props.health?.deregistrationDelay,
       serviceConnect: props.serviceConnect ?? false,
@@ -274,7 +300,7 @@ export class Microservice extends Construct {
       cpuUtilization: this.metricCpuUtilization({ period: DEFAULTS.alarmPeriod }),
       memoryUtilization: this.metricMemoryUtilization({ period: DEFAULTS.alarmPeriod }),
       targetGroups: this.targetGroups,
-      networkTargetGroups: this.networkTargetGroup ? [this.networkTargetGroup] : undefined,
+      networkTargetGroups: this.networkTargetGroups,
       options: props.alarms,
       topic: platform.alarmTopic,
       // Literal names (the platform's stack name and the service's ID, unique in the Region):
@@ -283,7 +309,7 @@ export class Microservice extends Construct {
     });
     this.dashboard = ServiceDashboard._create(this, 'Dashboard', {
       targetGroups: this.targetGroups,
-      networkTargetGroups: this.networkTargetGroup ? [this.networkTargetGroup] : [],
+      networkTargetGroups: this.networkTargetGroups ?? [],
       cpuUtilization: (o) => this.metricCpuUtilization(o),
       memoryUtilization: (o) => this.metricMemoryUtilization(o),
       alarms: this.alarms.all,
@@ -296,10 +322,8 @@ export class Microservice extends Construct {
       sharedLoadBalancer: this.loadBalancer,
       routing: this.routing,
       healthCheckPath: this.healthCheckPath,
-      targetGroup: this.networkTargetGroup ?? this.targetGroup!,
-      greenTargetGroup: this.greenTargetGroup,
-      productionRule: this.productionRule,
-      testRule: this.testRule,
+      networkLoadBalancer: nlb,
+      route,
       alarms: this.alarms,
       deploymentAlarms: this.alarms.deploymentAlarms,
       taskRole: this.taskRole,
@@ -368,6 +392,12 @@ export class Microservice extends Construct {
     return this.metricEcs('MemoryUtilization', props);
   }
 
+  /** The service's target groups on the Network Load Balancer: blue, then green (none for a service on the Application Load Balancer). */
+  private get networkTargetGroups(): elbv2.NetworkTargetGroup[] | undefined {
+    if (!this.networkTargetGroup) return undefined;
+    return this.greenNetworkTargetGroup ? [this.networkTargetGroup, this.greenNetworkTargetGroup] : [this.networkTargetGroup];
+  }
+
   /** @internal the ServiceName dimension of the service's metrics: the name itself, unless the stack creates the service. */
   public get _metricServiceName(): string {
     return this.ecsService?.serviceName ?? this.workloadName;
@@ -388,9 +418,9 @@ export class Microservice extends Construct {
    * healthy when it accepts a connection) or with HTTP on `httpHealthCheckPath`.
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
    */
-  private newNetworkTargetGroup(routing: Routing, health: HealthOptions | undefined): elbv2.NetworkTargetGroup {
+  private newNetworkTargetGroup(id: string, routing: Routing, health: HealthOptions | undefined): elbv2.NetworkTargetGroup {
     const path = routing.tcpOptions?.httpHealthCheckPath;
-    const tg = new elbv2.NetworkTargetGroup(this, 'NetworkTargetGroup', {
+    const tg = new elbv2.NetworkTargetGroup(this, id, {
       vpc: this.platform.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.Protocol.TCP,
@@ -446,19 +476,7 @@ export class Microservice extends Construct {
 function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalancer, routing: Routing,
   targetGroup: elbv2.NetworkTargetGroup): elbv2.NetworkListener {
   const port = routing.tcpPort!;
-  const tls = routing.tcpOptions?.tls;
-  const listener = new elbv2.NetworkListener(service, 'Listener', {
-    loadBalancer: nlb.loadBalancer,
-    port,
-    protocol: tls ? elbv2.Protocol.TLS : elbv2.Protocol.TCP,
-    certificates: tls ? [elbv2.ListenerCertificate.fromCertificateManager(tls.certificate)] : undefined,
-    sslPolicy: tls ? (tls.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined,
-    defaultAction: elbv2.NetworkListenerAction.forward([targetGroup]),
-  });
-  if (!tls) {
-    acknowledge(listener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
-      'A TCP listener passes the bytes through unchanged: the protocol is the service\'s own (TLS end to end, if any). Pass Routing.tcp(port, { tls: { certificate } }) to end TLS at the load balancer.');
-  }
+  const listener = newNetworkListener(service, 'Listener', nlb, routing, port, targetGroup);
   const cidrs = routing.tcpOptions?.allowedCidrs ?? [service.platform.vpc.vpcCidrBlock];
   if (routing.tcpOptions?.allowedCidrs === undefined) {
     // cdk-nag cannot read the VPC's CIDR block (a reference) and takes it for an open rule.
@@ -470,6 +488,30 @@ function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalan
     nlb.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${service.node.id} (TCP ${port}) from ${cidr}`);
   }
   return listener;
+}
+
+/** A listener of a TCP service on `port`: TCP, or TLS with the service's certificate and policy. */
+function newNetworkListener(service: Microservice, id: string, nlb: PlatformNetworkLoadBalancer, routing: Routing, port: number,
+  targetGroup: elbv2.NetworkTargetGroup): elbv2.NetworkListener {
+  const tls = routing.tcpOptions?.tls;
+  const listener = new elbv2.NetworkListener(service, id, {
+    loadBalancer: nlb.loadBalancer,
+    port,
+    protocol: tls ? elbv2.Protocol.TLS : elbv2.Protocol.TCP,
+    certificates: tls ? [elbv2.ListenerCertificate.fromCertificateManager(tls.certificate)] : undefined,
+    sslPolicy: tls ? (tls.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ) : undefined,
+    defaultAction: elbv2.NetworkListenerAction.forward([targetGroup]),
+  });
+  if (!tls) {
+    acknowledge(listener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      'A TCP listener passes the bytes through unchanged: the protocol is the service\'s own (TLS end to end, if any). Pass Routing.tcp(port, { tls: { certificate } }) to end TLS at the load balancer.');
+  }
+  return listener;
+}
+
+/** The listener forwards by default to one target group, given by ARN (a token of the deployed state). */
+function defaultForwardByArn(listener: elbv2.NetworkListener, targetGroupArn: string): void {
+  (listener.node.defaultChild as elbv2.CfnListener).defaultActions = [{ type: 'forward', targetGroupArn }];
 }
 
 /** The rule forwards to one target group, given by ARN (a token of the deployed state). */

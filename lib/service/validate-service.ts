@@ -4,7 +4,8 @@ import { validateCapacity } from '../core/validate-capacity';
 import { validateContainer, validateExec } from '../core/validate-container';
 import { validateTaskContents } from '../core/validate-task';
 import { validateOwnRepository, validatePromotion, validateRepositoryOptions, validateSourceImage, validateWorkloadId } from '../core/validate-workload';
-import type { Deployment } from '../deployment/policy/deployment';
+import { Deployment, DeploymentKind } from '../deployment/policy/deployment';
+import { TrafficShiftKind } from '../deployment/policy/traffic-shift';
 import type { ServiceStrategy } from '../deployment/strategies/strategy';
 import { validateTcpRouting } from '../foundation/network-room';
 import { PlatformContext } from '../foundation/platform-context';
@@ -94,7 +95,7 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
     validateTcpRouting(p, 'routing', props.routing);
     context.claimWorkload(p, owner, id);
     const maxTargets = Token.isUnresolved(places.maxTasks) ? places.maxTasks : Math.ceil(places.maxTasks * places.deployment.maxHealthyPercent / 100);
-    context.roomOfNetworkLoadBalancer().reserve(p, owner, 'routing', props.routing.tcpPort!, maxTargets);
+    context.roomOfNetworkLoadBalancer().reserve(p, owner, 'routing', props.routing, maxTargets);
   } else {
     if (props.routing) validateRouting(p, 'routing', props.routing);
     context.claimWorkload(p, owner, id);
@@ -119,7 +120,7 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
 /**
  * What a TCP service (`Routing.tcp`) cannot have: the props of the Application Load Balancer's
  * path (its `loadBalancer`, an HTTP health-check path given as for HTTP services, 5xx and latency
- * alarms, request-count scaling), and a blue/green deployment.
+ * alarms, request-count scaling), and what its blue/green deployment cannot have (see validateTcpBlueGreen).
  */
 function validateTcpService(p: Problems, props: MicroserviceProps, strategy: ServiceStrategy): void {
   const port = props.routing.tcpPort;
@@ -132,17 +133,7 @@ function validateTcpService(p: Problems, props: MicroserviceProps, strategy: Ser
       'no container.healthCheckPath with Routing.tcp: the Network Load Balancer checks a TCP service by opening a connection to the container port',
       `remove container.healthCheckPath; for an HTTP check on the Network Load Balancer use Routing.tcp(${port}, { httpHealthCheckPath: '${props.container.healthCheckPath}' })`);
   }
-  if (strategy.twoTargetGroups) {
-    // AWS supports both on a Network Load Balancer, with limits (CodeDeploy shifts NLB traffic all at
-    // once only; ECS adds 10 minutes to its traffic-shift stages), but this library's blue/green path
-    // is built on the Application Load Balancer: listener rules on its production and test listeners,
-    // and a smoke test over HTTP.
-    // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
-    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb-resources-for-blue-green.html
-    p.add('deployment', props.deployment?.kind, 'a rolling kind with Routing.tcp: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable() '
-      + '(blue/green deployments run on the Application Load Balancer\'s production and test listeners)',
-      'use Deployment.rolling() or Deployment.immutable() for a TCP service, or route the service by path or host for blue/green');
-  }
+  validateTcpBlueGreen(p, props, strategy);
   const a = props.alarms ?? {};
   for (const key of ['http5xxPerMinute', 'p99Latency'] as const) {
     if (a[key] === undefined) continue;
@@ -154,6 +145,47 @@ function validateTcpService(p: Problems, props: MicroserviceProps, strategy: Ser
     p.add('scaling.requestsPerTarget', props.scaling.requestsPerTarget,
       'no scaling.requestsPerTarget with Routing.tcp (request-count scaling is for Application Load Balancer target groups)',
       'remove scaling.requestsPerTarget and scale on cpuPercent, memoryPercent or steps');
+  }
+}
+
+/**
+ * A blue/green deployment of a TCP service: its test listener's port (`Routing.tcp(port, { testPort })`,
+ * required with blue/green, refused without), the traffic shifts AWS supports on a Network Load
+ * Balancer, and a smoke test that can only connect when the service has no HTTP health-check path.
+ */
+function validateTcpBlueGreen(p: Problems, props: MicroserviceProps, strategy: ServiceStrategy): void {
+  const port = props.routing.tcpPort!;
+  const o = props.routing.tcpOptions ?? {};
+  const kind = props.deployment?.kind;
+  const suggested = Token.isUnresolved(port) || port + 10000 > 65535 ? 15432 : port + 10000;
+  if (strategy.twoTargetGroups && o.testPort === undefined) {
+    p.add('routing.testPort', undefined,
+      `a test listener port with ${kind === DeploymentKind.BLUE_GREEN ? 'Deployment.blueGreen()' : 'Deployment.ecsBlueGreen()'}: the new tasks (green) are `
+        + 'reached there, by the smoke test, before production traffic moves to them',
+      `pass Routing.tcp(${Token.isUnresolved(port) ? 'port' : port}, { testPort: ${suggested} }) with a port no other listener of the platform's Network Load Balancer uses`);
+  }
+  if (!strategy.twoTargetGroups && o.testPort !== undefined) {
+    p.add('routing.testPort', o.testPort, 'no testPort with a rolling deployment (only a blue/green deployment has a test listener)',
+      'remove testPort, or deploy with Deployment.blueGreen() or Deployment.ecsBlueGreen()');
+  }
+  const options = props.deployment?.blueGreenOptions ?? {};
+  const traffic = options.traffic;
+  if (kind === DeploymentKind.BLUE_GREEN && traffic && traffic.kind !== TrafficShiftKind.ALL_AT_ONCE) {
+    // "If you're using a Network Load Balancer, only the predefined CodeDeployDefault.ECSAllAtOnce
+    // deployment configuration is supported."
+    // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
+    p.add('deployment.traffic', `TrafficShift.${traffic.kind === TrafficShiftKind.CANARY ? 'canary' : 'linear'}(${traffic.percent}, ${traffic.interval.toHumanString()})`,
+      'TrafficShift.allAtOnce() with Routing.tcp: CodeDeploy shifts the traffic of a Network Load Balancer all at once only (CodeDeployDefault.ECSAllAtOnce)',
+      'remove traffic (all at once is the default), or use Deployment.ecsBlueGreen() with the same traffic, which shifts a Network Load Balancer\'s traffic by weight');
+  }
+  const smoke = options.smokeTest;
+  if (strategy.twoTargetGroups && smoke && smoke.enabled !== false && o.httpHealthCheckPath === undefined) {
+    for (const key of ['path', 'expectedStatusCodes'] as const) {
+      if (smoke[key] === undefined) continue;
+      p.add(`deployment.smokeTest.${key}`, smoke[key],
+        `no smokeTest.${key} for a TCP service without httpHealthCheckPath: its smoke test opens a connection to the test listener (a TLS handshake with tls), it sends no HTTP request`,
+        `remove smokeTest.${key}, or give the service an HTTP health check with Routing.tcp(${Token.isUnresolved(port) ? 'port' : port}, { httpHealthCheckPath: '/health' }) for an HTTP GET`);
+    }
   }
 }
 

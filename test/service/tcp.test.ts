@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { Deployment, Routing } from '../../lib';
+import { Deployment, Routing, TrafficShift } from '../../lib';
 import { MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER } from '../../lib/foundation/network-room';
 import { PlatformContext } from '../../lib/foundation/platform-context';
 import { Problems } from '../../lib/private/errors';
@@ -199,7 +199,7 @@ describe('validation of a TCP service', () => {
     platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } });
     const message = errorOf(() => platform.addService('Audit', { routing: Routing.tcp(5432), container: { image: IMAGE } }));
     expect(message).toContain('[Test/Platform/AuditStack/Audit]');
-    expect(message).toContain('routing.port: received 5432; allowed: a port no other TCP service of Test/Platform listens on (Test/Platform/LedgerStack/Ledger has 5432');
+    expect(message).toContain("routing.port: received 5432; allowed: a port no other listener of the platform's Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 5432");
     expect(message).toContain('Fix: give one of the services another Routing.tcp port');
   });
 
@@ -228,13 +228,67 @@ describe('validation of a TCP service', () => {
   });
 
   test.each([
-    ['blueGreen', Deployment.blueGreen()],
-    ['ecsBlueGreen', Deployment.ecsBlueGreen()],
-  ])('Deployment.%s() is refused, naming the rolling kinds', (_name, deployment) => {
+    ['blueGreen', Deployment.blueGreen(), 'Deployment.blueGreen()'],
+    ['ecsBlueGreen', Deployment.ecsBlueGreen(), 'Deployment.ecsBlueGreen()'],
+  ])('Deployment.%s() without a testPort is refused, with a port to use', (_name, deployment, kind) => {
     const message = tcpError({ deployment });
-    expect(message).toContain('deployment: received');
-    expect(message).toContain('allowed: a rolling kind with Routing.tcp: Deployment.allAtOnce(), rolling(), rollingWithAdditionalBatch() or immutable()');
-    expect(message).toContain('Fix: use Deployment.rolling() or Deployment.immutable() for a TCP service, or route the service by path or host for blue/green');
+    expect(message).toContain(`routing.testPort: received undefined; allowed: a test listener port with ${kind}: the new tasks (green) are reached there`);
+    expect(message).toContain("Fix: pass Routing.tcp(5432, { testPort: 15432 }) with a port no other listener of the platform's Network Load Balancer uses");
+  });
+
+  test('a testPort with a rolling deployment is refused: it would be ignored', () => {
+    expect(tcpError({ routing: Routing.tcp(5432, { testPort: 15432 }) }))
+      .toContain('routing.testPort: received 15432; allowed: no testPort with a rolling deployment (only a blue/green deployment has a test listener). '
+        + 'Fix: remove testPort, or deploy with Deployment.blueGreen() or Deployment.ecsBlueGreen()');
+  });
+
+  test.each([
+    [0, 'routing.testPort: received 0; allowed: an integer from 1 to 65535'],
+    [65536, 'routing.testPort: received 65536; allowed: an integer from 1 to 65535'],
+    [15432.5, 'routing.testPort: received 15432.5; allowed: an integer from 1 to 65535'],
+    [5432, "routing.testPort: received 5432; allowed: a port other than the service's port 5432 (the test and the production listener are two listeners)"],
+  ])('testPort %p is refused', (testPort, expected) => {
+    expect(tcpError({ routing: Routing.tcp(5432, { testPort }), deployment: Deployment.blueGreen() })).toContain(expected);
+  });
+
+  test("a testPort taken by another service's listener, or a port taken by another's test listener, is refused naming it", () => {
+    const { platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432, { testPort: 15432 }), container: { image: IMAGE }, deployment: Deployment.blueGreen() });
+    const onTest = errorOf(() => platform.addService('Audit', { routing: Routing.tcp(15432), container: { image: IMAGE } }));
+    expect(onTest).toContain("routing.port: received 15432; allowed: a port no other listener of the platform's Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 15432");
+    const testOnProduction = errorOf(() => platform.addService('Cache', {
+      routing: Routing.tcp(6379, { testPort: 5432 }), container: { image: IMAGE }, deployment: Deployment.ecsBlueGreen(),
+    }));
+    expect(testOnProduction).toContain("routing.testPort: received 5432; allowed: a port no other listener of the platform's Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 5432");
+    expect(testOnProduction).toContain('Fix: give one of the services another Routing.tcp port or testPort');
+  });
+
+  test.each([
+    ['canary', TrafficShift.canary(10, Duration.minutes(5)), 'TrafficShift.canary(10, 5 minutes)'],
+    ['linear', TrafficShift.linear(10, Duration.minutes(1)), 'TrafficShift.linear(10, 1 minute)'],
+  ])('Deployment.blueGreen() with a %s traffic shift is refused: CodeDeploy shifts a Network Load Balancer all at once', (_name, traffic, shown) => {
+    const message = tcpError({ routing: Routing.tcp(5432, { testPort: 15432 }), deployment: Deployment.blueGreen({ traffic }) });
+    expect(message).toContain(`deployment.traffic: received "${shown}"; allowed: TrafficShift.allAtOnce() with Routing.tcp: CodeDeploy shifts the traffic of a Network Load Balancer all at once only (CodeDeployDefault.ECSAllAtOnce)`);
+    expect(message).toContain('Fix: remove traffic (all at once is the default), or use Deployment.ecsBlueGreen() with the same traffic');
+  });
+
+  test('Deployment.ecsBlueGreen() with a canary or linear shift is accepted: ECS shifts a Network Load Balancer by weight', () => {
+    const { platform } = newPlatform();
+    expect(() => platform.addService('Ledger', {
+      routing: Routing.tcp(5432, { testPort: 15432 }), container: { image: IMAGE }, deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(5)) }),
+    })).not.toThrow();
+  });
+
+  test('a smoke-test path or status codes without httpHealthCheckPath are refused: the smoke test only connects', () => {
+    const message = tcpError({ routing: Routing.tcp(5432, { testPort: 15432 }), deployment: Deployment.blueGreen({ smokeTest: { path: '/ping', expectedStatusCodes: [200] } }) });
+    expect(message).toContain('deployment.smokeTest.path: received "/ping"; allowed: no smokeTest.path for a TCP service without httpHealthCheckPath: its smoke test opens a connection to the test listener');
+    expect(message).toContain('deployment.smokeTest.expectedStatusCodes: received [200]; allowed: no smokeTest.expectedStatusCodes for a TCP service without httpHealthCheckPath');
+    expect(message).toContain("Fix: remove smokeTest.path, or give the service an HTTP health check with Routing.tcp(5432, { httpHealthCheckPath: '/health' }) for an HTTP GET");
+    const { platform } = newPlatform();
+    expect(() => platform.addService('Ledger', {
+      routing: Routing.tcp(5432, { testPort: 15432, httpHealthCheckPath: '/health' }), container: { image: IMAGE },
+      deployment: Deployment.blueGreen({ smokeTest: { path: '/ping', expectedStatusCodes: [200] } }),
+    })).not.toThrow();
   });
 
   test.each([['allAtOnce', Deployment.allAtOnce()], ['rollingWithAdditionalBatch', Deployment.rollingWithAdditionalBatch()], ['immutable', Deployment.immutable()]])(
@@ -267,12 +321,29 @@ describe('quotas of the Network Load Balancer', () => {
     const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer();
     for (let i = 0; i < MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER; i++) {
       const p = new Problems(platform);
-      room.reserve(p, platform, 'routing', 1000 + i, 1);
+      room.reserve(p, platform, 'routing', Routing.tcp(1000 + i), 1);
       expect(() => p.throwIfAny()).not.toThrow();
     }
     const p = new Problems(platform);
-    room.reserve(p, platform, 'routing', 2000, 1);
+    room.reserve(p, platform, 'routing', Routing.tcp(2000), 1);
     expect(errorOf(() => p.throwIfAny())).toContain(`a listener: it has ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners a Network Load Balancer holds (not adjustable)`);
+  });
+
+  test('a blue/green TCP service takes two listeners: its production and its test listener count against the quota', () => {
+    const { platform } = newPlatform();
+    const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer();
+    for (let i = 0; i < MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER - 1; i++) {
+      const p = new Problems(platform);
+      room.reserve(p, platform, 'routing', Routing.tcp(1000 + i), 1);
+      expect(() => p.throwIfAny()).not.toThrow();
+    }
+    // 49 taken: one more listener fits, two do not
+    const p = new Problems(platform);
+    room.reserve(p, platform, 'routing', Routing.tcp(2000, { testPort: 12000 }), 1);
+    expect(errorOf(() => p.throwIfAny())).toContain(`routing: received "Routing.tcp(2000, { testPort: 12000 })"; allowed: room on the platform's Network Load Balancer for 2 listeners (production and test): it has ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER - 1} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners`);
+    const one = new Problems(platform);
+    room.reserve(one, platform, 'routing', Routing.tcp(2000), 1);
+    expect(() => one.throwIfAny()).not.toThrow();
   });
 
   test('at most 500 targets with cross-zone load balancing: maxTasks at the maximum percent counts', () => {

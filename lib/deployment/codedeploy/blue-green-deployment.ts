@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -16,10 +15,6 @@ import { codeDeployServiceRole, CodeDeployRoleTarget } from './codedeploy-role';
 export interface BlueGreenTarget extends CodeDeployRoleTarget, SmokeTestTarget {
   /** The service the deployment group deploys. */
   readonly service: ecs.IBaseService;
-  /** The target group production traffic reaches first (blue). */
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
-  /** The target group of the test listener (green). */
-  readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
 }
 
 const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
@@ -79,10 +74,10 @@ export class BlueGreenDeployment extends Construct {
       service: svc.service,
       deploymentConfig: this.deploymentConfig,
       blueGreenDeploymentConfig: {
-        blueTargetGroup: svc.targetGroup,
-        greenTargetGroup: svc.greenTargetGroup!,
-        listener: svc.sharedLoadBalancer.productionListener,
-        testListener: svc.sharedLoadBalancer.testListener,
+        blueTargetGroup: svc.route.blue,
+        greenTargetGroup: svc.route.green,
+        listener: svc.route.productionListener,
+        testListener: svc.route.testListener,
         terminationWaitTime: o.terminationWait ?? DEFAULTS.terminationWait,
       },
       alarms: svc.deploymentAlarms,

@@ -1,17 +1,16 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { IContainerPlatform, ISharedLoadBalancer } from '../../foundation/platform-contract';
+import type { BlueGreenRoute } from '../../foundation/blue-green-route';
+import type { IContainerPlatform } from '../../foundation/platform-contract';
 
 /** What the CodeDeploy service role of a service is scoped to: handed over by the service. */
 export interface CodeDeployRoleTarget {
   readonly platform: IContainerPlatform;
   readonly serviceName: string;
-  readonly sharedLoadBalancer: ISharedLoadBalancer;
-  readonly productionRule: elbv2.ApplicationListenerRule;
-  readonly testRule?: elbv2.ApplicationListenerRule;
+  /** Where the deployments shift the traffic: the service's rules, or its Network Load Balancer listeners. */
+  readonly route: BlueGreenRoute;
   /** The alarms that roll a deployment back. */
   readonly deploymentAlarms: cloudwatch.IAlarm[];
   readonly taskRole: iam.IRole;
@@ -59,22 +58,27 @@ export function codeDeployServiceRole(scope: Construct, id: string, svc: CodeDep
     resources: [stack.formatArn({ service: 'ecs', resource: 'task-set', resourceName: `${cluster}/${svc.serviceName}/*` })],
   }));
 
-  // Elastic Load Balancing: CodeDeploy shifts traffic by rewriting the forward action of the
-  // service's production and test listener rules (ModifyRule takes listener-rule/app/...).
-  // ModifyListener, also in the managed policy, is needed when a listener's default action
-  // forwards to the target groups; here the defaults are the platform's fixed responses, but
-  // AWS does not document that CodeDeploy skips the call, so it stays, on the two listeners of
-  // the deployment group only. The target groups are named in the rules' actions: ModifyRule
-  // needs no permission on them. The Describe* actions support no resource-level permissions.
+  // Elastic Load Balancing: on the Application Load Balancer CodeDeploy shifts traffic by
+  // rewriting the forward action of the service's production and test listener rules (ModifyRule
+  // takes listener-rule/app/...). ModifyListener, also in the managed policy, is needed when a
+  // listener's default action forwards to the target groups; there the defaults are the
+  // platform's fixed responses, but AWS does not document that CodeDeploy skips the call, so it
+  // stays, on the two listeners of the deployment group only. On the Network Load Balancer the
+  // service's own listeners forward by their default action, which ModifyListener rewrites
+  // (listener/net/...); a Network Load Balancer has no rules. The target groups are named in the
+  // actions: neither call needs a permission on them. The Describe* actions support no
+  // resource-level permissions.
   // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
-  const lb = svc.sharedLoadBalancer;
-  role.addToPolicy(new iam.PolicyStatement({
-    actions: ['elasticloadbalancing:ModifyRule'],
-    resources: [svc.productionRule.listenerRuleArn, ...(svc.testRule ? [svc.testRule.listenerRuleArn] : [])],
-  }));
+  const route = svc.route;
+  if (route.kind === 'application') {
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['elasticloadbalancing:ModifyRule'],
+      resources: [route.productionRule.listenerRuleArn, route.testRule.listenerRuleArn],
+    }));
+  }
   role.addToPolicy(new iam.PolicyStatement({
     actions: ['elasticloadbalancing:ModifyListener'],
-    resources: [lb.productionListener.listenerArn, lb.testListener.listenerArn],
+    resources: [route.productionListener.listenerArn, route.testListener.listenerArn],
   }));
   role.addToPolicy(new iam.PolicyStatement({
     actions: ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules'],

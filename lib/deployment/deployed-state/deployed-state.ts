@@ -38,6 +38,20 @@ export function allowReadingRules(fn: lambda.IFunction): void {
   }));
 }
 
+const readsListeners = new WeakSet<lambda.IFunction>();
+
+/** Lets the platform's deployed-state function read the listeners of its blue/green TCP services. */
+function allowReadingListeners(fn: lambda.IFunction): void {
+  if (readsListeners.has(fn) || !(fn instanceof lambda.Function)) return;
+  readsListeners.add(fn);
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    // DescribeListeners supports no resource-level permissions ("Resource types" is empty):
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+    actions: ['elasticloadbalancing:DescribeListeners'],
+    resources: ['*'],
+  }));
+}
+
 /** The platform's one deployed-state function. */
 const SERVICE_STATE_FUNCTION = new PlatformSingleton(['ServiceStateFunction', 'ServiceStateFunctionLogs', 'ServiceStateFunctionRole'], (platform) => newServiceStateFunction(platform, platform.cluster));
 
@@ -99,6 +113,17 @@ export interface DeployedStateProps {
 export interface FollowedRules {
   readonly productionRule: elbv2.ApplicationListenerRule;
   readonly testRule: elbv2.ApplicationListenerRule;
+  /** The target group production forwards to before the first deployment. */
+  readonly blueTargetGroup: elbv2.ITargetGroup;
+  readonly greenTargetGroup: elbv2.ITargetGroup;
+}
+
+/** The production and test listeners of a blue/green TCP service on the Network Load Balancer, and its two target groups. */
+export interface FollowedListeners {
+  readonly loadBalancer: elbv2.INetworkLoadBalancer;
+  readonly productionListener: elbv2.NetworkListener;
+  readonly productionPort: number;
+  readonly testListener: elbv2.NetworkListener;
   /** The target group production forwards to before the first deployment. */
   readonly blueTargetGroup: elbv2.ITargetGroup;
   readonly greenTargetGroup: elbv2.ITargetGroup;
@@ -198,6 +223,36 @@ export class DeployedState extends Construct {
     };
   }
 
+  /**
+   * The live target groups of a blue/green TCP service, for its Network Load Balancer listeners
+   * to forward to by default (CodeDeploy and ECS rewrite a Network Load Balancer listener's
+   * default action: it has no rules). As {@link followRules}, read whenever CloudFormation would
+   * change either listener, and only then. The production listener is found by its load balancer
+   * and port: its own ARN would make the resource depend on the listener that depends on it.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb-resources-for-blue-green.html
+   */
+  public followListeners(listeners: FollowedListeners): LiveTargetGroups {
+    const live = new CustomResource(this, 'LiveTargetGroups', {
+      serviceToken: this.handler.functionArn,
+      resourceType: 'Custom::LiveTargetGroups',
+      serviceTimeout: DEFAULTS.customResourceTimeout,
+      properties: {
+        LoadBalancerArn: listeners.loadBalancer.loadBalancerArn,
+        ProductionPort: listeners.productionPort,
+        BlueTargetGroupArn: listeners.blueTargetGroup.targetGroupArn,
+        GreenTargetGroupArn: listeners.greenTargetGroup.targetGroupArn,
+        // The listeners' own CloudFormation properties, without their default actions (which come from here).
+        Watched: { ProductionListener: watchedListener(listeners.productionListener), TestListener: watchedListener(listeners.testListener) },
+      },
+    });
+    live.node.addDependency(this.handler);
+    allowReadingListeners(this.handler);
+    return {
+      productionTargetGroupArn: live.getAttString('ProductionTargetGroup'),
+      testTargetGroupArn: live.getAttString('TestTargetGroup'),
+    };
+  }
+
   private watched(): Record<string, unknown> {
     const watched: Record<string, unknown> = {};
     if (this.taskDefinition) watched.TaskDefinition = watchedTaskDefinition(this.taskDefinition);
@@ -208,6 +263,12 @@ export class DeployedState extends Construct {
 /** A listener rule's CloudFormation properties without its actions (required: an empty list stands in for them, then they are left out). */
 function watchedRule(rule: elbv2.ApplicationListenerRule): IResolvable {
   return templateProperties(rule.node.defaultChild as elbv2.CfnListenerRule, (p) => ({ ...p, actions: [] }), ({ Actions: _actions, ...rest }) => rest);
+}
+
+/** A listener's CloudFormation properties without its default actions (required: an empty list stands in for them, then they are left out). */
+function watchedListener(listener: elbv2.NetworkListener): IResolvable {
+  return templateProperties(listener.node.defaultChild as elbv2.CfnListener, (p) => ({ ...p, defaultActions: [] }),
+    ({ DefaultActions: _actions, ...rest }) => rest);
 }
 
 /**

@@ -22,7 +22,7 @@ export interface BlueGreenServiceProps {
   readonly containerName: string;
   readonly containerPort: number;
   /** The target group the service is created with (blue). */
-  readonly targetGroup: elbv2.IApplicationTargetGroup;
+  readonly targetGroup: elbv2.ITargetGroup;
   /** The security groups of the tasks (private subnets, no public IP). */
   readonly securityGroups: ec2.ISecurityGroup[];
   /**

@@ -54,9 +54,19 @@ export interface SmokeTestTarget {
   readonly scope: Construct;
   readonly platform: IContainerPlatform;
   readonly serviceName: string;
-  readonly sharedLoadBalancer: ISharedLoadBalancer;
+  /** The Application Load Balancer of a service routed by path or host (none for a TCP service). */
+  readonly sharedLoadBalancer?: ISharedLoadBalancer;
   readonly routing: Routing;
-  readonly healthCheckPath: string;
+  /** The path the load balancer checks with HTTP (none for a TCP service checked with TCP). */
+  readonly healthCheckPath?: string;
+  /** The platform's Network Load Balancer, for a TCP service (`Routing.tcp`). */
+  readonly networkLoadBalancer?: NetworkLoadBalancerReach;
+}
+
+/** What the smoke test needs of the platform's Network Load Balancer: its name and its security group. */
+export interface NetworkLoadBalancerReach {
+  readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  readonly securityGroup: ec2.ISecurityGroup;
 }
 
 /**
@@ -196,7 +206,47 @@ export class SmokeTest extends Construct {
    * accepts (created in the service's scope).
    */
   public _settingsFor(svc: SmokeTestTarget, options: SmokeTestOptions): ssm.StringParameter {
+    const settings = svc.routing.tcpPort !== undefined ? this.networkSettings(svc, options) : this.applicationSettings(svc, options);
+    return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
+      parameterName: `${this.prefix}${svc.serviceName}`,
+      description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
+      stringValue: Stack.of(svc.scope).toJsonString(settings),
+    });
+  }
+
+  /**
+   * A TCP service's settings: the test listener of the platform's Network Load Balancer, which
+   * admits the smoke test's security group on that port and nothing else (the service's clients
+   * have the production port; the test listener reaches green before production does, so it
+   * stays closed to them). With an HTTP health-check path, a GET there (HTTPS with tls, without
+   * checking the certificate: the test connects by address); otherwise a connection (a TLS
+   * handshake with tls) must open.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+   */
+  private networkSettings(svc: SmokeTestTarget, options: SmokeTestOptions): Record<string, unknown> {
+    const nlb = svc.networkLoadBalancer;
+    const testPort = svc.routing.tcpOptions?.testPort;
+    if (!nlb || testPort === undefined) throw new Error('cdk-container-platform: the smoke test of a TCP service needs its Network Load Balancer and test port');
+    const rule = `${svc.scope.node.id} test listener`;
+    this.securityGroup.addEgressRule(nlb.securityGroup, ec2.Port.tcp(testPort), `to the ${rule} (TCP ${testPort})`);
+    nlb.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(testPort), `smoke tests of ${svc.scope.node.id} (TCP ${testPort})`);
+    const tls = svc.routing.tcpOptions?.tls !== undefined;
+    const httpPath = svc.routing.tcpOptions?.httpHealthCheckPath;
+    return {
+      loadBalancerName: nlb.loadBalancer.loadBalancerFullName,
+      port: testPort,
+      protocol: httpPath !== undefined ? (tls ? 'https' : 'http') : (tls ? 'tls' : 'tcp'),
+      host: '',
+      path: httpPath !== undefined ? (options.path ?? httpPath) : '',
+      expectedStatus: options.expectedStatusCodes ?? [],
+      attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
+    };
+  }
+
+  /** A service's settings on its Application Load Balancer's test listener. */
+  private applicationSettings(svc: SmokeTestTarget, options: SmokeTestOptions): Record<string, unknown> {
     const lb = svc.sharedLoadBalancer;
+    if (!lb || svc.healthCheckPath === undefined) throw new Error('cdk-container-platform: the smoke test of an HTTP service needs its load balancer and health-check path');
     this._reach(lb);
     const fallback = defaultSmokeTestPath(svc.routing, svc.healthCheckPath);
     if (options.path === undefined && !fallback.isHealthCheckPath) {
@@ -205,7 +255,7 @@ export class SmokeTest extends Construct {
         'is outside the routing: the test listener would answer it with the platform\'s 404. Deployments fail unless the service answers 2xx or 3xx there; ' +
         'set the deployment\'s smokeTest.path to a path of the route that the service is sure to answer, or put the health check under the route.');
     }
-    const settings = {
+    return {
       loadBalancerName: lb.loadBalancerFullName,
       port: lb.testListenerPort,
       protocol: Token.isUnresolved(lb.protocol) ? smokeTestProtocol(svc.scope, lb.protocol) : lb.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http',
@@ -215,10 +265,5 @@ export class SmokeTest extends Construct {
       expectedStatus: options.expectedStatusCodes ?? [],
       attempts: options.attempts ?? DEFAULTS.smokeTestAttempts,
     };
-    return new ssm.StringParameter(svc.scope, 'SmokeTestSettings', {
-      parameterName: `${this.prefix}${svc.serviceName}`,
-      description: fit(`What the smoke test of ${svc.serviceName} requests through the test listener and accepts`, 1024),
-      stringValue: Stack.of(svc.scope).toJsonString(settings),
-    });
   }
 }

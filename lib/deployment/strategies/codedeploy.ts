@@ -11,7 +11,7 @@ import { BlueGreenService } from '../provider/blue-green-service';
 import { BLUE_GREEN_LIMITS } from '../provider/limits';
 import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
 import { blueGreenTiming, validateCodeDeployTiming } from './codedeploy-timing';
-import { BindTarget, httpBindTarget, httpServiceTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, StrategyWorker } from './strategy';
+import { BindTarget, nothingToShift, routeOf, StrategyRefusal, ServiceCheck, ServiceStrategy, ServiceTarget, StrategyBinding, StrategyService, StrategyWorker } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -55,7 +55,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
   public bind(t: BindTarget): StrategyBinding {
     if (!this.created) throw new Error('cdk-container-platform: a deployment strategy binds after it created the service');
     const { service, blueGreenService } = this.created;
-    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...httpBindTarget(t), service }, this.options);
+    const blueGreen = BlueGreenDeployment._create('BlueGreen', { ...t, route: routeOf(t), service }, this.options);
     // The deployments that cdk deploy starts need the group's permission to invoke the hooks
     // and the smoke test's settings: the service resource comes after them.
     blueGreenService.addHooks(...blueGreen.hooks);
@@ -94,7 +94,8 @@ export class CodeDeployStrategy implements ServiceStrategy {
  * The ECS service of a CodeDeploy blue/green microservice, owned by a custom resource that
  * sends ECS only what it accepts for such a service (CloudFormation's AWS::ECS::Service would
  * send every property, and fail: aws-cdk#23564). Its routing must exist: the target groups
- * must belong to the load balancer before ECS registers tasks in blue and CodeDeploy uses green.
+ * must belong to the load balancer (through the service's rules, or its Network Load Balancer
+ * listeners) before ECS registers tasks in blue and CodeDeploy uses green.
  *
  * A `cdk deploy` waits for the deployment it starts; when the termination wait makes the
  * deployment longer than a custom resource may wait, it confirms once production traffic has
@@ -102,7 +103,7 @@ export class CodeDeployStrategy implements ServiceStrategy {
  */
 function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGreenService {
   const options = deployment.blueGreenOptions ?? {};
-  const { targetGroup, productionRule } = httpServiceTarget(svc);
+  const route = routeOf(svc);
   const gracePeriod = svc.gracePeriod;
   const traffic = options.traffic ?? TrafficShift.allAtOnce();
   // Durations given as tokens are known at deploy time only (no timing): then a cdk deploy
@@ -124,7 +125,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
     taskDefinition: svc.taskDefinition,
     containerName: svc.containerName,
     containerPort: svc.containerPort,
-    targetGroup,
+    targetGroup: route.blue,
     securityGroups: [svc.securityGroup],
     capacityProviderStrategies: svc.capacityStrategies,
     healthCheckGracePeriod: gracePeriod,
@@ -138,7 +139,7 @@ function codeDeployService(svc: ServiceTarget, deployment: Deployment): BlueGree
     expectedDeploymentTime: Duration.minutes(expectedMinutes),
     confirmAtTrafficShift: !timing?.endFits,
   });
-  service.node.addDependency(productionRule);
-  if (svc.testRule) service.node.addDependency(svc.testRule);
+  if (route.kind === 'application') service.node.addDependency(route.productionRule, route.testRule);
+  else service.node.addDependency(route.productionListener, route.testListener);
   return service;
 }

@@ -5,7 +5,7 @@ import type { SmokeTest } from '../smoke-test/smoke-test';
 import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
 import { addEcsHooks, ecsBlueGreenServiceProps } from './ecs-controller';
 import { RollingStrategy } from './rolling';
-import { BindTarget, httpBindTarget, httpServiceTarget, nothingToShift, StrategyRefusal, ServiceCheck, ServiceTarget, StrategyWorker } from './strategy';
+import { BindTarget, nothingToShift, routeOf, StrategyRefusal, ServiceCheck, ServiceTarget, StrategyWorker } from './strategy';
 import { BLUE_GREEN_RULES, validateBlueGreenOptions } from './validate-blue-green';
 
 /**
@@ -39,21 +39,34 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
     return ecsBlueGreenServiceProps(this.options);
   }
 
+  /**
+   * Blue with green as its alternate target group, shifted on the service's production and test
+   * listener rules (Application Load Balancer) or on its production and test listeners (a TCP
+   * service on the Network Load Balancer, whose listeners ECS points at blue or green).
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb-resources-for-blue-green.html
+   */
   protected attach(t: ServiceTarget, service: ecs.FargateService): void {
-    if (!t.greenTargetGroup || !t.testRule) return super.attach(t, service);
-    const { targetGroup, productionRule } = httpServiceTarget(t);
-    targetGroup.addTarget(service.loadBalancerTarget({
+    const route = routeOf(t);
+    const target = (listeners: Pick<ecs.AlternateTargetProps, 'productionListener' | 'testListener'>) => service.loadBalancerTarget({
       containerName: t.containerName,
       containerPort: t.containerPort,
-      alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
-        alternateTargetGroup: t.greenTargetGroup,
-        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(productionRule),
-        testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(t.testRule),
-      }),
-    }));
+      alternateTarget: new ecs.AlternateTarget('AlternateTarget', { alternateTargetGroup: route.green, ...listeners }),
+    });
+    if (route.kind === 'application') {
+      route.blue.addTarget(target({
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(route.productionRule),
+        testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(route.testRule),
+      }));
+    } else {
+      route.blue.addTarget(target({
+        productionListener: ecs.ListenerRuleConfiguration.networkListener(route.productionListener),
+        testListener: ecs.ListenerRuleConfiguration.networkListener(route.testListener),
+      }));
+    }
   }
 
   protected addHooks(t: BindTarget, service: ecs.FargateService): SmokeTest | undefined {
-    return addEcsHooks(httpBindTarget(t), service, this.options);
+    return addEcsHooks(t, service, this.options);
   }
 }

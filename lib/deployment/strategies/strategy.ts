@@ -5,6 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
 import type { IContainerPlatform } from '../../foundation/platform-contract';
+import type { BlueGreenRoute } from '../../foundation/blue-green-route';
 import type { Routing } from '../../foundation/routing';
 import type { ServiceAlarms } from '../../observability/service-alarms';
 import type { Problems } from '../../private/errors';
@@ -25,12 +26,12 @@ export interface ServiceTarget {
   readonly containerPort: number;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly capacityStrategies: ecs.CapacityProviderStrategy[];
-  /** The service's target group: on the Application Load Balancer, or the Network Load Balancer's of a TCP service (rolling only). */
+  /** The service's target group (blue): on the Application Load Balancer, or the Network Load Balancer's of a TCP service. */
   readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
-  readonly greenTargetGroup?: elbv2.ApplicationTargetGroup;
   /** The production rule on the Application Load Balancer (none for a TCP service). */
   readonly productionRule?: elbv2.ApplicationListenerRule;
-  readonly testRule?: elbv2.ApplicationListenerRule;
+  /** Where a blue/green deployment shifts the traffic: green, and the production and test rules or listeners. */
+  readonly route?: BlueGreenRoute;
   readonly gracePeriod: Duration;
   /** The target groups' deregistration delay, as the user set it (undefined: the default). */
   readonly deregistrationDelay?: Duration;
@@ -66,44 +67,20 @@ export interface StrategyService {
   readonly blueGreenService?: BlueGreenService;
 }
 
-/** What a blue/green strategy needs once the service's alarms exist: its hooks, smoke test and deployment group. */
-export interface HttpBindTarget extends Omit<BlueGreenTarget, 'service'>, SmokeTestTarget {
+/**
+ * What a strategy needs once the service's alarms exist: for a blue/green one, its hooks, smoke
+ * test and deployment group (the service's `route`).
+ */
+export interface BindTarget extends Omit<BlueGreenTarget, 'service' | 'route'>, SmokeTestTarget {
   readonly alarms: ServiceAlarms;
+  /** Where a blue/green deployment shifts the traffic (blue/green strategies only). */
+  readonly route?: BlueGreenRoute;
 }
 
-/**
- * What a strategy needs once the service's alarms exist. A TCP service (rolling only) has no
- * shared load balancer, health-check path, ALB target group nor production rule.
- */
-export interface BindTarget extends Omit<HttpBindTarget, 'sharedLoadBalancer' | 'healthCheckPath' | 'targetGroup' | 'productionRule'> {
-  readonly sharedLoadBalancer?: HttpBindTarget['sharedLoadBalancer'];
-  readonly healthCheckPath?: string;
-  readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
-  readonly productionRule?: elbv2.ApplicationListenerRule;
-}
-
-/**
- * The bind target of a service on the Application Load Balancer, for the blue/green strategies
- * (validateService refuses them for a TCP service before anything is created).
- */
-export function httpBindTarget(t: BindTarget): HttpBindTarget {
-  const { sharedLoadBalancer, healthCheckPath, targetGroup, productionRule } = t;
-  if (!sharedLoadBalancer || healthCheckPath === undefined || !productionRule || !(targetGroup instanceof elbv2.ApplicationTargetGroup)) {
-    throw new Error('cdk-container-platform: a blue/green strategy binds a service on the Application Load Balancer only');
-  }
-  return { ...t, sharedLoadBalancer, healthCheckPath, targetGroup, productionRule };
-}
-
-/** The ALB target group and production rule of a blue/green service (see httpBindTarget). */
-export function httpServiceTarget(t: ServiceTarget): {
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
-  readonly productionRule: elbv2.ApplicationListenerRule;
-} {
-  const { targetGroup, productionRule } = t;
-  if (!productionRule || !(targetGroup instanceof elbv2.ApplicationTargetGroup)) {
-    throw new Error('cdk-container-platform: a blue/green strategy creates a service on the Application Load Balancer only');
-  }
-  return { targetGroup, productionRule };
+/** The traffic route of a blue/green service, which the microservice makes for both blue/green strategies (twoTargetGroups). */
+export function routeOf(t: { readonly route?: BlueGreenRoute }): BlueGreenRoute {
+  if (!t.route) throw new Error('cdk-container-platform: a blue/green strategy needs the service\'s green target group and test listener');
+  return t.route;
 }
 
 /** How a service's pipeline deploys what it built. */

@@ -8,12 +8,13 @@
  *                        Before anything exists it answers the bootstrap image and the
  *                        initial count.
  * Custom::LiveTargetGroups reads the target group a blue/green service's production listener
- *                        rule forwards to now (blue before the rule exists), and the other one.
+ *                        rule forwards to now (blue before the rule exists), and the other one;
+ *                        for a TCP service, its production listener's default action.
  * (The ECS service of a CodeDeploy blue/green service is Custom::BlueGreenService, in
  * provider/handler.)
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
-import { DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Action, DescribeListenersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Listener, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Answer, answer, CustomResourceRequest } from '../../custom-resource/handler/response';
 
 type CfnEvent = CustomResourceRequest<Record<string, any>>;
@@ -111,9 +112,22 @@ async function listenerRules(listenerArn: string): Promise<Rule[]> {
   return rules;
 }
 
-/** The target groups a rule forwards to, with their weights (a plain forward weighs 1). */
-function forwardsOf(rule: Rule): Forward[] {
-  const action = (rule.Actions ?? []).find((a) => a.Type === 'forward');
+/** Every listener of a load balancer, page by page. */
+async function listenersOf(loadBalancerArn: string): Promise<Listener[]> {
+  loadBalancing ??= new ElasticLoadBalancingV2Client(RETRY);
+  const listeners: Listener[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await loadBalancing.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, ...(marker ? { Marker: marker } : {}) }));
+    listeners.push(...(page.Listeners ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return listeners;
+}
+
+/** The target groups a rule's or listener's actions forward to, with their weights (a plain forward weighs 1). */
+function forwardsOf(actions: Action[] | undefined): Forward[] {
+  const action = (actions ?? []).find((a) => a.Type === 'forward');
   if (!action) return [];
   const groups = action.ForwardConfig?.TargetGroups;
   if (groups && groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn ?? '', weight: g.Weight ?? 1 }));
@@ -122,6 +136,7 @@ function forwardsOf(rule: Rule): Forward[] {
 
 async function liveTargetGroupsResource(event: CfnEvent): Promise<Answer> {
   const p = event.ResourceProperties;
+  if (p.LoadBalancerArn) return { physicalId: event.PhysicalResourceId ?? `${p.LoadBalancerArn}:${p.ProductionPort}`, data: await liveListenerTargetGroups(p) };
   return { physicalId: event.PhysicalResourceId ?? `${p.ProductionListenerArn}/${p.Priority}`, data: await liveTargetGroups(p) };
 }
 
@@ -136,10 +151,25 @@ async function liveTargetGroups(r: Record<string, any>): Promise<Record<string, 
   const blue = String(r.BlueTargetGroupArn);
   const green = String(r.GreenTargetGroupArn);
   const ours = (f: Forward) => f.arn === blue || f.arn === green;
-  const candidates = (await listenerRules(r.ProductionListenerArn)).filter((rule) => forwardsOf(rule).some(ours));
+  const candidates = (await listenerRules(r.ProductionListenerArn)).filter((rule) => forwardsOf(rule.Actions).some(ours));
   const rule = candidates.find((c) => c.Priority === String(r.Priority)) ?? candidates[0];
-  const heaviest = rule ? forwardsOf(rule).filter(ours).reduce<Forward | undefined>((best, f) => (!best || f.weight > best.weight ? f : best),
-    undefined) : undefined;
+  return liveOf(rule ? forwardsOf(rule.Actions) : [], blue, green);
+}
+
+/** Production is the heaviest of the service's target groups among `forwards` (blue when none); test, the other. */
+function liveOf(forwards: Forward[], blue: string, green: string): Record<string, string> {
+  const heaviest = forwards.filter((f) => f.arn === blue || f.arn === green)
+    .reduce<Forward | undefined>((best, f) => (!best || f.weight > best.weight ? f : best), undefined);
   const production = heaviest?.arn ?? blue;
   return { ProductionTargetGroup: production, TestTargetGroup: production === blue ? green : blue };
+}
+
+/**
+ * The target group production reaches now, read from the default action of a TCP service's
+ * production listener on the Network Load Balancer (found by its port), which CodeDeploy and
+ * ECS blue/green deployments move to the other target group; before it exists, blue.
+ */
+async function liveListenerTargetGroups(r: Record<string, any>): Promise<Record<string, string>> {
+  const listener = (await listenersOf(String(r.LoadBalancerArn))).find((l) => String(l.Port) === String(r.ProductionPort));
+  return liveOf(forwardsOf(listener?.DefaultActions), String(r.BlueTargetGroupArn), String(r.GreenTargetGroupArn));
 }

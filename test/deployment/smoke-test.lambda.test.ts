@@ -1,5 +1,7 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { AddressInfo, Socket } from 'node:net';
+import * as tls from 'node:tls';
 import { GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -337,5 +339,138 @@ describe('handler', () => {
     // THEN
     expect(mockCodeDeploySend).not.toHaveBeenCalled();
     expect(result).toEqual({ hookStatus: 'SUCCEEDED' });
+  });
+});
+
+/**
+ * A self-signed certificate and its key, for this test's TLS server only (CN smoke-test.invalid,
+ * made with `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500`):
+ * the smoke test checks no certificate, as it connects by address.
+ */
+const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgi4MF/BsHOjOlQHkp
+dZ9H+Ozj8x43AFYd+HD9emWimCKhRANCAATC7W2kigwS0unQHSj/R4RwCT41AyD1
+7dfqX7bDBTh+s16Re4V7tpkzkFpwGuSNB3VLa+aMd7gnq+NCB706av8Q
+-----END PRIVATE KEY-----`;
+const TEST_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBkTCCATegAwIBAgIUFbYIQ84L2SDuz6HlRA7jdE/OdHgwCgYIKoZIzj0EAwIw
+HTEbMBkGA1UEAwwSc21va2UtdGVzdC5pbnZhbGlkMCAXDTI2MTIwNzA2Mjk1OFoY
+DzIxMjYxMTEzMDYyOTU4WjAdMRswGQYDVQQDDBJzbW9rZS10ZXN0LmludmFsaWQw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATC7W2kigwS0unQHSj/R4RwCT41AyD1
+7dfqX7bDBTh+s16Re4V7tpkzkFpwGuSNB3VLa+aMd7gnq+NCB706av8Qo1MwUTAd
+BgNVHQ4EFgQUvKwmRpBpRdKlP04czQgBaMVOVDAwHwYDVR0jBBgwFoAUvKwmRpBp
+RdKlP04czQgBaMVOVDAwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBF
+AiEAxMgi60uumG6+kI9CUBBnkhYN7VJIRpt7tY3j5l6jKbYCIACE5wOl7E39VdrF
+eIAcsmlyPBSC1McUoWFU7RCKlX0g
+-----END CERTIFICATE-----`;
+
+/** Listens on 127.0.0.1 at a free port; resolves with the port. */
+async function listen(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port on which nothing listens (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the smoke test of a TCP service (the test listener of the Network Load Balancer)', () => {
+  const base: SmokeTestSettings = {
+    loadBalancerName: 'net/Test-Platform/0123456789abcdef', port: 0, protocol: 'tcp', host: '', path: '', expectedStatus: [], attempts: 1,
+  };
+  const servers: net.Server[] = [];
+
+  beforeEach(() => {
+    mockEc2Send.mockReset().mockResolvedValue({ NetworkInterfaces: [{ PrivateIpAddress: '127.0.0.1' }] });
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  /** A TCP server that accepts connections (and counts them), closing each at once. */
+  async function tcpServer(): Promise<{ port: number; connections: () => number }> {
+    let count = 0;
+    const server = net.createServer((socket) => {
+      count++;
+      socket.destroy();
+    });
+    servers.push(server);
+    return { port: await listen(server), connections: () => count };
+  }
+
+  test('tcp: passes when a connection to the test listener opens', async () => {
+    const { port, connections } = await tcpServer();
+    await expect(smokeTest({ ...base, port }, 0)).resolves.toBeUndefined();
+    expect(connections()).toBe(1);
+    // at the load balancer's own addresses, looked up by the Network Load Balancer's description
+    expect(mockEc2Send.mock.calls[0][0]).toBeInstanceOf(DescribeNetworkInterfacesCommand);
+    expect(mockEc2Send.mock.calls[0][0].input).toEqual({ Filters: [{ Name: 'description', Values: ['ELB net/Test-Platform/0123456789abcdef'] }] });
+  });
+
+  test('tcp: fails, naming the cause, when nothing listens on the test port', async () => {
+    const port = await closedPort();
+    const problem = await smokeTest({ ...base, port, attempts: 2 }, 0);
+    expect(problem).toMatch(/ECONNREFUSED/);
+    expect(mockEc2Send).toHaveBeenCalledTimes(2);
+  });
+
+  test('tls: passes when the TLS handshake with the test listener ends', async () => {
+    let handshakes = 0;
+    const server = tls.createServer({ key: TEST_KEY, cert: TEST_CERTIFICATE });
+    // the server's side of the handshake ends after the client's (which sends the last message)
+    const serverDone = new Promise<void>((resolve) => server.on('secureConnection', (socket) => {
+      handshakes++;
+      socket.destroy();
+      resolve();
+    }));
+    servers.push(server);
+    const port = await listen(server);
+    await expect(smokeTest({ ...base, port, protocol: 'tls' }, 0)).resolves.toBeUndefined();
+    await serverDone;
+    expect(handshakes).toBe(1);
+  });
+
+  test('tls: fails when the listener accepts the connection but no TLS handshake follows (a TCP listener)', async () => {
+    const { port, connections } = await tcpServer();
+    const problem = await smokeTest({ ...base, port, protocol: 'tls' }, 0);
+    expect(connections()).toBe(1);
+    expect(problem).toBeDefined();
+    expect(problem).toMatch(/socket disconnected|ECONNRESET|closed before the TLS handshake ended/);
+  });
+
+  test('tls: fails when nothing answers the handshake within the bound', async () => {
+    // a server that accepts and then says nothing: the handshake never ends
+    const held: net.Socket[] = [];
+    const server = net.createServer((socket) => { held.push(socket); });
+    servers.push(server);
+    const port = await listen(server);
+    try {
+      // the bound runs on node:timers (see the handler), so this waits for it
+      await expect(smokeTest({ ...base, port, protocol: 'tls' }, 0)).resolves.toBe(`no TLS handshake within ${SMOKE_TEST_TIMING.requestTimeoutMs / 1000} s`);
+    } finally {
+      held.forEach((socket) => socket.destroy());
+    }
+  });
+
+  test('http (a TCP service with httpHealthCheckPath): a GET of the path, passing on 2xx or 3xx', async () => {
+    const paths: Array<string | undefined> = [];
+    let code = 200;
+    const server = http.createServer((req, res) => {
+      paths.push(req.url);
+      res.statusCode = code;
+      res.end('ok');
+    });
+    servers.push(server);
+    const port = await listen(server);
+    await expect(smokeTest({ ...base, port, protocol: 'http', path: '/health' }, 0)).resolves.toBeUndefined();
+    code = 503;
+    await expect(smokeTest({ ...base, port, protocol: 'http', path: '/health' }, 0)).resolves.toBe('/health answered 503, expected a 2xx or 3xx status');
+    expect(paths).toEqual(['/health', '/health']);
   });
 });

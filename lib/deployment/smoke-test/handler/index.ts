@@ -8,6 +8,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { clearTimeout as clearBound, setTimeout as setBound } from 'node:timers';
 import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -31,11 +33,15 @@ interface Context {
   getRemainingTimeInMillis(): number;
 }
 
-/** What the smoke test of one service requests and accepts (written by the SmokeTest construct). */
+/**
+ * What the smoke test of one service requests and accepts (written by the SmokeTest construct).
+ * `http` and `https`: a GET of `path`. `tcp` and `tls` (a TCP service on the Network Load
+ * Balancer without an HTTP health check): a connection, or a TLS handshake, must open.
+ */
 export interface SmokeTestSettings {
   readonly loadBalancerName: string;
   readonly port: number;
-  readonly protocol: 'http' | 'https';
+  readonly protocol: 'http' | 'https' | 'tcp' | 'tls';
   readonly host: string;
   readonly path: string;
   /** Accepted status codes; empty: any 2xx or 3xx. */
@@ -122,6 +128,37 @@ function request(address: string, s: SmokeTestSettings, signal?: AbortSignal): P
   });
 }
 
+/**
+ * Opens a connection to `address` (a TLS handshake for `tls`) and closes it: the test listener
+ * forwards a connection to a green task only, so one that opens reached a task that accepts
+ * connections. The certificate is not checked: the test connects by address, which no
+ * certificate names. `signal` abandons it.
+ */
+function connect(address: string, s: SmokeTestSettings, signal?: AbortSignal): Promise<void> {
+  const seconds = SMOKE_TEST_TIMING.requestTimeoutMs / 1000;
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const socket: net.Socket = s.protocol === 'tls'
+      ? tls.connect({ host: address, port: s.port, rejectUnauthorized: false, signal } as tls.ConnectionOptions & { signal?: AbortSignal })
+      : net.connect({ host: address, port: s.port, signal });
+    const settle = (error?: Error) => {
+      if (done) return;
+      done = true;
+      clearBound(timer);
+      // A success closes politely, once the handshake's last message is out; a failure at once.
+      if (error) socket.destroy();
+      else socket.end(() => socket.destroy());
+      if (error) reject(error);
+      else resolve();
+    };
+    timer = setBound(() => settle(new Error(`no ${s.protocol === 'tls' ? 'TLS handshake' : 'connection'} within ${seconds} s`)), SMOKE_TEST_TIMING.requestTimeoutMs);
+    socket.once(s.protocol === 'tls' ? 'secureConnect' : 'connect', () => settle());
+    socket.once('error', (e) => settle(e));
+    socket.once('close', () => settle(new Error(`the connection closed before ${s.protocol === 'tls' ? 'the TLS handshake ended' : 'it opened'}`)));
+  });
+}
+
 /** Whether the answer is the fixed 404 of the listener's default action (no rule matched). */
 function isPlatformNotFound(status: number, body: string): boolean {
   return status === 404 && body.trim() === PLATFORM_NOT_FOUND_BODY;
@@ -179,7 +216,13 @@ export async function smokeTest(
     try {
       const addresses = await loadBalancerAddresses(s.loadBalancerName);
       if (addresses.length === 0) throw new Error(`no network interfaces found for ${s.loadBalancerName}`);
-      const answer = await request(addresses[i % addresses.length], s, signal);
+      const address = addresses[i % addresses.length];
+      if (s.protocol === 'tcp' || s.protocol === 'tls') {
+        await connect(address, s, signal);
+        console.log(`attempt ${i}: ${s.protocol === 'tls' ? 'a TLS handshake' : 'a connection'} with port ${s.port} succeeded: pass`);
+        return undefined;
+      }
+      const answer = await request(address, s, signal);
       if (passes(answer.status, answer.body, s.expectedStatus)) {
         console.log(`attempt ${i}: ${s.path} answered ${answer.status}: pass`);
         return undefined;

@@ -17,6 +17,7 @@ const mockElbSend = jest.fn();
 jest.mock('@aws-sdk/client-elastic-load-balancing-v2', () => ({
   ElasticLoadBalancingV2Client: jest.fn(() => ({ send: (command: unknown) => mockElbSend(command) })),
   DescribeRulesCommand: jest.fn((input: unknown) => ({ operation: 'DescribeRules', input })),
+  DescribeListenersCommand: jest.fn((input: unknown) => ({ operation: 'DescribeListeners', input })),
 }));
 
 const fetchMock = jest.fn();
@@ -352,6 +353,67 @@ describe('Custom::LiveTargetGroups: the target group a blue/green service\'s pro
     // THEN
     expect(mockElbSend).not.toHaveBeenCalled();
     expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: LIVE_ID });
+  });
+});
+
+const NLB = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/nlb/50dc6c495c0c9188';
+/** Custom::LiveTargetGroups of a blue/green TCP service: its load balancer and production port (a string, as CloudFormation passes it). */
+const LIVE_LISTENER_PROPS = {
+  LoadBalancerArn: NLB,
+  ProductionPort: '5432',
+  BlueTargetGroupArn: BLUE,
+  GreenTargetGroupArn: GREEN,
+  Watched: { ProductionListener: { Port: '5432' }, TestListener: { Port: '15432' } },
+};
+
+/** A listener of DescribeListeners' answer on `port` that forwards by default to `forward` (a weighted forward when an array). */
+function forwardListener(port: number, forward: string | Array<[string, number]>): Record<string, unknown> {
+  const groups = typeof forward === 'string' ? [[forward, 1] as [string, number]] : forward;
+  return {
+    Port: port,
+    Protocol: 'TCP',
+    DefaultActions: [{
+      Type: 'forward',
+      ...(typeof forward === 'string' ? { TargetGroupArn: forward } : {}),
+      ForwardConfig: { TargetGroups: groups.map(([arn, weight]) => ({ TargetGroupArn: arn, Weight: weight })) },
+    }],
+  };
+}
+
+describe('Custom::LiveTargetGroups of a TCP service: the default action of its production listener on the Network Load Balancer', () => {
+  test('before its listener exists, production is blue and test is green', async () => {
+    // GIVEN the load balancer has another service's listener only
+    mockElbSend.mockResolvedValueOnce({ Listeners: [forwardListener(6379, OTHER)] });
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Create', LIVE_LISTENER_PROPS));
+    // THEN it described the load balancer's listeners (the listener's own ARN would be a cycle)
+    expect(mockElbSend).toHaveBeenCalledTimes(1);
+    expect(mockElbSend.mock.calls[0][0]).toEqual({ operation: 'DescribeListeners', input: { LoadBalancerArn: NLB } });
+    expect(response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${NLB}:5432`, Data: { ProductionTargetGroup: BLUE, TestTargetGroup: GREEN } });
+  });
+
+  test('after CodeDeploy moved the production listener to green, production is green and test is blue', async () => {
+    // GIVEN the production listener (5432) forwards to green, the test listener (15432) to blue
+    mockElbSend.mockResolvedValueOnce({ Listeners: [forwardListener(15432, BLUE), forwardListener(5432, GREEN), forwardListener(6379, OTHER)] });
+    // WHEN a cdk deploy changes a listener
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_LISTENER_PROPS, { PhysicalResourceId: `${NLB}:5432` }));
+    // THEN
+    expect(response().Data).toEqual({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
+  test('after an ECS deployment (a weighted forward, green at 100), production is green', async () => {
+    mockElbSend.mockResolvedValueOnce({ Listeners: [forwardListener(5432, [[BLUE, 0], [GREEN, 100]])] });
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_LISTENER_PROPS, { PhysicalResourceId: `${NLB}:5432` }));
+    expect(response().Data).toEqual({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
+  test('reads every page of listeners', async () => {
+    mockElbSend
+      .mockResolvedValueOnce({ Listeners: [forwardListener(6379, OTHER)], NextMarker: 'page-2' })
+      .mockResolvedValueOnce({ Listeners: [forwardListener(5432, GREEN)] });
+    await handler(event('Custom::LiveTargetGroups', 'Update', LIVE_LISTENER_PROPS, { PhysicalResourceId: `${NLB}:5432` }));
+    expect(mockElbSend.mock.calls[1][0].input).toEqual({ LoadBalancerArn: NLB, Marker: 'page-2' });
+    expect(response().Data).toEqual({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
   });
 });
 

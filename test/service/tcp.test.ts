@@ -275,7 +275,8 @@ describe('validation of a TCP service', () => {
   test('Deployment.ecsBlueGreen() with a canary or linear shift is accepted: ECS shifts a Network Load Balancer by weight', () => {
     const { platform } = newPlatform();
     expect(() => platform.addService('Ledger', {
-      routing: Routing.tcp(5432, { testPort: 15432 }), container: { image: IMAGE }, deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(5)) }),
+      routing: Routing.tcp(5432, { testPort: 15432 }), container: { image: IMAGE },
+      deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(5)) }),
     })).not.toThrow();
   });
 

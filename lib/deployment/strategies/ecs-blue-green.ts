@@ -1,4 +1,5 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { acknowledge } from '../../private/compliance';
 import type { Problems } from '../../private/errors';
 import { BlueGreenOptions } from '../policy/deployment';
 import type { SmokeTest } from '../smoke-test/smoke-test';
@@ -63,6 +64,13 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
         productionListener: ecs.ListenerRuleConfiguration.networkListener(route.productionListener),
         testListener: ecs.ListenerRuleConfiguration.networkListener(route.testListener),
       }));
+    }
+    // The role aws-cdk-lib made for ECS to shift the traffic carries the managed policy ECS documents for it.
+    const role = service.node.tryFindChild('AlternateTargetRole');
+    if (role) {
+      acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+        'The Amazon ECS infrastructure role for load balancers, with the managed policy ECS documents for it: only ECS assumes it, for this service\'s deployments. '
+        + 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html');
     }
   }
 

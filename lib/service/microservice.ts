@@ -204,7 +204,7 @@ export class Microservice extends Construct {
     const gracePeriod = props.health?.gracePeriod ?? DEFAULTS.healthCheckGracePeriod;
 
     // Routing: blue on the production listener; green (blue/green only) on the test listener.
-    // A TCP service: a listener of its own on the Network Load Balancer (rolling only, see validateService).
+    // A TCP service: listeners of its own on the Network Load Balancer (production, and test for blue/green).
     let route: BlueGreenRoute | undefined;
     if (nlb) {
       this.networkLoadBalancer = nlb.loadBalancer;

@@ -204,6 +204,18 @@ function addNestedStack(app: App): void {
     container: { port: 1883, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/eclipse-mosquitto:2.0') },
     deployment: Deployment.immutable(),
   });
+  // Blue/green on the Network Load Balancer: CodeDeploy (all at once, TLS, an HTTP smoke test on
+  // the health-check path) and ECS-native (a canary shift, a TCP connect as the smoke test).
+  platform.addService('Gateway', {
+    routing: Routing.tcp(8443, { testPort: 18443, tls: { certificate }, httpHealthCheckPath: '/ready' }),
+    container: { port: 8080, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27') },
+    deployment: Deployment.blueGreen({ terminationWait: Duration.minutes(2), smokeTest: { path: '/ready', expectedStatusCodes: [200], attempts: 3 } }),
+  });
+  platform.addService('Cache', {
+    routing: Routing.tcp(6379, { testPort: 16379, allowedCidrs: ['10.0.0.0/8'] }),
+    container: { port: 6379, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/redis:7.4') },
+    deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(20, Duration.minutes(2)) }),
+  });
 
   const resizer = platform.addWorker('Resizer', {
     queue: user.queue,

@@ -220,6 +220,26 @@ const CLAIMS: Record<string, (app: App) => void> = {
     expect(onlyProperties(template('Platform/Platform/BrokerStack'), 'AWS::ElasticLoadBalancingV2::TargetGroup')).toMatchObject({ Port: 1883, Protocol: 'TCP' });
   },
 
+  'Blue/green on the Network Load Balancer': (app) => {
+    const template = templatesOf(app);
+    // Ledger: CodeDeploy all at once on its production (5432) and test (15432) listeners, with a green target group
+    const ledger = template('Platform/Platform/LedgerStack');
+    const ports = Object.values(ledger.findResources('AWS::ElasticLoadBalancingV2::Listener')).map((l: any) => l.Properties.Port).sort();
+    expect(ports).toEqual([15432, 5432]);
+    ledger.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    expect(onlyProperties(ledger, 'AWS::CodeDeploy::DeploymentGroup').DeploymentConfigName).toBe('CodeDeployDefault.ECSAllAtOnce');
+    // its smoke test connects (no HTTP health check); Cache's GETs /health on its test port
+    expect(JSON.stringify(onlyProperties(ledger, 'AWS::SSM::Parameter').Value)).toContain('\\"port\\":15432,\\"protocol\\":\\"tcp\\"');
+    const cache = template('Platform/Platform/CacheStack');
+    expect(JSON.stringify(onlyProperties(cache, 'AWS::SSM::Parameter').Value)).toContain('\\"port\\":16379,\\"protocol\\":\\"http\\",\\"host\\":\\"\\",\\"path\\":\\"/health\\"');
+    // Cache: ECS-native linear 20 % every 2 minutes, shifted on its two listeners
+    const service = onlyProperties(cache, 'Custom::EcsService');
+    expect(service.DeploymentConfiguration).toMatchObject({ Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 } });
+    const listenerIds = Object.keys(cache.findResources('AWS::ElasticLoadBalancingV2::Listener'));
+    const config = service.LoadBalancers[0].AdvancedConfiguration;
+    expect([config.ProductionListenerRule.Ref, config.TestListenerRule.Ref].sort()).toEqual(listenerIds.sort());
+  },
+
   'Validation': (app) => {
     // the acknowledged warning is gone; the rest of the service's output is there
     const messages = JSON.stringify(app.synth().stacks.flatMap((s) => s.messages));
@@ -262,7 +282,7 @@ describe('the README\'s TypeScript blocks', () => {
   test('every TypeScript block of the README is tested: the blocks found are the blocks with claims', () => {
     expect(blocks.map((b) => b.key).sort()).toEqual(Object.keys(CLAIMS).sort());
     expect(blocks.filter((b) => b.fixture !== COMPLETE).map((b) => b.fixture).sort())
-      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
+      .toEqual(['jest', 'platform', 'platform', 'platform', 'platform', 'platform', 'platform', 'platform', 'service-options', 'workloads']);
   });
 
   test('a block that does not type-check is reported at its line in README.md', () => {

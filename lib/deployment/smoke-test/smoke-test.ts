@@ -76,7 +76,8 @@ export interface NetworkLoadBalancerReach {
  * and internal load balancers alike) and fails the deployment on a bad answer. Each service's
  * path, host and expected answer are in an SSM parameter named after the service, so that
  * the platform needs one function and one security-group rule per load balancer, whatever
- * the number of services.
+ * the number of services. A TCP service's test listener on the Network Load Balancer has a port
+ * of its own, opened to the function alone, which connects there (see networkSettings).
  *
  * Made by the platform, once, with its first blue/green service (`service.smokeTest`, `SmokeTest.of(platform)`).
  */

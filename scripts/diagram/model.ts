@@ -117,7 +117,8 @@ export class DiagramBuilder {
     const platformGroup: DiagramGroup = { id: idOf(platform, 'platform'), label: `${stack.stackName}: ${platform.node.path}`, nodes: [], groups: [vpcGroup] };
     this.groups.push(platformGroup);
 
-    const client = this.node(idOf(platform, 'clients'), 'client', [(platform.defaultLoadBalancer.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme === 'internal' ? 'Clients in the VPC' : 'Internet']);
+    const internal = (platform.defaultLoadBalancer.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme === 'internal';
+    const client = this.node(idOf(platform, 'clients'), 'client', [internal ? 'Clients in the VPC' : 'Internet']);
     platformGroup.nodes.push(client);
     if (platform.domainName) {
       platformGroup.nodes.push(this.node(idOf(platform, 'dns'), 'dns', ['Route 53 and ACM', `${platform.domainName}, *.${platform.domainName}`]));
@@ -139,8 +140,21 @@ export class DiagramBuilder {
       }
       listeners.set(lb, { production, test });
     }
-    // TCP services (no shared load balancer) are not drawn yet.
     for (const service of platform.services) if (service.loadBalancer) this.service(service, vpcGroup, platformGroup, listeners.get(service.loadBalancer)!);
+    // TCP services: the platform's internal Network Load Balancer, reached from the VPC.
+    const tcpServices = platform.services.filter((s) => s.networkListener);
+    if (tcpServices.length > 0) {
+      const nlb = tcpServices[0].networkLoadBalancer!;
+      const nlbNode = this.node(idOf(nlb, 'nlb'), 'loadBalancer', ['Network Load Balancer', 'internal']);
+      vpcGroup.nodes.push(nlbNode);
+      let vpcClient = client;
+      if (!internal) {
+        vpcClient = this.node(idOf(platform, 'vpcClients'), 'client', ['Clients in the VPC']);
+        platformGroup.nodes.push(vpcClient);
+      }
+      this.edge(vpcClient, nlbNode, 'TCP');
+      for (const service of tcpServices) this.tcpService(service, nlbNode, vpcGroup, platformGroup);
+    }
     for (const worker of platform.workers) this.worker(worker, vpcGroup, platformGroup);
     const jobs = platform.node.findAll().filter((c): c is ScheduledJob => c instanceof ScheduledJob);
     for (const job of jobs) {
@@ -171,6 +185,33 @@ export class DiagramBuilder {
       const green = this.node(idOf(service, 'green'), 'targetGroup', ['target group (green)', `HTTP :${service.containerPort}`]);
       group.nodes.push(green);
       this.edge(listeners.test, green, route, true);
+      this.edge(green, tasks, undefined, true);
+    }
+    group.nodes.push(tasks);
+    this.delivery(service, service.deployment, service.pipeline?.pipeline, tasks, platformGroup);
+  }
+
+  /** A TCP service: its listener (and test listener) on the Network Load Balancer, its target groups, its tasks. */
+  private tcpService(service: Microservice, nlb: string, vpcGroup: DiagramGroup, platformGroup: DiagramGroup): void {
+    const group: DiagramGroup = { id: idOf(service, 'group'), label: `service ${service.node.id}`, nodes: [], groups: [] };
+    vpcGroup.groups.push(group);
+    const tasks = this.node(idOf(service, 'tasks'), 'tasks', taskLines(service, service.taskDefinition, 'Fargate tasks'));
+    const protocol = (listener: elbv2.NetworkListener) => plain((listener.node.defaultChild as elbv2.CfnListener).protocol);
+    const port = (listener: elbv2.NetworkListener) => plain((listener.node.defaultChild as elbv2.CfnListener).port);
+    const production = this.node(idOf(service, 'listener'), 'listener', ['listener', `${protocol(service.networkListener!)} :${port(service.networkListener!)}`]);
+    const path = service.routing.tcpOptions?.httpHealthCheckPath;
+    const check = path !== undefined ? `HTTP check ${path}` : 'TCP check';
+    const blue = this.node(idOf(service, 'blue'), 'targetGroup', [service.greenNetworkTargetGroup ? 'target group (blue)' : 'target group', `TCP :${service.containerPort}`, check]);
+    group.nodes.push(production, blue);
+    this.edge(nlb, production);
+    this.edge(production, blue);
+    this.edge(blue, tasks);
+    if (service.networkTestListener && service.greenNetworkTargetGroup) {
+      const test = this.node(idOf(service, 'testListener'), 'listener', ['test listener', `${protocol(service.networkTestListener)} :${port(service.networkTestListener)}`, 'smoke test only']);
+      const green = this.node(idOf(service, 'green'), 'targetGroup', ['target group (green)', `TCP :${service.containerPort}`, check]);
+      group.nodes.push(test, green);
+      this.edge(nlb, test, undefined, true);
+      this.edge(test, green, undefined, true);
       this.edge(green, tasks, undefined, true);
     }
     group.nodes.push(tasks);

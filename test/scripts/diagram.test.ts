@@ -45,6 +45,35 @@ describe('the diagram model', () => {
     expect(diagram.nodes.some((n) => n.id.endsWith('_Orders_pipeline'))).toBe(false);
   });
 
+  test('TCP services: the Network Load Balancer, each listener with its port, target groups and tasks; a blue/green one\'s test listener and green', () => {
+    // GIVEN a rolling TCP service and a blue/green one with an HTTP health check, on a platform with an internet-facing ALB
+    const { stack, platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE, port: 5432 } });
+    platform.addService('Cache', {
+      routing: Routing.tcp(6379, { testPort: 16379, httpHealthCheckPath: '/health' }), container: { image: IMAGE, port: 6000 },
+      deployment: Deployment.ecsBlueGreen(),
+    });
+    // WHEN
+    const diagram = DiagramBuilder.of(stack);
+    const label = (suffix: string): string[] | undefined => diagram.nodes.find((n) => n.id.endsWith(suffix))?.lines;
+    const edge = (from: string, to: string) => diagram.edges.find((e) => e.from.endsWith(from) && e.to.endsWith(to));
+    // THEN
+    expect(allGroups(diagram.groups).map((g) => g.label)).toEqual(['Test: Test/Platform', 'VPC 10.0.0.0/16, 2 AZs, 1 NAT gateway', 'service Ledger', 'service Cache']);
+    expect(label('_NetworkLoadBalancer_Resource_nlb')).toEqual(['Network Load Balancer', 'internal']);
+    expect(label('_vpcClients')).toEqual(['Clients in the VPC']);
+    expect(edge('_vpcClients', '_nlb')).toEqual(expect.objectContaining({ label: 'TCP' }));
+    expect(label('_Ledger_listener')).toEqual(['listener', 'TCP :5432']);
+    expect(label('_Ledger_blue')).toEqual(['target group', 'TCP :5432', 'TCP check']);
+    expect(label('_Ledger_testListener')).toBeUndefined();
+    expect(edge('_nlb', '_Ledger_listener')).toBeDefined();
+    expect(edge('_Ledger_blue', '_Ledger_tasks')).toBeDefined();
+    expect(label('_Cache_listener')).toEqual(['listener', 'TCP :6379']);
+    expect(label('_Cache_testListener')).toEqual(['test listener', 'TCP :16379', 'smoke test only']);
+    expect(label('_Cache_green')).toEqual(['target group (green)', 'TCP :6000', 'HTTP check /health']);
+    expect(edge('_Cache_testListener', '_Cache_green')).toEqual(expect.objectContaining({ dashed: true }));
+    expect(label('_Cache_deployment')).toEqual(['ECS blue/green of Cache', 'ECS deployment controller']);
+  });
+
   test('the renderings name every node once and draw every edge', () => {
     // GIVEN
     const { stack, platform } = newPlatform();

@@ -407,6 +407,24 @@ describe('Custom::LiveTargetGroups of a TCP service: the default action of its p
     expect(response().Data).toEqual({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
   });
 
+  test('when the port changes, the listener is still on its previous port (read before it moves): production stays where it is', async () => {
+    // GIVEN production on green, listening on 5432; the template moves it to 5433
+    mockElbSend.mockResolvedValueOnce({ Listeners: [forwardListener(5432, GREEN), forwardListener(15432, BLUE)] });
+    // WHEN
+    await handler(event('Custom::LiveTargetGroups', 'Update', { ...LIVE_LISTENER_PROPS, ProductionPort: '5433' },
+      { PhysicalResourceId: `${NLB}:5432`, OldResourceProperties: LIVE_LISTENER_PROPS }));
+    // THEN green, not blue (no listener is on 5433 yet)
+    expect(response().Data).toEqual({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
+  test('a listener of another service on the port does not count: only one forwarding to the service\'s target groups', async () => {
+    // GIVEN another service's listener took 5433 (the port the service moves to), production on green at 5432
+    mockElbSend.mockResolvedValueOnce({ Listeners: [forwardListener(5433, OTHER), forwardListener(5432, GREEN)] });
+    await handler(event('Custom::LiveTargetGroups', 'Update', { ...LIVE_LISTENER_PROPS, ProductionPort: '5433' },
+      { PhysicalResourceId: `${NLB}:5432`, OldResourceProperties: LIVE_LISTENER_PROPS }));
+    expect(response().Data).toEqual({ ProductionTargetGroup: GREEN, TestTargetGroup: BLUE });
+  });
+
   test('reads every page of listeners', async () => {
     mockElbSend
       .mockResolvedValueOnce({ Listeners: [forwardListener(6379, OTHER)], NextMarker: 'page-2' })

@@ -136,7 +136,9 @@ function forwardsOf(actions: Action[] | undefined): Forward[] {
 
 async function liveTargetGroupsResource(event: CfnEvent): Promise<Answer> {
   const p = event.ResourceProperties;
-  if (p.LoadBalancerArn) return { physicalId: event.PhysicalResourceId ?? `${p.LoadBalancerArn}:${p.ProductionPort}`, data: await liveListenerTargetGroups(p) };
+  if (p.LoadBalancerArn) {
+    return { physicalId: event.PhysicalResourceId ?? `${p.LoadBalancerArn}:${p.ProductionPort}`, data: await liveListenerTargetGroups(p, event.OldResourceProperties) };
+  }
   return { physicalId: event.PhysicalResourceId ?? `${p.ProductionListenerArn}/${p.Priority}`, data: await liveTargetGroups(p) };
 }
 
@@ -166,10 +168,17 @@ function liveOf(forwards: Forward[], blue: string, green: string): Record<string
 
 /**
  * The target group production reaches now, read from the default action of a TCP service's
- * production listener on the Network Load Balancer (found by its port), which CodeDeploy and
- * ECS blue/green deployments move to the other target group; before it exists, blue.
+ * production listener on the Network Load Balancer, which CodeDeploy and ECS blue/green
+ * deployments move to the other target group; before it exists, blue. The listener is found by
+ * its port, the previous one when the port changes (this resource is read before the listener
+ * moves to its new port), and must forward to the service's target groups.
  */
-async function liveListenerTargetGroups(r: Record<string, any>): Promise<Record<string, string>> {
-  const listener = (await listenersOf(String(r.LoadBalancerArn))).find((l) => String(l.Port) === String(r.ProductionPort));
-  return liveOf(forwardsOf(listener?.DefaultActions), String(r.BlueTargetGroupArn), String(r.GreenTargetGroupArn));
+async function liveListenerTargetGroups(r: Record<string, any>, old: Record<string, any> | undefined): Promise<Record<string, string>> {
+  const blue = String(r.BlueTargetGroupArn);
+  const green = String(r.GreenTargetGroupArn);
+  const listeners = await listenersOf(String(r.LoadBalancerArn));
+  const ours = (port: unknown) => listeners.find((l) => String(l.Port) === String(port)
+    && forwardsOf(l.DefaultActions).some((f) => f.arn === blue || f.arn === green));
+  const listener = ours(r.ProductionPort) ?? (old?.ProductionPort !== undefined ? ours(old.ProductionPort) : undefined);
+  return liveOf(forwardsOf(listener?.DefaultActions), blue, green);
 }

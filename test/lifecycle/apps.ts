@@ -1,11 +1,12 @@
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { Capacity, ContainerPlatform, Deployment, HookEvent, PlatformAlerts, Routing, Source, TrafficShift } from '../../lib';
+import { Capacity, ContainerPlatform, Deployment, HookEvent, Microservice, PlatformAlerts, Routing, Source, TrafficShift } from '../../lib';
 import { CloudAssembly } from './model/assembly';
 import { synth } from './synth';
 
@@ -46,6 +47,18 @@ export interface Variant {
   readonly sidecarTag?: string;
   /** A TCP service: Routing.tcp(5432) on the platform's Network Load Balancer, container port 5432, a TCP health check. */
   readonly tcp?: boolean;
+  /**
+   * A blue/green TCP service (codeDeploy, ecsBlueGreen): `tcp` with its test listener on 15432; `'connect'`: the
+   * smoke test connects; `'http'`: an HTTP health check on /health and a smoke test of /ready.
+   */
+  readonly tcpBlueGreen?: 'connect' | 'http';
+  /** The port of a `tcpBlueGreen` service (5432 unless given). */
+  readonly tcpPort?: number;
+  /**
+   * codeDeploy with `tcpBlueGreen`: the deployment group's configuration set to a canary through an
+   * escape hatch, past the library's synth check, to show what CodeDeploy does with it.
+   */
+  readonly canaryPastSynth?: boolean;
 }
 
 /** The ECR repository (not the stack's) of the `sidecarAndStorage` variant's sidecar, and its tag. */
@@ -86,16 +99,21 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
         lifecycleEvent: HookEvent.BEFORE_ALLOW_TRAFFIC,
         function: new lambda.Function(stack, 'Gate', { functionName: GATE_HOOK, runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') }),
       }] : undefined;
+      const smokeTest = v.tcpBlueGreen === 'http' ? { path: '/ready' } : undefined;
       const deployment = kind === 'codeDeploy'
         ? Deployment.blueGreen({
           terminationWait: v.terminationWaitMinutes === undefined ? undefined : Duration.minutes(v.terminationWaitMinutes),
           traffic: v.canaryMinutes === undefined ? undefined : TrafficShift.canary(10, Duration.minutes(v.canaryMinutes)),
           hooks: gate,
+          smokeTest,
         })
-        : kind === 'ecsBlueGreen' ? Deployment.ecsBlueGreen() : Deployment.rolling();
+        : kind === 'ecsBlueGreen' ? Deployment.ecsBlueGreen({ smokeTest }) : Deployment.rolling();
+      const tcpRouting = v.tcpBlueGreen
+        ? Routing.tcp(v.tcpPort ?? 5432, { testPort: 15432, httpHealthCheckPath: v.tcpBlueGreen === 'http' ? '/health' : undefined })
+        : v.tcp ? Routing.tcp(5432) : undefined;
       workload = platform.addService(id, {
-        routing: v.tcp ? Routing.tcp(5432) : v.paths ? Routing.rule({ paths: v.paths }) : Routing.path('/orders/*'),
-        container: v.tcp ? { port: 5432, environment } : { port: 8080, healthCheckPath: '/health', environment },
+        routing: tcpRouting ?? (v.paths ? Routing.rule({ paths: v.paths }) : Routing.path('/orders/*')),
+        container: tcpRouting ? { port: 5432, environment } : { port: 8080, healthCheckPath: '/health', environment },
         deployment,
         source: Source.codeCommit(),
         pipeline,
@@ -116,6 +134,9 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
           container: { port: 8080, healthCheckPath: '/health', environment, cpu: 512, memoryMiB: 1024 },
         } : {}),
       });
+    }
+    if (v.canaryPastSynth && workload instanceof Microservice && workload.blueGreen) {
+      (workload.blueGreen.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).deploymentConfigName = 'CodeDeployDefault.ECSCanary10Percent5Minutes';
     }
     if (v.laterFailure) new sns.Topic(stack, LATER_FAILURE).node.addDependency(workload);
     if (v.tags) Tags.of(stack).add('team', 'orders');

@@ -277,6 +277,70 @@ export const SCENARIOS = {
     await lc.expectInvariants();
     expect(lc.world.iam.denials).toEqual([]);
   },
+  'a blue/green TCP service on the Network Load Balancer: a push whose smoke test fails rolls back; a port change after an odd number of deployments; a push and a cdk deploy': async (lc, v) => {
+    // An HTTP health check on /health; the smoke test GETs /ready through the test listener (15432).
+    const variant: Variant = { tcpBlueGreen: 'http' };
+    await delivered(lc, v, {}, 'tcp-bg-v1', variant);
+    const listenerOn = (port: number) => [...lc.world.elbv2.listeners.values()].find((l) => l.port === port);
+    const forwardOf = (port: number) => (listenerOn(port)?.defaultActions.at(-1)?.forward ?? []).filter((f) => f.weight > 0).map((f) => f.targetGroupArn);
+    const live = forwardOf(5432);
+    expect(live).toHaveLength(1);
+    // after a deployment, the test listener too forwards to the new target group
+    expect(forwardOf(15432)).toEqual(live);
+    // a push whose code answers /ready with 500: healthy, but the smoke test fails; production does not move
+    const failed = await lc.push('c2', { status: (path: string) => (path === '/ready' ? 500 : 200) }, { mayFail: true });
+    await lc.settle();
+    expect(failed.status).toBe('Failed');
+    if (lc.kind === 'codeDeploy') expect(lc.world.codedeploy.deployments.filter((d) => d.creator === 'user').at(-1)?.error?.message).toMatch(/AfterAllowTestTraffic hook reported Failed/);
+    if (lc.kind === 'ecsBlueGreen') expect(lc.service()?.events.join('\n')).toMatch(/answered FAILED at POST_TEST_TRAFFIC_SHIFT/);
+    expect(forwardOf(5432)).toEqual(live);
+    await lc.expectInvariants();
+    // the service moves to port 5433: the listener keeps forwarding to the live target group
+    await lc.deploy(v('tcp-bg-port', { ...variant, tcpPort: 5433 }));
+    await lc.settle();
+    expect(listenerOn(5432)).toBeUndefined();
+    expect(forwardOf(5433)).toEqual(live);
+    await lc.expectInvariants();
+    // the next push deploys: production moves to the other target group
+    await lc.push('c3');
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(forwardOf(5433)).toHaveLength(1);
+    expect(forwardOf(5433)).not.toEqual(live);
+    await lc.deploy(v('tcp-bg-env', { ...variant, tcpPort: 5433, ...ENV }));
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(productionTaskDefinitions(lc).flatMap((td) => envNames(lc, td))).toContain('FEATURE');
+    expect(lc.world.iam.denials).toEqual([]);
+  },
+  'a blue/green TCP service whose smoke test connects: delivered, a push, a push with failing health checks, a push': async (lc, v) => {
+    const variant: Variant = { tcpBlueGreen: 'connect' };
+    await delivered(lc, v, {}, 'tcp-bg-connect', variant);
+    await lc.push('c2');
+    await lc.settle();
+    await lc.expectInvariants();
+    const failed = await lc.push('c3', { healthy: false }, { mayFail: true });
+    await lc.settle();
+    expect(failed.status).toBe('Failed');
+    await lc.expectInvariants();
+    await lc.push('c4');
+    await lc.settle();
+    await lc.expectInvariants();
+    expect(lc.world.iam.denials).toEqual([]);
+  },
+  'a CodeDeploy group on the Network Load Balancer with a canary configuration (set past synth) is refused, and the stack rolls back': async (lc, v) => {
+    const variant: Variant = { tcpBlueGreen: 'connect' };
+    await delivered(lc, v, {}, 'tcp-bg-connect', variant);
+    const op = await lc.deploy(v('tcp-bg-canary', { ...variant, canaryPastSynth: true }), { expectRollback: true });
+    expect(op.failure?.message).toMatch(/CodeDeployDefault.ECSCanary10Percent5Minutes is not supported with a Network Load Balancer/);
+    await lc.settle();
+    await lc.expectInvariants();
+    // the group keeps all at once, and the next push deploys
+    expect([...lc.world.codedeploy.groups.values()].map((g) => g.deploymentConfigName)).toEqual(['CodeDeployDefault.ECSAllAtOnce']);
+    await lc.push('c2');
+    await lc.settle();
+    await lc.expectInvariants();
+  },
   'destroy, then deploy again': async (lc, v) => {
     await delivered(lc, v);
     await lc.destroy();
@@ -362,6 +426,17 @@ export const SERVICE_SCENARIOS: ScenarioName[] = [
 /** What a TCP service (Routing.tcp, rolling deployments only) goes through. */
 export const TCP_SCENARIOS: ScenarioName[] = [
   'a TCP service on the Network Load Balancer: delivered by its pipeline, then a cdk deploy and a push',
+];
+
+/** What a blue/green TCP service (Routing.tcp with a testPort) goes through, with CodeDeploy or ECS. */
+export const TCP_BLUE_GREEN_SCENARIOS: ScenarioName[] = [
+  'a blue/green TCP service on the Network Load Balancer: a push whose smoke test fails rolls back; a port change after an odd number of deployments; a push and a cdk deploy',
+  'a blue/green TCP service whose smoke test connects: delivered, a push, a push with failing health checks, a push',
+];
+
+/** What CodeDeploy refuses of a group on the Network Load Balancer. */
+export const TCP_CODEDEPLOY_SCENARIOS: ScenarioName[] = [
+  'a CodeDeploy group on the Network Load Balancer with a canary configuration (set past synth) is refused, and the stack rolls back',
 ];
 
 /** The timing decisions of the CodeDeploy services' provider (see "How long cdk deploy waits" in the README). */

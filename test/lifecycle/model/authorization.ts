@@ -120,6 +120,9 @@ export function requestsFor(world: World, service: string, operation: string, in
       return [{ action: 'cloudformation:DescribeStacks', resource: world.cfn.describeStack(String(input.StackName)).StackId }];
     case 'ElasticLoadBalancingV2:DescribeRules':
       return [{ action: 'elasticloadbalancing:DescribeRules', resource: '*' }];
+    case 'ElasticLoadBalancingV2:DescribeListeners':
+      // No resource-level permission: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+      return [{ action: 'elasticloadbalancing:DescribeListeners', resource: '*' }];
     default:
       throw new Error(`the lifecycle model does not know what ${service}:${operation} needs of IAM`);
   }

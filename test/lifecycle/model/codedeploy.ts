@@ -24,7 +24,7 @@ import { parse } from 'yaml';
 import { clusterArn, serviceArn } from './authorization';
 import { arn, awsError, clone, InvokeDenied } from './aws';
 import { Service, TASK_SET_PARAMETERS, TaskGroup } from './ecs';
-import type { Action, Rule } from './elbv2';
+import { Action, Elbv2, TrafficPoint } from './elbv2';
 import type { Principal } from './iam';
 import type { World } from './world';
 
@@ -87,7 +87,7 @@ export interface Deployment {
   original?: TaskGroup;
   replacement?: TaskGroup;
   /** Rules rerouted by this deployment, with their actions before. */
-  saved: Array<[Rule, Action[]]>;
+  saved: Array<[TrafficPoint, Action[]]>;
   readonly hookStatus: Map<string, string>;
   /** The service role's session CodeDeploy acts with. */
   role?: Principal;
@@ -127,6 +127,22 @@ export class CodeDeploy {
     const r = PREDEFINED[name] ?? this.configs.get(name);
     if (!r) throw awsError('DeploymentConfigDoesNotExistException', `No deployment configuration found for name: ${name}`);
     return r;
+  }
+
+  /**
+   * A deployment group on a Network Load Balancer shifts all at once: "If you're using a Network
+   * Load Balancer, only the predefined CodeDeployDefault.ECSAllAtOnce deployment configuration is
+   * supported." AWS does not document which call refuses another configuration nor its message;
+   * the model refuses it where the group is made or changed (CreateDeploymentGroup,
+   * UpdateDeploymentGroup), the first call that sees both.
+   * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
+   */
+  public checkConfigOnListeners(deploymentConfigName: string, listeners: string[]): void {
+    const network = listeners.filter((l) => this.world.elbv2.onNetworkLoadBalancer(l));
+    if (network.length > 0 && deploymentConfigName !== 'CodeDeployDefault.ECSAllAtOnce') {
+      throw awsError('InvalidDeploymentConfigNameException',
+        `The deployment configuration ${deploymentConfigName} is not supported with a Network Load Balancer (listener ${network[0]}): use CodeDeployDefault.ECSAllAtOnce`);
+    }
   }
 
   /**
@@ -357,14 +373,19 @@ export class CodeDeploy {
   private async reroute(d: Deployment, listeners: string[], percent: number): Promise<void> {
     const from = d.original?.targetGroupArn;
     const to = d.replacement!.targetGroupArn!;
+    const { elbv2 } = this.world;
     for (const listener of listeners) {
-      for (const rule of this.world.elbv2.rulesOf(listener)) {
-        const forward = rule.actions.at(-1)?.forward ?? [];
+      // The listener's rules (an Application Load Balancer), then its default action (what a
+      // Network Load Balancer listener forwards with: it has no rules).
+      const own = elbv2.listeners.get(listener);
+      const points = [...elbv2.rulesOf(listener).map((r) => Elbv2.rulePoint(r)), ...(own ? [Elbv2.listenerPoint(own)] : [])];
+      for (const point of points) {
+        const forward = point.actions.at(-1)?.forward ?? [];
         if (!forward.some((f) => (f.targetGroupArn === from || f.targetGroupArn === to) && f.weight > 0)) continue;
         if (!forward.some((f) => f.targetGroupArn === from)) continue;
-        await this.may(d, 'elasticloadbalancing:ModifyRule', rule.arn);
-        if (!d.saved.some(([r]) => r === rule)) d.saved.push([rule, clone(rule.actions)]);
-        rule.actions = [{ type: 'forward', forward: [{ targetGroupArn: to, weight: percent }, { targetGroupArn: from!, weight: 100 - percent }] }];
+        await this.may(d, point.modify, point.arn);
+        if (!d.saved.some(([p]) => p.arn === point.arn)) d.saved.push([point, clone(point.actions)]);
+        point.actions = [{ type: 'forward', forward: [{ targetGroupArn: to, weight: percent }, { targetGroupArn: from!, weight: 100 - percent }] }];
       }
     }
   }
@@ -411,9 +432,9 @@ export class CodeDeploy {
     r.steps.splice(0, r.steps.length);
     const service = this.world.ecs.findService(failed.group.cluster, failed.group.service);
     try {
-      for (const [rule, actions] of [...failed.saved].reverse()) {
-        await this.may(r, 'elasticloadbalancing:ModifyRule', rule.arn);
-        rule.actions = actions;
+      for (const [point, actions] of [...failed.saved].reverse()) {
+        await this.may(r, point.modify, point.arn);
+        point.actions = actions;
       }
       if (service && failed.shifted && failed.original) {
         await this.may(r, 'ecs:UpdateServicePrimaryTaskSet', serviceArn(failed.group.cluster, failed.group.service), { 'ecs:cluster': clusterArn(failed.group.cluster) });

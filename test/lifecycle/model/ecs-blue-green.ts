@@ -31,8 +31,9 @@ export class EcsBlueGreen {
     const { ecs, elbv2, iam } = this.world;
     const lb = service.config.loadBalancers?.[0];
     const adv = lb?.advancedConfiguration ?? {};
-    const prod = elbv2.rules.get(adv.productionListenerRule);
-    const test = adv.testListenerRule ? elbv2.rules.get(adv.testListenerRule) : undefined;
+    // A listener rule on an Application Load Balancer, the listener itself on a Network Load Balancer.
+    const prod = elbv2.trafficPoint(adv.productionListenerRule);
+    const test = adv.testListenerRule ? elbv2.trafficPoint(adv.testListenerRule) : undefined;
     if (!prod) return 'no production listener rule';
     const first = service.groups.length === 1;
     const blue = first ? undefined : ecs.liveTargetGroup(service)!;
@@ -42,7 +43,7 @@ export class EcsBlueGreen {
     if (adv.roleArn && !infrastructure) return `ECS could not assume the infrastructure role ${adv.roleArn}: ${iam.denials.at(-1)?.message}`;
     const shift = async (rule: typeof prod): Promise<string | undefined> => {
       if (!blue) return undefined;
-      if (infrastructure && !await iam.allowed(infrastructure, { action: 'elasticloadbalancing:ModifyRule', resource: rule.arn }, `the blue/green deployment of ${service.serviceName}`)) {
+      if (infrastructure && !await iam.allowed(infrastructure, { action: rule.modify, resource: rule.arn }, `the blue/green deployment of ${service.serviceName}`)) {
         return iam.denials.at(-1)!.message;
       }
       rule.actions = [{ type: 'forward', forward: [{ targetGroupArn: greenTg, weight: 100 }, { targetGroupArn: blue, weight: 0 }] }];

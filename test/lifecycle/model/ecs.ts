@@ -408,7 +408,7 @@ export class Ecs {
     const lb = service.config.loadBalancers?.[0];
     const rule = lb?.advancedConfiguration?.productionListenerRule;
     if (!rule) return lb?.targetGroupArn;
-    const forward = this.world.elbv2.rules.get(rule)?.actions.at(-1)?.forward ?? [];
+    const forward = this.world.elbv2.trafficPoint(rule)?.actions.at(-1)?.forward ?? [];
     return forward.find((f) => f.weight > 0)?.targetGroupArn ?? lb.targetGroupArn;
   }
 

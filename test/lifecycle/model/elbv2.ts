@@ -22,7 +22,7 @@ export interface Condition {
   readonly values: string[];
 }
 
-export interface LoadBalancer { readonly arn: string; readonly name: string; readonly fullName: string; readonly addresses: string[] }
+export interface LoadBalancer { readonly arn: string; readonly name: string; readonly fullName: string; readonly addresses: string[]; readonly type: 'application' | 'network' }
 export interface Listener { readonly arn: string; readonly loadBalancerArn: string; port: number; defaultActions: Action[] }
 export interface Rule { readonly arn: string; readonly listenerArn: string; priority: number; conditions: Condition[]; actions: Action[] }
 export interface TargetGroup {
@@ -34,6 +34,27 @@ export interface TargetGroup {
   deregistrationDelay?: number;
 }
 
+/** A listener rule, or a listener's default actions: what a deployment rewrites to shift traffic, and the call that rewrites it. */
+export interface TrafficPoint {
+  readonly arn: string;
+  /** The listener: the rule's, or the listener itself. */
+  readonly listenerArn: string;
+  readonly modify: 'elasticloadbalancing:ModifyRule' | 'elasticloadbalancing:ModifyListener';
+  actions: Action[];
+}
+
+/** Actions as DescribeRules and DescribeListeners answer them. */
+function renderActions(actions: Action[]): Array<Record<string, unknown>> {
+  return actions.map((a, i) => a.type !== 'forward'
+    ? { Type: a.type, Order: i + 1 }
+    : {
+      Type: 'forward',
+      Order: i + 1,
+      ...(a.forward.length === 1 ? { TargetGroupArn: a.forward[0].targetGroupArn } : {}),
+      ForwardConfig: { TargetGroups: a.forward.map((f) => ({ TargetGroupArn: f.targetGroupArn, Weight: f.weight })) },
+    });
+}
+
 export class Elbv2 {
   public readonly loadBalancers = new Map<string, LoadBalancer>();
   public readonly listeners = new Map<string, Listener>();
@@ -41,10 +62,16 @@ export class Elbv2 {
   public readonly targetGroups = new Map<string, TargetGroup>();
   private lbCount = 0;
 
-  public createLoadBalancer(name: string, id: string): LoadBalancer {
+  /**
+   * A load balancer: `app/` or, for a Network Load Balancer, `net/` in its ARN and full name (the
+   * description of its network interfaces is `ELB <full name>`).
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html (the LoadBalancer dimension: net/load-balancer-name/1234567890123456)
+   */
+  public createLoadBalancer(name: string, id: string, type: 'application' | 'network' = 'application'): LoadBalancer {
     this.lbCount += 1;
-    // Each node of an ALB has a private address in its subnet (198.18.0.0/15 is reserved for tests).
-    const lb = { arn: arn('elasticloadbalancing', `loadbalancer/app/${name}/${id}`), name, fullName: `app/${name}/${id}`, addresses: [`198.18.${this.lbCount}.10`, `198.18.${this.lbCount}.11`] };
+    const prefix = type === 'network' ? 'net' : 'app';
+    // Each node of a load balancer has a private address in its subnet (198.18.0.0/15 is reserved for tests).
+    const lb = { arn: arn('elasticloadbalancing', `loadbalancer/${prefix}/${name}/${id}`), name, fullName: `${prefix}/${name}/${id}`, addresses: [`198.18.${this.lbCount}.10`, `198.18.${this.lbCount}.11`], type };
     this.loadBalancers.set(lb.arn, lb);
     return lb;
   }
@@ -86,18 +113,52 @@ export class Elbv2 {
   public describeRules(listenerArn: string): Array<Record<string, unknown>> {
     const listener = this.listeners.get(listenerArn);
     if (!listener) throw awsError('ListenerNotFoundException', 'One or more listeners not found');
-    const render = (actions: Action[]) => actions.map((a, i) => a.type !== 'forward'
-      ? { Type: a.type, Order: i + 1 }
-      : {
-        Type: 'forward',
-        Order: i + 1,
-        ...(a.forward.length === 1 ? { TargetGroupArn: a.forward[0].targetGroupArn } : {}),
-        ForwardConfig: { TargetGroups: a.forward.map((f) => ({ TargetGroupArn: f.targetGroupArn, Weight: f.weight })) },
-      });
+    const render = renderActions;
     return [
       ...this.rulesOf(listenerArn).map((r) => ({ RuleArn: r.arn, Priority: String(r.priority), IsDefault: false, Actions: render(r.actions) })),
       { Priority: 'default', IsDefault: true, Actions: render(listener.defaultActions) },
     ];
+  }
+
+  /**
+   * elasticloadbalancing:DescribeListeners of a load balancer, as the API answers it (one page).
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListeners.html
+   */
+  public describeListeners(loadBalancerArn: string): Array<Record<string, unknown>> {
+    if (!this.loadBalancers.has(loadBalancerArn)) throw awsError('LoadBalancerNotFoundException', 'One or more load balancers not found');
+    return [...this.listeners.values()].filter((l) => l.loadBalancerArn === loadBalancerArn).map((l) => ({
+      ListenerArn: l.arn, LoadBalancerArn: l.loadBalancerArn, Port: l.port, DefaultActions: renderActions(l.defaultActions),
+    }));
+  }
+
+  /**
+   * Where a deployment shifts traffic, by ARN: a listener rule (on an Application Load Balancer,
+   * rewritten with ModifyRule), or a listener whose default action forwards (on a Network Load
+   * Balancer, which has no rules: rewritten with ModifyListener).
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html ("listener rule (in the case of an Application Load Balancer) or listener (in the case for an Network Load Balancer)")
+   */
+  public trafficPoint(arnOf: string): TrafficPoint | undefined {
+    const rule = this.rules.get(arnOf);
+    if (rule) return Elbv2.rulePoint(rule);
+    const listener = this.listeners.get(arnOf);
+    return listener ? Elbv2.listenerPoint(listener) : undefined;
+  }
+
+  /** A rule as a traffic point (rewritten with ModifyRule). */
+  public static rulePoint(rule: Rule): TrafficPoint {
+    return { arn: rule.arn, listenerArn: rule.listenerArn, modify: 'elasticloadbalancing:ModifyRule', get actions() { return rule.actions; }, set actions(a) { rule.actions = a; } };
+  }
+
+  /** A listener's default actions as a traffic point (rewritten with ModifyListener). */
+  public static listenerPoint(listener: Listener): TrafficPoint {
+    return { arn: listener.arn, listenerArn: listener.arn, modify: 'elasticloadbalancing:ModifyListener',
+      get actions() { return listener.defaultActions; }, set actions(a) { listener.defaultActions = a; } };
+  }
+
+  /** Whether a listener is on a Network Load Balancer. */
+  public onNetworkLoadBalancer(listenerArn: string): boolean {
+    const listener = this.listeners.get(listenerArn);
+    return listener !== undefined && this.loadBalancers.get(listener.loadBalancerArn)?.type === 'network';
   }
 
   public listenerOn(loadBalancerArn: string, port: number): Listener | undefined {

@@ -5,7 +5,9 @@
  *   jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: any[]) => require('./model/network').request(...a) }));
  *
  * Requests to an address of a modelled load balancer are answered by the model; the module
- * keeps no import of `node:http`, so that the mock does not load itself.
+ * keeps no import of `node:http`, so that the mock does not load itself. A test file of TCP
+ * services replaces `node:net`'s `connect` with this module's `connect` as well: a connection
+ * opens when the listener forwards it to a healthy target.
  */
 import { EventEmitter } from 'node:events';
 
@@ -14,6 +16,8 @@ export interface HttpRequest {
   readonly port: number;
   readonly path: string;
   readonly host: string;
+  /** A TCP connection, no request: answered 503 when no healthy target takes it. */
+  readonly connectOnly?: boolean;
 }
 
 /** Answers a request with a status code, or throws a connection error. */
@@ -60,4 +64,41 @@ class FakeRequest extends EventEmitter {
 
 export function request(options: Record<string, any>, callback?: (res: unknown) => void): FakeRequest {
   return new FakeRequest(options, callback);
+}
+
+/**
+ * A TCP connection through a modelled listener: 'connect' when the load balancer forwards it to
+ * a healthy target, else an error (a Network Load Balancer resets a connection it cannot forward;
+ * a port without a listener refuses it).
+ */
+class FakeSocket extends EventEmitter {
+  constructor(options: Record<string, any>) {
+    super();
+    setImmediate(() => {
+      try {
+        if (!router) throw Object.assign(new Error(`connect ECONNREFUSED ${options.host}:${options.port}`), { code: 'ECONNREFUSED' });
+        const status = router({ address: String(options.host), port: Number(options.port), path: '', host: '', connectOnly: true });
+        if (status === 503) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        this.emit('connect');
+      } catch (e) {
+        this.emit('error', e);
+      }
+    });
+  }
+
+  public end(callback?: () => void): this {
+    setImmediate(() => {
+      callback?.();
+      this.emit('close');
+    });
+    return this;
+  }
+
+  public destroy(): this {
+    return this;
+  }
+}
+
+export function connect(options: Record<string, any>): FakeSocket {
+  return new FakeSocket(options);
 }

@@ -182,7 +182,7 @@ function removeProviders(world: World, clusterName: string, providers: string[])
 const loadBalancer = provider({
   create(ctx, props) {
     const name = props.Name ?? generatedName(ctx, 32);
-    const lb = ctx.world.elbv2.createLoadBalancer(name, ctx.world.ids.suffix());
+    const lb = ctx.world.elbv2.createLoadBalancer(name, ctx.world.ids.suffix(), props.Type === 'network' ? 'network' : 'application');
     return { physicalId: lb.arn, attributes: { LoadBalancerFullName: lb.fullName, LoadBalancerName: name, DNSName: `${name}.${REGION}.elb.amazonaws.com`, CanonicalHostedZoneID: 'Z32O12XQLNTSW2', LoadBalancerArn: lb.arn, SecurityGroups: props.SecurityGroups ?? [] } };
   },
 });
@@ -308,6 +308,8 @@ const codeDeployApplication = provider({
 function deploymentGroup(ctx: ProviderContext, props: Props, name: string): void {
   const pair = props.LoadBalancerInfo?.TargetGroupPairInfoList?.[0] ?? {};
   const service = props.ECSServices?.[0] ?? {};
+  ctx.world.codedeploy.checkConfigOnListeners(String(props.DeploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce'),
+    [...pair.ProdTrafficRoute?.ListenerArns ?? [], ...pair.TestTrafficRoute?.ListenerArns ?? []]);
   ctx.world.codedeploy.groups.set(`${props.ApplicationName}/${name}`, {
     application: String(props.ApplicationName), name, cluster: String(service.ClusterName), service: String(service.ServiceName),
     targetGroupNames: (pair.TargetGroups ?? []).map((t: Props) => String(t.Name)),

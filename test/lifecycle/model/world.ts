@@ -561,6 +561,7 @@ export class World {
         return { NetworkInterfaces: (lb?.addresses ?? []).map((a) => ({ PrivateIpAddress: a, Description: description })) };
       }
       case 'ElasticLoadBalancingV2:DescribeRules': return { Rules: this.elbv2.describeRules(String(input.ListenerArn)) };
+      case 'ElasticLoadBalancingV2:DescribeListeners': return { Listeners: this.elbv2.describeListeners(String(input.LoadBalancerArn)) };
       default: throw new Error(`the lifecycle model does not answer ${key}`);
     }
   }
@@ -573,7 +574,7 @@ export class World {
     for (const g of this.codedeploy.groups.values()) g.testListeners.forEach((l) => out.add(l));
     for (const s of this.ecs.services.values()) {
       const rule = s.config.loadBalancers?.[0]?.advancedConfiguration?.testListenerRule;
-      const listener = rule ? this.elbv2.rules.get(rule)?.listenerArn : undefined;
+      const listener = rule ? this.elbv2.trafficPoint(rule)?.listenerArn : undefined;
       if (listener) out.add(listener);
     }
     return out;
@@ -623,6 +624,7 @@ export class World {
     const tg = action.forward.filter((f) => f.weight > 0).sort((a, b) => b.weight - a.weight)[0];
     const healthy = tg ? this.targetsOf(tg.targetGroupArn).filter((t) => t.healthy) : [];
     if (healthy.length === 0) return 503;
+    if (r.connectOnly) return 200;
     return this.respond(healthy[0].taskDefinition, r.path);
   }
 

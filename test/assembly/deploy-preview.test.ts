@@ -1,10 +1,15 @@
+import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { DeployPreview, Routing, WorkloadPreview } from '../../lib';
+import type { ExamplePlatformStack } from '../../examples/platform-stack';
+import { Deployment, DeployPreview, Routing, TrafficShift, WorkloadPreview } from '../../lib';
 import { main } from '../../lib/assembly/cli';
 import { BLUE_GREEN_LIMITS } from '../../lib/deployment/provider/limits';
 import { examplePlatform, readmeOutputBlock } from './helpers';
+
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
 
 /** The example platform as deployed: every preview compares a change with it. */
 let deployed: string;
@@ -139,6 +144,26 @@ describe('DeployPreview on the example platform', () => {
     expect(Orders.failures).toEqual(['Orders/BlueGreenService: ECS Exec (enableExec) cannot be turned on on a service deployed by CodeDeploy (ECS fixes it at creation); the deploy fails']);
     expect(DeployPreview.compare(deployed, changed).toText()).toContain('    WILL FAIL: Orders/BlueGreenService: ECS Exec');
   });
+
+  test('an ECS-native deployment on the Network Load Balancer: the preview adds the 10 minutes ECS adds to each traffic-shift stage there', () => {
+    // GIVEN the same ECS-native linear service on the Application and on the Network Load Balancer, deployed
+    const add = (s: ExamplePlatformStack, env?: string) => {
+      const deployment = Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(25, Duration.minutes(2)) });
+      const search = s.platform.addService('Search', { routing: Routing.path('/search/*'), container: { healthCheckPath: '/search/health', image: IMAGE }, deployment });
+      const ledger = s.platform.addService('Ledger', { routing: Routing.tcp(5432, { testPort: 15432 }), container: { port: 5432, image: IMAGE }, deployment });
+      if (env) for (const svc of [search, ledger]) svc.container.addEnvironment(env, 'on');
+    };
+    const base = examplePlatform((s) => add(s));
+    // WHEN both get a variable
+    const preview = DeployPreview.compare(base, examplePlatform((s) => add(s, 'FEATURE')));
+    const { Search, Ledger } = Object.fromEntries(preview.stacks[0].workloads.map((w) => [w.name, w]));
+    // THEN 4 steps of 2 minutes, 5 minutes of bake time and the allowance; 30 minutes more on the Network Load Balancer
+    expect(Search.estimatedMinutes).toBe(8 + 5 + BLUE_GREEN_LIMITS.allowanceMinutes);
+    expect(Ledger.estimatedMinutes).toBe(Search.estimatedMinutes! + 30);
+    expect(Ledger.rollout).toEqual([expect.stringContaining('goes out as an ECS linear deployment (linear: 25 % every 2 minutes; blue kept 5 minutes after; '
+      + `ECS adds 30 minutes on a Network Load Balancer); cdk deploy waits until ECS reports it complete: about ${Ledger.estimatedMinutes} minutes`)]);
+    expect(Search.rollout[0]).not.toContain('Network Load Balancer');
+  }, 60_000);
 
   test('IAM: the permissions added and removed, by policy', () => {
     // GIVEN Orders' task may read a bucket more

@@ -77,7 +77,7 @@ export interface NetworkLoadBalancerReach {
  * path, host and expected answer are in an SSM parameter named after the service, so that
  * the platform needs one function and one security-group rule per load balancer, whatever
  * the number of services. A TCP service's test listener on the Network Load Balancer has a port
- * of its own, opened to the function alone, which connects there (see networkSettings).
+ * of its own, opened to the function alone, which connects there.
  *
  * Made by the platform, once, with its first blue/green service (`service.smokeTest`, `SmokeTest.of(platform)`).
  */

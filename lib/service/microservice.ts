@@ -274,6 +274,7 @@ export class Microservice extends Construct {
       cpuUtilization: this.metricCpuUtilization({ period: DEFAULTS.alarmPeriod }),
       memoryUtilization: this.metricMemoryUtilization({ period: DEFAULTS.alarmPeriod }),
       targetGroups: this.targetGroups,
+      loadBalancerFullName: tcp ? undefined : lb.loadBalancerFullName,
       networkTargetGroups: this.networkTargetGroup ? [this.networkTargetGroup] : undefined,
       options: props.alarms,
       topic: platform.alarmTopic,
@@ -283,6 +284,7 @@ export class Microservice extends Construct {
     });
     this.dashboard = ServiceDashboard._create(this, 'Dashboard', {
       targetGroups: this.targetGroups,
+      loadBalancerFullName: tcp ? undefined : lb.loadBalancerFullName,
       networkTargetGroups: this.networkTargetGroup ? [this.networkTargetGroup] : [],
       cpuUtilization: (o) => this.metricCpuUtilization(o),
       memoryUtilization: (o) => this.metricMemoryUtilization(o),

@@ -8,6 +8,7 @@ import { DEFAULTS } from '../private/defaults';
 import { refuseUnknownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { fitName } from '../private/naming';
+import { targetGroupMetric, TargetGroupMetricName } from './target-group-metrics';
 
 /** Thresholds of the service's alarms. */
 export interface AlarmOptions {
@@ -47,6 +48,12 @@ export interface ServiceAlarmsProps {
   readonly memoryUtilization: cloudwatch.IMetric;
   /** The service's target groups: blue, and green for blue/green services. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /**
+   * The full name (`app/<name>/<id>`) of the Application Load Balancer the target groups are
+   * attached to, the `LoadBalancer` dimension of their metrics.
+   * @default - taken apart from the ARN of each target group's first listener
+   */
+  readonly loadBalancerFullName?: string;
   /**
    * The Network Load Balancer target groups of a TCP service: an unhealthy-hosts alarm on each
    * (a TCP target group reports no HTTP codes nor response times).
@@ -118,7 +125,8 @@ export class ServiceAlarms extends Construct {
     const latency = o.p99Latency ?? DEFAULTS.p99LatencyThreshold;
     props.targetGroups.forEach((tg, i) => {
       const suffix = names[i];
-      this.http5xx.push(tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM })
+      const metric = (name: TargetGroupMetricName, statistic: string) => targetGroupMetric(tg, props.loadBalancerFullName, name, { period, statistic });
+      this.http5xx.push(metric('HTTPCode_Target_5XX_Count', cloudwatch.Stats.SUM)
         .createAlarm(this, `Http5xx${suffix}`, {
           ...common,
           ...named(`Http5xx${suffix}`),
@@ -126,8 +134,8 @@ export class ServiceAlarms extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           alarmDescription: `Targets of ${tg.node.path} answer 5xx`,
         }));
-      unhealthy(tg.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }), suffix, tg);
-      this.p99Latency.push(tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) })
+      unhealthy(metric('UnHealthyHostCount', cloudwatch.Stats.MAXIMUM), suffix, tg);
+      this.p99Latency.push(metric('TargetResponseTime', cloudwatch.Stats.p(99))
         .createAlarm(this, `P99Latency${suffix}`, {
           ...common,
           ...named(`P99Latency${suffix}`),

@@ -2,11 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { targetGroupMetric, TargetGroupMetricName } from './target-group-metrics';
 
 /** What a service's dashboard shows of it: handed over by the service. */
 export interface DashboardTarget {
   /** Blue, then green for a blue/green service. */
   readonly targetGroups: elbv2.ApplicationTargetGroup[];
+  /** The full name of the target groups' Application Load Balancer (see `targetGroupMetric`). */
+  readonly loadBalancerFullName?: string;
   /** The Network Load Balancer target groups of a TCP service (then `targetGroups` is empty). */
   readonly networkTargetGroups?: elbv2.NetworkTargetGroup[];
   readonly cpuUtilization: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
@@ -38,8 +41,10 @@ export class ServiceDashboard extends Construct {
     // without requests, so FILL gives the idle side 0 rather than hiding the total.
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
-    const total = (metric: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, totalLabel: string): cloudwatch.IMetric[] => (tgs.length > 1
-      ? [new cloudwatch.MathExpression({ expression: 'FILL(blue, 0) + FILL(green, 0)', usingMetrics: { blue: metric(tgs[0]), green: metric(tgs[1]) }, label: totalLabel, period })]
+    const metric = (tg: elbv2.ApplicationTargetGroup, name: TargetGroupMetricName, statistic: string, metricLabel?: string) =>
+      targetGroupMetric(tg, svc.loadBalancerFullName, name, { period, statistic, label: metricLabel });
+    const total = (metricOf: (tg: elbv2.ApplicationTargetGroup) => cloudwatch.IMetric, totalLabel: string): cloudwatch.IMetric[] => (tgs.length > 1
+      ? [new cloudwatch.MathExpression({ expression: 'FILL(blue, 0) + FILL(green, 0)', usingMetrics: { blue: metricOf(tgs[0]), green: metricOf(tgs[1]) }, label: totalLabel, period })]
       : []);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       defaultInterval: Duration.hours(3),
@@ -59,16 +64,16 @@ export class ServiceDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Latency',
         left: tgs.flatMap((tg, i) => [
-          tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(50), label: `p50${label(i)}` }),
-          tg.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99), label: `p99${label(i)}` }),
+          metric(tg, 'TargetResponseTime', cloudwatch.Stats.p(50), `p50${label(i)}`),
+          metric(tg, 'TargetResponseTime', cloudwatch.Stats.p(99), `p99${label(i)}`),
         ]),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Traffic',
         left: [
-          ...tgs.map((tg, i) => tg.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM, label: `requests${label(i)}` })),
-          ...total((tg) => tg.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM }), 'requests (blue + green)'),
+          ...tgs.map((tg, i) => metric(tg, 'RequestCount', cloudwatch.Stats.SUM, `requests${label(i)}`)),
+          ...total((tg) => metric(tg, 'RequestCount', cloudwatch.Stats.SUM), 'requests (blue + green)'),
         ],
         width: 12,
       }),
@@ -76,10 +81,10 @@ export class ServiceDashboard extends Construct {
         title: 'Errors',
         left: [
           ...tgs.flatMap((tg, i) => [
-            tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM, label: `target 5xx${label(i)}` }),
-            tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { period, statistic: cloudwatch.Stats.SUM, label: `target 4xx${label(i)}` }),
+            metric(tg, 'HTTPCode_Target_5XX_Count', cloudwatch.Stats.SUM, `target 5xx${label(i)}`),
+            metric(tg, 'HTTPCode_Target_4XX_Count', cloudwatch.Stats.SUM, `target 4xx${label(i)}`),
           ]),
-          ...total((tg) => tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM }), 'target 5xx (blue + green)'),
+          ...total((tg) => metric(tg, 'HTTPCode_Target_5XX_Count', cloudwatch.Stats.SUM), 'target 5xx (blue + green)'),
         ],
         width: 12,
       }),

@@ -184,9 +184,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { encryptionKey: 'object:kms.IKey', keepImages: 'number', removalPolicy: 'enum' },
   },
   ServiceAlarmsProps: {
-    keys: ['alarmNamePrefix', 'cpuUtilization', 'memoryUtilization', 'networkTargetGroups', 'options', 'targetGroups', 'topic'],
+    keys: ['alarmNamePrefix', 'cpuUtilization', 'loadBalancerFullName', 'memoryUtilization', 'networkTargetGroups', 'options', 'targetGroups', 'topic'],
     nested: { options: 'AlarmOptions' },
-    kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', memoryUtilization: 'object:cloudwatch.IMetric', networkTargetGroups: 'list:object:elasticloadbalancingv2.NetworkTargetGroup', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
+    kinds: { alarmNamePrefix: 'string', cpuUtilization: 'object:cloudwatch.IMetric', loadBalancerFullName: 'string', memoryUtilization: 'object:cloudwatch.IMetric', networkTargetGroups: 'list:object:elasticloadbalancingv2.NetworkTargetGroup', options: 'object:AlarmOptions', targetGroups: 'list:object:elasticloadbalancingv2.ApplicationTargetGroup', topic: 'object:sns.ITopic' },
   },
   ServiceOptions: {
     keys: ['alarms', 'capacity', 'container', 'deployment', 'desiredCount', 'enableExec', 'health', 'loadBalancer', 'logging', 'pipeline', 'promotion', 'repository', 'routing', 'scaling', 'serviceConnect', 'sidecars', 'source', 'storage', 'tracing'],

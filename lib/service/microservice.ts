@@ -300,6 +300,7 @@ export class Microservice extends Construct {
       cpuUtilization: this.metricCpuUtilization({ period: DEFAULTS.alarmPeriod }),
       memoryUtilization: this.metricMemoryUtilization({ period: DEFAULTS.alarmPeriod }),
       targetGroups: this.targetGroups,
+      loadBalancerFullName: tcp ? undefined : lb.loadBalancerFullName,
       networkTargetGroups: this.networkTargetGroups,
       options: props.alarms,
       topic: platform.alarmTopic,
@@ -309,6 +310,7 @@ export class Microservice extends Construct {
     });
     this.dashboard = ServiceDashboard._create(this, 'Dashboard', {
       targetGroups: this.targetGroups,
+      loadBalancerFullName: tcp ? undefined : lb.loadBalancerFullName,
       networkTargetGroups: this.networkTargetGroups ?? [],
       cpuUtilization: (o) => this.metricCpuUtilization(o),
       memoryUtilization: (o) => this.metricMemoryUtilization(o),

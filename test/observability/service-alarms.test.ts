@@ -1,6 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Deployment } from '../../lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Deployment, ServiceAlarms } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { refTo, serviceTemplate } from '../service/helpers';
 
@@ -70,6 +74,16 @@ describe('service alarms, by default', () => {
     }
   });
 
+  test('the target-group alarms name the load balancer by its LoadBalancerFullName attribute, not by pieces of a listener ARN', () => {
+    // THEN
+    for (const metric of ['HTTPCode_Target_5XX_Count', 'UnHealthyHostCount', 'TargetResponseTime']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Dimensions: [{ Name: 'LoadBalancer', Value: refTo('PlatformLoadBalancer', 'LoadBalancerFullName') }, Match.anyValue()],
+      });
+    }
+  });
+
   test('every alarm notifies the platform\'s alarm topic', () => {
     // THEN
     const all = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmActions);
@@ -112,5 +126,40 @@ describe('alarm options', () => {
     expect(threshold('CPUUtilization')).toEqual([[80, 5]]);
     expect(threshold('MemoryUtilization')).toEqual([[85, 5]]);
     expect(threshold('UnHealthyHostCount')).toEqual([[1, 5]]);
+  });
+});
+
+describe('ServiceAlarms on its own target group', () => {
+  function standalone(props: { loadBalancerFullName?: string } = {}): { metric: any; dimension: unknown; stack: Stack } {
+    // GIVEN a target group behind a listener of a load balancer of this stack
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc });
+    const listener = alb.addListener('Listener', { port: 80, open: false });
+    const tg = new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc, port: 80, targetType: elbv2.TargetType.IP });
+    listener.addTargetGroups('Default', { targetGroups: [tg] });
+    const cpu = new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName: 'CPUUtilization' });
+    // WHEN
+    new ServiceAlarms(stack, 'Alarms', {
+      targetGroups: [tg], cpuUtilization: cpu, memoryUtilization: cpu, topic: new sns.Topic(stack, 'Topic'), ...props,
+    });
+    const metric = alarms(Template.fromStack(stack), 'HTTPCode_Target_5XX_Count')[0];
+    return { metric, dimension: metric.Dimensions.find((d: any) => d.Name === 'LoadBalancer').Value, stack };
+  }
+
+  test('without loadBalancerFullName, the load balancer dimension is aws-cdk-lib\'s (from the target group\'s listener)', () => {
+    // GIVEN / WHEN
+    const { dimension, stack } = standalone();
+    // THEN the same value aws-cdk-lib's own target-group metrics give
+    const tg = stack.node.findChild('Tg') as elbv2.ApplicationTargetGroup;
+    expect(dimension).toEqual(stack.resolve(tg.metrics.requestCount().dimensions!.LoadBalancer));
+    expect(JSON.stringify(dimension)).toContain('Fn::Split');
+  });
+
+  test('with loadBalancerFullName, the alarms name the load balancer by it', () => {
+    // GIVEN / WHEN
+    const { dimension } = standalone({ loadBalancerFullName: 'app/shop/0123456789abcdef' });
+    // THEN
+    expect(dimension).toBe('app/shop/0123456789abcdef');
   });
 });

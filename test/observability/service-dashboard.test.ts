@@ -57,6 +57,20 @@ describe('the service dashboard', () => {
     expect(expressions).toEqual([['FILL(blue, 0) + FILL(green, 0)'], ['FILL(blue, 0) + FILL(green, 0)']]);
   });
 
+  test('names the load balancer by its LoadBalancerFullName attribute in every target-group metric, not by pieces of a listener ARN', () => {
+    // GIVEN / WHEN
+    const { service } = newService({ deployment: Deployment.blueGreen({ smokeTest: { enabled: false } }) });
+    // THEN
+    const body = Stack.of(service.dashboard).resolve((service.dashboard.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody);
+    const references = (body['Fn::Join'][1] as unknown[]).filter((p) => typeof p !== 'string').map((r: any) => r['Fn::GetAtt']?.[1]);
+    // Every metric line of a target group names its load balancer by the attribute (the
+    // references alternate: LoadBalancer, then TargetGroup, in each line)
+    const targetGroupLines = references.filter((r) => r === 'TargetGroupFullName').length;
+    expect(targetGroupLines).toBeGreaterThanOrEqual(8);
+    expect(references.filter((r) => r === 'LoadBalancerFullName')).toHaveLength(targetGroupLines);
+    expect(JSON.stringify(body)).not.toContain('Fn::Split');
+  });
+
   test('the alarm widget lists every alarm of the service', () => {
     // GIVEN / WHEN
     const { service } = newService();

@@ -54,6 +54,8 @@ export class ExampleHttpsStack extends Stack {
         image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/redis:7.4-alpine'),
         port: 6379,
         memoryMiB: 256,
+        // The image's own non-root user (Control Tower's CT.ECS.PR.3 asks each container for one).
+        user: 'redis',
         command: ['redis-server', '--save', '', '--appendonly', 'no'],
         healthCheck: { command: ['CMD', 'redis-cli', 'ping'] },
         appWaitsFor: ecs.ContainerDependencyCondition.HEALTHY,

@@ -192,6 +192,12 @@ export interface SidecarOptions {
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
+  /**
+   * The user the sidecar runs as (user, uid, user:group or uid:gid). Control Tower's CT.ECS.PR.3
+   * asks every container of a task for a non-root one.
+   * @default - the image's user
+   */
+  readonly user?: string;
 }
 
 /**

@@ -66,6 +66,7 @@ export function addSidecars(taskDefinition: ecs.FargateTaskDefinition, app: ecs.
       environment: s.environment,
       command: s.command,
       readonlyRootFilesystem: s.readonlyRootFilesystem ?? true,
+      user: s.user,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: s.name, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
     }));
   }

@@ -5,7 +5,6 @@ import { Construct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { inPlatformRolePath, isPrivateEcrImage, platformLogGroup } from '../foundation/platform-resources';
-import { acknowledge } from '../private/compliance';
 import { TMP_INIT_CONTAINER, TMP_INIT_MEMORY_MIB } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -131,8 +130,6 @@ export function buildTaskDefinition(scope: Construct, platform: IContainerPlatfo
       });
       init.addMountPoints(tmp);
       container.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.COMPLETE });
-      acknowledge(taskDefinition, 'ecs_task_definition_nonroot_user_check',
-        `The ${TMP_INIT_CONTAINER} container runs chmod as root and exits before the app starts: Fargate creates the writable /tmp of a read-only root owned by root (containers-roadmap#938). For CT.ECS.PR.3, set readonlyRootFilesystem: false and a non-root container.user.`);
     }
   }
   // ECS receives both roles from the platform's provider (a revision with production's image), its

@@ -20,6 +20,16 @@ const INFINITE = 9999;
 const USER = /^[^\s:]+(:[^\s:]+)?$/;
 
 /**
+ * A container's `user`, as ECS takes it.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (user)
+ */
+export function validateUser(p: Problems, prop: string, user: string | undefined): void {
+  if (user === undefined || Token.isUnresolved(user)) return;
+  p.require(typeof user === 'string' && USER.test(user), prop, user,
+    "a user name or uid, optionally with ':' and a group name or gid (user, uid, user:group, uid:gid)", "write it like '1000' or 'app:app'");
+}
+
+/**
  * ECS Exec runs the SSM agent in the container, which writes to the container's filesystem: a
  * read-only root asked for explicitly beside it cannot work.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations
@@ -57,11 +67,7 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
       `one of the CloudWatch Logs retention periods in days: ${LOG_RETENTION_DAYS.join(', ')}, or logs.RetentionDays.INFINITE`,
       'use a logs.RetentionDays value such as logs.RetentionDays.ONE_MONTH');
   }
-  // @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (user)
-  if (c.user !== undefined && !Token.isUnresolved(c.user)) {
-    p.require(USER.test(c.user), 'container.user', c.user,
-      "a user name or uid, optionally with ':' and a group name or gid (user, uid, user:group, uid:gid)", "write it like '1000' or 'app:app'");
-  }
+  validateUser(p, 'container.user', c.user);
   if (c.containerHealthCheck) validateHealthCheck(p, 'container.containerHealthCheck', c.containerHealthCheck);
   for (const [prop, vars] of [['environment', c.environment], ['secrets', c.secrets]] as const) {
     for (const name of Object.keys(vars ?? {})) {

@@ -10,13 +10,13 @@ import { DeployedState, serviceStateFunction } from '../deployment/deployed-stat
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { acknowledge } from '../private/compliance';
-import { BOOTSTRAP_TAG, CONTAINER_NAME } from '../private/constants';
+import { BOOTSTRAP_TAG, CONTAINER_NAME, TMP_INIT_CONTAINER } from '../private/constants';
 import { SecureRepository } from '../registry/secure-repository';
 import { allowExec } from './exec';
-import { addLogRouter, fireLensDriver, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
+import { addLogRouter, fireLensDriver, LOG_ROUTER_CONTAINER, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
 import { ContainerOptions, RepositoryOptions, SidecarOptions } from './options';
-import { addCollector, addSidecars, extraMemoryMiB } from './sidecars';
-import { buildTaskDefinition, checkReachableImage, readonlyRoot } from './task';
+import { addCollector, addSidecars, COLLECTOR_CONTAINER, extraMemoryMiB } from './sidecars';
+import { buildTaskDefinition, checkReachableImage, isRoot, readonlyRoot } from './task';
 
 /** The ECS service whose live image and desired count a workload's deployed state reads. */
 export interface CoreService {
@@ -148,8 +148,36 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
         'The only environment variable is the tracing collector\'s configuration (AOT_CONFIG_CONTENT), which holds no secret.');
     }
   }
+  acknowledgeRootHelpers(task.taskDefinition, c, sidecars);
   if (options.enableExec) allowExec(platform, task.taskDefinition);
   repository?.grantPull(task.taskDefinition.obtainExecutionRole());
   deployedState?.watch(task.taskDefinition);
   return { repository, deployedState, ...task, initialDesiredCount };
+}
+
+/**
+ * Control Tower's CT.ECS.PR.3 asks every container of a task definition for a non-root `user`.
+ * The platform's own helper containers run as root: the `tmp-permissions` container (chmod of
+ * the /tmp that Fargate creates owned by root, containers-roadmap#938, then it exits before the
+ * app starts) and the images AWS builds for tracing (the ADOT collector's has no USER) and
+ * FireLens (aws-for-fluent-bit's); they are acknowledged, with which ones and why, only when every
+ * container of the user's (the app's and each sidecar) names a non-root user: otherwise the finding
+ * is the user's to fix, and stays.
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/ecs-rules.html
+ * @see https://github.com/aws-observability/aws-otel-collector/blob/main/cmd/awscollector/Dockerfile (FROM scratch, no USER)
+ * @see https://github.com/aws/aws-for-fluent-bit/blob/mainline/scripts/dockerfiles/Dockerfile.main-release (no USER)
+ */
+function acknowledgeRootHelpers(taskDefinition: ecs.FargateTaskDefinition, c: ContainerOptions, sidecars: readonly SidecarOptions[]): void {
+  const nonRoot = (user: string | undefined): boolean => user !== undefined && !isRoot(user);
+  if (!nonRoot(c.user) || !sidecars.every((s) => nonRoot(s.user))) return;
+  const why: Record<string, string> = {
+    [TMP_INIT_CONTAINER]: 'runs chmod 1777 /tmp as root and exits before the app starts (Fargate creates the writable /tmp of a read-only root owned by root, containers-roadmap#938)',
+    [COLLECTOR_CONTAINER]: 'is the AWS Distro for OpenTelemetry collector, whose image (tracing) sets no user',
+    [LOG_ROUTER_CONTAINER]: 'is the FireLens log router, AWS\'s aws-for-fluent-bit image, which sets no user',
+  };
+  const helpers = taskDefinition.node.children.map((child) => child.node.id).filter((id) => why[id] !== undefined);
+  if (helpers.length === 0) return;
+  acknowledge(taskDefinition, 'ecs_task_definition_nonroot_user_check',
+    `Every container of the app's names a non-root user; the platform's own ${helpers.map((h) => `${h} container ${why[h]}`).join('; the ')}. `
+    + 'For CT.ECS.PR.3 without them: readonlyRootFilesystem: false (or a root-free image), no tracing, the awslogs driver.');
 }

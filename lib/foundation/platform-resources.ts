@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge } from '../private/compliance';
+import { acknowledge, acknowledgeVpcCidrIngress } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import type { IContainerPlatform } from './platform-contract';
 
@@ -336,11 +336,12 @@ export function allowAlarmsToPublish(topic: sns.ITopic): void {
  */
 export function addQueueEndpoint(vpc: ec2.IVpc): void {
   if (vpc.node.tryFindChild('SqsEndpoint')) return;
-  vpc.addInterfaceEndpoint('SqsEndpoint', {
+  const endpoint = vpc.addInterfaceEndpoint('SqsEndpoint', {
     service: ec2.InterfaceVpcEndpointAwsService.SQS,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     privateDnsEnabled: true,
   });
+  for (const sg of endpoint.connections.securityGroups) acknowledgeVpcCidrIngress(sg, 'The SqsEndpoint');
 }
 
 /**
@@ -367,6 +368,8 @@ export function addFargateEndpoints(vpc: ec2.Vpc): void {
     Ec2Endpoint: ec2.InterfaceVpcEndpointAwsService.EC2,
   };
   for (const [id, service] of Object.entries(endpoints)) {
-    vpc.addInterfaceEndpoint(id, { service, subnets, privateDnsEnabled: true });
+    // aws-cdk-lib opens an interface endpoint to the VPC's CIDR block on 443.
+    const endpoint = vpc.addInterfaceEndpoint(id, { service, subnets, privateDnsEnabled: true });
+    for (const sg of endpoint.connections.securityGroups) acknowledgeVpcCidrIngress(sg, `The ${id}`);
   }
 }

@@ -1,11 +1,11 @@
-import { CfnOutput, Duration, Lazy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { acknowledge, acknowledgeAll, acknowledgeVpcCidrIngress } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
 import { PLATFORM_NOT_FOUND_BODY } from './not-found';
@@ -142,6 +142,7 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
       }
     }
     for (const cidr of props.testListenerAllowedCidrs) this.allowIngress(cidr, props.testListenerPort, 'test listener');
+    if (props.allowedCidrs.some((c) => isVpcCidr(props.vpc, c))) acknowledgeVpcCidrIngress(this.securityGroup, 'The load balancer');
     if (props.allowedCidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
       acknowledge(this.securityGroup, 'AwsSolutions-EC23',
         'The production listener of an internet-facing load balancer is public by design; restrict it with allowedCidrs.');
@@ -155,5 +156,15 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
   private allowIngress(cidr: string, port: number, what: string): void {
     const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
     this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${what} from ${cidr}`);
+  }
+}
+
+/** Whether `cidr` is the VPC's own CIDR block, a reference (an imported VPC may have none: it is not then). */
+function isVpcCidr(vpc: ec2.IVpc, cidr: string): boolean {
+  if (!Token.isUnresolved(cidr)) return false;
+  try {
+    return cidr === vpc.vpcCidrBlock;
+  } catch {
+    return false;
   }
 }

@@ -29,7 +29,8 @@ export function artifactBucket(scope: Construct, platform: IContainerPlatform, o
     destinationBucketName: platform.accessLogsBucket.bucketName,
     logFilePrefix: `${SERVER_ACCESS_LOGS_PREFIX}${owner}-artifacts/`,
   };
-  acknowledgeCrossTemplateReference(bucket, platform.accessLogsBucket, 's3_bucket_logging_enabled_check', 'the platform\'s access-log bucket');
+  acknowledgeCrossTemplateReference(bucket, platform.accessLogsBucket, 's3_bucket_logging_enabled_check', 'the platform\'s access-log bucket',
+    platform.accessLogsBucket.bucketName);
   acknowledgeAll(bucket, ['NIST.800.53.R5-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check'],
     'Build artifacts are encrypted with S3-managed keys (SSE-S3); access is limited to the pipeline\'s roles and SSL.');
   acknowledgeLogBucket(bucket);
@@ -47,6 +48,24 @@ export interface DeliveryStages {
   readonly deploy: codepipeline.IAction[];
   /** Shown to the approver. */
   readonly approvalText: string;
+  /** The platform's key, which encrypts the approval topic the pipeline makes for `approval.emails`. */
+  readonly encryptionKey: kms.IKey;
+}
+
+/**
+ * The topic that tells `approval.emails` an approval is waiting, when no topic is given: encrypted
+ * with the platform's key and SSL-only, like the platform's other topics. (aws-cdk-lib's approval
+ * action would make an unencrypted one, which AwsSolutions-SNS2/SNS3 and NIST.800.53.R5-SNSEncryptedKMS
+ * reject.) The action subscribes the emails to it and lets the pipeline's role publish, with the
+ * key's Decrypt and GenerateDataKey that an encrypted topic's publisher needs.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ */
+function approvalTopic(scope: Construct, d: DeliveryStages): sns.ITopic {
+  return new sns.Topic(scope, 'Approvals', {
+    displayName: fit(d.approvalText, 100),
+    enforceSSL: true,
+    masterKey: d.encryptionKey,
+  });
 }
 
 /** Source, Build, an optional Approve, and Deploy, as a V2 pipeline. */
@@ -60,7 +79,7 @@ export function deliveryPipeline(scope: Construct, options: PipelineOptions, d: 
       stageName: 'Approve',
       actions: [new actions.ManualApprovalAction({
         actionName: 'Approve',
-        notificationTopic: options.approval.topic,
+        notificationTopic: options.approval.topic ?? approvalTopic(scope, d),
         notifyEmails: options.approval.emails,
         additionalInformation: d.approvalText,
       })],

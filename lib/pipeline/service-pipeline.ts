@@ -120,6 +120,7 @@ export class ServicePipeline extends Construct {
       buildOutput,
       deploy,
       approvalText: `Approve to deploy ${svc.serviceName} to production.`,
+      encryptionKey: svc.platform.encryptionKey,
     });
 
     // The deploy action may pass exactly the task's roles (its role is the pipeline's only one

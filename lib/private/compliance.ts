@@ -22,6 +22,16 @@ export function acknowledgeAll(scope: IConstruct, ruleIds: string[], reason: str
 }
 
 /**
+ * A security group that admits its VPC's own CIDR block, a reference (`Fn::GetAtt` of the VPC)
+ * that cdk-nag cannot read and so takes for an open rule (AwsSolutions-EC23, and the NIST pack's
+ * restricted-ports rules on every port it cannot rule out).
+ */
+export function acknowledgeVpcCidrIngress(securityGroup: IConstruct, what: string): void {
+  acknowledgeAll(securityGroup, ['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH'],
+    `${what} admits the VPC's own CIDR block (a reference cdk-nag cannot read), on its listening ports only.`);
+}
+
+/**
  * The actions that the wildcard actions of aws-cdk-lib's grants stand for, in the uses this
  * library makes of them (pipeline artifacts, KMS data keys). Roles get the explicit actions.
  */

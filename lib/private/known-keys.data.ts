@@ -199,9 +199,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { condition: 'enum', container: 'string' },
   },
   SidecarOptions: {
-    keys: ['appWaitsFor', 'command', 'cpu', 'dependsOn', 'environment', 'essential', 'healthCheck', 'image', 'memoryMiB', 'name', 'port', 'readonlyRootFilesystem'],
+    keys: ['appWaitsFor', 'command', 'cpu', 'dependsOn', 'environment', 'essential', 'healthCheck', 'image', 'memoryMiB', 'name', 'port', 'readonlyRootFilesystem', 'user'],
     nested: { dependsOn: 'SidecarDependency[]' },
-    kinds: { appWaitsFor: 'enum', command: 'list:string', cpu: 'number', dependsOn: 'list:object:SidecarDependency', environment: 'map:string', essential: 'boolean', healthCheck: 'object:ecs.HealthCheck', image: 'object:ecs.ContainerImage', memoryMiB: 'number', name: 'string', port: 'number', readonlyRootFilesystem: 'boolean' },
+    kinds: { appWaitsFor: 'enum', command: 'list:string', cpu: 'number', dependsOn: 'list:object:SidecarDependency', environment: 'map:string', essential: 'boolean', healthCheck: 'object:ecs.HealthCheck', image: 'object:ecs.ContainerImage', memoryMiB: 'number', name: 'string', port: 'number', readonlyRootFilesystem: 'boolean', user: 'string' },
   },
   SmokeTestOptions: {
     keys: ['attempts', 'enabled', 'expectedStatusCodes', 'path'],

@@ -28,7 +28,7 @@ import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard } from '../observability/service-dashboard';
 import { ServicePipeline } from '../pipeline/service-pipeline';
-import { acknowledge, acknowledgeAll } from '../private/compliance';
+import { acknowledge, acknowledgeVpcCidrIngress } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -481,9 +481,7 @@ function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalan
   const listener = newNetworkListener(service, 'Listener', nlb, routing, port, targetGroup);
   const cidrs = routing.tcpOptions?.allowedCidrs ?? [service.platform.vpc.vpcCidrBlock];
   if (routing.tcpOptions?.allowedCidrs === undefined) {
-    // cdk-nag cannot read the VPC's CIDR block (a reference) and takes it for an open rule.
-    acknowledgeAll(nlb.securityGroup, ['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH'],
-      'The internal Network Load Balancer admits the VPC\'s own CIDR block (a reference), on the listener ports of its TCP services only.');
+    acknowledgeVpcCidrIngress(nlb.securityGroup, 'The internal Network Load Balancer');
   }
   for (const cidr of cidrs) {
     const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);

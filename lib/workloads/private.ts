@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
+import { acknowledgeCrossTemplateReference } from '../foundation/platform-resources';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
@@ -42,5 +43,11 @@ export function newDeadLetterQueue(scope: Construct, encryptionKey?: kms.IKey): 
   });
   // A dead-letter queue has no dead-letter queue of its own.
   acknowledgeAll(queue, ['AwsSolutions-SQS3', 'sqs_dlq_check'], 'This queue is itself the dead-letter queue: messages that land here stay for inspection.');
+  acknowledgeQueueKey(queue, encryptionKey);
   return queue;
+}
+
+/** A queue encrypted with a key of another template (the user's, handed to a nested stack): CT.SQS.PR.2 cannot follow the parameter. */
+export function acknowledgeQueueKey(queue: sqs.IQueue, encryptionKey: kms.IKey | undefined): void {
+  if (encryptionKey) acknowledgeCrossTemplateReference(queue, encryptionKey, 'sqs_queue_encrypted_check', 'the KMS key of queueOptions.encryptionKey');
 }

@@ -19,7 +19,7 @@ import { CONTAINER_NAME } from '../private/constants';
 import { WORKER_DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { checkKnownKeys } from '../private/known-keys';
-import { egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
+import { acknowledgeQueueKey, egressOnlySecurityGroup, explicitActions, newDeadLetterQueue, workloadName } from './private';
 import { configureQueueScaling } from './queue-scaling';
 import { QueueWorkerProps } from './queue-worker-options';
 import { validateQueueWorker } from './validate-queue-worker';
@@ -96,6 +96,7 @@ export class QueueWorker extends Construct {
         visibilityTimeout: q.visibilityTimeout ?? WORKER_DEFAULTS.visibilityTimeout,
         deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: q.maxReceiveCount ?? WORKER_DEFAULTS.maxReceiveCount },
       });
+      acknowledgeQueueKey(this.queue, q.encryptionKey);
     }
 
     PlatformContext.of(platform).reachQueues();

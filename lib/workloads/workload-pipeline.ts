@@ -131,6 +131,7 @@ export class WorkloadPipeline extends Construct {
       buildOutput,
       deploy,
       approvalText: `Approve to release ${props.workloadName} to production.`,
+      encryptionKey: props.platform.encryptionKey,
     });
     if (svc) {
       // The ECS deploy action may pass exactly the worker's task and execution roles (its role

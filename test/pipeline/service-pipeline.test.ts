@@ -308,6 +308,34 @@ describe('manual approval', () => {
     }
   });
 
+  test('the approvers\' topic is encrypted with the platform\'s key, SSL-only, and the pipeline\'s role may publish to it', () => {
+    // GIVEN / WHEN approvers by email and no topic of the user's
+    const { template } = serviceFixture({
+      deployment: Deployment.blueGreen(),
+      source: Source.codeCommit(),
+      pipeline: { approval: { emails: ['lead@example.com'] } },
+    });
+    // THEN the approval notifies a topic of the pipeline's own (aws-cdk-lib's would be unencrypted)
+    const topic = logicalId(template, 'AWS::SNS::Topic', 'PlatformOrdersPipelineApprovals');
+    expect(stage(pipelineOf(template), 'Approve').Actions[0].Configuration.NotificationArn).toEqual({ Ref: topic });
+    const key = { 'Fn::GetAtt': [logicalId(template, 'AWS::KMS::Key'), 'Arn'] };
+    expect(template.toJSON().Resources[topic].Properties).toEqual({
+      DisplayName: 'Approve to deploy Test-Orders to production.',
+      KmsMasterKeyId: key,
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    // and the role the pipeline's actions run as publishes, with the key's data-key actions
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement as any[]);
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+    const allows = (action: string, on: unknown): boolean =>
+      statements.some((st) => st.Effect === 'Allow' && list(st.Action).includes(action) && list(st.Resource).some((r) => JSON.stringify(r) === JSON.stringify(on)));
+    expect(allows('sns:Publish', { Ref: topic })).toBe(true);
+    expect(allows('kms:GenerateDataKey', key) && allows('kms:Decrypt', key)).toBe(true);
+  });
+
   test('a blue/green service renders its deployment files after the approval, from the revision production runs then', () => {
     // GIVEN / WHEN
     const { template } = serviceFixture({

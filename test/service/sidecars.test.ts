@@ -4,14 +4,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { DeployPreview, Logging, Routing, Source } from '../../lib';
+import { DeployPreview, Logging, Routing, ServiceOptions, Source } from '../../lib';
 import { LOG_ROUTER_IMAGE } from '../../lib/core/logging';
 import { COLLECTOR_IMAGE, collectorConfig } from '../../lib/core/sidecars';
 import { derivedPosixId } from '../../lib/core/storage';
 import { imageOf, sameSettings, withImage } from '../../lib/deployment/provider/handler/blue-green-spec';
 import { checkCompliance, describeFindings } from '../compliance';
 import { newApp, newPlatform, newStack, templateOf } from '../util';
-import { IMAGE, ORDERS_ROUTE, onlyProperties, refTo as cdkRefTo, serviceTemplate } from './helpers';
+import { IMAGE, newService, ORDERS_ROUTE, onlyProperties, refTo as cdkRefTo, serviceTemplate } from './helpers';
 
 /** {@link cdkRefTo} as a jest asymmetric matcher, for plain expect(...).toEqual. */
 function refTo(name: string, attribute?: string): any {
@@ -373,15 +373,59 @@ describe('logging', () => {
 });
 
 describe('compliance', () => {
-  test('sidecars, tracing, FireLens and storage pass cdk-nag and the Control Tower controls; the collector\'s configuration alone is no finding, a variable of yours still is', () => {
-    // GIVEN / WHEN two services with all three, one with an environment variable of its own
+  test('sidecars, tracing, FireLens and storage pass cdk-nag and the Control Tower controls; the collector\'s configuration alone is no finding, a variable of yours still is, and so is a sidecar without a user', () => {
+    // GIVEN / WHEN services with all four, one with an environment variable of its own, one whose sidecar names no user
     const report = checkCompliance((app) => {
       const { platform } = newPlatform({}, new Stack(app, 'Test', { env: EXAMPLE_ENV }));
-      const all = { tracing: true, logging: Logging.fireLens(), storage: { path: '/data' }, sidecars: [{ name: 'cache', image: IMAGE, port: 6379 }] };
+      const all = { tracing: true, logging: Logging.fireLens(), storage: { path: '/data' }, sidecars: [{ name: 'cache', image: IMAGE, port: 6379, user: '999' }] };
       platform.addService('Orders', { routing: ORDERS_ROUTE, container: { image: IMAGE, user: '1000', memoryMiB: 1024 }, ...all });
       platform.addService('Catalog', { routing: Routing.path('/catalog/*'), container: { image: IMAGE, user: '1000', memoryMiB: 1024, environment: { MODE: 'x' } }, ...all });
+      platform.addService('Search', { routing: Routing.path('/search/*'), container: { image: IMAGE, user: '1000', memoryMiB: 1024 }, ...all,
+        sidecars: [{ name: 'cache', image: IMAGE, port: 6379 }] });
     });
-    // THEN the one finding left is the user's own variable
-    expect(describeFindings(report.violations)).toEqual('AwsSolutions AwsSolutions-ECS2: Test/Platform/CatalogStack/Catalog/TaskDefinition/Resource');
+    // THEN the findings left are the user's own: the variable, and the sidecar that runs as its image's user (CT.ECS.PR.3)
+    expect(describeFindings(report.violations)).toEqual([
+      'AwsSolutions AwsSolutions-ECS2: Test/Platform/CatalogStack/Catalog/TaskDefinition/Resource',
+      'cdk-validator-cfnguard ecs_task_definition_nonroot_user_check: Test/Platform/SearchStack/Search/TaskDefinition/Resource',
+    ].join('\n'));
+  });
+});
+
+describe('Control Tower CT.ECS.PR.3 (a non-root user on every container)', () => {
+  /** The reason the task definition acknowledges the rule with, if it does. */
+  function acknowledged(options: Partial<ServiceOptions>): string | undefined {
+    const { service } = newService(options);
+    const acks = service.taskDefinition.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+      .map((m) => (m.data as Record<string, string>)['cdk-validator-cfnguard::ecs_task_definition_nonroot_user_check'])
+      .filter((r) => r !== undefined);
+    return acks[0];
+  }
+
+  test('the platform\'s root helpers are acknowledged, by name, when every container of yours names a non-root user', () => {
+    // GIVEN a read-only root (tmp-permissions), tracing (the collector) and FireLens (the log router) beside users of yours
+    const reason = acknowledged({ container: { image: IMAGE, user: '1000', memoryMiB: 1024 }, tracing: true, logging: Logging.fireLens(),
+      sidecars: [{ name: 'cache', image: IMAGE, user: 'redis' }] });
+    // THEN the reason names each of them
+    expect(reason).toMatch(/^Every container of the app's names a non-root user; the platform's own tmp-permissions container runs chmod 1777 \/tmp as root/);
+    expect(reason).toContain('aws-otel-collector container is the AWS Distro for OpenTelemetry collector');
+    expect(reason).toContain('log-router container is the FireLens log router');
+    // and only the helpers present: the read-only root alone names tmp-permissions only
+    expect(acknowledged({ container: { image: IMAGE, user: '1000' } })).not.toMatch(/otel|log-router/);
+  });
+
+  test.each<[string, Partial<ServiceOptions>]>([
+    ['the service\'s container names no user', { container: { image: IMAGE } }],
+    ['a sidecar names no user', { container: { image: IMAGE, user: '1000' }, sidecars: [{ name: 'cache', image: IMAGE }] }],
+    ['a sidecar runs as root', { container: { image: IMAGE, user: '1000' }, sidecars: [{ name: 'cache', image: IMAGE, user: 'root:root' }] }],
+    ['the service\'s container runs as uid 0', { container: { image: IMAGE, user: '0' }, tracing: true }],
+    ['no helper runs as root (writable root, no tracing, awslogs)', { container: { image: IMAGE, user: '1000', readonlyRootFilesystem: false } }],
+  ])('nothing is acknowledged when %s: the finding is yours to fix', (_name, options) => {
+    expect(acknowledged(options)).toBeUndefined();
+  });
+
+  test('a sidecar\'s user is its container\'s', () => {
+    const { template } = serviceTemplate({ container: { image: IMAGE }, sidecars: [{ name: 'cache', image: IMAGE, user: '999:1000' }] });
+    expect(named(template, 'cache').User).toBe('999:1000');
+    expect(named(template, 'app').User).toBeUndefined();
   });
 });

@@ -23,6 +23,10 @@ const cases: Array<[string, Options, string[]]> = [
   ['a sidecar named like the service\'s container', { sidecars: [sidecar('app')] }, [
     "sidecars[0].name: received \"app\"; allowed: a name other than app, tmp-permissions, aws-otel-collector, log-router (the platform's own containers: `app` is the service's). Fix: rename the sidecar.",
   ]],
+  ['a sidecar user with a space, and one with two groups', { sidecars: [sidecar('a', { user: 'app user' }), sidecar('b', { user: '1:2:3' })] }, [
+    "sidecars[0].user: received \"app user\"; allowed: a user name or uid, optionally with ':' and a group name or gid (user, uid, user:group, uid:gid). Fix: write it like '1000' or 'app:app'.",
+    "sidecars[1].user: received \"1:2:3\"; allowed: a user name or uid, optionally with ':' and a group name or gid (user, uid, user:group, uid:gid). Fix: write it like '1000' or 'app:app'.",
+  ]],
   ['two sidecars with one name', { sidecars: [sidecar('proxy'), sidecar('proxy')] }, [
     "sidecars[1].name: received \"proxy\"; allowed: a name no other sidecar has (sidecars[0] has it). Fix: give each sidecar its own name.",
   ]],
@@ -98,7 +102,7 @@ const cases: Array<[string, Options, string[]]> = [
     "sidecars[0].environment: received \"LOG-LEVEL\"; allowed: variable names of letters, digits and underscores, not starting with a digit. Fix: rename the variable.",
   ]],
   ['an unknown key in a sidecar', { sidecars: [{ ...sidecar('proxy'), ports: [80] } as SidecarOptions] }, [
-    "sidecars[0].ports: received [80]; allowed: a key of SidecarOptions: appWaitsFor, command, cpu, dependsOn, environment, essential, healthCheck, image, memoryMiB, name, port, readonlyRootFilesystem. Fix: did you mean sidecars[0].port? Rename the key to that, or remove it.",
+    "sidecars[0].ports: received [80]; allowed: a key of SidecarOptions: appWaitsFor, command, cpu, dependsOn, environment, essential, healthCheck, image, memoryMiB, name, port, readonlyRootFilesystem, user. Fix: did you mean sidecars[0].port? Rename the key to that, or remove it.",
   ]],
   ['a sidecar image from ECR Public on a platform without NAT gateways', { sidecars: [sidecar('proxy')] }, [
     "sidecars[0].image: received \"public.ecr.aws/docker/library/nginx:1.27\"; allowed: an image in Amazon ECR: with natGateways 0 the tasks' subnets reach AWS services through VPC endpoints only, and no endpoint reaches another registry. Fix: copy the image into Amazon ECR (an ECR pull through cache rule, such as prefix ecr-public for public.ecr.aws, filled by one pull from outside the VPC; or ecs.ContainerImage.fromAsset) and pass it with ecs.ContainerImage.fromEcrRepository, or give the platform a NAT gateway (natGateways: 1).",

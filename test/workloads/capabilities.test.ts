@@ -101,11 +101,15 @@ describe.each(KINDS)('a %s with a sidecar, storage, tracing and FireLens', (kind
 });
 
 test('a worker, a job and an event task with all of it pass the compliance packs with nothing unacknowledged', () => {
-  // GIVEN / WHEN each kind with a sidecar, storage, tracing and FireLens, as a non-root user
+  // GIVEN / WHEN each kind with a sidecar, storage, tracing and FireLens, its own containers as non-root users
   const report = checkCompliance((app) => {
     const { stack, platform } = newPlatform({}, new Stack(app, 'Test', { env: EXAMPLE_ENV }));
     for (const kind of KINDS) {
-      add(kind, stack, platform, { ...EVERYTHING, container: { ...EVERYTHING.container, user: '1000' } }, kind.replace(' ', ''));
+      add(kind, stack, platform, {
+        ...EVERYTHING,
+        container: { ...EVERYTHING.container, user: '1000' },
+        sidecars: EVERYTHING.sidecars!.map((s) => ({ ...s, user: 'redis' })),
+      }, kind.replace(' ', ''));
     }
   });
   // THEN the findings left are on the test's own bucket of uploads (the user's, not the library's)

@@ -41,8 +41,13 @@ export const CONTROL_TOWER = 'cdk-validator-cfnguard';
  */
 export function checkCompliance(build: (app: App) => void): ComplianceReport {
   const app = new App({ context: { ...CDK_CONTEXT, ...LEAN_METADATA } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   build(app);
+  return checkAppCompliance(app);
+}
+
+/** The same checks on an app already built (not yet synthesized), as it was built. */
+export function checkAppCompliance(app: App): ComplianceReport {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   let assemblyDir = app.outdir;
   try {
     assemblyDir = app.synth().directory;

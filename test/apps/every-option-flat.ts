@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ContainerPlatform, Deployment, EventTrigger, PlatformAlerts, PlatformDashboard, Routing, Source } from '../../lib';
-import { APP_CODE, userResources } from './every-option';
+import { APP_CODE, fixture, userResources } from './every-option';
 
 /**
  * The second stack of the every-option app: a platform without nested stacks, on the user's
@@ -20,17 +20,19 @@ export function addFlatStack(app: App): void {
   const stack = new Stack(app, 'EveryOptionFlat', { env: EXAMPLE_ENV });
   const user = userResources(stack);
   const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
-  const vpc = new ec2.Vpc(stack, 'UserVpc', {
+  const vpc = fixture(new ec2.Vpc(stack, 'UserVpc', {
     maxAzs: 2,
     natGateways: 1,
     subnetConfiguration: [
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
       { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
     ],
-  });
-  const accessLogs = new s3.Bucket(stack, 'UserAccessLogs', {
+  }), 'vpc');
+  // The provider the user's VPC added to the stack to empty its default security group.
+  fixture(stack.node.findChild('Custom::VpcRestrictDefaultSGCustomResourceProvider'), 'function');
+  const accessLogs = fixture(new s3.Bucket(stack, 'UserAccessLogs', {
     encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, removalPolicy: RemovalPolicy.DESTROY,
-  });
+  }), 'bucket');
   const flat = new ContainerPlatform(stack, 'Flat', {
     vpc,
     serviceSubnets: { subnetGroupName: 'App' },

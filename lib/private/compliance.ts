@@ -1,4 +1,4 @@
-import { IAspect, IResolvable, IResolveContext, Stack, Tokenization, Validations } from 'aws-cdk-lib';
+import { IAspect, IPostProcessor, IResolvable, IResolveContext, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
@@ -69,12 +69,13 @@ export function flattenReference(node: unknown): string {
  * Acknowledges, one by one, the resource wildcards of an Allow statement, each with the reason
  * it is as narrow as the action allows.
  */
-function acknowledgeResourceWildcards(policy: IConstruct, statement: any): void {
+function acknowledgeResourceWildcards(policy: IConstruct, statement: any, done: Set<string>): void {
   if (statement.Effect !== 'Allow') return;
   const actions: string[] = [statement.Action ?? []].flat();
   for (const resource of [statement.Resource ?? []].flat()) {
     const flat = flattenReference(resource);
-    if (!flat.includes('*')) continue;
+    if (!flat.includes('*') || done.has(flat)) continue;
+    done.add(flat);
     const reason = flat === '*'
       ? `${actions.join(', ')} support${actions.length === 1 ? 's' : ''} no resource-level permissions.`
       : `Limited to what belongs to this platform or service under a fixed prefix (${flat}); the individual names (objects, log streams, reports, deployment groups) are only known once they exist.`;
@@ -95,20 +96,36 @@ function acknowledgeResourceWildcards(policy: IConstruct, statement: any): void 
 class RewrittenDocument implements IResolvable {
   public readonly creationStack: string[] = [];
 
-  constructor(private readonly original: unknown, private readonly rewrite: (statement: any) => any) {}
+  /**
+   * @param onRendered called with the document as the template holds it (every token resolved,
+   *   cross-stack references replaced), each time it is rendered outside CDK's prepare pass
+   */
+  constructor(private readonly original: unknown, private readonly rewrite: (statement: any) => any,
+    private readonly onRendered?: (document: any) => void) {}
 
   public resolve(context: IResolveContext): any {
     // The original's own resolve() returns its rendering with the tokens left in it; the
-    // resolver then resolves those in the consuming stack, as it would have without us.
-    const doc = Tokenization.isResolvable(this.original) ? this.original.resolve(context) : this.original;
+    // resolver then resolves those in the consuming stack, as it would have without us. The
+    // post-processor the original registers (aws-cdk-lib's policy document sorts, merges and
+    // numbers statements) is kept, and the result handed to onRendered after it.
+    let originalPostProcessor: IPostProcessor | undefined;
+    const inner: IResolveContext = { ...context, registerPostProcessor: (pp) => { originalPostProcessor = pp; } };
+    const doc = Tokenization.isResolvable(this.original) ? this.original.resolve(inner) : this.original;
+    context.registerPostProcessor({
+      postProcess: (resolved: any, ctx: IResolveContext) => {
+        const out = originalPostProcessor ? originalPostProcessor.postProcess(resolved, ctx) : resolved;
+        if (this.onRendered && !context.preparing) this.onRendered(out);
+        return out;
+      },
+    });
     if (!doc || !Array.isArray(doc.Statement)) return doc;
     return { ...doc, Statement: doc.Statement.flatMap((statement: unknown) => [this.rewrite(statement)].flat()) };
   }
 }
 
 /** Rewrites each statement of an identity policy (into one or more), keeping its tokens as tokens. */
-function rewritePolicy(policy: iam.CfnPolicy, rewrite: (statement: any) => any): void {
-  policy.policyDocument = new RewrittenDocument(policy.policyDocument, rewrite);
+function rewritePolicy(policy: iam.CfnPolicy, rewrite: (statement: any) => any, onRendered?: (document: any) => void): void {
+  policy.policyDocument = new RewrittenDocument(policy.policyDocument, rewrite, onRendered);
 }
 
 /** Replaces the wildcard actions of identity policies by explicit ones, at synthesis. */
@@ -118,16 +135,14 @@ export class ExplicitActions implements IAspect {
     (node as any).__explicitActions = true;
     acknowledge(node, 'NIST.800.53.R5-IAMNoInlinePolicy',
       'The policy belongs to exactly one role, created and deleted with it; a managed policy would add a second resource with the same content.');
-    rewritePolicy(node, expandStatement);
     // The acknowledgements name each resource as the finished template writes it (a reference
-    // to the platform's stack is a nested-stack parameter by then), so they are added when the
-    // tree is validated, after CDK has replaced cross-stack references. Reading the document
-    // here builds nothing that is emitted.
-    node.node.addValidation({
-      validate: () => {
-        for (const statement of Stack.of(node).resolve(node.policyDocument)?.Statement ?? []) acknowledgeResourceWildcards(node, statement);
-        return [];
-      },
+    // to the platform's stack is a nested-stack parameter by then): they are taken from the
+    // document as it is rendered into the template, which happens before the stack's metadata
+    // (the acknowledgements) is written and the validation plugins run; rendering it once more
+    // only for them cost a full resolution of every policy. Each is acknowledged once.
+    const acknowledged = new Set<string>();
+    rewritePolicy(node, expandStatement, (document) => {
+      for (const statement of document?.Statement ?? []) acknowledgeResourceWildcards(node, statement, acknowledged);
     });
   }
 }

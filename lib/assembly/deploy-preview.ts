@@ -1,9 +1,7 @@
-import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../deployment/provider/limits';
+import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED, ECS_NLB_DELAY_MINUTES, ecsDeploymentMinutes } from '../deployment/provider/limits';
 import { allTemplates, AssemblyStack, readAssembly, TemplateFile, TemplateJson } from './cloud-assembly';
 import { REPLACEMENT_DATA_SOURCE, REPLACING_PROPERTIES } from './replacement-data';
 
-/** What ECS adds to a blue/green, canary or linear deployment on a Network Load Balancer: 10 minutes to each of three stages (see below). */
-const ECS_NLB_DELAY_MINUTES = 30;
 
 /** One resource that a deploy adds, removes, updates or replaces. */
 export interface ResourceChange {
@@ -320,16 +318,17 @@ class TemplateComparison {
         const bake = Number(dc.BakeTimeInMinutes ?? 0);
         const shift = strategy === 'CANARY' ? `canary: ${dc.CanaryConfiguration?.CanaryPercent} %, the rest ${dc.CanaryConfiguration?.CanaryBakeTimeInMinutes} minutes later`
           : strategy === 'LINEAR' ? `linear: ${dc.LinearConfiguration?.StepPercent} % every ${dc.LinearConfiguration?.StepBakeTimeInMinutes} minutes` : 'all traffic at once';
-        const shiftMinutes = strategy === 'CANARY' ? Number(dc.CanaryConfiguration?.CanaryBakeTimeInMinutes ?? 0)
-          : strategy === 'LINEAR' ? Math.ceil(100 / Number(dc.LinearConfiguration?.StepPercent ?? 100)) * Number(dc.LinearConfiguration?.StepBakeTimeInMinutes ?? 0) : 0;
-        // On a Network Load Balancer (the advanced configuration names a listener, not a rule) ECS
-        // adds 10 minutes to each of its traffic-shift stages: TEST_TRAFFIC_SHIFT and
-        // PRODUCTION_TRAFFIC_SHIFT (an earlier version of the page listed PRE_SCALE_UP too, which
-        // the estimate keeps: it errs long rather than short).
-        // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb-resources-for-blue-green.html
+        // On a Network Load Balancer the advanced configuration names a listener, not a rule.
         const production = this.after[referenced(p.LoadBalancers?.[0]?.AdvancedConfiguration?.ProductionListenerRule) ?? ''];
         const nlb = production?.Type === 'AWS::ElasticLoadBalancingV2::Listener';
-        estimatedMinutes = shiftMinutes + bake + BLUE_GREEN_LIMITS.allowanceMinutes + (nlb ? ECS_NLB_DELAY_MINUTES : 0);
+        estimatedMinutes = ecsDeploymentMinutes({
+          strategy,
+          bakeMinutes: bake,
+          canaryBakeMinutes: Number(dc.CanaryConfiguration?.CanaryBakeTimeInMinutes ?? 0),
+          stepPercent: Number(dc.LinearConfiguration?.StepPercent ?? 0),
+          stepBakeMinutes: Number(dc.LinearConfiguration?.StepBakeTimeInMinutes ?? 0),
+          networkLoadBalancer: nlb,
+        });
         rollout.push(`${c.name}: ${why} goes out as an ECS ${strategy.toLowerCase().replace('_', '/')} deployment (${shift}; blue kept ${bake} minutes after`
           + `${nlb ? `; ECS adds ${ECS_NLB_DELAY_MINUTES} minutes on a Network Load Balancer` : ''}); cdk deploy waits until ECS reports it complete: about ${estimatedMinutes} minutes`);
       }

@@ -157,8 +157,9 @@ describe('DeployPreview on the example platform', () => {
     // WHEN both get a variable
     const preview = DeployPreview.compare(base, examplePlatform((s) => add(s, 'FEATURE')));
     const { Search, Ledger } = Object.fromEntries(preview.stacks[0].workloads.map((w) => [w.name, w]));
-    // THEN 4 steps of 2 minutes, 5 minutes of bake time and the allowance; 30 minutes more on the Network Load Balancer
-    expect(Search.estimatedMinutes).toBe(8 + 5 + BLUE_GREEN_LIMITS.allowanceMinutes);
+    // THEN 3 step bake times of 2 minutes (AWS's count: 100 / 25 - 1, none after the last step), 5 minutes
+    // of bake time and the allowance; 30 minutes more on the Network Load Balancer
+    expect(Search.estimatedMinutes).toBe(3 * 2 + 5 + BLUE_GREEN_LIMITS.allowanceMinutes);
     expect(Ledger.estimatedMinutes).toBe(Search.estimatedMinutes! + 30);
     expect(Ledger.rollout).toEqual([expect.stringContaining('goes out as an ECS linear deployment (linear: 25 % every 2 minutes; blue kept 5 minutes after; '
       + `ECS adds 30 minutes on a Network Load Balancer); cdk deploy waits until ECS reports it complete: about ${Ledger.estimatedMinutes} minutes`)]);

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EXAMPLE_ENV } from '../../examples/env';
 import { ContainerPlatform, Deployment, HookEvent, Routing, ServiceOptions, Source, TrafficShift } from '../../lib';
 import { errorOf, newApp } from '../util';
@@ -217,6 +218,8 @@ describe('names derived from the service', () => {
   });
 });
 
+const POSTGRES = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/postgres:17');
+
 describe('what a cdk deploy can wait for', () => {
   test('a CodeDeploy traffic shift longer than a cdk deploy can wait is refused', () => {
     // GIVEN 1 % every minute: 100 minutes of shifting
@@ -236,10 +239,45 @@ describe('what a cdk deploy can wait for', () => {
     })).not.toThrow();
   });
 
-  test('an ECS-native shift is not bound by it (no custom resource waits for it)', () => {
-    expect(() => flatPlatform().platform.addService('Orders', {
+  test('an ECS-native deployment that ECS cannot report complete within 55 minutes is refused: cdk deploy waits for it, bake time included', () => {
+    // GIVEN 5 % every 10 minutes: AWS counts 100 / 5 - 1 = 19 step bake times (none after the last step), 190 minutes
+    // WHEN
+    const message = addError({ deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(5, Duration.minutes(10)) }) });
+    // THEN with the default 5 minutes of bake time and the 5-minute allowance
+    expect(message).toBe(`${HEADER}  - deployment: received "linear 5 % every 10 minutes, terminationWait 5 minutes: about 200 minutes"; `
+      + 'allowed: an ECS deployment that ECS reports complete within the 55 minutes a cdk deploy waits for it (the traffic shift, then the bake time of terminationWait, '
+      + 'plus 5 minutes to start green and run the hooks; CloudFormation allows a custom resource one hour). Fix: shorten terminationWait or the traffic shift, '
+      + 'or use Deployment.blueGreen() (CodeDeploy): its cdk deploy ends once production traffic has moved, and it keeps blue up to 48 hours.');
+  });
+
+  test.each<[string, TrafficShift | undefined, number, boolean]>([
+    ['all at once with 50 minutes of bake time (50 + 5 = 55)', undefined, 50, true],
+    ['all at once with 51 minutes of bake time', undefined, 51, false],
+    ['a canary after 40 minutes, 10 minutes of bake time (40 + 10 + 5 = 55)', TrafficShift.canary(10, Duration.minutes(40)), 10, true],
+    ['linear 11 % every 5 minutes: floor(100 / 11) = 9 steps, 45 + 5 + 5 = 55', TrafficShift.linear(11, Duration.minutes(5)), 5, true],
+    ['linear 10 % every 5 minutes: 100 / 10 - 1 = 9 steps, 45 + 6 + 5 = 56', TrafficShift.linear(10, Duration.minutes(5)), 6, false],
+  ])('ECS-native: %s fits: %s', (_name, traffic, bakeMinutes, fits) => {
+    const add = () => flatPlatform().platform.addService('Orders', {
       routing: Routing.path('/orders/*'),
-      deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.linear(5, Duration.minutes(10)) }),
+      deployment: Deployment.ecsBlueGreen({ traffic, terminationWait: Duration.minutes(bakeMinutes) }),
+    });
+    if (fits) expect(add).not.toThrow();
+    else expect(errorOf(add)).toContain('an ECS deployment that ECS reports complete within the 55 minutes a cdk deploy waits for it');
+  });
+
+  test('on the Network Load Balancer the estimate holds the 30 minutes ECS adds to the traffic shift there', () => {
+    // GIVEN a canary that fits on the Application Load Balancer (10 + 10 + 5 = 25 minutes)
+    const deployment = Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(10)), terminationWait: Duration.minutes(10) });
+    expect(() => flatPlatform().platform.addService('Web', { routing: Routing.path('/web/*'), deployment })).not.toThrow();
+    // WHEN the same policy shifts a TCP service's listeners
+    // THEN 25 + 30 = 55 still fits; a minute more of bake time does not
+    expect(() => flatPlatform().platform.addService('Ledger', {
+      routing: Routing.tcp(5432, { testPort: 15432 }), container: { port: 5432, image: POSTGRES }, deployment,
     })).not.toThrow();
+    const longer = errorOf(() => flatPlatform().platform.addService('Ledger', {
+      routing: Routing.tcp(5432, { testPort: 15432 }), container: { port: 5432, image: POSTGRES },
+      deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(10)), terminationWait: Duration.minutes(11) }),
+    }));
+    expect(longer).toContain('received "canary 10 % every 10 minutes, terminationWait 11 minutes, the 30 minutes ECS adds on a Network Load Balancer: about 56 minutes"');
   });
 });

@@ -1,7 +1,11 @@
+import { Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { acknowledge } from '../../private/compliance';
+import { DEFAULTS } from '../../private/defaults';
 import type { Problems } from '../../private/errors';
 import { BlueGreenOptions } from '../policy/deployment';
+import { TrafficShift, TrafficShiftKind } from '../policy/traffic-shift';
+import { BLUE_GREEN_LIMITS, ECS_NLB_DELAY_MINUTES, ecsDeploymentMinutes } from '../provider/limits';
 import type { SmokeTest } from '../smoke-test/smoke-test';
 import { validateSmokeTest } from '../smoke-test/validate-smoke-test';
 import { addEcsHooks, ecsBlueGreenServiceProps } from './ecs-controller';
@@ -22,7 +26,9 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
   }
 
   public validate(p: Problems, service: ServiceCheck): void {
+    const before = p.count;
     validateBlueGreenOptions(p, this.options, BLUE_GREEN_RULES.ecs);
+    if (p.count === before) validateEcsTiming(p, this.options, service.routing.tcpPort !== undefined);
     validateSmokeTest(p, this.options.smokeTest, service.routing);
   }
 
@@ -77,4 +83,33 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
   protected addHooks(t: BindTarget, service: ecs.FargateService): SmokeTest | undefined {
     return addEcsHooks(t, service, this.options);
   }
+}
+
+/**
+ * A cdk deploy that changes an ECS-native service waits until ECS reports the deployment
+ * complete, which is after the bake time (`terminationWait`), at most as long as CloudFormation
+ * lets a custom resource run: a deployment that cannot end by then would fail the update after
+ * 55 minutes and roll it back while ECS still deploys. (CodeDeploy services end a cdk deploy
+ * once production traffic has moved instead: see `validateCodeDeployTiming`.)
+ */
+function validateEcsTiming(p: Problems, o: BlueGreenOptions, networkLoadBalancer: boolean): void {
+  const traffic = o.traffic ?? TrafficShift.allAtOnce();
+  const wait = o.terminationWait ?? DEFAULTS.terminationWait;
+  if (wait.isUnresolved() || traffic.interval.isUnresolved() || Token.isUnresolved(traffic.percent)) return;
+  const interval = traffic.interval.toMinutes();
+  const shape = {
+    strategy: traffic.kind === TrafficShiftKind.CANARY ? 'CANARY' : traffic.kind === TrafficShiftKind.LINEAR ? 'LINEAR' : 'BLUE_GREEN',
+    bakeMinutes: wait.toMinutes(),
+    canaryBakeMinutes: interval,
+    stepPercent: traffic.percent,
+    stepBakeMinutes: interval,
+    networkLoadBalancer,
+  };
+  const minutes = ecsDeploymentMinutes(shape);
+  const shift = traffic.kind === TrafficShiftKind.ALL_AT_ONCE ? 'all traffic at once' : `${traffic.kind.toLowerCase()} ${traffic.percent} % every ${interval} minutes`;
+  const nlb = networkLoadBalancer ? `, the ${ECS_NLB_DELAY_MINUTES} minutes ECS adds on a Network Load Balancer` : '';
+  p.require(minutes <= BLUE_GREEN_LIMITS.waitMinutes, 'deployment', `${shift}, terminationWait ${shape.bakeMinutes} minutes${nlb}: about ${minutes} minutes`,
+    `an ECS deployment that ECS reports complete within the ${BLUE_GREEN_LIMITS.waitMinutes} minutes a cdk deploy waits for it (the traffic shift, then the bake time `
+    + `of terminationWait, plus ${BLUE_GREEN_LIMITS.allowanceMinutes} minutes to start green and run the hooks; CloudFormation allows a custom resource one hour)`,
+    'shorten terminationWait or the traffic shift, or use Deployment.blueGreen() (CodeDeploy): its cdk deploy ends once production traffic has moved, and it keeps blue up to 48 hours');
 }

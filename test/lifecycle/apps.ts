@@ -59,6 +59,11 @@ export interface Variant {
    * escape hatch, past the library's synth check, to show what CodeDeploy does with it.
    */
   readonly canaryPastSynth?: boolean;
+  /**
+   * ecsBlueGreen: the service's bake time (BakeTimeInMinutes) set to this many minutes through an
+   * escape hatch, past the library's synth check, to show what a cdk deploy then meets.
+   */
+  readonly bakeMinutesPastSynth?: number;
 }
 
 /** The ECR repository (not the stack's) of the `sidecarAndStorage` variant's sidecar, and its tag. */
@@ -137,6 +142,10 @@ export function app(kind: Kind, key: string, v: Variant = {}): CloudAssembly {
     }
     if (v.canaryPastSynth && workload instanceof Microservice && workload.blueGreen) {
       (workload.blueGreen.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).deploymentConfigName = 'CodeDeployDefault.ECSCanary10Percent5Minutes';
+    }
+    if (v.bakeMinutesPastSynth !== undefined) {
+      const service = workload.node.findAll().find((c): c is ecs.CfnService => c instanceof ecs.CfnService)!;
+      service.addPropertyOverride('DeploymentConfiguration.BakeTimeInMinutes', v.bakeMinutesPastSynth);
     }
     if (v.laterFailure) new sns.Topic(stack, LATER_FAILURE).node.addDependency(workload);
     if (v.tags) Tags.of(stack).add('team', 'orders');

@@ -394,6 +394,28 @@ export const SCENARIOS = {
     await lc.settle();
     await lc.expectInvariants();
   },
+  'an ECS-native deployment that ECS completes after the provider\'s 55 minutes fails the cdk deploy: the design synthesis refuses': async (lc, v) => {
+    // A bake time of 60 minutes, set past the library's synth check (which refuses it): ECS
+    // reports the deployment complete only after the bake time, the provider's waiter gives up
+    // after 55 minutes, and the stack rolls back while ECS still deploys.
+    await delivered(lc, v);
+    const start = lc.world.now;
+    const op = await lc.deploy(v('bake-env', { bakeMinutesPastSynth: 60, ...ENV }), { expectRollback: true });
+    expect(op.failure?.message).toMatch(/Operation timed out/);
+    // (the rollback's own deployment, with the bake time before, takes its minutes after the 55)
+    expect(lc.world.now - start).toBeGreaterThanOrEqual(55 * 60);
+    await lc.settle();
+    await lc.expectInvariants();
+  },
+  'an ECS-native deployment whose bake time fits completes within the cdk deploy': async (lc, v) => {
+    // 50 minutes of bake time (synthesis accepts 50 + 5): ECS reports it complete after 50 minutes.
+    await delivered(lc, v);
+    const start = lc.world.now;
+    const op = await lc.deploy(v('bake-fits', { bakeMinutesPastSynth: 50, ...ENV }));
+    expect(op.status).toBe('UPDATE_COMPLETE');
+    expect(lc.world.now - start).toBeGreaterThanOrEqual(50 * 60);
+    await lc.expectInvariants();
+  },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -444,6 +466,12 @@ export const TIMING_SCENARIOS: ScenarioName[] = [
   'a cdk deploy whose deployment outlasts the provider\'s 55 minutes fails with a reason before CloudFormation\'s hour',
   'a termination wait longer than cdk deploy can wait: success once traffic moved, an alarm during the rest of the wait still rolls back',
   'a cdk deploy behind a long pipeline deployment gives up with a reason when too little time is left',
+];
+
+/** What the time an ECS-native deployment takes means for a cdk deploy. */
+export const ECS_TIMING_SCENARIOS: ScenarioName[] = [
+  'an ECS-native deployment that ECS completes after the provider\'s 55 minutes fails the cdk deploy: the design synthesis refuses',
+  'an ECS-native deployment whose bake time fits completes within the cdk deploy',
 ];
 
 /** Registers the scenarios of one kind, each a test. */

@@ -225,7 +225,11 @@ export class Ecs {
       service.taskDefinition = td;
       const previousLive = this.liveTargetGroup(service);
       for (const g of service.groups) g.status = 'ACTIVE';
-      this.addGroup(service, td, this.isBlueGreen(service) ? this.otherTargetGroup(service, previousLive) : service.config.loadBalancers?.[0]?.targetGroupArn);
+      const targetGroup = this.isBlueGreen(service) ? this.otherTargetGroup(service, previousLive) : service.config.loadBalancers?.[0]?.targetGroupArn;
+      const group = this.addGroup(service, td, targetGroup);
+      // The clock moves on to the end of a blue/green deployment's stages, where ECS completes it.
+      const seconds = this.isBlueGreen(service) ? this.blueGreenSeconds(service) : 0;
+      if (seconds > 0) this.world.org.schedule(this.world, seconds, `the ECS deployment ${group.id} of ${service.serviceName} ends its stages`, () => undefined);
     }
     await this.reconcile(service);
     return service;
@@ -403,6 +407,33 @@ export class Ecs {
     return ['BLUE_GREEN', 'CANARY', 'LINEAR'].includes(service.config.deploymentConfiguration?.strategy);
   }
 
+  /**
+   * How long an ECS-native blue/green, canary or linear deployment that replaces running tasks
+   * takes until ECS reports it complete (the model's own reading of AWS's pages, not the
+   * library's estimate): the bake time, plus the canary's bake time, or a linear shift's step
+   * bake time for each step but the last (100 / percent - 1 steps when the percent divides 100,
+   * else its floor); on a Network Load Balancer 10 minutes more for each traffic-shift stage
+   * (TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT). The deployment that creates the service
+   * replaces nothing: it is not held back. The hooks, the scale-up and the health checks take no
+   * time in the model.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-canaryconfiguration.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb-resources-for-blue-green.html
+   */
+  private blueGreenSeconds(service: Service): number {
+    if (!service.lastCompleted) return 0;
+    const dc = service.config.deploymentConfiguration ?? {};
+    let minutes = Number(dc.bakeTimeInMinutes ?? 0);
+    if (dc.strategy === 'CANARY') minutes += Number(dc.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10);
+    if (dc.strategy === 'LINEAR') {
+      const ratio = 100 / Number(dc.linearConfiguration?.stepPercent ?? 10);
+      minutes += (Number.isInteger(ratio) ? ratio - 1 : Math.floor(ratio)) * Number(dc.linearConfiguration?.stepBakeTimeInMinutes ?? 6);
+    }
+    const production = String(service.config.loadBalancers?.[0]?.advancedConfiguration?.productionListenerRule ?? '');
+    if (production.includes(':listener/')) minutes += 2 * 10;
+    return minutes * 60;
+  }
+
   /** The target group production traffic reaches now (ECS-native blue/green). */
   public liveTargetGroup(service: Service): string | undefined {
     const lb = service.config.loadBalancers?.[0];
@@ -435,6 +466,7 @@ export class Ecs {
     const primary = this.primary(service);
     if (!primary || primary.rolloutState !== 'IN_PROGRESS') return undefined;
     if (this.stalled(service, primary)) return undefined;
+    if (this.isBlueGreen(service) && this.world.now < primary.startedAt + this.blueGreenSeconds(service)) return undefined;
     let failure: string | undefined;
     if (this.isBlueGreen(service)) {
       failure = await this.world.ecsBlueGreen.run(service, primary);

@@ -1,4 +1,5 @@
-import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED, ECS_NLB_DELAY_MINUTES, ecsDeploymentMinutes } from '../deployment/provider/limits';
+import { ECS_NLB_DELAY_MINUTES, ecsDeploymentMinutes } from '../deployment/provider/ecs-timing';
+import { BLUE_GREEN_LIMITS, CONFIRM_TRAFFIC_SHIFTED } from '../deployment/provider/limits';
 import { allTemplates, AssemblyStack, readAssembly, TemplateFile, TemplateJson } from './cloud-assembly';
 import { REPLACEMENT_DATA_SOURCE, REPLACING_PROPERTIES } from './replacement-data';
 

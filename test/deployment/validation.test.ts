@@ -278,6 +278,6 @@ describe('what a cdk deploy can wait for', () => {
       routing: Routing.tcp(5432, { testPort: 15432 }), container: { port: 5432, image: POSTGRES },
       deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(10, Duration.minutes(10)), terminationWait: Duration.minutes(11) }),
     }));
-    expect(longer).toContain('received "canary 10 % every 10 minutes, terminationWait 11 minutes, the 30 minutes ECS adds on a Network Load Balancer: about 56 minutes"');
+    expect(longer).toContain('received "canary 10 % every 10 minutes, terminationWait 11 minutes, 30 minutes for ECS\'s delays on a Network Load Balancer: about 56 minutes"');
   });
 });

@@ -108,7 +108,7 @@ function validateEcsTiming(p: Problems, o: BlueGreenOptions, networkLoadBalancer
   };
   const minutes = ecsDeploymentMinutes(shape);
   const shift = traffic.kind === TrafficShiftKind.ALL_AT_ONCE ? 'all traffic at once' : `${traffic.kind.toLowerCase()} ${traffic.percent} % every ${interval} minutes`;
-  const nlb = networkLoadBalancer ? `, the ${ECS_NLB_DELAY_MINUTES} minutes ECS adds on a Network Load Balancer` : '';
+  const nlb = networkLoadBalancer ? `, ${ECS_NLB_DELAY_MINUTES} minutes for ECS's delays on a Network Load Balancer` : '';
   p.require(minutes <= BLUE_GREEN_LIMITS.waitMinutes, 'deployment', `${shift}, terminationWait ${shape.bakeMinutes} minutes${nlb}: about ${minutes} minutes`,
     `an ECS deployment that ECS reports complete within the ${BLUE_GREEN_LIMITS.waitMinutes} minutes a cdk deploy waits for it (the traffic shift, then the bake time `
     + `of terminationWait, plus ${BLUE_GREEN_LIMITS.allowanceMinutes} minutes to start green and run the hooks; CloudFormation allows a custom resource one hour)`,

@@ -416,6 +416,23 @@ export const SCENARIOS = {
     expect(lc.world.now - start).toBeGreaterThanOrEqual(50 * 60);
     await lc.expectInvariants();
   },
+  'ECS-native on the Network Load Balancer: a cdk deploy waits through the minutes ECS adds there; a bake time that would fit on the ALB (set past synthesis) then outlasts the 55 minutes': async (lc, v) => {
+    const variant: Variant = { tcpBlueGreen: 'connect' };
+    await delivered(lc, v, {}, 'tcp-bg-connect', variant);
+    // The default 5 minutes of bake time and ECS's 10 minutes for each of two traffic-shift stages.
+    let start = lc.world.now;
+    const op = await lc.deploy(v('tcp-bg-env', { ...variant, ...ENV }));
+    expect(op.status).toBe('UPDATE_COMPLETE');
+    expect(lc.world.now - start).toBeGreaterThanOrEqual((5 + 20) * 60);
+    await lc.expectInvariants();
+    // 40 minutes of bake time: 40 + 20 on the Network Load Balancer (synthesis refuses it, counting 40 + 5 + 30).
+    start = lc.world.now;
+    const long = await lc.deploy(v('tcp-bg-bake', { ...variant, bakeMinutesPastSynth: 40 }), { expectRollback: true });
+    expect(long.failure?.message).toMatch(/Operation timed out/);
+    expect(lc.world.now - start).toBeGreaterThanOrEqual(55 * 60);
+    await lc.settle();
+    await lc.expectInvariants();
+  },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -454,6 +471,11 @@ export const TCP_SCENARIOS: ScenarioName[] = [
 export const TCP_BLUE_GREEN_SCENARIOS: ScenarioName[] = [
   'a blue/green TCP service on the Network Load Balancer: a push whose smoke test fails rolls back; a port change after an odd number of deployments; a push and a cdk deploy',
   'a blue/green TCP service whose smoke test connects: delivered, a push, a push with failing health checks, a push',
+];
+
+/** What the minutes ECS adds on the Network Load Balancer mean for a cdk deploy (ECS-native). */
+export const TCP_ECS_TIMING_SCENARIOS: ScenarioName[] = [
+  'ECS-native on the Network Load Balancer: a cdk deploy waits through the minutes ECS adds there; a bake time that would fit on the ALB (set past synthesis) then outlasts the 55 minutes',
 ];
 
 /** What CodeDeploy refuses of a group on the Network Load Balancer. */

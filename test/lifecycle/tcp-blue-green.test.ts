@@ -1,4 +1,4 @@
-import { scenarios, TCP_BLUE_GREEN_SCENARIOS, TCP_CODEDEPLOY_SCENARIOS } from './scenarios';
+import { scenarios, TCP_BLUE_GREEN_SCENARIOS, TCP_CODEDEPLOY_SCENARIOS, TCP_ECS_TIMING_SCENARIOS } from './scenarios';
 
 // The smoke test's requests (http) and connections (net) reach the model's load balancers.
 jest.mock('node:http', () => ({ ...jest.requireActual('node:http'), request: (...a: unknown[]) => require('./model/network').request(...a) }));
@@ -14,5 +14,5 @@ describe('CodeDeploy (Deployment.blueGreen())', () => {
 });
 
 describe('ECS-native (Deployment.ecsBlueGreen())', () => {
-  scenarios('ecsBlueGreen', TCP_BLUE_GREEN_SCENARIOS);
+  scenarios('ecsBlueGreen', [...TCP_BLUE_GREEN_SCENARIOS, ...TCP_ECS_TIMING_SCENARIOS]);
 });

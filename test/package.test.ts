@@ -6,7 +6,7 @@ import * as path from 'node:path';
  * packed library. `prepare` runs on a local `npm install` and for git and linked installs, and
  * npm 11 lists it among a dependency's install scripts (with a warning), while its script,
  * scripts/bundle-lambdas.mjs, is not in the package. `prepack` runs only when the package is
- * packed or published (and for git installs, which have the whole repository).
+ * packed or published (and for git installs, which have the whole repository): the build.
  * @see https://docs.npmjs.com/cli/v11/using-npm/scripts
  */
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
@@ -18,8 +18,11 @@ test('has no script that npm runs or lists when an app installs the package', ()
   expect(installScripts.filter((name) => name in pkg.scripts)).toEqual([]);
 });
 
-test('bundles the Lambda handlers into assets/ whenever it is packed, and ships them', () => {
-  // THEN the handlers are built before `npm pack` and `npm publish` and go into the tarball
-  expect(pkg.scripts.prepack).toBe('node scripts/bundle-lambdas.mjs');
-  expect(pkg.files).toContain('assets/**');
+test('builds the library and bundles the Lambda handlers whenever it is packed, and ships both', () => {
+  // THEN `npm pack` and `npm publish` compile build/lib from the sources as they are (a tarball
+  // packed after an edit without a build would ship the last build's JavaScript) and bundle the
+  // handlers first, and both go into the tarball
+  expect(pkg.scripts.prepack).toBe('npm run -s build');
+  expect(pkg.scripts.build).toMatch(/^npm run -s bundle && .*jsii /);
+  expect(pkg.files).toEqual(expect.arrayContaining(['build/lib/**/*.js', 'assets/**']));
 });

@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, acknowledgeVpcCidrIngress } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
+import { fit } from '../private/text';
 import type { IContainerPlatform } from './platform-contract';
 
 /**
@@ -88,6 +89,15 @@ export function platformRolesArn(platform: IContainerPlatform): string {
 export function inPlatformRolePath(platform: IContainerPlatform, role: iam.IRole | undefined): void {
   const cfn = role?.node.defaultChild;
   if (cfn instanceof iam.CfnRole) cfn.path = platformRolePath(platform);
+}
+
+/**
+ * The one way the platform builds a topic (its alarms, a pipeline's notifications and approvals):
+ * encrypted with the platform's key, SSL only, its display name within SNS's 100 characters.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (DisplayName)
+ */
+export function encryptedTopic(scope: Construct, id: string, displayName: string, key: kms.IKey): sns.Topic {
+  return new sns.Topic(scope, id, { displayName: fit(displayName, 100), enforceSSL: true, masterKey: key });
 }
 
 /** Where the S3 server access logs of the platform's buckets go in its access-log bucket. */

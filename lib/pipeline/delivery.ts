@@ -8,10 +8,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { acknowledgeCrossTemplateReference, acknowledgeLogBucket, notificationTarget, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeCrossTemplateReference, acknowledgeLogBucket, encryptedTopic, notificationTarget, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
-import { fit } from '../private/text';
 import type { PipelineOptions } from './options';
 
 /**
@@ -61,11 +60,7 @@ export interface DeliveryStages {
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
  */
 function approvalTopic(scope: Construct, d: DeliveryStages): sns.ITopic {
-  return new sns.Topic(scope, 'Approvals', {
-    displayName: fit(d.approvalText, 100),
-    enforceSSL: true,
-    masterKey: d.encryptionKey,
-  });
+  return encryptedTopic(scope, 'Approvals', d.approvalText, d.encryptionKey);
 }
 
 /** Source, Build, an optional Approve, and Deploy, as a V2 pipeline. */
@@ -125,11 +120,7 @@ export function waitForActionRolePolicies(pipeline: codepipeline.Pipeline): void
 /** Announces failed and succeeded executions and pending approvals on the given topic, or a new encrypted one. */
 export function notifyExecutions(scope: Construct, pipeline: codepipeline.Pipeline, key: kms.IKey, name: string,
   topic?: sns.ITopic): sns.ITopic {
-  const target = topic ?? new sns.Topic(scope, 'Notifications', {
-    displayName: fit(`${name} pipeline`, 100),
-    enforceSSL: true,
-    masterKey: key,
-  });
+  const target = topic ?? encryptedTopic(scope, 'Notifications', `${name} pipeline`, key);
   pipeline.notifyOn('Notifications', notificationTarget(target, key), {
     events: [
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,

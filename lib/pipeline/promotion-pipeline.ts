@@ -15,7 +15,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
-import { acknowledgeLogBucket, platformKey, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
+import { acknowledgeLogBucket, encryptedTopic, platformKey, secureBucket, SERVER_ACCESS_LOGS_PREFIX } from '../foundation/platform-resources';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
@@ -23,7 +23,6 @@ import { Problems } from '../private/errors';
 import { checkKnownKeys } from '../private/known-keys';
 import { fitName } from '../private/naming';
 import { deployedStack } from '../private/stacks';
-import { fit } from '../private/text';
 import { SecureRepository } from '../registry/secure-repository';
 import { newBuildProject } from './build-project';
 import { renderBuildSpec, renderEnvironmentTestSpec, renderPrepareSpec } from './buildspec';
@@ -394,11 +393,7 @@ export class PromotionPipeline extends Construct {
     const approval = environment.options.approval;
     if (!approval) return undefined;
     if (approval.topic) return approval.topic;
-    const topic = new sns.Topic(this, `${environment.name}Approval`, {
-      displayName: fit(`Approvals of ${this.baseName} for ${environment.name}`, 100),
-      enforceSSL: true,
-      masterKey: this.encryptionKey,
-    });
+    const topic = encryptedTopic(this, `${environment.name}Approval`, `Approvals of ${this.baseName} for ${environment.name}`, this.encryptionKey);
     for (const email of approval.emails ?? []) topic.addSubscription(new subscriptions.EmailSubscription(email));
     return topic;
   }

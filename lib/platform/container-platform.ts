@@ -13,14 +13,14 @@ import { PlatformContext } from '../foundation/platform-context';
 import { IContainerPlatform, ISharedLoadBalancer } from '../foundation/platform-contract';
 import { PlatformDns } from '../foundation/platform-dns';
 import {
-  acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, allowAlarmsToPublish, platformKey, platformLogGroup, secureBucket, SERVER_ACCESS_LOGS_PREFIX,
+  acknowledgeLogBucket, acknowledgeVpc, addFargateEndpoints, allowAlarmsToPublish, encryptedTopic, platformKey, platformLogGroup, secureBucket,
+  SERVER_ACCESS_LOGS_PREFIX,
 } from '../foundation/platform-resources';
 import { SharedLoadBalancer, SharedLoadBalancerProps } from '../foundation/shared-load-balancer';
 import { acknowledgeAll, ExplicitActions } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { checkKnownKeys } from '../private/known-keys';
-import { fit } from '../private/text';
 import { Microservice } from '../service/microservice';
 import { ServiceOptions } from '../service/options';
 import { EventTask } from '../workloads/event-task';
@@ -93,11 +93,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.nestedServiceStacks = props.nestedServiceStacks ?? true;
     this.encryptionKey = props.encryptionKey ?? platformKey(this, this.removalPolicy);
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: fit(`Alarms of ${this.node.path}`, 100),
-      enforceSSL: true,
-      masterKey: this.encryptionKey,
-    });
+    this.alarmTopic = encryptedTopic(this, 'AlarmTopic', `Alarms of ${this.node.path}`, this.encryptionKey);
     allowAlarmsToPublish(this.alarmTopic);
     Aspects.of(this).add(new ExplicitActions());
 

@@ -346,12 +346,16 @@ export function allowAlarmsToPublish(topic: sns.ITopic): void {
  */
 export function addQueueEndpoint(vpc: ec2.IVpc): void {
   if (vpc.node.tryFindChild('SqsEndpoint')) return;
-  const endpoint = vpc.addInterfaceEndpoint('SqsEndpoint', {
-    service: ec2.InterfaceVpcEndpointAwsService.SQS,
-    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    privateDnsEnabled: true,
-  });
-  for (const sg of endpoint.connections.securityGroups) acknowledgeVpcCidrIngress(sg, 'The SqsEndpoint');
+  addIsolatedEndpoint(vpc, 'SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS);
+}
+
+/**
+ * An interface endpoint in the isolated subnets, with private DNS. aws-cdk-lib opens its
+ * security group to the VPC's CIDR block on 443, which cdk-nag cannot read.
+ */
+function addIsolatedEndpoint(vpc: ec2.IVpc, id: string, service: ec2.InterfaceVpcEndpointAwsService): void {
+  const endpoint = vpc.addInterfaceEndpoint(id, { service, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, privateDnsEnabled: true });
+  for (const sg of endpoint.connections.securityGroups) acknowledgeVpcCidrIngress(sg, `The ${id}`);
 }
 
 /**
@@ -377,9 +381,5 @@ export function addFargateEndpoints(vpc: ec2.Vpc): void {
     CodeDeployEndpoint: ec2.InterfaceVpcEndpointAwsService.CODEDEPLOY,
     Ec2Endpoint: ec2.InterfaceVpcEndpointAwsService.EC2,
   };
-  for (const [id, service] of Object.entries(endpoints)) {
-    // aws-cdk-lib opens an interface endpoint to the VPC's CIDR block on 443.
-    const endpoint = vpc.addInterfaceEndpoint(id, { service, subnets, privateDnsEnabled: true });
-    for (const sg of endpoint.connections.securityGroups) acknowledgeVpcCidrIngress(sg, `The ${id}`);
-  }
+  for (const [id, service] of Object.entries(endpoints)) addIsolatedEndpoint(vpc, id, service);
 }

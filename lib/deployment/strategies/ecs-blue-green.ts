@@ -1,10 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { acknowledge } from '../../private/compliance';
-import { DEFAULTS } from '../../private/defaults';
 import type { Problems } from '../../private/errors';
 import { BlueGreenOptions } from '../policy/deployment';
-import { TrafficShift, TrafficShiftKind } from '../policy/traffic-shift';
 import { ECS_NLB_DELAY_MINUTES, ecsDeploymentMinutes } from '../provider/ecs-timing';
 import { BLUE_GREEN_LIMITS } from '../provider/limits';
 import type { SmokeTest } from '../smoke-test/smoke-test';
@@ -94,22 +92,23 @@ export class EcsBlueGreenStrategy extends RollingStrategy {
  * once production traffic has moved instead: see `validateCodeDeployTiming`.)
  */
 function validateEcsTiming(p: Problems, o: BlueGreenOptions, networkLoadBalancer: boolean): void {
-  const traffic = o.traffic ?? TrafficShift.allAtOnce();
-  const wait = o.terminationWait ?? DEFAULTS.terminationWait;
-  if (wait.isUnresolved() || traffic.interval.isUnresolved() || Token.isUnresolved(traffic.percent)) return;
-  const interval = traffic.interval.toMinutes();
-  const shape = {
-    strategy: traffic.kind === TrafficShiftKind.CANARY ? 'CANARY' : traffic.kind === TrafficShiftKind.LINEAR ? 'LINEAR' : 'BLUE_GREEN',
-    bakeMinutes: wait.toMinutes(),
+  // The configuration the service gets (ecsBlueGreenServiceProps), so that the check reads what deploys.
+  const props = ecsBlueGreenServiceProps(o);
+  const shift = props.canaryConfiguration ?? props.linearConfiguration;
+  const bake = props.bakeTime!;
+  if (bake.isUnresolved() || shift?.stepBakeTime?.isUnresolved() || Token.isUnresolved(shift?.stepPercent)) return;
+  const interval = shift?.stepBakeTime?.toMinutes();
+  const minutes = ecsDeploymentMinutes({
+    strategy: props.deploymentStrategy!,
+    bakeMinutes: bake.toMinutes(),
     canaryBakeMinutes: interval,
-    stepPercent: traffic.percent,
+    stepPercent: shift?.stepPercent,
     stepBakeMinutes: interval,
     networkLoadBalancer,
-  };
-  const minutes = ecsDeploymentMinutes(shape);
-  const shift = traffic.kind === TrafficShiftKind.ALL_AT_ONCE ? 'all traffic at once' : `${traffic.kind.toLowerCase()} ${traffic.percent} % every ${interval} minutes`;
+  });
+  const described = shift ? `${props.deploymentStrategy!.toLowerCase()} ${shift.stepPercent} % every ${interval} minutes` : 'all traffic at once';
   const nlb = networkLoadBalancer ? `, ${ECS_NLB_DELAY_MINUTES} minutes for ECS's delays on a Network Load Balancer` : '';
-  p.require(minutes <= BLUE_GREEN_LIMITS.waitMinutes, 'deployment', `${shift}, terminationWait ${shape.bakeMinutes} minutes${nlb}: about ${minutes} minutes`,
+  p.require(minutes <= BLUE_GREEN_LIMITS.waitMinutes, 'deployment', `${described}, terminationWait ${bake.toMinutes()} minutes${nlb}: about ${minutes} minutes`,
     `an ECS deployment that ECS reports complete within the ${BLUE_GREEN_LIMITS.waitMinutes} minutes a cdk deploy waits for it (the traffic shift, then the bake time `
     + `of terminationWait, plus ${BLUE_GREEN_LIMITS.allowanceMinutes} minutes to start green and run the hooks; CloudFormation allows a custom resource one hour)`,
     'shorten terminationWait or the traffic shift, or use Deployment.blueGreen() (CodeDeploy): its cdk deploy ends once production traffic has moved, and it keeps blue up to 48 hours');

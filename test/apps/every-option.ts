@@ -21,6 +21,7 @@ import { EXAMPLE_ENV } from '../../examples/env';
 import {
   Capacity, ContainerPlatform, Deployment, EventTrigger, HookEvent, Logging, PlatformAlerts, PlatformDashboard, Routing, SecureRepository, Source, TrafficShift,
 } from '../../lib';
+import { acknowledgeAll } from '../../lib/private/compliance';
 import { CDK_CONTEXT } from '../util';
 import { addFlatStack } from './every-option-flat';
 import { addTeamStacks } from './every-option-teams';
@@ -67,10 +68,7 @@ export const FIXTURE_RULES = {
 
 /** Acknowledges the rules of FIXTURE_RULES[kind] on a resource of the test app's own; returns it. */
 export function fixture<T extends IConstruct>(resource: T, kind: keyof typeof FIXTURE_RULES): T {
-  for (const rule of FIXTURE_RULES[kind]) {
-    const plugin = rule.startsWith('AwsSolutions-') ? 'AwsSolutions' : rule.startsWith('NIST.800.53.R5-') ? 'NIST.800.53.R5' : 'cdk-validator-cfnguard';
-    Validations.of(resource).acknowledge({ id: `${plugin}::${rule}`, reason: 'A resource of the test app\'s own, outside the library, kept minimal.' });
-  }
+  acknowledgeAll(resource, FIXTURE_RULES[kind], 'A resource of the test app\'s own, outside the library, kept minimal.');
   return resource;
 }
 

@@ -128,20 +128,27 @@ function clip(line, max = 300) {
 
 /**
  * What a synth wrote: the number of stacks (every *.template.json, nested stacks and
- * stages included) and the template with the most resources (its resources and bytes).
+ * stages included), the template with the most resources (its resources and bytes), and all
+ * templates together: their resources and the bytes of their content (compact JSON, so the
+ * CLI's indentation does not count).
  */
 export function assemblyStats(dir) {
   const templates = findTemplates(dir);
   let largest = { resources: 0, bytes: 0 };
+  let totalResources = 0;
+  let contentBytes = 0;
   for (const file of templates) {
     const text = readFileSync(file, 'utf8');
-    const resources = Object.keys(JSON.parse(text).Resources ?? {}).length;
+    const template = JSON.parse(text);
+    const resources = Object.keys(template.Resources ?? {}).length;
     const bytes = Buffer.byteLength(text);
+    totalResources += resources;
+    contentBytes += Buffer.byteLength(JSON.stringify(template));
     if (resources > largest.resources || (resources === largest.resources && bytes > largest.bytes)) {
       largest = { resources, bytes };
     }
   }
-  return { stacks: templates.length, largestResources: largest.resources, largestBytes: largest.bytes };
+  return { stacks: templates.length, largestResources: largest.resources, largestBytes: largest.bytes, totalResources, contentBytes };
 }
 
 function findTemplates(dir) {

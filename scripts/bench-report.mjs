@@ -26,6 +26,13 @@ export function analyze(cases) {
     if (c.app === 'platform' && base) st.ratio = st.time.median / base.median;
     const floor = stats.get(find('floor', null, c.validation))?.time;
     if (c.app !== 'floor' && floor) st.aboveFloor = st.time.median - floor.median;
+    // What the time above the floor buys: per KB of template content written, against the
+    // baseline's per KB (below 1: the platform writes each KB faster than the baseline does).
+    const baseCase = find('baseline', c.n, c.validation);
+    const baseAbove = base && floor ? base.median - floor.median : undefined;
+    if (c.app === 'platform' && st.aboveFloor !== undefined && baseAbove && c.assembly?.contentBytes && baseCase?.assembly?.contentBytes) {
+      st.perKiBRatio = (st.aboveFloor / c.assembly.contentBytes) / (baseAbove / baseCase.assembly.contentBytes);
+    }
     // The cost of each service added since the previous N: constant means linear growth.
     const previous = cases.filter((p) => p.kind === 'synth' && p.app === c.app && p.validation === c.validation && p.n && p.n < c.n)
       .sort((a, b) => b.n - a.n)[0];
@@ -50,12 +57,15 @@ export function markdown({ machine, options, cases, stats }) {
       '"platform" this library (bench/app.ts), "floor" a one-queue app (bench/baseline/floor.ts). ' +
       `Peak RSS: median of each run's peak resident memory (${options.memLabel}). ` +
       'Per added service: the time each service added since the previous N costs (constant = linear growth). ' +
-      'Stacks: *.template.json files written (nested included); largest: the template with the most resources.',
+      'Stacks: *.template.json files written (nested included); largest: the template with the most resources; ' +
+      'all: every template together (KB of compact JSON, without indentation). Per KB vs baseline: the time above ' +
+      'the floor per KB of template content, against the baseline\'s with the same N (what the time buys; the ' +
+      'platform writes more per service).',
   ];
   for (const validation of ['on', 'off']) {
     out.push('', `## Built-in CloudFormation validation ${validation}${validation === 'off' ? ' (CDK_VALIDATION=false)' : ''}`, '');
-    out.push('| app | N | synth median | min | max | vs baseline | above floor | per added service | peak RSS | stacks | largest: resources | largest: bytes |');
-    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    out.push('| app | N | synth median | min | max | vs baseline | above floor | per added service | peak RSS | stacks | largest: resources | largest: bytes | all: resources | all: KB | per KB vs baseline |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const c of cases.filter((x) => x.kind === 'synth' && x.validation === validation)) out.push(synthRow(c, stats.get(c)));
   }
   const cli = cases.filter((c) => c.kind === 'cli');
@@ -75,7 +85,7 @@ export function markdown({ machine, options, cases, stats }) {
 
 function synthRow(c, st) {
   const head = [c.app, c.n ?? '-'];
-  if (c.error && !st.time) return row([...head, `**failed**: ${cell(c.error)}`, '', '', '', '', '', '', '', '', '']);
+  if (c.error && !st.time) return row([...head, `**failed**: ${cell(c.error)}`, '', '', '', '', '', '', '', '', '', '', '', '']);
   const t = st.time;
   const note = c.error ? ` (failed in round ${c.failedRound})` : '';
   return row([
@@ -88,6 +98,9 @@ function synthRow(c, st) {
     c.assembly?.stacks ?? '-',
     c.assembly?.largestResources ?? '-',
     c.assembly ? c.assembly.largestBytes.toLocaleString('en-US') : '-',
+    c.assembly?.totalResources ?? '-',
+    c.assembly ? Math.round(c.assembly.contentBytes / 1024).toLocaleString('en-US') : '-',
+    st.perKiBRatio === undefined ? '-' : `${st.perKiBRatio.toFixed(2)}×`,
   ]);
 }
 

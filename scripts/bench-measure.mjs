@@ -1,5 +1,5 @@
-// Runs one command of the benchmark and measures it: wall-clock time, peak resident
-// memory, and what it wrote to its cloud assembly directory. Used by scripts/bench.mjs.
+// Runs one command of the benchmark and measures it: wall-clock time, CPU time, peak
+// resident memory, and what it wrote to its cloud assembly directory. Used by scripts/bench.mjs.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,9 @@ const GNU_TIME = '/usr/bin/time';
 /**
  * How peak memory is measured: 'time' (GNU time's %M, the kernel's ru_maxrss of the
  * largest process in the tree, exact) when /usr/bin/time is GNU time, otherwise 'proc'
- * (polls VmHWM in /proc/<pid>/status of the process and its descendants).
+ * (polls VmHWM in /proc/<pid>/status of the process and its descendants). CPU time (GNU
+ * time's %U + %S: user and system time of the process and the children it waited for) is
+ * only measured with 'time'.
  */
 export function memoryMethod(preferred) {
   if (preferred === 'proc') return 'proc';
@@ -22,11 +24,12 @@ export function memoryMethod(preferred) {
 
 /**
  * Runs `argv` in `cwd` with `env` and resolves to
- * { ok, seconds, peakKiB, stderr, error } where `error` is the first line of the failure.
+ * { ok, seconds, cpuSeconds, peakKiB, stderr, error } where `error` is the first line of the
+ * failure and `cpuSeconds` is undefined without GNU time.
  */
 export function run(argv, { cwd, env, mem }) {
   const memFile = mem === 'time' ? join(mkdtempSync(join(tmpdir(), 'bench-mem-')), 'maxrss') : undefined;
-  const cmd = memFile ? [GNU_TIME, '-f', '%M', '-o', memFile, ...argv] : argv;
+  const cmd = memFile ? [GNU_TIME, '-f', '%U %S %M', '-o', memFile, ...argv] : argv;
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
     const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -36,15 +39,18 @@ export function run(argv, { cwd, env, mem }) {
     const finish = (code, spawnError) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       let peakKiB = poller?.stop();
+      let cpuSeconds;
       if (memFile) {
-        // GNU time writes "Command exited with non-zero status N" before %M on failure.
+        // GNU time writes "Command exited with non-zero status N" before its line on failure.
         const lines = existsSync(memFile) ? readFileSync(memFile, 'utf8').trim().split('\n') : [];
-        peakKiB = Number(lines.at(-1)) || undefined;
+        const [user, system, maxrss] = (lines.at(-1) ?? '').split(' ').map(Number);
+        peakKiB = maxrss || undefined;
+        cpuSeconds = Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined;
         rmSync(join(memFile, '..'), { recursive: true, force: true });
       }
       const stderr = Buffer.concat(chunks).toString('utf8');
       const ok = code === 0 && !spawnError;
-      resolve({ ok, seconds, peakKiB, stderr, error: ok ? undefined : spawnError?.message ?? firstErrorLine(stderr, code) });
+      resolve({ ok, seconds, cpuSeconds, peakKiB, stderr, error: ok ? undefined : spawnError?.message ?? firstErrorLine(stderr, code) });
     };
     child.on('error', (e) => finish(null, e));
     child.on('close', (code) => finish(code));

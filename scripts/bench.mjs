@@ -140,7 +140,7 @@ async function measure(c, round) {
   const load = loadavg()[0]; // other work on the machine skews timings: keep it with the sample
   const r = await run(argv, { cwd: c.cwd, env, mem });
   if (r.ok) {
-    c.samples.push({ round, seconds: r.seconds, peakKiB: r.peakKiB, load });
+    c.samples.push({ round, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakKiB: r.peakKiB, load });
     c.assembly = assemblyStats(outDir);
   } else {
     Object.assign(c, { error: r.error, failedRound: round });

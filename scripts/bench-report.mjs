@@ -134,8 +134,8 @@ function synthRow(c, st) {
 function writtenRow(c) {
   const a = c.assembly;
   if (!a) return row([c.app, c.n ?? '-', '-', '-', '-', '-', '-']);
-  return row([c.app, c.n ?? '-', a.stacks, a.largestResources, a.largestBytes.toLocaleString('en-US'), a.totalResources,
-    Math.round(a.contentBytes / 1024).toLocaleString('en-US')]);
+  return row([c.app, c.n ?? '-', a.stacks, a.largestResources, a.largestBytes.toLocaleString('en-US'),
+    a.totalResources.toLocaleString('en-US'), Math.round(a.contentBytes / 1024).toLocaleString('en-US')]);
 }
 
 function cliRow(c, st) {

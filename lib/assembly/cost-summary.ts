@@ -71,9 +71,9 @@ export function costDrivers(templates: TemplateJson[], prices: PriceList = PRICE
   const albs = resourcesOf(templates, 'AWS::ElasticLoadBalancingV2::LoadBalancer')
     .filter((r) => (r.Properties?.Type ?? 'application') === 'application');
   // A load balancer without a Scheme is internet-facing: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html
-  const publicAlbAzs = albs.filter((r) => (r.Properties?.Scheme ?? 'internet-facing') === 'internet-facing')
-    .reduce((n, r) => n + Math.max(lengthOf(r.Properties?.Subnets), lengthOf(r.Properties?.SubnetMappings)), 0);
   const nlbs = resourcesOf(templates, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter((r) => r.Properties?.Type === 'network');
+  const publicAzs = [...albs, ...nlbs].filter((r) => (r.Properties?.Scheme ?? 'internet-facing') === 'internet-facing')
+    .reduce((n, r) => n + Math.max(lengthOf(r.Properties?.Subnets), lengthOf(r.Properties?.SubnetMappings)), 0);
   const interfaceEndpoints = resourcesOf(templates, 'AWS::EC2::VPCEndpoint').filter((r) => r.Properties?.VpcEndpointType === 'Interface');
   const endpointAzs = interfaceEndpoints.reduce((n, r) => n + lengthOf(r.Properties?.SubnetIds), 0);
   const keys = resourcesOf(templates, 'AWS::KMS::Key');
@@ -85,8 +85,8 @@ export function costDrivers(templates: TemplateJson[], prices: PriceList = PRICE
     driver('NAT gateway', nats.length, 'natGatewayHour', 'plus data processed'),
     driver('Elastic IP address (public IPv4)', eips.length, 'publicIpv4Hour'),
     driver('Application Load Balancer', albs.length, 'applicationLoadBalancerHour', 'plus LCUs for traffic'),
-    ...(nlbs.length > 0 ? [driver('Network Load Balancer (internal, for the TCP services)', nlbs.length, 'networkLoadBalancerHour', 'per hour plus NLCUs; not in the total')] : []),
-    driver('public IPv4 address of the internet-facing load balancers (one per AZ at least)', publicAlbAzs, 'publicIpv4Hour'),
+    ...(nlbs.length > 0 ? [driver('Network Load Balancer (for the TCP services)', nlbs.length, 'networkLoadBalancerHour', 'per hour plus NLCUs; not in the total')] : []),
+    driver('public IPv4 address of the internet-facing load balancers (one per AZ at least)', publicAzs, 'publicIpv4Hour'),
     driver(`interface VPC endpoint x AZ (${interfaceEndpoints.length} endpoints)`, endpointAzs, 'interfaceEndpointAzHour', 'plus data processed'),
     driver('KMS key', keys.length, 'kmsKeyMonth', rotated > 0 ? `${rotated} rotated: +$1 a month for each of the first two yearly rotations` : undefined),
     { what: 'cluster with Container Insights', count: insights, priceKey: 'containerInsights', note: 'billed per metric ingested: grows with tasks and containers' },

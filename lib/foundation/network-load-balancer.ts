@@ -8,14 +8,16 @@ import { PlatformContext, PlatformSingleton } from './platform-context';
 import type { IContainerPlatform } from './platform-contract';
 
 /**
- * The platform's Network Load Balancer, made with its first TCP service: internal, in the
- * service subnets, cross-zone, with a security group of its own and access logs in the
- * platform's bucket. Each TCP service adds its own listener and target group to it.
+ * One of the platform's two Network Load Balancers, each made with the first TCP service that
+ * uses it: the internal one (`NetworkLoadBalancer`, in the service subnets) or the
+ * internet-facing one (`PublicNetworkLoadBalancer`, in the public subnets). Cross-zone, with a
+ * security group of its own and access logs in the platform's bucket. Each TCP service adds its
+ * own listener and target group to one of them.
  */
 export class PlatformNetworkLoadBalancer extends Construct {
-  /** The platform's one Network Load Balancer, made with its first TCP service. */
-  public static of(platform: IContainerPlatform): PlatformNetworkLoadBalancer {
-    return PlatformContext.of(platform).singleton(SINGLETON);
+  /** The platform's internal or internet-facing Network Load Balancer, made with the first TCP service on it. */
+  public static of(platform: IContainerPlatform, internetFacing = false): PlatformNetworkLoadBalancer {
+    return PlatformContext.of(platform).singleton(internetFacing ? PUBLIC : INTERNAL);
   }
 
   /** The Network Load Balancer. */
@@ -25,7 +27,7 @@ export class PlatformNetworkLoadBalancer extends Construct {
   /** The TCP services on the load balancer, in the order they were added. */
   public readonly serviceNames: string[] = [];
 
-  private constructor(platform: IContainerPlatform, id: string) {
+  private constructor(platform: IContainerPlatform, id: string, public readonly internetFacing: boolean) {
     super(platform, id);
     const context = PlatformContext.of(platform);
     // A Network Load Balancer gets security groups at creation only; with one, the tasks admit
@@ -40,8 +42,8 @@ export class PlatformNetworkLoadBalancer extends Construct {
     });
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'Resource', {
       vpc: platform.vpc,
-      internetFacing: false,
-      vpcSubnets: platform.serviceSubnets,
+      internetFacing,
+      vpcSubnets: internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : platform.serviceSubnets,
       securityGroups: [this.securityGroup],
       // Off by default on a Network Load Balancer: each zone's node then sends only to the
       // targets of its own zone, so with fewer tasks than zones, or uneven zones, the load would
@@ -52,22 +54,23 @@ export class PlatformNetworkLoadBalancer extends Construct {
     });
     // Network Load Balancers log TLS connections only; the attribute is on for every one, as the
     // compliance rules ask. @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html
-    this.loadBalancer.logAccessLogs(platform.accessLogsBucket, 'nlb');
+    this.loadBalancer.logAccessLogs(platform.accessLogsBucket, internetFacing ? 'nlb-public' : 'nlb');
     if (!context.deletionProtection) {
       acknowledgeAll(this.loadBalancer, ['NIST.800.53.R5-ELBDeletionProtectionEnabled', 'elbv2_deletion_protection_enabled_check'],
         'The load balancer holds no data and is recreated by the stack; protection would block cdk destroy. Opt in with deletionProtection: true.');
     }
     new CfnOutput(this, 'DnsName', {
       value: this.loadBalancer.loadBalancerDnsName,
-      description: Lazy.string({ produce: () => `Network load balancer ${this.node.path}; TCP services: ${this.serviceNames.join(', ') || 'none'}` }),
+      description: Lazy.string({ produce: () => `${internetFacing ? 'Internet-facing network' : 'Network'} load balancer ${this.node.path}; TCP services: ${this.serviceNames.join(', ') || 'none'}` }),
     });
   }
 
-  /** @internal made by the singleton */
-  public static _make(platform: IContainerPlatform): PlatformNetworkLoadBalancer {
-    return new PlatformNetworkLoadBalancer(platform, 'NetworkLoadBalancer');
+  /** @internal made by the singletons */
+  public static _make(platform: IContainerPlatform, internetFacing: boolean): PlatformNetworkLoadBalancer {
+    return new PlatformNetworkLoadBalancer(platform, internetFacing ? 'PublicNetworkLoadBalancer' : 'NetworkLoadBalancer', internetFacing);
   }
 }
 
-const SINGLETON = new PlatformSingleton(['NetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform));
+const INTERNAL = new PlatformSingleton(['NetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform, false));
+const PUBLIC = new PlatformSingleton(['PublicNetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform, true));
 

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
 import type { Problems } from '../private/errors';
 import type { IContainerPlatform } from './platform-contract';
@@ -35,8 +36,12 @@ function isCidr(cidr: string): boolean {
 export class NetworkLoadBalancerRoom {
   private readonly ports = new Map<number, IConstruct>();
   private targets = 0;
+  /** How messages name the load balancer. */
+  private readonly name: string;
 
-  constructor(private readonly platform: IContainerPlatform) {}
+  constructor(platform: IContainerPlatform, internetFacing: boolean) {
+    this.name = `the platform's ${internetFacing ? 'internet-facing' : 'internal'} Network Load Balancer (${platform.node.path})`;
+  }
 
   /**
    * Claims the service's listener ports (its port, and the test listener's of a blue/green
@@ -49,7 +54,7 @@ export class NetworkLoadBalancerRoom {
     const example = testPort === undefined ? 'Routing.tcp(5432)' : 'Routing.tcp(5432, { testPort: 15432 })';
     for (const [key, port] of wanted) {
       if (Token.isUnresolved(port)) {
-        p.add(key, '(a token)', 'a port known at synth (the platform gives each listener of its Network Load Balancer its own port, and checks they differ)',
+        p.add(key, '(a token)', 'a port known at synth (the platform gives each listener of a Network Load Balancer its own port, and checks they differ)',
           `write the port as a number, such as ${example}`);
         return;
       }
@@ -60,7 +65,7 @@ export class NetworkLoadBalancerRoom {
       const other = this.ports.get(port);
       if (!other) continue;
       taken = true;
-      p.add(key, port, `a port no other listener of the platform's Network Load Balancer (${this.platform.node.path}) has (${other.node.path} listens on ${port}; a Network Load Balancer has one listener per port)`,
+      p.add(key, port, `a port no other listener of ${this.name} has (${other.node.path} listens on ${port}; a Network Load Balancer has one listener per port)`,
         'give one of the services another Routing.tcp port or testPort (the container port may stay the same)');
     }
     if (taken) return;
@@ -76,7 +81,7 @@ export class NetworkLoadBalancerRoom {
     }
     if (need.length > 0) {
       p.add(prop, testPort === undefined ? `Routing.tcp(${routing.tcpPort})` : `Routing.tcp(${routing.tcpPort}, { testPort: ${testPort} })`,
-        `room on the platform's Network Load Balancer for ${need.join(' and ')}`,
+        `room on ${this.name} for ${need.join(' and ')}`,
         `put ${owner.node.id} on another platform, or lower scaling.maxTasks of the TCP services`);
       return;
     }
@@ -85,10 +90,16 @@ export class NetworkLoadBalancerRoom {
   }
 }
 
-/** Checks a TCP routing's own options; records problems under `prop`. */
-export function validateTcpRouting(p: Problems, prop: string, routing: Routing): void {
+/**
+ * Checks a TCP routing's own options, and that an internet-facing one has public subnets to go
+ * in; records problems under `prop`.
+ */
+export function validateTcpRouting(p: Problems, prop: string, routing: Routing, platform: IContainerPlatform): void {
   const port = routing.tcpPort!;
   const o = routing.tcpOptions ?? {};
+  p.require(o.internetFacing === undefined || typeof o.internetFacing === 'boolean', `${prop}.internetFacing`, o.internetFacing,
+    'true or false', 'write internetFacing: true for the internet-facing Network Load Balancer, or leave it out for the internal one');
+  if (o.internetFacing === true) validatePublicSubnets(p, `${prop}.internetFacing`, platform.vpc);
   p.intRange(`${prop}.port`, port, 1, MAX_PORT, 'use the port clients connect to, from 1 to 65535, such as Routing.tcp(5432)');
   if (o.testPort !== undefined && !Token.isUnresolved(o.testPort)) {
     p.intRange(`${prop}.testPort`, o.testPort, 1, MAX_PORT, 'use a free port of the load balancer from 1 to 65535, such as Routing.tcp(5432, { testPort: 15432 })');
@@ -104,7 +115,7 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing):
   }
   if (o.allowedCidrs !== undefined) {
     p.require(o.allowedCidrs.length > 0, `${prop}.allowedCidrs`, o.allowedCidrs, 'at least one CIDR block',
-      'leave allowedCidrs out for the VPC\'s own CIDR block, or list the blocks that may connect');
+      `leave allowedCidrs out for ${o.internetFacing === true ? 'any IPv4 address' : 'the VPC\'s own CIDR block'}, or list the blocks that may connect`);
     o.allowedCidrs.forEach((cidr, i) => {
       if (Token.isUnresolved(cidr)) return;
       p.require(isCidr(cidr), `${prop}.allowedCidrs[${i}]`, cidr, 'an IPv4 or IPv6 CIDR block such as 10.0.0.0/16', 'write the block with its prefix length');
@@ -117,4 +128,21 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing):
     p.require(path.startsWith('/') && path.length <= 1024 && !/\s/.test(path), `${prop}.httpHealthCheckPath`, path,
       "a path of at most 1024 characters that starts with '/' and has no spaces", "write it like '/health'");
   }
+}
+
+/**
+ * An internet-facing Network Load Balancer goes in the VPC's public subnets: "[Network Load
+ * Balancers] You can specify subnets from one or more Availability Zones" (unlike an Application
+ * Load Balancer, which needs two), so one public subnet is enough.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
+ */
+function validatePublicSubnets(p: Problems, prop: string, vpc: ec2.IVpc): void {
+  let count = 0;
+  try {
+    count = vpc.selectSubnets({ subnetType: ec2.SubnetType.PUBLIC }).subnets.length;
+  } catch {
+    // aws-cdk-lib throws for a VPC without subnets of the type: reported below.
+  }
+  p.require(count > 0, prop, true, `a platform VPC with public subnets, for the internet-facing Network Load Balancer (${vpc.node.path} has none)`,
+    'give the platform a VPC with public subnets, or leave internetFacing out for the internal Network Load Balancer');
 }

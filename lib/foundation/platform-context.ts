@@ -156,7 +156,7 @@ export class PlatformContext {
   private readonly pipelineRepositories = new Map<string, IConstruct>();
   private readonly loadBalancerWatchers: Array<(lb: ISharedLoadBalancer) => void> = [];
   private readonly rooms = new Map<ISharedLoadBalancer, LoadBalancerRoom>();
-  private networkRoom?: NetworkLoadBalancerRoom;
+  private readonly networkRooms = new Map<boolean, NetworkLoadBalancerRoom>();
 
   private constructor(public readonly platform: IContainerPlatform, settings: PlatformSettings) {
     this.isolated = settings.isolated ?? false;
@@ -281,10 +281,14 @@ export class PlatformContext {
     return room;
   }
 
-  /** What the platform's TCP services take of its Network Load Balancer: listener ports, quotas. */
-  public roomOfNetworkLoadBalancer(): NetworkLoadBalancerRoom {
-    this.networkRoom ??= new NetworkLoadBalancerRoom(this.platform);
-    return this.networkRoom;
+  /** What the platform's TCP services take of its internal or internet-facing Network Load Balancer: listener ports, quotas. */
+  public roomOfNetworkLoadBalancer(internetFacing: boolean): NetworkLoadBalancerRoom {
+    let room = this.networkRooms.get(internetFacing);
+    if (!room) {
+      room = new NetworkLoadBalancerRoom(this.platform, internetFacing);
+      this.networkRooms.set(internetFacing, room);
+    }
+    return room;
   }
 
   /** Tells the watchers that the platform has a new load balancer. */

@@ -17,8 +17,18 @@ export interface TcpTlsOptions {
 /** Options of {@link Routing.tcp}. */
 export interface TcpRoutingOptions {
   /**
+   * Put the service on the platform's internet-facing Network Load Balancer (in the public
+   * subnets, made with the first such service) instead of its internal one, for clients outside
+   * the VPC. The two load balancers are separate: a port may be used once on each.
+   *
+   * Decide before the first deployment: moving a service from one load balancer to the other
+   * replaces its listeners, and clients must then connect to the other load balancer's address.
+   * @default false - the internal Network Load Balancer, reached from the VPC
+   */
+  readonly internetFacing?: boolean;
+  /**
    * The CIDR blocks that may connect to the listener (IPv4 or IPv6).
-   * @default - the platform VPC's IPv4 CIDR block (the Network Load Balancer is internal)
+   * @default - internal: the platform VPC's IPv4 CIDR block; internet-facing: any IPv4 address (0.0.0.0/0)
    */
   readonly allowedCidrs?: string[];
   /**
@@ -95,8 +105,8 @@ export class Routing {
 
   /**
    * Routes TCP connections on `port` of the platform's Network Load Balancer (internal, made with
-   * the first TCP service) to the service's container port: for services that do not speak HTTP.
-   * One service per port.
+   * the first TCP service; internet-facing with `internetFacing: true`) to the service's container
+   * port: for services that do not speak HTTP. One service per port of a load balancer.
    */
   public static tcp(port: number, options: TcpRoutingOptions = {}): Routing {
     return rememberOptions(new Routing([], [], undefined, port, options), 'TcpRoutingOptions', 'Routing.tcp', options);

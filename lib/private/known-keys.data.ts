@@ -234,9 +234,9 @@ export const KNOWN_STRUCTS: Record<string, {
     kinds: { fileSystem: 'object:efs.IFileSystem', path: 'string', posixId: 'number', readOnly: 'boolean' },
   },
   TcpRoutingOptions: {
-    keys: ['allowedCidrs', 'httpHealthCheckPath', 'testPort', 'tls'],
+    keys: ['allowedCidrs', 'httpHealthCheckPath', 'internetFacing', 'testPort', 'tls'],
     nested: { tls: 'TcpTlsOptions' },
-    kinds: { allowedCidrs: 'list:string', httpHealthCheckPath: 'string', testPort: 'number', tls: 'object:TcpTlsOptions' },
+    kinds: { allowedCidrs: 'list:string', httpHealthCheckPath: 'string', internetFacing: 'boolean', testPort: 'number', tls: 'object:TcpTlsOptions' },
   },
   TcpTlsOptions: {
     keys: ['certificate', 'sslPolicy'],

@@ -28,7 +28,7 @@ import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard } from '../observability/service-dashboard';
 import { ServicePipeline } from '../pipeline/service-pipeline';
-import { acknowledge, acknowledgeVpcCidrIngress } from '../private/compliance';
+import { acknowledge, acknowledgeAll, acknowledgeVpcCidrIngress } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -193,7 +193,7 @@ export class Microservice extends Construct {
       description: fit(`Tasks of ${this.node.path}`, 255),
       allowAllOutbound: true,
     });
-    const nlb = tcp ? PlatformNetworkLoadBalancer.of(platform) : undefined;
+    const nlb = tcp ? PlatformNetworkLoadBalancer.of(platform, props.routing.tcpOptions?.internetFacing === true) : undefined;
     this.securityGroup.addIngressRule(nlb?.securityGroup ?? lb.securityGroup, ec2.Port.tcp(this.containerPort), 'from the load balancer');
     if (props.storage) {
       const storage = addStorage(this, platform, props.storage, this.workloadName, this.taskDefinition, this.container, this.securityGroup);
@@ -472,16 +472,21 @@ export class Microservice extends Construct {
 /**
  * The listener of a TCP service on the platform's Network Load Balancer, a child of the service:
  * TCP, or TLS with the service's certificate (the load balancer ends TLS and sends TCP to the
- * tasks); open to the allowed CIDR blocks (the VPC's by default) on its port only.
+ * tasks); open to the allowed CIDR blocks on its port only: by default the VPC's on the internal
+ * load balancer, any IPv4 address on the internet-facing one (which has IPv4 addresses only).
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/create-tls-listener.html
  */
 function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalancer, routing: Routing,
   targetGroup: elbv2.NetworkTargetGroup): elbv2.NetworkListener {
   const port = routing.tcpPort!;
   const listener = newNetworkListener(service, 'Listener', nlb, routing, port, targetGroup);
-  const cidrs = routing.tcpOptions?.allowedCidrs ?? [service.platform.vpc.vpcCidrBlock];
-  if (routing.tcpOptions?.allowedCidrs === undefined) {
+  const cidrs = routing.tcpOptions?.allowedCidrs ?? (nlb.internetFacing ? ['0.0.0.0/0'] : [service.platform.vpc.vpcCidrBlock]);
+  if (routing.tcpOptions?.allowedCidrs === undefined && !nlb.internetFacing) {
     acknowledgeVpcCidrIngress(nlb.securityGroup, 'The internal Network Load Balancer');
+  }
+  if (nlb.internetFacing && cidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
+    acknowledgeAll(nlb.securityGroup, ['AwsSolutions-EC23', 'vpc_sg_open_only_to_authorized_ports_check'],
+      'A listener of the internet-facing Network Load Balancer is open to any address by design (Routing.tcp with internetFacing); restrict it with Routing.tcp(port, { allowedCidrs }).');
   }
   for (const cidr of cidrs) {
     const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);

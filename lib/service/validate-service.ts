@@ -92,10 +92,10 @@ export function claimServicePlaces(p: Problems, owner: Construct, id: string, pr
   } else if (tcp) {
     // A TCP service takes a listener port of the platform's Network Load Balancer, and a target
     // for every task it can run at once (scaling.maxTasks at the deployment's maximum percent).
-    validateTcpRouting(p, 'routing', props.routing);
+    validateTcpRouting(p, 'routing', props.routing, props.platform);
     context.claimWorkload(p, owner, id);
     const maxTargets = Token.isUnresolved(places.maxTasks) ? places.maxTasks : Math.ceil(places.maxTasks * places.deployment.maxHealthyPercent / 100);
-    context.roomOfNetworkLoadBalancer().reserve(p, owner, 'routing', props.routing, maxTargets);
+    context.roomOfNetworkLoadBalancer(props.routing.tcpOptions?.internetFacing === true).reserve(p, owner, 'routing', props.routing, maxTargets);
   } else {
     if (props.routing) validateRouting(p, 'routing', props.routing);
     context.claimWorkload(p, owner, id);

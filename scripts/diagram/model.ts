@@ -141,19 +141,26 @@ export class DiagramBuilder {
       listeners.set(lb, { production, test });
     }
     for (const service of platform.services) if (service.loadBalancer) this.service(service, vpcGroup, platformGroup, listeners.get(service.loadBalancer)!);
-    // TCP services: the platform's internal Network Load Balancer, reached from the VPC.
+    // TCP services: the platform's internal Network Load Balancer, reached from the VPC, and its
+    // internet-facing one, reached from the internet.
     const tcpServices = platform.services.filter((s) => s.networkListener);
-    if (tcpServices.length > 0) {
-      const nlb = tcpServices[0].networkLoadBalancer!;
-      const nlbNode = this.node(idOf(nlb, 'nlb'), 'loadBalancer', ['Network Load Balancer', 'internal']);
+    const byLoadBalancer = new Map<elbv2.NetworkLoadBalancer, Microservice[]>();
+    for (const service of tcpServices) byLoadBalancer.set(service.networkLoadBalancer!, [...byLoadBalancer.get(service.networkLoadBalancer!) ?? [], service]);
+    let vpcClient: string | undefined = internal ? client : undefined;
+    let internetClient: string | undefined = internal ? undefined : client;
+    for (const [nlb, services] of byLoadBalancer) {
+      const publicNlb = (nlb.node.defaultChild as elbv2.CfnLoadBalancer).scheme === 'internet-facing';
+      const nlbNode = this.node(idOf(nlb, 'nlb'), 'loadBalancer', ['Network Load Balancer', publicNlb ? 'internet-facing' : 'internal']);
       vpcGroup.nodes.push(nlbNode);
-      let vpcClient = client;
-      if (!internal) {
-        vpcClient = this.node(idOf(platform, 'vpcClients'), 'client', ['Clients in the VPC']);
-        platformGroup.nodes.push(vpcClient);
+      let from: string;
+      if (publicNlb) {
+        from = internetClient ??= this.node(idOf(platform, 'internetClients'), 'client', ['Internet']);
+      } else {
+        from = vpcClient ??= this.node(idOf(platform, 'vpcClients'), 'client', ['Clients in the VPC']);
       }
-      this.edge(vpcClient, nlbNode, 'TCP');
-      for (const service of tcpServices) this.tcpService(service, nlbNode, vpcGroup, platformGroup);
+      if (!platformGroup.nodes.includes(from)) platformGroup.nodes.push(from);
+      this.edge(from, nlbNode, 'TCP');
+      for (const service of services) this.tcpService(service, nlbNode, vpcGroup, platformGroup);
     }
     for (const worker of platform.workers) this.worker(worker, vpcGroup, platformGroup);
     const jobs = platform.node.findAll().filter((c): c is ScheduledJob => c instanceof ScheduledJob);

@@ -280,6 +280,12 @@ function addNestedStack(app: App): void {
     container: { port: 6379, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/redis:7.4') },
     deployment: Deployment.ecsBlueGreen({ traffic: TrafficShift.canary(20, Duration.minutes(2)) }),
   });
+  // The internet-facing Network Load Balancer: TLS, open to any address, blue/green with a TLS handshake as the smoke test.
+  platform.addService('Relay', {
+    routing: Routing.tcp(8883, { internetFacing: true, testPort: 18883, tls: { certificate } }),
+    container: { port: 1883, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/eclipse-mosquitto:2.0') },
+    deployment: Deployment.blueGreen(),
+  });
 
   const resizer = platform.addWorker('Resizer', {
     queue: user.queue,

@@ -45,6 +45,20 @@ describe('fixed monthly cost drivers', () => {
     expect(drivers['public IPv4 address of the internet-facing load balancers'].count).toBe(DEFAULTS.maxAzs);
   });
 
+  test('an internet-facing TCP service adds the internet-facing Network Load Balancer and its public addresses, one per AZ', () => {
+    // GIVEN a platform with an internal and an internet-facing TCP service
+    const { stack, platform } = newPlatform();
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } });
+    platform.addService('Broker', { routing: Routing.tcp(8883, { internetFacing: true }), container: { image: IMAGE } });
+    // WHEN its drivers are counted
+    const drivers = driversOf(stack);
+    // THEN two Network Load Balancers, and the public addresses of the ALB and of the internet-facing one
+    expect(drivers['Network Load Balancer']).toMatchObject({ count: 2, priceKey: 'networkLoadBalancerHour', monthlyUsd: undefined });
+    expect(drivers['public IPv4 address of the internet-facing load balancers']).toMatchObject({
+      count: 2 * DEFAULTS.maxAzs, monthlyUsd: month('publicIpv4Hour', 2 * DEFAULTS.maxAzs),
+    });
+  });
+
   test('a platform without TCP services has no Network Load Balancer driver', () => {
     const { stack } = newPlatform();
     expect(driversOf(stack)['Network Load Balancer']).toBeUndefined();

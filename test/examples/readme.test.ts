@@ -209,10 +209,17 @@ const CLAIMS: Record<string, (app: App) => void> = {
 
   'TCP services on a Network Load Balancer': (app) => {
     const template = templatesOf(app);
-    // one internal, cross-zone Network Load Balancer with a security group, in the platform's stack
+    // an internal and an internet-facing Network Load Balancer, in the platform's stack
     const nlbs = Object.values(template('Platform').findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'network' } }));
-    expect(nlbs).toHaveLength(1);
-    expect(nlbs[0].Properties.Scheme).toBe('internal');
+    expect(nlbs.map((n) => n.Properties.Scheme).sort()).toEqual(['internal', 'internet-facing']);
+    // Devices: TLS 8883 too, on the internet-facing one, open to any IPv4 address
+    const devices = onlyProperties(template('Platform/Platform/DevicesStack'), 'AWS::ElasticLoadBalancingV2::Listener');
+    expect(devices).toMatchObject({ Port: 8883, Protocol: 'TLS' });
+    expect(JSON.stringify(devices.LoadBalancerArn)).toContain('PublicNetworkLoadBalancer');
+    const publicGroup = Object.values(template('Platform').findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: 'Network load balancer Platform/Platform/PublicNetworkLoadBalancer' },
+    }))[0];
+    expect(publicGroup.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 8883, ToPort: 8883 })]);
     // Ledger: TCP 5432 with a TCP health check; Broker: TLS 8883 to container port 1883
     expect(onlyProperties(template('Platform/Platform/LedgerStack'), 'AWS::ElasticLoadBalancingV2::Listener')).toMatchObject({ Port: 5432, Protocol: 'TCP' });
     expect(onlyProperties(template('Platform/Platform/LedgerStack'), 'AWS::ElasticLoadBalancingV2::TargetGroup')).toMatchObject({ Port: 5432, Protocol: 'TCP', HealthCheckProtocol: 'TCP' });

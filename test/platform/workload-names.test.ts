@@ -61,7 +61,7 @@ describe('bug: a workload built directly claims its name like one added by the p
 
 describe('bug: the platform\'s own children reserve their IDs', () => {
   test.each(['ServiceProvider', 'SmokeTest', 'DeploymentApplication', 'ServiceStateFunction', 'ServiceStateFunctionRole', 'ServiceStateFunctionLogs', 'ClaimsFunction', 'ExecSessionLogs',
-    'FileSystem', 'FileSystemSecurityGroup', 'NetworkLoadBalancer'])(
+    'FileSystem', 'FileSystemSecurityGroup', 'NetworkLoadBalancer', 'PublicNetworkLoadBalancer'])(
     'without nested stacks, a service called %s is refused with the library\'s error', (id) => {
       // GIVEN a platform whose services are its direct children
       const { platform } = newPlatform({ nestedServiceStacks: false });
@@ -69,7 +69,7 @@ describe('bug: the platform\'s own children reserve their IDs', () => {
       const message = errorOf(() => platform.addService(id, { routing: Routing.path('/orders/*') }));
       // THEN the library's error says so, not aws-cdk-lib's "There is already a Construct with name"
       expect(message).toBe(messageOf('Test/Platform', [
-        `id: received "${id}"; allowed: an ID other than ClaimsFunction, ClaimsFunctionLogs, ClaimsFunctionRole, DeploymentApplication, ExecSessionLogs, FileSystem, FileSystemSecurityGroup, NetworkLoadBalancer, ServiceProvider, `
+        `id: received "${id}"; allowed: an ID other than ClaimsFunction, ClaimsFunctionLogs, ClaimsFunctionRole, DeploymentApplication, ExecSessionLogs, FileSystem, FileSystemSecurityGroup, NetworkLoadBalancer, PublicNetworkLoadBalancer, ServiceProvider, `
         + 'ServiceStateFunction, ServiceStateFunctionLogs, '
         + 'ServiceStateFunctionRole, SmokeTest (the platform creates these when a service needs them). Fix: give each service, worker, job and event task its own ID.',
       ]));
@@ -81,7 +81,7 @@ describe('bug: the platform\'s own children reserve their IDs', () => {
     // WHEN a service is built as the platform's child ServiceProvider
     const message = errorOf(() => new Microservice(platform, 'ServiceProvider', { platform, routing: Routing.path('/orders/*') }));
     // THEN the library refuses it before aws-cdk-lib would
-    expect(message).toContain('[Test/Platform/ServiceProvider] 1 invalid prop:\n  - id: received "ServiceProvider"; allowed: an ID other than ClaimsFunction, ClaimsFunctionLogs, ClaimsFunctionRole, DeploymentApplication, ExecSessionLogs, FileSystem, FileSystemSecurityGroup, NetworkLoadBalancer, ServiceProvider,');
+    expect(message).toContain('[Test/Platform/ServiceProvider] 1 invalid prop:\n  - id: received "ServiceProvider"; allowed: an ID other than ClaimsFunction, ClaimsFunctionLogs, ClaimsFunctionRole, DeploymentApplication, ExecSessionLogs, FileSystem, FileSystemSecurityGroup, NetworkLoadBalancer, PublicNetworkLoadBalancer, ServiceProvider,');
   });
 });
 

@@ -74,6 +74,27 @@ describe('the diagram model', () => {
     expect(label('_Cache_deployment')).toEqual(['ECS blue/green of Cache', 'ECS deployment controller']);
   });
 
+  test('an internet-facing TCP service: its own Network Load Balancer, reached from the internet; the internal one from the VPC', () => {
+    // GIVEN an internal ALB, an internal TCP service and an internet-facing one
+    const { stack, platform } = newPlatform({ internetFacing: false });
+    platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE, port: 5432 } });
+    platform.addService('Broker', { routing: Routing.tcp(8883, { internetFacing: true }), container: { image: IMAGE, port: 1883 } });
+    // WHEN
+    const diagram = DiagramBuilder.of(stack);
+    const label = (suffix: string): string[] | undefined => diagram.nodes.find((n) => n.id.endsWith(suffix))?.lines;
+    const edge = (from: string, to: string) => diagram.edges.find((e) => e.from.endsWith(from) && e.to.endsWith(to));
+    // THEN
+    expect(label('_NetworkLoadBalancer_Resource_nlb')).toEqual(['Network Load Balancer', 'internal']);
+    expect(label('_PublicNetworkLoadBalancer_Resource_nlb')).toEqual(['Network Load Balancer', 'internet-facing']);
+    expect(label('_clients')).toEqual(['Clients in the VPC']);
+    expect(label('_internetClients')).toEqual(['Internet']);
+    expect(edge('_clients', '_NetworkLoadBalancer_Resource_nlb')).toEqual(expect.objectContaining({ label: 'TCP' }));
+    expect(edge('_internetClients', '_PublicNetworkLoadBalancer_Resource_nlb')).toEqual(expect.objectContaining({ label: 'TCP' }));
+    expect(edge('_PublicNetworkLoadBalancer_Resource_nlb', '_Broker_listener')).toBeDefined();
+    expect(edge('_NetworkLoadBalancer_Resource_nlb', '_Broker_listener')).toBeUndefined();
+    expect(label('_Broker_listener')).toEqual(['listener', 'TCP :8883']);
+  });
+
   test('the renderings name every node once and draw every edge', () => {
     // GIVEN
     const { stack, platform } = newPlatform();

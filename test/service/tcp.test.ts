@@ -1,7 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { Deployment, Routing, TrafficShift } from '../../lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Deployment, Microservice, Routing, TrafficShift } from '../../lib';
 import { MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER } from '../../lib/foundation/network-room';
 import { PlatformContext } from '../../lib/foundation/platform-context';
 import { Problems } from '../../lib/private/errors';
@@ -180,6 +181,79 @@ describe('resources of a TCP service', () => {
   });
 });
 
+describe('an internet-facing TCP service (Routing.tcp with internetFacing)', () => {
+  let template: Template;
+  let service: Microservice;
+  beforeAll(() => {
+    // GIVEN / WHEN a service on TCP 8883 of the internet-facing load balancer
+    const { stack, platform } = newPlatform();
+    service = platform.addService('Broker', { routing: Routing.tcp(8883, { internetFacing: true }), container: { port: 1883, image: IMAGE } });
+    template = templateOf(stack);
+  });
+
+  test('gets the platform\'s internet-facing Network Load Balancer, in the public subnets, with its own access-log prefix', () => {
+    const nlbs = resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' });
+    expect(nlbs).toHaveLength(1);
+    const nlb = nlbs[0].Properties;
+    expect(nlb.Scheme).toBe('internet-facing');
+    expect(JSON.stringify(nlb.Subnets)).toContain('Public');
+    expect(JSON.stringify(nlb.Subnets)).not.toContain('Private');
+    expect(nlb.LoadBalancerAttributes).toEqual(expect.arrayContaining([
+      { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
+      { Key: 'access_logs.s3.prefix', Value: 'nlb-public' },
+    ]));
+    expect(service.networkLoadBalancer!.node.path).toBe('Test/Platform/PublicNetworkLoadBalancer/Resource');
+  });
+
+  test('admits any IPv4 address on the listener port only; the tasks admit the load balancer on the container port only', () => {
+    const group = resources(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Network load balancer Test/Platform/PublicNetworkLoadBalancer' })[0].Properties;
+    expect(group.SecurityGroupIngress.map((r: any) => [r.CidrIp ?? r.CidrIpv6, r.FromPort, r.ToPort])).toEqual([['0.0.0.0/0', 8883, 8883]]);
+    const tasks = resources(template, 'AWS::EC2::SecurityGroupIngress', { FromPort: 1883 });
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0].Properties.SourceSecurityGroupId).toEqual({ Ref: expect.stringMatching(/PublicNetworkLoadBalancerSecurityGroup/) });
+  });
+
+  test('its DNS name is an output that says it is internet-facing', () => {
+    const outputs = Object.values(template.findOutputs('*')).map((o: any) => o.Description);
+    expect(outputs).toContain('Internet-facing network load balancer Test/Platform/PublicNetworkLoadBalancer; TCP services: Broker');
+  });
+
+  test('allowedCidrs narrow who may connect', () => {
+    const { stack, platform } = newPlatform();
+    platform.addService('Broker', { routing: Routing.tcp(8883, { internetFacing: true, allowedCidrs: ['203.0.113.0/24'] }), container: { image: IMAGE } });
+    const group = resources(templateOf(stack), 'AWS::EC2::SecurityGroup', { GroupDescription: 'Network load balancer Test/Platform/PublicNetworkLoadBalancer' })[0].Properties;
+    expect(group.SecurityGroupIngress.map((r: any) => [r.CidrIp, r.FromPort])).toEqual([['203.0.113.0/24', 8883]]);
+  });
+
+  test('internal and internet-facing services get a load balancer each, and each load balancer has its own ports', () => {
+    // GIVEN a platform with an internal and an internet-facing service on the same port
+    const { stack, platform } = newPlatform();
+    const ledger = platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } });
+    const replica = platform.addService('Replica', { routing: Routing.tcp(5432, { internetFacing: true }), container: { image: IMAGE } });
+    // THEN two load balancers, one of each scheme
+    const schemes = resources(templateOf(stack), 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' }).map((r) => r.Properties.Scheme).sort();
+    expect(schemes).toEqual(['internal', 'internet-facing']);
+    expect(ledger.networkLoadBalancer).not.toBe(replica.networkLoadBalancer);
+    // and a second internet-facing service on that port is refused, naming the internet-facing load balancer
+    const message = errorOf(() => platform.addService('Audit', { routing: Routing.tcp(5432, { internetFacing: true }), container: { image: IMAGE } }));
+    expect(message).toContain("routing.port: received 5432; allowed: a port no other listener of the platform's internet-facing Network Load Balancer (Test/Platform) has (Test/Platform/ReplicaStack/Replica listens on 5432");
+  });
+
+  test('blue/green: the test listener is on the same load balancer, and only the smoke test may reach it', () => {
+    const { stack, platform } = newPlatform();
+    platform.addService('Broker', { routing: Routing.tcp(8883, { internetFacing: true, testPort: 18883 }), container: { image: IMAGE }, deployment: Deployment.blueGreen() });
+    const t = templateOf(stack);
+    const listeners = resources(t, 'AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'TCP' });
+    expect(listeners.map((l) => l.Properties.Port).sort()).toEqual([18883, 8883]);
+    for (const l of listeners) expect(l.Properties.LoadBalancerArn).toEqual({ Ref: expect.stringMatching(/PublicNetworkLoadBalancer/) });
+    const group = resources(t, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Network load balancer Test/Platform/PublicNetworkLoadBalancer' })[0].Properties;
+    expect(group.SecurityGroupIngress.map((r: any) => r.FromPort)).toEqual([8883]);
+    const testIngress = resources(t, 'AWS::EC2::SecurityGroupIngress', { FromPort: 18883 });
+    expect(testIngress).toHaveLength(1);
+    expect(testIngress[0].Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PlatformSmokeTestSecurityGroup/), 'GroupId'] });
+  });
+});
+
 describe('validation of a TCP service', () => {
   test.each([[0], [65536], [80.5], [-1]])('port %p is refused', (port) => {
     const message = errorOf(() => newPlatform().platform.addService('Ledger', { routing: Routing.tcp(port), container: { image: IMAGE } }));
@@ -199,7 +273,7 @@ describe('validation of a TCP service', () => {
     platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } });
     const message = errorOf(() => platform.addService('Audit', { routing: Routing.tcp(5432), container: { image: IMAGE } }));
     expect(message).toContain('[Test/Platform/AuditStack/Audit]');
-    expect(message).toContain("routing.port: received 5432; allowed: a port no other listener of the platform's Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 5432");
+    expect(message).toContain("routing.port: received 5432; allowed: a port no other listener of the platform's internal Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 5432");
     expect(message).toContain('Fix: give one of the services another Routing.tcp port');
   });
 
@@ -255,11 +329,11 @@ describe('validation of a TCP service', () => {
     const { platform } = newPlatform();
     platform.addService('Ledger', { routing: Routing.tcp(5432, { testPort: 15432 }), container: { image: IMAGE }, deployment: Deployment.blueGreen() });
     const onTest = errorOf(() => platform.addService('Audit', { routing: Routing.tcp(15432), container: { image: IMAGE } }));
-    expect(onTest).toContain("routing.port: received 15432; allowed: a port no other listener of the platform's Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 15432");
+    expect(onTest).toContain("routing.port: received 15432; allowed: a port no other listener of the platform's internal Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 15432");
     const testOnProduction = errorOf(() => platform.addService('Cache', {
       routing: Routing.tcp(6379, { testPort: 5432 }), container: { image: IMAGE }, deployment: Deployment.ecsBlueGreen(),
     }));
-    expect(testOnProduction).toContain("routing.testPort: received 5432; allowed: a port no other listener of the platform's Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 5432");
+    expect(testOnProduction).toContain("routing.testPort: received 5432; allowed: a port no other listener of the platform's internal Network Load Balancer (Test/Platform) has (Test/Platform/LedgerStack/Ledger listens on 5432");
     expect(testOnProduction).toContain('Fix: give one of the services another Routing.tcp port or testPort');
   });
 
@@ -311,6 +385,24 @@ describe('validation of a TCP service', () => {
     expect(message).toContain('scaling.requestsPerTarget: received 100; allowed: no scaling.requestsPerTarget with Routing.tcp');
   });
 
+  test('internetFacing that is not a boolean is refused', () => {
+    expect(tcpError({ routing: Routing.tcp(5432, { internetFacing: 'yes' } as any) })).toContain(
+      'routing.internetFacing: received "yes"; allowed: true or false. Fix: write internetFacing: true for the internet-facing Network Load Balancer, or leave it out for the internal one.');
+  });
+
+  test('internetFacing in a VPC without public subnets is refused, naming the VPC and the way out', () => {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'], vpcCidrBlock: '10.0.0.0/16',
+    });
+    const { platform } = newPlatform({ vpc, internetFacing: false }, stack);
+    const message = errorOf(() => platform.addService('Broker', { routing: Routing.tcp(8883, { internetFacing: true }), container: { image: IMAGE } }));
+    expect(message).toContain('routing.internetFacing: received true; allowed: a platform VPC with public subnets, '
+      + 'for the internet-facing Network Load Balancer (Test/Vpc has none). Fix: give the platform a VPC with public subnets, '
+      + 'or leave internetFacing out for the internal Network Load Balancer');
+    expect(() => platform.addService('Ledger', { routing: Routing.tcp(5432), container: { image: IMAGE } })).not.toThrow();
+  });
+
   test('an unknown key of the TCP options is refused', () => {
     expect(tcpError({ routing: Routing.tcp(5432, { certificate: 'x' } as any) })).toContain('certificate');
   });
@@ -319,7 +411,7 @@ describe('validation of a TCP service', () => {
 describe('quotas of the Network Load Balancer', () => {
   test(`at most ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners: the next TCP service is refused`, () => {
     const { platform } = newPlatform();
-    const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer();
+    const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer(false);
     for (let i = 0; i < MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER; i++) {
       const p = new Problems(platform);
       room.reserve(p, platform, 'routing', Routing.tcp(1000 + i), 1);
@@ -332,7 +424,7 @@ describe('quotas of the Network Load Balancer', () => {
 
   test('a blue/green TCP service takes two listeners: its production and its test listener count against the quota', () => {
     const { platform } = newPlatform();
-    const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer();
+    const room = PlatformContext.of(platform).roomOfNetworkLoadBalancer(false);
     for (let i = 0; i < MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER - 1; i++) {
       const p = new Problems(platform);
       room.reserve(p, platform, 'routing', Routing.tcp(1000 + i), 1);
@@ -341,7 +433,7 @@ describe('quotas of the Network Load Balancer', () => {
     // 49 taken: one more listener fits, two do not
     const p = new Problems(platform);
     room.reserve(p, platform, 'routing', Routing.tcp(2000, { testPort: 12000 }), 1);
-    expect(errorOf(() => p.throwIfAny())).toContain(`routing: received "Routing.tcp(2000, { testPort: 12000 })"; allowed: room on the platform's Network Load Balancer for 2 listeners (production and test): it has ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER - 1} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners`);
+    expect(errorOf(() => p.throwIfAny())).toContain(`routing: received "Routing.tcp(2000, { testPort: 12000 })"; allowed: room on the platform's internal Network Load Balancer (Test/Platform) for 2 listeners (production and test): it has ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER - 1} of the ${MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER} listeners`);
     const one = new Problems(platform);
     room.reserve(one, platform, 'routing', Routing.tcp(2000), 1);
     expect(() => one.throwIfAny()).not.toThrow();
@@ -365,6 +457,7 @@ describe('compliance', () => {
       const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN);
       platform.addService('Ledger', { routing: Routing.tcp(5432), container: { port: 5432, image: IMAGE, user: '1000' } });
       platform.addService('Broker', { routing: Routing.tcp(8883, { tls: { certificate } }), container: { port: 1883, image: IMAGE, user: '1000' } });
+      platform.addService('Gateway', { routing: Routing.tcp(8443, { internetFacing: true, tls: { certificate } }), container: { port: 1883, image: IMAGE, user: '1000' } });
     });
     expect(describeFindings(report.violations)).toEqual('');
   });

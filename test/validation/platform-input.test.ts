@@ -194,7 +194,7 @@ describe('names that clash', () => {
     const message = errorOf(() => platform.addService(id, { routing: Routing.path('/orders/*') }));
     // THEN
     expect(message).toBe(messageOf('Test/Platform', [
-      `id: received "${id}"; allowed: an ID other than ClaimsFunction, ClaimsFunctionLogs, ClaimsFunctionRole, DeploymentApplication, ExecSessionLogs, FileSystem, FileSystemSecurityGroup, NetworkLoadBalancer, ServiceProvider, `
+      `id: received "${id}"; allowed: an ID other than ClaimsFunction, ClaimsFunctionLogs, ClaimsFunctionRole, DeploymentApplication, ExecSessionLogs, FileSystem, FileSystemSecurityGroup, NetworkLoadBalancer, PublicNetworkLoadBalancer, ServiceProvider, `
       + 'ServiceStateFunction, ServiceStateFunctionLogs, ServiceStateFunctionRole, SmokeTest '
       + '(the platform creates these when a service needs them). '
       + 'Fix: give each service, worker, job and event task its own ID.',

@@ -220,6 +220,10 @@ const CLAIMS: Record<string, (app: App) => void> = {
       Properties: { GroupDescription: 'Network load balancer Platform/Platform/PublicNetworkLoadBalancer' },
     }))[0];
     expect(publicGroup.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 8883, ToPort: 8883 })]);
+    // mqtt.example.com: an alias to the internet-facing load balancer
+    const record = onlyProperties(template('Platform'), 'AWS::Route53::RecordSet');
+    expect(record).toMatchObject({ Name: 'mqtt.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    expect(JSON.stringify(record.AliasTarget.DNSName)).toContain('PlatformPublicNetworkLoadBalancer');
     // Ledger: TCP 5432 with a TCP health check; Broker: TLS 8883 to container port 1883
     expect(onlyProperties(template('Platform/Platform/LedgerStack'), 'AWS::ElasticLoadBalancingV2::Listener')).toMatchObject({ Port: 5432, Protocol: 'TCP' });
     expect(onlyProperties(template('Platform/Platform/LedgerStack'), 'AWS::ElasticLoadBalancingV2::TargetGroup')).toMatchObject({ Port: 5432, Protocol: 'TCP', HealthCheckProtocol: 'TCP' });

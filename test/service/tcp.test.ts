@@ -251,6 +251,9 @@ describe('an internet-facing TCP service (Routing.tcp with internetFacing)', () 
     const testIngress = resources(t, 'AWS::EC2::SecurityGroupIngress', { FromPort: 18883 });
     expect(testIngress).toHaveLength(1);
     expect(testIngress[0].Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PlatformSmokeTestSecurityGroup/), 'GroupId'] });
+    const testEgress = resources(t, 'AWS::EC2::SecurityGroupEgress', { FromPort: 18883 });
+    expect(testEgress).toHaveLength(1);
+    expect(testEgress[0].Properties.DestinationSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PlatformPublicNetworkLoadBalancerSecurityGroup/), 'GroupId'] });
   });
 });
 

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeAll, acknowledgeVpcCidrIngress } from '../private/compliance';
+import { acknowledge, acknowledgeAll, acknowledgeVpcCidrIngress, admitsAnyAddress } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
 import { PLATFORM_NOT_FOUND_BODY } from './not-found';
@@ -143,7 +143,7 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     }
     for (const cidr of props.testListenerAllowedCidrs) this.allowIngress(cidr, props.testListenerPort, 'test listener');
     if (props.allowedCidrs.some((c) => isVpcCidr(props.vpc, c))) acknowledgeVpcCidrIngress(this.securityGroup, 'The load balancer');
-    if (props.allowedCidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
+    if (admitsAnyAddress(props.allowedCidrs)) {
       acknowledge(this.securityGroup, 'AwsSolutions-EC23',
         'The production listener of an internet-facing load balancer is public by design; restrict it with allowedCidrs.');
     }

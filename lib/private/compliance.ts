@@ -31,6 +31,11 @@ export function acknowledgeVpcCidrIngress(securityGroup: IConstruct, what: strin
     `${what} admits the VPC's own CIDR block (a reference cdk-nag cannot read), on its listening ports only.`);
 }
 
+/** Whether one of `cidrs` admits every address (`0.0.0.0/0` or `::/0`): a public listener, which cdk-nag flags. */
+export function admitsAnyAddress(cidrs: readonly string[]): boolean {
+  return cidrs.some((c) => c === '0.0.0.0/0' || c === '::/0');
+}
+
 /**
  * The actions that the wildcard actions of aws-cdk-lib's grants stand for, in the uses this
  * library makes of them (pipeline artifacts, KMS data keys). Roles get the explicit actions.

@@ -28,7 +28,7 @@ import { SharedLoadBalancer } from '../foundation/shared-load-balancer';
 import { ServiceAlarms } from '../observability/service-alarms';
 import { ServiceDashboard } from '../observability/service-dashboard';
 import { ServicePipeline } from '../pipeline/service-pipeline';
-import { acknowledge, acknowledgeAll, acknowledgeVpcCidrIngress } from '../private/compliance';
+import { acknowledge, acknowledgeAll, acknowledgeVpcCidrIngress, admitsAnyAddress } from '../private/compliance';
 import { CONTAINER_NAME } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -484,7 +484,7 @@ function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalan
   if (routing.tcpOptions?.allowedCidrs === undefined && !nlb.internetFacing) {
     acknowledgeVpcCidrIngress(nlb.securityGroup, 'The internal Network Load Balancer');
   }
-  if (nlb.internetFacing && cidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
+  if (nlb.internetFacing && admitsAnyAddress(cidrs)) {
     acknowledgeAll(nlb.securityGroup, ['AwsSolutions-EC23', 'vpc_sg_open_only_to_authorized_ports_check'],
       'A listener of the internet-facing Network Load Balancer is open to any address by design (Routing.tcp with internetFacing); restrict it with Routing.tcp(port, { allowedCidrs }).');
   }

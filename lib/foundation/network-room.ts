@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
+import { isIpv4Cidr } from '../platform/cidr';
 import type { Problems } from '../private/errors';
 import type { IContainerPlatform } from './platform-contract';
 import type { Routing } from './routing';
@@ -16,18 +17,6 @@ export const MAX_TARGETS_PER_CROSS_ZONE_NETWORK_LOAD_BALANCER = 500;
 
 /** Listener ports: 1 to 65535. @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html */
 const MAX_PORT = 65535;
-
-/** CIDR blocks as the security group takes them. */
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
-
-/** Whether `cidr` is an IPv4 or IPv6 CIDR block. */
-function isCidr(cidr: string): boolean {
-  const v4 = IPV4_CIDR.exec(cidr);
-  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-  const v6 = IPV6_CIDR.exec(cidr);
-  return v6 !== null && cidr.includes(':') && Number(v6[1]) <= 128;
-}
 
 /**
  * What the TCP services of a platform take of its Network Load Balancer: one listener port each,
@@ -116,9 +105,19 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing, 
   if (o.allowedCidrs !== undefined) {
     p.require(o.allowedCidrs.length > 0, `${prop}.allowedCidrs`, o.allowedCidrs, 'at least one CIDR block',
       `leave allowedCidrs out for ${o.internetFacing === true ? 'any IPv4 address' : 'the VPC\'s own CIDR block'}, or list the blocks that may connect`);
+    // The platform's Network Load Balancers have the default IP address type, ipv4: "clients can
+    // communicate with the Network Load Balancer using IPv4 addresses only, or using both IPv4 and
+    // IPv6 addresses (dualstack)", and dualstack needs subnets with IPv6 CIDR blocks. An IPv6 block
+    // would open the security group to clients that cannot reach the load balancer at all.
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-ip-address-type.html
     o.allowedCidrs.forEach((cidr, i) => {
       if (Token.isUnresolved(cidr)) return;
-      p.require(isCidr(cidr), `${prop}.allowedCidrs[${i}]`, cidr, 'an IPv4 or IPv6 CIDR block such as 10.0.0.0/16', 'write the block with its prefix length');
+      const ipv6 = typeof cidr === 'string' && cidr.includes(':');
+      p.require(typeof cidr === 'string' && isIpv4Cidr(cidr), `${prop}.allowedCidrs[${i}]`, cidr,
+        ipv6 ? 'an IPv4 CIDR block: the platform\'s Network Load Balancers have IPv4 addresses only, so no IPv6 client can connect'
+          : 'an IPv4 CIDR block such as 10.0.0.0/16 (the platform\'s Network Load Balancers have IPv4 addresses only)',
+        ipv6 ? 'remove the IPv6 block, and list the IPv4 blocks of those clients instead'
+          : 'write the block with its prefix length, such as 203.0.113.0/24');
     });
   }
   const path = o.httpHealthCheckPath;

@@ -27,7 +27,8 @@ export interface TcpRoutingOptions {
    */
   readonly internetFacing?: boolean;
   /**
-   * The CIDR blocks that may connect to the listener (IPv4 or IPv6).
+   * The IPv4 CIDR blocks that may connect to the listener. The platform's Network Load Balancers
+   * have IPv4 addresses only, so IPv6 blocks are refused.
    * @default - internal: the platform VPC's IPv4 CIDR block; internet-facing: any IPv4 address (0.0.0.0/0)
    */
   readonly allowedCidrs?: string[];

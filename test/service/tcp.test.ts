@@ -144,9 +144,9 @@ describe('resources of a TCP service', () => {
   });
 
   test('allowedCidrs open the listener port to those blocks only', () => {
-    const { template } = serviceTemplate({ routing: Routing.tcp(5432, { allowedCidrs: ['10.20.0.0/16', '2001:db8::/32'] }), container: { port: 5432, image: IMAGE } }, {}, newStack(), 'Ledger');
+    const { template } = serviceTemplate({ routing: Routing.tcp(5432, { allowedCidrs: ['10.20.0.0/16', '192.0.2.0/24'] }), container: { port: 5432, image: IMAGE } }, {}, newStack(), 'Ledger');
     const group = resources(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Network load balancer Test/Platform/NetworkLoadBalancer' })[0].Properties;
-    expect(group.SecurityGroupIngress.map((r: any) => [r.CidrIp ?? r.CidrIpv6, r.FromPort, r.ToPort])).toEqual([['10.20.0.0/16', 5432, 5432], ['2001:db8::/32', 5432, 5432]]);
+    expect(group.SecurityGroupIngress.map((r: any) => [r.CidrIp ?? r.CidrIpv6, r.FromPort, r.ToPort])).toEqual([['10.20.0.0/16', 5432, 5432], ['192.0.2.0/24', 5432, 5432]]);
   });
 
   test('two TCP services share one Network Load Balancer, a listener each', () => {
@@ -298,10 +298,18 @@ describe('validation of a TCP service', () => {
 
   test.each([
     [[], 'routing.allowedCidrs: received []; allowed: at least one CIDR block'],
-    [['10.0.0.0'], 'routing.allowedCidrs[0]: received "10.0.0.0"; allowed: an IPv4 or IPv6 CIDR block'],
-    [['10.0.0.0/16', '300.1.1.1/8'], 'routing.allowedCidrs[1]: received "300.1.1.1/8"; allowed: an IPv4 or IPv6 CIDR block'],
+    [['10.0.0.0'], 'routing.allowedCidrs[0]: received "10.0.0.0"; allowed: an IPv4 CIDR block such as 10.0.0.0/16'],
+    [['10.0.0.0/16', '300.1.1.1/8'], 'routing.allowedCidrs[1]: received "300.1.1.1/8"; allowed: an IPv4 CIDR block such as 10.0.0.0/16'],
+    [['10.0.0.0/33'], 'routing.allowedCidrs[0]: received "10.0.0.0/33"; allowed: an IPv4 CIDR block such as 10.0.0.0/16'],
   ])('allowedCidrs %p are refused', (allowedCidrs, expected) => {
     expect(tcpError({ routing: Routing.tcp(5432, { allowedCidrs }) })).toContain(expected);
+  });
+
+  // Both load balancers are IPv4-only (IpAddressType ipv4): an IPv6 rule would admit no client.
+  test.each([false, true])('an IPv6 block in allowedCidrs is refused (internetFacing %p): the load balancer has IPv4 addresses only', (internetFacing) => {
+    const message = tcpError({ routing: Routing.tcp(5432, { internetFacing, allowedCidrs: ['10.0.0.0/16', '2001:db8::/32'] }) });
+    expect(message).toContain('routing.allowedCidrs[1]: received "2001:db8::/32"; allowed: an IPv4 CIDR block: the platform\'s Network Load Balancers have IPv4 addresses only, so no IPv6 client can connect');
+    expect(message).toContain('Fix: remove the IPv6 block, and list the IPv4 blocks of those clients instead');
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
-import { isIpv4Cidr } from '../platform/cidr';
+import { isIpv4Cidr } from '../private/cidr';
 import type { Problems } from '../private/errors';
 import type { IContainerPlatform } from './platform-contract';
 import type { Routing } from './routing';

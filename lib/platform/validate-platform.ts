@@ -5,10 +5,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
+import { isCidr, isIpv4Cidr } from '../private/cidr';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { NAME_LIMITS } from '../private/name-limits';
-import { isCidr, isIpv4Cidr } from './cidr';
 import type { ContainerPlatformProps } from './options';
 
 /**

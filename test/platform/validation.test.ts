@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ContainerPlatform, ContainerPlatformProps } from '../../lib';
-import { isCidr } from '../../lib/platform/cidr';
+import { isCidr } from '../../lib/private/cidr';
 import { errorOf, newApp, newPlatform, newStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';

@@ -21,7 +21,7 @@ interface AssemblyType {
   readonly name: string;
   readonly datatype?: boolean;
   readonly interfaces?: string[];
-  readonly properties?: Array<{ readonly name: string; readonly type: TypeRef }>;
+  readonly properties?: Array<{ readonly name: string; readonly type: TypeRef; readonly optional?: boolean }>;
 }
 
 /** The types of the package's own jsii assembly. */
@@ -36,10 +36,12 @@ export interface KnownStruct {
   readonly nested: Record<string, string>;
   /**
    * What each key holds, to refuse a value of the wrong kind before aws-cdk-lib fails on it without
-   * naming the prop: `string`, `number`, `boolean`, `any` (not judged), `enum` (a string or a number),
+   * naming the prop: `string`, `number`, `boolean`, `any` (not judged), `enum:<fqn>` (a member of that enum),
    * `object:<Type>` (an instance: a class, an interface or a struct), `list:<kind>`, `map:<kind>`.
    */
   readonly kinds: Record<string, string>;
+  /** The keys that must be given (not optional in the interface): JavaScript can leave them out. */
+  readonly required: string[];
 }
 
 /** The type of a jsii fqn as code names it: `ecs.ContainerImage`, `Duration`, `Routing`. */
@@ -66,7 +68,7 @@ function kindOf(t: TypeRef, types: Record<string, AssemblyType>): string {
   if (t.collection) return `${t.collection.kind === 'array' ? 'list' : 'map'}:${kindOf(t.collection.elementtype, types)}`;
   if (t.fqn) {
     const own = types[t.fqn];
-    if (own ? own.kind === 'enum' : isForeignEnum(t.fqn)) return 'enum';
+    if (own ? own.kind === 'enum' : isForeignEnum(t.fqn)) return `enum:${t.fqn}`;
     return `object:${displayName(t.fqn)}`;
   }
   return 'any';
@@ -77,7 +79,7 @@ export function knownStructs(types: Record<string, AssemblyType>): Record<string
   // Structs are checked key by key; a class (Deployment, Routing, Source...) by the options its factory was given.
   const own = (fqn: string | undefined): string | undefined =>
     (fqn && types[fqn] && (types[fqn].datatype || types[fqn].kind === 'class') ? types[fqn].name : undefined);
-  const propertiesOf = (fqn: string): Array<{ name: string; type: TypeRef }> => {
+  const propertiesOf = (fqn: string): Array<{ name: string; type: TypeRef; optional?: boolean }> => {
     const t = types[fqn];
     return [...(t.interfaces ?? []).filter((i) => types[i]).flatMap(propertiesOf), ...(t.properties ?? [])];
   };
@@ -86,15 +88,18 @@ export function knownStructs(types: Record<string, AssemblyType>): Record<string
     const nested: Record<string, string> = {};
     const kinds: Record<string, string> = {};
     const keys = new Set<string>();
+    const required = new Set<string>();
     for (const p of propertiesOf(fqn)) {
       keys.add(p.name);
+      if (!p.optional) required.add(p.name);
       kinds[p.name] = kindOf(p.type, types);
       const single = own(p.type.fqn);
       const listed = p.type.collection?.kind === 'array' ? own(p.type.collection.elementtype.fqn) : undefined;
       if (single) nested[p.name] = single;
       else if (listed) nested[p.name] = `${listed}[]`;
     }
-    result[t.name] = { keys: [...keys].sort(), nested, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))) };
+    const sortedKinds = Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b)));
+    result[t.name] = { keys: [...keys].sort(), nested, kinds: sortedKinds, required: [...required].sort() };
   }
   return result;
 }
@@ -112,13 +117,14 @@ export function knownKeysSource(types: Record<string, AssemblyType> = assemblyTy
     '  readonly keys: readonly string[];',
     '  readonly nested: Readonly<Record<string, string>>;',
     '  readonly kinds: Readonly<Record<string, string>>;',
+    '  readonly required: readonly string[];',
     '}> = {',
   ];
   for (const [name, s] of Object.entries(structs)) {
     const nested = Object.entries(s.nested).map(([k, v]) => `${k}: '${v}'`).join(', ');
     const kinds = Object.entries(s.kinds).map(([k, v]) => `${k}: '${v}'`).join(', ');
     lines.push(`  ${name}: {`, `    keys: [${s.keys.map((k) => `'${k}'`).join(', ')}],`, `    nested: { ${nested} },`.replace('{  }', '{}'),
-      `    kinds: { ${kinds} },`.replace('{  }', '{}'), '  },');
+      `    kinds: { ${kinds} },`.replace('{  }', '{}'), `    required: [${s.required.map((k) => `'${k}'`).join(', ')}],`, '  },');
   }
   lines.push('};', '');
   return lines.join('\n');

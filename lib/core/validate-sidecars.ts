@@ -85,7 +85,6 @@ export function validateSidecars(p: Problems, sidecars: readonly SidecarOptions[
     } else {
       names.set(s.name, i);
     }
-    if (s.image === undefined) p.add(`${at}.image`, undefined, 'an image', "pass ecs.ContainerImage.fromRegistry('...') or ecs.ContainerImage.fromEcrRepository(repository, tag)");
     if (s.port !== undefined && !Token.isUnresolved(s.port)) {
       p.intRange(`${at}.port`, s.port, 1, 65535);
       const other = ports.get(s.port);
@@ -127,10 +126,8 @@ function validateDependencies(p: Problems, list: readonly SidecarOptions[], ctx:
   // Who waits for whom: a sidecar for its dependsOn, the service's container for the sidecars it waits for.
   const edges = new Map<string, string[]>(known.map((n) => [n, []]));
   const check = (prop: string, target: string, condition: unknown, what: string): void => {
-    if (!CONDITIONS.includes(condition as string)) {
-      p.add(prop, condition, CONDITIONS.join(', '), 'use an ecs.ContainerDependencyCondition value');
-      return;
-    }
+    // (a condition that is not one is refused with the enum's values where the keys are checked)
+    if (!CONDITIONS.includes(condition as string)) return;
     const t = targets.get(target)!;
     if ((condition === ecs.ContainerDependencyCondition.COMPLETE || condition === ecs.ContainerDependencyCondition.SUCCESS) && t.essential) {
       p.add(prop, condition, `START or HEALTHY: ${what} is essential, and ECS allows COMPLETE and SUCCESS only on a container that is not (an essential container that exits stops the task)`,

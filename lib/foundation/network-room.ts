@@ -1,7 +1,8 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
-import { isIpv4Cidr } from '../private/cidr';
+import { validateCertificateRegion } from '../private/certificate';
+import { hasHostBits, hostBitsFix, isIpv4Cidr } from '../private/cidr';
 import type { Problems } from '../private/errors';
 import type { IContainerPlatform } from './platform-contract';
 import type { Routing } from './routing';
@@ -86,8 +87,6 @@ export class NetworkLoadBalancerRoom {
 export function validateTcpRouting(p: Problems, prop: string, routing: Routing, platform: IContainerPlatform): void {
   const port = routing.tcpPort!;
   const o = routing.tcpOptions ?? {};
-  p.require(o.internetFacing === undefined || typeof o.internetFacing === 'boolean', `${prop}.internetFacing`, o.internetFacing,
-    'true or false', 'write internetFacing: true for the internet-facing Network Load Balancer, or leave it out for the internal one');
   if (o.internetFacing === true) validatePublicSubnets(p, `${prop}.internetFacing`, platform.vpc);
   p.intRange(`${prop}.port`, port, 1, MAX_PORT, 'use the port clients connect to, from 1 to 65535, such as Routing.tcp(5432)');
   if (o.testPort !== undefined && !Token.isUnresolved(o.testPort)) {
@@ -101,6 +100,7 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing, 
     p.require(o.tls !== null && typeof o.tls === 'object' && o.tls.certificate !== undefined && o.tls.certificate !== null,
       `${prop}.tls.certificate`, o.tls?.certificate, 'an ACM certificate (a TLS listener presents one)',
       "pass tls: { certificate: acm.Certificate.fromCertificateArn(this, 'Cert', arn) }, or leave tls out for a TCP listener");
+    validateCertificateRegion(p, `${prop}.tls.certificate`, o.tls?.certificate, Stack.of(platform).region);
   }
   if (o.allowedCidrs !== undefined) {
     p.require(o.allowedCidrs.length > 0, `${prop}.allowedCidrs`, o.allowedCidrs, 'at least one CIDR block',
@@ -118,6 +118,9 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing, 
           : 'an IPv4 CIDR block such as 10.0.0.0/16 (the platform\'s Network Load Balancers have IPv4 addresses only)',
         ipv6 ? 'remove the IPv6 block, and list the IPv4 blocks of those clients instead'
           : 'write the block with its prefix length, such as 203.0.113.0/24');
+      if (typeof cidr === 'string' && isIpv4Cidr(cidr) && hasHostBits(cidr)) {
+        p.add(`${prop}.allowedCidrs[${i}]`, cidr, 'a network block, whose address has no bits set past its prefix (a security group rule takes no other)', hostBitsFix(cidr));
+      }
     });
   }
   const path = o.httpHealthCheckPath;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -148,7 +148,16 @@ function validateCodeCommit(options: CodeCommitSourceOptions, p: Problems, prop:
   }
   const resolved = path.resolve(dir);
   const stat = dir === '' ? undefined : fs.statSync(resolved, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) return;
+  if (stat?.isDirectory()) {
+    // The directory is copied into the app's output as an asset: holding that output, the copy
+    // would copy itself (until the path is too long to write).
+    const outdir = path.resolve(Stage.of(p.scope)?.outdir ?? 'cdk.out');
+    const inside = (child: string) => child === resolved || child.startsWith(resolved + path.sep);
+    const output = inside(outdir) ? outdir : [path.join(resolved, 'cdk.out')].find((o) => fs.existsSync(o));
+    p.require(output === undefined, `${prop}.initialCode`, dir, `a directory that does not hold the app's output (it holds ${output})`,
+      "keep the service's code in a folder of its own, such as path.join(__dirname, 'services/orders')");
+    return;
+  }
   const state = stat ? 'is not a directory' : 'does not exist';
   const where = path.isAbsolute(dir)
     ? `${resolved} ${state}`

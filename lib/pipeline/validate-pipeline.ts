@@ -13,9 +13,14 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function validateApproval(p: Problems, prop: string, approval: ApprovalOptions): void {
   p.require((approval.emails?.length ?? 0) > 0 || approval.topic !== undefined, prop, approval,
     'emails or a topic that tells someone an approval is waiting', 'add approval.emails (addresses) or approval.topic (an SNS topic)');
+  const seen = new Map<string, number>();
   (approval.emails ?? []).forEach((email, i) => {
     if (Token.isUnresolved(email)) return;
     p.require(EMAIL.test(email), `${prop}.emails[${i}]`, email, 'an email address such as ops@example.com', 'write the whole address, name@domain');
+    // Each address is one subscription of the approvers' topic, named after it.
+    const first = seen.get(email.toLowerCase());
+    if (first !== undefined) p.add(`${prop}.emails[${i}]`, email, `an address not already listed (emails[${first}] is the same)`, 'list each address once');
+    else seen.set(email.toLowerCase(), i);
   });
 }
 
@@ -26,12 +31,20 @@ export function validatePipeline(p: Problems, source: Source | undefined, pipeli
   p.require(source !== undefined, 'pipeline', 'set', 'pipeline options only together with `source`',
     'add `source` (for example Source.codeCommit()) or remove `pipeline`');
   if (pipeline.approval) validateApproval(p, 'pipeline.approval', pipeline.approval);
+  // Both go into the build's shell command between double quotes, where ", $, ` and \ keep a
+  // meaning of their own (a quote ends the word, $ and ` run what follows).
+  // @see https://www.gnu.org/software/bash/manual/html_node/Double-Quotes.html
+  const SHELL = /["$`\\\n\r]/;
   if (pipeline.dockerfile !== undefined && !Token.isUnresolved(pipeline.dockerfile)) {
     p.require(pipeline.dockerfile.trim() !== '', 'pipeline.dockerfile', pipeline.dockerfile, 'a path relative to the build context',
       "omit it for 'Dockerfile', or name your file");
+    p.require(!SHELL.test(pipeline.dockerfile), 'pipeline.dockerfile', pipeline.dockerfile,
+      'a path without ", $, `, \\ or line breaks (it is passed to docker build through the shell)', 'rename the file');
   }
   if (pipeline.buildContext !== undefined && !Token.isUnresolved(pipeline.buildContext)) {
     p.require(pipeline.buildContext.trim() !== '', 'pipeline.buildContext', pipeline.buildContext, 'a directory of the source',
       "omit it for '.', the repository's root");
+    p.require(!SHELL.test(pipeline.buildContext), 'pipeline.buildContext', pipeline.buildContext,
+      'a path without ", $, `, \\ or line breaks (it is passed to docker build through the shell)', 'rename the directory');
   }
 }

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PlatformSingleton } from '../foundation/platform-context';
 import { Problems } from '../private/errors';
@@ -18,6 +19,12 @@ export interface ChildKind {
  * constructs may have an empty ID".
  */
 export function checkChildId(platform: Construct, id: string, childId: string, what: ChildKind): void {
+  if (typeof id !== 'string' || Token.isUnresolved(id)) {
+    // JavaScript can pass a number; a token cannot name a construct (aws-cdk-lib refuses it in an ID).
+    const p = new Problems(platform);
+    p.add('id', Token.isUnresolved(id) ? 'an unresolved token' : id, `a string known at synth (it names the ${what.kind} and its resources)`, `pass an ID such as 'Orders'`);
+    p.throwIfAny();
+  }
   const taken = platform.node.tryFindChild(childId);
   let allowed: string | undefined;
   if (!id) {

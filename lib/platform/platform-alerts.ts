@@ -51,7 +51,7 @@ export class PlatformAlerts extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id);
     refuseUnknownKeys(this, props, 'PlatformAlertsProps');
-    requirePlatform(this, props.platform);
+    requirePlatform(this, props?.platform);
     const cluster = props.platform.cluster;
     this.topic = props.topic ?? props.platform.alarmTopic;
     const target = (message: string) => new TopicRuleTarget(this.topic, props.platform.encryptionKey, events.RuleTargetInput.fromText(message));

@@ -42,7 +42,7 @@ export class PlatformDashboard extends Construct {
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
     refuseUnknownKeys(this, props, 'PlatformDashboardProps');
-    requirePlatform(this, props.platform);
+    requirePlatform(this, props?.platform);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.hours(3) });
     // The widgets are made at synthesis, when every service and worker has been added: a
     // dashboard made before `addService` shows that service too.

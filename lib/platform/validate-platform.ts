@@ -5,7 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
-import { isCidr, isIpv4Cidr } from '../private/cidr';
+import { validateCertificateRegion } from '../private/certificate';
+import { hasHostBits, hostBitsFix, isCidr, isIpv4Cidr, networkBlock } from '../private/cidr';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { NAME_LIMITS } from '../private/name-limits';
@@ -108,14 +109,32 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
     const addresses = 2 ** (32 - SUBNET_MASKS.private) * (used + 1);
     const widest = 32 - Math.ceil(Math.log2(addresses));
     const prefix = Number(props.vpcCidr.split('/')[1]);
-    p.require(isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= widest, 'vpcCidr', props.vpcCidr,
+    const valid = isIpv4Cidr(props.vpcCidr) && prefix >= 16 && prefix <= widest;
+    p.require(valid, 'vpcCidr', props.vpcCidr,
       `an IPv4 CIDR block with a prefix from /16 to /${widest} (room for a /${SUBNET_MASKS.public} public and a /${SUBNET_MASKS.private} private subnet in each of the ${used} availability zones)`,
       "use a private range such as '10.0.0.0/16'");
+    // aws-cdk-lib would move a block with host bits to the next block of its size (10.0.0.5/16 to 10.1.0.0/16).
+    if (valid) {
+      p.require(!hasHostBits(props.vpcCidr), 'vpcCidr', props.vpcCidr, 'a network block, whose address has no bits set past its prefix',
+        `write '${networkBlock(props.vpcCidr)}', the block that address is in`);
+    }
   }
   for (const [prop, list] of [['allowedCidrs', props.allowedCidrs], ['testListenerAllowedCidrs', props.testListenerAllowedCidrs]] as const) {
-    (list ?? []).forEach((cidr, i) => p.require(isCidr(cidr), `${prop}[${i}]`, cidr,
-      "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length'));
+    if (list === undefined || Token.isUnresolved(list)) continue;
+    // An empty testListenerAllowedCidrs is its default: the test listener closed to clients.
+    p.require(prop !== 'allowedCidrs' || list.length > 0, prop, list, 'at least one CIDR block (an empty list would let no client reach production)',
+      'leave allowedCidrs out for the default, or list the blocks that may connect');
+    list.forEach((cidr, i) => {
+      if (Token.isUnresolved(cidr)) return;
+      if (!isCidr(cidr)) {
+        p.add(`${prop}[${i}]`, cidr, "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length');
+      } else if (hasHostBits(cidr)) {
+        p.add(`${prop}[${i}]`, cidr, 'a network block, whose address has no bits set past its prefix (a security group rule takes no other)', hostBitsFix(cidr));
+      }
+    });
   }
+  p.removalPolicy('removalPolicy', props.removalPolicy);
+  validateCertificateRegion(p, 'certificate', props.certificate, region);
   validateWebAcl(p, props.webAclArn, region);
   if (props.accessLogsBucket) validateAccessLogsBucket(p, props.accessLogsBucket, region);
 }
@@ -212,6 +231,15 @@ export function validateSubnets(p: Problems, vpc: ec2.IVpc, props: ContainerPlat
   if (!picked) {
     p.add('serviceSubnets', describe(services), 'a selection that matches subnets of the VPC (it matches none)',
       'pass a VPC with private subnets with egress, or set serviceSubnets to subnets it has');
+  } else {
+    // The tasks get no public address (assignPublicIp is off): in a public subnet, whose route to
+    // the internet is an internet gateway, they could reach neither ECR nor anything outside.
+    // @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
+    const publicIds = new Set(vpc.publicSubnets.map((subnet) => subnet.subnetId));
+    const inPublic = picked.subnets.filter((subnet) => publicIds.has(subnet.subnetId));
+    p.require(inPublic.length === 0, 'serviceSubnets', describe(services),
+      'private subnets (with egress through NAT, or isolated with the VPC endpoints the platform adds): the tasks have no public IP address, so in a public subnet they could not pull their image',
+      'leave serviceSubnets out, or select the private or isolated subnets of the VPC');
   }
   const internetFacing = props.internetFacing ?? true;
   const lb = select(vpc, loadBalancer);

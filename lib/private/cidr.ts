@@ -30,3 +30,63 @@ export function isIpv6Cidr(value: string): boolean {
 export function isCidr(value: string): boolean {
   return value.includes(':') ? isIpv6Cidr(value) : isIpv4Cidr(value);
 }
+
+/**
+ * The network block of a valid CIDR (its address with the host bits cleared), such as
+ * '10.0.0.0/16' for '10.0.0.5/16'; the value itself when it is already one, or a token.
+ * CloudFormation's security group rules take network blocks only (cfn-lint E3002, format
+ * ipv4-network and ipv6-network), and aws-cdk-lib moves a VPC's block with host bits to another
+ * block rather than refusing it.
+ */
+export function networkBlock(value: string): string {
+  if (Token.isUnresolved(value)) return value;
+  const [address, length] = value.split('/');
+  const prefix = Number(length);
+  if (!value.includes(':')) {
+    const n = address.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+    const size = 2 ** (32 - prefix);
+    const network = n - (n % size);
+    return `${[24, 16, 8, 0].map((s) => Math.floor(network / 2 ** s) % 256).join('.')}/${prefix}`;
+  }
+  const halves = address.split('::');
+  const head = halves[0] === '' ? [] : halves[0].split(':');
+  const tail = halves.length === 2 && halves[1] !== '' ? halves[1].split(':') : [];
+  const groups = halves.length === 2 ? [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  let bits = groups.map((g) => BigInt(`0x${g}`)).reduce((acc, g) => (acc << 16n) + g, 0n);
+  bits = (bits >> BigInt(128 - prefix)) << BigInt(128 - prefix);
+  const out = Array.from({ length: 8 }, (_, i) => ((bits >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
+  return `${compressIpv6(out)}/${prefix}`;
+}
+
+/** Groups of an IPv6 address, the longest run of two or more zero groups written '::'. */
+function compressIpv6(groups: string[]): string {
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < groups.length;) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  if (best.length < 2) return groups.join(':');
+  return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
+}
+
+/** Whether a valid CIDR has host bits set (is not its own network block). */
+export function hasHostBits(value: string): boolean {
+  if (Token.isUnresolved(value)) return false;
+  return networkBlock(value) !== normalise(value);
+}
+
+/** An IPv4 CIDR as it is, an IPv6 one in the compressed lower-case form networkBlock writes. */
+function normalise(value: string): string {
+  if (!value.includes(':')) return value.replace(/(^|\.)0+(\d)/g, '$1$2');
+  const [address, prefix] = value.split('/');
+  return `${networkBlock(`${address}/128`).split('/')[0]}/${prefix}`;
+}
+
+/** The fix for a CIDR with host bits: its network block, or the one address. */
+export function hostBitsFix(value: string): string {
+  const address = value.split('/')[0];
+  return `write the block '${networkBlock(value)}', or '${address}/${value.includes(':') ? 128 : 32}' for that one address`;
+}

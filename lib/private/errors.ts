@@ -1,4 +1,4 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** One rejected input: where it came from, what was received, what is allowed and the fix. */
@@ -55,6 +55,8 @@ export class PlatformErrors {
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
+  // JSON has no NaN or Infinity (it would print null).
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     return JSON.stringify(value);
   } catch {
@@ -69,7 +71,7 @@ function show(value: unknown): string {
 export class Problems {
   private readonly problems: Problem[] = [];
 
-  constructor(private readonly scope: IConstruct) {}
+  constructor(public readonly scope: IConstruct) {}
 
   /** Records a problem unconditionally. */
   public add(prop: string, received: unknown, allowed: string, fix: string): void {
@@ -86,6 +88,20 @@ export class Problems {
     if (value === undefined || Token.isUnresolved(value)) return;
     this.require(Number.isInteger(value) && value >= min && value <= max, prop, value,
       `an integer from ${min} to ${max}`, fix ?? `set ${prop} to a whole number between ${min} and ${max}`);
+  }
+
+  /**
+   * A removal policy for the stateful resources the library makes (KMS keys, buckets, log
+   * groups, repositories): none of them takes Snapshot, which only some resource types support
+   * (CloudFormation refuses it elsewhere, cfn-lint E3035).
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+   */
+  public removalPolicy(prop: string, value: RemovalPolicy | undefined): void {
+    // (a value that is no RemovalPolicy is refused with the enum's values where the keys are checked)
+    if (value === undefined || !(Object.values(RemovalPolicy) as unknown[]).includes(value)) return;
+    this.require(value !== RemovalPolicy.SNAPSHOT, prop, value,
+      'RemovalPolicy.RETAIN, RemovalPolicy.DESTROY or RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (the key, buckets, log groups and repositories take no snapshot)',
+      'use RemovalPolicy.RETAIN to keep them, or RemovalPolicy.DESTROY to delete them with the stack');
   }
 
   /** Whole seconds in [min, max]; tokens and undefined pass. */

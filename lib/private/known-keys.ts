@@ -26,7 +26,8 @@ const REMEMBERED = new WeakMap<object, Remembered>();
  * passed to checks their keys too (a factory has no construct to report to). Returns `instance`.
  */
 export function rememberOptions<T extends object>(instance: T, type: string, factory: string, options: object | undefined): T {
-  if (options !== undefined && options !== null && typeof options === 'object') REMEMBERED.set(instance, { type, factory, options });
+  // Options left out are an empty object: their required keys (if any) are then missing.
+  if (options === undefined || options === null || typeof options === 'object') REMEMBERED.set(instance, { type, factory, options: options ?? {} });
   return instance;
 }
 
@@ -127,6 +128,10 @@ const MAKE: Readonly<Record<string, string>> = {
 
 /** What a value of a kind is, in a message: `a Duration`, `a list of ecs.Secret`. */
 function describeKind(kind: string): string {
+  if (kind.startsWith('enum:')) {
+    const e = enumOf(kind.slice(5));
+    return e ? `a value of ${e.display}` : 'a value of its enum';
+  }
   const plural = (k: string) => (['string', 'number', 'boolean'].includes(k) ? `${k}s` : describeKind(k).replace(/^an? /, ''));
   if (kind.startsWith('list:')) return `a list of ${plural(kind.slice(5))}`;
   if (kind.startsWith('map:')) return `an object of names to ${plural(kind.slice(4))}`;
@@ -135,21 +140,89 @@ function describeKind(kind: string): string {
   return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
+const PRIMITIVES = ['string', 'number', 'boolean'];
+
+/** The values of an enum, by its jsii fqn: this package's own or aws-cdk-lib's (as installed), looked up on first use. */
+const ENUMS = new Map<string, { readonly display: string; readonly values: unknown[]; readonly names: string[] } | undefined>();
+
+function enumOf(fqn: string): { readonly display: string; readonly values: unknown[]; readonly names: string[] } | undefined {
+  if (ENUMS.has(fqn)) return ENUMS.get(fqn);
+  const [pkg, ...names] = fqn.split('.');
+  let found: Record<string, unknown> | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved lazily: the package's index imports this file
+    const root = pkg === 'aws-cdk-lib' ? require('aws-cdk-lib') : require('../index');
+    found = names.reduce<unknown>((m, k) => (m as Record<string, unknown> | undefined)?.[k], root) as Record<string, unknown> | undefined;
+  } catch {
+    found = undefined;
+  }
+  let result;
+  if (found && typeof found === 'object') {
+    // A numeric enum maps its numbers back to its names: its values are the numbers.
+    const entries = Object.entries(found).filter(([name]) => !/^\d+$/.test(name));
+    const display = pkg === 'aws-cdk-lib' ? names.map((n) => n.replace(/^aws_/, '').replace(/_/g, '')).join('.') : names.join('.');
+    result = { display, values: entries.map(([, v]) => v), names: entries.map(([n]) => `${display}.${n}`) };
+  }
+  ENUMS.set(fqn, result);
+  return result;
+}
+
 /**
  * Whether `value` cannot be of `kind`: an object expected and something else given (a string for
- * an image, a number for a Duration), a list or a map expected and not given. Primitives and enums
- * are left to the library's validation, which names the values allowed; tokens are not judged.
+ * an image, a number for a Duration), a list or a map expected and not given, or a string, number
+ * or boolean of another type (`enableExec: 'false'` is a string, and JavaScript would read it as
+ * true). The values a primitive may take, and enums, are left to the library's validation, which
+ * names them; tokens are not judged.
  */
-function wrongKind(value: unknown, kind: string): boolean {
+function wrongKind(value: unknown, kind: string, element = false): boolean {
   if (value === undefined || value === null || Token.isUnresolved(value)) return false;
+  // The items of a list or a map of strings are judged by the validation of that prop, which
+  // names the item (the scalar ones are judged here, before code that reads them as strings).
+  if (PRIMITIVES.includes(kind)) return !element && typeof value !== kind;
+  if (kind.startsWith('enum:')) {
+    const e = enumOf(kind.slice(5));
+    if (e === undefined) return false;
+    // A number for a numeric enum (days of log retention) is judged by that prop's validation,
+    // which names the numbers allowed; a value of another type, or a string not of the enum, here.
+    const numeric = e.values.some((v) => typeof v === 'number');
+    return numeric ? typeof value !== 'number' : !e.values.includes(value);
+  }
   if (kind.startsWith('object:')) return typeof value !== 'object' || Array.isArray(value);
-  if (kind.startsWith('list:')) return !Array.isArray(value) || value.some((v) => wrongKind(v, kind.slice(5)));
-  if (kind.startsWith('map:')) return !isLiteral(value) || Object.values(value).some((v) => wrongKind(v, kind.slice(4)));
+  if (kind.startsWith('list:')) return !Array.isArray(value) || value.some((v) => wrongKind(v, kind.slice(5), true));
+  if (kind.startsWith('map:')) return !isLiteral(value) || Object.values(value).some((v) => wrongKind(v, kind.slice(4), true));
   return false;
+}
+
+/**
+ * What a required key takes and how to give it, where the kind alone says too little: by key
+ * (any struct) or by `Struct.key`.
+ */
+const REQUIRED: Readonly<Record<string, { readonly allowed: string; readonly fix: string }>> = {
+  'platform': { allowed: 'an IContainerPlatform, such as a ContainerPlatform', fix: 'pass the platform made with `new ContainerPlatform(...)`' },
+  'routing': {
+    allowed: 'a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift',
+    fix: "add routing: Routing.path('/orders/*'); for a service without a load balancer use a QueueWorker",
+  },
+  'TcpTlsOptions.certificate': {
+    allowed: 'an ACM certificate (a TLS listener presents one)',
+    fix: "pass tls: { certificate: acm.Certificate.fromCertificateArn(this, 'Cert', arn) }, or leave tls out for a TCP listener",
+  },
+};
+
+/** How to write a value as `kind`, a primitive. */
+function primitiveFix(value: unknown, kind: string): string {
+  if (kind === 'boolean') return 'write true or false, without quotes';
+  if (kind === 'number') return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? `write the number without quotes: ${Number(value)}` : 'write a number, without quotes';
+  return typeof value === 'number' || typeof value === 'boolean' ? `write it as a string: '${value}'` : 'write a string';
 }
 
 /** The fix for a value of the wrong kind. */
 function makeFix(value: unknown, kind: string): string {
+  if (PRIMITIVES.includes(kind)) return primitiveFix(value, kind);
+  if (kind.startsWith('enum:')) {
+    const names = enumOf(kind.slice(5))?.names ?? [];
+    return `use ${names.length <= 6 ? names.join(', ') : `one of ${names.slice(0, 4).join(', ')} and the others of its kind`}`;
+  }
   const element = kind.replace(/^(list|map):/, '').replace(/^object:/, '');
   if (element === 'scheduler.ScheduleExpression' && typeof value === 'string') return `wrap it: scheduler.ScheduleExpression.expression('${value}')`;
   if (kind.startsWith('list:') && !Array.isArray(value)) return `pass a list, such as [${JSON.stringify(value)}]`;
@@ -175,9 +248,24 @@ export function checkKnownKeys(p: Problems, value: unknown, type: string, prop =
 /** Records the problems of one struct and what it holds; returns how many values were of the wrong kind. */
 function checkStruct(p: Problems, value: unknown, type: string, prop: string, what?: string): number {
   const struct = KNOWN_STRUCTS[type];
-  if (!struct || !isLiteral(value)) return 0;
+  if (!struct) return 0;
+  if ((value === undefined || value === null) && struct.required.length > 0) {
+    // A constructor or factory called without the props it needs (JavaScript can).
+    p.add(prop || 'props', value, `${describeKind(`object:${type}`)}; ${struct.required.join(', ')} required`,
+      `pass { ${struct.required.map((k) => `${k}: ...`).join(', ')} }`);
+    return 1;
+  }
+  if (!isLiteral(value)) return 0;
   let wrong = 0;
   const at = (key: string): string => (prop ? `${prop}.${key}` : key);
+  for (const key of struct.required) {
+    if (value[key] !== undefined && value[key] !== null) continue;
+    // Left out: the code after would read it (as JavaScript lets a caller leave it out).
+    const kind = struct.kinds[key];
+    const hint = REQUIRED[`${type}.${key}`] ?? REQUIRED[key];
+    p.add(at(key), value[key], hint?.allowed ?? `${describeKind(kind)} (required)`, hint?.fix ?? `give ${at(key)}: ${makeFix(undefined, kind)}`);
+    wrong++;
+  }
   for (const [key, v] of Object.entries(value)) {
     if (!struct.keys.includes(key)) {
       const near = nearestKey(key, type);
@@ -188,7 +276,9 @@ function checkStruct(p: Problems, value: unknown, type: string, prop: string, wh
     const kind = struct.kinds[key];
     if (kind && wrongKind(v, kind)) {
       p.add(at(key), v, describeKind(kind), makeFix(v, kind));
-      wrong++;
+      // A string that is not of its enum is compared, never read: the other problems of the
+      // call are still reported with it. Anything else of the wrong kind stops the check here.
+      if (!kind.startsWith('enum:')) wrong++;
       continue;
     }
     const nested = struct.nested[key];

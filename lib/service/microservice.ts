@@ -141,7 +141,7 @@ export class Microservice extends Construct {
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
-    requirePlatform(this, props.platform);
+    requirePlatform(this, props?.platform);
     const p = new Problems(this);
     checkKnownKeys(p, props, 'MicroserviceProps');
     const { platform } = props;

@@ -29,9 +29,6 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
       `a platform name and service id that together ('${serviceName}') stay within ${NAME_LIMITS.deliveryName.max} characters, the limit of the CodeDeploy deployment group and CodeCommit repository named after the service`,
       'shorten the service id, or the platform name (the stack name unless `platformName` is set)');
   }
-  p.require(props.routing !== undefined, 'routing', props.routing,
-    'a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift',
-    "add routing: Routing.path('/orders/*'); for a service without a load balancer use a QueueWorker");
   const refusal = strategy.serviceConnectRefusal;
   if (props.serviceConnect && refusal) p.add('deployment', refusal.value, refusal.allowed, refusal.fix);
   validateWorkloadId(p, id, 'it names the service, and target groups allow 32 characters', 'Orders');

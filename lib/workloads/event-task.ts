@@ -58,7 +58,7 @@ export class EventTask extends Construct {
 
   constructor(scope: Construct, id: string, props: EventTaskProps) {
     super(scope, id);
-    requirePlatform(this, props.platform);
+    requirePlatform(this, props?.platform);
     const trigger = props.trigger;
     const p = new Problems(this);
     checkKnownKeys(p, props, 'EventTaskProps');

@@ -28,10 +28,12 @@ export class EventTrigger {
     const pattern = {
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
-      detail: { bucket: { name: [bucket.bucketName] }, ...(options.prefix ? { object } : {}) },
+      // (a bucket that is not one is refused by the task that takes the trigger)
+      detail: { bucket: { name: [isBucket(bucket) ? bucket.bucketName : String(bucket)] }, ...(options.prefix ? { object } : {}) },
     };
-    return rememberOptions(new EventTrigger(JSON.stringify(pattern), { BUCKET_NAME: '$.detail.bucket.name', OBJECT_KEY: '$.detail.object.key' }, bucket, options.prefix),
-      'S3TriggerOptions', 'EventTrigger.s3ObjectCreated', options);
+    const trigger = new EventTrigger(JSON.stringify(pattern), { BUCKET_NAME: '$.detail.bucket.name', OBJECT_KEY: '$.detail.object.key' }, bucket, options.prefix);
+    trigger._s3 = true;
+    return rememberOptions(trigger, 'S3TriggerOptions', 'EventTrigger.s3ObjectCreated', options);
   }
 
   /**
@@ -58,4 +60,12 @@ export class EventTrigger {
     /** The key prefix of an S3 trigger. */
     public readonly prefix?: string,
   ) {}
+
+  /** @internal made by s3ObjectCreated (whatever its bucket argument was) */
+  public _s3 = false;
+}
+
+/** Whether `value` is a bucket construct (JavaScript can pass a bucket's name instead). */
+export function isBucket(value: unknown): value is s3.IBucket {
+  return typeof value === 'object' && value !== null && typeof (value as s3.IBucket).grantRead === 'function';
 }

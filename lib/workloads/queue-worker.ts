@@ -70,7 +70,7 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
-    requirePlatform(this, props.platform);
+    requirePlatform(this, props?.platform);
     const p = new Problems(this);
     checkKnownKeys(p, props, 'QueueWorkerProps');
     const { platform } = props;

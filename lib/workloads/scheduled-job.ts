@@ -56,7 +56,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
-    requirePlatform(this, props.platform);
+    requirePlatform(this, props?.platform);
     const p = new Problems(this);
     checkKnownKeys(p, props, 'ScheduledJobProps');
     validateScheduledJob(p, this, id, props);

@@ -2,9 +2,12 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Problems } from '../private/errors';
 import type { EventTaskProps } from './event-task-options';
+import { isBucket } from './event-trigger';
 import { validateReserved, validateRetry, validateWorkload } from './validate-workload';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables an EventBridge input transformer fills: InputPathsMap takes at most 100. */
+const MAX_INPUT_PATHS = 100;
 const ARRAY_FIELDS = ['source', 'detail-type', 'account', 'region', 'resources', 'id', 'time', 'version'];
 
 /**
@@ -59,8 +62,29 @@ export function validateEventTask(p: Problems, owner: Construct, id: string, pro
     p.require(Token.isUnresolved(path) || /^\$(\.[A-Za-z0-9_-]+)+$/.test(path), `trigger.environment.${name}`, path,
       "a JSON path into the event such as '$.detail.object.key'", "start the path with '$.'");
   }
+  // "InputPathsMap ... Map Entries: Maximum number of 100 items."
+  // @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html
+  const variables = Object.keys(trigger.environment).length;
+  p.require(variables <= MAX_INPUT_PATHS, 'trigger.environment', `${variables} variables`,
+    `at most ${MAX_INPUT_PATHS} variables (EventBridge's input transformer takes ${MAX_INPUT_PATHS} paths)`,
+    'pass fewer fields, or read the whole event in the container');
   validateReserved(p, props, Object.keys(trigger.environment));
-  p.require(trigger.prefix !== '', 'trigger.prefix', trigger.prefix, 'a key prefix of 1 or more characters',
+  if (trigger._s3) {
+    p.require(isBucket(trigger.bucket), 'trigger.bucket', trigger.bucket, 'an s3.IBucket',
+      "pass the bucket construct, such as s3.Bucket.fromBucketName(this, 'Uploads', 'my-uploads')");
+  }
+  const prefix = trigger.prefix;
+  p.require(prefix !== '', 'trigger.prefix', prefix, 'a key prefix of 1 or more characters',
     "omit prefix to start a task for every object, or write one such as 'uploads/'");
+  if (typeof prefix === 'string' && prefix !== '' && !Token.isUnresolved(prefix)) {
+    // EventBridge's prefix matching compares the start of the key as written: '*' is no wildcard
+    // there. A key is written without the '/' that follows the bucket in a URL (the key of
+    // s3://bucket/uploads/a.csv is uploads/a.csv).
+    // @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-prefix-matching
+    // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
+    p.require(!prefix.includes('*') && !prefix.startsWith('/'), 'trigger.prefix', prefix,
+      "the start of the object keys as they are written: no '*' (EventBridge matches the prefix literally, with no wildcards) and no leading '/' (the key of s3://bucket/uploads/a.csv is 'uploads/a.csv')",
+      `write '${prefix.replace(/^\/+/, '').replace(/\*.*$/, '') || 'uploads/'}'`);
+  }
   return pattern;
 }

@@ -265,3 +265,56 @@ describe('nearestKey', () => {
     expect(nearestKey(key, type)).toBe(expected);
   });
 });
+
+describe('a string, number or boolean of the wrong type, and a required key left out, fail before anything reads them', () => {
+  // As JavaScript, generated code or a config file hands them over: 'false' is a string, and
+  // JavaScript would read it as true (an internal load balancer made public, exec turned on).
+  test.each([
+    ['the platform\'s internetFacing', () => errorOf(() => newPlatform({ internetFacing: 'false' } as any)), 'internetFacing: received "false"; allowed: a boolean. Fix: write true or false, without quotes.'],
+    ['a service\'s enableExec', () => serviceError({ enableExec: 'false' }), 'enableExec: received "false"; allowed: a boolean. Fix: write true or false, without quotes.'],
+    ['a service\'s nested container.readonlyRootFilesystem', () => serviceError({ container: { image: IMAGE, readonlyRootFilesystem: 'false' } }),
+      'container.readonlyRootFilesystem: received "false"; allowed: a boolean. Fix: write true or false, without quotes.'],
+    ['a factory\'s options: the smoke test\'s enabled', () => serviceError({ deployment: Deployment.blueGreen({ smokeTest: { enabled: 'false' as any } }) }),
+      'deployment.smokeTest.enabled: received "false"; allowed: a boolean. Fix: write true or false, without quotes.'],
+    ['a number written as a string', () => serviceError({ container: { image: IMAGE, port: '8080' } }), 'container.port: received "8080"; allowed: a number. Fix: write the number without quotes: 8080.'],
+    ['a string written as a number', () => serviceError({ container: { image: IMAGE, user: 1000 } }), 'container.user: received 1000; allowed: a string. Fix: write it as a string: \'1000\'.'],
+  ])('%s', (_what, make, expected) => {
+    expect(make()).toContain(`  - ${expected}`);
+  });
+
+  test('a scheduled job\'s enabled: \'false\' is refused instead of enabling the schedule', () => {
+    const { platform } = newPlatform();
+    const message = errorOf(() => platform.addScheduledJob('Nightly', {
+      container: { image: IMAGE }, schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), enabled: 'false' as any,
+    }));
+    expect(message).toContain('  - enabled: received "false"; allowed: a boolean. Fix: write true or false, without quotes.');
+  });
+
+  test.each([
+    ['Source.connection without repo', () => serviceError({ source: Source.connection({ connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/x', owner: 'o' } as any) }),
+      ['source.repo: received undefined; allowed: a string (required). Fix: give source.repo: write a string.']],
+    ['Source.connection with no options', () => serviceError({ source: (Source.connection as any)() }),
+      ['source.connectionArn: received undefined; allowed: a string (required).', 'source.owner: received undefined;', 'source.repo: received undefined;']],
+    ['Source.s3 without key', () => serviceError({ source: Source.s3({ bucket: new s3.Bucket(newStack(), 'B', { versioned: true }) } as any) }),
+      ['source.key: received undefined; allowed: a string (required).']],
+    ['a service without routing', () => serviceError({ routing: undefined, container: { image: IMAGE } }),
+      ["routing: received undefined; allowed: a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift. Fix: add routing: Routing.path('/orders/*'); for a service without a load balancer use a QueueWorker."]],
+    ['a scheduled job without schedule', () => errorOf(() => newPlatform().platform.addScheduledJob('Nightly', { container: { image: IMAGE } } as any)),
+      ["schedule: received undefined; allowed: a scheduler.ScheduleExpression (required). Fix: give schedule: use scheduler.ScheduleExpression.rate(Duration.hours(1))"]],
+    ['an event task without trigger', () => errorOf(() => newPlatform().platform.addEventTask('Ingest', { container: { image: IMAGE } } as any)),
+      ['trigger: received undefined; allowed: an EventTrigger (required). Fix: give trigger: use EventTrigger.s3ObjectCreated(bucket) or EventTrigger.fromJson(pattern).']],
+    ['a sidecar that is null', () => serviceError({ container: { image: IMAGE }, sidecars: [null] }),
+      ['sidecars[0]: received null; allowed: an object of SidecarOptions (', '); image, name required. Fix: pass { image: ..., name: ... }.']],
+    ['PlatformAlerts without props', () => errorOf(() => new (PlatformAlerts as any)(newStack(), 'Alerts')),
+      ['props: received undefined; allowed: an object of PlatformAlertsProps (platform, topic); platform required. Fix: pass { platform: ... }.']],
+  ])('%s', (_what, make, expected) => {
+    const message = make();
+    expect(message).toMatch(/^\[[^\]]+\] \d+ invalid props?:/);
+    for (const e of expected) expect(message).toContain(e);
+  });
+
+  test('NaN and Infinity are shown as they are, not as JSON\'s null', () => {
+    expect(serviceError({ container: { image: IMAGE, port: NaN } })).toContain('  - container.port: received NaN; allowed: an integer from 1 to 65535.');
+    expect(serviceError({ container: { image: IMAGE, memoryMiB: Infinity } })).toContain('  - container.memoryMiB: received Infinity;');
+  });
+});

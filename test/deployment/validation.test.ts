@@ -113,7 +113,8 @@ describe('hooks', () => {
       }),
     }));
     // THEN
-    expect(message).toBe(`${HEADER}  - deployment.hooks[1].lifecycleEvent: received "AfterTraffic"; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic. Fix: use a HookEvent value.`);
+    expect(message).toBe(`${HEADER}  - deployment.hooks[1].lifecycleEvent: received "AfterTraffic"; allowed: a value of HookEvent. `
+      + 'Fix: use HookEvent.BEFORE_INSTALL, HookEvent.AFTER_INSTALL, HookEvent.AFTER_ALLOW_TEST_TRAFFIC, HookEvent.BEFORE_ALLOW_TRAFFIC, HookEvent.AFTER_ALLOW_TRAFFIC.');
   });
 });
 
@@ -196,11 +197,12 @@ describe('several problems', () => {
     }));
     // THEN
     expect(message.split('\n')[0]).toBe('[Test/Platform/Orders] 4 invalid props:');
+    // (the values no enum has are found with the keys, before the values are judged)
     expect(message.split('\n').slice(1).map((l) => l.split(':')[0])).toEqual([
+      '  - deployment.hooks[0].lifecycleEvent',
       '  - deployment.traffic.percent',
       '  - deployment.traffic.interval',
       '  - deployment.terminationWait',
-      '  - deployment.hooks[0].lifecycleEvent',
     ]);
   });
 });

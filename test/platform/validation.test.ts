@@ -92,6 +92,26 @@ describe('ContainerPlatform validation', () => {
     expect(message).toContain(`  - allowedCidrs[0]: received "2001:db8::1::/64"; ${CIDR_ALLOWED}`);
   });
 
+  // A security group rule takes a network block (cfn-lint E3002: format ipv4-network/ipv6-network).
+  test.each([
+    ['allowedCidrs', '10.0.0.5/16', "write the block '10.0.0.0/16', or '10.0.0.5/32' for that one address"],
+    ['allowedCidrs', '2001:db8::1/64', "write the block '2001:db8::/64', or '2001:db8::1/128' for that one address"],
+    ['testListenerAllowedCidrs', '192.168.77.0/18', "write the block '192.168.64.0/18', or '192.168.77.0/32' for that one address"],
+  ])('%s with host bits set (%s) fails, naming the block', (prop, cidr, fix) => {
+    const message = platformError({ [prop]: [cidr] });
+    expect(message).toContain(`  - ${prop}[0]: received "${cidr}"; allowed: a network block, whose address has no bits set past its prefix (a security group rule takes no other). Fix: ${fix}.`);
+  });
+
+  test('an empty allowedCidrs fails: no client would reach production', () => {
+    expect(platformError({ allowedCidrs: [] })).toContain('  - allowedCidrs: received []; allowed: at least one CIDR block (an empty list would let no client reach production).');
+  });
+
+  test('a vpcCidr with host bits fails instead of becoming another block', () => {
+    // aws-cdk-lib would lay the VPC out in 10.1.0.0/16 for 10.0.0.5/16
+    expect(platformError({ vpcCidr: '10.0.0.5/16' })).toContain(
+      "  - vpcCidr: received \"10.0.0.5/16\"; allowed: a network block, whose address has no bits set past its prefix. Fix: write '10.0.0.0/16', the block that address is in.");
+  });
+
   test('an address without a prefix length in testListenerAllowedCidrs fails', () => {
     // GIVEN / WHEN
     const message = platformError({ testListenerAllowedCidrs: ['198.51.100.7'] });

@@ -305,6 +305,11 @@ describe('validation of a TCP service', () => {
     expect(tcpError({ routing: Routing.tcp(5432, { allowedCidrs }) })).toContain(expected);
   });
 
+  test('an allowedCidrs block with host bits set is refused, naming the block', () => {
+    expect(tcpError({ routing: Routing.tcp(5432, { allowedCidrs: ['10.0.0.1/8'] }) })).toContain(
+      "routing.allowedCidrs[0]: received \"10.0.0.1/8\"; allowed: a network block, whose address has no bits set past its prefix (a security group rule takes no other). Fix: write the block '10.0.0.0/8', or '10.0.0.1/32' for that one address.");
+  });
+
   // Both load balancers are IPv4-only (IpAddressType ipv4): an IPv6 rule would admit no client.
   test.each([false, true])('an IPv6 block in allowedCidrs is refused (internetFacing %p): the load balancer has IPv4 addresses only', (internetFacing) => {
     const message = tcpError({ routing: Routing.tcp(5432, { internetFacing, allowedCidrs: ['10.0.0.0/16', '2001:db8::/32'] }) });
@@ -398,7 +403,7 @@ describe('validation of a TCP service', () => {
 
   test('internetFacing that is not a boolean is refused', () => {
     expect(tcpError({ routing: Routing.tcp(5432, { internetFacing: 'yes' } as any) })).toContain(
-      'routing.internetFacing: received "yes"; allowed: true or false. Fix: write internetFacing: true for the internet-facing Network Load Balancer, or leave it out for the internal one.');
+      'routing.internetFacing: received "yes"; allowed: a boolean. Fix: write true or false, without quotes.');
   });
 
   test('internetFacing in a VPC without public subnets is refused, naming the VPC and the way out', () => {

@@ -46,7 +46,7 @@ const cases: Array<[string, Options, string[]]> = [
     "sidecars[0].port: received 70000; allowed: an integer from 1 to 65535. Fix: set sidecars[0].port to a whole number between 1 and 65535.",
   ]],
   ['a sidecar without an image', { sidecars: [{ name: 'proxy' } as SidecarOptions] }, [
-    "sidecars[0].image: received undefined; allowed: an image. Fix: pass ecs.ContainerImage.fromRegistry('...') or ecs.ContainerImage.fromEcrRepository(repository, tag).",
+    "sidecars[0].image: received undefined; allowed: an ecs.ContainerImage (required). Fix: give sidecars[0].image: use ecs.ContainerImage.fromRegistry('<image>') (or fromEcrRepository, fromAsset).",
   ]],
   // --- sidecars: dependencies ---
   ['a sidecar waiting for a container the task does not have', { sidecars: [sidecar('proxy', { dependsOn: [{ container: 'db', condition: START }] })] }, [
@@ -69,7 +69,7 @@ const cases: Array<[string, Options, string[]]> = [
     "sidecars[0].appWaitsFor: received \"SUCCESS\"; allowed: START or HEALTHY: sidecar migrate is essential, and ECS allows COMPLETE and SUCCESS only on a container that is not (an essential container that exits stops the task). Fix: set essential: false on migrate, or wait for START or HEALTHY.",
   ]],
   ['a condition that is not one', { sidecars: [sidecar('proxy', { appWaitsFor: 'READY' as ecs.ContainerDependencyCondition })] }, [
-    "sidecars[0].appWaitsFor: received \"READY\"; allowed: START, COMPLETE, SUCCESS, HEALTHY. Fix: use an ecs.ContainerDependencyCondition value.",
+    "sidecars[0].appWaitsFor: received \"READY\"; allowed: a value of ecs.ContainerDependencyCondition. Fix: use ecs.ContainerDependencyCondition.START, ecs.ContainerDependencyCondition.COMPLETE, ecs.ContainerDependencyCondition.SUCCESS, ecs.ContainerDependencyCondition.HEALTHY.",
   ]],
   ['two sidecars waiting for each other', {
     sidecars: [sidecar('a', { dependsOn: [{ container: 'b', condition: START }] }), sidecar('b', { dependsOn: [{ container: 'a', condition: START }] })],

@@ -125,3 +125,29 @@ test('an environment path that is not a JSON path fails', () => {
   expect(message).toContain('[Test/Importer]');
   expect(message).toContain("trigger.environment.ORDER_ID: received \"detail.id\"; allowed: a JSON path into the event such as '$.detail.object.key'. Fix: start the path with '$.'.");
 });
+
+describe('an S3 trigger\'s prefix, bucket and an event\'s variables are checked at synth', () => {
+  test.each([
+    ['incoming/*', "write 'incoming/'"],
+    ['/incoming/', "write 'incoming/'"],
+  ])('prefix %p is refused: EventBridge matches the start of the key as written', (prefix, fix) => {
+    const { stack, platform } = newPlatform();
+    const bucket = new s3.Bucket(stack, 'Uploads');
+    const message = errorOf(() => new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated(bucket, { prefix }), container: { image } }));
+    expect(message).toContain(`  - trigger.prefix: received "${prefix}"; allowed: the start of the object keys as they are written: no '*' (EventBridge matches the prefix literally, with no wildcards)`);
+    expect(message).toContain(`Fix: ${fix}.`);
+  });
+
+  test('a bucket name where the bucket goes is refused, naming the fix', () => {
+    const { stack, platform } = newPlatform();
+    const message = errorOf(() => new EventTask(stack, 'Thumbnail', { platform, trigger: EventTrigger.s3ObjectCreated('my-uploads' as any), container: { image } }));
+    expect(message).toContain('  - trigger.bucket: received "my-uploads"; allowed: an s3.IBucket. Fix: pass the bucket construct, such as s3.Bucket.fromBucketName(this, \'Uploads\', \'my-uploads\').');
+  });
+
+  test('more than 100 variables from the event are refused (an input transformer takes 100 paths)', () => {
+    const { stack, platform } = newPlatform();
+    const environment = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, `$.detail.f${i}`]));
+    const message = errorOf(() => new EventTask(stack, 'Importer', { platform, trigger: EventTrigger.fromJson('{"source":["my.app"]}', environment), container: { image } }));
+    expect(message).toContain('  - trigger.environment: received "101 variables"; allowed: at most 100 variables (EventBridge\'s input transformer takes 100 paths).');
+  });
+});

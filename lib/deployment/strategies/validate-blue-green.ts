@@ -61,7 +61,12 @@ export function validateBlueGreenOptions(p: Problems, options: BlueGreenOptions,
     if (minLinear && traffic.kind === 'LINEAR' && !Token.isUnresolved(traffic.percent) && traffic.percent >= 1 && traffic.percent < minLinear.percent) {
       p.add('deployment.traffic.percent', traffic.percent, minLinear.allowed, `shift ${minLinear.percent} percent or more per step`);
     }
-    if (!traffic.interval.isUnresolved()) {
+    // TrafficShift.canary(percent, interval) and linear take the interval as an argument: JavaScript can pass a number.
+    const isDuration = typeof (traffic.interval as Partial<Duration> | undefined)?.toSeconds === 'function';
+    p.require(isDuration, 'deployment.traffic.interval', traffic.interval, 'a Duration', 'use Duration.minutes(n), such as TrafficShift.canary(10, Duration.minutes(5))');
+    // (at once: the deployment's timing is computed from it next)
+    if (!isDuration) p.throwIfAny();
+    if (isDuration && !traffic.interval.isUnresolved()) {
       const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
       const maxInterval = rules.maxIntervalMinutes;
       p.require(Number.isInteger(minutes) && minutes >= 1 && (maxInterval === undefined || minutes <= maxInterval), 'deployment.traffic.interval', `${traffic.interval.toSeconds({ integral: false })} seconds`,
@@ -83,7 +88,7 @@ export function validateBlueGreenOptions(p: Problems, options: BlueGreenOptions,
   (options.hooks ?? []).forEach((hook, i) => {
     const prop = `deployment.hooks[${i}].lifecycleEvent`;
     if (!validEvents.includes(hook.lifecycleEvent)) {
-      p.add(prop, hook.lifecycleEvent, validEvents.join(', '), 'use a HookEvent value');
+      // refused with HookEvent's values where the options' keys are checked (checkKnownKeys)
     } else if (rules.oneHookPerEvent && smokeTest && hook.lifecycleEvent === HookEvent.AFTER_ALLOW_TEST_TRAFFIC) {
       p.warn('hook-beside-smoke-test', `${prop} is AfterAllowTestTraffic, where the built-in smoke test also runs; `
         + `${onePerEvent}. Move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }.`);

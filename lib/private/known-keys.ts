@@ -263,7 +263,8 @@ function checkStruct(p: Problems, value: unknown, type: string, prop: string, wh
     // Left out: the code after would read it (as JavaScript lets a caller leave it out).
     const kind = struct.kinds[key];
     const hint = REQUIRED[`${type}.${key}`] ?? REQUIRED[key];
-    p.add(at(key), value[key], hint?.allowed ?? `${describeKind(kind)} (required)`, hint?.fix ?? `give ${at(key)}: ${makeFix(undefined, kind)}`);
+    const fix = PRIMITIVES.includes(kind) ? `give ${at(key)}` : `give ${at(key)}: ${makeFix(undefined, kind)}`;
+    p.add(at(key), value[key], hint?.allowed ?? `${describeKind(kind)} (required)`, hint?.fix ?? fix);
     wrong++;
   }
   for (const [key, v] of Object.entries(value)) {

@@ -292,7 +292,7 @@ describe('a string, number or boolean of the wrong type, and a required key left
 
   test.each([
     ['Source.connection without repo', () => serviceError({ source: Source.connection({ connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/x', owner: 'o' } as any) }),
-      ['source.repo: received undefined; allowed: a string (required). Fix: give source.repo: write a string.']],
+      ['source.repo: received undefined; allowed: a string (required). Fix: give source.repo.']],
     ['Source.connection with no options', () => serviceError({ source: (Source.connection as any)() }),
       ['source.connectionArn: received undefined; allowed: a string (required).', 'source.owner: received undefined;', 'source.repo: received undefined;']],
     ['Source.s3 without key', () => serviceError({ source: Source.s3({ bucket: new s3.Bucket(newStack(), 'B', { versioned: true }) } as any) }),

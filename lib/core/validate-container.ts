@@ -5,9 +5,6 @@ import { Problems } from '../private/errors';
 import { EPHEMERAL_STORAGE_MAX_GIB, EPHEMERAL_STORAGE_MIN_GIB, FARGATE_CPU_VALUES, FARGATE_SIZES } from '../private/fargate';
 import { ContainerOptions } from './options';
 
-/** An environment variable's name. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
  * The retention periods CloudWatch Logs accepts, in days.
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -71,7 +68,7 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
   if (c.containerHealthCheck) validateHealthCheck(p, 'container.containerHealthCheck', c.containerHealthCheck);
   for (const [prop, vars] of [['environment', c.environment], ['secrets', c.secrets]] as const) {
     for (const name of Object.keys(vars ?? {})) {
-      p.require(ENV_NAME.test(name), `container.${prop}`, name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
+      p.envName(`container.${prop}`, name);
     }
   }
   const shared = Object.keys(c.environment ?? {}).filter((k) => k in (c.secrets ?? {}));

@@ -6,7 +6,7 @@ import { Problems } from '../private/errors';
 import { LOG_ROUTER_CONTAINER, Logging, LoggingKind, logRouterMemoryMiB } from './logging';
 import { ContainerOptions, SidecarOptions } from './options';
 import { COLLECTOR_CONTAINER, COLLECTOR_MEMORY_MIB, COLLECTOR_PORTS, extraMemoryMiB, PLATFORM_CONTAINERS, SIDECAR_MEMORY_MIB } from './sidecars';
-import { ENV_NAME, validateHealthCheck, validateUser } from './validate-container';
+import { validateHealthCheck, validateUser } from './validate-container';
 
 /**
  * The most container definitions a task definition holds (not adjustable).
@@ -100,7 +100,7 @@ export function validateSidecars(p: Problems, sidecars: readonly SidecarOptions[
     if (s.healthCheck) validateHealthCheck(p, `${at}.healthCheck`, s.healthCheck);
     validateUser(p, `${at}.user`, s.user);
     for (const name of Object.keys(s.environment ?? {})) {
-      p.require(ENV_NAME.test(name), `${at}.environment`, name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
+      p.envName(`${at}.environment`, name);
     }
   });
   validateDependencies(p, list, ctx);

@@ -119,6 +119,20 @@ export class Problems {
   }
 
   /**
+   * The name of an environment variable: letters, digits and underscores, not starting with a
+   * digit. A name is a key of the task definition's list, so it must be known at synth (a value
+   * may be a token; a name may not).
+   */
+  public envName(prop: string, name: string): void {
+    if (Token.isUnresolved(name)) {
+      this.add(prop, 'an unresolved token', 'a variable name known at synth (names are written into the task definition; only values may come from parameters)',
+        'write the name literally, and pass the parameter as its value');
+      return;
+    }
+    this.require(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), prop, name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
+  }
+
+  /**
    * Records advice that does not stop synthesis, as a warning on the construct: the one way the
    * library warns. `id` is kebab-case; users acknowledge it as `cdk-container-platform:<id>`.
    */

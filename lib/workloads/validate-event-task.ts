@@ -5,7 +5,6 @@ import type { EventTaskProps } from './event-task-options';
 import { isBucket } from './event-trigger';
 import { validateReserved, validateRetry, validateWorkload } from './validate-workload';
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables an EventBridge input transformer fills: InputPathsMap takes at most 100. */
 const MAX_INPUT_PATHS = 100;
 const ARRAY_FIELDS = ['source', 'detail-type', 'account', 'region', 'resources', 'id', 'time', 'version'];
@@ -58,7 +57,7 @@ export function validateEventTask(p: Problems, owner: Construct, id: string, pro
   validateRetry(p, props);
   const pattern = validateEventPattern(p, 'trigger.pattern', trigger.patternJson);
   for (const [name, path] of Object.entries(trigger.environment)) {
-    p.require(ENV_NAME.test(name), 'trigger.environment', name, 'variable names of letters, digits and underscores, not starting with a digit', 'rename the variable');
+    p.envName('trigger.environment', name);
     p.require(Token.isUnresolved(path) || /^\$(\.[A-Za-z0-9_-]+)+$/.test(path), `trigger.environment.${name}`, path,
       "a JSON path into the event such as '$.detail.object.key'", "start the path with '$.'");
   }

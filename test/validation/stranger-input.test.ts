@@ -132,3 +132,11 @@ test('a protocol written in lower case (JavaScript) is refused: the listener wou
     + 'Fix: use elasticloadbalancingv2.ApplicationProtocol.HTTP, elasticloadbalancingv2.ApplicationProtocol.HTTPS.',
   ]));
 });
+
+test('an environment variable whose name is a token is refused: names are written into the task definition', () => {
+  const message = serviceError((stack) => ({ container: { environment: { [new CfnParameter(stack, 'Name').valueAsString]: 'x' } } }));
+  expect(message).toBe(messageOf(ORDERS, [
+    'container.environment: received "an unresolved token"; allowed: a variable name known at synth (names are written into the task definition; only values may come from parameters). '
+    + 'Fix: write the name literally, and pass the parameter as its value.',
+  ]));
+});

@@ -202,6 +202,9 @@ function validateResources(p: Problems, list: readonly SidecarOptions[], ctx: Si
   const memory = ctx.container.memoryMiB ?? DEFAULTS.memoryMiB;
   const values = [cpu, memory, ...list.flatMap((s) => [s.cpu ?? 0, s.memoryMiB ?? 0]), logRouterMemoryMiB(ctx.logging)];
   if (values.some((v) => typeof v !== 'number' || Token.isUnresolved(v))) return;
+  // A task size that is no size at all (negative, zero, NaN) is refused by its own check; the
+  // shares are not judged against it.
+  if (!(cpu > 0) || !(memory > 0)) return;
   const reserved = list.reduce((n, s) => n + (s.cpu ?? 0), 0);
   if (reserved > cpu) {
     p.add('sidecars', `${reserved} CPU units reserved by the sidecars`, `at most the task's container.cpu (${cpu})`,

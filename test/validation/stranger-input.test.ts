@@ -140,3 +140,9 @@ test('an environment variable whose name is a token is refused: names are writte
     + 'Fix: write the name literally, and pass the parameter as its value.',
   ]));
 });
+
+test('a negative container.cpu is one problem, not also the sidecars\' share of it', () => {
+  const message = serviceError({ container: { cpu: -256 } });
+  expect(message.split('\n')[0]).toBe(`[${ORDERS}] 1 invalid prop:`);
+  expect(message).toContain('  - container.cpu: received -256;');
+});

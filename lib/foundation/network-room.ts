@@ -2,8 +2,9 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
 import { validateCertificateRegion } from '../private/certificate';
-import { hasHostBits, hostBitsFix, isIpv4Cidr } from '../private/cidr';
+import { checkRuleBlock, isIpv4Cidr } from '../private/cidr';
 import type { Problems } from '../private/errors';
+import { REQUIRED } from '../private/known-keys';
 import type { IContainerPlatform } from './platform-contract';
 import type { Routing } from './routing';
 
@@ -98,8 +99,7 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing, 
   }
   if (o.tls !== undefined) {
     p.require(o.tls !== null && typeof o.tls === 'object' && o.tls.certificate !== undefined && o.tls.certificate !== null,
-      `${prop}.tls.certificate`, o.tls?.certificate, 'an ACM certificate (a TLS listener presents one)',
-      "pass tls: { certificate: acm.Certificate.fromCertificateArn(this, 'Cert', arn) }, or leave tls out for a TCP listener");
+      `${prop}.tls.certificate`, o.tls?.certificate, REQUIRED['TcpTlsOptions.certificate'].allowed, REQUIRED['TcpTlsOptions.certificate'].fix);
     validateCertificateRegion(p, `${prop}.tls.certificate`, o.tls?.certificate, Stack.of(platform).region);
   }
   if (o.allowedCidrs !== undefined) {
@@ -112,15 +112,14 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing, 
     // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-ip-address-type.html
     o.allowedCidrs.forEach((cidr, i) => {
       if (Token.isUnresolved(cidr)) return;
+      const ipv4 = typeof cidr === 'string' && isIpv4Cidr(cidr);
       const ipv6 = typeof cidr === 'string' && cidr.includes(':');
-      p.require(typeof cidr === 'string' && isIpv4Cidr(cidr), `${prop}.allowedCidrs[${i}]`, cidr,
+      p.require(ipv4, `${prop}.allowedCidrs[${i}]`, cidr,
         ipv6 ? 'an IPv4 CIDR block: the platform\'s Network Load Balancers have IPv4 addresses only, so no IPv6 client can connect'
           : 'an IPv4 CIDR block such as 10.0.0.0/16 (the platform\'s Network Load Balancers have IPv4 addresses only)',
         ipv6 ? 'remove the IPv6 block, and list the IPv4 blocks of those clients instead'
           : 'write the block with its prefix length, such as 203.0.113.0/24');
-      if (typeof cidr === 'string' && isIpv4Cidr(cidr) && hasHostBits(cidr)) {
-        p.add(`${prop}.allowedCidrs[${i}]`, cidr, 'a network block, whose address has no bits set past its prefix (a security group rule takes no other)', hostBitsFix(cidr));
-      }
+      if (ipv4) checkRuleBlock(p, `${prop}.allowedCidrs[${i}]`, cidr);
     });
   }
   const path = o.httpHealthCheckPath;

@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
+import { REQUIRED } from '../private/known-keys';
 import { deployedStack } from '../private/stacks';
 
 /**
@@ -94,8 +95,7 @@ export function requirePlatform(scope: IConstruct, platform: IContainerPlatform 
   }
   const p = new Problems(scope);
   const received = platform === undefined ? undefined : ((platform as IConstruct).node?.path ?? typeof platform);
-  p.add('platform', received, `an IContainerPlatform, such as a ContainerPlatform${missing.length > 0 ? ` (this one has no ${missing.join(', ')})` : ''}`,
-    'pass the platform made with `new ContainerPlatform(...)`');
+  p.add('platform', received, `${REQUIRED.platform.allowed}${missing.length > 0 ? ` (this one has no ${missing.join(', ')})` : ''}`, REQUIRED.platform.fix);
   p.throwIfAny();
 }
 

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
 import { validateCertificateRegion } from '../private/certificate';
-import { hasHostBits, hostBitsFix, isCidr, isIpv4Cidr, networkBlock } from '../private/cidr';
+import { checkRuleBlock, hasHostBits, isCidr, isIpv4Cidr, networkBlock } from '../private/cidr';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { NAME_LIMITS } from '../private/name-limits';
@@ -128,8 +128,8 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
       if (Token.isUnresolved(cidr)) return;
       if (!isCidr(cidr)) {
         p.add(`${prop}[${i}]`, cidr, "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length');
-      } else if (hasHostBits(cidr)) {
-        p.add(`${prop}[${i}]`, cidr, 'a network block, whose address has no bits set past its prefix (a security group rule takes no other)', hostBitsFix(cidr));
+      } else {
+        checkRuleBlock(p, `${prop}[${i}]`, cidr);
       }
     });
   }

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import type { Problems } from './errors';
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
@@ -85,8 +86,13 @@ function normalise(value: string): string {
   return `${networkBlock(`${address}/128`).split('/')[0]}/${prefix}`;
 }
 
-/** The fix for a CIDR with host bits: its network block, or the one address. */
-export function hostBitsFix(value: string): string {
-  const address = value.split('/')[0];
-  return `write the block '${networkBlock(value)}', or '${address}/${value.includes(':') ? 128 : 32}' for that one address`;
+/**
+ * Records a problem when a valid CIDR of a security group rule has host bits set (a rule takes
+ * network blocks only), naming its network block, or the one address.
+ */
+export function checkRuleBlock(p: Problems, prop: string, cidr: string): void {
+  if (!hasHostBits(cidr)) return;
+  const address = cidr.split('/')[0];
+  p.add(prop, cidr, 'a network block, whose address has no bits set past its prefix (a security group rule takes no other)',
+    `write the block '${networkBlock(cidr)}', or '${address}/${cidr.includes(':') ? 128 : 32}' for that one address`);
 }

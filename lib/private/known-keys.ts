@@ -126,13 +126,23 @@ const MAKE: Readonly<Record<string, string>> = {
   'EventTrigger': 'use EventTrigger.s3ObjectCreated(bucket) or EventTrigger.fromJson(pattern)',
 };
 
+const PRIMITIVES = ['string', 'number', 'boolean'];
+
+/** An enum as messages name it, its values, and whether they are numbers. */
+interface EnumInfo {
+  readonly display: string;
+  readonly values: unknown[];
+  readonly names: string[];
+  readonly numeric: boolean;
+}
+
 /** What a value of a kind is, in a message: `a Duration`, `a list of ecs.Secret`. */
 function describeKind(kind: string): string {
   if (kind.startsWith('enum:')) {
     const e = enumOf(kind.slice(5));
     return e ? `a value of ${e.display}` : 'a value of its enum';
   }
-  const plural = (k: string) => (['string', 'number', 'boolean'].includes(k) ? `${k}s` : describeKind(k).replace(/^an? /, ''));
+  const plural = (k: string) => (PRIMITIVES.includes(k) ? `${k}s` : describeKind(k).replace(/^an? /, ''));
   if (kind.startsWith('list:')) return `a list of ${plural(kind.slice(5))}`;
   if (kind.startsWith('map:')) return `an object of names to ${plural(kind.slice(4))}`;
   const name = kind.startsWith('object:') ? kind.slice(7) : kind;
@@ -140,12 +150,10 @@ function describeKind(kind: string): string {
   return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
-const PRIMITIVES = ['string', 'number', 'boolean'];
-
 /** The values of an enum, by its jsii fqn: this package's own or aws-cdk-lib's (as installed), looked up on first use. */
-const ENUMS = new Map<string, { readonly display: string; readonly values: unknown[]; readonly names: string[] } | undefined>();
+const ENUMS = new Map<string, EnumInfo | undefined>();
 
-function enumOf(fqn: string): { readonly display: string; readonly values: unknown[]; readonly names: string[] } | undefined {
+function enumOf(fqn: string): EnumInfo | undefined {
   if (ENUMS.has(fqn)) return ENUMS.get(fqn);
   const [pkg, ...names] = fqn.split('.');
   let found: Record<string, unknown> | undefined;
@@ -156,12 +164,13 @@ function enumOf(fqn: string): { readonly display: string; readonly values: unkno
   } catch {
     found = undefined;
   }
-  let result;
+  let result: EnumInfo | undefined;
   if (found && typeof found === 'object') {
     // A numeric enum maps its numbers back to its names: its values are the numbers.
     const entries = Object.entries(found).filter(([name]) => !/^\d+$/.test(name));
     const display = pkg === 'aws-cdk-lib' ? names.map((n) => n.replace(/^aws_/, '').replace(/_/g, '')).join('.') : names.join('.');
-    result = { display, values: entries.map(([, v]) => v), names: entries.map(([n]) => `${display}.${n}`) };
+    const values = entries.map(([, v]) => v);
+    result = { display, values, names: entries.map(([n]) => `${display}.${n}`), numeric: values.some((v) => typeof v === 'number') };
   }
   ENUMS.set(fqn, result);
   return result;
@@ -171,8 +180,9 @@ function enumOf(fqn: string): { readonly display: string; readonly values: unkno
  * Whether `value` cannot be of `kind`: an object expected and something else given (a string for
  * an image, a number for a Duration), a list or a map expected and not given, or a string, number
  * or boolean of another type (`enableExec: 'false'` is a string, and JavaScript would read it as
- * true). The values a primitive may take, and enums, are left to the library's validation, which
- * names them; tokens are not judged.
+ * true), or a string that is no value of its enum. The values a primitive may take (and the
+ * numbers of a numeric enum) are left to the library's validation, which names them; tokens are
+ * not judged.
  */
 function wrongKind(value: unknown, kind: string, element = false): boolean {
   if (value === undefined || value === null || Token.isUnresolved(value)) return false;
@@ -184,8 +194,7 @@ function wrongKind(value: unknown, kind: string, element = false): boolean {
     if (e === undefined) return false;
     // A number for a numeric enum (days of log retention) is judged by that prop's validation,
     // which names the numbers allowed; a value of another type, or a string not of the enum, here.
-    const numeric = e.values.some((v) => typeof v === 'number');
-    return numeric ? typeof value !== 'number' : !e.values.includes(value);
+    return e.numeric ? typeof value !== 'number' : !e.values.includes(value);
   }
   if (kind.startsWith('object:')) return typeof value !== 'object' || Array.isArray(value);
   if (kind.startsWith('list:')) return !Array.isArray(value) || value.some((v) => wrongKind(v, kind.slice(5), true));
@@ -195,9 +204,9 @@ function wrongKind(value: unknown, kind: string, element = false): boolean {
 
 /**
  * What a required key takes and how to give it, where the kind alone says too little: by key
- * (any struct) or by `Struct.key`.
+ * (any struct) or by `Struct.key`. The checks of those props use the same words.
  */
-const REQUIRED: Readonly<Record<string, { readonly allowed: string; readonly fix: string }>> = {
+export const REQUIRED: Readonly<Record<string, { readonly allowed: string; readonly fix: string }>> = {
   'platform': { allowed: 'an IContainerPlatform, such as a ContainerPlatform', fix: 'pass the platform made with `new ContainerPlatform(...)`' },
   'routing': {
     allowed: 'a Routing: a service sits behind the shared load balancer, which blue/green deployments need for their traffic shift',

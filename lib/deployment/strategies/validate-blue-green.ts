@@ -66,7 +66,7 @@ export function validateBlueGreenOptions(p: Problems, options: BlueGreenOptions,
     p.require(isDuration, 'deployment.traffic.interval', traffic.interval, 'a Duration', 'use Duration.minutes(n), such as TrafficShift.canary(10, Duration.minutes(5))');
     // (at once: the deployment's timing is computed from it next)
     if (!isDuration) p.throwIfAny();
-    if (isDuration && !traffic.interval.isUnresolved()) {
+    if (!traffic.interval.isUnresolved()) {
       const minutes = traffic.interval.toSeconds({ integral: false }) / 60;
       const maxInterval = rules.maxIntervalMinutes;
       p.require(Number.isInteger(minutes) && minutes >= 1 && (maxInterval === undefined || minutes <= maxInterval), 'deployment.traffic.interval', `${traffic.interval.toSeconds({ integral: false })} seconds`,
@@ -87,9 +87,9 @@ export function validateBlueGreenOptions(p: Problems, options: BlueGreenOptions,
   const used = new Set<string>();
   (options.hooks ?? []).forEach((hook, i) => {
     const prop = `deployment.hooks[${i}].lifecycleEvent`;
-    if (!validEvents.includes(hook.lifecycleEvent)) {
-      // refused with HookEvent's values where the options' keys are checked (checkKnownKeys)
-    } else if (rules.oneHookPerEvent && smokeTest && hook.lifecycleEvent === HookEvent.AFTER_ALLOW_TEST_TRAFFIC) {
+    // (an event HookEvent does not have is refused with its values where the options' keys are checked)
+    if (!validEvents.includes(hook.lifecycleEvent)) return;
+    if (rules.oneHookPerEvent && smokeTest && hook.lifecycleEvent === HookEvent.AFTER_ALLOW_TEST_TRAFFIC) {
       p.warn('hook-beside-smoke-test', `${prop} is AfterAllowTestTraffic, where the built-in smoke test also runs; `
         + `${onePerEvent}. Move the hook to another event, or turn the smoke test off with smokeTest: { enabled: false }.`);
     } else if (rules.oneHookPerEvent && used.has(hook.lifecycleEvent)) {

@@ -1,4 +1,4 @@
-import { NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ContainerPlatform, Routing, Source } from '../lib';
@@ -35,3 +35,48 @@ test('a platform deleted with its stack (removalPolicy DESTROY: buckets emptied 
   // THEN
   expect(describeFindings(report.violations)).toEqual('');
 }, 120_000);
+
+describe('an acknowledgement of the library', () => {
+  const acknowledged = (stack: Stack) => stack.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  afterEach(() => { delete process.env.CDK_DEBUG; });
+
+  test('is recorded with its reason, renders no stack trace, and leaves V8\'s stack trace limit as it was', () => {
+    // GIVEN a stack, and the limit of stack frames as the test runner set it
+    const stack = new Stack();
+    const limit = Error.stackTraceLimit;
+    // WHEN the library acknowledges a rule on it
+    let framesInside: number | undefined;
+    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementationOnce(function (this: Validations, ...rules) {
+      framesInside = Error.stackTraceLimit;
+      spy.mockRestore();
+      return this.acknowledge(...rules);
+    });
+    acknowledge(stack, 'AwsSolutions-IAM5', 'a reason');
+    // THEN the rule is recorded for the validation plugins, under the plugin's name, with the reason
+    expect(acknowledged(stack).map((m) => m.data)).toEqual([{ 'AwsSolutions::AwsSolutions-IAM5': 'a reason' }]);
+    // AND no frame was captured while aws-cdk-lib rendered its trace; the limit is back
+    expect(framesInside).toBe(0);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
+  test('renders its stack trace in CDK\'s debug mode (CDK_DEBUG=true)', () => {
+    process.env.CDK_DEBUG = 'true';
+    let framesInside: number | undefined;
+    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementationOnce(function (this: Validations, ...rules) {
+      framesInside = Error.stackTraceLimit;
+      spy.mockRestore();
+      return this.acknowledge(...rules);
+    });
+    acknowledge(new Stack(), 'AwsSolutions-IAM5', 'a reason');
+    expect(framesInside).toBe(Error.stackTraceLimit);
+    expect(framesInside).toBeGreaterThan(0);
+  });
+
+  test('leaves the limit as it was when acknowledging throws', () => {
+    const limit = Error.stackTraceLimit;
+    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementationOnce(() => { throw new Error('boom'); });
+    expect(() => acknowledge(new Stack(), 'AwsSolutions-IAM5', 'a reason')).toThrow('boom');
+    spy.mockRestore();
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+});

@@ -43,12 +43,6 @@ export function validateService(p: Problems, id: string, props: MicroserviceProp
     p.require(props.platform.loadBalancers.includes(lb), 'loadBalancer', lb.node.path,
       `a load balancer of ${props.platform.node.path} (platform.loadBalancers)`, 'pass platform.defaultLoadBalancer or one made with platform.addLoadBalancer(id)');
   }
-  // Only a load balancer of this app has its port at synth (an imported one's is read when a deployment needs it).
-  if (!tcp && lb instanceof SharedLoadBalancer && !Token.isUnresolved(port) && !Token.isUnresolved(lb.testListenerPort)) {
-    p.require(port !== lb.testListenerPort, 'container.port', port,
-      `a port other than the platform's test listener port ${lb.testListenerPort}`,
-      'change the container port, or the platform\'s `testListenerPort`');
-  }
   validateServiceScaling(p, props.scaling ?? {}, minTasks, maxTasks, props.desiredCount);
   if (props.desiredCount !== undefined && !props.container?.image) {
     p.warn('desired-count-ignored', 'desiredCount applies only with container.image: a service that runs the image of its '

@@ -4,7 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Deployment, Routing, Source, TrafficShift } from '../../lib';
 import { FARGATE_SIZES } from '../../lib/private/fargate';
 import { errorOf, newPlatform, newStack } from '../util';
-import { addServiceError, IMAGE, newService, servicePathHeader } from './helpers';
+import { addServiceError, IMAGE, newService, refTo, servicePathHeader, serviceTemplate } from './helpers';
 
 /** Asserts that `message` is the error of service `id` with exactly one problem, this line. */
 function expectOnly(message: string, line: string, id = 'Orders'): void {
@@ -75,18 +75,19 @@ describe('container', () => {
     expectOnly(message, `  - container.port: received ${port}; allowed: an integer from 1 to 65535. Fix: set container.port to a whole number between 1 and 65535.`);
   });
 
-  test('a port equal to the platform\'s test listener port fails', () => {
-    // GIVEN / WHEN
-    const message = addServiceError({ container: { port: 9000 } });
-    // THEN
-    expectOnly(message, "  - container.port: received 9000; allowed: a port other than the platform's test listener port 9000. Fix: change the container port, or the platform's `testListenerPort`.");
-  });
-
-  test('the test listener port that clashes is the platform\'s own', () => {
-    // GIVEN / WHEN
-    const message = addServiceError({ container: { port: 8443 } }, { testListenerPort: 8443 });
-    // THEN
-    expect(message).toContain("  - container.port: received 8443; allowed: a port other than the platform's test listener port 8443.");
+  test('a port equal to the platform\'s test listener port is a port like any other: the listener is the load balancer\'s, the port the task\'s', () => {
+    // GIVEN / WHEN a service listening on 9000, the platform's test listener port
+    const { template } = serviceTemplate({ container: { port: 9000 } });
+    // THEN both target groups send to the tasks' port 9000
+    for (const tg of Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')) as any[]) {
+      expect(tg.Properties.Port).toBe(9000);
+    }
+    // AND the service's security group admits the load balancer on 9000
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000, GroupId: refTo('OrdersSecurityGroup', 'GroupId'), SourceSecurityGroupId: refTo('LoadBalancerSecurityGroup', 'GroupId'),
+    });
+    // AND the test listener is still on 9000 of the load balancer, beside the production listener
+    expect(Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener')).map((l: any) => l.Properties.Port).sort()).toEqual([80, 9000]);
   });
 
   test('a health-check path not starting with \'/\' fails', () => {
@@ -321,7 +322,7 @@ describe('reporting', () => {
     // GIVEN / WHEN
     const message = addServiceError({
       routing: Routing.path('orders'),
-      container: { cpu: 256, memoryMiB: 8192, port: 9000, ephemeralStorageGiB: 10, healthCheckPath: 'health' },
+      container: { cpu: 256, memoryMiB: 8192, port: 0, ephemeralStorageGiB: 10, healthCheckPath: 'health' },
       scaling: { minTasks: 4, maxTasks: 2, cpuPercent: 0 },
     });
     // THEN

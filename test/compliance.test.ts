@@ -1,5 +1,6 @@
 import { NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { Node } from 'constructs';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ContainerPlatform, Routing, Source } from '../lib';
 import { acknowledge } from '../lib/private/compliance';
@@ -59,6 +60,26 @@ describe('an acknowledgement of the library', () => {
     expect(Error.stackTraceLimit).toBe(limit);
   });
 
+  test('hands constructs no trace to write (constructs 10.6 and later write the one they are given), and leaves the node as it was', () => {
+    // GIVEN a stack, and constructs' addMetadata watched
+    const stack = new Stack();
+    const addMetadata = jest.spyOn(Node.prototype, 'addMetadata');
+    try {
+      // WHEN the library acknowledges a rule on it
+      acknowledge(stack, 'AwsSolutions-IAM5', 'a reason');
+      // THEN constructs recorded the acknowledgement with no stack trace to use
+      const calls = addMetadata.mock.calls.filter(([type]) => type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+      expect(calls).toHaveLength(1);
+      expect(calls[0][1]).toEqual({ 'AwsSolutions::AwsSolutions-IAM5': 'a reason' });
+      expect((calls[0][2] as { stackTraceOverride?: string[] }).stackTraceOverride).toBeUndefined();
+    } finally {
+      addMetadata.mockRestore();
+    }
+    // AND the node's addMetadata is constructs' own again
+    expect(Object.prototype.hasOwnProperty.call(stack.node, 'addMetadata')).toBe(false);
+    expect(stack.node.addMetadata).toBe(Node.prototype.addMetadata);
+  });
+
   test('renders its stack trace in CDK\'s debug mode (CDK_DEBUG=true)', () => {
     process.env.CDK_DEBUG = 'true';
     let framesInside: number | undefined;
@@ -67,9 +88,17 @@ describe('an acknowledgement of the library', () => {
       spy.mockRestore();
       return this.acknowledge(...rules);
     });
-    acknowledge(new Stack(), 'AwsSolutions-IAM5', 'a reason');
-    expect(framesInside).toBe(Error.stackTraceLimit);
-    expect(framesInside).toBeGreaterThan(0);
+    const addMetadata = jest.spyOn(Node.prototype, 'addMetadata');
+    try {
+      acknowledge(new Stack(), 'AwsSolutions-IAM5', 'a reason');
+      expect(framesInside).toBe(Error.stackTraceLimit);
+      expect(framesInside).toBeGreaterThan(0);
+      // and the rendered trace is handed to constructs
+      const call = addMetadata.mock.calls.find(([type]) => type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)!;
+      expect((call[2] as { stackTraceOverride?: string[] }).stackTraceOverride?.length).toBeGreaterThan(0);
+    } finally {
+      addMetadata.mockRestore();
+    }
   });
 
   test('leaves the limit as it was when acknowledging throws', () => {

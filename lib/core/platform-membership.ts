@@ -1,6 +1,6 @@
 // What a workload does as a member of a published platform, or of a platform imported by name:
 // services, workers, scheduled jobs and event tasks alike.
-import { AspectPriority, Aspects, IAspect, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, IAspect } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -8,7 +8,7 @@ import { claimPlaces, nameClaim, PlaceClaim } from '../deployment/claims/claims'
 import { PlatformContext } from '../foundation/platform-context';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { platformRolePath } from '../foundation/platform-resources';
-import { ExplicitActions } from '../private/compliance';
+import { acknowledgeTemplateRule, ExplicitActions } from '../private/compliance';
 
 /** Gives every role made under a construct that has none the IAM path of a platform. */
 class RolePath implements IAspect {
@@ -39,8 +39,8 @@ export function joinPlatform(workload: Construct, platform: IContainerPlatform, 
     // the projects do (Fn::GetAtt Arn); aws-cdk-lib's built-in validator still reports a Ref there.
     // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole
     for (const project of workload.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project)) {
-      Validations.of(project.node.defaultChild!).acknowledge({ id: 'CloudFormation-Validate::E3050',
-        reason: 'The project names its role with Fn::GetAtt Arn, as a role with a path requires; aws-cdk-lib\'s built-in validator reports a Ref all the same (cfn-lint accepts the template).' });
+      acknowledgeTemplateRule(project.node.defaultChild!, 'E3050',
+        'The project names its role with Fn::GetAtt Arn, as a role with a path requires; aws-cdk-lib\'s built-in validator reports a Ref all the same (cfn-lint accepts the template).');
     }
   }
   claimPlaces(workload, platform, [nameClaim(workloadName), ...claims], dependents);

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codestarnotifications from 'aws-cdk-lib/aws-codestarnotifications';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge, acknowledgeVpcCidrIngress } from '../private/compliance';
+import { acknowledge, acknowledgeTemplateRule, acknowledgeVpcCidrIngress } from '../private/compliance';
 import { DEFAULTS } from '../private/defaults';
 import { fit } from '../private/text';
 import type { IContainerPlatform } from './platform-contract';
@@ -189,10 +189,8 @@ export function acknowledgeVpc(vpc: ec2.Vpc, addedToStack: IConstruct[]): void {
   // aws-cdk-lib's built-in CloudFormation validation (cfn-lint W3010) advises Fn::GetAZs instead of
   // zone names: a stack with an account and region has them named, from `availabilityZones` or
   // the zones cdk.json's context holds for it, which is what keeps synthesis offline.
-  Validations.of(vpc).acknowledge({
-    id: 'CloudFormation-Validate::W3010',
-    reason: 'The platform\'s subnets name their availability zones on purpose: given with availabilityZones, or the zones of the account and region from the context, so that synthesis needs no lookup.',
-  });
+  acknowledgeTemplateRule(vpc, 'W3010',
+    'The platform\'s subnets name their availability zones on purpose: given with availabilityZones, or the zones of the account and region from the context, so that synthesis needs no lookup.');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { IAspect, IPostProcessor, IResolvable, IResolveContext, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { IConstruct, MetadataOptions } from 'constructs';
 
 /**
  * Records why a finding of a policy-validation plugin (cdk-nag's AwsSolutions or NIST 800-53
@@ -13,29 +13,45 @@ export function acknowledge(scope: IConstruct, ruleId: string, reason: string): 
   const plugin = ruleId.startsWith('AwsSolutions-') ? 'AwsSolutions'
     : ruleId.startsWith('NIST.800.53.R5-') ? 'NIST.800.53.R5'
       : 'cdk-validator-cfnguard';
-  withoutStackFrames(() => Validations.of(scope).acknowledge({ id: `${plugin}::${ruleId}`, reason }));
+  withoutTrace(scope, () => Validations.of(scope).acknowledge({ id: `${plugin}::${ruleId}`, reason }));
 }
 
 /**
- * Runs `fn` with V8 capturing no stack frames, unless CDK's debug mode is on (`cdk --debug`:
- * CDK_DEBUG is 1, on or true).
+ * Records why a finding of aws-cdk-lib's built-in CloudFormation validator (cfn-lint's rules,
+ * 'W3010') does not apply to one construct, as {@link acknowledge} does for the policy packs.
+ */
+export function acknowledgeTemplateRule(scope: IConstruct, rule: string, reason: string): void {
+  withoutTrace(scope, () => Validations.of(scope).acknowledge({ id: `CloudFormation-Validate::${rule}`, reason }));
+}
+
+/**
+ * Runs `fn`, which adds metadata to `scope`, without a stack trace for it, unless CDK's debug
+ * mode is on (`cdk --debug`: CDK_DEBUG is 1, on or true).
  *
  * aws-cdk-lib renders a stack trace for every acknowledgement and hands it to
  * `node.addMetadata` as `stackTraceOverride`: constructs 10.5 drops it, 10.6 and later write it
  * into the stack's metadata. The library acknowledges about 40 findings per service, each from
  * its own code, where a trace tells a user nothing that the construct path and the reason do not;
  * rendering them took about 3 % of a synth from the command line, and a seventh of one under
- * jest, which maps every frame through source maps. The acknowledgements, their reasons and
- * what they suppress are unchanged; with no frames, no trace is written.
+ * jest, which maps every frame through source maps. So V8 captures no frame meanwhile (there is
+ * nothing to render), and the rendering (with no frame, only a note that no user code was found)
+ * is not handed on. The acknowledgements, their reasons and what they suppress are unchanged.
  */
-function withoutStackFrames<T>(fn: () => T): T {
+function withoutTrace<T>(scope: IConstruct, fn: () => T): T {
   if (['1', 'on', 'true'].includes((process.env.CDK_DEBUG ?? '').toLowerCase())) return fn();
+  const node = scope.node;
+  const own = Object.getOwnPropertyDescriptor(node, 'addMetadata');
+  const addMetadata = node.addMetadata;
+  node.addMetadata = (type: string, data: any, options?: MetadataOptions) =>
+    addMetadata.call(node, type, data, options && ({ ...options, stackTraceOverride: undefined } as MetadataOptions));
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
     return fn();
   } finally {
     Error.stackTraceLimit = limit;
+    if (own) Object.defineProperty(node, 'addMetadata', own);
+    else delete (node as { addMetadata?: unknown }).addMetadata;
   }
 }
 

@@ -1,10 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Node } from 'constructs';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ContainerPlatform, Routing, Source } from '../lib';
 import { acknowledge } from '../lib/private/compliance';
-import { checkCompliance, CONTROL_TOWER, describeFindings } from './compliance';
+import { checkCompliance, CONTROL_TOWER, controlTowerFindings, describeFindings, guardedPart, ruleTypesNamed } from './compliance';
 
 /**
  * The compliance check runs the Control Tower rules on every template file, nested ones too,
@@ -24,6 +29,36 @@ describe('the Control Tower rules', () => {
     expect(rule(report.violations)).toContain('Parent/Child/Open/Resource');
     expect(rule(report.violations)).not.toContain('Parent/Child/Acknowledged/Resource');
     expect(rule(report.suppressed)).toEqual(['Parent/Child/Acknowledged/Resource']);
+  }, 60_000);
+
+  test('find the same in the templates\' resources of the types they name as in the whole templates', () => {
+    // GIVEN templates with resources the rules read (log groups, one encrypted with a key of the
+    // template: a rule that follows a reference) and resources of types no rule names
+    const report = checkCompliance((app) => {
+      const stack = new Stack(app, 'Parent', { env: EXAMPLE_ENV });
+      const nested = new NestedStack(stack, 'Child');
+      const key = new kms.Key(nested, 'Key');
+      new logs.LogGroup(nested, 'Encrypted', { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR });
+      new logs.LogGroup(stack, 'Plain', { retention: logs.RetentionDays.ONE_YEAR });
+      new cloudwatch.Dashboard(nested, 'Dashboard');
+      new ssm.StringParameter(stack, 'Parameter', { stringValue: 'x' });
+    });
+    const types = (t: any) => Object.values(t.Resources ?? {}).map((r: any) => r.Type);
+    const templates = fs.readdirSync(report.assemblyDir).filter((f) => f.endsWith('.template.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(report.assemblyDir, f), 'utf8')));
+    // WHEN cfn-guard reads the parts the rules name, and then the whole templates
+    const parts = controlTowerFindings(report.assemblyDir);
+    const whole = controlTowerFindings(report.assemblyDir, new Map(), true);
+    // THEN the findings are the same, and there are some
+    expect(parts).toEqual(whole);
+    expect(parts.violations.length).toBeGreaterThan(0);
+    // AND the parts left out the dashboard and the parameter, and kept the key and the log groups
+    const named = ruleTypesNamed()!;
+    const kept = templates.flatMap((t) => types(guardedPart(t, named)));
+    expect(templates.flatMap(types)).toEqual(expect.arrayContaining(['AWS::CloudWatch::Dashboard', 'AWS::SSM::Parameter']));
+    expect(kept).not.toContain('AWS::CloudWatch::Dashboard');
+    expect(kept).not.toContain('AWS::SSM::Parameter');
+    expect(kept).toEqual(expect.arrayContaining(['AWS::KMS::Key', 'AWS::Logs::LogGroup']));
   }, 60_000);
 });
 

@@ -149,6 +149,12 @@ function applicableRules(dir: string, templates: Array<{ Resources?: Record<stri
   return ruleFiles(dir).filter((r) => r.types.length === 0 || r.types.some((t) => present.has(t))).map((r) => r.file);
 }
 
+/** Every resource type some Control Tower rule file names; undefined when a rule file names none (it may read any). */
+export function ruleTypesNamed(): Set<string> | undefined {
+  const files = ruleFiles(guard().rules);
+  return files.every((r) => r.types.length > 0) ? new Set(files.flatMap((r) => r.types)) : undefined;
+}
+
 /**
  * A template as cfn-guard needs to read it: its resources of the types some rule file names (a
  * rule reaches another resource only through a type it names), every other section whole; the
@@ -158,7 +164,7 @@ function applicableRules(dir: string, templates: Array<{ Resources?: Record<stri
  * the templates `npm run lint:templates` synthesizes (every-option: 18.6 s instead of 39.2 s),
  * with the same findings (153; the examples' 52, the teams' apps' 18 and 9).
  */
-function guardedPart(template: any, named: Set<string> | undefined): any {
+export function guardedPart(template: any, named: Set<string> | undefined): any {
   if (!named) return template;
   const resources = Object.entries(template.Resources ?? {}).filter(([, r]: [string, any]) => named.has(r.Type));
   return { ...template, Resources: Object.fromEntries(resources) };
@@ -170,9 +176,9 @@ function guardedPart(template: any, named: Set<string> | undefined): any {
  * plugin's own parser of this output throws on some nested templates' results.) cfn-guard reads
  * copies of the files ({@link guardedPart}) under the same names.
  */
-function runGuard(files: string[], templates: Map<string, any>): Array<{ file: string; rule: string; resources: string[] }> {
+function runGuard(files: string[], templates: Map<string, any>, whole: boolean): Array<{ file: string; rule: string; resources: string[] }> {
+  const named = whole ? undefined : ruleTypesNamed();
   const { binary, rules } = guard();
-  const named = ruleFiles(rules).every((r) => r.types.length > 0) ? new Set(ruleFiles(rules).flatMap((r) => r.types)) : undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
   try {
     const copies = new Map(files.map((f) => [path.join(dir, path.basename(f)), f]));
@@ -200,14 +206,16 @@ function runGuard(files: string[], templates: Map<string, any>): Array<{ file: s
 /**
  * The Control Tower rules on every template file, each finding acknowledged (or not) as CDK
  * does: the closest construct up the resource's path with an acknowledgement of the rule.
+ * `whole`: cfn-guard reads the whole templates, not their {@link guardedPart} (a test compares the two).
  */
-export function controlTowerFindings(dir: string, paths: Map<string, Map<string, string>> = new Map()): { violations: Finding[]; suppressed: Finding[] } {
+export function controlTowerFindings(dir: string, paths: Map<string, Map<string, string>> = new Map(), whole = false):
+{ violations: Finding[]; suppressed: Finding[] } {
   const files = templateFiles(dir);
   const acks = acknowledgements(dir);
   const templates = new Map(files.map((f) => [f, JSON.parse(fs.readFileSync(f, 'utf8'))]));
   const violations: Finding[] = [];
   const suppressed: Finding[] = [];
-  for (const { file, rule, resources } of runGuard(files, templates)) {
+  for (const { file, rule, resources } of runGuard(files, templates, whole)) {
     const open: string[] = [];
     const closed: string[] = [];
     const byPath = acks.get(`${CONTROL_TOWER}::${rule}`);

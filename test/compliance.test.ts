@@ -73,43 +73,52 @@ test('a platform deleted with its stack (removalPolicy DESTROY: buckets emptied 
 }, 120_000);
 
 describe('an acknowledgement of the library', () => {
-  const acknowledged = (stack: Stack) => stack.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
   afterEach(() => { delete process.env.CDK_DEBUG; });
+
+  /**
+   * Acknowledges a rule on `scope` with the library's `acknowledge`, watching aws-cdk-lib's
+   * acknowledge and constructs' addMetadata: V8's stack trace limit while aws-cdk-lib rendered its
+   * trace, and the trace handed to constructs with the acknowledgement's metadata.
+   */
+  function acknowledgeWatched(scope: Stack): { frames: number | undefined; handed: Array<{ data: unknown; trace: string[] | undefined }> } {
+    let frames: number | undefined;
+    const inner = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementationOnce(function (this: Validations, ...rules) {
+      frames = Error.stackTraceLimit;
+      inner.mockRestore();
+      return this.acknowledge(...rules);
+    });
+    const addMetadata = jest.spyOn(Node.prototype, 'addMetadata');
+    try {
+      acknowledge(scope, 'AwsSolutions-IAM5', 'a reason');
+      const handed = addMetadata.mock.calls.filter(([type]) => type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .map(([, data, options]) => ({ data, trace: (options as { stackTraceOverride?: string[] } | undefined)?.stackTraceOverride }));
+      return { frames, handed };
+    } finally {
+      addMetadata.mockRestore();
+    }
+  }
 
   test('is recorded with its reason, renders no stack trace, and leaves V8\'s stack trace limit as it was', () => {
     // GIVEN a stack, and the limit of stack frames as the test runner set it
     const stack = new Stack();
     const limit = Error.stackTraceLimit;
     // WHEN the library acknowledges a rule on it
-    let framesInside: number | undefined;
-    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementationOnce(function (this: Validations, ...rules) {
-      framesInside = Error.stackTraceLimit;
-      spy.mockRestore();
-      return this.acknowledge(...rules);
-    });
-    acknowledge(stack, 'AwsSolutions-IAM5', 'a reason');
+    const { frames } = acknowledgeWatched(stack);
     // THEN the rule is recorded for the validation plugins, under the plugin's name, with the reason
-    expect(acknowledged(stack).map((m) => m.data)).toEqual([{ 'AwsSolutions::AwsSolutions-IAM5': 'a reason' }]);
+    const acknowledged = stack.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    expect(acknowledged.map((m) => m.data)).toEqual([{ 'AwsSolutions::AwsSolutions-IAM5': 'a reason' }]);
     // AND no frame was captured while aws-cdk-lib rendered its trace; the limit is back
-    expect(framesInside).toBe(0);
+    expect(frames).toBe(0);
     expect(Error.stackTraceLimit).toBe(limit);
   });
 
   test('hands constructs no trace to write (constructs 10.6 and later write the one they are given), and leaves the node as it was', () => {
-    // GIVEN a stack, and constructs' addMetadata watched
+    // GIVEN a stack
     const stack = new Stack();
-    const addMetadata = jest.spyOn(Node.prototype, 'addMetadata');
-    try {
-      // WHEN the library acknowledges a rule on it
-      acknowledge(stack, 'AwsSolutions-IAM5', 'a reason');
-      // THEN constructs recorded the acknowledgement with no stack trace to use
-      const calls = addMetadata.mock.calls.filter(([type]) => type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
-      expect(calls).toHaveLength(1);
-      expect(calls[0][1]).toEqual({ 'AwsSolutions::AwsSolutions-IAM5': 'a reason' });
-      expect((calls[0][2] as { stackTraceOverride?: string[] }).stackTraceOverride).toBeUndefined();
-    } finally {
-      addMetadata.mockRestore();
-    }
+    // WHEN the library acknowledges a rule on it
+    const { handed } = acknowledgeWatched(stack);
+    // THEN constructs recorded the acknowledgement with no stack trace to use
+    expect(handed).toEqual([{ data: { 'AwsSolutions::AwsSolutions-IAM5': 'a reason' }, trace: undefined }]);
     // AND the node's addMetadata is constructs' own again
     expect(Object.prototype.hasOwnProperty.call(stack.node, 'addMetadata')).toBe(false);
     expect(stack.node.addMetadata).toBe(Node.prototype.addMetadata);
@@ -117,23 +126,12 @@ describe('an acknowledgement of the library', () => {
 
   test('renders its stack trace in CDK\'s debug mode (CDK_DEBUG=true)', () => {
     process.env.CDK_DEBUG = 'true';
-    let framesInside: number | undefined;
-    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementationOnce(function (this: Validations, ...rules) {
-      framesInside = Error.stackTraceLimit;
-      spy.mockRestore();
-      return this.acknowledge(...rules);
-    });
-    const addMetadata = jest.spyOn(Node.prototype, 'addMetadata');
-    try {
-      acknowledge(new Stack(), 'AwsSolutions-IAM5', 'a reason');
-      expect(framesInside).toBe(Error.stackTraceLimit);
-      expect(framesInside).toBeGreaterThan(0);
-      // and the rendered trace is handed to constructs
-      const call = addMetadata.mock.calls.find(([type]) => type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)!;
-      expect((call[2] as { stackTraceOverride?: string[] }).stackTraceOverride?.length).toBeGreaterThan(0);
-    } finally {
-      addMetadata.mockRestore();
-    }
+    const { frames, handed } = acknowledgeWatched(new Stack());
+    expect(frames).toBe(Error.stackTraceLimit);
+    expect(frames).toBeGreaterThan(0);
+    // and the rendered trace is handed to constructs
+    expect(handed).toHaveLength(1);
+    expect(handed[0].trace?.length).toBeGreaterThan(0);
   });
 
   test('leaves the limit as it was when acknowledging throws', () => {

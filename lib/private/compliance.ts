@@ -13,7 +13,7 @@ export function acknowledge(scope: IConstruct, ruleId: string, reason: string): 
   const plugin = ruleId.startsWith('AwsSolutions-') ? 'AwsSolutions'
     : ruleId.startsWith('NIST.800.53.R5-') ? 'NIST.800.53.R5'
       : 'cdk-validator-cfnguard';
-  withoutTrace(scope, () => Validations.of(scope).acknowledge({ id: `${plugin}::${ruleId}`, reason }));
+  recordAcknowledgement(scope, `${plugin}::${ruleId}`, reason);
 }
 
 /**
@@ -21,12 +21,12 @@ export function acknowledge(scope: IConstruct, ruleId: string, reason: string): 
  * 'W3010') does not apply to one construct, as {@link acknowledge} does for the policy packs.
  */
 export function acknowledgeTemplateRule(scope: IConstruct, rule: string, reason: string): void {
-  withoutTrace(scope, () => Validations.of(scope).acknowledge({ id: `CloudFormation-Validate::${rule}`, reason }));
+  recordAcknowledgement(scope, `CloudFormation-Validate::${rule}`, reason);
 }
 
 /**
- * Runs `fn`, which adds metadata to `scope`, without a stack trace for it, unless CDK's debug
- * mode is on (`cdk --debug`: CDK_DEBUG is 1, on or true).
+ * Acknowledges `id` (plugin-qualified) on `scope` through aws-cdk-lib, without a stack trace,
+ * unless CDK's debug mode is on (`cdk --debug`: CDK_DEBUG is 1, on or true).
  *
  * aws-cdk-lib renders a stack trace for every acknowledgement and hands it to
  * `node.addMetadata` as `stackTraceOverride`: constructs 10.5 drops it, 10.6 and later write it
@@ -37,8 +37,9 @@ export function acknowledgeTemplateRule(scope: IConstruct, rule: string, reason:
  * nothing to render), and the rendering (with no frame, only a note that no user code was found)
  * is not handed on. The acknowledgements, their reasons and what they suppress are unchanged.
  */
-function withoutTrace<T>(scope: IConstruct, fn: () => T): T {
-  if (['1', 'on', 'true'].includes((process.env.CDK_DEBUG ?? '').toLowerCase())) return fn();
+function recordAcknowledgement(scope: IConstruct, id: string, reason: string): void {
+  const record = () => Validations.of(scope).acknowledge({ id, reason });
+  if (['1', 'on', 'true'].includes((process.env.CDK_DEBUG ?? '').toLowerCase())) return record();
   const node = scope.node;
   const own = Object.getOwnPropertyDescriptor(node, 'addMetadata');
   const addMetadata = node.addMetadata;
@@ -47,7 +48,7 @@ function withoutTrace<T>(scope: IConstruct, fn: () => T): T {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return fn();
+    record();
   } finally {
     Error.stackTraceLimit = limit;
     if (own) Object.defineProperty(node, 'addMetadata', own);

@@ -9,7 +9,7 @@ import { Node } from 'constructs';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ContainerPlatform, Routing, Source } from '../lib';
 import { acknowledge } from '../lib/private/compliance';
-import { checkCompliance, CONTROL_TOWER, controlTowerFindings, describeFindings, guardedPart, ruleTypesNamed } from './compliance';
+import { checkCompliance, CONTROL_TOWER, controlTowerFindings, describeFindings, guardedPart, ruleGroups } from './compliance';
 
 /**
  * The compliance check runs the Control Tower rules on every template file, nested ones too,
@@ -52,13 +52,15 @@ describe('the Control Tower rules', () => {
     // THEN the findings are the same, and there are some
     expect(parts).toEqual(whole);
     expect(parts.violations.length).toBeGreaterThan(0);
-    // AND the parts left out the dashboard and the parameter, and kept the key and the log groups
-    const named = ruleTypesNamed()!;
-    const kept = templates.flatMap((t) => types(guardedPart(t, named)));
+    // AND the parts of the rule groups left out the dashboard and the parameter, and the log
+    // groups' encryption rule (ct-cloudwatch-pr-3) read the key beside the log groups
+    const groups = ruleGroups();
+    const kept = groups.flatMap((g) => templates.flatMap((t) => types(guardedPart(t, g.types) ?? {})));
     expect(templates.flatMap(types)).toEqual(expect.arrayContaining(['AWS::CloudWatch::Dashboard', 'AWS::SSM::Parameter']));
     expect(kept).not.toContain('AWS::CloudWatch::Dashboard');
     expect(kept).not.toContain('AWS::SSM::Parameter');
-    expect(kept).toEqual(expect.arrayContaining(['AWS::KMS::Key', 'AWS::Logs::LogGroup']));
+    const logGroupRule = groups.find((g) => g.files.some((f) => path.basename(f) === 'ct-cloudwatch-pr-3.guard'))!;
+    expect(templates.flatMap((t) => types(guardedPart(t, logGroupRule.types) ?? {})).sort()).toEqual(['AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup']);
   }, 60_000);
 });
 

@@ -26,6 +26,8 @@
  * @see https://github.com/cloud-copilot/iam-simulate
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
 import { accountOf, ACCOUNT, AwsError, REGION } from './aws';
 import MANAGED from './aws-managed-policies.json';
@@ -281,6 +283,34 @@ function wildcardOnly(prefix: string, name: string): Promise<boolean> {
   }
   return known;
 }
+
+/**
+ * iam-simulate 0.1.173 works out the resource types an action's resource matches (its
+ * `getResourceTypesForAction`, a pure function of the action, the resource ARN and iam-data's
+ * patterns) twice per simulation and keeps nothing: matching an ARN against every pattern of the
+ * action was about a fifth of a lifecycle suite's CPU. The model keeps each answer for the
+ * suite: the simulator reads that module's export at each call, and reads the answers without
+ * changing them. If a later version moves or reshapes the module, nothing is kept (the
+ * simulation is the same, slower).
+ */
+function rememberResourceTypes(): void {
+  const file = path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), 'simulation_engine', 'resourceTypes.js');
+  if (!fs.existsSync(file)) return;
+  const engine = require(file) as { getResourceTypesForAction?: (service: string, action: string, resource: string) => Promise<unknown> };
+  const original = engine.getResourceTypesForAction;
+  if (typeof original !== 'function' || original.length !== 3) return;
+  const answers = new Map<string, Promise<unknown>>();
+  engine.getResourceTypesForAction = (service, action, resource) => {
+    const key = `${service}:${action} ${resource}`;
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = original(service, action, resource);
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+rememberResourceTypes();
 
 async function decide(simulation: Parameters<typeof runSimulation>[0]): Promise<Decision> {
   const result = await runSimulation(simulation, {});

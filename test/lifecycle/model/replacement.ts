@@ -20,13 +20,13 @@
  * @see https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 
 type SpecDatabase = ReturnType<typeof loadAwsServiceSpecSync>;
 type Property = SpecDatabase['schema']['resource']['entities'][string]['properties'][string];
-
-let db: SpecDatabase | undefined;
-const cache = new Map<string, string[][]>();
 
 /** The property types a property's type refers to (through lists, maps and unions). */
 function referencedTypes(type: Property['type']): string[] {
@@ -48,18 +48,34 @@ function replacingPaths(database: SpecDatabase, properties: Record<string, Prope
   });
 }
 
+/**
+ * The replacing paths of every resource type of the database. Loading the database costs about
+ * half a second of each test file that applies templates, and working out every type's paths
+ * less (about 0.3 s for 1,800 types), so the first file of a jest run to need them writes them
+ * to the run's temporary folder (jest's global setup points TMPDIR there; the file is named by
+ * the database's version) and the others read that file. Outside jest nothing is written.
+ */
+let table: Record<string, string[][]> | undefined;
+function replacingTable(): Record<string, string[][]> {
+  if (table) return table;
+  const version = (JSON.parse(fs.readFileSync(require.resolve('@aws-cdk/aws-service-spec/package.json'), 'utf8')) as { version: string }).version;
+  const file = process.env.JEST_WORKER_ID ? path.join(os.tmpdir(), `aws-service-spec-${version}-replacing-paths.json`) : undefined;
+  if (file && fs.existsSync(file)) return table = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string[][]>;
+  const db = loadAwsServiceSpecSync();
+  table = Object.fromEntries(db.all('resource').map((r) => [r.cloudFormationType, replacingPaths(db, r.properties, [], new Set())]));
+  if (!file) return table;
+  // Written whole, then renamed: a file another worker reads is never half written.
+  const partial = `${file}.${process.pid}`;
+  fs.writeFileSync(partial, JSON.stringify(table));
+  fs.renameSync(partial, file);
+  return table;
+}
+
 /** The replacing property paths of a type (each path a list of keys under Properties; arrays are looked into). */
 export function createOnlyPaths(type: string): string[][] {
-  const cached = cache.get(type);
-  if (cached) return cached;
-  let paths: string[][] = [];
-  if (!type.startsWith('Custom::') && type !== 'AWS::CloudFormation::CustomResource' && type !== 'AWS::CDK::Metadata') {
-    db ??= loadAwsServiceSpecSync();
-    const resource = db.lookup('resource', 'cloudFormationType', 'equals', type);
-    if (resource.length !== 1) throw new Error(`@aws-cdk/aws-service-spec has no resource type ${type}`);
-    paths = replacingPaths(db, resource[0].properties, [], new Set());
-  }
-  cache.set(type, paths);
+  if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type === 'AWS::CDK::Metadata') return [];
+  const paths = replacingTable()[type];
+  if (!paths) throw new Error(`@aws-cdk/aws-service-spec has no resource type ${type}`);
   return paths;
 }
 

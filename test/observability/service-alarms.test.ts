@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Deployment, ServiceAlarms } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { refTo, serviceTemplate } from '../service/helpers';
+import { newApp } from '../util';
 
 function alarms(template: Template, metricName: string): any[] {
   return Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metricName } })).map((a: any) => a.Properties);
@@ -132,7 +133,7 @@ describe('alarm options', () => {
 describe('ServiceAlarms on its own target group', () => {
   function standalone(props: { loadBalancerFullName?: string } = {}): { metric: any; dimension: unknown; stack: Stack } {
     // GIVEN a target group behind a listener of a load balancer of this stack
-    const stack = new Stack();
+    const stack = new Stack(newApp());
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
     const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc });
     const listener = alb.addListener('Listener', { port: 80, open: false });

@@ -12,7 +12,7 @@ import * as zlib from 'node:zlib';
 export const DATA_FILE = path.join(__dirname, '..', 'lib', 'assembly', 'replacement-data.ts');
 const SPEC = path.dirname(require.resolve('@aws-cdk/aws-service-spec/package.json'));
 
-/** What the library's constructs emit (the examples and the every-option app; a test keeps this list complete). */
+/** What the library's constructs emit (the examples and the every-option app; test/examples/examples.test.ts keeps this list complete). */
 export const EMITTED_TYPES = [
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::CertificateManager::Certificate',
   'AWS::CloudFormation::Stack', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::CodeBuild::Project', 'AWS::CodeCommit::Repository',

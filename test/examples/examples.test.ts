@@ -5,6 +5,9 @@ import { EXAMPLE_ENV } from '../../examples/env';
 import { ExampleHttpsStack, EXAMPLE_ZONE } from '../../examples/https-stack';
 import { ExamplePlatformStack } from '../../examples/platform-stack';
 import { ExampleWorkloadsStack } from '../../examples/workloads-stack';
+import { allTemplates, readAssembly } from '../../lib/assembly/cloud-assembly';
+import { REPLACING_PROPERTIES } from '../../lib/assembly/replacement-data';
+import { EMITTED_TYPES } from '../../scripts/replacement-data';
 import { everyOptionApp } from '../apps/every-option';
 import { checkAppCompliance, checkCompliance, ComplianceReport, describeFindings, Finding } from '../compliance';
 import { checkAssembly, formatProblems } from '../integrity/template-integrity';
@@ -166,6 +169,22 @@ describe.each([
     expect(nestedFiles.length).toBeGreaterThan(0);
     expect(formatProblems(checkAssembly(dir))).toBe('');
   });
+});
+
+/**
+ * The deploy preview knows what replaces each resource from lib/assembly/replacement-data.ts,
+ * made for the types in scripts/replacement-data.ts's list (test/assembly/replacement-data.test.ts
+ * keeps the file what the database says).
+ */
+test('the replacement data covers every resource type the examples and the every-option app emit', () => {
+  // GIVEN / WHEN every template of both apps is read
+  const types = new Set([examples().app, everyOption()].flatMap((app) => readAssembly(app.synth().directory).flatMap((s) => allTemplates(s.root))
+    .flatMap((f) => Object.values<any>(f.template.Resources ?? {}).map((r) => r.Type as string))));
+  // THEN each AWS type is in the list the data is made from, and in the data
+  const aws = [...types].filter((t) => t.startsWith('AWS::') && t !== 'AWS::CDK::Metadata').sort();
+  expect(aws.length).toBeGreaterThan(40);
+  expect(aws.filter((t) => !EMITTED_TYPES.includes(t))).toEqual([]);
+  expect(aws.filter((t) => REPLACING_PROPERTIES[t] === undefined)).toEqual([]);
 });
 
 /**

@@ -10,6 +10,10 @@
 // its main worktree, from a linked one; this project's CI machines have one), else `cfn-lint` on
 // the PATH; without any it says how to install it and exits with 2 before synthesizing anything.
 // `npm test` never needs it. LINT_OUTDIR keeps the templates there.
+//
+// `--warm-up` only starts cfn-lint once (`--version`) and exits 0: on a fresh machine its first
+// run installs its Python dependencies and compiles its modules, which .ci/run lets happen beside
+// `npm ci` (one core busy) rather than beside the tests. A problem shows in the real run.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +45,10 @@ function cfnLint() {
 }
 
 const linter = cfnLint();
+if (process.argv.includes('--warm-up')) {
+  if (linter) spawnSync(linter, ['--version'], { stdio: 'ignore' });
+  process.exit(0);
+}
 if (!linter) {
   process.stderr.write([
     'npm run lint:templates needs cfn-lint, AWS\'s CloudFormation linter, and found none:',

@@ -133,6 +133,7 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
       }
     });
   }
+  warnLoadBalancerRules(p, props, https);
   p.removalPolicy('removalPolicy', props.removalPolicy);
   validateCertificateRegion(p, 'certificate', props.certificate, region);
   validateWebAcl(p, props.webAclArn, region);
@@ -152,6 +153,39 @@ export function zoneCount(props: ContainerPlatformProps): number {
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
  */
+/**
+ * The inbound rules of each load balancer's security group: one for each allowed block and
+ * listener port it opens (production, and with HTTPS the HTTP redirect too), one for each test
+ * block, counted by IP version. AWS allows 60 inbound rules a security group for each IP version
+ * by default; above that CloudFormation fails to add them, unless the account's quota was raised
+ * (it is adjustable): a warning, which an account with a raised quota acknowledges.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
+function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https: boolean): void {
+  // aws-cdk-lib writes a rule once however often its block is listed.
+  const blocks = (list: string[] | undefined): string[] => (list === undefined || Token.isUnresolved(list) ? []
+    : [...new Set(list.filter((cidr) => !Token.isUnresolved(cidr) && isCidr(cidr)))]);
+  const allowed = blocks(props.allowedCidrs);
+  const test = blocks(props.testListenerAllowedCidrs);
+  const ports = https ? 2 : 1;
+  for (const version of ['IPv4', 'IPv6']) {
+    const of = (list: string[]): number => list.filter((cidr) => cidr.includes(':') === (version === 'IPv6')).length;
+    const rules = of(allowed) * ports + of(test);
+    if (rules <= QUOTAS.inboundRulesPerSecurityGroup) continue;
+    p.warn('load-balancer-rules', `each load balancer's security group would hold ${rules} inbound ${version} rules (allowedCidrs: ${of(allowed)} `
+      + `${version} blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${of(test)}), and AWS allows `
+      + `${QUOTAS.inboundRulesPerSecurityGroup} for each IP version unless the quota "Inbound or outbound rules per security group" `
+      + 'was raised for the account: CloudFormation would fail to add the rest. List fewer, wider blocks; or raise the quota '
+      + 'and acknowledge this warning.');
+  }
+}
+
+/** AWS's default quotas that the platform's settings can exceed. */
+const QUOTAS = {
+  /** "Inbound or outbound rules per security group: 60", for each IP version. @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups */
+  inboundRulesPerSecurityGroup: 60,
+} as const;
+
 function validateAvailabilityZones(p: Problems, props: ContainerPlatformProps, region: string): void {
   const zones = props.availabilityZones;
   if (zones === undefined) return;

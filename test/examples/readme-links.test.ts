@@ -29,3 +29,16 @@ test('the check bites: a link to a file the package does not ship is found', () 
   expect(shipped('API.md', ['API.md'])).toBe(true);
   expect(shipped('assets/provider/index.js', ['assets/**'])).toBe(true);
 });
+
+test('README.md lists every warning the library gives by the ID that acknowledges it, and no other', () => {
+  // GIVEN the IDs of the library's warnings (Problems.warn, the one way it warns)
+  const files = (fs.readdirSync(path.join(ROOT, 'lib'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  const given = new Set(files.flatMap((f) => [...fs.readFileSync(path.join(ROOT, 'lib', f), 'utf8').matchAll(/\.warn\(\s*'([a-z-]+)'/g)].map((m) => m[1])));
+  // WHEN the README's list of them is read
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const list = /`cdk-container-platform:<id>` \(([^)]*)\)/.exec(readme)?.[1] ?? '';
+  const listed = new Set([...list.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]));
+  // THEN
+  expect(given.size).toBeGreaterThanOrEqual(6);
+  expect([...listed].sort()).toEqual([...given].sort());
+});

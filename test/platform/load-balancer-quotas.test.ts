@@ -1,6 +1,14 @@
+import { Annotations, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
 import { Deployment, Routing } from '../../lib';
-import { errorOf, newPlatform } from '../util';
+import { expectSynthWarnings } from '../synth-warnings';
+import { errorOf, newPlatform, newStack } from '../util';
+
+// The HTTPS platform with 62 rules is synthesized: its warning is in the report.
+expectSynthWarnings('cdk-container-platform:load-balancer-rules');
 
 /**
  * The quotas of one Application Load Balancer that its services can exhaust, counted at synth:
@@ -64,5 +72,59 @@ describe('rules per load balancer', () => {
       + 'and 2 more target groups: it has 100 of the 100 rules an Application Load Balancer holds (every listener\'s, default rules excluded) '
       + 'and 100 of the 100 target groups an Application Load Balancer holds. '
       + `${FIX}Svc51 and the services after it.`);
+  });
+});
+
+/**
+ * A load balancer's security group holds an inbound rule for each allowed block and listener port,
+ * and AWS allows 60 a security group for each IP version unless the account's quota was raised.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
+describe('inbound rules of the load balancers\' security group', () => {
+  const RULES = 'cdk-container-platform:load-balancer-rules';
+  /** `n` distinct IPv4 (or IPv6) blocks. */
+  const blocks = (n: number, v6 = false): string[] => Array.from({ length: n }, (_, i) => (v6 ? `2001:db8:${i.toString(16)}::/48` : `198.51.${i}.0/24`));
+  /** The library's warnings on the platform, by their IDs. */
+  const warnings = (platform: Construct): string[] => platform.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+
+  test('60 IPv4 and 60 IPv6 blocks over HTTP fit: each IP version has 60 rules of its own', () => {
+    // GIVEN / WHEN
+    const { platform } = newPlatform({ allowedCidrs: [...blocks(60), ...blocks(60, true)] });
+    // THEN the group holds every rule, and nothing is said
+    expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([]);
+  });
+
+  test('31 blocks with HTTPS are 62 rules (the redirect\'s port too): a warning that says how many and what to do', () => {
+    // GIVEN / WHEN a block listed twice, which is one rule
+    const stack = newStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
+    const { platform } = newPlatform({ certificate, allowedCidrs: [...blocks(31), '198.51.0.0/24'] }, stack);
+    // THEN
+    expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([
+      `each load balancer's security group would hold 62 inbound IPv4 rules (allowedCidrs: 31 IPv4 blocks on 2 listener ports; testListenerAllowedCidrs: 0), `
+      + 'and AWS allows 60 for each IP version unless the quota "Inbound or outbound rules per security group" was raised for the account: '
+      + 'CloudFormation would fail to add the rest. List fewer, wider blocks; or raise the quota and acknowledge this warning. '
+      + `[ack: ${RULES}]`,
+    ]);
+    // AND the template holds them all, as the warning counted
+    const group = Object.values<any>(Template.fromStack(Stack.of(platform)).findResources('AWS::EC2::SecurityGroup'))
+      .find((g) => String(g.Properties.GroupDescription).startsWith('Load balancer'));
+    expect(group.Properties.SecurityGroupIngress).toHaveLength(62);
+  });
+
+  test('the test listener\'s blocks count too: 60 allowed and 1 test block are 61 rules', () => {
+    // GIVEN / WHEN
+    const { platform } = newPlatform({ allowedCidrs: blocks(60), testListenerAllowedCidrs: ['10.0.0.0/8'] });
+    // THEN
+    expect(warnings(platform).filter((w) => w.includes(RULES))).toHaveLength(1);
+    expect(warnings(platform).find((w) => w.includes(RULES))).toContain('61 inbound IPv4 rules (allowedCidrs: 60 IPv4 blocks on 1 listener port; testListenerAllowedCidrs: 1)');
+  });
+
+  test('an account with a raised quota acknowledges the warning', () => {
+    // GIVEN / WHEN
+    const { platform } = newPlatform({ allowedCidrs: blocks(61) });
+    Annotations.of(platform).acknowledgeWarning(RULES, 'the account may hold 200 rules a security group');
+    // THEN
+    expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([]);
   });
 });

@@ -156,9 +156,11 @@ export function zoneCount(props: ContainerPlatformProps): number {
 /**
  * The inbound rules of each load balancer's security group: one for each allowed block and
  * listener port it opens (production, and with HTTPS the HTTP redirect too), one for each test
- * block, counted by IP version. AWS allows 60 inbound rules a security group for each IP version
- * by default; above that CloudFormation fails to add them, unless the account's quota was raised
- * (it is adjustable): a warning, which an account with a raised quota acknowledges.
+ * block, counted by IP version, and the one that admits the platform's smoke tests (from their
+ * own security group, once a blue/green service is added), counted in both versions: the quota
+ * page does not say which a rule naming a group counts in. AWS allows 60 inbound rules a security
+ * group for each IP version by default; above that CloudFormation fails to add them, unless the
+ * account's quota was raised (it is adjustable): a warning, which such an account acknowledges.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
  */
 function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https: boolean): void {
@@ -170,10 +172,10 @@ function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https
   const ports = https ? 2 : 1;
   for (const version of ['IPv4', 'IPv6']) {
     const of = (list: string[]): number => list.filter((cidr) => cidr.includes(':') === (version === 'IPv6')).length;
-    const rules = of(allowed) * ports + of(test);
+    const rules = of(allowed) * ports + of(test) + 1;
     if (rules <= QUOTAS.inboundRulesPerSecurityGroup) continue;
     p.warn('load-balancer-rules', `each load balancer's security group would hold ${rules} inbound ${version} rules (allowedCidrs: ${of(allowed)} `
-      + `${version} blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${of(test)}), and AWS allows `
+      + `${version} blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${of(test)}; the smoke tests: 1), and AWS allows `
       + `${QUOTAS.inboundRulesPerSecurityGroup} for each IP version unless the quota "Inbound or outbound rules per security group" `
       + 'was raised for the account: CloudFormation would fail to add the rest. List fewer, wider blocks; or raise the quota '
       + 'and acknowledge this warning.');

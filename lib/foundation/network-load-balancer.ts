@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { acknowledgeAll } from '../private/compliance';
+import { Problems } from '../private/errors';
 import { fit } from '../private/text';
 import { PlatformContext, PlatformSingleton } from './platform-context';
 import type { IContainerPlatform } from './platform-contract';
@@ -65,11 +66,44 @@ export class PlatformNetworkLoadBalancer extends Construct {
     });
   }
 
+  /** The inbound rules of the security group (aws-cdk-lib writes each once): the IP versions each counts in, by what it admits on which port. */
+  private readonly inbound = new Map<string, Array<'IPv4' | 'IPv6'>>();
+
+  /**
+   * Admits `peer` on `port` through the load balancer's security group, for the construct `by`
+   * (a TCP service's listener, or the smoke tests of one), counting the group's inbound rules
+   * for each IP version, a rule that names a security group in both (the quota page does not say
+   * which it counts in). The first rule past the 60 that AWS allows for an IP version by default
+   * warns on `by` (`load-balancer-rules`): CloudFormation would fail to add it unless the
+   * account's quota was raised.
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+   */
+  public admit(by: Construct, peer: ec2.IPeer, port: number, description: string): void {
+    this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), description);
+    const key = `${peer.uniqueId} ${port}`;
+    if (this.inbound.has(key)) return;
+    const rule = peer.toIngressRuleConfig() as { cidrIp?: string; cidrIpv6?: string };
+    const versions = rule.cidrIp !== undefined ? ['IPv4' as const] : rule.cidrIpv6 !== undefined ? ['IPv6' as const] : ['IPv4' as const, 'IPv6' as const];
+    this.inbound.set(key, versions);
+    for (const version of versions) {
+      const rules = [...this.inbound.values()].filter((v) => v.includes(version)).length;
+      if (rules !== INBOUND_RULES + 1) continue;
+      new Problems(by).warn('load-balancer-rules', `the security group of ${this.node.path} would hold ${rules} inbound ${version} rules `
+        + '(one for each allowed block of each TCP service\'s listener, and one for the smoke tests of each blue/green TCP service), and AWS allows '
+        + `${INBOUND_RULES} for each IP version unless the quota "Inbound or outbound rules per security group" was raised for the account: `
+        + 'CloudFormation would fail to add the rest. List fewer, wider blocks in Routing.tcp(port, { allowedCidrs }), or raise the quota '
+        + 'and acknowledge this warning.');
+    }
+  }
+
   /** @internal made by the singletons */
   public static _make(platform: IContainerPlatform, internetFacing: boolean): PlatformNetworkLoadBalancer {
     return new PlatformNetworkLoadBalancer(platform, internetFacing ? 'PublicNetworkLoadBalancer' : 'NetworkLoadBalancer', internetFacing);
   }
 }
+
+/** "Inbound or outbound rules per security group: 60", for each IP version. @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups */
+const INBOUND_RULES = 60;
 
 const INTERNAL = new PlatformSingleton(['NetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform, false));
 const PUBLIC = new PlatformSingleton(['PublicNetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform, true));

@@ -490,7 +490,7 @@ function addNetworkListener(service: Microservice, nlb: PlatformNetworkLoadBalan
   }
   for (const cidr of cidrs) {
     const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
-    nlb.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${service.node.id} (TCP ${port}) from ${cidr}`);
+    nlb.admit(service, peer, port, `${service.node.id} (TCP ${port}) from ${cidr}`);
   }
   return listener;
 }

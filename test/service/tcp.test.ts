@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,8 +7,12 @@ import { MAX_LISTENERS_PER_NETWORK_LOAD_BALANCER } from '../../lib/foundation/ne
 import { PlatformContext } from '../../lib/foundation/platform-context';
 import { Problems } from '../../lib/private/errors';
 import { checkCompliance, describeFindings } from '../compliance';
+import { expectSynthWarnings } from '../synth-warnings';
 import { errorOf, newPlatform, newStack, templateOf } from '../util';
 import { IMAGE, onlyProperties, serviceTemplate } from './helpers';
+
+// A platform whose Network Load Balancer's security group holds 61 rules is synthesized.
+expectSynthWarnings('cdk-container-platform:load-balancer-rules');
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0e8f2a36-1c9b-4c1e-9d55-3f1a2b3c4d5e';
 
@@ -476,5 +480,54 @@ describe('compliance', () => {
       platform.addService('Gateway', { routing: Routing.tcp(8443, { internetFacing: true, tls: { certificate } }), container: { port: 1883, image: IMAGE, user: '1000' } });
     });
     expect(describeFindings(report.violations)).toEqual('');
+  });
+});
+
+/**
+ * The Network Load Balancer's security group holds a rule for each allowed block of each TCP
+ * service's listener and one for the smoke tests of each blue/green TCP service; AWS allows 60
+ * inbound rules a security group for each IP version unless the account's quota was raised.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
+describe('inbound rules of the Network Load Balancer\'s security group', () => {
+  const RULES = 'cdk-container-platform:load-balancer-rules';
+  const blocks = (n: number, from: number): string[] => Array.from({ length: n }, (_, i) => `10.${from + i}.0.0/16`);
+  /** The library's warnings on a construct. */
+  const warnings = (construct: Microservice): string[] => construct.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+  const tcp = (port: number, allowedCidrs: string[]) => ({ routing: Routing.tcp(port, { allowedCidrs }), container: { port, image: IMAGE } });
+
+  test('three services of 20 blocks fill its 60 IPv4 rules; the fourth service\'s block is the 61st, and it is told so', () => {
+    // GIVEN 60 rules of three rolling services, and a block listed twice (one rule)
+    const { platform } = newPlatform({ nestedServiceStacks: false });
+    const full = [1, 2, 3].map((k) => platform.addService(`Db${k}`, tcp(5000 + k, [...blocks(20, 20 * k), `10.${20 * k}.0.0/16`])));
+    // WHEN a fourth service adds one more
+    const fourth = platform.addService('Db4', tcp(5004, ['192.0.2.0/24']));
+    // THEN only the fourth is warned, with the count and what to do
+    expect(full.flatMap(warnings).filter((w) => w.includes(RULES))).toEqual([]);
+    expect(warnings(fourth).filter((w) => w.includes(RULES))).toEqual([
+      `the security group of Test/Platform/NetworkLoadBalancer would hold 61 inbound IPv4 rules (one for each allowed block of each TCP service's listener, `
+      + 'and one for the smoke tests of each blue/green TCP service), and AWS allows 60 for each IP version unless the quota '
+      + '"Inbound or outbound rules per security group" was raised for the account: CloudFormation would fail to add the rest. '
+      + `List fewer, wider blocks in Routing.tcp(port, { allowedCidrs }), or raise the quota and acknowledge this warning. [ack: ${RULES}]`,
+    ]);
+    // AND the template holds the 61 rules that were counted
+    const group = Object.values<any>(Template.fromStack(Stack.of(platform)).findResources('AWS::EC2::SecurityGroup'))
+      .find((g) => String(g.Properties.GroupDescription).startsWith('Network load balancer'));
+    expect(group.Properties.SecurityGroupIngress).toHaveLength(61);
+  });
+
+  test('the smoke tests\' rule of a blue/green TCP service counts too: 59 blocks and it are 60, the next service\'s block 61', () => {
+    // GIVEN a blue/green TCP service of 59 blocks, whose smoke tests the group admits
+    const { platform } = newPlatform({ nestedServiceStacks: false });
+    const blue = platform.addService('Db1', {
+      routing: Routing.tcp(5001, { allowedCidrs: blocks(59, 0), testPort: 15001 }),
+      container: { port: 5001, image: IMAGE },
+      deployment: Deployment.ecsBlueGreen(),
+    });
+    expect(warnings(blue).filter((w) => w.includes(RULES))).toEqual([]);
+    // WHEN
+    const next = platform.addService('Db2', tcp(5002, ['192.0.2.0/24']));
+    // THEN
+    expect(warnings(next).find((w) => w.includes(RULES))).toContain('would hold 61 inbound IPv4 rules');
   });
 });

@@ -63,10 +63,12 @@ export interface SmokeTestTarget {
   readonly networkLoadBalancer?: NetworkLoadBalancerReach;
 }
 
-/** What the smoke test needs of the platform's Network Load Balancer: its name and its security group. */
+/** What the smoke test needs of the platform's Network Load Balancer: its name, its security group, and a rule admitting the smoke tests. */
 export interface NetworkLoadBalancerReach {
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
   readonly securityGroup: ec2.ISecurityGroup;
+  /** Admits `peer` on `port` through the load balancer's security group, counting its rules against AWS's quota. */
+  admit(by: Construct, peer: ec2.IPeer, port: number, description: string): void;
 }
 
 /**
@@ -230,7 +232,7 @@ export class SmokeTest extends Construct {
     if (!nlb || testPort === undefined) throw new Error('cdk-container-platform: the smoke test of a TCP service needs its Network Load Balancer and test port');
     const rule = `${svc.scope.node.id} test listener`;
     this.securityGroup.addEgressRule(nlb.securityGroup, ec2.Port.tcp(testPort), `to the ${rule} (TCP ${testPort})`);
-    nlb.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(testPort), `smoke tests of ${svc.scope.node.id} (TCP ${testPort})`);
+    nlb.admit(svc.scope, this.securityGroup, testPort, `smoke tests of ${svc.scope.node.id} (TCP ${testPort})`);
     const tls = svc.routing.tcpOptions?.tls !== undefined;
     const httpPath = svc.routing.tcpOptions?.httpHealthCheckPath;
     return {

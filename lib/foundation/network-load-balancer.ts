@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { acknowledgeAll } from '../private/compliance';
+import { inboundRulesWarning, INBOUND_RULES_PER_SECURITY_GROUP } from '../private/constants';
 import { Problems } from '../private/errors';
 import { fit } from '../private/text';
 import { PlatformContext, PlatformSingleton } from './platform-context';
@@ -87,12 +88,10 @@ export class PlatformNetworkLoadBalancer extends Construct {
     this.inbound.set(key, versions);
     for (const version of versions) {
       const rules = [...this.inbound.values()].filter((v) => v.includes(version)).length;
-      if (rules !== INBOUND_RULES + 1) continue;
-      new Problems(by).warn('load-balancer-rules', `the security group of ${this.node.path} would hold ${rules} inbound ${version} rules `
-        + '(one for each allowed block of each TCP service\'s listener, and one for the smoke tests of each blue/green TCP service), and AWS allows '
-        + `${INBOUND_RULES} for each IP version unless the quota "Inbound or outbound rules per security group" was raised for the account: `
-        + 'CloudFormation would fail to add the rest. List fewer, wider blocks in Routing.tcp(port, { allowedCidrs }), or raise the quota '
-        + 'and acknowledge this warning.');
+      if (rules !== INBOUND_RULES_PER_SECURITY_GROUP + 1) continue;
+      new Problems(by).warn('load-balancer-rules', inboundRulesWarning(`the security group of ${this.node.path}`, rules, version,
+        'one for each allowed block of each TCP service\'s listener, and one for the smoke tests of each blue/green TCP service',
+        'List fewer, wider blocks in Routing.tcp(port, { allowedCidrs })'));
     }
   }
 
@@ -101,9 +100,6 @@ export class PlatformNetworkLoadBalancer extends Construct {
     return new PlatformNetworkLoadBalancer(platform, internetFacing ? 'PublicNetworkLoadBalancer' : 'NetworkLoadBalancer', internetFacing);
   }
 }
-
-/** "Inbound or outbound rules per security group: 60", for each IP version. @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups */
-const INBOUND_RULES = 60;
 
 const INTERNAL = new PlatformSingleton(['NetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform, false));
 const PUBLIC = new PlatformSingleton(['PublicNetworkLoadBalancer'], (platform) => PlatformNetworkLoadBalancer._make(platform, true));

@@ -7,6 +7,7 @@ import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
 import { validateCertificateRegion } from '../private/certificate';
 import { checkRuleBlock, hasHostBits, isCidr, isIpv4Cidr, networkBlock } from '../private/cidr';
+import { inboundRulesWarning, INBOUND_RULES_PER_SECURITY_GROUP } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
 import { NAME_LIMITS } from '../private/name-limits';
@@ -147,13 +148,6 @@ export function zoneCount(props: ContainerPlatformProps): number {
 }
 
 /**
- * The availability zones of the platform's VPC, when given: at least two (an Application Load
- * Balancer needs subnets in two), each once, names of the stack's region (`eu-west-1a`, not a
- * zone ID such as `euw1-az1`), and as many as `maxAzs` says if it is set too.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
- */
-/**
  * The inbound rules of each load balancer's security group: one for each allowed block and
  * listener port it opens (production, and with HTTPS the HTTP redirect too), one for each test
  * block, counted by IP version, and the one that admits the platform's smoke tests (from their
@@ -173,21 +167,20 @@ function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https
   for (const version of ['IPv4', 'IPv6']) {
     const of = (list: string[]): number => list.filter((cidr) => cidr.includes(':') === (version === 'IPv6')).length;
     const rules = of(allowed) * ports + of(test) + 1;
-    if (rules <= QUOTAS.inboundRulesPerSecurityGroup) continue;
-    p.warn('load-balancer-rules', `each load balancer's security group would hold ${rules} inbound ${version} rules (allowedCidrs: ${of(allowed)} `
-      + `${version} blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${of(test)}; the smoke tests: 1), and AWS allows `
-      + `${QUOTAS.inboundRulesPerSecurityGroup} for each IP version unless the quota "Inbound or outbound rules per security group" `
-      + 'was raised for the account: CloudFormation would fail to add the rest. List fewer, wider blocks; or raise the quota '
-      + 'and acknowledge this warning.');
+    if (rules <= INBOUND_RULES_PER_SECURITY_GROUP) continue;
+    p.warn('load-balancer-rules', inboundRulesWarning('each load balancer\'s security group', rules, version,
+      `allowedCidrs: ${of(allowed)} ${version} blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${of(test)}; the smoke tests: 1`,
+      'List fewer, wider blocks'));
   }
 }
 
-/** AWS's default quotas that the platform's settings can exceed. */
-const QUOTAS = {
-  /** "Inbound or outbound rules per security group: 60", for each IP version. @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups */
-  inboundRulesPerSecurityGroup: 60,
-} as const;
-
+/**
+ * The availability zones of the platform's VPC, when given: at least two (an Application Load
+ * Balancer needs subnets in two), each once, names of the stack's region (`eu-west-1a`, not a
+ * zone ID such as `euw1-az1`), and as many as `maxAzs` says if it is set too.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
+ */
 function validateAvailabilityZones(p: Problems, props: ContainerPlatformProps, region: string): void {
   const zones = props.availabilityZones;
   if (zones === undefined) return;

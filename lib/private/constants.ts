@@ -12,3 +12,18 @@ export const TMP_INIT_CONTAINER = 'tmp-permissions';
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (memory)
  */
 export const TMP_INIT_MEMORY_MIB = 32;
+/**
+ * "Inbound or outbound rules per security group: 60" by default, for each IP version (adjustable).
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
+export const INBOUND_RULES_PER_SECURITY_GROUP = 60;
+
+/**
+ * The warning of a security group that would hold more inbound rules for an IP version than AWS
+ * allows by default: `group` names it, `counted` says what its rules are, `fix` how to have fewer.
+ */
+export function inboundRulesWarning(group: string, rules: number, version: string, counted: string, fix: string): string {
+  return `${group} would hold ${rules} inbound ${version} rules (${counted}), and AWS allows ${INBOUND_RULES_PER_SECURITY_GROUP} for each IP version `
+    + 'unless the quota "Inbound or outbound rules per security group" was raised for the account: CloudFormation would fail to add the rest. '
+    + `${fix}, or raise the quota and acknowledge this warning.`;
+}

@@ -103,7 +103,7 @@ describe('inbound rules of the load balancers\' security group', () => {
     expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([
       `each load balancer's security group would hold 63 inbound IPv4 rules (allowedCidrs: 31 IPv4 blocks on 2 listener ports; testListenerAllowedCidrs: 0; the smoke tests: 1), `
       + 'and AWS allows 60 for each IP version unless the quota "Inbound or outbound rules per security group" was raised for the account: '
-      + 'CloudFormation would fail to add the rest. List fewer, wider blocks; or raise the quota and acknowledge this warning. '
+      + 'CloudFormation would fail to add the rest. List fewer, wider blocks, or raise the quota and acknowledge this warning. '
       + `[ack: ${RULES}]`,
     ]);
     // AND the template holds the blocks' rules, as the warning counted (no blue/green service yet: no smoke tests)

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, AppProps, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
 import { EXAMPLE_ENV } from '../examples/env';
 import { ContainerPlatform, ContainerPlatformProps, PlatformTemplates } from '../lib';
 
@@ -74,6 +75,14 @@ export function errorOf(fn: () => unknown): string {
     return e instanceof Error ? e.message : String(e);
   }
   throw new Error('expected an error, but none was thrown');
+}
+
+/**
+ * The warnings with the acknowledgement ID `id` on `construct` itself, as its metadata holds them
+ * (no synthesis; each message ends with `[ack: <id>]`).
+ */
+export function warningsOf(construct: IConstruct, id: string): string[] {
+  return construct.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)).filter((w) => w.includes(id));
 }
 
 /** A CloudFormation template, as JSON. */

@@ -2,10 +2,9 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Construct } from 'constructs';
 import { Deployment, Routing } from '../../lib';
 import { expectSynthWarnings } from '../synth-warnings';
-import { errorOf, newPlatform, newStack } from '../util';
+import { errorOf, newPlatform, newStack, warningsOf } from '../util';
 
 // The HTTPS platform with 62 rules is synthesized: its warning is in the report.
 expectSynthWarnings('cdk-container-platform:load-balancer-rules');
@@ -84,14 +83,12 @@ describe('inbound rules of the load balancers\' security group', () => {
   const RULES = 'cdk-container-platform:load-balancer-rules';
   /** `n` distinct IPv4 (or IPv6) blocks. */
   const blocks = (n: number, v6 = false): string[] => Array.from({ length: n }, (_, i) => (v6 ? `2001:db8:${i.toString(16)}::/48` : `198.51.${i}.0/24`));
-  /** The library's warnings on the platform, by their IDs. */
-  const warnings = (platform: Construct): string[] => platform.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
 
   test('59 IPv4 and 59 IPv6 blocks over HTTP fit, with the smoke tests\' rule: each IP version has 60 rules of its own', () => {
     // GIVEN / WHEN
     const { platform } = newPlatform({ allowedCidrs: [...blocks(59), ...blocks(59, true)] });
     // THEN the group holds every rule, and nothing is said
-    expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([]);
+    expect(warningsOf(platform, RULES)).toEqual([]);
   });
 
   test('31 blocks with HTTPS are 62 rules (the redirect\'s port too), 63 with the smoke tests\': a warning that says how many and what to do', () => {
@@ -100,7 +97,7 @@ describe('inbound rules of the load balancers\' security group', () => {
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
     const { platform } = newPlatform({ certificate, allowedCidrs: [...blocks(31), '198.51.0.0/24'] }, stack);
     // THEN
-    expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([
+    expect(warningsOf(platform, RULES)).toEqual([
       `each load balancer's security group would hold 63 inbound IPv4 rules (allowedCidrs: 31 IPv4 blocks on 2 listener ports; testListenerAllowedCidrs: 0; the smoke tests: 1), `
       + 'and AWS allows 60 for each IP version unless the quota "Inbound or outbound rules per security group" was raised for the account: '
       + 'CloudFormation would fail to add the rest. List fewer, wider blocks, or raise the quota and acknowledge this warning. '
@@ -116,17 +113,17 @@ describe('inbound rules of the load balancers\' security group', () => {
     // GIVEN / WHEN
     const { platform } = newPlatform({ allowedCidrs: blocks(59), testListenerAllowedCidrs: ['10.0.0.0/8'] });
     // THEN
-    expect(warnings(platform).filter((w) => w.includes(RULES))).toHaveLength(1);
-    expect(warnings(platform).find((w) => w.includes(RULES))).toContain('61 inbound IPv4 rules (allowedCidrs: 59 IPv4 blocks on 1 listener port; testListenerAllowedCidrs: 1; the smoke tests: 1)');
+    expect(warningsOf(platform, RULES)).toHaveLength(1);
+    expect(warningsOf(platform, RULES)[0]).toContain('61 inbound IPv4 rules (allowedCidrs: 59 IPv4 blocks on 1 listener port; testListenerAllowedCidrs: 1; the smoke tests: 1)');
   });
 
   test('an account with a raised quota acknowledges the warning', () => {
     // GIVEN 60 blocks over HTTP: 61 rules with the smoke tests'
     const { platform } = newPlatform({ allowedCidrs: blocks(60) });
-    expect(warnings(platform).filter((w) => w.includes(RULES))).toHaveLength(1);
+    expect(warningsOf(platform, RULES)).toHaveLength(1);
     // WHEN
     Annotations.of(platform).acknowledgeWarning(RULES, 'the account may hold 200 rules a security group');
     // THEN
-    expect(warnings(platform).filter((w) => w.includes(RULES))).toEqual([]);
+    expect(warningsOf(platform, RULES)).toEqual([]);
   });
 });

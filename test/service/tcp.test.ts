@@ -8,7 +8,7 @@ import { PlatformContext } from '../../lib/foundation/platform-context';
 import { Problems } from '../../lib/private/errors';
 import { checkCompliance, describeFindings } from '../compliance';
 import { expectSynthWarnings } from '../synth-warnings';
-import { errorOf, newPlatform, newStack, templateOf } from '../util';
+import { errorOf, newPlatform, newStack, templateOf, warningsOf } from '../util';
 import { IMAGE, onlyProperties, serviceTemplate } from './helpers';
 
 // A platform whose Network Load Balancer's security group holds 61 rules is synthesized.
@@ -492,8 +492,6 @@ describe('compliance', () => {
 describe('inbound rules of the Network Load Balancer\'s security group', () => {
   const RULES = 'cdk-container-platform:load-balancer-rules';
   const blocks = (n: number, from: number): string[] => Array.from({ length: n }, (_, i) => `10.${from + i}.0.0/16`);
-  /** The library's warnings on a construct. */
-  const warnings = (construct: Microservice): string[] => construct.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
   const tcp = (port: number, allowedCidrs: string[]) => ({ routing: Routing.tcp(port, { allowedCidrs }), container: { port, image: IMAGE } });
 
   test('three services of 20 blocks fill its 60 IPv4 rules; the fourth service\'s block is the 61st, and it is told so', () => {
@@ -503,8 +501,8 @@ describe('inbound rules of the Network Load Balancer\'s security group', () => {
     // WHEN a fourth service adds one more
     const fourth = platform.addService('Db4', tcp(5004, ['192.0.2.0/24']));
     // THEN only the fourth is warned, with the count and what to do
-    expect(full.flatMap(warnings).filter((w) => w.includes(RULES))).toEqual([]);
-    expect(warnings(fourth).filter((w) => w.includes(RULES))).toEqual([
+    expect(full.flatMap((service) => warningsOf(service, RULES))).toEqual([]);
+    expect(warningsOf(fourth, RULES)).toEqual([
       `the security group of Test/Platform/NetworkLoadBalancer would hold 61 inbound IPv4 rules (one for each allowed block of each TCP service's listener, `
       + 'and one for the smoke tests of each blue/green TCP service), and AWS allows 60 for each IP version unless the quota '
       + '"Inbound or outbound rules per security group" was raised for the account: CloudFormation would fail to add the rest. '
@@ -524,10 +522,10 @@ describe('inbound rules of the Network Load Balancer\'s security group', () => {
       container: { port: 5001, image: IMAGE },
       deployment: Deployment.ecsBlueGreen(),
     });
-    expect(warnings(blue).filter((w) => w.includes(RULES))).toEqual([]);
+    expect(warningsOf(blue, RULES)).toEqual([]);
     // WHEN
     const next = platform.addService('Db2', tcp(5002, ['192.0.2.0/24']));
     // THEN
-    expect(warnings(next).find((w) => w.includes(RULES))).toContain('would hold 61 inbound IPv4 rules');
+    expect(warningsOf(next, RULES)[0]).toContain('would hold 61 inbound IPv4 rules');
   });
 });

@@ -2,7 +2,7 @@
 // same as a service of the hand-written baseline (bench/baseline/baseline-stack.ts):
 // blue/green through CodeDeploy, a CodeCommit -> CodeBuild -> CodeDeploy pipeline and the
 // path `/svc-i/*` on the shared load balancer. N comes from the context key `services`.
-// scripts/bench.mjs compiles it (and lib/) to JavaScript with esbuild and runs it with the
+// scripts/bench.mjs compiles it (and lib/) to JavaScript with TypeScript and runs it with the
 // CLI's context in CDK_CONTEXT_JSON, as it runs bench/baseline/app.ts.
 import { App, Stack } from 'aws-cdk-lib';
 import { ContainerPlatform, Deployment, Routing, Source } from '../lib';

@@ -1,11 +1,12 @@
 // Builds what scripts/bench.mjs runs, as compiled JavaScript on both sides, transpiled file
-// by file with esbuild and run against the repository's own node_modules (one aws-cdk-lib):
+// by file with TypeScript's emit (the published build's settings) and run against the
+// repository's own node_modules (one aws-cdk-lib):
 // - this library's bench/app.ts and lib/;
 // - the hand-written plain aws-cdk-lib baseline and the floor, bench/baseline/*.ts.
 // Everything goes to bench/.work/ (git-ignored).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 /**
  * The context the CDK CLI hands an app (CDK_CONTEXT_JSON): its defaults, then cdk.json's
@@ -65,30 +66,38 @@ export function cdkLibVersion(dir) {
 }
 
 /**
- * Transpiles `entryPoints` (TypeScript under `root`) to CommonJS in a fresh `outDir`, with
- * the same layout, so that their imports of aws-cdk-lib resolve to root's node_modules.
+ * The emit settings of the published build (jsii's tsc: target ES2023, CommonJS for this
+ * package's .ts files, esModuleInterop). Each side is transpiled as the library's users get
+ * it: `import * as ecs from 'aws-cdk-lib/aws-ecs'` is a plain `require` of aws-cdk-lib's module
+ * (an ES-module-flagged object is used as it is), where esbuild's interop would copy every
+ * export of it into a new object at each import. Transpiling lib/ with these settings gives
+ * build/lib's JavaScript except the type markers jsii adds to exported classes (compared file
+ * by file at 6680e40).
+ */
+export const EMIT_OPTIONS = { target: 'ES2023', module: 'CommonJS', esModuleInterop: true, alwaysStrict: true };
+
+/**
+ * Transpiles `entryPoints` (TypeScript under `root`) to CommonJS in a fresh `outDir`, file by
+ * file with TypeScript's own emit (EMIT_OPTIONS, no type check), with the same layout, so
+ * that their imports of aws-cdk-lib resolve to root's node_modules.
  * Returns the first line of a failure, or undefined.
  */
 async function transpile(root, outDir, entryPoints) {
-  const { build } = await import('esbuild');
+  const { default: ts } = await import('typescript');
+  const compilerOptions = ts.convertCompilerOptionsFromJson(EMIT_OPTIONS, root).options;
   rmSync(outDir, { recursive: true, force: true });
-  try {
-    await build({
-      entryPoints,
-      outbase: root,
-      outdir: outDir,
-      bundle: false,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-    });
-    return undefined;
-  } catch (e) {
-    const first = e.errors?.[0];
-    const where = first?.location ? `${relative(root, first.location.file)}:${first.location.line}: ` : '';
-    return `esbuild: ${where}${first?.text ?? String(e.message).split('\n')[0]}`;
+  for (const file of entryPoints) {
+    const { outputText, diagnostics } = ts.transpileModule(readFileSync(file, 'utf8'), { fileName: file, compilerOptions, reportDiagnostics: true });
+    const error = diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+    if (error) {
+      const line = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start).line + 1 : '?';
+      return `typescript: ${relative(root, file)}:${line}: ${ts.flattenDiagnosticMessageText(error.messageText, '\n').split('\n')[0]}`;
+    }
+    const out = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, outputText);
   }
+  return undefined;
 }
 
 function listFiles(dir) {

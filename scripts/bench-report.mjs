@@ -73,7 +73,7 @@ export function markdown({ machine, options, cases, stats }) {
       `load average ${machine.loadStart} at start, ${machine.loadEnd} at end · commit ${machine.commit}`,
     '',
     `Medians of ${options.rounds} interleaved rounds (min and max beside them); \`cdk synth\` through the CLI: ` +
-      `${options.cliRounds} rounds. Compiled JavaScript on both sides, the same context (feature flags from cdk.json, ` +
+      `${options.cliRounds} rounds. Compiled JavaScript on both sides (TypeScript's emit with the published build's settings), the same context (feature flags from cdk.json, ` +
       `the CLI's defaults). "baseline" is the hand-written plain aws-cdk-lib platform (bench/baseline/app.ts), ` +
       '"platform" this library (bench/app.ts), "floor" a one-queue app (bench/baseline/floor.ts). ' +
       `Peak RSS: median of each run's peak resident memory (${options.memLabel}); CPU: user and system time. ` +

@@ -26,10 +26,10 @@ const options = parseArgs(process.argv.slice(2));
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
 // ---- build both sides -------------------------------------------------------------
-log('baseline: compiling bench/baseline/*.ts with esbuild ...');
+log('baseline: compiling bench/baseline/*.ts with TypeScript ...');
 const baseline = await compileBaseline(ROOT, join(WORK, 'baseline'));
 if (baseline.error) log(`baseline: ${baseline.error} (the floor and baseline rows will be reported as failures)`);
-log('platform: compiling bench/app.ts and lib/ with esbuild ...');
+log('platform: compiling bench/app.ts and lib/ with TypeScript ...');
 const platform = await compilePlatform(ROOT, join(WORK, 'js'), log);
 if (platform.error) log(`platform: ${platform.error} (its rows will be reported as failures)`);
 

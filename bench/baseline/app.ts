@@ -1,6 +1,6 @@
 // The baseline app of `npm run bench`: the hand-written plain aws-cdk-lib stack of
 // baseline-stack.ts with N services, N from the context key `services` (as bench/app.ts).
-// scripts/bench.mjs compiles it to JavaScript with esbuild and runs it with the CLI's
+// scripts/bench.mjs compiles it to JavaScript with TypeScript and runs it with the CLI's
 // context; `npx cdk synth -q --app 'node --import tsx bench/baseline/app.ts'` runs it too.
 import { App } from 'aws-cdk-lib';
 import { BaselineStack } from './baseline-stack';

@@ -5,7 +5,7 @@ import { checkDuplicateNames, checkPhysicalNames, PhysicalName } from './physica
 import { checkReferences } from './references';
 import { Template, TemplateContext, TemplateProblem } from './types';
 
-export { Template, TemplateContext, TemplateProblem } from './types';
+export type { Template, TemplateContext, TemplateProblem } from './types';
 
 /**
  * Checks a synthesized cloud assembly (a cdk.out directory) the way CloudFormation would take

@@ -54,7 +54,9 @@ export interface ContainerPlatformProps {
    * `['eu-west-1a', 'eu-west-1b']` (not with `vpc`): at least two (an Application Load Balancer
    * needs two), each once, all of the stack's region. With them, synthesis never asks AWS which
    * zones the account has, so an app synthesizes offline without credentials and without the
-   * zones in cdk.json's context. `maxAzs`, if set too, must be their number.
+   * zones in cdk.json's context. `maxAzs`, if set too, must be their number. When the context
+   * does record the account's zones in the region (cdk.context.json after a lookup, or cdk.json),
+   * each zone must be one of them.
    * @default - the first `maxAzs` zones of the stack's region, which synthesis looks up (or reads from the
    *   `availability-zones:account=<account>:region=<region>` key of cdk.json's context)
    * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html

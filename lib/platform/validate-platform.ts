@@ -1,7 +1,8 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { ContextProvider, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
@@ -97,7 +98,7 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
       'pass a literal, or create the VPC yourself and pass it as `vpc`');
   }
   p.intRange('maxAzs', props.maxAzs, 2, 6, 'an Application Load Balancer needs 2 AZs; regions have at most 6');
-  validateAvailabilityZones(p, props, region);
+  validateAvailabilityZones(p, scope, props, region);
   const azs = zoneCount(props);
   p.intRange('natGateways', props.natGateways, 0, azs, `use 0 (VPC endpoints instead), 1 (cheapest) or up to one per AZ (${azs})`);
   if (props.vpcCidr !== undefined && !Token.isUnresolved(props.vpcCidr)) {
@@ -177,11 +178,16 @@ function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https
 /**
  * The availability zones of the platform's VPC, when given: at least two (an Application Load
  * Balancer needs subnets in two), each once, names of the stack's region (`eu-west-1a`, not a
- * zone ID such as `euw1-az1`), and as many as `maxAzs` says if it is set too.
+ * zone ID such as `euw1-az1`), and as many as `maxAzs` says if it is set too. When the app's
+ * context records the zones the account has in the region (aws-cdk-lib's lookup, written by the
+ * CLI to cdk.context.json, or kept in cdk.json), each zone must be one of them: EC2 creates a
+ * subnet only in a zone the account has, and the name alone cannot tell (a region's zones
+ * differ between accounts, and some accounts have fewer).
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
  */
-function validateAvailabilityZones(p: Problems, props: ContainerPlatformProps, region: string): void {
+function validateAvailabilityZones(p: Problems, scope: IConstruct, props: ContainerPlatformProps, region: string): void {
   const zones = props.availabilityZones;
   if (zones === undefined) return;
   if (Token.isUnresolved(zones)) {
@@ -189,6 +195,7 @@ function validateAvailabilityZones(p: Problems, props: ContainerPlatformProps, r
       "write the zones as a list, such as ['eu-west-1a', 'eu-west-1b']");
     return;
   }
+  const recorded = recordedZones(scope);
   const example = Token.isUnresolved(region) ? "['eu-west-1a', 'eu-west-1b']" : `['${region}a', '${region}b']`;
   p.require(zones.length >= 2 && zones.length <= 6, 'availabilityZones', zones, '2 to 6 zones (an Application Load Balancer needs subnets in two; regions have at most 6)',
     `name two or more zones, such as ${example}`);
@@ -201,10 +208,28 @@ function validateAvailabilityZones(p: Problems, props: ContainerPlatformProps, r
     if (zones.indexOf(zone) < i) {
       p.add(`availabilityZones[${i}]`, zone, 'each zone once', 'remove the repeated zone');
     }
+    if (recorded && name.test(zone) && !recorded.zones.includes(zone)) {
+      p.add(`availabilityZones[${i}]`, zone, `one of the zones the account has in ${region}, as the context key "${recorded.key}" records them: ${recorded.zones.join(', ')}`,
+        `use one of those zones; if the account has gained zones since, refresh the record with \`cdk context --reset ${recorded.key}\``);
+    }
   });
   if (props.maxAzs !== undefined && !Token.isUnresolved(props.maxAzs) && props.maxAzs !== zones.length) {
     p.add('maxAzs', props.maxAzs, `nothing, or the number of availabilityZones (${zones.length})`, 'remove `maxAzs`: the zones you name decide how many there are');
   }
+}
+
+/**
+ * The zones the stack's account has in its region, as the app's context records them under the
+ * key of aws-cdk-lib's availability-zone lookup, or undefined when nothing is recorded (or the
+ * stack has no account and region). Read without asking for the lookup: an app that gives its
+ * zones and records none still synthesizes offline.
+ */
+function recordedZones(scope: IConstruct): { key: string; zones: string[] } | undefined {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return undefined;
+  const { key } = ContextProvider.getKey(scope, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
+  const zones: unknown = scope.node.tryGetContext(key);
+  return Array.isArray(zones) && zones.length > 0 && zones.every((z) => typeof z === 'string') ? { key, zones } : undefined;
 }
 
 /**

@@ -89,6 +89,30 @@ describe('availabilityZones: offline synthesis in a user\'s app', () => {
       + "Fix: use the zone's name, not its ID (the EC2 console shows both; names map to IDs per account).");
   });
 
+  test('a zone the context records the account does not have fails, naming the record; without a record the name is all there is to check', () => {
+    // GIVEN a user's app whose context records the account's zones in eu-west-1 (as `cdk synth`
+    // writes them to cdk.context.json after its lookup), and one without that record
+    const key = 'availability-zones:account=123456789012:region=eu-west-1';
+    const recorded = (): Stack => {
+      const stack = userStack();
+      stack.node.setContext(key, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+      return stack;
+    };
+    // WHEN a zone the account has not got is named
+    const message = platformError({ availabilityZones: ['eu-west-1a', 'eu-west-1d'] }, recorded());
+    // THEN the error names the zone, the zones recorded, the key and how to refresh it
+    expect(message).toBe('[Shop/Platform] 1 invalid prop:\n'
+      + '  - availabilityZones[1]: received "eu-west-1d"; allowed: one of the zones the account has in eu-west-1, as the context key '
+      + `"${key}" records them: eu-west-1a, eu-west-1b, eu-west-1c. `
+      + `Fix: use one of those zones; if the account has gained zones since, refresh the record with \`cdk context --reset ${key}\`.`);
+    // AND recorded zones pass, and nothing is looked up
+    const stack = recorded();
+    new ContainerPlatform(stack, 'Platform', { availabilityZones: ['eu-west-1c', 'eu-west-1a'] });
+    expect((stack.node.root as App).synth().manifest.missing ?? []).toEqual([]);
+    // AND without the record, the same zone passes (the app stays offline; EC2 has the last word)
+    expect(() => new ContainerPlatform(userStack(), 'Platform', { availabilityZones: ['eu-west-1a', 'eu-west-1d'] })).not.toThrow();
+  });
+
   test('together with vpc it fails and says what to do', () => {
     // GIVEN
     const stack = userStack();

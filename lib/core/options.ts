@@ -40,7 +40,9 @@ export interface ContainerOptions {
    */
   readonly image?: ecs.ContainerImage;
   /**
-   * Environment variables.
+   * Environment variables. They are written into the task definition, which ECS registers up
+   * to 65,536 bytes (with the sidecars' and the platform's containers): pass large values as
+   * `secrets` instead.
    * @default - none
    */
   readonly environment?: { [key: string]: string };

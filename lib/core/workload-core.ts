@@ -17,6 +17,7 @@ import { addLogRouter, fireLensDriver, LOG_ROUTER_CONTAINER, Logging, LoggingKin
 import { ContainerOptions, RepositoryOptions, SidecarOptions } from './options';
 import { addCollector, addSidecars, COLLECTOR_CONTAINER, extraMemoryMiB } from './sidecars';
 import { buildTaskDefinition, checkReachableImage, isRoot, readonlyRoot } from './task';
+import { checkTaskDefinitionSize } from './task-size';
 
 /** The ECS service whose live image and desired count a workload's deployed state reads. */
 export interface CoreService {
@@ -134,6 +135,7 @@ export function buildWorkloadCore(scope: Construct, options: WorkloadCoreOptions
   });
   if (fireLens) addLogRouter(task.taskDefinition, task.container, task.logGroup, fireLens);
   addSidecars(task.taskDefinition, task.container, task.logGroup, sidecars);
+  checkTaskDefinitionSize(task.taskDefinition, sidecars);
   if (PlatformContext.of(platform).isolated) {
     task.taskDefinition.node.children.forEach((child) => {
       const i = sidecars.findIndex((s) => s.name === child.node.id);

@@ -155,12 +155,20 @@ export class Problems {
 
   /** Throws one error that lists every recorded problem, or does nothing. */
   public throwIfAny(): void {
-    if (this.problems.length === 0) return;
+    const [message] = this.messages();
+    if (message !== undefined) throw new ContainerPlatformValidationError(message);
+  }
+
+  /**
+   * The recorded problems as one message (the text {@link throwIfAny} throws), or none: what a
+   * validation that runs at synth (`node.addValidation`) returns.
+   */
+  public messages(): string[] {
+    if (this.problems.length === 0) return [];
     const path = this.scope.node.path || '(root)';
     const lines = this.problems.map((p) =>
       `  - ${p.prop}: received ${show(p.received)}; allowed: ${p.allowed}. Fix: ${p.fix}.`);
     const n = this.problems.length;
-    throw new ContainerPlatformValidationError(
-      `[${path}] ${n} invalid prop${n === 1 ? '' : 's'}:\n${lines.join('\n')}`);
+    return [`[${path}] ${n} invalid prop${n === 1 ? '' : 's'}:\n${lines.join('\n')}`];
   }
 }

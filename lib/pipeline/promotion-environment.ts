@@ -5,7 +5,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { IContainerPlatform } from '../foundation/platform-contract';
 import { platformRolePath } from '../foundation/platform-resources';
-import { acknowledge } from '../private/compliance';
+import { acknowledge, nagText } from '../private/compliance';
 import { fitName } from '../private/naming';
 import { deployedStack } from '../private/stacks';
 import { fit } from '../private/text';
@@ -164,9 +164,9 @@ export function bindEnvironment(target: PromotedWorkload, trust: PipelineTrust):
     prepare.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }));
   }
   const policy = deploy.node.findChild('DefaultPolicy').node.defaultChild!;
-  acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::*/*]`, 'The pipeline\'s artifacts: objects of its account\'s buckets only '
+  acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagText(stack, `arn:${stack.partition}:s3:::*/*`)}]`, 'The pipeline\'s artifacts: objects of its account\'s buckets only '
     + '(aws:ResourceAccount), whose bucket policy admits this role; the bucket\'s name is made in that account.');
-  acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:${stack.partition}:kms:${stack.region}:${trust.toolingAccount}:key/*]`, 'The pipeline\'s artifact key: '
+  acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagText(stack, `arn:${stack.partition}:kms:${stack.region}:${trust.toolingAccount}:key/*`)}]`, 'The pipeline\'s artifact key: '
     + 'keys of its account used through S3 only (kms:ViaService), whose key policy admits this role; the key\'s ID is made in that account.');
   return { path, appSpecParameterName };
 }

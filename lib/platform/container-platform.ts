@@ -112,6 +112,9 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
         ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? DEFAULTS.vpcCidr),
         ...(props.availabilityZones ? { availabilityZones: [...props.availabilityZones] } : { maxAzs: props.maxAzs ?? DEFAULTS.maxAzs }),
         natGateways,
+        // Closed whatever the app's feature flags (@aws-cdk/aws-ec2:restrictDefaultSecurityGroup
+        // only sets this default): nothing of the platform uses the default group.
+        restrictDefaultSecurityGroup: true,
         subnetConfiguration: [
           { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_MASKS.public, mapPublicIpOnLaunch: false },
           { name: 'Private', subnetType: privateType, cidrMask: SUBNET_MASKS.private },

@@ -1,4 +1,4 @@
-import { IAspect, IPostProcessor, IResolvable, IResolveContext, Tokenization, Validations } from 'aws-cdk-lib';
+import { IAspect, IPostProcessor, IResolvable, IResolveContext, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct, MetadataOptions } from 'constructs';
 
@@ -95,6 +95,15 @@ function expandStatement(statement: any): any {
   const actions: string[] = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
   const expanded = [...new Set(actions.flatMap((a) => EXPANSIONS[a] ?? [a]))].sort();
   return { ...statement, Action: expanded.length === 1 ? expanded[0] : expanded };
+}
+
+/**
+ * `text` (an ARN with tokens in it, such as `arn:${stack.partition}:s3:::*\/*`) as cdk-nag prints
+ * it in a finding ID: each token as the reference it renders to (`<AWS::Partition>`), a literal
+ * as it is. The text is resolved only to name the finding; nothing is emitted from it.
+ */
+export function nagText(scope: IConstruct, text: string): string {
+  return Token.isUnresolved(text) ? flattenReference(Stack.of(scope).resolve(text)) : text;
 }
 
 /** A resource as cdk-nag prints it in a finding ID: references become `<LogicalId>` or `<LogicalId.Attribute>`. */

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -36,7 +37,7 @@ import { checkKnownKeys } from '../private/known-keys';
 import { NAME_LIMITS } from '../private/name-limits';
 import { platformScopedName } from '../private/naming';
 import { fit } from '../private/text';
-import { HealthOptions, MicroserviceProps } from './options';
+import { HealthOptions, MicroserviceProps, ScalingOptions } from './options';
 import { blueGreenTaskCount, configureScaling } from './scaling';
 import { claimServicePlaces, validateService } from './validate-service';
 
@@ -280,7 +281,7 @@ export class Microservice extends Construct {
       serviceConnect: props.serviceConnect ?? false,
       state,
       initialDesiredCount,
-      minTasks,
+      minTasks: fewestTasks(props.scaling, minTasks),
       pipelineOwnsImage: !container.image,
       enableExec: props.enableExec ?? false,
     });
@@ -529,4 +530,13 @@ function routingConditions(routing: Routing): elbv2.ListenerCondition[] {
   if (routing.hosts.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(routing.hosts));
   if (routing.paths.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(routing.paths));
   return conditions;
+}
+
+/**
+ * The fewest tasks the service may run: `scaling.minTasks`, or fewer when a schedule allows
+ * fewer (its minimum, or a maximum below it): the rolling update must progress at that count too.
+ */
+function fewestTasks(scaling: ScalingOptions | undefined, minTasks: number): number {
+  return Math.min(minTasks, ...(scaling?.schedules ?? []).flatMap((s) => [s.minTasks, s.maxTasks])
+    .filter((n): n is number => n !== undefined && !Token.isUnresolved(n)));
 }

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Capacity, Deployment, Routing, TrafficShift } from '../../lib';
 import { DEFAULTS } from '../../lib/private/defaults';
 import { newPlatform, templateOf } from '../util';
@@ -202,6 +203,11 @@ describe('deployment policies (DESIGN.md table)', () => {
     add('Immutable', Deployment.immutable());
     platform.addService('RollingFromOne', { routing: Routing.path('/rollingfromone/*'), deployment: Deployment.rolling(), scaling: { minTasks: 1, maxTasks: 4 } });
     platform.addService('AdditionalFromOne', { routing: Routing.path('/additionalfromone/*'), deployment: Deployment.rollingWithAdditionalBatch(), scaling: { minTasks: 1, maxTasks: 4 } });
+    // A schedule that lets the service run one task (at night) counts as a minimum of one; one that keeps two does not.
+    const night = appscaling.Schedule.cron({ hour: '0', minute: '0' });
+    platform.addService('RollingNightOne', { routing: Routing.path('/rollingnightone/*'), deployment: Deployment.rolling(), scaling: { schedules: [{ id: 'Night', schedule: night, minTasks: 0, maxTasks: 1 }] } });
+    platform.addService('RollingNightCapOne', { routing: Routing.path('/rollingnightcapone/*'), deployment: Deployment.rolling(), scaling: { schedules: [{ id: 'Night', schedule: night, maxTasks: 1 }] } });
+    platform.addService('RollingNightTwo', { routing: Routing.path('/rollingnighttwo/*'), deployment: Deployment.rolling(), scaling: { schedules: [{ id: 'Night', schedule: night, minTasks: 2, maxTasks: 3 }] } });
     add('BlueGreen', Deployment.blueGreen({ smokeTest: { enabled: false } }));
     add('EcsBlueGreen', Deployment.ecsBlueGreen({ smokeTest: { enabled: false } }));
     add('EcsAllAtOnce', Deployment.ecsBlueGreen({ traffic: TrafficShift.allAtOnce(), smokeTest: { enabled: false } }));
@@ -218,6 +224,9 @@ describe('deployment policies (DESIGN.md table)', () => {
     // From one task ECS would round 50 % or 100 % up to 1 and 100 % or 150 % down to 1: 200 % lets one new task start.
     { id: 'RollingFromOne', min: 50, max: 200 },
     { id: 'AdditionalFromOne', min: 100, max: 200 },
+    { id: 'RollingNightOne', min: 50, max: 200 },
+    { id: 'RollingNightCapOne', min: 50, max: 200 },
+    { id: 'RollingNightTwo', min: 50, max: 100 },
   ])('$id: minimum healthy $min %, maximum $max %, ECS controller with circuit breaker and rollback', ({ id, min, max }) => {
     // THEN
     expect(serviceNamed(template, id)).toMatchObject({

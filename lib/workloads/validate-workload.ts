@@ -32,12 +32,20 @@ export function validateReserved(p: Problems, props: WorkloadProps, reserved: st
 }
 
 /**
- * Retries 0-185, event age 60-86400 seconds.
+ * Retries 0-185, event age 60-86400 seconds, and a standard dead-letter queue: neither
+ * EventBridge Scheduler ("does not support using a FIFO queue as your schedule's DLQ") nor an
+ * EventBridge rule's target ("SQS FIFO is not supported by Dead Letter Queues") takes a FIFO
+ * queue, and the deploy would fail. An imported queue is FIFO when its name ends in `.fifo`.
  * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html
  */
 export function validateRetry(p: Problems, r: RunRetryOptions): void {
   p.intRange('retryAttempts', r.retryAttempts, 0, 185);
+  p.require(r.deadLetterQueue?.fifo !== true, 'deadLetterQueue', `the FIFO queue ${r.deadLetterQueue?.node.path}`,
+    'a standard queue: EventBridge delivers runs that could not be started to a standard SQS queue, never a FIFO one',
+    'pass a standard (non-FIFO) queue, or leave deadLetterQueue out for a new encrypted one');
   if (r.maxEventAge && !r.maxEventAge.isUnresolved()) {
     const s = r.maxEventAge.toSeconds({ integral: false });
     p.require(Number.isInteger(s) && s >= 60 && s <= 86400, 'maxEventAge', `${s} seconds`,

@@ -93,7 +93,7 @@ export interface RunRetryOptions {
    */
   readonly maxEventAge?: Duration;
   /**
-   * Where runs that could not be started go.
+   * Where runs that could not be started go: a standard queue (EventBridge takes no FIFO queue).
    * @default - a new SQS-encrypted, SSL-only queue that keeps them 14 days
    */
   readonly deadLetterQueue?: sqs.IQueue;

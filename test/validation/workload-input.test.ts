@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Capacity, EventTask, EventTrigger, QueueWorker, QueueWorkerOptions, ScheduledJob, ScheduledJobOptions, Source } from '../../lib';
 import { errorOf, newPlatform } from '../util';
 import { IMAGE, messageOf } from './helpers';
@@ -51,6 +52,33 @@ describe('queue workers', () => {
     const message = workerError(options);
     // THEN
     expect(message).toBe(messageOf('Test/Resizer', lines));
+  });
+});
+
+describe('dead-letter queues of scheduled jobs and event tasks', () => {
+  const FIFO = 'allowed: a standard queue: EventBridge delivers runs that could not be started to a standard SQS queue, never a FIFO one. '
+    + 'Fix: pass a standard (non-FIFO) queue, or leave deadLetterQueue out for a new encrypted one.';
+
+  test('a FIFO queue of the app is refused for a scheduled job', () => {
+    // GIVEN
+    const { stack, platform } = newPlatform();
+    const deadLetterQueue = new sqs.Queue(stack, 'Failed', { fifo: true });
+    // WHEN
+    const message = errorOf(() => new ScheduledJob(stack, 'Report', { platform, schedule: nightly, container: { image: IMAGE }, deadLetterQueue }));
+    // THEN
+    expect(message).toBe(messageOf('Test/Report', [`deadLetterQueue: received "the FIFO queue Test/Failed"; ${FIFO}`]));
+  });
+
+  test('an imported FIFO queue (its name ends in .fifo) is refused for an event task; a standard one passes', () => {
+    // GIVEN
+    const { stack, platform } = newPlatform();
+    const fifo = sqs.Queue.fromQueueArn(stack, 'Fifo', 'arn:aws:sqs:eu-west-1:123456789012:failed.fifo');
+    const standard = sqs.Queue.fromQueueArn(stack, 'Standard', 'arn:aws:sqs:eu-west-1:123456789012:failed');
+    const trigger = EventTrigger.fromPattern({ source: ['shop.orders'] });
+    // WHEN / THEN
+    expect(errorOf(() => new EventTask(stack, 'Invoice', { platform, trigger, container: { image: IMAGE }, deadLetterQueue: fifo })))
+      .toBe(messageOf('Test/Invoice', [`deadLetterQueue: received "the FIFO queue Test/Fifo"; ${FIFO}`]));
+    expect(() => new EventTask(stack, 'Receipt', { platform, trigger, container: { image: IMAGE }, deadLetterQueue: standard })).not.toThrow();
   });
 });
 

@@ -156,7 +156,7 @@ export class ContainerPlatform extends Construct implements IContainerPlatform {
       protocol,
       certificate: this.certificate,
       sslPolicy: props.sslPolicy,
-      allowedCidrs: props.allowedCidrs ?? (internetFacing ? ['0.0.0.0/0', '::/0'] : [this.vpc.vpcCidrBlock]),
+      allowedCidrs: props.allowedCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [this.vpc.vpcCidrBlock]),
       testListenerPort,
       testListenerAllowedCidrs: props.testListenerAllowedCidrs ?? [],
       accessLogsBucket: this.accessLogsBucket,

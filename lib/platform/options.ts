@@ -129,8 +129,9 @@ export interface ContainerPlatformProps {
   readonly sslPolicy?: elbv2.SslPolicy;
 
   /**
-   * CIDR blocks allowed to reach the production listener.
-   * @default - ['0.0.0.0/0', '::/0'] when internet-facing, the VPC CIDR when internal
+   * IPv4 CIDR blocks allowed to reach the production listener (the load balancers have IPv4
+   * addresses only).
+   * @default - ['0.0.0.0/0'] when internet-facing, the VPC CIDR when internal
    */
   readonly allowedCidrs?: string[];
 
@@ -141,7 +142,7 @@ export interface ContainerPlatformProps {
   readonly testListenerPort?: number;
 
   /**
-   * CIDR blocks allowed to reach the test listener, e.g. your office or VPN. The
+   * IPv4 CIDR blocks allowed to reach the test listener, e.g. your office or VPN. The
    * platform's own smoke tests reach it from inside the VPC whatever this says.
    * @default - none
    */

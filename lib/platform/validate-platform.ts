@@ -126,10 +126,17 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
     // An empty testListenerAllowedCidrs is its default: the test listener closed to clients.
     p.require(prop !== 'allowedCidrs' || list.length > 0, prop, list, 'at least one CIDR block (an empty list would let no client reach production)',
       'leave allowedCidrs out for the default, or list the blocks that may connect');
+    // The platform's Application Load Balancers have the default IP address type, ipv4 (dualstack
+    // needs subnets with IPv6 blocks, which the platform's VPC has not): an IPv6 block would open
+    // the security group to clients that cannot reach the load balancer at all.
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type
     list.forEach((cidr, i) => {
       if (Token.isUnresolved(cidr)) return;
-      if (!isCidr(cidr)) {
-        p.add(`${prop}[${i}]`, cidr, "an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'", 'write the address with its prefix length');
+      if (typeof cidr === 'string' && cidr.includes(':')) {
+        p.add(`${prop}[${i}]`, cidr, 'an IPv4 CIDR block: the platform\'s load balancers have IPv4 addresses only, so no IPv6 client can connect',
+          'remove the IPv6 block, and list the IPv4 blocks of those clients instead');
+      } else if (!isCidr(cidr)) {
+        p.add(`${prop}[${i}]`, cidr, "an IPv4 CIDR block such as '203.0.113.0/24'", 'write the address with its prefix length');
       } else {
         checkRuleBlock(p, `${prop}[${i}]`, cidr);
       }
@@ -151,28 +158,24 @@ export function zoneCount(props: ContainerPlatformProps): number {
 /**
  * The inbound rules of each load balancer's security group: one for each allowed block and
  * listener port it opens (production, and with HTTPS the HTTP redirect too), one for each test
- * block, counted by IP version, and the one that admits the platform's smoke tests (from their
- * own security group, once a blue/green service is added), counted in both versions: the quota
- * page does not say which a rule naming a group counts in. AWS allows 60 inbound rules a security
- * group for each IP version by default; above that CloudFormation fails to add them, unless the
+ * block (IPv4 blocks: the IPv6 ones are refused), and the one that admits the platform's smoke
+ * tests (from their own security group, once a blue/green service is added). AWS allows 60
+ * inbound rules a security group for each IP version by default; above that CloudFormation fails to add them, unless the
  * account's quota was raised (it is adjustable): a warning, which such an account acknowledges.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
  */
 function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https: boolean): void {
   // aws-cdk-lib writes a rule once however often its block is listed.
   const blocks = (list: string[] | undefined): string[] => (list === undefined || Token.isUnresolved(list) ? []
-    : [...new Set(list.filter((cidr) => !Token.isUnresolved(cidr) && isCidr(cidr)))]);
+    : [...new Set(list.filter((cidr) => !Token.isUnresolved(cidr) && isIpv4Cidr(cidr)))]);
   const allowed = blocks(props.allowedCidrs);
   const test = blocks(props.testListenerAllowedCidrs);
   const ports = https ? 2 : 1;
-  for (const version of ['IPv4', 'IPv6']) {
-    const of = (list: string[]): number => list.filter((cidr) => cidr.includes(':') === (version === 'IPv6')).length;
-    const rules = of(allowed) * ports + of(test) + 1;
-    if (rules <= INBOUND_RULES_PER_SECURITY_GROUP) continue;
-    p.warn('load-balancer-rules', inboundRulesWarning('each load balancer\'s security group', rules, version,
-      `allowedCidrs: ${of(allowed)} ${version} blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${of(test)}; the smoke tests: 1`,
-      'List fewer, wider blocks'));
-  }
+  const rules = allowed.length * ports + test.length + 1;
+  if (rules <= INBOUND_RULES_PER_SECURITY_GROUP) return;
+  p.warn('load-balancer-rules', inboundRulesWarning('each load balancer\'s security group', rules, 'IPv4',
+    `allowedCidrs: ${allowed.length} IPv4 blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${test.length}; the smoke tests: 1`,
+    'List fewer, wider blocks'));
 }
 
 /**

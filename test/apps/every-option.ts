@@ -154,7 +154,7 @@ function addNestedStack(app: App): void {
     maxAzs: 3,
     natGateways: 2,
     vpcCidr: '10.20.0.0/16',
-    allowedCidrs: ['0.0.0.0/0', '::/0'],
+    allowedCidrs: ['0.0.0.0/0'],
     testListenerPort: 9443,
     testListenerAllowedCidrs: ['203.0.113.0/24'],
     webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/platform/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',

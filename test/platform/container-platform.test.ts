@@ -221,12 +221,12 @@ describe('ContainerPlatform defaults', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
   });
 
-  test('opens the production listener to 0.0.0.0/0 and ::/0 and the test listener to nobody', () => {
+  test('opens the production listener to 0.0.0.0/0 (the load balancer has IPv4 addresses only) and the test listener to nobody', () => {
     // THEN
     expect(loadBalancerIngress(template)).toEqual([
       { CidrIp: '0.0.0.0/0', Description: 'production listener from 0.0.0.0/0', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
-      { CidrIpv6: '::/0', Description: 'production listener from ::/0', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
     ]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { IpAddressType: Match.absent() });
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
@@ -374,7 +374,7 @@ describe('ContainerPlatform options', () => {
     test('opens 443 and the redirect port 80 to the world, and nothing else', () => {
       // THEN
       const ingress = loadBalancerIngress(template).map((r) => `${r.CidrIp ?? r.CidrIpv6}:${r.FromPort}`);
-      expect(ingress.sort()).toEqual(['0.0.0.0/0:443', '0.0.0.0/0:80', '::/0:443', '::/0:80']);
+      expect(ingress.sort()).toEqual(['0.0.0.0/0:443', '0.0.0.0/0:80']);
     });
   });
 
@@ -397,13 +397,13 @@ describe('ContainerPlatform options', () => {
     expect(Object.keys(https)).toHaveLength(2);
   });
 
-  test('allowedCidrs: the production listener admits exactly those IPv4 and IPv6 blocks', () => {
+  test('allowedCidrs: the production listener admits exactly those blocks', () => {
     // GIVEN / WHEN
-    const template = platformTemplate({ allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] });
+    const template = platformTemplate({ allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'] });
     // THEN
     expect(loadBalancerIngress(template)).toEqual([
       { CidrIp: '203.0.113.0/24', Description: 'production listener from 203.0.113.0/24', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
-      { CidrIpv6: '2001:db8::/32', Description: 'production listener from 2001:db8::/32', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
+      { CidrIp: '198.51.100.0/24', Description: 'production listener from 198.51.100.0/24', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
     ]);
   });
 
@@ -419,12 +419,12 @@ describe('ContainerPlatform options', () => {
 
   test('testListenerAllowedCidrs: the test listener admits exactly those blocks on its port', () => {
     // GIVEN / WHEN
-    const template = platformTemplate({ testListenerAllowedCidrs: ['198.51.100.0/24', '2001:db8:1::/48'] });
+    const template = platformTemplate({ testListenerAllowedCidrs: ['198.51.100.0/24', '192.0.2.0/28'] });
     // THEN
     const onTestPort = loadBalancerIngress(template).filter((r) => r.FromPort === 9000);
     expect(onTestPort).toEqual([
       { CidrIp: '198.51.100.0/24', Description: 'test listener from 198.51.100.0/24', FromPort: 9000, IpProtocol: 'tcp', ToPort: 9000 },
-      { CidrIpv6: '2001:db8:1::/48', Description: 'test listener from 2001:db8:1::/48', FromPort: 9000, IpProtocol: 'tcp', ToPort: 9000 },
+      { CidrIp: '192.0.2.0/28', Description: 'test listener from 192.0.2.0/28', FromPort: 9000, IpProtocol: 'tcp', ToPort: 9000 },
     ]);
   });
 

@@ -81,12 +81,12 @@ describe('rules per load balancer', () => {
  */
 describe('inbound rules of the load balancers\' security group', () => {
   const RULES = 'cdk-container-platform:load-balancer-rules';
-  /** `n` distinct IPv4 (or IPv6) blocks. */
-  const blocks = (n: number, v6 = false): string[] => Array.from({ length: n }, (_, i) => (v6 ? `2001:db8:${i.toString(16)}::/48` : `198.51.${i}.0/24`));
+  /** `n` distinct IPv4 blocks. */
+  const blocks = (n: number): string[] => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
 
-  test('59 IPv4 and 59 IPv6 blocks over HTTP fit, with the smoke tests\' rule: each IP version has 60 rules of its own', () => {
+  test('59 blocks over HTTP fit, with the smoke tests\' rule: 60 rules', () => {
     // GIVEN / WHEN
-    const { platform } = newPlatform({ allowedCidrs: [...blocks(59), ...blocks(59, true)] });
+    const { platform } = newPlatform({ allowedCidrs: blocks(59) });
     // THEN the group holds every rule, and nothing is said
     expect(warningsOf(platform, RULES)).toEqual([]);
   });

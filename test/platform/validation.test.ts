@@ -7,7 +7,9 @@ import { isCidr } from '../../lib/private/cidr';
 import { errorOf, newApp, newPlatform, newStack } from '../util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
-const CIDR_ALLOWED = "allowed: an IPv4 or IPv6 CIDR block such as '203.0.113.0/24' or '2001:db8::/32'. Fix: write the address with its prefix length.";
+const CIDR_ALLOWED = "allowed: an IPv4 CIDR block such as '203.0.113.0/24'. Fix: write the address with its prefix length.";
+const IPV6_REFUSED = "allowed: an IPv4 CIDR block: the platform's load balancers have IPv4 addresses only, so no IPv6 client can connect. "
+  + 'Fix: remove the IPv6 block, and list the IPv4 blocks of those clients instead.';
 
 /** The message of the error creating a platform with `props` in a stack of the example env throws. */
 function platformError(props: ContainerPlatformProps | ((stack: Stack) => ContainerPlatformProps)): string {
@@ -85,17 +87,18 @@ describe('ContainerPlatform validation', () => {
     expect(message).toContain(`  - allowedCidrs[1]: received "10.0.0.256/16"; ${CIDR_ALLOWED}`);
   });
 
-  test('an invalid IPv6 CIDR in allowedCidrs fails', () => {
+  test.each([
+    ['allowedCidrs', '::/0'], ['allowedCidrs', '2001:db8::/32'], ['testListenerAllowedCidrs', '2001:db8:1::/48'], ['allowedCidrs', '2001:db8::1::/64'],
+  ])('an IPv6 block in %s (%s) fails: the load balancers have IPv4 addresses only', (prop, cidr) => {
     // GIVEN / WHEN
-    const message = platformError({ allowedCidrs: ['2001:db8::1::/64'] });
+    const message = platformError({ [prop]: ['203.0.113.0/24', cidr] });
     // THEN
-    expect(message).toContain(`  - allowedCidrs[0]: received "2001:db8::1::/64"; ${CIDR_ALLOWED}`);
+    expect(message).toBe(`[Test/Platform] 1 invalid prop:\n  - ${prop}[1]: received "${cidr}"; ${IPV6_REFUSED}`);
   });
 
   // A security group rule takes a network block (cfn-lint E3002: format ipv4-network/ipv6-network).
   test.each([
     ['allowedCidrs', '10.0.0.5/16', "write the block '10.0.0.0/16', or '10.0.0.5/32' for that one address"],
-    ['allowedCidrs', '2001:db8::1/64', "write the block '2001:db8::/64', or '2001:db8::1/128' for that one address"],
     ['testListenerAllowedCidrs', '192.168.77.0/18', "write the block '192.168.64.0/18', or '192.168.77.0/32' for that one address"],
   ])('%s with host bits set (%s) fails, naming the block', (prop, cidr, fix) => {
     const message = platformError({ [prop]: [cidr] });

@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IContainerPlatform, requirePlatform } from '../foundation/platform-contract';
 import { TopicRuleTarget } from '../foundation/platform-resources';
+import { Problems } from '../private/errors';
 import { refuseUnknownKeys } from '../private/known-keys';
 
 /**
@@ -53,6 +54,7 @@ export class PlatformAlerts extends Construct {
     refuseUnknownKeys(this, props, 'PlatformAlertsProps');
     requirePlatform(this, props?.platform);
     const cluster = props.platform.cluster;
+    if (props.topic) validateTopic(this, props.topic);
     this.topic = props.topic ?? props.platform.alarmTopic;
     const target = (message: string) => new TopicRuleTarget(this.topic, props.platform.encryptionKey, events.RuleTargetInput.fromText(message));
 
@@ -130,4 +132,21 @@ export class PlatformAlerts extends Construct {
       targets: [target(`Pipeline ${events.EventField.fromPath('$.detail.pipeline')} execution ${events.EventField.fromPath('$.detail.execution-id')} failed.`)],
     });
   }
+}
+
+/**
+ * The topic is in the alerts' account and region: an EventBridge rule of aws-cdk-lib targets a
+ * topic of another account or region only when the app creates it (with the event bus policies
+ * that takes), not one it imports. Topics whose account or region is a token pass.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+ */
+function validateTopic(scope: Construct, topic: sns.ITopic): void {
+  const here = Stack.of(scope);
+  const { account, region } = topic.env;
+  const other = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+  const p = new Problems(scope);
+  p.require(!other(region, here.region) && !other(account, here.account), 'topic', topic.topicArn,
+    `a topic of the alerts' own account and region (${here.account}, ${here.region}): the rules deliver to it directly`,
+    'pass a topic of this account and region (or none, for the platform\'s alarm topic), and subscribe the other account\'s or region\'s endpoint to it');
+  p.throwIfAny();
 }

@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Deployment, PlatformAlerts, PlatformDashboard, QueueWorker, Routing } from '../../lib';
-import { newPlatform, templateOf } from '../util';
+import { errorOf, newPlatform, templateOf } from '../util';
 
 test('a task whose essential container exits non-zero is announced on the platform topic with a readable message', () => {
   // GIVEN a platform
@@ -149,4 +150,18 @@ describe('which stopped tasks are announced', () => {
   ])('%s', (_what, detail, rule) => {
     expect(announcedBy(detail)).toEqual([rule]);
   });
+});
+
+test('a topic of another region or account is refused with the library\'s message; one of the stack\'s own passes', () => {
+  // GIVEN
+  const { stack, platform } = newPlatform();
+  const topic = (id: string, arn: string) => sns.Topic.fromTopicArn(stack, id, arn);
+  // WHEN / THEN
+  const allowed = `allowed: a topic of the alerts' own account and region (${stack.account}, ${stack.region}): the rules deliver to it directly. `
+    + 'Fix: pass a topic of this account and region (or none, for the platform\'s alarm topic), and subscribe the other account\'s or region\'s endpoint to it.';
+  for (const arn of ['arn:aws:sns:us-east-1:111111111111:ops', 'arn:aws:sns:eu-west-1:999999999999:ops']) {
+    expect(errorOf(() => new PlatformAlerts(stack, `Alerts${arn.split(':')[3]}`, { platform, topic: topic(arn, arn) })))
+      .toBe(`[Test/Alerts${arn.split(':')[3]}] 1 invalid prop:\n  - topic: received "${arn}"; ${allowed}`);
+  }
+  expect(() => new PlatformAlerts(stack, 'Alerts', { platform, topic: topic('Own', `arn:aws:sns:${stack.region}:${stack.account}:ops`) })).not.toThrow();
 });

@@ -66,10 +66,9 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
   }
   validateUser(p, 'container.user', c.user);
   if (c.containerHealthCheck) validateHealthCheck(p, 'container.containerHealthCheck', c.containerHealthCheck);
-  for (const [prop, vars] of [['environment', c.environment], ['secrets', c.secrets]] as const) {
-    for (const name of Object.keys(vars ?? {})) {
-      p.envName(`container.${prop}`, name);
-    }
+  p.environment('container.environment', c.environment);
+  for (const name of Object.keys(c.secrets ?? {})) {
+    p.envName('container.secrets', name);
   }
   const shared = Object.keys(c.environment ?? {}).filter((k) => k in (c.secrets ?? {}));
   p.require(shared.length === 0, 'container.secrets', shared, 'names not also used in container.environment', 'keep each variable in one of the two');

@@ -99,9 +99,7 @@ export function validateSidecars(p: Problems, sidecars: readonly SidecarOptions[
     if (s.memoryMiB !== undefined) p.intRange(`${at}.memoryMiB`, s.memoryMiB, MIN_CONTAINER_MEMORY_MIB, 122880, `give the sidecar at least ${MIN_CONTAINER_MEMORY_MIB} MiB (Docker reserves that much for a container)`);
     if (s.healthCheck) validateHealthCheck(p, `${at}.healthCheck`, s.healthCheck);
     validateUser(p, `${at}.user`, s.user);
-    for (const name of Object.keys(s.environment ?? {})) {
-      p.envName(`${at}.environment`, name);
-    }
+    p.environment(`${at}.environment`, s.environment);
   });
   validateDependencies(p, list, ctx);
   validateResources(p, list, ctx);

@@ -38,6 +38,15 @@ export function derivedPriority(serviceId: string): number {
 /** Checks one routing's conditions against the ALB rules; records problems under `prop`. */
 export function validateRouting(p: Problems, prop: string, routing: Routing): void {
   const { paths, hosts, priority } = routing;
+  // Patterns that are not text (JavaScript can pass them) are refused first: the checks and the
+  // registry after would read them as strings.
+  const before = p.count;
+  const notText = (list: readonly unknown[], key: string) => list.forEach((v, i) => {
+    if (typeof v !== 'string') p.add(`${prop}.${key}[${i}]`, v, 'a string', "write each pattern as a string, such as '/orders/*' or 'orders.example.com'");
+  });
+  notText(paths, 'paths');
+  notText(hosts, 'hosts');
+  if (p.count > before) p.throwIfAny();
   p.require(paths.length + hosts.length > 0, prop, routing, 'at least one path pattern or host',
     "use Routing.path('/orders/*') or Routing.host('orders.example.com')");
   p.require(paths.length <= MAX_VALUES_PER_CONDITION, `${prop}.paths`, paths, `at most ${MAX_VALUES_PER_CONDITION} path patterns per rule`, 'merge patterns with wildcards');

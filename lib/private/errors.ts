@@ -133,6 +133,19 @@ export class Problems {
   }
 
   /**
+   * Environment variables: each name as {@link envName} judges it, each value a string (a token
+   * passes): JavaScript can pass a number, which CloudFormation would refuse without a prop path.
+   */
+  public environment(prop: string, vars: Readonly<Record<string, string>> | undefined): void {
+    for (const [name, value] of Object.entries(vars ?? {})) {
+      this.envName(prop, name);
+      if (typeof value !== 'string' && !Token.isUnresolved(value)) {
+        this.add(`${prop}.${name}`, value, 'a string (the values of environment variables are text)', `write it as text, such as '${String(value)}'`);
+      }
+    }
+  }
+
+  /**
    * Records advice that does not stop synthesis, as a warning on the construct: the one way the
    * library warns. `id` is kebab-case; users acknowledge it as `cdk-container-platform:<id>`.
    */

@@ -264,6 +264,11 @@ function checkStruct(p: Problems, value: unknown, type: string, prop: string, wh
       `pass { ${struct.required.map((k) => `${k}: ...`).join(', ')} }`);
     return 1;
   }
+  if (value === null && !prop) {
+    // Props that may be left out, passed as null (JavaScript can): the code after reads them as an object.
+    p.add('props', value, `${describeKind(`object:${type}`)}, or nothing`, `pass {} or leave the props out`);
+    return 1;
+  }
   if (!isLiteral(value)) return 0;
   let wrong = 0;
   const at = (key: string): string => (prop ? `${prop}.${key}` : key);

@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EXAMPLE_ENV } from '../../examples/env';
-import { Deployment, Routing, SecureRepository, Source, TrafficShift } from '../../lib';
+import { ContainerPlatform, ContainerPlatformProps, Deployment, Routing, SecureRepository, Source, TrafficShift } from '../../lib';
 import { errorOf, newPlatform, newStack } from '../util';
 import { messageOf, ORDERS, platformError, serviceError } from './helpers';
 
@@ -145,4 +146,35 @@ test('a negative container.cpu is one problem, not also the sidecars\' share of 
   const message = serviceError({ container: { cpu: -256 } });
   expect(message.split('\n')[0]).toBe(`[${ORDERS}] 1 invalid prop:`);
   expect(message).toContain('  - container.cpu: received -256;');
+});
+
+describe('values of the wrong kind inside lists and maps (JavaScript) are refused where they are judged', () => {
+  test('an environment value that is not text, of the container or of a sidecar', () => {
+    // GIVEN / WHEN
+    const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
+    const message = serviceError({
+      container: { environment: { PORT: 8080 as unknown as string } },
+      sidecars: [{ name: 'proxy', image, environment: { DEBUG: true as unknown as string } }],
+    });
+    // THEN both are named, with the fix
+    expect(message).toContain('  - container.environment.PORT: received 8080; allowed: a string (the values of environment variables are text). Fix: write it as text, such as \'8080\'.');
+    expect(message).toContain('  - sidecars[0].environment.DEBUG: received true; allowed: a string (the values of environment variables are text). Fix: write it as text, such as \'true\'.');
+  });
+
+  test('a path pattern or host that is not text', () => {
+    // GIVEN / WHEN
+    const message = serviceError({ routing: Routing.rule({ paths: [['/a'] as unknown as string], hosts: [7 as unknown as string] }) });
+    // THEN
+    expect(message).toBe(messageOf(ORDERS, [
+      'routing.paths[0]: received ["/a"]; allowed: a string. Fix: write each pattern as a string, such as \'/orders/*\' or \'orders.example.com\'.',
+      'routing.hosts[0]: received 7; allowed: a string. Fix: write each pattern as a string, such as \'/orders/*\' or \'orders.example.com\'.',
+    ]));
+  });
+
+  test('props passed as null', () => {
+    // GIVEN / WHEN
+    const message = errorOf(() => new ContainerPlatform(newStack(), 'Platform', null as unknown as ContainerPlatformProps));
+    // THEN
+    expect(message).toMatch(/^\[Test\/Platform\] 1 invalid prop:\n {2}- props: received null; allowed: an object of ContainerPlatformProps \(.*\), or nothing\. Fix: pass \{\} or leave the props out\.$/);
+  });
 });

@@ -46,7 +46,18 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
     if (!sizes) {
       p.add('container.cpu', cpu, FARGATE_CPU_VALUES.join(', '), 'pick one of the Fargate CPU values');
     } else if (!Token.isUnresolved(memory) && !sizes.includes(memory)) {
-      p.add('container.memoryMiB', memory, `for cpu ${cpu}: ${sizes.join(', ')} MiB`, 'pick one of these memory sizes, or change cpu');
+      if (c.memoryMiB === undefined) {
+        // Only cpu was given: the default memory goes with the default cpu alone.
+        p.add('container.memoryMiB', `${memory} (the default)`, `for cpu ${cpu}: ${sizes.join(', ')} MiB`,
+          `set memoryMiB too (the default, ${DEFAULTS.memoryMiB} MiB, goes with cpu ${DEFAULTS.cpu} only)`);
+      } else if (c.cpu === undefined) {
+        // Only memoryMiB was given: name the CPU values that take it.
+        const cpus = [...FARGATE_SIZES].filter(([, m]) => m.includes(memory)).map(([v]) => v);
+        p.add('container.cpu', `${cpu} (the default)`, cpus.length > 0 ? `for memoryMiB ${memory}: ${cpus.join(', ')}` : `a CPU value that takes memoryMiB ${memory} (none does)`,
+          cpus.length > 0 ? `set cpu too (the default, ${DEFAULTS.cpu}, takes ${sizes.join(', ')} MiB)` : 'pick a memory size of the Fargate task sizes');
+      } else {
+        p.add('container.memoryMiB', memory, `for cpu ${cpu}: ${sizes.join(', ')} MiB`, 'pick one of these memory sizes, or change cpu');
+      }
     }
   }
   p.intRange('container.ephemeralStorageGiB', c.ephemeralStorageGiB, EPHEMERAL_STORAGE_MIN_GIB, EPHEMERAL_STORAGE_MAX_GIB,

@@ -30,6 +30,16 @@ describe('task size', () => {
     expect(message).toContain('  - container.memoryMiB: received 1024; allowed: for cpu 1024: 2048, 3072, 4096, 5120, 6144, 7168, 8192 MiB.');
   });
 
+  test('cpu alone, or memoryMiB alone, that the other\'s default does not go with: the error says the default was used and which values fit', () => {
+    // GIVEN / WHEN
+    const cpuOnly = addServiceError({ container: { cpu: 4096 } });
+    const memoryOnly = addServiceError({ container: { memoryMiB: 4096 } });
+    // THEN
+    expectOnly(cpuOnly, '  - container.memoryMiB: received "512 (the default)"; allowed: for cpu 4096: 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, '
+      + '17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720 MiB. Fix: set memoryMiB too (the default, 512 MiB, goes with cpu 256 only).');
+    expectOnly(memoryOnly, '  - container.cpu: received "256 (the default)"; allowed: for memoryMiB 4096: 512, 1024, 2048. Fix: set cpu too (the default, 256, takes 512, 1024, 2048 MiB).');
+  });
+
   test('an invalid cpu fails with the Fargate CPU values', () => {
     // GIVEN / WHEN
     const message = addServiceError({ container: { cpu: 300 } });

@@ -25,26 +25,36 @@ export function validateApproval(p: Problems, prop: string, approval: ApprovalOp
 }
 
 /** Checks a workload's source and pipeline options, and that the options have a source. */
-export function validatePipeline(p: Problems, source: Source | undefined, pipeline: PipelineOptions | undefined): void {
+export function validatePipeline(p: Problems, source: Source | undefined, pipeline: PipelineOptions | undefined, prefix = 'pipeline.'): void {
   source?._validate(p, 'source');
   if (!pipeline) return;
-  p.require(source !== undefined, 'pipeline', 'set', 'pipeline options only together with `source`',
+  // (A promotion pipeline's own props: its `source` is required and checked there.)
+  p.require(source !== undefined || prefix === '', 'pipeline', 'set', 'pipeline options only together with `source`',
     'add `source` (for example Source.codeCommit()) or remove `pipeline`');
   if (pipeline.approval) validateApproval(p, 'pipeline.approval', pipeline.approval);
   // Both go into the build's shell command between double quotes, where ", $, ` and \ keep a
   // meaning of their own (a quote ends the word, $ and ` run what follows).
   // @see https://www.gnu.org/software/bash/manual/html_node/Double-Quotes.html
   const SHELL = /["$`\\\n\r]/;
+  (pipeline.testCommands ?? []).forEach((c, i) => {
+    if (!Token.isUnresolved(c)) p.require(typeof c === 'string' && c.trim() !== '', `${prefix}testCommands[${i}]`, c, 'a command', 'remove the empty command');
+  });
+  // Both name paths inside the source: CodeBuild checks it out as the build's working directory.
+  const inSource = (path: string): boolean => !path.startsWith('/') && !path.split('/').includes('..');
   if (pipeline.dockerfile !== undefined && !Token.isUnresolved(pipeline.dockerfile)) {
-    p.require(pipeline.dockerfile.trim() !== '', 'pipeline.dockerfile', pipeline.dockerfile, 'a path relative to the build context',
+    p.require(pipeline.dockerfile.trim() !== '', `${prefix}dockerfile`, pipeline.dockerfile, 'a path relative to the build context',
       "omit it for 'Dockerfile', or name your file");
-    p.require(!SHELL.test(pipeline.dockerfile), 'pipeline.dockerfile', pipeline.dockerfile,
+    p.require(!SHELL.test(pipeline.dockerfile), `${prefix}dockerfile`, pipeline.dockerfile,
       'a path without ", $, `, \\ or line breaks (it is passed to docker build through the shell)', 'rename the file');
+    p.require(inSource(pipeline.dockerfile), `${prefix}dockerfile`, pipeline.dockerfile, 'a path relative to the build context, inside the source (no leading / and no ..)',
+      "write it from the build context, such as 'docker/Dockerfile'");
   }
   if (pipeline.buildContext !== undefined && !Token.isUnresolved(pipeline.buildContext)) {
-    p.require(pipeline.buildContext.trim() !== '', 'pipeline.buildContext', pipeline.buildContext, 'a directory of the source',
+    p.require(pipeline.buildContext.trim() !== '', `${prefix}buildContext`, pipeline.buildContext, 'a directory of the source',
       "omit it for '.', the repository's root");
-    p.require(!SHELL.test(pipeline.buildContext), 'pipeline.buildContext', pipeline.buildContext,
+    p.require(!SHELL.test(pipeline.buildContext), `${prefix}buildContext`, pipeline.buildContext,
       'a path without ", $, `, \\ or line breaks (it is passed to docker build through the shell)', 'rename the directory');
+    p.require(inSource(pipeline.buildContext), `${prefix}buildContext`, pipeline.buildContext, 'a directory of the source (no leading / and no ..)',
+      "write it from the repository's root, such as 'services/orders'");
   }
 }

@@ -14,7 +14,7 @@ export function architectureName(architecture: ecs.CpuArchitecture): string {
 /** The pipeline's props, and a stack with an explicit account and Region: the environments' roles name them. */
 export function validatePromotionPipeline(p: Problems, scope: IConstruct, props: PromotionPipelineProps): void {
   p.require(props.source !== undefined, 'source', props.source, 'a Source: where the pipeline gets its code', 'add source: Source.codeCommit()');
-  validatePipeline(p, props.source, { testCommands: props.testCommands, dockerfile: props.dockerfile, buildContext: props.buildContext });
+  validatePipeline(p, props.source, { testCommands: props.testCommands, dockerfile: props.dockerfile, buildContext: props.buildContext }, '');
   const stack = deployedStack(scope);
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
     p.add('stack env', `${stack.stackName} (${stack.account}/${stack.region})`,

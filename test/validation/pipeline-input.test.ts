@@ -1,7 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Routing, Source } from '../../lib';
-import { newPlatform } from '../util';
+import { PromotionPipeline, Routing, Source } from '../../lib';
+import { errorOf, newPlatform } from '../util';
 import { messageOf, ORDERS, serviceError } from './helpers';
 
 /** Bad sources and pipeline options fail with the library's message, under the service's path. */
@@ -55,6 +55,21 @@ test('an empty Dockerfile name and build context', () => {
   ]));
 });
 
+test('a Dockerfile or build context outside the source, and blank test commands', () => {
+  // GIVEN / WHEN
+  const message = serviceError({ source: Source.codeCommit(), pipeline: { dockerfile: '/abs/Dockerfile', buildContext: 'services/../../up', testCommands: ['npm test', '  '] } });
+  // THEN
+  expect(message).toBe(messageOf(ORDERS, [
+    'pipeline.testCommands[1]: received "  "; allowed: a command. Fix: remove the empty command.',
+    "pipeline.dockerfile: received \"/abs/Dockerfile\"; allowed: a path relative to the build context, inside the source (no leading / and no ..). Fix: write it from the build context, such as 'docker/Dockerfile'.",
+    "pipeline.buildContext: received \"services/../../up\"; allowed: a directory of the source (no leading / and no ..). Fix: write it from the repository's root, such as 'services/orders'.",
+  ]));
+  // AND paths inside the source pass
+  expect(() => newPlatform().platform.addService('Orders', {
+    routing: Routing.path('/orders/*'), source: Source.codeCommit(), pipeline: { dockerfile: 'docker/Dockerfile.prod', buildContext: 'services/orders', testCommands: ['npm test'] },
+  })).not.toThrow();
+});
+
 test('valid sources pass: a versioned bucket, a codestar-connections ARN, branches with slashes', () => {
   // GIVEN
   const valid = [
@@ -67,4 +82,16 @@ test('valid sources pass: a versioned bucket, a codestar-connections ARN, branch
     // WHEN / THEN
     expect(() => platform.addService('Orders', { routing: Routing.path('/orders/*'), source: source(stack) })).not.toThrow();
   }
+});
+
+test('a promotion pipeline\'s own testCommands, dockerfile and buildContext are checked under their own names', () => {
+  // GIVEN
+  const stack = new Stack(newPlatform().stack.node.root as App, 'Delivery', { env: { account: '111111111111', region: 'eu-west-1' } });
+  // WHEN
+  const message = errorOf(() => new PromotionPipeline(stack, 'Pipeline', { source: Source.codeCommit(), testCommands: [''], dockerfile: '../Dockerfile' }));
+  // THEN
+  expect(message).toBe(messageOf('Delivery/Pipeline', [
+    'testCommands[0]: received ""; allowed: a command. Fix: remove the empty command.',
+    "dockerfile: received \"../Dockerfile\"; allowed: a path relative to the build context, inside the source (no leading / and no ..). Fix: write it from the build context, such as 'docker/Dockerfile'.",
+  ]));
 });

@@ -62,13 +62,13 @@ export class LoadBalancerRoom {
     }
     const tooManyTargets = this.targets + targets > MAX_TARGETS_PER_LOAD_BALANCER;
     if (tooManyTargets) {
-      need.push(`${targets} more targets (scaling.maxTasks ${maxTasks} at ${deployment.maxHealthyPercent} % during a deployment)`);
+      need.push(`${targets} more targets (${maxTasks} tasks at most, scaling.maxTasks or a scaling schedule's, at ${deployment.maxHealthyPercent} % during a deployment)`);
       have.push(quota('targets', this.targets, MAX_TARGETS_PER_LOAD_BALANCER));
     }
     if (need.length > 0) {
       p.add('loadBalancer', this.lb.node.path, `a load balancer with room for ${need.join(' and ')}: it has ${have.join(' and ')}`,
         `add a load balancer with platform.addLoadBalancer('LoadBalancer2') and pass it as the \`loadBalancer\` of ${owner.node.id} and the services after it`
-        + (tooManyTargets ? ', or lower scaling.maxTasks' : ''));
+        + (tooManyTargets ? ', or lower scaling.maxTasks (and the schedules\' maxTasks)' : ''));
       return;
     }
     this.targetGroups += groups;

@@ -162,7 +162,8 @@ export class Microservice extends Construct {
 
     const strategy = strategyFor(this.deployment);
     validateService(p, id, props, strategy, this.containerPort, minTasks, maxTasks);
-    const rulePriority = claimServicePlaces(p, this, id, props, { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks });
+    const rulePriority = claimServicePlaces(p, this, id, props,
+      { strategy, deployment: this.deployment, loadBalancer: lb, maxTasks: mostTasks(props.scaling, maxTasks) });
     p.throwIfAny();
     const context = PlatformContext.of(platform);
     context.addWorkload(this);
@@ -539,4 +540,14 @@ function routingConditions(routing: Routing): elbv2.ListenerCondition[] {
 function fewestTasks(scaling: ScalingOptions | undefined, minTasks: number): number {
   return Math.min(minTasks, ...(scaling?.schedules ?? []).flatMap((s) => [s.minTasks, s.maxTasks])
     .filter((n): n is number => n !== undefined && !Token.isUnresolved(n)));
+}
+
+/**
+ * The most tasks the service may run: `scaling.maxTasks`, or more when a schedule allows more:
+ * the load balancer must hold that many targets (at the deployment's maximum percent).
+ */
+function mostTasks(scaling: ScalingOptions | undefined, maxTasks: number): number {
+  if (Token.isUnresolved(maxTasks)) return maxTasks;
+  return Math.max(maxTasks, ...(scaling?.schedules ?? []).flatMap((s) => [s.minTasks, s.maxTasks])
+    .filter((n): n is number => typeof n === 'number' && !Token.isUnresolved(n)));
 }

@@ -1,5 +1,6 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Deployment, Routing } from '../../lib';
@@ -38,9 +39,19 @@ describe('targets per load balancer', () => {
     }));
     // THEN
     expect(message).toBe('[Test/Platform/Catalog] 1 invalid prop:\n'
-      + '  - loadBalancer: received "Test/Platform/LoadBalancer"; allowed: a load balancer with room for 450 more targets (scaling.maxTasks 300 at 150 % during a deployment): '
+      + '  - loadBalancer: received "Test/Platform/LoadBalancer"; allowed: a load balancer with room for 450 more targets (300 tasks at most, scaling.maxTasks or a scaling schedule\'s, at 150 % during a deployment): '
       + 'it has 600 of the 1000 targets an Application Load Balancer holds. '
-      + `${FIX}Catalog and the services after it, or lower scaling.maxTasks.`);
+      + `${FIX}Catalog and the services after it, or lower scaling.maxTasks (and the schedules' maxTasks).`);
+  });
+
+  test('a scaling schedule that allows more tasks than scaling.maxTasks counts with its maximum', () => {
+    // GIVEN an immutable (200 %) service of at most 10 tasks, whose schedule allows 600 for a sale
+    const { platform } = newPlatform();
+    const schedule = appscaling.Schedule.cron({ hour: '8', minute: '0' });
+    // WHEN / THEN 600 tasks at 200 % are 1,200 targets: more than the load balancer holds
+    expect(errorOf(() => platform.addService('Sale', {
+      routing: Routing.path('/sale/*'), deployment: Deployment.immutable(), scaling: { maxTasks: 10, schedules: [{ id: 'Sale', schedule, minTasks: 300, maxTasks: 600 }] },
+    }))).toContain('room for 1200 more targets (600 tasks at most, scaling.maxTasks or a scaling schedule\'s, at 200 % during a deployment)');
   });
 
   test('a blue/green service counts blue and green at full size: 501 tasks are 1,002 targets', () => {
@@ -50,7 +61,7 @@ describe('targets per load balancer', () => {
       routing: Routing.path('/orders/*'), container: { image }, scaling: { maxTasks: 501 }, deployment: Deployment.blueGreen({ smokeTest: { enabled: false } }),
     }));
     // THEN
-    expect(message).toContain('allowed: a load balancer with room for 1002 more targets (scaling.maxTasks 501 at 200 % during a deployment)');
+    expect(message).toContain('allowed: a load balancer with room for 1002 more targets (501 tasks at most, scaling.maxTasks or a scaling schedule\'s, at 200 % during a deployment)');
   });
 });
 

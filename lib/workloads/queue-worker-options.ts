@@ -31,7 +31,7 @@ export interface WorkerQueueOptions {
 /** Properties of a {@link QueueWorker}. */
 export interface QueueWorkerOptions extends WorkloadOptions {
   /**
-   * The queue to consume.
+   * The queue to consume, in the worker's Region (the worker scales on its metrics).
    * @default - a new queue with a dead-letter queue, encrypted and SSL-only
    */
   readonly queue?: sqs.IQueue;

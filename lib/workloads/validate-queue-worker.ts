@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateCapacity } from '../core/validate-capacity';
 import { validateExec } from '../core/validate-container';
@@ -23,6 +23,17 @@ export function validateQueueWorker(p: Problems, owner: Construct, id: string, p
   if (refusal) p.add('deployment', refusal.value, refusal.allowed, refusal.fix);
   p.require(!(props.queue && props.queueOptions), 'queueOptions', 'set', 'nothing when `queue` is passed (the queue is yours)',
     'remove `queueOptions`, or remove `queue` to let the worker create one');
+  if (props.queue) {
+    // The worker scales on the queue's CloudWatch metrics, which live in the queue's Region; its
+    // alarms are in the worker's: an alarm reads the metrics of its own Region only, so a queue of
+    // another Region would leave the worker at minTasks whatever waits.
+    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    const { region } = props.queue.env;
+    const here = Stack.of(owner).region;
+    p.require(Token.isUnresolved(region) || Token.isUnresolved(here) || region === here, 'queue', props.queue.queueArn,
+      `a queue of the worker's Region (${here}): the worker scales on the queue's metrics, which CloudWatch keeps in the queue's Region`,
+      `pass a queue of ${here}, or add the worker to a platform in ${region}`);
+  }
   const q = props.queueOptions ?? {};
   // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (maxReceiveCount, VisibilityTimeout 0-43200 s)
   p.intRange('queueOptions.maxReceiveCount', q.maxReceiveCount, 1, 1000);

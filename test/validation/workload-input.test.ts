@@ -55,6 +55,21 @@ describe('queue workers', () => {
   });
 });
 
+test('a worker\'s queue of another Region is refused: its metrics, which the worker scales on, stay in that Region', () => {
+  // GIVEN
+  const arn = 'arn:aws:sqs:us-east-1:111111111111:jobs';
+  // WHEN
+  const message = workerError((stack) => ({ container: { image: IMAGE }, queue: sqs.Queue.fromQueueArn(stack, 'Jobs', arn) }));
+  // THEN
+  expect(message).toBe(messageOf('Test/Resizer', [
+    `queue: received "${arn}"; allowed: a queue of the worker's Region (eu-west-1): the worker scales on the queue's metrics, which CloudWatch keeps in the queue's Region. `
+    + 'Fix: pass a queue of eu-west-1, or add the worker to a platform in us-east-1.',
+  ]));
+  // AND a queue of the same Region passes
+  expect(() => workerError((stack) => ({ container: { image: IMAGE }, queue: sqs.Queue.fromQueueArn(stack, 'Jobs', 'arn:aws:sqs:eu-west-1:111111111111:jobs') })))
+    .toThrow('expected an error, but none was thrown');
+});
+
 describe('dead-letter queues of scheduled jobs and event tasks', () => {
   const FIFO = 'allowed: a standard queue: EventBridge delivers runs that could not be started to a standard SQS queue, never a FIFO one. '
     + 'Fix: pass a standard (non-FIFO) queue, or leave deadLetterQueue out for a new encrypted one.';

@@ -244,7 +244,16 @@ function validateLogging(p: Problems, ctx: SidecarContext): void {
     p.add('logging.output.Name', name, "the name of a Fluent Bit output plugin, such as 'kinesis_firehose', 'cloudwatch_logs' or 's3'",
       "add Name: '<plugin>' to the output, or remove output to write to the service's log group");
   }
+  // FireLens writes each setting as a line of the output's section, its key and value separated
+  // by white space: a key with white space in it, or an empty value, would break the configuration.
+  // @see https://docs.fluentbit.io/manual/administration/configuring-fluent-bit/classic-mode/format-schema
   for (const [key, value] of Object.entries(o.output)) {
-    if (typeof value !== 'string') p.add(`logging.output.${key}`, value, 'a string (FireLens passes every output setting as text)', `write it as '${String(value)}'`);
+    if (!/^\S+$/.test(key)) {
+      p.add('logging.output', key, 'setting names without white space (Fluent Bit reads a setting as its name, white space, its value)', 'write the name as the output plugin documents it, such as log_group_name');
+    } else if (typeof value !== 'string') {
+      p.add(`logging.output.${key}`, value, 'a string (FireLens passes every output setting as text)', `write it as '${String(value)}'`);
+    } else if (!Token.isUnresolved(value) && value.trim() === '' && key !== 'Name') {
+      p.add(`logging.output.${key}`, value, 'a value (Fluent Bit reads a setting without one as an error)', `give ${key} a value, or remove it for the plugin's default`);
+    }
   }
 }

@@ -122,6 +122,10 @@ const cases: Array<[string, Options, string[]]> = [
     "logging.memoryMiB: received 4; allowed: an integer from 6 to 122880. Fix: give the log router at least 6 MiB (Docker reserves that much for a container).",
     "logging.output.total_file_size: received 5; allowed: a string (FireLens passes every output setting as text). Fix: write it as '5'.",
   ]],
+  ['a FireLens output setting whose name holds a space, and one without a value', { logging: Logging.fireLens({ output: { 'Name': 'cloudwatch_logs', 'bad key': 'x', 'log_group_name': ' ' } }) }, [
+    'logging.output: received "bad key"; allowed: setting names without white space (Fluent Bit reads a setting as its name, white space, its value). Fix: write the name as the output plugin documents it, such as log_group_name.',
+    "logging.output.log_group_name: received \" \"; allowed: a value (Fluent Bit reads a setting without one as an error). Fix: give log_group_name a value, or remove it for the plugin's default.",
+  ]],
   ['FireLens and a sidecar that take all of the task\'s memory', { logging: Logging.fireLens(), sidecars: [sidecar('a', { memoryMiB: 384 })] }, [
     "container.memoryMiB: received 512; allowed: at least 518 MiB: the other containers take 512 MiB (sidecars[0] 384, the FireLens log router 128) and the service's container keeps what is left, at least 6 MiB. Fix: raise container.memoryMiB (and container.cpu if the Fargate table asks for it), or give the sidecars less memory.",
   ]],

@@ -50,11 +50,11 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
         // Only cpu was given: the default memory goes with the default cpu alone.
         p.add('container.memoryMiB', `${memory} (the default)`, `for cpu ${cpu}: ${sizes.join(', ')} MiB`,
           `set memoryMiB too (the default, ${DEFAULTS.memoryMiB} MiB, goes with cpu ${DEFAULTS.cpu} only)`);
-      } else if (c.cpu === undefined) {
-        // Only memoryMiB was given: name the CPU values that take it.
+      } else if (c.cpu === undefined && [...FARGATE_SIZES.values()].some((m) => m.includes(memory))) {
+        // Only memoryMiB was given, a size of other CPU values: name them.
         const cpus = [...FARGATE_SIZES].filter(([, m]) => m.includes(memory)).map(([v]) => v);
-        p.add('container.cpu', `${cpu} (the default)`, cpus.length > 0 ? `for memoryMiB ${memory}: ${cpus.join(', ')}` : `a CPU value that takes memoryMiB ${memory} (none does)`,
-          cpus.length > 0 ? `set cpu too (the default, ${DEFAULTS.cpu}, takes ${sizes.join(', ')} MiB)` : 'pick a memory size of the Fargate task sizes');
+        p.add('container.cpu', `${cpu} (the default)`, `for memoryMiB ${memory}: ${cpus.join(', ')}`,
+          `set cpu too (the default, ${DEFAULTS.cpu}, takes ${sizes.join(', ')} MiB)`);
       } else {
         p.add('container.memoryMiB', memory, `for cpu ${cpu}: ${sizes.join(', ')} MiB`, 'pick one of these memory sizes, or change cpu');
       }

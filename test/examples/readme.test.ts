@@ -343,7 +343,7 @@ test('the README\'s validation example is the message the library gives', () => 
   const platform = new ContainerPlatform(stack, 'Platform');
   const message = errorOf(() => platform.addService('Orders', {
     routing: Routing.path('/orders/*'),
-    container: { memoryMiB: 4096 },
+    container: { cpu: 256, memoryMiB: 4096 },
     scaling: { minTasks: 5, maxTasks: 3 },
   }));
   // THEN

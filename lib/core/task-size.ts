@@ -44,7 +44,7 @@ export function checkTaskDefinitionSize(taskDefinition: ecs.TaskDefinition, side
         `at most ${format(MAX_TASK_DEFINITION_BYTES)} bytes in all: ECS refuses to register a larger task definition, and the deploy fails`,
         'keep large values out of the task definition: put them in Secrets Manager or SSM Parameter Store and pass them as `secrets` '
         + '(the task definition then holds only their ARNs), or in a file the container reads when it starts');
-      return p.messages();
+      return p.messages({ validation: true });
     },
   });
 }

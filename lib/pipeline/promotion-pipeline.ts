@@ -407,6 +407,6 @@ export class PromotionPipeline extends Construct {
       p.add(`environment ${e.name}`, e.name, 'an environment that one workload takes as its `promotion`',
         `pass pipeline.environments[${e.index}] as the \`promotion\` of the workload that runs in ${e.name}`);
     }
-    return p.messages();
+    return p.messages({ validation: true });
   }
 }

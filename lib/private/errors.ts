@@ -173,15 +173,16 @@ export class Problems {
   }
 
   /**
-   * The recorded problems as one message (the text {@link throwIfAny} throws), or none: what a
-   * validation that runs at synth (`node.addValidation`) returns.
+   * The recorded problems as one message, or none. `validation: true` gives what a validation
+   * that runs at synth (`node.addValidation`) returns: aws-cdk-lib puts the construct's path in
+   * front of it; otherwise the message starts with the path (the text {@link throwIfAny} throws).
    */
-  public messages(): string[] {
+  public messages(options: { readonly validation?: boolean } = {}): string[] {
     if (this.problems.length === 0) return [];
-    const path = this.scope.node.path || '(root)';
     const lines = this.problems.map((p) =>
       `  - ${p.prop}: received ${show(p.received)}; allowed: ${p.allowed}. Fix: ${p.fix}.`);
     const n = this.problems.length;
-    return [`[${path}] ${n} invalid prop${n === 1 ? '' : 's'}:\n${lines.join('\n')}`];
+    const text = `${n} invalid prop${n === 1 ? '' : 's'}:\n${lines.join('\n')}`;
+    return [options.validation ? text : `[${this.scope.node.path || '(root)'}] ${text}`];
   }
 }

@@ -160,8 +160,9 @@ export function zoneCount(props: ContainerPlatformProps): number {
  * listener port it opens (production, and with HTTPS the HTTP redirect too), one for each test
  * block (IPv4 blocks: the IPv6 ones are refused), and the one that admits the platform's smoke
  * tests (from their own security group, once a blue/green service is added). AWS allows 60
- * inbound rules a security group for each IP version by default; above that CloudFormation fails to add them, unless the
- * account's quota was raised (it is adjustable): a warning, which such an account acknowledges.
+ * inbound rules a security group for each IP version by default; above that CloudFormation
+ * fails to add them, unless the account's quota was raised (it is adjustable): a warning,
+ * which such an account acknowledges.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
  */
 function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https: boolean): void {

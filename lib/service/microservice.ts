@@ -533,13 +533,18 @@ function routingConditions(routing: Routing): elbv2.ListenerCondition[] {
   return conditions;
 }
 
+/** The task counts the scaling schedules set (their minimum and maximum), known at synth. */
+function scheduledCounts(scaling: ScalingOptions | undefined): number[] {
+  return (scaling?.schedules ?? []).flatMap((s) => [s.minTasks, s.maxTasks])
+    .filter((n): n is number => typeof n === 'number' && !Token.isUnresolved(n));
+}
+
 /**
  * The fewest tasks the service may run: `scaling.minTasks`, or fewer when a schedule allows
  * fewer (its minimum, or a maximum below it): the rolling update must progress at that count too.
  */
 function fewestTasks(scaling: ScalingOptions | undefined, minTasks: number): number {
-  return Math.min(minTasks, ...(scaling?.schedules ?? []).flatMap((s) => [s.minTasks, s.maxTasks])
-    .filter((n): n is number => n !== undefined && !Token.isUnresolved(n)));
+  return Math.min(minTasks, ...scheduledCounts(scaling));
 }
 
 /**
@@ -547,7 +552,5 @@ function fewestTasks(scaling: ScalingOptions | undefined, minTasks: number): num
  * the load balancer must hold that many targets (at the deployment's maximum percent).
  */
 function mostTasks(scaling: ScalingOptions | undefined, maxTasks: number): number {
-  if (Token.isUnresolved(maxTasks)) return maxTasks;
-  return Math.max(maxTasks, ...(scaling?.schedules ?? []).flatMap((s) => [s.minTasks, s.maxTasks])
-    .filter((n): n is number => typeof n === 'number' && !Token.isUnresolved(n)));
+  return Token.isUnresolved(maxTasks) ? maxTasks : Math.max(maxTasks, ...scheduledCounts(scaling));
 }

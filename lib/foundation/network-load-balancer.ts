@@ -67,14 +67,15 @@ export class PlatformNetworkLoadBalancer extends Construct {
     });
   }
 
-  /** The inbound rules of the security group (aws-cdk-lib writes each once): the IP versions each counts in, by what it admits on which port. */
-  private readonly inbound = new Map<string, Array<'IPv4' | 'IPv6'>>();
+  /** The inbound rules of the security group (aws-cdk-lib writes each once), by what each admits on which port. */
+  private readonly inbound = new Set<string>();
 
   /**
    * Admits `peer` on `port` through the load balancer's security group, for the construct `by`
-   * (a TCP service's listener, or the smoke tests of one), counting the group's inbound rules
-   * for each IP version, a rule that names a security group in both (the quota page does not say
-   * which it counts in). The first rule past the 60 that AWS allows for an IP version by default
+   * (a TCP service's listener, or the smoke tests of one), counting the group's inbound rules.
+   * Every rule counts in IPv4: a block is IPv4 (`Routing.tcp` refuses IPv6 ones), and a rule that
+   * names a security group is counted in both versions (the quota page does not say which), so
+   * no IPv6 count can pass the IPv4 one. The first rule past the 60 that AWS allows by default
    * warns on `by` (`load-balancer-rules`): CloudFormation would fail to add it unless the
    * account's quota was raised.
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
@@ -83,16 +84,11 @@ export class PlatformNetworkLoadBalancer extends Construct {
     this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), description);
     const key = `${peer.uniqueId} ${port}`;
     if (this.inbound.has(key)) return;
-    const rule = peer.toIngressRuleConfig() as { cidrIp?: string; cidrIpv6?: string };
-    const versions = rule.cidrIp !== undefined ? ['IPv4' as const] : rule.cidrIpv6 !== undefined ? ['IPv6' as const] : ['IPv4' as const, 'IPv6' as const];
-    this.inbound.set(key, versions);
-    for (const version of versions) {
-      const rules = [...this.inbound.values()].filter((v) => v.includes(version)).length;
-      if (rules !== INBOUND_RULES_PER_SECURITY_GROUP + 1) continue;
-      new Problems(by).warn('load-balancer-rules', inboundRulesWarning(`the security group of ${this.node.path}`, rules, version,
-        'one for each allowed block of each TCP service\'s listener, and one for the smoke tests of each blue/green TCP service',
-        'List fewer, wider blocks in Routing.tcp(port, { allowedCidrs })'));
-    }
+    this.inbound.add(key);
+    if (this.inbound.size !== INBOUND_RULES_PER_SECURITY_GROUP + 1) return;
+    new Problems(by).warn('load-balancer-rules', inboundRulesWarning(`the security group of ${this.node.path}`, this.inbound.size,
+      'one for each allowed block of each TCP service\'s listener, and one for the smoke tests of each blue/green TCP service',
+      'List fewer, wider blocks in Routing.tcp(port, { allowedCidrs })'));
   }
 
   /** @internal made by the singletons */

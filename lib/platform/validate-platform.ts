@@ -174,7 +174,7 @@ function warnLoadBalancerRules(p: Problems, props: ContainerPlatformProps, https
   const ports = https ? 2 : 1;
   const rules = allowed.length * ports + test.length + 1;
   if (rules <= INBOUND_RULES_PER_SECURITY_GROUP) return;
-  p.warn('load-balancer-rules', inboundRulesWarning('each load balancer\'s security group', rules, 'IPv4',
+  p.warn('load-balancer-rules', inboundRulesWarning('each load balancer\'s security group', rules,
     `allowedCidrs: ${allowed.length} IPv4 blocks on ${ports} listener port${ports === 1 ? '' : 's'}; testListenerAllowedCidrs: ${test.length}; the smoke tests: 1`,
     'List fewer, wider blocks'));
 }

@@ -19,11 +19,12 @@ export const TMP_INIT_MEMORY_MIB = 32;
 export const INBOUND_RULES_PER_SECURITY_GROUP = 60;
 
 /**
- * The warning of a security group that would hold more inbound rules for an IP version than AWS
- * allows by default: `group` names it, `counted` says what its rules are, `fix` how to have fewer.
+ * The warning of a security group of a load balancer that would hold more inbound rules than AWS
+ * allows by default (IPv4 rules: the platform's load balancers take IPv4 blocks only): `group`
+ * names it, `counted` says what its rules are, `fix` how to have fewer.
  */
-export function inboundRulesWarning(group: string, rules: number, version: string, counted: string, fix: string): string {
-  return `${group} would hold ${rules} inbound ${version} rules (${counted}), and AWS allows ${INBOUND_RULES_PER_SECURITY_GROUP} for each IP version `
+export function inboundRulesWarning(group: string, rules: number, counted: string, fix: string): string {
+  return `${group} would hold ${rules} inbound IPv4 rules (${counted}), and AWS allows ${INBOUND_RULES_PER_SECURITY_GROUP} for each IP version `
     + 'unless the quota "Inbound or outbound rules per security group" was raised for the account: CloudFormation would fail to add the rest. '
     + `${fix}, or raise the quota and acknowledge this warning.`;
 }

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
 import { validateCertificateRegion } from '../private/certificate';
-import { checkRuleBlock, isIpv4Cidr } from '../private/cidr';
+import { checkIpv4RuleBlock } from '../private/cidr';
 import type { Problems } from '../private/errors';
 import { REQUIRED } from '../private/known-keys';
 import type { IContainerPlatform } from './platform-contract';
@@ -110,17 +110,10 @@ export function validateTcpRouting(p: Problems, prop: string, routing: Routing, 
     // IPv6 addresses (dualstack)", and dualstack needs subnets with IPv6 CIDR blocks. An IPv6 block
     // would open the security group to clients that cannot reach the load balancer at all.
     // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-ip-address-type.html
-    o.allowedCidrs.forEach((cidr, i) => {
-      if (Token.isUnresolved(cidr)) return;
-      const ipv4 = typeof cidr === 'string' && isIpv4Cidr(cidr);
-      const ipv6 = typeof cidr === 'string' && cidr.includes(':');
-      p.require(ipv4, `${prop}.allowedCidrs[${i}]`, cidr,
-        ipv6 ? 'an IPv4 CIDR block: the platform\'s Network Load Balancers have IPv4 addresses only, so no IPv6 client can connect'
-          : 'an IPv4 CIDR block such as 10.0.0.0/16 (the platform\'s Network Load Balancers have IPv4 addresses only)',
-        ipv6 ? 'remove the IPv6 block, and list the IPv4 blocks of those clients instead'
-          : 'write the block with its prefix length, such as 203.0.113.0/24');
-      if (ipv4) checkRuleBlock(p, `${prop}.allowedCidrs[${i}]`, cidr);
-    });
+    o.allowedCidrs.forEach((cidr, i) => checkIpv4RuleBlock(p, `${prop}.allowedCidrs[${i}]`, cidr, 'the platform\'s Network Load Balancers', {
+      allowed: 'an IPv4 CIDR block such as 10.0.0.0/16 (the platform\'s Network Load Balancers have IPv4 addresses only)',
+      fix: 'write the block with its prefix length, such as 203.0.113.0/24',
+    }));
   }
   const path = o.httpHealthCheckPath;
   if (path !== undefined && !Token.isUnresolved(path)) {

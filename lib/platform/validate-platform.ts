@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { PlatformContext } from '../foundation/platform-context';
 import { validateDomain } from '../foundation/platform-dns';
 import { validateCertificateRegion } from '../private/certificate';
-import { checkRuleBlock, hasHostBits, isCidr, isIpv4Cidr, networkBlock } from '../private/cidr';
+import { checkIpv4RuleBlock, hasHostBits, isIpv4Cidr, networkBlock } from '../private/cidr';
 import { inboundRulesWarning, INBOUND_RULES_PER_SECURITY_GROUP } from '../private/constants';
 import { DEFAULTS } from '../private/defaults';
 import { Problems } from '../private/errors';
@@ -130,17 +130,8 @@ export function validatePlatform(p: Problems, scope: IConstruct, props: Containe
     // needs subnets with IPv6 blocks, which the platform's VPC has not): an IPv6 block would open
     // the security group to clients that cannot reach the load balancer at all.
     // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type
-    list.forEach((cidr, i) => {
-      if (Token.isUnresolved(cidr)) return;
-      if (typeof cidr === 'string' && cidr.includes(':')) {
-        p.add(`${prop}[${i}]`, cidr, 'an IPv4 CIDR block: the platform\'s load balancers have IPv4 addresses only, so no IPv6 client can connect',
-          'remove the IPv6 block, and list the IPv4 blocks of those clients instead');
-      } else if (!isCidr(cidr)) {
-        p.add(`${prop}[${i}]`, cidr, "an IPv4 CIDR block such as '203.0.113.0/24'", 'write the address with its prefix length');
-      } else {
-        checkRuleBlock(p, `${prop}[${i}]`, cidr);
-      }
-    });
+    list.forEach((cidr, i) => checkIpv4RuleBlock(p, `${prop}[${i}]`, cidr, 'the platform\'s load balancers',
+      { allowed: "an IPv4 CIDR block such as '203.0.113.0/24'", fix: 'write the address with its prefix length' }));
   }
   warnLoadBalancerRules(p, props, https);
   p.removalPolicy('removalPolicy', props.removalPolicy);

@@ -96,3 +96,22 @@ export function checkRuleBlock(p: Problems, prop: string, cidr: string): void {
   p.add(prop, cidr, 'a network block, whose address has no bits set past its prefix (a security group rule takes no other)',
     `write the block '${networkBlock(cidr)}', or '${address}/${cidr.includes(':') ? 128 : 32}' for that one address`);
 }
+
+/**
+ * A block of an inbound rule of a load balancer that has IPv4 addresses only (`balancers` names
+ * the load balancers in the message): an IPv6 block is refused, since it would open the security
+ * group to clients that cannot reach the load balancer at all; another value that is no IPv4
+ * block is refused as `invalid` says; an IPv4 block as {@link checkRuleBlock} says. Tokens pass.
+ */
+export function checkIpv4RuleBlock(p: Problems, prop: string, cidr: string, balancers: string,
+  invalid: { readonly allowed: string; readonly fix: string }): void {
+  if (Token.isUnresolved(cidr)) return;
+  if (typeof cidr === 'string' && cidr.includes(':')) {
+    p.add(prop, cidr, `an IPv4 CIDR block: ${balancers} have IPv4 addresses only, so no IPv6 client can connect`,
+      'remove the IPv6 block, and list the IPv4 blocks of those clients instead');
+  } else if (typeof cidr !== 'string' || !isIpv4Cidr(cidr)) {
+    p.add(prop, cidr, invalid.allowed, invalid.fix);
+  } else {
+    checkRuleBlock(p, prop, cidr);
+  }
+}

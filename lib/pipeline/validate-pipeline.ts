@@ -25,36 +25,44 @@ export function validateApproval(p: Problems, prop: string, approval: ApprovalOp
 }
 
 /** Checks a workload's source and pipeline options, and that the options have a source. */
-export function validatePipeline(p: Problems, source: Source | undefined, pipeline: PipelineOptions | undefined, prefix = 'pipeline.'): void {
+export function validatePipeline(p: Problems, source: Source | undefined, pipeline: PipelineOptions | undefined): void {
   source?._validate(p, 'source');
   if (!pipeline) return;
-  // (A promotion pipeline's own props: its `source` is required and checked there.)
-  p.require(source !== undefined || prefix === '', 'pipeline', 'set', 'pipeline options only together with `source`',
+  p.require(source !== undefined, 'pipeline', 'set', 'pipeline options only together with `source`',
     'add `source` (for example Source.codeCommit()) or remove `pipeline`');
   if (pipeline.approval) validateApproval(p, 'pipeline.approval', pipeline.approval);
+  validateBuild(p, pipeline, 'pipeline.');
+}
+
+/**
+ * Checks what the image build runs and reads (a workload's `pipeline` options under
+ * `pipeline.`, a promotion pipeline's own props under no prefix): its test commands, its
+ * Dockerfile and its build context.
+ */
+export function validateBuild(p: Problems, build: Pick<PipelineOptions, 'testCommands' | 'dockerfile' | 'buildContext'>, prefix: string): void {
   // Both go into the build's shell command between double quotes, where ", $, ` and \ keep a
   // meaning of their own (a quote ends the word, $ and ` run what follows).
   // @see https://www.gnu.org/software/bash/manual/html_node/Double-Quotes.html
   const SHELL = /["$`\\\n\r]/;
-  (pipeline.testCommands ?? []).forEach((c, i) => {
+  (build.testCommands ?? []).forEach((c, i) => {
     if (!Token.isUnresolved(c)) p.require(typeof c === 'string' && c.trim() !== '', `${prefix}testCommands[${i}]`, c, 'a command', 'remove the empty command');
   });
   // Both name paths inside the source: CodeBuild checks it out as the build's working directory.
   const inSource = (path: string): boolean => !path.startsWith('/') && !path.split('/').includes('..');
-  if (pipeline.dockerfile !== undefined && !Token.isUnresolved(pipeline.dockerfile)) {
-    p.require(pipeline.dockerfile.trim() !== '', `${prefix}dockerfile`, pipeline.dockerfile, 'a path relative to the build context',
+  if (build.dockerfile !== undefined && !Token.isUnresolved(build.dockerfile)) {
+    p.require(build.dockerfile.trim() !== '', `${prefix}dockerfile`, build.dockerfile, 'a path relative to the build context',
       "omit it for 'Dockerfile', or name your file");
-    p.require(!SHELL.test(pipeline.dockerfile), `${prefix}dockerfile`, pipeline.dockerfile,
+    p.require(!SHELL.test(build.dockerfile), `${prefix}dockerfile`, build.dockerfile,
       'a path without ", $, `, \\ or line breaks (it is passed to docker build through the shell)', 'rename the file');
-    p.require(inSource(pipeline.dockerfile), `${prefix}dockerfile`, pipeline.dockerfile, 'a path relative to the build context, inside the source (no leading / and no ..)',
+    p.require(inSource(build.dockerfile), `${prefix}dockerfile`, build.dockerfile, 'a path relative to the build context, inside the source (no leading / and no ..)',
       "write it from the build context, such as 'docker/Dockerfile'");
   }
-  if (pipeline.buildContext !== undefined && !Token.isUnresolved(pipeline.buildContext)) {
-    p.require(pipeline.buildContext.trim() !== '', `${prefix}buildContext`, pipeline.buildContext, 'a directory of the source',
+  if (build.buildContext !== undefined && !Token.isUnresolved(build.buildContext)) {
+    p.require(build.buildContext.trim() !== '', `${prefix}buildContext`, build.buildContext, 'a directory of the source',
       "omit it for '.', the repository's root");
-    p.require(!SHELL.test(pipeline.buildContext), `${prefix}buildContext`, pipeline.buildContext,
+    p.require(!SHELL.test(build.buildContext), `${prefix}buildContext`, build.buildContext,
       'a path without ", $, `, \\ or line breaks (it is passed to docker build through the shell)', 'rename the directory');
-    p.require(inSource(pipeline.buildContext), `${prefix}buildContext`, pipeline.buildContext, 'a directory of the source (no leading / and no ..)',
+    p.require(inSource(build.buildContext), `${prefix}buildContext`, build.buildContext, 'a directory of the source (no leading / and no ..)',
       "write it from the repository's root, such as 'services/orders'");
   }
 }

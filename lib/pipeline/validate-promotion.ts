@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { Problems } from '../private/errors';
 import { deployedStack } from '../private/stacks';
 import type { PromotionEnvironmentOptions, PromotionPipelineProps } from './promotion-options';
-import { validateApproval, validatePipeline } from './validate-pipeline';
+import { validateApproval, validateBuild } from './validate-pipeline';
 
 /** An architecture's name, as ecs.CpuArchitecture spells its constants. */
 export function architectureName(architecture: ecs.CpuArchitecture): string {
@@ -14,7 +14,8 @@ export function architectureName(architecture: ecs.CpuArchitecture): string {
 /** The pipeline's props, and a stack with an explicit account and Region: the environments' roles name them. */
 export function validatePromotionPipeline(p: Problems, scope: IConstruct, props: PromotionPipelineProps): void {
   p.require(props.source !== undefined, 'source', props.source, 'a Source: where the pipeline gets its code', 'add source: Source.codeCommit()');
-  validatePipeline(p, props.source, { testCommands: props.testCommands, dockerfile: props.dockerfile, buildContext: props.buildContext }, '');
+  props.source?._validate(p, 'source');
+  validateBuild(p, props, '');
   const stack = deployedStack(scope);
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
     p.add('stack env', `${stack.stackName} (${stack.account}/${stack.region})`,
@@ -41,8 +42,6 @@ export function validateEnvironment(p: Problems, name: string, options: Promotio
   p.require(others.length > 0 || options.approval === undefined, 'approval', options.approval,
     'no approval before the first environment (it deploys what was built; an approval comes before every later one)',
     'remove approval, or give it to the next environment');
-  (options.testCommands ?? []).forEach((c, i) => {
-    if (!Token.isUnresolved(c)) p.require(c.trim() !== '', `testCommands[${i}]`, c, 'a command', 'remove the empty command');
-  });
+  validateBuild(p, { testCommands: options.testCommands }, '');
   if (options.approval) validateApproval(p, 'approval', options.approval);
 }

@@ -46,13 +46,13 @@ export function validateContainer(p: Problems, c: ContainerOptions): void {
     if (!sizes) {
       p.add('container.cpu', cpu, FARGATE_CPU_VALUES.join(', '), 'pick one of the Fargate CPU values');
     } else if (!Token.isUnresolved(memory) && !sizes.includes(memory)) {
+      const cpus = [...FARGATE_SIZES].filter(([, m]) => m.includes(memory)).map(([v]) => v);
       if (c.memoryMiB === undefined) {
         // Only cpu was given: the default memory goes with the default cpu alone.
         p.add('container.memoryMiB', `${memory} (the default)`, `for cpu ${cpu}: ${sizes.join(', ')} MiB`,
           `set memoryMiB too (the default, ${DEFAULTS.memoryMiB} MiB, goes with cpu ${DEFAULTS.cpu} only)`);
-      } else if (c.cpu === undefined && [...FARGATE_SIZES.values()].some((m) => m.includes(memory))) {
+      } else if (c.cpu === undefined && cpus.length > 0) {
         // Only memoryMiB was given, a size of other CPU values: name them.
-        const cpus = [...FARGATE_SIZES].filter(([, m]) => m.includes(memory)).map(([v]) => v);
         p.add('container.cpu', `${cpu} (the default)`, `for memoryMiB ${memory}: ${cpus.join(', ')}`,
           `set cpu too (the default, ${DEFAULTS.cpu}, takes ${sizes.join(', ')} MiB)`);
       } else {

@@ -100,14 +100,15 @@ async function lint(files) {
   if (files.length === 0) return { findings: [] };
   const r = await run(linter, ['--format', 'json', '--regions', REGION, '--ignore-checks', ...IGNORED, '--', ...files]);
   if (r.error) return { problem: `cannot run cfn-lint (${linter}): ${r.error.message}\nSet CFN_LINT to its path, or install it: pipx install cfn-lint` };
+  const failed = { problem: `cfn-lint failed (exit code ${r.status}):\n${r.stdout}${r.stderr}` };
+  let findings;
   try {
-    const findings = JSON.parse(r.stdout || '[]');
-    // cfn-lint's exit code is a bit field of the levels it found; anything else is its own failure.
-    if (r.status !== 0 && findings.length === 0) return { problem: `cfn-lint failed (exit code ${r.status}):\n${r.stdout}${r.stderr}` };
-    return { findings };
+    findings = JSON.parse(r.stdout || '[]');
   } catch {
-    return { problem: `cfn-lint failed (exit code ${r.status}):\n${r.stdout}${r.stderr}` };
+    return failed;
   }
+  // cfn-lint's exit code is a bit field of the levels it found; anything else is its own failure.
+  return r.status !== 0 && findings.length === 0 ? failed : { findings };
 }
 
 // The Lambda handlers the library ships are bundled into assets/ (as `npm ci` does).
